@@ -1,0 +1,50 @@
+# zhicheng: `make run` serves the demo; `make test` runs the whole suite (see README.md).
+SHELL := /bin/bash
+BIN := .venv/bin
+PORT ?= 8000
+# The demo runs inside the 2024 season so its acceptance windows are open (banner shown).
+DEMO_TODAY ?= 2024-07-15
+PG_URL ?= postgres://postgres@127.0.0.1:5432/zhicheng_ci_$(shell date +%s)_$$$$
+PYTEST := $(BIN)/pytest -p no:cacheprovider
+
+.PHONY: install run test lint typecheck test-sqlite test-postgres test-browser system services bench schema
+
+.venv/.installed: pyproject.toml scripts/bootstrap-venv
+	scripts/bootstrap-venv
+	touch $@
+
+install: .venv/.installed
+
+run: install
+	$(BIN)/zhicheng migrate --noinput -v0
+	$(BIN)/zhicheng load_season --quiet-warnings
+	$(BIN)/zhicheng seed_demo
+	ZHICHENG_TODAY=$(DEMO_TODAY) $(BIN)/zhicheng runserver --insecure 127.0.0.1:$(PORT)
+
+system:
+	scripts/ensure-system
+
+services:
+	scripts/ensure-services
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/zhicheng makemigrations --check --dry-run -v0
+
+typecheck: install
+	$(BIN)/mypy
+
+test-sqlite: install
+	env -u DATABASE_URL $(PYTEST) -m "not browser" -q
+
+test-postgres: install services
+	DATABASE_URL=$(PG_URL) $(PYTEST) -m "not browser" -q --create-db
+
+test-browser: install system
+	env -u DATABASE_URL $(PYTEST) -m browser -q
+
+test: install system services lint typecheck test-sqlite test-postgres test-browser
+	@echo "make test: all suites passed (SQLite, PostgreSQL, browser)"
+
+bench: install
+	$(BIN)/pytest bench -q --benchmark-only -p no:cacheprovider

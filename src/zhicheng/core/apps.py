@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "zhicheng.core"
+    verbose_name = _("审计与日历")
+
+    def ready(self) -> None:
+        from zhicheng import celery  # noqa: F401  (registers the Celery app)

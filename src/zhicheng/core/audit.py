@@ -1,0 +1,116 @@
+"""The audit hash chain: append inside the caller's transaction; verify end to end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import AuditEvent, AuditHead
+
+GENESIS = "0" * 64
+
+
+def _json_safe(data: dict[str, Any]) -> dict[str, Any]:
+    # Store exactly what is hashed: a JSON round trip fixes dates, decimals, UUIDs as strings.
+    result: dict[str, Any] = json.loads(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False))
+    return result
+
+
+def event_digest(event: AuditEvent) -> str:
+    body = {
+        "seq": event.seq,
+        "created_at": event.created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "summary": event.summary,
+        "data": event.data,
+        "prev_hash": event.prev_hash,
+    }
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def target_label(target: models.Model | None) -> tuple[str, str]:
+    if target is None:
+        return "", ""
+    return target._meta.label_lower, str(target.pk)
+
+
+def append_event(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    summary: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Write one event. Must run inside the transaction of the change it records."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit events are written inside the operation's transaction")
+    head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+    target_type, target_id = target_label(target)
+    user = actor if getattr(actor, "pk", None) else None
+    event = AuditEvent(
+        seq=head.seq + 1,
+        created_at=timezone.now(),
+        actor=user,
+        actor_label=str(actor) if user else "系统",
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        summary=summary[:500],
+        data=_json_safe(data or {}),
+        prev_hash=head.hash,
+    )
+    event.hash = event_digest(event)
+    event.save()
+    head.seq, head.hash = event.seq, event.hash
+    head.save(update_fields=["seq", "hash"])
+    return event
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    count: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"OK: {self.count} events, chain intact"
+        return f"BROKEN at event #{self.broken_seq}: {self.reason} ({self.count} events checked)"
+
+
+def verify_chain(chunk_size: int = 2000) -> VerifyResult:
+    prev_hash = GENESIS
+    expected_seq = 1
+    count = 0
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size):
+        if event.seq != expected_seq:
+            return VerifyResult(False, count, expected_seq, f"event #{expected_seq} is missing")
+        if event.prev_hash != prev_hash:
+            return VerifyResult(
+                False, count, event.seq, "prev_hash does not match the event before"
+            )
+        if event_digest(event) != event.hash:
+            return VerifyResult(False, count, event.seq, "content does not match its hash")
+        prev_hash = event.hash
+        expected_seq += 1
+        count += 1
+    head = AuditHead.objects.filter(id=1).first()
+    if head is not None and (head.seq != count or head.hash != prev_hash):
+        return VerifyResult(
+            False, count, count + 1, f"chain head says {head.seq} events but {count} are stored"
+        )
+    return VerifyResult(True, count)

@@ -1,0 +1,144 @@
+"""The one door for every write (DESIGN.md): lock, check permission, check state, change,
+write one audit event — all in one transaction.
+
+    with operation(actor, "plan.update", target=(CommitteePlan, pk),
+                   permission="seasons.change_committeeplan") as op:
+        op.obj.phone = "..."
+        op.obj.save()
+        op.summary = "…"
+
+Views, API, admin, tasks and commands call functions built on this; none change state by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+
+from .audit import append_event
+
+
+class OperationError(Exception):
+    """A refusal the user must see, in Chinese, with the reason."""
+
+    code = "refused"
+
+
+class NotPermitted(OperationError):
+    code = "not_permitted"
+
+
+class StateConflict(OperationError):
+    code = "state_conflict"
+
+
+class System:
+    """The actor for scheduled tasks and data imports; recorded as 系统 in the audit."""
+
+    pk = None
+    is_authenticated = False
+
+    def __str__(self) -> str:
+        return "系统"
+
+
+SYSTEM = System()
+
+
+@dataclass
+class Op:
+    actor: Any
+    action: str
+    obj: Any = None
+    summary: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def has_permission(actor: Any, permission: str, obj: Any = None) -> bool:
+    if actor is SYSTEM:
+        return True
+    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
+        return False
+    return bool(actor.has_perm(permission, obj) or (obj is not None and actor.has_perm(permission)))
+
+
+@contextmanager
+def operation(
+    actor: Any,
+    action: str,
+    *,
+    target: models.Model | tuple[type[models.Model], Any] | None = None,
+    permission: str | None = None,
+    allowed_states: Collection[str] | None = None,
+    state_field: str = "state",
+) -> Iterator[Op]:
+    with transaction.atomic():
+        obj: Any = None
+        if isinstance(target, tuple):
+            model, pk = target
+            obj = model._default_manager.select_for_update().get(pk=pk)
+        elif target is not None:
+            obj = (
+                type(target)._default_manager.select_for_update().get(pk=target.pk)
+                if target.pk is not None
+                else target
+            )
+        if permission is not None and not has_permission(actor, permission, obj):
+            raise NotPermitted("您没有权限执行此操作（或对象不在您的管辖范围内）。")
+        if allowed_states is not None and getattr(obj, state_field) not in allowed_states:
+            display = getattr(obj, f"get_{state_field}_display", None)
+            label = display() if display else getattr(obj, state_field)
+            raise StateConflict(
+                f"当前状态“{label}”下不能执行此操作，可能已被他人处理，请刷新后查看。"
+            )
+        op = Op(actor=actor, action=action, obj=obj)
+        yield op
+        append_event(actor=actor, action=action, target=op.obj, summary=op.summary, data=op.data)
+
+
+def model_fields_snapshot(
+    instance: models.Model, names: Collection[str] | None = None
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in instance._meta.concrete_fields:
+        if names is not None and f.name not in names:
+            continue
+        out[f.attname] = f.value_from_object(instance)
+    return out
+
+
+def save_instance(
+    actor: Any, instance: models.Model, *, changed: Collection[str] | None = None, action: str = ""
+) -> models.Model:
+    """Create or change a reference-data object (admin, importers) with its audit event."""
+    meta = instance._meta
+    is_new = instance._state.adding
+    verb = "add" if is_new else "change"
+    with operation(
+        actor,
+        action or f"{meta.label_lower}.{verb}",
+        permission=f"{meta.app_label}.{verb}_{meta.model_name}",
+    ) as op:
+        instance.save()
+        op.obj = instance
+        op.summary = f"{'新增' if is_new else '修改'}{meta.verbose_name}：{instance}"
+        op.data = {"fields": model_fields_snapshot(instance, changed)}
+    return instance
+
+
+def delete_instance(actor: Any, instance: models.Model) -> None:
+    meta = instance._meta
+    with operation(
+        actor, f"{meta.label_lower}.delete", permission=f"{meta.app_label}.delete_{meta.model_name}"
+    ) as op:
+        op.obj = None
+        op.summary = f"删除{meta.verbose_name}：{instance}"
+        op.data = {
+            "target": f"{meta.label_lower}:{instance.pk}",
+            "fields": model_fields_snapshot(instance),
+        }
+        instance.delete()

@@ -1,0 +1,61 @@
+"""Jurisdiction: one query per role — which organisations a member may see (and so whose
+applications). Routing: which office pre-checks an employer's applications (四, 四（三）)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from .models import Membership, Organisation, OrgKind, Role
+
+
+def preliminary_reviewer_for(employer: Organisation) -> Organisation | None:
+    """Agency-managed → talent centre; supervised → the department; else the district bureau."""
+    if employer.agency_managed:
+        return Organisation.objects.filter(kind=OrgKind.TALENT_CENTRE).first()
+    if employer.supervisor_id:
+        return employer.supervisor
+    if employer.district_id:
+        return Organisation.objects.filter(
+            kind=OrgKind.DISTRICT_BUREAU, district_id=employer.district_id
+        ).first()
+    return None
+
+
+def employers_reviewed_by(reviewer: Organisation) -> Q:
+    employers = Q(kind=OrgKind.EMPLOYER)
+    if reviewer.kind == OrgKind.TALENT_CENTRE:
+        return employers & Q(agency_managed=True)
+    if reviewer.kind == OrgKind.CITY_DEPARTMENT:
+        return employers & Q(agency_managed=False, supervisor=reviewer)
+    if reviewer.kind == OrgKind.DISTRICT_BUREAU:
+        return employers & Q(
+            agency_managed=False, supervisor__isnull=True, district_id=reviewer.district_id
+        )
+    return Q(pk__in=[])
+
+
+def jurisdiction(membership: Membership) -> QuerySet[Organisation]:
+    """Organisations whose applications this membership may see."""
+    orgs = Organisation.objects.select_related("district", "supervisor")
+    if not membership.active:
+        return orgs.none()
+    match membership.role:
+        case Role.CITY_OFFICE:
+            return orgs.all()
+        case Role.UNIT_HR:
+            return orgs.filter(pk=membership.organisation_id)
+        case Role.PRELIMINARY_REVIEWER:
+            return orgs.filter(employers_reviewed_by(membership.organisation))
+        case Role.COMMITTEE_OFFICE:
+            # A committee office sees dossiers addressed to its plans, from any employer;
+            # the application queries narrow that to its own plans.
+            return orgs.filter(kind=OrgKind.EMPLOYER)
+        case _:
+            # Experts see only what a meeting gives them, never an organisation list.
+            return orgs.none()
+
+
+def memberships_of(user: Any) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user, active=True).select_related("organisation")

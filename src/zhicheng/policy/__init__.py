@@ -1,0 +1,1 @@
+"""Rules as code. This package must never import Django (tests/policy enforces it)."""

@@ -1,0 +1,95 @@
+"""Working days on the official Chinese calendar (holidays and make-up working days, 调休).
+
+`chinese-calendar` supplies 2004–2026; later years (or corrections) come from a table the
+city office edits, passed in as `extra_days`/`extra_years`. A year with no data is an explicit
+error, never a silent guess (DESIGN.md, Time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+import chinese_calendar
+
+BUILTIN_FIRST_YEAR = 2004
+BUILTIN_LAST_YEAR = 2026
+
+
+class CalendarDataMissing(LookupError):
+    """No official calendar data for a year: the office must enter that year's holidays."""
+
+    def __init__(self, year: int) -> None:
+        self.year = year
+        super().__init__(
+            f"{year}年没有工作日历数据：请市职称办在“工作日历”中录入{year}年的法定节假日和调休"
+            f"上班日，并将该年标记为已发布（No working-day data for {year}: add that year's "
+            "holidays and make-up working days in the calendar table and mark the year published)."
+        )
+
+
+class WorkdayCalendar:
+    """Answers whether a date is a working day.
+
+    `extra_years` are years the office has published in full (weekdays work, weekends rest,
+    except the listed `extra_days`). `extra_days` also correct built-in years.
+    """
+
+    def __init__(
+        self,
+        extra_days: Mapping[dt.date, bool] | None = None,
+        extra_years: Iterable[int] = (),
+    ) -> None:
+        self.extra_days = dict(extra_days or {})
+        self.extra_years = frozenset(extra_years)
+
+    def has_year(self, year: int) -> bool:
+        return BUILTIN_FIRST_YEAR <= year <= BUILTIN_LAST_YEAR or year in self.extra_years
+
+    def is_workday(self, day: dt.date) -> bool:
+        if day in self.extra_days:
+            return self.extra_days[day]
+        if day.year in self.extra_years:
+            return day.weekday() < 5
+        if BUILTIN_FIRST_YEAR <= day.year <= BUILTIN_LAST_YEAR:
+            return bool(chinese_calendar.is_workday(day))
+        raise CalendarDataMissing(day.year)
+
+    def add_workdays(self, start: dt.date, count: int) -> dt.date:
+        """The date `count` working days after `start` (start itself not counted)."""
+        if count < 0:
+            raise ValueError("count must be >= 0")
+        day = start
+        remaining = count
+        while remaining:
+            day += dt.timedelta(days=1)
+            if self.is_workday(day):
+                remaining -= 1
+        return day
+
+    def count_workdays(self, first: dt.date, last: dt.date) -> int:
+        """Working days in the closed range [first, last]."""
+        total = 0
+        day = first
+        while day <= last:
+            total += self.is_workday(day)
+            day += dt.timedelta(days=1)
+        return total
+
+    def period_end(self, first_day: dt.date, workdays: int) -> dt.date:
+        """Last day of a period holding `workdays` working days that starts on `first_day`.
+
+        The first day counts when it is a working day (a publicity posted on a working day
+        runs from that day); otherwise counting starts on the next working day.
+        """
+        if workdays < 1:
+            raise ValueError("a period holds at least one working day")
+        day = first_day
+        counted = 1 if self.is_workday(day) else 0
+        while counted < workdays:
+            day += dt.timedelta(days=1)
+            counted += self.is_workday(day)
+        return day
+
+
+DEFAULT_CALENDAR = WorkdayCalendar()

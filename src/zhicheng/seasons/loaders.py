@@ -1,0 +1,304 @@
+"""Idempotent loaders for the season's reference data: organisations, the title catalogue,
+the season and its plan table, the notice. Loading twice changes nothing; a change is
+written through one audited operation per load; a file with errors changes nothing at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import models, transaction
+
+from zhicheng.catalogue.models import Series, Specialty, Title
+from zhicheng.core.operations import operation
+from zhicheng.orgs.models import District, Organisation, OrgKind
+from zhicheng.policy.plans import PlanProblem, PlanTable, read_plan_table, season_dir
+
+from .models import CommitteePlan, DataWarning, Notice, PlanSource, Season
+
+ORGS_FILE = Path(__file__).resolve().parent.parent / "orgs" / "data" / "lianyungang.toml"
+CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "policy" / "data" / "catalogue.toml"
+NOTICE_DIR = Path(__file__).resolve().parent.parent / "portal" / "content"
+
+
+class ImportRefused(Exception):
+    def __init__(self, problems: list[PlanProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+    def merge(self, other: LoadReport) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.warnings += other.warnings
+
+
+def _upsert(
+    report: LoadReport, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
+) -> Any:
+    obj = model._default_manager.filter(**lookup).first()
+    label = f"{model._meta.verbose_name}:{lookup}"
+    if obj is None:
+        obj = model._default_manager.create(**lookup, **values)
+        report.created.append(label)
+        return obj
+    diff = {k: v for k, v in values.items() if getattr(obj, k) != v}
+    if diff:
+        for k, v in diff.items():
+            setattr(obj, k, v)
+        obj.save()
+        report.updated.append(f"{label} {sorted(diff)}")
+    else:
+        report.unchanged += 1
+    return obj
+
+
+def _audited(actor: Any, action: str, summary: str, work: Any) -> LoadReport:
+    """Run `work(report)` in one transaction; audit it only when something changed."""
+    with transaction.atomic():
+        report = LoadReport()
+        work(report)
+        if report.changed:
+            with operation(actor, action) as op:
+                op.summary = f"{summary}：新增{len(report.created)}项，修改{len(report.updated)}项"
+                op.data = {"created": report.created[:500], "updated": report.updated[:500]}
+    return report
+
+
+def load_organisations(actor: Any, path: Path = ORGS_FILE) -> LoadReport:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+
+    def work(report: LoadReport) -> None:
+        office = data["city_office"]
+        _upsert(
+            report,
+            Organisation,
+            {"name": office["name"]},
+            {
+                "short_name": office["short_name"],
+                "kind": OrgKind.CITY_OFFICE,
+                "address": office.get("address", ""),
+            },
+        )
+        centre = data["talent_centre"]
+        _upsert(
+            report,
+            Organisation,
+            {"name": centre["name"]},
+            {
+                "short_name": centre["short_name"],
+                "kind": OrgKind.TALENT_CENTRE,
+                "phone": centre["phone"],
+                "address": centre["address"],
+            },
+        )
+        for d in data["districts"]:
+            district = _upsert(
+                report,
+                District,
+                {"code": d["code"]},
+                {"name": d["name"], "kind": d["kind"], "plan_row": d["plan_row"]},
+            )
+            _upsert(
+                report,
+                Organisation,
+                {"name": d["bureau"]},
+                {
+                    "short_name": d["bureau"],
+                    "kind": OrgKind.DISTRICT_BUREAU,
+                    "district": district,
+                    "phone": d["phone"],
+                    "address": d["address"],
+                },
+            )
+        for dep in data["departments"]:
+            _upsert(
+                report,
+                Organisation,
+                {"name": dep["name"]},
+                {"short_name": dep["short_name"], "kind": OrgKind.CITY_DEPARTMENT},
+            )
+        prov = data["provincial"]
+        _upsert(
+            report,
+            Organisation,
+            {"name": prov["name"]},
+            {"short_name": prov["short_name"], "kind": OrgKind.PROVINCIAL},
+        )
+
+    return _audited(actor, "orgs.load", "导入机构", work)
+
+
+def load_catalogue(actor: Any, path: Path = CATALOGUE_FILE) -> LoadReport:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+
+    def work(report: LoadReport) -> None:
+        for position, s in enumerate(data["series"], start=1):
+            series = _upsert(
+                report,
+                Series,
+                {"code": s["code"]},
+                {
+                    "name": s["name"],
+                    "name_en": s.get("name_en", ""),
+                    "confidence": s.get("confidence", "H"),
+                    "source": s.get("source", "")[:300],
+                    "position": position,
+                },
+            )
+            for name in s.get("specialties", []):
+                _upsert(report, Specialty, {"series": series, "name": name}, {})
+            for level, names in s.get("titles", {}).items():
+                for name in [names] if isinstance(names, str) else names:
+                    _upsert(report, Title, {"series": series, "level": level, "name": name}, {})
+
+    return _audited(actor, "catalogue.load", "导入职称目录", work)
+
+
+def _date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def load_season(
+    actor: Any, code: str, directory: Path | None = None, make_current: bool = True
+) -> LoadReport:
+    base = directory or season_dir(code)
+    data = tomllib.loads((base / "season.toml").read_text(encoding="utf-8"))
+    table = read_plan_table(code, base)
+    if table.errors:
+        raise ImportRefused(table.errors)
+    scope = _read_scope(base)
+
+    def work(report: LoadReport) -> None:
+        s, dates = data["season"], data["dates"]
+        if make_current:
+            Season.objects.exclude(code=code).filter(is_current=True).update(is_current=False)
+        season = _upsert(
+            report,
+            Season,
+            {"code": code},
+            {
+                "name": s["name"],
+                "year": s["year"],
+                "city": s["city"],
+                "notice_number": s["notice_number"],
+                "notice_title": s["notice_title"],
+                "notice_date": _date(s["notice_date"]),
+                "seniority_cutoff": _date(dates["seniority_cutoff"]["value"]),
+                "materials_cutoff": _date(dates["materials_cutoff"]["value"]),
+                "evaluation_deadline": _date(dates["evaluation_deadline"]["value"]),
+                "committee_notice_due": _date(dates["committee_notice_due"]["value"]),
+                "initial_determination_months": data["initial_determination"]["round_months"],
+                "parameters": _json_params(data),
+                "is_current": make_current
+                or Season.objects.filter(code=code, is_current=True).exists(),
+            },
+        )
+        _load_plans(report, season, table, scope)
+        _load_notice(report, season, s)
+
+    return _audited(actor, "season.load", f"导入{code}年度数据和评审计划表", work)
+
+
+def _json_params(data: dict[str, Any]) -> dict[str, Any]:
+    def convert(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: convert(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return value
+
+    result: dict[str, Any] = convert(data)
+    return result
+
+
+def _read_scope(base: Path) -> dict[int, list[str]]:
+    path = base / "scope.csv"
+    if not path.exists():
+        return {}
+    import csv
+
+    scope: dict[int, list[str]] = {}
+    with path.open(encoding="utf-8") as handle:
+        for record in csv.DictReader(handle):
+            scope[int(record["row"])] = [c for c in record["series"].split() if c]
+    return scope
+
+
+def _load_plans(
+    report: LoadReport, season: Season, table: PlanTable, scope: dict[int, list[str]]
+) -> None:
+    offices = {o.short_name: o for o in Organisation.objects.exclude(short_name="")}
+    series_by_code = {s.code: s for s in Series.objects.all()}
+    for number, row in table.rows.items():
+        provenance = {
+            name: {"from_row": inf.from_row, "reason": inf.reason}
+            for name, inf in sorted(row.inferred.items())
+        }
+        plan = _upsert(
+            report,
+            CommitteePlan,
+            {"season": season, "row": number},
+            {
+                "specialty": row.specialty,
+                "office_name": row.office,
+                "office": offices.get(row.office),
+                "phone": row.phone,
+                "address": row.address,
+                "acceptance_text": row.acceptance_text,
+                "evaluation_text": row.evaluation_text,
+                "remarks": row.remarks,
+                "provenance": provenance,
+                "source": PlanSource.PRINTED,
+            },
+        )
+        wanted = {series_by_code[c].pk for c in scope.get(number, []) if c in series_by_code}
+        current = set(plan.series.values_list("pk", flat=True))
+        if wanted != current:
+            plan.series.set(wanted)
+            report.updated.append(f"评审计划:{number} series")
+    for problem in table.warnings:
+        _, created = DataWarning.objects.get_or_create(
+            season=season, row=problem.row, field=problem.field, message=problem.message[:300]
+        )
+        if created:
+            report.created.append(f"数据提示:{problem.row}:{problem.field}")
+        report.warnings.append(str(problem))
+
+
+def _load_notice(report: LoadReport, season: Season, s: dict[str, Any]) -> None:
+    path = NOTICE_DIR / f"{season.code}-title-evaluation-notice.md"
+    if not path.exists():
+        return
+    _upsert(
+        report,
+        Notice,
+        {"slug": f"{season.code}-notice"},
+        {
+            "season": season,
+            "number": s["notice_number"],
+            "title": s["notice_title"],
+            "issuer": s.get("issuer", ""),
+            "date": _date(s["notice_date"]),
+            "body": path.read_text(encoding="utf-8"),
+            "published": True,
+        },
+    )

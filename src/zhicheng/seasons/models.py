@@ -1,0 +1,163 @@
+import datetime as dt
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zhicheng.orgs.models import Organisation
+from zhicheng.policy.plans import parse_window
+
+
+class Season(models.Model):
+    code = models.SlugField(_("代码"), unique=True)
+    name = models.CharField(_("名称"), max_length=80)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    city = models.CharField(_("城市"), max_length=20)
+    notice_number = models.CharField(_("通知文号"), max_length=60)
+    notice_title = models.CharField(_("通知标题"), max_length=120)
+    notice_date = models.DateField(_("发文日期"))
+    seniority_cutoff = models.DateField(_("资历截止日期"))
+    materials_cutoff = models.DateField(_("业绩材料截止日期"))
+    evaluation_deadline = models.DateField(_("评审完成期限"))
+    committee_notice_due = models.DateField(_("评委会通知报送期限"))
+    initial_determination_months = models.JSONField(_("初定月份"), default=list)
+    parameters = models.JSONField(_("全部参数"), default=dict, blank=True)
+    is_current = models.BooleanField(_("当前年度"), default=False)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("评审年度")
+        verbose_name_plural = _("评审年度")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=models.Q(is_current=True),
+                name="one_current_season",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def key_dates(self) -> list[tuple[str, dt.date, str]]:
+        """(label, date, clause) in date order, for the portal."""
+        dates = [
+            ("资历（任职年限）计算截止", self.seniority_cutoff, "二（二）"),
+            ("业绩成果、论文、学历截止", self.materials_cutoff, "二（二）"),
+            ("评委会年度通知报市职称办会签", self.committee_notice_due, "三（三）"),
+            ("中初级职称评审完成期限", self.evaluation_deadline, "三（一）"),
+        ]
+        return sorted(dates, key=lambda d: d[1])
+
+
+class PlanSource(models.TextChoices):
+    PRINTED = "printed", _("原文")
+    OFFICE = "office", _("市职称办补录")
+
+
+def month_mask(months: frozenset[int] | set[int]) -> int:
+    return sum(1 << m for m in months)
+
+
+class CommitteePlan(models.Model):
+    """One row of the attachment 连云港市2024年职称评审计划表."""
+
+    season = models.ForeignKey(
+        Season, on_delete=models.CASCADE, related_name="plans", verbose_name=_("年度")
+    )
+    row = models.PositiveSmallIntegerField(_("序号"))
+    specialty = models.CharField(_("专业名称"), max_length=120)
+    office_name = models.CharField(_("评委会办事机构"), max_length=60, blank=True)
+    office = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+        verbose_name=_("办事机构（机构）"),
+    )
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    address = models.CharField(_("材料报送地址"), max_length=200, blank=True)
+    acceptance_text = models.CharField(_("申报材料受理时间"), max_length=60, blank=True)
+    evaluation_text = models.CharField(_("计划评审时间"), max_length=60, blank=True)
+    remarks = models.CharField(_("备注"), max_length=200, blank=True)
+    acceptance_mask = models.PositiveIntegerField(_("受理月份掩码"), default=0, editable=False)
+    provenance = models.JSONField(_("推断来源"), default=dict, blank=True)
+    source = models.CharField(
+        _("来源"), max_length=10, choices=PlanSource.choices, default=PlanSource.PRINTED
+    )
+    series = models.ManyToManyField(
+        "catalogue.Series", blank=True, related_name="plans", verbose_name=_("职称系列")
+    )
+
+    class Meta:
+        ordering = ["season", "row"]
+        verbose_name = _("评审计划")
+        verbose_name_plural = _("评审计划")
+        constraints = [
+            models.UniqueConstraint(fields=["season", "row"], name="seasons_plan_row_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.row}. {self.specialty}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.acceptance_mask = month_mask(parse_window(self.acceptance_text).all_months)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def acceptance_months(self) -> list[int]:
+        return [m for m in range(1, 13) if self.acceptance_mask & (1 << m)]
+
+    def is_open_on(self, day: dt.date) -> bool:
+        return day.year == self.season.year and bool(self.acceptance_mask & (1 << day.month))
+
+    def opens_after(self, day: dt.date) -> int | None:
+        """The next month this season in which the window opens, or None."""
+        if day.year != self.season.year:
+            return None
+        later = [m for m in self.acceptance_months if m > day.month]
+        return later[0] if later else None
+
+
+class DataWarning(models.Model):
+    """A problem in the source data, kept as printed and shown to the office."""
+
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="warnings")
+    row = models.PositiveSmallIntegerField(_("序号"), null=True, blank=True)
+    field = models.CharField(_("字段"), max_length=40)
+    message = models.CharField(_("说明"), max_length=300)
+    resolved = models.BooleanField(_("已处理"), default=False)
+
+    class Meta:
+        ordering = ["row", "field"]
+        verbose_name = _("数据提示")
+        verbose_name_plural = _("数据提示")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["season", "row", "field", "message"], name="seasons_warning_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.row or ''} {self.field}: {self.message}"
+
+
+class Notice(models.Model):
+    season = models.ForeignKey(
+        Season, on_delete=models.SET_NULL, null=True, blank=True, related_name="notices"
+    )
+    slug = models.SlugField(_("标识"), unique=True)
+    number = models.CharField(_("文号"), max_length=60, blank=True)
+    title = models.CharField(_("标题"), max_length=200)
+    issuer = models.CharField(_("发文单位"), max_length=120, blank=True)
+    date = models.DateField(_("日期"))
+    body = models.TextField(_("正文（Markdown）"))
+    published = models.BooleanField(_("已发布"), default=True)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("通知公告")
+        verbose_name_plural = _("通知公告")
+
+    def __str__(self) -> str:
+        return self.title

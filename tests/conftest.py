@@ -1,0 +1,50 @@
+"""Shared fixtures: the 2024 season loaded once per test database, and the demo accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from zhicheng.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+from zhicheng.core.operations import SYSTEM
+
+SEASON_CODE = "lianyungang-2024"
+
+
+def ensure_season_loaded() -> None:
+    from zhicheng.seasons.loaders import load_catalogue, load_organisations, load_season
+    from zhicheng.seasons.models import Season
+
+    if not Season.objects.filter(code=SEASON_CODE).exists():
+        load_organisations(SYSTEM)
+        load_catalogue(SYSTEM)
+        load_season(SYSTEM, SEASON_CODE)
+        seed_demo(SYSTEM)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        ensure_season_loaded()
+
+
+@pytest.fixture
+def season(db: Any) -> Any:
+    from zhicheng.seasons.models import Season
+
+    ensure_season_loaded()  # transactional tests flush the database; reload then
+    return Season.objects.get(code=SEASON_CODE)
+
+
+@pytest.fixture
+def demo_users(season: Any) -> dict[str, Any]:
+    from zhicheng.accounts.models import User
+
+    names = [a.username for a in DEMO_ACCOUNTS]
+    return {u.username: u for u in User.objects.filter(username__in=names)}
+
+
+@pytest.fixture
+def demo_password() -> str:
+    return DEMO_PASSWORD

@@ -1,0 +1,55 @@
+import datetime as dt
+
+import pytest
+
+from zhicheng.core.models import CalendarDay, CalendarYear
+from zhicheng.core.workdays import office_calendar
+from zhicheng.policy.workdays import CalendarDataMissing, WorkdayCalendar
+
+D = dt.date
+cal = WorkdayCalendar()
+
+
+def test_publicity_posted_before_national_day_2024_runs_over_the_make_up_sunday():
+    # 27th (Fri), 29th (make-up Sunday), 30th, then 8th and 9th October.
+    assert cal.period_end(D(2024, 9, 27), 5) == D(2024, 10, 9)
+    assert cal.count_workdays(D(2024, 9, 27), D(2024, 10, 9)) == 5
+
+
+def test_publicity_posted_on_a_holiday_starts_counting_on_the_next_working_day():
+    assert not cal.is_workday(D(2026, 9, 25))  # Mid-Autumn Festival 2026
+    assert cal.period_end(D(2026, 9, 25), 5) == D(2026, 10, 9)
+
+
+def test_first_day_counts_when_it_is_a_working_day():
+    assert cal.period_end(D(2024, 6, 3), 1) == D(2024, 6, 3)
+    assert cal.period_end(D(2024, 6, 3), 5) == D(2024, 6, 7)
+
+
+def test_add_workdays_skips_weekends_and_holidays():
+    assert cal.add_workdays(D(2024, 6, 7), 1) == D(2024, 6, 11)  # 10th is Dragon Boat Festival
+    assert cal.add_workdays(D(2024, 6, 7), 0) == D(2024, 6, 7)
+
+
+def test_year_without_data_names_the_year_and_how_to_add_it():
+    with pytest.raises(CalendarDataMissing) as info:
+        cal.is_workday(D(2027, 1, 4))
+    assert info.value.year == 2027
+    assert "2027" in str(info.value) and "工作日历" in str(info.value)
+
+
+def test_office_table_supplies_a_later_year_and_its_make_up_days(db):
+    CalendarYear.objects.create(year=2027, source="国办发明电〔2026〕X号", published=True)
+    CalendarDay.objects.create(date=D(2027, 1, 1), is_workday=False, name="元旦")
+    CalendarDay.objects.create(date=D(2027, 2, 6), is_workday=True, name="春节调休上班")
+    office = office_calendar()
+    assert not office.is_workday(D(2027, 1, 1))  # a Friday, made a holiday
+    assert office.is_workday(D(2027, 2, 6))  # a Saturday, made a working day
+    assert office.is_workday(D(2027, 1, 4))
+    assert office.period_end(D(2026, 12, 31), 3) == D(2027, 1, 5)
+
+
+def test_unpublished_office_year_is_still_missing(db):
+    CalendarYear.objects.create(year=2028, source="草稿", published=False)
+    with pytest.raises(CalendarDataMissing):
+        office_calendar().is_workday(D(2028, 3, 1))

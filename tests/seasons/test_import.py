@@ -161,3 +161,14 @@ def test_command_reports_counts_on_a_clean_reload(season):
     out = io.StringIO()
     call_command("load_season", stdout=out, quiet_warnings=True)
     assert "新增0项，修改0项" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_plans_carry_their_series_from_the_scope_file(season):
+    def codes(row):
+        plan = CommitteePlan.objects.get(season=season, row=row)
+        return sorted(plan.series.values_list("code", flat=True))
+
+    assert codes(49) == ["arts_and_crafts"]
+    assert codes(44) == ["engineering"]
+    assert codes(19) == ["experimental_technology", "natural_science_research"]

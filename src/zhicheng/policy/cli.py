@@ -1,0 +1,236 @@
+"""`zhicheng eligibility`: decide a profile (or a batch of them) from the command line.
+
+    eligibility PROFILE.json [--text]
+    eligibility --batch IN.jsonl [-o OUT.jsonl]
+
+A decision is printed whatever the verdict (exit 0). Invalid input exits 2 and names the JSON
+path and problem of every bad field (and, in batch mode, the line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from collections.abc import Iterable, Iterator
+from typing import IO, Any, Protocol
+
+from pydantic import ValidationError
+
+from zhicheng.policy.engine import evaluate
+from zhicheng.policy.profile import Profile
+from zhicheng.policy.season import SeasonDataError, load_season
+
+EXIT_OK = 0
+EXIT_INVALID = 2
+
+MESSAGES = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "不允许的字段（拼写错误或本版本不支持）",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_type": "应为日期 YYYY-MM-DD",
+    "date_from_datetime_inexact": "应为日期（不含时间）",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "string_type": "应为文本",
+    "string_too_short": "不能为空",
+    "string_too_long": "文本过长",
+    "list_type": "应为数组",
+    "model_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "dict_type": "应为对象",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "json_invalid": "不是合法的 JSON",
+    "json_type": "应为 JSON 文本",
+}
+
+
+def json_path(loc: Iterable[Any]) -> str:
+    out = "$"
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def describe_errors(exc: ValidationError) -> list[dict[str, str]]:
+    """Every bad field: JSON path and problem (Chinese, with the original detail)."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        kind = err["type"]
+        detail = err["msg"]
+        if kind == "literal_error":
+            expected = err.get("ctx", {}).get("expected", "")
+            text = f"取值无效（{err.get('input')!r}），应为 {expected}"
+        elif kind == "value_error":
+            text = detail.removeprefix("Value error, ")
+        else:
+            text = MESSAGES.get(kind, detail)
+            if kind in ("json_invalid",):
+                text += f"：{err.get('ctx', {}).get('error', detail)}"
+        problems.append({"path": json_path(err["loc"]), "problem": text, "type": kind})
+    return problems
+
+
+def _print_problems(problems: list[dict[str, str]], stream: IO[str], prefix: str = "") -> None:
+    for p in problems:
+        stream.write(f"{prefix}{p['path']}: {p['problem']}\n")
+
+
+def parse_profile(data: str | bytes) -> Profile:
+    return Profile.model_validate_json(data)
+
+
+def _single(path: str, as_text: bool, out: IO[str], err: IO[str]) -> int:
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        err.write(f"无法读取 {path}：{exc.strerror}\n")
+        return EXIT_INVALID
+    try:
+        profile = parse_profile(raw)
+    except ValidationError as exc:
+        problems = describe_errors(exc)
+        err.write(f"{path}: 申报资料不符合格式（{len(problems)}处）\n")
+        _print_problems(problems, err)
+        return EXIT_INVALID
+    decision = evaluate(profile)
+    out.write(decision.to_text() if as_text else decision.to_json() + "\n")
+    return EXIT_OK
+
+
+def decide_lines(
+    lines: Iterable[bytes],
+) -> Iterator[tuple[int, bytes | None, list[dict[str, str]]]]:
+    """(line number, decision as one line of UTF-8 JSON or None, problems) per non-blank line."""
+    season = load_season()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            profile = parse_profile(line)
+        except ValidationError as exc:
+            yield number, None, describe_errors(exc)
+            continue
+        yield number, evaluate(profile, season).to_json_bytes(), []
+
+
+def _batch(path: str, output: str | None, out: IO[str], err: IO[str]) -> int:
+    try:
+        source: IO[bytes] = sys.stdin.buffer if path == "-" else open(path, "rb")
+    except OSError as exc:
+        err.write(f"无法读取 {path}：{exc.strerror}\n")
+        return EXIT_INVALID
+    to_file = output not in (None, "-")
+    sink: BinarySink = open(str(output), "wb") if to_file else _binary(out)
+    bad = 0
+    try:
+        for number, data, problems in decide_lines(source):
+            if data is None:
+                bad += 1
+                err.write(f"第{number}行（line {number}）：申报资料不符合格式\n")
+                _print_problems(problems, err, prefix=f"  line {number}: ")
+                continue
+            sink.write(data + b"\n")
+    finally:
+        if source is not sys.stdin.buffer:
+            source.close()
+        if to_file:
+            sink.close()
+        else:
+            sink.flush()
+    if bad:
+        err.write(f"共{bad}行无效，未生成结论\n")
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="zhicheng eligibility",
+        description="职称申报资格审核：按申报季政策判断申报资料是否符合条件并说明依据。",
+    )
+    parser.add_argument("profile", nargs="?", help="申报资料 JSON 文件 (profile)")
+    parser.add_argument("--text", action="store_true", help="以审核意见文字输出")
+    parser.add_argument(
+        "--batch", metavar="IN.jsonl", help="批量：每行一份申报资料（- 为标准输入）"
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="OUT.jsonl", help="批量结果输出文件（默认标准输出）"
+    )
+    return parser
+
+
+def main(
+    argv: list[str] | None = None, out: IO[str] | None = None, err: IO[str] | None = None
+) -> int:
+    out = out or _utf8(sys.stdout)
+    err = err or _utf8(sys.stderr)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    except SystemExit as exc:
+        return EXIT_INVALID if exc.code else EXIT_OK
+    try:
+        if args.batch:
+            if args.profile:
+                err.write("--batch 与单个 PROFILE 不能同时使用\n")
+                return EXIT_INVALID
+            return _batch(args.batch, args.output, out, err)
+        if not args.profile:
+            parser.print_usage(err)
+            err.write("缺少 PROFILE.json（或使用 --batch IN.jsonl）\n")
+            return EXIT_INVALID
+        return _single(args.profile, args.text, out, err)
+    except SeasonDataError as exc:
+        err.write(f"申报季数据错误：{exc}\n")
+        return 1
+    finally:
+        out.flush()
+
+
+class BinarySink(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+    def flush(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class _TextSink:
+    """Bytes written to a text stream that has no binary buffer (e.g. io.StringIO in tests)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def write(self, data: bytes, /) -> int:
+        return self.stream.write(data.decode("utf-8"))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.flush()
+
+
+def _binary(stream: IO[str]) -> BinarySink:
+    buffer = getattr(stream, "buffer", None)
+    if isinstance(buffer, io.BufferedIOBase):
+        stream.flush()
+        return buffer
+    return _TextSink(stream)
+
+
+def _utf8(stream: IO[str]) -> IO[str]:
+    if isinstance(stream, io.TextIOWrapper) and (stream.encoding or "").lower() != "utf-8":
+        stream.reconfigure(encoding="utf-8")
+    return stream
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,338 @@
+"""Facts the rules share, computed once per profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+from zhicheng.policy import dates
+from zhicheng.policy.catalogue import Catalogue, Series
+from zhicheng.policy.decision import ExcludedMaterial, ExcludedYear, Material, Seniority
+from zhicheng.policy.education import Recognised, recognise
+from zhicheng.policy.levels import LEVEL_RANK, level_name
+from zhicheng.policy.profile import Profile, TitleHeld
+from zhicheng.policy.season import Requirement, Season
+
+EXCLUDED_GRADES = {
+    "basically_competent": "考核基本合格（基本称职）",
+    "incompetent": "考核不合格（不称职）",
+}
+ROUTE_LABELS = {
+    "normal": "正常申报",
+    "initial_determination": "职称初定",
+    "same_level_transfer": "同级转评",
+    "education_exception": "学历破格（持地方职称）",
+    "assessment_recognition": "考核认定",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TitleFact:
+    """A title (or a qualification that stands for one) the applicant can build on."""
+
+    series: str
+    level: str
+    date: dt.date
+    kind: str  # national / local / out_of_town / qualification
+    via: str
+    label: str
+    record: TitleHeld | None = None
+    confidence: str = "H"
+
+
+class Context:
+    def __init__(self, profile: Profile, season: Season, catalogue: Catalogue) -> None:
+        self.profile = profile
+        self.season = season
+        self.catalogue = catalogue
+        req = profile.request
+        self.request = req
+        self.series: Series = catalogue[req.series]
+        self.level: str = req.level
+        self.route: str = req.route
+        self.date: dt.date = req.application_date
+        self.cutoff: dt.date = season.seniority_cutoff
+        self.materials: list[Material] = []
+        self._material_names: set[str] = set()
+        self.excluded: list[ExcludedMaterial] = []
+        self.flags: list[str] = []
+        self.seniority: Seniority | None = None
+
+    # --- materials -------------------------------------------------------------------
+    def need(self, name: str, clause: str) -> None:
+        if name not in self._material_names:
+            self._material_names.add(name)
+            self.materials.append(Material(name, clause))
+
+    def exclude(self, kind: str, ident: str, title: str, reason: str, clause: str) -> None:
+        self.excluded.append(ExcludedMaterial(kind, ident, title, reason, clause))
+
+    # --- names -------------------------------------------------------------------------
+    def title_name(self, series_code: str, level: str) -> str:
+        series = self.catalogue.get(series_code)
+        if series is None:
+            return f"{series_code}{level_name(level)}"
+        if series.titles.get(level):
+            return f"{series.title_name(level)}（{series.name}{level_name(level)}）"
+        return f"{series.name}{level_name(level)}职称"
+
+    @property
+    def target_name(self) -> str:
+        return self.title_name(self.series.code, self.level)
+
+    # --- education ---------------------------------------------------------------------
+    @cached_property
+    def education(self) -> list[Recognised]:
+        return [recognise(i, ed, self.season) for i, ed in enumerate(self.profile.education)]
+
+    @cached_property
+    def best_education(self) -> Recognised | None:
+        best: Recognised | None = None
+        best_rank = -2
+        for item in self.education:
+            if item.level is None:
+                continue
+            rank = self.season.education_rank(item.level)
+            if rank > best_rank or (
+                best is not None and rank == best_rank and item.record.date < best.record.date
+            ):
+                best, best_rank = item, rank
+        return best
+
+    @property
+    def education_level(self) -> str:
+        best = self.best_education
+        return best.level if best and best.level else "below_secondary"
+
+    @property
+    def education_label(self) -> str:
+        return self.season.education_name(self.education_level)
+
+    # --- titles -------------------------------------------------------------------------
+    @cached_property
+    def titles(self) -> list[TitleFact]:
+        """National and out-of-town titles, plus qualifications mapped to titles (二（四）)."""
+        facts: list[TitleFact] = []
+        for t in self.profile.titles:
+            if t.kind == "local":
+                continue
+            facts.append(
+                TitleFact(
+                    t.series,
+                    t.level,
+                    t.date,
+                    t.kind,
+                    t.obtained_via,
+                    f"{'外地' if t.kind == 'out_of_town' else ''}"
+                    f"{self.title_name(t.series, t.level)}（{t.date.isoformat()}取得）",
+                    t,
+                )
+            )
+        rows = self.season.qualification_rows
+        for q in self.profile.qualifications:
+            if q.kind != "vocational" or q.name not in rows:
+                continue
+            row = rows[q.name]
+            facts.append(
+                TitleFact(
+                    row.series,
+                    row.level,
+                    q.obtained_on,
+                    "qualification",
+                    "qualification",
+                    f"职业资格“{q.name}”（{q.obtained_on.isoformat()}取得，对应"
+                    f"{self.title_name(row.series, row.level)}）",
+                    None,
+                    row.confidence,
+                )
+            )
+        return facts
+
+    @cached_property
+    def local_titles(self) -> list[TitleHeld]:
+        return [t for t in self.profile.titles if t.kind == "local"]
+
+    def titles_at(self, level: str, series: str | None = None) -> list[TitleFact]:
+        return sorted(
+            (t for t in self.titles if t.level == level and (series is None or t.series == series)),
+            key=lambda t: (t.kind == "qualification", t.date),
+        )
+
+    def holds_at_least(self, level: str, series: str) -> list[TitleFact]:
+        rank = LEVEL_RANK[level]
+        return [
+            t
+            for t in self.titles
+            if t.series == series and LEVEL_RANK[t.level] >= rank and t.kind != "qualification"
+        ]
+
+    # --- special routes -------------------------------------------------------------------
+    @cached_property
+    def special_route_names(self) -> list[str]:
+        sr = self.profile.special_routes
+        names = []
+        if sr.overseas_returnee:
+            names.append("海外归国人员")
+        if sr.party_government_exchange:
+            names.append("党政机关交流人员")
+        if sr.military_transfer:
+            names.append("部队转业安置人员")
+        return names
+
+    @cached_property
+    def first_application(self) -> bool:
+        explicit = self.profile.special_routes.first_application
+        if explicit is not None:
+            return explicit and not self.profile.titles
+        return not self.profile.titles
+
+    @property
+    def special_exception(self) -> bool:
+        """二（一）: returnees, exchanged officials, transferred officers on a first application."""
+        return bool(self.special_route_names) and self.first_application
+
+    # --- requirements -------------------------------------------------------------------
+    @cached_property
+    def requirement(self) -> Requirement | None:
+        return self.season.requirement(self.series.code, self.level, self.education_level)
+
+    @cached_property
+    def grassroots_valid(self) -> bool:
+        emp = self.profile.employment
+        sectors = self.season.section("eligibility", "grassroots")["sectors"]
+        return (
+            self.profile.special_routes.grassroots_directional
+            and emp.sector in sectors
+            and emp.grassroots
+            and emp.employer_kind == "public_institution"
+        )
+
+    def basis_title(self) -> TitleFact | None:
+        """The title at the requirement's previous level in the target series (earliest)."""
+        req = self.requirement
+        if req is None or req.after is None:
+            return None
+        found = self.titles_at(req.after, self.series.code)
+        return found[0] if found else None
+
+    def transfer_origin(self, title: TitleFact) -> TitleFact:
+        """For a title obtained by same-level transfer, the original title (二（八）1)."""
+        if title.via != "same_level_transfer":
+            return title
+        same = [
+            t
+            for t in self.titles
+            if t.level == title.level
+            and t.series != title.series
+            and t.kind != "qualification"
+            and t.date <= title.date
+        ]
+        return min(same, key=lambda t: t.date) if same else title
+
+    # --- seniority ----------------------------------------------------------------------
+    @cached_property
+    def professional_spans(self) -> list[dates.Span] | None:
+        """Professional work as (anchor, end] spans, None when no work history was given."""
+        if not self.profile.work_history:
+            return None
+        spans = []
+        for period in self.profile.work_history:
+            if not period.professional:
+                continue
+            end = period.end or dt.date.max
+            spans.append((period.start - dates.ONE_DAY, end))
+        return dates.merge(spans)
+
+    @cached_property
+    def excluded_assessment_years(self) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for a in self.profile.annual_assessments:
+            if a.grade in EXCLUDED_GRADES:
+                if a.year not in out or a.grade == "incompetent":
+                    out[a.year] = a.grade
+        return out
+
+    def count_seniority(
+        self,
+        anchor: dt.date,
+        basis: str,
+        required_months: int | None,
+        counted_to: dt.date | None = None,
+    ) -> Seniority:
+        """Months of professional work after `anchor` up to the cut-off (二（二）)."""
+        end = counted_to or self.cutoff
+        window = (anchor, end)
+        notes: list[str] = []
+        spans = self.professional_spans
+        if spans is None:
+            base = [window] if anchor < end else []
+            notes.append("未填写工作经历，按起算日至截止日连续计算")
+        else:
+            base = [s for s in (dates.intersect(span, window) for span in spans) if s]
+        excluded: list[ExcludedYear] = []
+        holes = []
+        for year, grade in sorted(self.excluded_assessment_years.items()):
+            ys = dates.year_span(year)
+            inside = [s for s in (dates.intersect(ys, b) for b in base) if s]
+            if not inside:
+                continue
+            holes.append(ys)
+            excluded.append(
+                ExcludedYear(
+                    year,
+                    grade,
+                    dates.months_in(inside),
+                    f"{EXCLUDED_GRADES[grade]}，该考核年度不计算资历",
+                )
+            )
+        counted = dates.subtract(base, holes) if holes else base
+        months = dates.months_in(counted)
+        total = dates.full_months(anchor, end)
+        outside = max(total - dates.months_in(base), 0)
+        return Seniority(
+            basis=basis,
+            anchor=anchor,
+            counted_to=end,
+            months_counted=months,
+            months_required=required_months,
+            excluded_years=excluded,
+            months_outside_professional_work=outside,
+            notes=notes,
+        )
+
+    @cached_property
+    def normal_seniority(self) -> Seniority | None:
+        """Seniority under the requirement table, or None when no years are required."""
+        req = self.requirement
+        if req is None or not req.allowed:
+            return None
+        if req.after is not None:
+            title = self.basis_title()
+            if title is None:
+                return None
+            origin = self.transfer_origin(title)
+            basis = f"取得{self.title_name(origin.series, origin.level)}"
+            if origin is not title:
+                basis += "，转评后原工作年限连续计算"
+            return self.count_seniority(origin.date, basis, req.years * 12)
+        if req.internship_years:
+            best = self.best_education
+            if best is None:
+                return None
+            return self.count_seniority(
+                best.record.date,
+                f"取得{self.education_label}学历（{best.record.date.isoformat()}）后见习",
+                req.internship_years * 12,
+            )
+        return None
+
+    def meets_normal_conditions(self) -> bool:
+        """Would the applicant qualify by the normal route (二（六）)?"""
+        req = self.requirement
+        if req is None or not req.allowed:
+            return False
+        if req.after is not None and self.basis_title() is None:
+            return False
+        sen = self.normal_seniority
+        return sen is None or bool(sen.met)

@@ -1,0 +1,74 @@
+"""evaluate(profile) -> Decision: run every registered rule and combine the findings."""
+
+from __future__ import annotations
+
+from zhicheng.policy import rules as _rules  # noqa: F401  (registers the rules)
+from zhicheng.policy.catalogue import load_catalogue
+from zhicheng.policy.context import ROUTE_LABELS, Context
+from zhicheng.policy.decision import Decision, Finding, Verdict
+from zhicheng.policy.levels import level_name
+from zhicheng.policy.profile import Profile
+from zhicheng.policy.registry import RULES, Rule
+from zhicheng.policy.season import Season, load_season
+
+_BY_ROUTE: dict[str, tuple[Rule, ...]] = {}
+
+
+def rules_for(route: str) -> tuple[Rule, ...]:
+    """The registered rules that apply to a route, in registry order."""
+    found = _BY_ROUTE.get(route)
+    if found is None:
+        found = tuple(r for r in RULES if r.routes is None or route in r.routes)
+        _BY_ROUTE[route] = found
+    return found
+
+
+def evaluate(profile: Profile, season: Season | None = None) -> Decision:
+    season = season or load_season()
+    ctx = Context(profile, season, load_catalogue())
+    findings: list[Finding] = []
+    route = ctx.route
+    failed = review = False
+    for rule in rules_for(route):
+        result = rule.func(ctx)
+        if not result:
+            continue
+        for outcome, message, clause in result:
+            if outcome == "fail":
+                failed = True
+            elif outcome == "needs_review":
+                review = True
+            findings.append(Finding(rule.id, outcome, clause or rule.clauses[0], message))
+    verdict: Verdict = "ineligible" if failed else "needs_review" if review else "eligible"
+    req = profile.request
+    notice_title = season.section("season", "season")["notice_title"]
+    label = ROUTE_LABELS[route]
+    if ctx.special_exception:
+        label += f"（{'、'.join(ctx.special_route_names)}首次申报）"
+    if "grassroots_directional" in ctx.flags:
+        label += "（基层“三定向”）"
+    return Decision(
+        season=season.code,
+        applicant_id=profile.applicant_id,
+        applicant_name=profile.name,
+        request={
+            "series": req.series,
+            "series_name": ctx.series.name,
+            "specialty": req.specialty,
+            "level": req.level,
+            "level_name": level_name(req.level),
+            "title_name": ctx.series.title_name(req.level),
+            "route": route,
+            "plan_row": req.plan_row,
+            "application_date": req.application_date.isoformat(),
+            "notice": f"{season.notice_number}《{notice_title}》",
+        },
+        verdict=verdict,
+        route=route,
+        route_label=label,
+        seniority=ctx.seniority,
+        required_materials=ctx.materials,
+        excluded_materials=ctx.excluded,
+        findings=findings,
+        flags=ctx.flags,
+    )

@@ -1,0 +1,295 @@
+"""The applicant profile the engine reads (a public contract: see docs/policy.md, "Schema").
+
+Change the shape only together with a `SCHEMA_VERSION` bump, a regenerated
+`docs/schema/profile.schema.json` (`python -m zhicheng.policy.schema`) and a note in docs/policy.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from zhicheng.policy.catalogue import load_catalogue
+from zhicheng.policy.levels import LevelCode
+
+SCHEMA_VERSION = "1.0"
+
+ResidenceCategory = Literal["mainland", "hong_kong", "macau", "taiwan", "foreign"]
+Permit = Literal[
+    "none",
+    "foreigner_work_permit",
+    "foreigner_permanent_residence",
+    "jiangsu_overseas_talent_residence",
+]
+EmploymentStatus = Literal[
+    "employed", "freelance", "civil_servant", "civil_service_managed", "retired", "unemployed"
+]
+EmployerKind = Literal[
+    "enterprise", "public_institution", "social_organisation", "government", "other"
+]
+Sector = Literal["education", "health", "agriculture", "other"]
+EducationLevel = Literal[
+    "below_secondary",
+    "secondary_vocational",
+    "junior_college",
+    "bachelor",
+    "second_bachelor",
+    "master",
+    "doctorate",
+]
+EducationKind = Literal[
+    "full_time",
+    "part_time",
+    "military_academy",
+    "party_school",
+    "technical_school",
+    "training_certificate",
+]
+TechnicalClass = Literal["intermediate_worker", "senior_worker", "preparatory_technician"]
+PartySchoolLevel = Literal["central", "provincial", "other"]
+TitleKind = Literal["national", "local", "out_of_town"]
+ObtainedVia = Literal[
+    "evaluation",
+    "exam",
+    "initial_determination",
+    "same_level_transfer",
+    "assessment_recognition",
+    "direct",
+]
+Evidence = Literal["certificate", "application_form", "approval_document"]
+Grade = Literal["excellent", "competent", "basically_competent", "incompetent", "not_graded"]
+SanctionKind = Literal["party_discipline", "government", "administrative", "other"]
+IntegrityKind = Literal["fraud", "academic_misconduct", "false_pledge", "other"]
+QualificationKind = Literal["vocational", "international", "skilled_worker"]
+SkillLevel = Literal["senior_worker", "technician", "senior_technician"]
+AchievementKind = Literal["paper", "project", "award", "patent", "report", "work", "other"]
+UrgentCategory = Literal["high_level", "urgent_shortage", "private_enterprise"]
+Route = Literal[
+    "normal",
+    "initial_determination",
+    "same_level_transfer",
+    "education_exception",
+    "assessment_recognition",
+]
+
+Text = Annotated[str, Field(max_length=500)]
+ShortText = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_series(value: str) -> str:
+    if value not in load_catalogue():
+        raise ValueError(f"未知系列代码“{value}”（见 zhicheng/policy/data/catalogue.toml）")
+    return value
+
+
+SeriesCode = Annotated[str, AfterValidator(_check_series)]
+
+
+class Residence(_Model):
+    """Residence and nationality category (一（二）)."""
+
+    category: ResidenceCategory = Field(
+        description="mainland / hong_kong / macau / taiwan / foreign"
+    )
+    permit: Permit = Field(default="none", description="permit held by a foreign national")
+
+
+class Employment(_Model):
+    """Employment (一（一）, 一, 二（五）)."""
+
+    status: EmploymentStatus
+    city: Text = Field(description="city of employment, e.g. 连云港市")
+    employer: Text | None = None
+    employer_kind: EmployerKind | None = None
+    contract: bool = Field(
+        default=False, description="signed labour (engagement) contract 劳动（聘用）合同"
+    )
+    professional_work: bool = Field(
+        default=True, description="does professional/technical work 从事专业技术工作"
+    )
+    sector: Sector = "other"
+    grassroots: bool = Field(
+        default=False, description="employer is a grassroots public institution 基层事业单位"
+    )
+    agency_managed: bool = Field(
+        default=False, description="personnel agency by the talent service centre 人事代理"
+    )
+
+
+class Education(_Model):
+    """One education record (二（三）)."""
+
+    level: EducationLevel
+    kind: EducationKind = "full_time"
+    completed: bool = Field(
+        default=True, description="diploma/degree obtained (False: 结业/肄业, no diploma)"
+    )
+    date: dt.date = Field(description="date the diploma, degree or certificate was obtained")
+    major: Text | None = None
+    major_matches_work: bool = True
+    recognised_by_education_authority: bool | None = Field(
+        default=None, description="military academy: recognised by the education authority"
+    )
+    party_school_level: PartySchoolLevel | None = None
+    programme_years: float | None = Field(default=None, ge=0, le=10)
+    technical_class: TechnicalClass | None = None
+
+
+class TitleHeld(_Model):
+    series: SeriesCode
+    specialty: Text | None = None
+    level: LevelCode
+    name: Text | None = None
+    date: dt.date = Field(description="qualification date 取得资格时间")
+    kind: TitleKind = "national"
+    obtained_via: ObtainedVia = "evaluation"
+    issuer: Text | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    certificate_number: Text | None = None
+
+
+class WorkPeriod(_Model):
+    start: dt.date
+    end: dt.date | None = Field(default=None, description="None = ongoing")
+    employer: Text | None = None
+    position: Text | None = None
+    series: SeriesCode | None = None
+    professional: bool = Field(default=True, description="professional/technical work in the field")
+
+    @model_validator(mode="after")
+    def _order(self) -> WorkPeriod:
+        if self.end is not None and self.end < self.start:
+            raise ValueError("工作经历的结束日期早于开始日期")
+        return self
+
+
+class AnnualAssessment(_Model):
+    year: int = Field(ge=1950, le=2100)
+    grade: Grade
+
+
+class Sanction(_Model):
+    kind: SanctionKind
+    name: Text | None = Field(default=None, description="e.g. 警告、记过、记大过、降级、撤职")
+    decided_on: dt.date
+    impact_until: dt.date | None = Field(
+        default=None, description="last day of the impact period 影响期"
+    )
+
+
+class IntegrityRecord(_Model):
+    kind: IntegrityKind
+    recorded_on: dt.date
+    barred_until: dt.date | None = None
+    description: Text | None = None
+
+
+class Exam(_Model):
+    subject: Text
+    series: SeriesCode
+    level: LevelCode
+    passed_on: dt.date
+    valid_until: dt.date | None = None
+    certificate_number: Text | None = None
+
+
+class Qualification(_Model):
+    """Vocational qualification, international qualification or skill level (二（四）)."""
+
+    kind: QualificationKind = "vocational"
+    name: Text
+    skill_level: SkillLevel | None = None
+    obtained_on: dt.date
+    certificate_number: Text | None = None
+
+
+class ContinuingEducationYear(_Model):
+    year: int = Field(ge=1950, le=2100)
+    public_hours: float = Field(default=0, ge=0, le=2000)
+    professional_hours: float = Field(default=0, ge=0, le=2000)
+    public_certificate: bool = Field(
+        default=False, description="《继续教育公需科目培训考核合格证明》 printed"
+    )
+
+
+class Achievement(_Model):
+    id: ShortText
+    title: Text
+    kind: AchievementKind
+    date: dt.date
+    representative: bool = False
+    used_in_passed_evaluation: bool = False
+
+
+class OtherApplication(_Model):
+    series: SeriesCode
+    specialty: Text | None = None
+    level: LevelCode
+    office: Text | None = None
+
+
+class PostTransfer(_Model):
+    date: dt.date
+    from_series: SeriesCode
+    to_series: SeriesCode
+    assessment_passed: bool | None = Field(default=None, description="转岗考核合格")
+
+
+class UrgentTalent(_Model):
+    category: UrgentCategory
+    contribution: Text = Field(description="the outstanding contribution, in a sentence")
+
+
+class SpecialRoutes(_Model):
+    overseas_returnee: bool = False
+    military_transfer: bool = False
+    party_government_exchange: bool = False
+    first_application: bool | None = Field(
+        default=None, description="first application for a title (None: derived from titles held)"
+    )
+    grassroots_directional: bool = Field(default=False, description="基层“三定向” 二（五）")
+    urgent_talent: UrgentTalent | None = None
+
+
+class Request(_Model):
+    series: SeriesCode
+    specialty: Text
+    level: LevelCode
+    route: Route = "normal"
+    plan_row: int | None = Field(
+        default=None, ge=1, description="attachment row number of the committee plan"
+    )
+    application_date: dt.date
+    internship_assessment_passed: bool | None = Field(
+        default=None, description="初定: 见习期满经考察合格"
+    )
+
+
+class Profile(_Model):
+    schema_version: Literal["1.0"] = Field(description="profile format version")
+    applicant_id: ShortText | None = None
+    name: Text | None = None
+    residence: Residence
+    employment: Employment
+    education: list[Education] = Field(default_factory=list)
+    titles: list[TitleHeld] = Field(default_factory=list)
+    work_history: list[WorkPeriod] = Field(default_factory=list)
+    annual_assessments: list[AnnualAssessment] = Field(default_factory=list)
+    sanctions: list[Sanction] = Field(default_factory=list)
+    integrity_records: list[IntegrityRecord] = Field(default_factory=list)
+    exams: list[Exam] = Field(default_factory=list)
+    qualifications: list[Qualification] = Field(default_factory=list)
+    continuing_education: list[ContinuingEducationYear] = Field(default_factory=list)
+    achievements: list[Achievement] = Field(default_factory=list)
+    other_applications: list[OtherApplication] = Field(
+        default_factory=list, description="this year's other title applications"
+    )
+    transfers: list[PostTransfer] = Field(default_factory=list)
+    special_routes: SpecialRoutes = Field(default_factory=SpecialRoutes)
+    request: Request

@@ -1,0 +1,169 @@
+"""一 申报评审对象, and 五（四） integrity records."""
+
+from __future__ import annotations
+
+from zhicheng.policy.context import Context
+from zhicheng.policy.dates import add_years
+from zhicheng.policy.registry import Out, fail, info, ok, review, rule
+
+STATUS_NAMES = {
+    "employed": "在职",
+    "freelance": "自由职业",
+    "civil_servant": "公务员",
+    "civil_service_managed": "参照公务员法管理的单位工作人员",
+    "retired": "离退休人员",
+    "unemployed": "未就业",
+}
+RESIDENCE_NAMES = {
+    "mainland": "内地（大陆）",
+    "hong_kong": "香港",
+    "macau": "澳门",
+    "taiwan": "台湾",
+    "foreign": "外籍",
+}
+PERMIT_NAMES = {
+    "foreigner_work_permit": "外国人来华工作许可证",
+    "foreigner_permanent_residence": "外国人永久居留身份证",
+    "jiangsu_overseas_talent_residence": "江苏省海外高层次人才居住证",
+}
+SANCTION_NAMES = {
+    "party_discipline": "党纪处分",
+    "government": "政务处分",
+    "administrative": "行政处分",
+    "other": "其他处理",
+}
+INTEGRITY_NAMES = {
+    "fraud": "弄虚作假",
+    "academic_misconduct": "学术不端",
+    "false_pledge": "虚假承诺",
+    "other": "其他失信行为",
+}
+
+
+def _in_city(ctx: Context, city: str) -> bool:
+    names = {ctx.season.city, *ctx.season.section("eligibility", "employment")["city_aliases"]}
+    return city.strip() in names
+
+
+@rule(
+    "applicant.employment", "一（一）", "在我市从事专业技术工作并签订合同，或在我市就业的自由职业者"
+)
+def employment(ctx: Context) -> list[Out] | None:
+    emp = ctx.profile.employment
+    barred = ctx.season.section("eligibility", "barred")["statuses"]
+    if emp.status in barred:
+        return None  # reported by applicant.barred_status
+    city = ctx.season.city
+    if not _in_city(ctx, emp.city):
+        return [fail(f"就业城市为“{emp.city}”，不是{city}；本通知只受理在{city}就业的专业技术人才")]
+    if emp.status == "unemployed":
+        return [fail("申报人目前未就业，不属于申报评审对象")]
+    if not emp.professional_work:
+        return [fail("申报人目前未从事专业技术工作，不属于申报评审对象")]
+    if emp.status == "freelance":
+        ctx.need("自由职业从业证明及人事代理材料（由市人才服务中心审核上报）", "四")
+        return [ok(f"在{city}就业的自由职业专业技术人才")]
+    if not emp.contract:
+        return [
+            fail(
+                f"在{emp.employer or '用人单位'}工作但未与用人单位签订劳动（聘用）合同，"
+                "不属于申报评审对象"
+            )
+        ]
+    ctx.need("劳动（聘用）合同", "一（一）")
+    return [ok(f"在{emp.employer or '用人单位'}（{city}）从事专业技术工作，已签订劳动（聘用）合同")]
+
+
+@rule("applicant.residence", "一（二）", "港澳台人员在我市就业；外籍人员持规定证件")
+def residence(ctx: Context) -> list[Out] | None:
+    res = ctx.profile.residence
+    if res.category == "mainland":
+        return None
+    name = RESIDENCE_NAMES[res.category]
+    if res.category in ("hong_kong", "macau", "taiwan"):
+        return [ok(f"{name}专业技术人才，在{ctx.profile.employment.city}就业")]
+    permits = ctx.season.section("eligibility", "residence")["foreign_permits"]
+    if res.permit in permits:
+        ctx.need(PERMIT_NAMES[res.permit], "一（二）")
+        return [ok(f"外籍人员，持有{PERMIT_NAMES[res.permit]}")]
+    return [
+        fail(
+            "外籍人员须持有外国人来华工作许可证、外国人永久居留身份证或江苏省海外高层次人才居住证之一，"
+            "资料未显示持有上述证件"
+        )
+    ]
+
+
+@rule("applicant.barred_status", "一", "公务员（含参公人员）、离退休人员不得申报")
+def barred_status(ctx: Context) -> list[Out]:
+    status = ctx.profile.employment.status
+    barred = ctx.season.section("eligibility", "barred")["statuses"]
+    if status in barred:
+        return [fail(f"申报人身份为{STATUS_NAMES[status]}，不得申报评审或考核认定职称")]
+    return [ok(f"申报人身份为{STATUS_NAMES[status]}，不属于公务员（含参公人员）或离退休人员")]
+
+
+@rule("applicant.sanction", "一", "受处分人员在影响期内不得申报")
+def sanction(ctx: Context) -> list[Out]:
+    kinds = ctx.season.section("eligibility", "sanctions")["kinds"]
+    out: list[Out] = []
+    for s in ctx.profile.sanctions:
+        label = f"{s.decided_on.isoformat()}受到{SANCTION_NAMES[s.kind]}" + (
+            f"（{s.name}）" if s.name else ""
+        )
+        if s.kind not in kinds:
+            out.append(info(f"{label}不属于党纪、政务、行政处分，不影响申报"))
+        elif s.impact_until is None:
+            out.append(
+                review(
+                    f"{label}，资料未写明影响期截止日期，须核实申报日期{ctx.date.isoformat()}是否仍在影响期内"
+                )
+            )
+        elif s.impact_until >= ctx.date:
+            out.append(
+                fail(
+                    f"{label}，影响期至{s.impact_until.isoformat()}，申报日期{ctx.date.isoformat()}仍在影响期内，不得申报"
+                )
+            )
+        else:
+            out.append(ok(f"{label}，影响期已于{s.impact_until.isoformat()}届满"))
+    if not out:
+        out.append(ok("未受党纪、政务、行政处分"))
+    return out
+
+
+@rule("integrity.record", "五（四）", "职称申报评审诚信档案（记录期3年）")
+def integrity(ctx: Context) -> list[Out]:
+    years = ctx.season.period("integrity_record_years")
+    section = ctx.season.section("eligibility", "integrity")
+    pledge_years = int(section["false_pledge_bar_years"])
+    out: list[Out] = []
+    for r in ctx.profile.integrity_records:
+        name = INTEGRITY_NAMES[r.kind]
+        until = add_years(r.recorded_on, years)
+        label = f"{r.recorded_on.isoformat()}记入诚信档案（{name}）"
+        if r.barred_until is not None and r.barred_until >= ctx.date:
+            out.append(
+                fail(
+                    f"{label}，取消申报资格至{r.barred_until.isoformat()}，申报日期{ctx.date.isoformat()}在此期限内"
+                )
+            )
+        elif r.kind == "false_pledge" and add_years(r.recorded_on, pledge_years) >= ctx.date:
+            out.append(
+                fail(
+                    f"{label}，虚假承诺{pledge_years}年内不得申报（{section['false_pledge_source'].split(':')[0]}），"
+                    f"至{add_years(r.recorded_on, pledge_years).isoformat()}"
+                )
+            )
+        elif until >= ctx.date:
+            out.append(
+                review(
+                    f"{label}，记录期{years}年至{until.isoformat()}尚未届满，须核实情节是否严重、是否取消申报资格"
+                )
+            )
+        else:
+            out.append(ok(f"{label}，记录期{years}年已于{until.isoformat()}届满"))
+    ctx.need("申报承诺书（承诺所提供证书、业绩成果、论文等材料真实可靠）", "五（四）")
+    if not out:
+        out.append(ok(f"近{years}年无职称申报评审诚信档案记录"))
+    return out

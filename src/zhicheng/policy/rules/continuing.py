@@ -1,0 +1,67 @@
+"""二（九） 关于继续教育."""
+
+from __future__ import annotations
+
+from zhicheng.policy.context import Context
+from zhicheng.policy.registry import Out, fail, info, ok, rule, uncertain
+
+
+@rule("continuing_education.hours", "二（九）", "完成继续教育学时并提供各年度公需科目合格证明")
+def hours(ctx: Context) -> list[Out] | None:
+    data = ctx.season.section("continuing_education")
+    if ctx.route not in data["routes"]:
+        return None
+    if ctx.special_exception:
+        return [info("首次申报的海外归国、交流、转业人员，继续教育情况由评委会参照同类人员审核")]
+    sen = ctx.seniority or ctx.normal_seniority
+    anchor = sen.anchor if sen is not None else None
+    if anchor is None:
+        basis = ctx.basis_title()
+        if basis is not None:
+            anchor = basis.date
+        elif ctx.best_education is not None:
+            anchor = ctx.best_education.record.date
+    if anchor is None:
+        return None
+    first = anchor.year + 1
+    cutoff = ctx.cutoff
+    last = cutoff.year if (cutoff.month, cutoff.day) == (12, 31) else cutoff.year - 1
+    max_years = int(data["max_years"])
+    if max_years:
+        first = max(first, last - max_years + 1)
+    if first > last:
+        return [ok(f"起算日期{anchor.isoformat()}至{last}年无完整年度，无须提供继续教育证明")]
+    cert = data["certificate_name"]
+    records = {r.year: r for r in ctx.profile.continuing_education}
+    out: list[Out] = []
+    missing_cert: list[str] = []
+    for year in range(first, last + 1):
+        record = records.get(year)
+        rule_h = ctx.season.hours_for(year)
+        if record is None:
+            out.append(fail(f"未填写{year}年度继续教育情况及{cert}"))
+            continue
+        if not record.public_certificate:
+            missing_cert.append(str(year))
+        if rule_h is None:
+            continue
+        total = record.public_hours + record.professional_hours
+        short = []
+        if total < rule_h.total:
+            short.append(f"合计{total:g}学时（要求{rule_h.total:g}）")
+        if record.public_hours < rule_h.public:
+            short.append(f"公需科目{record.public_hours:g}学时（要求{rule_h.public:g}）")
+        if record.professional_hours < rule_h.professional:
+            short.append(
+                f"专业科目{record.professional_hours:g}学时（要求{rule_h.professional:g}）"
+            )
+        if short:
+            out.append(
+                uncertain(rule_h.confidence, f"{year}年度继续教育学时不足：{'，'.join(short)}")
+            )
+    if missing_cert:
+        out.append(fail(f"{'、'.join(missing_cert)}年度未提供{cert}"))
+    ctx.need(f"{first}—{last}年度{cert}", "二（九）")
+    if not out:
+        out.append(ok(f"{first}—{last}年度继续教育学时达标，且均有{cert}"))
+    return out

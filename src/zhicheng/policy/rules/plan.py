@@ -1,0 +1,120 @@
+"""附件 连云港市2024年职称评审计划表: the committee office's acceptance window."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from zhicheng.policy.catalogue import normalise_specialty, split_specialties
+from zhicheng.policy.context import Context
+from zhicheng.policy.levels import JUNIOR, SENIOR, level_name
+from zhicheng.policy.plans import PlanRow, load_plans
+from zhicheng.policy.registry import Out, fail, ok, review, rule
+
+CLAUSE = "附件"
+
+
+def _names(row: PlanRow) -> list[str]:
+    return [normalise_specialty(p) for p in split_specialties(row.specialty)]
+
+
+def _covers(ctx: Context, row: PlanRow) -> tuple[bool | None, str]:
+    """Does the row accept this request? (True / False / None = cannot tell) and why."""
+    text = row.specialty
+    initial_row = text.strip() == "初定"
+    if ctx.route == "initial_determination":
+        if initial_row:
+            return True, ""
+        return False, f"附件第{row.row}行（{text}）不受理初定"
+    if initial_row:
+        return False, f"附件第{row.row}行只受理初定"
+    if "自主评审" in row.office or "自主评审" in text:
+        return None, f"附件第{row.row}行为{row.office or text}，须向单位咨询"
+    if text.startswith("初级"):
+        parts = [p.strip() for p in text.split(",")]
+        if ctx.level in JUNIOR:
+            return True, ""
+        wanted = f"{normalise_specialty(ctx.request.specialty)}{level_name(ctx.level)}"
+        if any(p == wanted or p == f"{ctx.series.name}{level_name(ctx.level)}" for p in parts):
+            return True, ""
+        return False, f"附件第{row.row}行只受理{text}"
+    if "（高级）" in text.replace("(", "（").replace(")", "）") and ctx.level not in SENIOR:
+        return False, f"附件第{row.row}行（{text}）只受理高级职称"
+    specialty = normalise_specialty(ctx.request.specialty)
+    if specialty in _names(row) or ctx.series.name in _names(row):
+        return True, ""
+    return None, f"附件第{row.row}行专业为“{text}”，与申报专业“{ctx.request.specialty}”不一致"
+
+
+@cache
+def _index(season_code: str) -> dict[str, tuple[int, ...]]:
+    """Normalised specialty name (or 初定) -> attachment rows naming it."""
+    out: dict[str, list[int]] = {}
+    for number, row in load_plans(season_code).items():
+        for name in _names(row):
+            out.setdefault(name, []).append(number)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _find_rows(ctx: Context, plans: dict[int, PlanRow]) -> list[PlanRow]:
+    index = _index(ctx.season.code)
+    if ctx.route == "initial_determination":
+        numbers: tuple[int, ...] = index.get("初定", ())
+    else:
+        numbers = index.get(normalise_specialty(ctx.request.specialty), ()) or index.get(
+            ctx.series.name, ()
+        )
+    return [plans[n] for n in numbers if _covers(ctx, plans[n])[0] is True]
+
+
+@rule("plan.acceptance_window", ("附件",), "申报日期须在评委会办事机构的受理时间内")
+def acceptance_window(ctx: Context) -> list[Out]:
+    plans = load_plans(ctx.season.code)
+    number = ctx.request.plan_row
+    if number is None:
+        found = _find_rows(ctx, plans)
+        if len(found) != 1:
+            rows = "、".join(str(r.row) for r in found) or "无"
+            return [
+                review(
+                    f"未指定评审计划（附件序号），按专业匹配到的计划行：{rows}；请选择受理的评委会办事机构"
+                )
+            ]
+        row = found[0]
+    elif number not in plans:
+        top = max(plans) if plans else 0
+        gap = "（原文缺失第21–40行）" if 21 <= number <= 40 else ""
+        return [
+            review(
+                f"附件中没有序号{number}{gap}（现有序号1–{top}），须向市职称办核实受理机构和时间"
+            )
+        ]
+    else:
+        row = plans[number]
+    covered, why = _covers(ctx, row)
+    if covered is False:
+        return [fail(why)]
+    out: list[Out] = []
+    if covered is None:
+        out.append(review(why))
+    office = row.office or "（原文未印评委会办事机构）"
+    months = row.acceptance_months(ctx.level)
+    where = f"附件第{row.row}行“{row.specialty}”（{office}）"
+    if months is None:
+        text = row.acceptance_text or "空白"
+        out.append(
+            review(
+                f"{where}原文未写明{level_name(ctx.level)}的申报材料受理时间（{text}），须向办事机构核实"
+            )
+        )
+        return out
+    window = row.acceptance_text
+    day = ctx.date
+    if day.year != ctx.season.year:
+        out.append(
+            fail(f"申报日期{day.isoformat()}不在{ctx.season.year}年度，{where}受理时间为{window}")
+        )
+    elif day.month in months:
+        out.append(ok(f"申报日期{day.isoformat()}在{where}申报材料受理时间（{window}）内"))
+    else:
+        out.append(fail(f"申报日期{day.isoformat()}不在{where}申报材料受理时间（{window}）内"))
+    return out

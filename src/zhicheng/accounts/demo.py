@@ -5,14 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from zhicheng.core.operations import operation
 from zhicheng.orgs.models import District, Membership, Organisation, OrgKind, Role
 
+from .identity import IdType, validate_resident_id
 from .models import User
+from .totp import activate_totp
 
 DEMO_PASSWORD = "zhicheng-demo-2024"
+# DEMO ONLY. Every demo official (all accounts with a role) gets a TOTP authenticator with
+# this fixed, published secret so `make run` works: add it once to an authenticator app
+# (`seed_demo` prints it and its otpauth:// URL) or compute codes with
+# `zhicheng.accounts.totp.totp_code(DEMO_TOTP_SECRET)`. Real officials set up their own.
+DEMO_TOTP_SECRET = "ZHICHENGDEMOONLYZHICHENGDEMOONLY"
 
 DEMO_EMPLOYERS = [
     # name, credit code, district code, supervisor short name, agency managed, type
@@ -58,6 +66,7 @@ class DemoAccount:
     role: str | None
     organisation: str | None
     staff: bool = False
+    identity: tuple[str, str] | None = None  # fictional resident ID number and phone
 
     @property
     def role_label(self) -> str:
@@ -72,7 +81,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("talent_reviewer", "冯老师", Role.PRELIMINARY_REVIEWER, "市人才服务中心"),
     DemoAccount("unit_hr", "陈经理", Role.UNIT_HR, "连云港海澜智能装备有限公司"),
     DemoAccount("expert", "林教授", Role.EXPERT, "连云港港湾新材料科技有限公司"),
-    DemoAccount("applicant", "李明", None, None),
+    DemoAccount("applicant", "李明", None, None, identity=("320706199003151237", "13800000001")),
 ]
 
 
@@ -110,10 +119,22 @@ def seed_demo(actor: Any) -> list[DemoAccount]:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
                 created.append(account.username)
+            if user.email:  # verified already, so `make run` needs no mail
+                EmailAddress.objects.get_or_create(
+                    user=user, email=user.email, defaults={"verified": True, "primary": True}
+                )
+            if account.identity and not user.id_number:
+                user.id_type, user.id_number, user.phone = IdType.RESIDENT, *account.identity
+                user.birth_date, user.sex = validate_resident_id(user.id_number)
+                user.save(update_fields=["id_type", "id_number", "phone", "birth_date", "sex"])
             if account.role and account.organisation:
                 Membership.objects.get_or_create(
                     user=user, organisation=by_short[account.organisation], role=account.role
                 )
+                activate_totp(user, DEMO_TOTP_SECRET)  # DEMO ONLY: a published secret
         op.summary = f"演示数据：新增{len(created)}项"
         op.data = {"created": created}
+    from zhicheng.applications.demo import seed_applicant_profile
+
+    seed_applicant_profile(actor)  # the demo applicant's profile (applications app)
     return DEMO_ACCOUNTS

@@ -1,16 +1,51 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from .identity import ForeignPermitType, IdType, Sex, mask_id
 
 
 class User(AbstractUser):
-    """A person. Roles come from memberships in organisations (orgs.Membership)."""
+    """A person. Roles come from memberships in organisations (orgs.Membership).
+
+    The identity number is stored here once and shown masked everywhere (`masked_id_number`);
+    it is set through `accounts.operations.register_identity`, which writes the audit event.
+    """
 
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    id_type = models.CharField(_("证件类型"), max_length=20, choices=IdType.choices, blank=True)
+    id_number = models.CharField(_("证件号码"), max_length=20, blank=True)
+    foreign_permit_type = models.CharField(
+        _("外国人证件类型"), max_length=20, choices=ForeignPermitType.choices, blank=True
+    )
+    foreign_permit_number = models.CharField(
+        _("外国人工作许可证号或永久居留身份证号"), max_length=20, blank=True
+    )
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_type", "id_number"],
+                condition=~Q(id_number=""),
+                name="accounts_user_id_number_unique_per_type",
+                violation_error_message=_("该证件号码已注册。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(id_type="", id_number="") | (~Q(id_type="") & ~Q(id_number="")),
+                name="accounts_user_id_type_and_number_together",
+            ),
+            models.CheckConstraint(
+                condition=~Q(id_type=IdType.PASSPORT)
+                | (~Q(foreign_permit_type="") & ~Q(foreign_permit_number="")),
+                name="accounts_user_passport_needs_permit",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -18,3 +53,15 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.username
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id(self.id_number)
+
+    @property
+    def masked_foreign_permit_number(self) -> str:
+        return mask_id(self.foreign_permit_number)
+
+    @property
+    def has_identity(self) -> bool:
+        return bool(self.id_type and self.id_number)

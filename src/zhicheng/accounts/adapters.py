@@ -1,0 +1,61 @@
+"""allauth adapters: Chinese refusals, and officials may not switch off their second factor."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from allauth.account import app_settings as account_settings
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from django.utils.translation import gettext_lazy as _
+
+from .officials import has_totp, is_official
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": _("登录失败次数过多，账户已暂时锁定，请5分钟后再试。"),
+        "rate_limited": _("操作过于频繁，请稍后再试。"),
+        "username_password_mismatch": _("用户名或密码不正确。"),
+        "email_password_mismatch": _("电子邮箱或密码不正确。"),
+    }
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Setting up the first authenticator right after a password login needs no second
+        password prompt (officials are sent there straight from the login). Deactivating
+        or regenerating still asks for the password again."""
+        required: bool = super().is_reauthentication_required(app=app, **kwargs)
+        request = getattr(context, "request", None)
+        if not required or app != "allauth.mfa" or request is None:
+            return required
+        user = request.user
+        if not user.is_authenticated or has_totp(user):
+            return required
+        records = get_authentication_records(request, user)
+        recent = [
+            r
+            for r in records
+            if r.get("method") == "password"
+            and time.time() - r.get("at", 0) < account_settings.REAUTHENTICATION_TIMEOUT
+        ]
+        return not recent
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": _(
+            "工作人员账户必须使用双重认证，不能停用身份验证器；如需更换手机，请先联系市职称办。"
+        ),
+        "incorrect_code": _("验证码不正确。"),
+    }
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        if authenticator.type == Authenticator.Type.TOTP and is_official(authenticator.user):
+            return False
+        return super().can_delete_authenticator(authenticator)

@@ -1,0 +1,290 @@
+"""Identity documents: validation with Chinese reasons, derived facts, masking.
+
+Pure functions (no database) so forms, operations, importers and the admin share them.
+
+- 居民身份证 (resident ID): `stdnum.cn.ric` — length, format, checksum, birth date, region;
+  birth date and sex (17th digit: odd = male) are taken from the number.
+- 港澳居民来往内地通行证: H or M followed by 8 digits (older cards: 10 digits).
+- 台湾居民来往大陆通行证: 8 digits.
+- 港澳台居民居住证: 18 digits beginning 810000 (Hong Kong), 820000 (Macau) or 830000 (Taiwan),
+  with the resident-ID checksum and birth date; birth date and sex taken from it.
+- 护照 (foreigners): 5–20 letters or digits, and a 外国人工作许可证号 or a
+  外国人永久居留身份证号 is required.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
+
+
+class IdType(models.TextChoices):
+    RESIDENT = "resident", _("居民身份证")
+    HK_MACAU_PERMIT = "hk_macau_permit", _("港澳居民来往内地通行证")
+    TAIWAN_PERMIT = "taiwan_permit", _("台湾居民来往大陆通行证")
+    HMT_RESIDENCE = "hmt_residence", _("港澳台居民居住证")
+    PASSPORT = "passport", _("护照（外籍人员）")
+
+
+class ForeignPermitType(models.TextChoices):
+    WORK_PERMIT = "work_permit", _("外国人工作许可证号")
+    PERMANENT_RESIDENCE = "permanent_residence", _("外国人永久居留身份证号")
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+# The types whose number carries the birth date and sex.
+DERIVED_TYPES = frozenset({IdType.RESIDENT, IdType.HMT_RESIDENCE})
+RESIDENCE_PERMIT_PREFIXES = {"810000": _("香港"), "820000": _("澳门"), "830000": _("台湾")}
+
+_HK_MACAU = re.compile(r"^[HM](\d{8}|\d{10})$")
+_TAIWAN = re.compile(r"^\d{8}$")
+_PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
+_WORK_PERMIT = re.compile(r"^[A-Z0-9]{6,20}$")
+_PR_OLD = re.compile(r"^[A-Z]{3}\d{12}$")
+_PR_NEW = re.compile(r"^9\d{16}[\dX]$")
+
+
+@dataclass(frozen=True)
+class Identity:
+    id_type: str
+    id_number: str
+    birth_date: dt.date | None
+    sex: str
+    foreign_permit_type: str = ""
+    foreign_permit_number: str = ""
+
+
+def normalise(number: str) -> str:
+    """Upper case, without spaces, hyphens or full-width spaces."""
+    return re.sub(r"[\s\-\u3000]", "", number or "").upper()
+
+
+def _check_18(number: str, label: str, today: dt.date | None) -> tuple[dt.date, str]:
+    """Checks shared by the resident ID and the residence permit; returns (birth, sex)."""
+    if len(number) != 18:
+        raise ValidationError(
+            _("%(label)s号码应为18位（现为%(n)d位）。"),
+            code="length",
+            params={"label": label, "n": len(number)},
+        )
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise ValidationError(
+            _("%(label)s号码前17位应为数字，最后一位为数字或字母X。"),
+            code="format",
+            params={"label": label},
+        )
+    if number[17] != ric.calc_check_digit(number):
+        raise ValidationError(
+            _("%(label)s号码校验位（最后一位）不正确，请核对是否有输错的数字。"),
+            code="checksum",
+            params={"label": label},
+        )
+    try:
+        birth = ric.get_birth_date(number)
+    except StdnumError:
+        raise ValidationError(
+            _("%(label)s号码中的出生日期（第7–14位）不是有效日期。"),
+            code="birth_date",
+            params={"label": label},
+        ) from None
+    today = today or dt.date.today()
+    if birth > today or birth.year < 1900:
+        raise ValidationError(
+            _("%(label)s号码中的出生日期（第7–14位）不合理。"),
+            code="birth_date",
+            params={"label": label},
+        )
+    sex = Sex.MALE if int(number[16]) % 2 else Sex.FEMALE
+    return birth, sex
+
+
+def validate_resident_id(number: str, today: dt.date | None = None) -> tuple[dt.date, str]:
+    number = normalise(number)
+    label = str(IdType.RESIDENT.label)
+    birth, sex = _check_18(number, label, today)
+    try:
+        ric.get_birth_place(number)
+    except StdnumError:
+        raise ValidationError(
+            _("居民身份证号码中的地区代码（前6位）%(code)s不存在或在出生年份尚未设立。"),
+            code="region",
+            params={"code": number[:6]},
+        ) from None
+    return birth, sex
+
+
+def validate_residence_permit(number: str, today: dt.date | None = None) -> tuple[dt.date, str]:
+    number = normalise(number)
+    label = str(IdType.HMT_RESIDENCE.label)
+    if number[:6] not in RESIDENCE_PERMIT_PREFIXES:
+        raise ValidationError(
+            _(
+                "港澳台居民居住证号码应为18位，以810000（香港）、820000（澳门）"
+                "或830000（台湾）开头。"
+            ),
+            code="prefix",
+        )
+    return _check_18(number, label, today)
+
+
+def validate_hk_macau_permit(number: str) -> None:
+    if not _HK_MACAU.match(normalise(number)):
+        raise ValidationError(
+            _(
+                "港澳居民来往内地通行证号码应为字母H（香港）或M（澳门）加8位数字（旧证为10位数字）。"
+            ),
+            code="format",
+        )
+
+
+def validate_taiwan_permit(number: str) -> None:
+    if not _TAIWAN.match(normalise(number)):
+        raise ValidationError(_("台湾居民来往大陆通行证号码应为8位数字。"), code="format")
+
+
+def validate_passport(number: str) -> None:
+    if not _PASSPORT.match(normalise(number)):
+        raise ValidationError(_("护照号码应为5–20位字母或数字。"), code="format")
+
+
+def validate_foreign_permit(kind: str, number: str) -> None:
+    number = normalise(number)
+    if kind == ForeignPermitType.WORK_PERMIT:
+        if not _WORK_PERMIT.match(number):
+            raise ValidationError(_("外国人工作许可证号应为6–20位字母或数字。"), code="format")
+    elif kind == ForeignPermitType.PERMANENT_RESIDENCE:
+        if not (_PR_OLD.match(number) or _PR_NEW.match(number)):
+            raise ValidationError(
+                _("外国人永久居留身份证号应为15位（3位国籍字母代码加12位数字）或18位（以9开头）。"),
+                code="format",
+            )
+    else:
+        raise ValidationError(_("请选择外国人工作许可证号或外国人永久居留身份证号。"))
+
+
+def check_identity(
+    *,
+    id_type: str,
+    id_number: str,
+    birth_date: dt.date | None = None,
+    sex: str = "",
+    foreign_permit_type: str = "",
+    foreign_permit_number: str = "",
+    today: dt.date | None = None,
+) -> Identity:
+    """Validate a whole identity; raise ValidationError keyed by field with Chinese reasons."""
+    errors: dict[str, list[ValidationError]] = {}
+
+    def add(field: str, error: Any) -> None:
+        errors.setdefault(field, []).append(
+            error if isinstance(error, ValidationError) else ValidationError(error)
+        )
+
+    number = normalise(id_number)
+    if id_type not in IdType.values:
+        add("id_type", _("请选择证件类型。"))
+        raise ValidationError(errors)
+    if not number:
+        add("id_number", _("请填写证件号码。"))
+        raise ValidationError(errors)
+
+    permit_type, permit_number = "", ""
+    try:
+        if id_type == IdType.RESIDENT:
+            birth_date, sex = validate_resident_id(number, today)
+        elif id_type == IdType.HMT_RESIDENCE:
+            birth_date, sex = validate_residence_permit(number, today)
+        elif id_type == IdType.HK_MACAU_PERMIT:
+            validate_hk_macau_permit(number)
+        elif id_type == IdType.TAIWAN_PERMIT:
+            validate_taiwan_permit(number)
+        else:
+            validate_passport(number)
+    except ValidationError as e:
+        add("id_number", e)
+
+    if id_type == IdType.PASSPORT:
+        permit_type, permit_number = foreign_permit_type, normalise(foreign_permit_number)
+        if not permit_type or not permit_number:
+            add(
+                "foreign_permit_number",
+                _(
+                    "持护照申报的外籍人员须填写外国人工作许可证号"
+                    "或外国人永久居留身份证号，并选择其类型。"
+                ),
+            )
+        else:
+            try:
+                validate_foreign_permit(permit_type, permit_number)
+            except ValidationError as e:
+                add("foreign_permit_number", e)
+
+    if id_type not in DERIVED_TYPES:
+        if birth_date is None:
+            add("birth_date", _("请填写出生日期（该证件号码不含出生日期）。"))
+        elif birth_date > (today or dt.date.today()) or birth_date.year < 1900:
+            add("birth_date", _("出生日期不合理。"))
+        if sex not in Sex.values:
+            add("sex", _("请选择性别。"))
+
+    if errors:
+        raise ValidationError(errors)
+    return Identity(
+        id_type=id_type,
+        id_number=number,
+        birth_date=birth_date,
+        sex=sex,
+        foreign_permit_type=permit_type,
+        foreign_permit_number=permit_number,
+    )
+
+
+_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\+\d{6,15})$")
+
+
+def validate_phone(value: str) -> None:
+    if not _PHONE.match(re.sub(r"[\s\u3000]", "", value or "")):
+        raise ValidationError(
+            _("请填写有效的电话号码：手机为11位数字；境外号码以+和国家或地区代码开头。"),
+            code="phone",
+        )
+
+
+def mask_id(number: str | None) -> str:
+    """Mask an identity number for display: `3207**********1234`.
+
+    Long numbers keep 4 characters at each end, shorter ones fewer, so that at most about
+    half of a short number (a Taiwan permit has 8 digits) is ever shown.
+    """
+    number = normalise(number or "")
+    n = len(number)
+    if n == 0:
+        return ""
+    if n >= 15:
+        head, tail = 4, 4
+    elif n >= 9:
+        head, tail = 2, 2
+    elif n >= 6:
+        head, tail = 1, 2
+    else:
+        head, tail = 0, 0
+    return number[:head] + "*" * (n - head - tail) + number[n - tail :]
+
+
+def mask_phone(phone: str | None) -> str:
+    phone = (phone or "").strip()
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]

@@ -1,0 +1,11 @@
+"""Mounted at /accounts/: allauth's pages (login, sign-up, password reset, email, MFA)
+and 我的账户. allauth's URL names are global (account_login, mfa_index…), so no namespace."""
+
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("me/", views.my_account, name="my_account"),
+    path("", include("allauth.urls")),
+]

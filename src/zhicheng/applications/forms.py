@@ -1,0 +1,383 @@
+"""Forms: one per profile section, the application request, materials, commitment, submit.
+
+Every form keeps what was typed when it is refused and says in Chinese what is wrong; rows are
+validated by the policy engine's own pydantic models (`row_errors`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing
+from functools import cache
+from typing import Any
+
+from django import forms
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticError
+
+from zhicheng.catalogue.models import Level, Series
+from zhicheng.core import clock
+from zhicheng.documents.uploads import format_size, max_upload_bytes
+from zhicheng.orgs.models import Organisation, OrgKind
+from zhicheng.policy import Profile
+from zhicheng.seasons.models import CommitteePlan
+
+from .models import MaterialKind, Route
+from .profiles import LABELS, pydantic_messages
+
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+TEXT = {"class": "form-control"}
+SELECT = {"class": "form-select"}
+CHECK = {"class": "form-check-input"}
+
+REQUIRED = "此项必填。"
+ERRORS = {"required": REQUIRED, "invalid": "格式不正确。", "invalid_choice": "请选择列表中的选项。"}
+
+
+def _char(label: str, required: bool = False, **kw: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=required, max_length=kw.pop("max_length", 200),
+        widget=kw.pop("widget", forms.TextInput(attrs=TEXT)), error_messages=ERRORS, **kw,
+    )
+
+
+def _date(label: str, required: bool = True, **kw: Any) -> forms.DateField:
+    return forms.DateField(
+        label=label, required=required, widget=DATE,
+        error_messages={**ERRORS, "invalid": "请输入有效日期（年-月-日）。"}, **kw,
+    )
+
+
+def _choice(label: str, choices: list[tuple[str, str]], required: bool = True,
+            **kw: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label, choices=choices, required=required,
+        widget=forms.Select(attrs=SELECT), error_messages=ERRORS, **kw,
+    )
+
+
+def _bool(label: str, **kw: Any) -> forms.BooleanField:
+    return forms.BooleanField(
+        label=label, required=False, widget=forms.CheckboxInput(attrs=CHECK), **kw
+    )
+
+
+def _labels(key: str) -> list[tuple[str, str]]:
+    return list(LABELS[key].items())
+
+
+def series_choices() -> list[tuple[str, str]]:
+    return [(s.code, s.name) for s in Series.objects.order_by("position", "code")]
+
+
+@cache
+def row_model(section: str) -> type[BaseModel]:
+    annotation = Profile.model_fields[section].annotation
+    (item,) = typing.get_args(annotation)
+    return typing.cast(type[BaseModel], item)
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class SectionForm(VersionedForm):
+    """A row of a list section. Subclasses name the Profile field in `section`."""
+
+    section = ""
+    meta_fields: tuple[str, ...] = ()
+
+    def row(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, value in self.cleaned_data.items():
+            if name == "version" or name in self.meta_fields:
+                continue
+            if value in ("", None):
+                continue
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            out[name] = value
+        return out
+
+    def meta(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in self.meta_fields:
+            value = self.cleaned_data.get(name)
+            out[name] = value.isoformat() if isinstance(value, dt.date) else value
+        return out
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            return cleaned
+        try:
+            row_model(self.section).model_validate(self.row())
+        except PydanticError as exc:
+            for loc, message in pydantic_messages(exc):
+                field = str(loc[0]) if loc else None
+                self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+    @classmethod
+    def initial_from(cls, row: dict[str, Any], meta: dict[str, Any], version: int) -> dict:
+        return {**row, **{k: meta.get(k) for k in cls.meta_fields}, "version": version}
+
+
+class EducationForm(SectionForm):
+    section = "education"
+    meta_fields = ("verified_online", "report_date")
+    level = _choice("学历", _labels("level"))
+    kind = _choice("学习形式", [
+        ("full_time", "全日制"), ("part_time", "非全日制"), ("military_academy", "部队院校"),
+        ("party_school", "党校"), ("technical_school", "技工院校"),
+        ("training_certificate", "培训班结业证书"),
+    ])
+    completed = _bool("已取得毕业证书或学位（未取得请取消勾选）", initial=True)
+    date = _date("毕业（取得）日期")
+    major = _char("所学专业")
+    major_matches_work = _bool("所学专业与从事专业一致", initial=True)
+    verified_online = _bool("已通过学信网在线核验（提供3个月内的学信网证明，可免交原件，五（五））")
+    report_date = _date("学信网证明日期", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("verified_online"):
+            report = cleaned.get("report_date")
+            if report is None:
+                self.add_error("report_date", "勾选在线核验时请填写学信网证明日期。")
+            elif (clock.today() - report).days > 92 or report > clock.today():
+                self.add_error(
+                    "report_date", "学信网证明须为3个月内出具（五（五）），请重新下载证明。"
+                )
+        return cleaned
+
+
+class TitleForm(SectionForm):
+    section = "titles"
+    series = _choice("系列", [])
+    specialty = _char("专业")
+    level = _choice("层级", _labels("title_level"))
+    name = _char("职称名称", required=True, max_length=60)
+    date = _date("取得资格时间")
+    kind = _choice("证书类型", [
+        ("national", "国家系列职称"), ("local", "地方职称"), ("out_of_town", "外地职称"),
+    ])
+    obtained_via = _choice("取得方式", [
+        ("evaluation", "评审"), ("exam", "考试"), ("initial_determination", "初定"),
+        ("same_level_transfer", "同级转评"), ("assessment_recognition", "考核认定"),
+        ("direct", "直接认定"),
+    ])
+    issuer = _char("发证机关")
+    certificate_number = _char("证书编号")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        typing.cast(forms.ChoiceField, self.fields["series"]).choices = series_choices()
+
+
+class WorkForm(SectionForm):
+    section = "work_history"
+    start = _date("开始日期")
+    end = _date("结束日期（至今可不填）", required=False)
+    employer = _char("工作单位", required=True)
+    position = _char("岗位或职务")
+    professional = _bool("从事专业技术工作", initial=True)
+
+
+class AssessmentForm(SectionForm):
+    section = "annual_assessments"
+    year = forms.IntegerField(label="年度", min_value=1950, max_value=2100,
+                              widget=forms.NumberInput(attrs=TEXT), error_messages=ERRORS)
+    grade = _choice("考核结果", _labels("grade"))
+
+
+class SanctionForm(SectionForm):
+    section = "sanctions"
+    kind = _choice("处分类型", [
+        ("party_discipline", "党纪处分"), ("government", "政务处分"),
+        ("administrative", "行政处分"), ("other", "其他处理"),
+    ])
+    name = _char("处分名称（如警告、记过）")
+    decided_on = _date("处分决定日期")
+    impact_until = _date("影响期截止日期", required=False)
+
+
+class ExamForm(SectionForm):
+    section = "exams"
+    subject = _char("考试名称", required=True)
+    series = _choice("系列", [])
+    level = _choice("层级", _labels("title_level"))
+    passed_on = _date("合格日期")
+    valid_until = _date("有效期至", required=False)
+    certificate_number = _char("证书（成绩单）编号")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        typing.cast(forms.ChoiceField, self.fields["series"]).choices = series_choices()
+
+
+class ContinuingEducationForm(SectionForm):
+    section = "continuing_education"
+    year = forms.IntegerField(label="年度", min_value=1950, max_value=2100,
+                              widget=forms.NumberInput(attrs=TEXT), error_messages=ERRORS)
+    public_hours = forms.FloatField(label="公需科目学时", min_value=0, max_value=2000,
+                                    widget=forms.NumberInput(attrs=TEXT), error_messages=ERRORS)
+    professional_hours = forms.FloatField(
+        label="专业科目学时", min_value=0, max_value=2000,
+        widget=forms.NumberInput(attrs=TEXT), error_messages=ERRORS,
+    )
+    public_certificate = _bool("已打印《继续教育公需科目培训考核合格证明》（二（九））")
+
+
+class AchievementForm(SectionForm):
+    section = "achievements"
+    title = _char("名称", required=True)
+    kind = _choice("类别", _labels("achievement"))
+    date = _date("取得（发表）日期")
+    representative = _bool("代表作（五（一））")
+    used_in_passed_evaluation = _bool("往年评审通过时已使用过（不能再次使用，二（二））")
+
+    def row(self) -> dict[str, Any]:
+        # The id is the fact's stable uid, set by the operation.
+        return {**super().row(), "id": "pending"}
+
+
+SECTION_FORMS: dict[str, type[SectionForm]] = {
+    f.section: f
+    for f in (
+        EducationForm, TitleForm, WorkForm, AssessmentForm, SanctionForm, ExamForm,
+        ContinuingEducationForm, AchievementForm,
+    )
+}
+
+
+class EmploymentForm(VersionedForm):
+    employer = forms.ModelChoiceField(
+        label="工作单位", queryset=Organisation.objects.none(), required=False,
+        widget=forms.Select(attrs=SELECT), empty_label="（请选择）",
+        error_messages={**ERRORS, "invalid_choice": "请从列表中选择用人单位。"},
+        help_text="单位不在列表中的，请联系单位人事部门到市职称办登记。",
+    )
+    freelancer = _bool("自由职业（由市人才服务中心审核上报，四）")
+    contract = _bool("已与用人单位签订劳动（聘用）合同（一（一））", initial=True)
+    professional_work = _bool("目前从事专业技术工作", initial=True)
+    city = _char("就业城市", required=True, initial="连云港市")
+    residence = _choice("户籍（国籍）类别", [
+        ("mainland", "内地（大陆）"), ("hong_kong", "香港"), ("macau", "澳门"),
+        ("taiwan", "台湾"), ("foreign", "外籍"),
+    ])
+    permit = _choice("外籍人员证件", [
+        ("none", "无（非外籍）"), ("foreigner_work_permit", "外国人来华工作许可证"),
+        ("foreigner_permanent_residence", "外国人永久居留身份证"),
+        ("jiangsu_overseas_talent_residence", "江苏省海外高层次人才居住证"),
+    ])
+    social_insurance_verified = _bool("社保信息可通过平台在线查验（免交社保证明，五（五））")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = typing.cast(forms.ModelChoiceField, self.fields["employer"])
+        field.queryset = Organisation.objects.filter(kind=OrgKind.EMPLOYER).order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("freelancer") and cleaned.get("employer"):
+            self.add_error("employer", "自由职业者不选择工作单位；请二选一。")
+        if not cleaned.get("freelancer") and not cleaned.get("employer") and not self.errors:
+            self.add_error("employer", "请选择工作单位，或勾选自由职业。")
+        if cleaned.get("residence") == "foreign" and cleaned.get("permit") == "none":
+            self.add_error("permit", "外籍人员须持有外国人来华工作许可证、永久居留身份证或"
+                                     "江苏省海外高层次人才居住证（一（二））。")
+        return cleaned
+
+
+def plan_label(plan: CommitteePlan, today: dt.date) -> str:
+    state = "受理中" if plan.is_open_on(today) else "未在受理期"
+    office = plan.office_name or "办事机构未注明"
+    window = plan.acceptance_text or "受理时间未公布"
+    return f"{plan.row}. {plan.specialty}（{office}，{window}，{state}）"
+
+
+class PlanChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return plan_label(obj, clock.today())
+
+
+class ApplicationForm(forms.Form):
+    plan = PlanChoiceField(
+        label="评委会（评审计划表）", queryset=CommitteePlan.objects.none(),
+        widget=forms.Select(attrs=SELECT), empty_label="（请选择受理中的评委会）",
+        error_messages={**ERRORS, "invalid_choice": "请选择评审计划表中的评委会。"},
+    )
+    series = forms.ModelChoiceField(
+        label="系列", queryset=Series.objects.none(), to_field_name="code",
+        widget=forms.Select(attrs=SELECT), empty_label="（请选择）", error_messages=ERRORS,
+    )
+    specialty = _char("专业", required=True, max_length=120,
+                      widget=forms.TextInput(attrs={**TEXT, "list": "specialties"}))
+    level = _choice("申报层级", [(str(v), str(label)) for v, label in Level.choices])
+    route = _choice("申报途径", [(str(v), str(label)) for v, label in Route.choices])
+    explanation = forms.CharField(
+        label="情况说明（对“需人工审核”的事项逐项说明）", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={**TEXT, "rows": 3}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, season: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .queries import plans_for
+
+        plans = plans_for(season) if season is not None else CommitteePlan.objects.none()
+        typing.cast(forms.ModelChoiceField, self.fields["plan"]).queryset = plans
+        typing.cast(forms.ModelChoiceField, self.fields["series"]).queryset = (
+            Series.objects.order_by("position", "code")
+        )
+
+    def clean_plan(self) -> CommitteePlan:
+        plan: CommitteePlan = self.cleaned_data["plan"]
+        from .operations import OperationError, check_plan_open
+
+        try:
+            check_plan_open(plan)
+        except OperationError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return plan
+
+
+class MaterialForm(forms.Form):
+    file = forms.FileField(
+        label="文件（PDF、JPEG或PNG）",
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": ".pdf,.jpg,.jpeg,.png"}
+        ),
+        error_messages={"required": "请选择要上传的文件。", "empty": "文件是空的。"},
+    )
+    kind = _choice("材料类别", [(str(v), str(label)) for v, label in MaterialKind.choices])
+    title = _char("材料名称", required=True)
+    document_date = _date("材料日期（证书、论文等的取得或发表日期）")
+    is_representative = _bool("代表作（五（一））")
+    proves = _choice("证明的资料条目", [], required=False)
+
+    def __init__(self, *args: Any, fact_choices: list[tuple[str, str]] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        typing.cast(forms.ChoiceField, self.fields["proves"]).choices = fact_choices or [
+            ("", "（不对应具体条目）")
+        ]
+        self.fields["file"].help_text = (
+            f"按文件内容识别类型；每个文件不超过 {format_size(max_upload_bytes())}。"
+        )
+
+
+class CommitmentForm(forms.Form):
+    accept = forms.BooleanField(
+        label="本人已完整阅读上述承诺书，承诺所填信息和所交材料真实可靠",
+        widget=forms.CheckboxInput(attrs=CHECK),
+        error_messages={"required": "请勾选同意承诺书后再签署。"},
+    )
+
+
+class SubmitForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    explanation = forms.CharField(
+        label="情况说明", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={**TEXT, "rows": 3}),
+    )

@@ -1,0 +1,3 @@
+from zhicheng.applications.management.commands.state_machine import Command
+
+__all__ = ["Command"]

@@ -1,0 +1,33 @@
+"""`notify(user, kind, …)`: the one way to tell a person about an event (inbox + email).
+
+The inbox row is written in the caller's transaction; the email is queued after commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from .models import Application, Notification
+
+
+def notify(
+    user: Any,
+    kind: str,
+    title: str,
+    body: str = "",
+    *,
+    application: Application | None = None,
+    url: str = "",
+) -> Notification:
+    n = Notification.objects.create(
+        user=user, kind=kind, title=title, body=body, url=url, application=application
+    )
+
+    def send() -> None:
+        from .tasks import send_notification_email
+
+        send_notification_email.delay(n.pk)
+
+    transaction.on_commit(send)
+    return n

@@ -1,0 +1,547 @@
+"""Every write of the applications app (DESIGN.md: the one door). Each function locks the row,
+checks permission and state, changes, and writes one audit event in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from zhicheng.core import clock
+from zhicheng.core.operations import OperationError, StateConflict, operation
+from zhicheng.documents.uploads import check_application_quota, inspect_upload, store
+from zhicheng.orgs.models import Organisation, OrgKind
+from zhicheng.orgs.queries import preliminary_reviewer_for
+from zhicheng.seasons.models import CommitteePlan, Season
+
+from . import guards  # noqa: F401  (registers the guards)
+from .commitment import COMMITMENT_TEXT, commitment_sha256
+from .models import (
+    ApplicantProfile,
+    Application,
+    Material,
+    Submission,
+    snapshot_hash,
+)
+from .notifications import notify
+from .profiles import (
+    LIST_SECTIONS,
+    decide_application,
+    default_facts,
+    new_uid,
+    section_meta,
+    validate_facts,
+)
+from .queries import colleague_plan
+from .snapshots import build_snapshot
+from .states import State, fire
+
+
+class VersionConflict(StateConflict):
+    code = "version_conflict"
+
+
+def _version_conflict(what: str) -> VersionConflict:
+    return VersionConflict(
+        f"{what}已在其他窗口或设备上被修改。为避免互相覆盖，本次保存未生效；"
+        "您填写的内容保留在下方，请刷新核对后重新提交。"
+    )
+
+
+# --- profile ------------------------------------------------------------------------------
+
+
+def create_profile(actor: Any) -> ApplicantProfile:
+    existing = ApplicantProfile.objects.filter(user=actor).first()
+    if existing is not None:
+        return existing
+    with operation(
+        actor, "applicant_profile.create", permission="applications.add_applicantprofile"
+    ) as op:
+        facts = validate_facts(default_facts())
+        profile = ApplicantProfile.objects.create(
+            user=actor, facts=facts, schema_version=facts["schema_version"]
+        )
+        op.obj = profile
+        op.summary = "创建申报人资料"
+    return profile
+
+
+def _save_facts(profile: ApplicantProfile, facts: dict[str, Any]) -> None:
+    normalised = validate_facts(facts)  # raises ValidationError with Chinese messages
+    profile.facts = normalised
+    profile.schema_version = normalised["schema_version"]
+    profile.version += 1
+    profile.save()
+
+
+def update_employment(
+    profile: ApplicantProfile,
+    actor: Any,
+    *,
+    version: int,
+    employer: Organisation | None,
+    freelancer: bool,
+    employment: dict[str, Any],
+    residence: dict[str, Any],
+    social_insurance: dict[str, Any],
+) -> ApplicantProfile:
+    if employer is not None and employer.kind != OrgKind.EMPLOYER:
+        raise OperationError("请选择用人单位。")
+    if freelancer and employer is not None:
+        raise OperationError("自由职业者不选择工作单位。")
+    with operation(
+        actor, "applicant_profile.employment", target=profile,
+        permission="applications.change_applicantprofile",
+    ) as op:
+        locked: ApplicantProfile = op.obj
+        if locked.version != version:
+            raise _version_conflict("个人资料")
+        facts = dict(locked.facts)
+        facts["employment"] = {**facts.get("employment", {}), **employment}
+        if employer is not None:
+            facts["employment"]["employer"] = employer.name
+        facts["residence"] = residence
+        locked.employer = employer
+        locked.freelancer = freelancer
+        meta = dict(locked.meta)
+        meta["social_insurance"] = social_insurance
+        locked.meta = meta
+        _save_facts(locked, facts)
+        op.summary = f"修改工作单位与就业信息：{employer or ('自由职业' if freelancer else '未填')}"
+        op.data = {"version": locked.version}
+    return locked
+
+
+def save_fact(
+    profile: ApplicantProfile,
+    actor: Any,
+    section: str,
+    index: int | None,
+    row: dict[str, Any],
+    *,
+    version: int,
+    meta: dict[str, Any] | None = None,
+) -> ApplicantProfile:
+    """Add (index None) or replace one row of a list section, validated by the engine's model."""
+    if section not in LIST_SECTIONS:
+        raise OperationError("未知的资料栏目。")
+    with operation(
+        actor, f"applicant_profile.{section}.{'add' if index is None else 'change'}",
+        target=profile, permission="applications.change_applicantprofile",
+    ) as op:
+        locked: ApplicantProfile = op.obj
+        if locked.version != version:
+            raise _version_conflict("个人资料")
+        facts = dict(locked.facts)
+        rows = list(facts.get(section, []))
+        metas = section_meta(locked, section)
+        if index is None:
+            uid = new_uid()
+            if section == "achievements":
+                row = {**row, "id": uid}
+            rows.append(row)
+            metas.append({"uid": uid, **(meta or {})})
+        else:
+            if not 0 <= index < len(rows):
+                raise StateConflict("该条目已不存在（可能已在其他窗口删除），请刷新。")
+            if section == "achievements":
+                row = {**row, "id": rows[index].get("id") or metas[index]["uid"]}
+            rows[index] = row
+            metas[index] = {**metas[index], **(meta or {})}
+        facts[section] = rows
+        all_meta = dict(locked.meta)
+        all_meta[section] = metas
+        locked.meta = all_meta
+        _save_facts(locked, facts)
+        op.summary = f"{'新增' if index is None else '修改'}{LIST_SECTIONS[section][0]}"
+        op.data = {"section": section, "index": index, "version": locked.version}
+    return locked
+
+
+def delete_fact(
+    profile: ApplicantProfile, actor: Any, section: str, index: int, *, version: int
+) -> ApplicantProfile:
+    if section not in LIST_SECTIONS:
+        raise OperationError("未知的资料栏目。")
+    with operation(
+        actor, f"applicant_profile.{section}.delete", target=profile,
+        permission="applications.change_applicantprofile",
+    ) as op:
+        locked: ApplicantProfile = op.obj
+        if locked.version != version:
+            raise _version_conflict("个人资料")
+        facts = dict(locked.facts)
+        rows = list(facts.get(section, []))
+        metas = section_meta(locked, section)
+        if not 0 <= index < len(rows):
+            raise StateConflict("该条目已不存在（可能已在其他窗口删除），请刷新。")
+        removed = rows.pop(index)
+        metas.pop(index)
+        facts[section] = rows
+        locked.meta = {**locked.meta, section: metas}
+        _save_facts(locked, facts)
+        op.summary = f"删除{LIST_SECTIONS[section][0]}"
+        op.data = {"section": section, "removed": removed, "version": locked.version}
+    return locked
+
+
+# --- the application ------------------------------------------------------------------------
+
+
+def _month_name(month: int) -> str:
+    return f"{month}月"
+
+
+def check_plan_open(plan: CommitteePlan, today: dt.date | None = None) -> None:
+    day = today or clock.today()
+    if plan.is_open_on(day):
+        return
+    office = plan.office_name or "该评委会"
+    window = plan.acceptance_text or "未公布"
+    nxt = plan.opens_after(day)
+    if nxt is not None:
+        raise OperationError(
+            f"“{plan.specialty}”（{office}）的申报材料受理时间为“{window}”，"
+            f"今天（{day.isoformat()}）尚未开始受理，将于{_month_name(nxt)}开始受理。"
+        )
+    if not plan.acceptance_months:
+        raise OperationError(
+            f"“{plan.specialty}”（{office}）尚未公布受理时间，请关注评委会办事机构的通知。"
+        )
+    raise OperationError(
+        f"“{plan.specialty}”（{office}）的申报材料受理时间为“{window}”，本年度受理已结束。"
+    )
+
+
+def _check_request(
+    *,
+    actor: Any,
+    season: Season,
+    plan: CommitteePlan,
+    series_id: int,
+    level: str,
+    specialty: str,
+    employer_id: int | None,
+    exclude_pk: int | None,
+) -> None:
+    if plan.season_id != season.pk:
+        raise OperationError("所选评审计划不属于本年度。")
+    check_plan_open(plan)
+    plan_series = {s.pk for s in plan.series.all()}
+    if plan_series and series_id not in plan_series:
+        raise OperationError(f"“{plan.specialty}”评委会不受理该系列的申报，请选择对应的评委会。")
+    if not specialty.strip():
+        raise OperationError("请填写申报专业。")
+    other = (
+        Application.objects.filter(applicant=actor, season=season)
+        .exclude(state=State.WITHDRAWN)
+        .exclude(pk=exclude_pk or 0)
+        .first()
+    )
+    if other is not None:
+        raise OperationError(
+            f"您本年度已有一份申报（{other.specialty}，{other.state_label}）。同一年度只能申报一个"
+            "系列（专业）一个层级，只能向一个评委会提出申请（二（八）2、四）；如需更换请先撤回原申报。"
+        )
+    colleague = colleague_plan(employer_id, season, series_id, level, exclude_pk)
+    if colleague is not None and colleague.plan_id != plan.pk:
+        office = colleague.plan.office_name or colleague.plan.specialty
+        raise OperationError(
+            f"本单位申报相同系列、相同层级的人员已报送“{colleague.plan.row}. "
+            f"{colleague.plan.specialty}”（{office}）评委会；同一单位申报相同职称系列（专业）"
+            "相同层级的人员应统一报送同一评委会，不得多头报送（四）。请选择该评委会。"
+        )
+
+
+def start_application(
+    actor: Any,
+    *,
+    season: Season,
+    plan: CommitteePlan,
+    series_id: int,
+    specialty: str,
+    level: str,
+    route: str,
+) -> Application:
+    profile = create_profile(actor)
+    with operation(actor, "application.create", permission="applications.add_application") as op:
+        _check_request(
+            actor=actor, season=season, plan=plan, series_id=series_id, level=level,
+            specialty=specialty, employer_id=profile.employer_id, exclude_pk=None,
+        )
+        try:
+            with transaction.atomic():
+                app = Application.objects.create(
+                    applicant=actor, season=season, plan=plan, series_id=series_id,
+                    specialty=specialty.strip(), level=level, route=route,
+                    employer=profile.employer, freelancer=profile.freelancer,
+                )
+        except IntegrityError as exc:
+            raise OperationError(
+                "您本年度已有一份申报；同一年度只能提交一份职称申报（二（八）2、四）。"
+            ) from exc
+        op.obj = app
+        op.summary = f"创建申报草稿：{plan.specialty} {app.get_level_display()}"
+        op.data = {"plan_row": plan.row, "level": level, "route": route}
+    return app
+
+
+def update_application(
+    application: Application,
+    actor: Any,
+    *,
+    version: int,
+    plan: CommitteePlan,
+    series_id: int,
+    specialty: str,
+    level: str,
+    route: str,
+    explanation: str,
+) -> Application:
+    with operation(
+        actor, "application.update", target=application,
+        permission="applications.change_application", allowed_states=[State.DRAFT],
+    ) as op:
+        app: Application = op.obj
+        if app.version != version:
+            raise _version_conflict("该申报")
+        profile = create_profile(actor)
+        _check_request(
+            actor=actor, season=app.season, plan=plan, series_id=series_id, level=level,
+            specialty=specialty, employer_id=profile.employer_id, exclude_pk=app.pk,
+        )
+        app.plan, app.series_id, app.specialty = plan, series_id, specialty.strip()
+        app.level, app.route, app.explanation = level, route, explanation
+        app.employer, app.freelancer = profile.employer, profile.freelancer
+        app.version += 1
+        app.save()
+        op.summary = "修改申报信息"
+        op.data = {"plan_row": plan.row, "level": level, "route": route, "version": app.version}
+    return app
+
+
+def accept_commitment(application: Application, actor: Any, *, ip: str | None) -> Application:
+    with operation(
+        actor, "application.commitment", target=application,
+        permission="applications.change_application", allowed_states=[State.DRAFT],
+    ) as op:
+        app: Application = op.obj
+        app.commitment_accepted_at = timezone.now()
+        app.commitment_ip = ip
+        app.commitment_sha256 = commitment_sha256()
+        app.save(update_fields=[
+            "commitment_accepted_at", "commitment_ip", "commitment_sha256", "updated_at"
+        ])
+        op.summary = "签署申报承诺书（五（四））"
+        op.data = {"ip": ip, "sha256": app.commitment_sha256}
+    return app
+
+
+# --- materials ------------------------------------------------------------------------------
+
+
+def _materials_total(application: Application) -> int:
+    return int(application.materials.aggregate(total=Sum("size"))["total"] or 0)
+
+
+def add_material(
+    application: Application,
+    actor: Any,
+    upload: Any,
+    *,
+    kind: str,
+    title: str,
+    document_date: dt.date,
+    is_representative: bool = False,
+    proves: str = "",
+) -> Material:
+    """Check the file by content, store it under a generated name, record it. Any failure
+    leaves the application exactly as it was (and removes a file already stored)."""
+    if application.state != State.DRAFT:
+        raise StateConflict("申报已提交，不能再上传材料；提交后的修改通过补正进行。")
+    if application.applicant_id != getattr(actor, "pk", None):
+        raise OperationError("只能为本人的申报上传材料。")
+    checked = inspect_upload(upload)  # raises UploadRefused (a ValidationError)
+    check_application_quota(_materials_total(application), checked.size)
+    name = store(upload, checked)
+    try:
+        with operation(
+            actor, "application.material.add", target=application,
+            permission="applications.change_application", allowed_states=[State.DRAFT],
+        ) as op:
+            app: Application = op.obj
+            check_application_quota(_materials_total(app), checked.size)
+            material = Material.objects.create(
+                application=app, kind=kind, title=title.strip(), file=name,
+                original_name=str(getattr(upload, "name", ""))[:255],
+                content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
+                document_date=document_date, is_representative=is_representative,
+                proves=proves, uploaded_by=actor,
+            )
+            op.summary = f"上传材料：{material.title}"
+            op.data = {"material": material.pk, "sha256": checked.sha256, "size": checked.size}
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    return material
+
+
+def delete_material(material: Material, actor: Any) -> None:
+    with operation(
+        actor, "application.material.delete", target=material.application,
+        permission="applications.change_application", allowed_states=[State.DRAFT],
+    ) as op:
+        name = str(material.file.name)
+        op.summary = f"删除材料：{material.title}"
+        op.data = {"material": material.pk, "sha256": material.sha256}
+        Material.objects.filter(pk=material.pk, application=op.obj).delete()
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+# --- submission -----------------------------------------------------------------------------
+
+
+def route_for(application: Application) -> tuple[Organisation | None, bool, Organisation | None]:
+    """(employer, freelancer, preliminary reviewer) for a submission (四, 四（三）)."""
+    profile = application.applicant.applicant_profile
+    if profile.freelancer:
+        return None, True, Organisation.objects.filter(kind=OrgKind.TALENT_CENTRE).first()
+    employer = profile.employer
+    reviewer = preliminary_reviewer_for(employer) if employer is not None else None
+    return employer, False, reviewer
+
+
+def submit_application(
+    application: Application,
+    actor: Any,
+    *,
+    token: str,
+    explanation: str | None = None,
+    request_meta: dict[str, Any] | None = None,
+) -> Submission:
+    """Freeze a snapshot, route it and move draft → submitted. A repeated token (double click,
+    retried request) returns the first submission instead of submitting twice."""
+    if not token:
+        raise OperationError("提交令牌缺失，请刷新页面后重新提交。")
+    existing = Submission.objects.filter(token=token).first()
+    if existing is not None:
+        if existing.application_id != application.pk:
+            raise OperationError("提交令牌无效，请刷新页面后重新提交。")
+        return existing
+    try:
+        return _submit(application, actor, token=token, explanation=explanation)
+    except StateConflict:
+        existing = Submission.objects.filter(token=token, application=application).first()
+        if existing is not None:
+            return existing
+        raise
+
+
+def _submit(
+    application: Application, actor: Any, *, token: str, explanation: str | None
+) -> Submission:
+    with operation(
+        actor, "application.submit", target=application,
+        permission="applications.submit_application", allowed_states=[State.DRAFT],
+    ) as op:
+        app: Application = op.obj
+        if explanation is not None:
+            app.explanation = explanation.strip()
+        employer, freelancer, reviewer = route_for(app)
+        if employer is not None:
+            # Serialise submissions of one employer so the same-committee rule (四) holds.
+            Organisation.objects.select_for_update().filter(pk=employer.pk).first()
+            colleague = colleague_plan(employer.pk, app.season, app.series_id, app.level, app.pk)
+            if colleague is not None and colleague.plan_id != app.plan_id:
+                raise OperationError(
+                    f"本单位申报相同系列、相同层级的人员已报送“{colleague.plan.row}. "
+                    f"{colleague.plan.specialty}”评委会；同一单位应统一报送同一评委会（四）。"
+                    "请修改评审计划后再提交。"
+                )
+        check_plan_open(app.plan)
+        payload, decision = decide_application(app)
+        app._decision = decision  # type: ignore[attr-defined]  # read by the guards
+        fire(app, "submit", actor)
+        if (employer is None and not freelancer) or reviewer is None:
+            raise OperationError("无法确定初审单位（四（三）），请核对工作单位或联系市职称办。")
+        app.employer, app.freelancer, app.preliminary_reviewer = employer, freelancer, reviewer
+        app.submitted_at = timezone.now()
+        app.version += 1
+        app.save()
+        number = app.submissions.count() + 1
+        materials = list(app.materials.order_by("uploaded_at", "pk"))
+        snapshot = build_snapshot(
+            app, number=number, payload=payload, decision=decision, materials=materials,
+            commitment_text=COMMITMENT_TEXT,
+        )
+        submission = Submission.objects.create(
+            application=app, number=number, snapshot=snapshot, sha256=snapshot_hash(snapshot),
+            token=token, created_by=actor,
+        )
+        where = employer.name if employer is not None else "市人才服务中心（自由职业）"
+        notify(
+            app.applicant, "application.submitted", "申报已提交",
+            f"您的职称申报（{app.specialty}，{app.get_level_display()}）已提交，"
+            f"将由{where}审核，初审单位：{reviewer.name}。快照哈希：{submission.sha256[:16]}…",
+            application=app, url=f"/apply/{app.pk}/",
+        )
+        op.summary = f"提交申报，送{where}审核，初审单位{reviewer.name}"
+        op.data = {
+            "submission": submission.pk, "sha256": submission.sha256, "number": number,
+            "employer": employer.pk if employer else None, "preliminary_reviewer": reviewer.pk,
+            "verdict": decision.verdict,
+        }
+    return submission
+
+
+def withdraw_application(application: Application, actor: Any, *, reason: str = "") -> None:
+    with operation(
+        actor, "application.withdraw", target=application,
+        permission="applications.withdraw_application",
+        allowed_states=[State.DRAFT, State.SUBMITTED],
+    ) as op:
+        app: Application = op.obj
+        fire(app, "withdraw", actor)
+        notify(
+            app.applicant, "application.withdrawn", "申报已撤回",
+            f"您的职称申报（{app.specialty}）已撤回。{reason}", application=app,
+            url=f"/apply/{app.pk}/",
+        )
+        op.summary = "撤回申报"
+        op.data = {"reason": reason}
+
+
+def mark_read(actor: Any, notification_ids: list[int] | None = None) -> int:
+    from .models import Notification
+
+    qs = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    with operation(actor, "notification.read") as op:
+        count = qs.update(read_at=timezone.now())
+        op.summary = f"标记{count}条消息已读"
+    return count
+
+
+__all__ = [
+    "ValidationError",
+    "VersionConflict",
+    "accept_commitment",
+    "add_material",
+    "check_plan_open",
+    "create_profile",
+    "delete_fact",
+    "delete_material",
+    "save_fact",
+    "start_application",
+    "submit_application",
+    "update_application",
+    "update_employment",
+    "withdraw_application",
+]

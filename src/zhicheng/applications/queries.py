@@ -1,0 +1,156 @@
+"""Reads, scoped to the actor and with their related rows fetched up front (DESIGN.md):
+a page runs a constant number of queries whatever the number of applications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from zhicheng.orgs.models import Membership, Role
+from zhicheng.seasons.models import CommitteePlan, Season
+
+from .models import ApplicantProfile, Application, Material, Notification, Submission
+from .states import State
+
+
+def _base() -> QuerySet[Application]:
+    return Application.objects.select_related(
+        "applicant", "season", "plan", "plan__office", "series", "employer",
+        "preliminary_reviewer",
+    )
+
+
+def _anonymous(user: Any) -> bool:
+    return not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False)
+
+
+def my_applications(user: Any) -> QuerySet[Application]:
+    """The applicant's own applications, with materials and submissions prefetched."""
+    if _anonymous(user):
+        return Application.objects.none()
+    return (
+        _base()
+        .filter(applicant=user)
+        .prefetch_related(
+            Prefetch("materials", queryset=Material.objects.order_by("uploaded_at", "pk")),
+            Prefetch("submissions", queryset=Submission.objects.order_by("number")),
+        )
+    )
+
+
+def unit_applications(user: Any) -> QuerySet[Application]:
+    """Submitted applications of the employers where the user is HR (read-only for now)."""
+    if _anonymous(user):
+        return Application.objects.none()
+    units = Membership.objects.filter(user=user, role=Role.UNIT_HR, active=True).values(
+        "organisation_id"
+    )
+    return (
+        _base()
+        .filter(employer_id__in=units, submitted_at__isnull=False)
+        .exclude(state=State.DRAFT)
+        .prefetch_related("materials", "submissions")
+    )
+
+
+def visible_applications(user: Any) -> QuerySet[Application]:
+    """Everything the user may open: their own, and their unit's submitted ones."""
+    if _anonymous(user):
+        return Application.objects.none()
+    units = Membership.objects.filter(user=user, role=Role.UNIT_HR, active=True).values(
+        "organisation_id"
+    )
+    return (
+        _base()
+        .filter(
+            Q(applicant=user)
+            | (Q(employer_id__in=units, submitted_at__isnull=False) & ~Q(state=State.DRAFT))
+        )
+        .prefetch_related(
+            Prefetch("materials", queryset=Material.objects.order_by("uploaded_at", "pk")),
+            Prefetch("submissions", queryset=Submission.objects.order_by("number")),
+        )
+    )
+
+
+def application_for(user: Any, pk: int) -> Application:
+    """One application the user may see, or 404 (never 403: existence is not leaked)."""
+    try:
+        return visible_applications(user).get(pk=pk)
+    except Application.DoesNotExist:
+        raise Http404("没有找到该申报。") from None
+
+
+def own_application(user: Any, pk: int) -> Application:
+    try:
+        return my_applications(user).get(pk=pk)
+    except Application.DoesNotExist:
+        raise Http404("没有找到该申报。") from None
+
+
+def material_for(user: Any, application_pk: int, pk: int) -> Material:
+    app = application_for(user, application_pk)
+    for m in app.materials.all():
+        if m.pk == pk:
+            return m
+    raise Http404("没有找到该材料。")
+
+
+def profile_of(user: Any) -> ApplicantProfile | None:
+    if _anonymous(user):
+        return None
+    return (
+        ApplicantProfile.objects.select_related("user", "employer", "employer__district")
+        .filter(user=user)
+        .first()
+    )
+
+
+def inbox(user: Any, limit: int = 50) -> QuerySet[Notification]:
+    if _anonymous(user):
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user).select_related("application")[:limit]
+
+
+def unread_count(user: Any) -> int:
+    if _anonymous(user):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def plans_for(season: Season) -> QuerySet[CommitteePlan]:
+    return (
+        CommitteePlan.objects.filter(season=season)
+        .select_related("season", "office")
+        .prefetch_related("series")
+        .order_by("row")
+    )
+
+
+def current_season() -> Season | None:
+    from django.conf import settings
+
+    season = Season.objects.filter(is_current=True).first()
+    if season is None:
+        season = Season.objects.filter(code=settings.ZHICHENG_SEASON).first()
+    return season
+
+
+def colleague_plan(
+    employer_id: int | None, season: Season, series_id: int, level: str, exclude_pk: int | None
+) -> Application | None:
+    """Another application of the same unit, series and level this season (四)."""
+    if not employer_id:
+        return None
+    qs = (
+        Application.objects.filter(
+            season=season, series_id=series_id, level=level, employer_id=employer_id
+        )
+        .exclude(state=State.WITHDRAWN)
+        .select_related("plan")
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.order_by("created_at").first()

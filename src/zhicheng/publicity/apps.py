@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PublicityConfig(AppConfig):
+    name = "zhicheng.publicity"
+    label = "publicity"
+    verbose_name = "公示"
+
+    def ready(self) -> None:
+        from . import guards, rules  # noqa: F401  (registers state guards and permissions)

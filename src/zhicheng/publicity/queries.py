@@ -1,0 +1,159 @@
+"""Reads: public lists (never identity numbers, phones or addresses — those columns are not
+even fetched) and the posting organisation's objections, scoped to the actor. Every list
+fetches its related rows up front: a page runs a constant number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+
+from zhicheng.applications.models import Application
+from zhicheng.orgs.models import Membership
+
+from .models import KIND_FOR_STATE, KIND_ORDER, POSTING_ROLE, Objection, ObjectionState, Publicity
+
+# The only columns a public page reads. Anything else (the applicant's identity number,
+# phone, email, birth date; the employer's phone and address) stays in the database.
+PUBLIC_FIELDS = (
+    "kind",
+    "round",
+    "first_day",
+    "last_day",
+    "required_workdays",
+    "clause",
+    "closed_at",
+    "organisation__name",
+    "application__specialty",
+    "application__level",
+    "application__freelancer",
+    "application__applicant__full_name",
+    "application__applicant__username",
+    "application__employer__name",
+    "application__series__name",
+    "application__plan__specialty",
+    "application__plan__office_name",
+)
+
+
+def _kind_order() -> Case:
+    return Case(
+        *[When(kind=k, then=Value(i)) for i, k in enumerate(KIND_ORDER)],
+        output_field=IntegerField(),
+    )
+
+
+def _public_base() -> QuerySet[Publicity]:
+    return Publicity.objects.select_related(
+        "organisation",
+        "application",
+        "application__applicant",
+        "application__employer",
+        "application__series",
+        "application__plan",
+    ).only(*PUBLIC_FIELDS)
+
+
+def ended_visible_days() -> int:
+    """How long an ended publicity stays on the public list (a display setting)."""
+    return int(getattr(settings, "ZHICHENG_PUBLICITY_ENDED_VISIBLE_DAYS", 30))
+
+
+def public_publicities(
+    today: dt.date, *, kind: str | None = None, q: str = ""
+) -> QuerySet[Publicity]:
+    """Running publicities, upcoming ones and those ended in the last few weeks, in the
+    order of the procedure (unit, pre-evaluation, result), newest first within a kind."""
+    since = today - dt.timedelta(days=ended_visible_days())
+    qs = _public_base().filter(last_day__gte=since)
+    if kind:
+        qs = qs.filter(kind=kind)
+    q = q.strip()
+    if q:
+        qs = qs.filter(
+            Q(application__applicant__full_name__icontains=q)
+            | Q(application__employer__name__icontains=q)
+            | Q(application__specialty__icontains=q)
+        )
+    return qs.annotate(kind_order=_kind_order()).order_by(
+        "kind_order", "-first_day", "application__applicant__full_name", "pk"
+    )
+
+
+def public_publicity(pk: int, today: dt.date) -> Publicity | None:
+    """One entry, while the public list would show it (not after the display window)."""
+    since = today - dt.timedelta(days=ended_visible_days())
+    return _public_base().filter(pk=pk, last_day__gte=since).first()
+
+
+def current_publicity(application: Application, kind: str | None = None) -> Publicity | None:
+    """The latest round of `kind` (default: the kind implied by the application's state)."""
+    kind = kind or KIND_FOR_STATE.get(application.state)
+    if kind is None:
+        return None
+    return (
+        Publicity.objects.filter(application=application, kind=kind)
+        .annotate(
+            open_objections=Count("objections", filter=Q(objections__state=ObjectionState.OPEN))
+        )
+        .order_by("-round")
+        .first()
+    )
+
+
+def application_publicities(application: Application) -> QuerySet[Publicity]:
+    """Every publicity of one application, with objection counts (for the review pages)."""
+    return (
+        Publicity.objects.filter(application=application)
+        .select_related("organisation")
+        .annotate(
+            objection_count=Count("objections"),
+            open_objections=Count("objections", filter=Q(objections__state=ObjectionState.OPEN)),
+        )
+        .order_by("opened_at", "pk")
+    )
+
+
+def posting_scope(user: Any) -> Q | None:
+    """Publicities `user` posts (as unit HR or committee office), as a Q on Publicity;
+    None when the user posts none at all (the objections pages are then 404). One query."""
+    if not (getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)):
+        return None
+    memberships = list(
+        Membership.objects.filter(
+            user=user, active=True, role__in=set(POSTING_ROLE.values())
+        ).values_list("organisation_id", "role")
+    )
+    if not memberships:
+        return None
+    scope = Q(pk__in=[])
+    for kind, role in POSTING_ROLE.items():
+        orgs = [org for org, r in memberships if r == role]
+        if orgs:
+            scope |= Q(kind=kind, organisation_id__in=orgs)
+    return scope
+
+
+def objections_for(
+    user: Any, *, state: str | None = ObjectionState.OPEN, scope: Q | None = None
+) -> QuerySet[Objection]:
+    """Objections on publicities posted by `user`'s organisations, oldest first."""
+    scope = scope if scope is not None else posting_scope(user)
+    if scope is None:
+        return Objection.objects.none()
+    publicities = Publicity.objects.filter(scope).values("pk")
+    qs = Objection.objects.filter(publicity_id__in=publicities).select_related(
+        "publicity",
+        "publicity__organisation",
+        "publicity__application",
+        "publicity__application__applicant",
+        "publicity__application__employer",
+        "publicity__application__series",
+        "publicity__application__plan",
+        "resolved_by",
+    )
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("filed_at", "pk")

@@ -1,0 +1,174 @@
+"""Public publicity pages (no login) and the posting organisation's objection pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from zhicheng.core import clock
+from zhicheng.core.operations import OperationError
+
+from . import operations as ops
+from . import queries
+from .forms import ObjectionForm, ResolveForm
+from .models import Kind, ObjectionState, Publicity, Status
+
+PAGE_SIZE = 50
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address; behind N trusted proxies (ZHICHENG_PROXY_COUNT) the N-th
+    address from the right of X-Forwarded-For, which those proxies appended."""
+    hops = int(getattr(settings, "ZHICHENG_PROXY_COUNT", 0))
+    if hops > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _decorate(publicity: Publicity, today: Any) -> Publicity:
+    status = publicity.status_on(today)
+    publicity.status = status  # type: ignore[attr-defined]
+    publicity.status_label = Status(status).label  # type: ignore[attr-defined]
+    publicity.accepts = status == Status.RUNNING  # type: ignore[attr-defined]
+    return publicity
+
+
+def public_list(request: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    kind = request.GET.get("kind", "")
+    if kind not in Kind.values:
+        kind = ""
+    q = request.GET.get("q", "")[:60]
+    paginator = Paginator(queries.public_publicities(today, kind=kind or None, q=q), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    entries = [_decorate(p, today) for p in page.object_list]
+    for p in entries:
+        p.form = ObjectionForm(prefix_id=p.pk)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "publicity/list.html",
+        {
+            "page": page,
+            "entries": entries,
+            "kinds": Kind.choices,
+            "kind": kind,
+            "q": q,
+            "today": today,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One publicity entry and its objection form; POST files an objection."""
+    today = clock.today()
+    publicity = queries.public_publicity(pk, today)
+    if publicity is None:
+        raise Http404
+    _decorate(publicity, today)
+    form = ObjectionForm(request.POST or None, prefix_id=publicity.pk)
+    refusal = ""
+    status = 200
+    filed = False
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                ops.file_objection(
+                    publicity,
+                    name=form.cleaned_data["name"],
+                    contact=form.cleaned_data["contact"],
+                    text=form.cleaned_data["text"],
+                    ip=client_ip(request),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                status = 400
+            except ops.Throttled as exc:
+                refusal, status = str(exc), 429
+            except OperationError as exc:
+                refusal, status = str(exc), 409
+            else:
+                filed = True
+                if not request.htmx:  # type: ignore[attr-defined]
+                    messages.success(
+                        request,
+                        _("异议已提交。公示单位将核实并书面处理，必要时通过您留下的联系方式联系您。"),
+                    )
+                    return redirect("publicity:detail", pk=publicity.pk)
+                form = ObjectionForm(prefix_id=publicity.pk)
+        else:
+            status = 400
+    context = {"p": publicity, "form": form, "refusal": refusal, "filed": filed, "today": today}
+    if request.htmx:  # type: ignore[attr-defined]
+        # htmx swaps only the form (errors included: htmx does not swap non-2xx answers).
+        return render(request, "publicity/_objection_form.html", context)
+    return render(request, "publicity/detail.html", context, status=status)
+
+
+@login_required
+def objection_list(request: HttpRequest) -> HttpResponse:
+    """The posting organisation's objections: open ones first to resolve in writing."""
+    scope = queries.posting_scope(request.user)
+    if scope is None:
+        raise Http404
+    state = request.GET.get("state", ObjectionState.OPEN)
+    if state not in ObjectionState.values:
+        state = ObjectionState.OPEN
+    paginator = Paginator(
+        queries.objections_for(request.user, state=state, scope=scope), PAGE_SIZE
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "publicity/objections.html",
+        {"page": page, "state": state, "states": ObjectionState.choices},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    objection = get_object_or_404(queries.objections_for(request.user, state=None), pk=pk)
+    form = ResolveForm(request.POST or None)
+    refusal = ""
+    status = 200
+    if request.method == "POST" and objection.is_open:
+        if form.is_valid():
+            try:
+                ops.resolve_objection(
+                    objection,
+                    request.user,
+                    resolution=form.cleaned_data["resolution"],
+                    outcome=form.cleaned_data["outcome"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                status = 400
+            except OperationError as exc:
+                refusal, status = str(exc), 409
+            else:
+                messages.success(request, _("异议已书面处理并存档。"))
+                return redirect("publicity:objections")
+        else:
+            status = 400
+    return render(
+        request,
+        "publicity/resolve.html",
+        {"o": objection, "p": objection.publicity, "form": form, "refusal": refusal},
+        status=status,
+    )

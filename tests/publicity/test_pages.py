@@ -1,0 +1,232 @@
+"""Public publicity pages (no login) and the posting organisation's objection pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from zhicheng.applications.states import State
+from zhicheng.publicity.models import Objection, ObjectionState
+from zhicheng.publicity.operations import close_due_publicities, file_objection, open_publicity
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/publicity/"
+# The public list's query budget: the same for 1 entry and for 20.
+LIST_QUERIES = 2  # the page count and the page itself
+ORG_QUERIES = 7  # session, user, MFA middleware (2), memberships, count, page
+
+
+def client_for(user: Any) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def posted(make_application: Any, unit_hr: Any, today: Any, org: Any) -> Any:
+    """A unit publicity of an applicant with an identity number, phone and email, at an
+    employer whose address and phone are on file."""
+    today("2024-09-27")
+    app = make_application(name="钱公示")
+    employer = app.employer
+    employer.address = "海州区保密路88号"
+    employer.phone = "0518-87654321"
+    employer.save()
+    return open_publicity(app, "unit", unit_hr)
+
+
+def test_the_list_shows_the_entry_and_its_period_without_login(posted: Any) -> None:
+    response = Client().get(LIST)
+    assert response.status_code == 200
+    html = response.content.decode()
+    app = posted.application
+    for shown in (
+        "单位公示", "钱公示", app.employer.name, app.series.name, app.specialty,
+        app.get_level_display(), app.plan.specialty, "公示中",
+        "2024年9月27日至2024年10月9日（5个工作日）",
+    ):
+        assert shown in html, shown
+
+
+def test_the_public_pages_show_no_private_data(posted: Any) -> None:
+    user = posted.application.applicant
+    assert user.id_number and user.phone and user.email
+    for url in (LIST, reverse("publicity:detail", args=[posted.pk])):
+        html = Client().get(url).content.decode()
+        for secret in (
+            user.id_number, user.id_number[-6:], user.id_number[:10], user.phone,
+            user.email, "海州区保密路88号", "0518-87654321",
+        ):
+            assert secret not in html, (url, secret)
+
+
+def test_the_list_runs_a_constant_number_of_queries(
+    posted: Any, make_application: Any, unit_hr: Any, committee_office: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    with django_assert_max_num_queries(LIST_QUERIES):
+        assert Client().get(LIST).status_code == 200
+    for i in range(10):
+        open_publicity(make_application(name=f"单{i}"), "unit", unit_hr)
+    for i in range(9):
+        app = make_application(State.PRE_EVALUATION_PUBLICITY, name=f"评{i}")
+        open_publicity(app, "pre_evaluation", committee_office)
+    with django_assert_max_num_queries(LIST_QUERIES):
+        response = Client().get(LIST)
+    html = response.content.decode()
+    assert html.count('class="card mb-3"') == 20
+    assert html.index("单位公示") < html.index("评前公示")
+
+
+def test_an_objection_is_filed_from_the_page(posted: Any) -> None:
+    url = reverse("publicity:detail", args=[posted.pk])
+    response = Client(REMOTE_ADDR="203.0.113.5").post(
+        url, {"name": "", "contact": "13912345678", "text": "资历不够"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "异议已提交" in response.content.decode()
+    o = Objection.objects.get(publicity=posted)
+    assert (o.name, o.contact, o.text, o.ip) == ("", "13912345678", "资历不够", "203.0.113.5")
+
+
+def test_errors_are_in_chinese_and_keep_what_was_typed(posted: Any) -> None:
+    url = reverse("publicity:detail", args=[posted.pk])
+    response = Client().post(url, {"name": "孙某", "contact": "", "text": "论文抄袭，见某期刊"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "请填写联系方式（电话或电子邮箱），以便核实和答复。" in html
+    assert "孙某" in html and "论文抄袭，见某期刊" in html
+    response = Client().post(url, {"name": "", "contact": "abc", "text": ""})
+    html = response.content.decode()
+    assert "联系方式应为有效的电话号码" in html and "请填写异议内容" in html
+    assert 'value="abc"' in html
+    assert not Objection.objects.exists()
+
+
+def test_htmx_gets_only_the_form_back(posted: Any) -> None:
+    url = reverse("publicity:detail", args=[posted.pk])
+    response = Client().post(
+        url, {"name": "", "contact": "", "text": "x"}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert "请填写联系方式" in html
+    response = Client().post(
+        url, {"contact": "a@example.com", "text": "x"}, headers={"HX-Request": "true"}
+    )
+    assert "异议已提交" in response.content.decode()
+    assert Objection.objects.count() == 1
+
+
+def test_throttled_filing_says_so(posted: Any, settings: Any) -> None:
+    settings.ZHICHENG_OBJECTION_THROTTLE = (1, 3600)
+    url = reverse("publicity:detail", args=[posted.pk])
+    c = Client(REMOTE_ADDR="198.51.100.1")
+    c.post(url, {"contact": "13912345678", "text": "一"})
+    response = c.post(url, {"contact": "13912345678", "text": "二"})
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "提交过于频繁" in html and "二" in html
+    assert Objection.objects.count() == 1
+
+
+def test_a_closed_publicity_shows_ended_and_refuses_objections(
+    posted: Any, today: Any
+) -> None:
+    today("2024-10-10")
+    close_due_publicities()
+    url = reverse("publicity:detail", args=[posted.pk])
+    html = Client().get(url).content.decode()
+    assert "已结束" in html and "公示已结束，不再受理异议。" in html
+    assert 'name="contact"' not in html
+    assert "已结束" in Client().get(LIST).content.decode()
+    response = Client().post(url, {"contact": "13912345678", "text": "迟到的异议"})
+    assert response.status_code == 409
+    assert "不再受理异议" in response.content.decode()
+    assert not Objection.objects.exists()
+
+
+def test_unknown_publicity_is_404() -> None:
+    assert Client().get("/publicity/999999/").status_code == 404
+
+
+# --- the organisation's side ----------------------------------------------------------------
+
+
+def test_the_unit_resolves_its_objections_in_writing(posted: Any, unit_hr: Any) -> None:
+    o = file_objection(posted, name="周某", contact="13912345678", text="学历造假", ip=None)
+    c = client_for(unit_hr)
+    html = c.get(reverse("publicity:objections")).content.decode()
+    assert "学历造假" in html and "钱公示" in html
+    url = reverse("publicity:resolve", args=[o.pk])
+    response = c.post(url, {"outcome": "dismissed", "resolution": ""})
+    assert response.status_code == 400
+    assert "请书面填写处理意见" in response.content.decode()
+    response = c.post(url, {"outcome": "dismissed", "resolution": "经学信网核验，学历真实。"})
+    assert response.status_code == 302
+    o.refresh_from_db()
+    assert o.state == ObjectionState.RESOLVED and o.resolved_by == unit_hr
+    assert "学历造假" not in c.get(reverse("publicity:objections")).content.decode()
+    resolved = c.get(reverse("publicity:objections") + "?state=resolved").content.decode()
+    assert "学历造假" in resolved
+
+
+def test_others_get_404(
+    posted: Any, other_unit_hr: Any, committee_office: Any, demo_users: Any
+) -> None:
+    o = file_objection(posted, name="", contact="13912345678", text="本单位专属异议", ip=None)
+    url = reverse("publicity:resolve", args=[o.pk])
+    applicant = client_for(posted.application.applicant)
+    assert applicant.get(reverse("publicity:objections")).status_code == 404
+    assert applicant.get(url).status_code == 404
+    for official in (other_unit_hr, committee_office):
+        c = client_for(official)
+        assert c.get(url).status_code == 404
+        assert c.post(url, {"outcome": "upheld", "resolution": "x"}).status_code == 404
+        listing = c.get(reverse("publicity:objections"))
+        assert listing.status_code == 200 and "本单位专属异议" not in listing.content.decode()
+    # anonymous visitors are sent to log in
+    assert Client().get(reverse("publicity:objections")).status_code == 302
+    o.refresh_from_db()
+    assert o.state == ObjectionState.OPEN
+
+
+def test_the_committee_office_sees_only_its_own(
+    make_application: Any, committee_office: Any, posted: Any, today: Any
+) -> None:
+    pre = open_publicity(
+        make_application(State.PRE_EVALUATION_PUBLICITY, name="孔评前"), "pre_evaluation",
+        committee_office,
+    )
+    file_objection(pre, name="", contact="13912345678", text="评前异议", ip=None)
+    file_objection(posted, name="", contact="13912345678", text="单位异议", ip=None)
+    html = client_for(committee_office).get(reverse("publicity:objections")).content.decode()
+    assert "评前异议" in html and "单位异议" not in html
+
+
+def test_list_hides_long_ended_publicities(posted: Any, today: Any) -> None:
+    close_due_publicities(dt.date(2024, 10, 10))
+    today("2024-11-20")
+    assert "钱公示" not in Client().get(LIST).content.decode()
+    assert Client().get(reverse("publicity:detail", args=[posted.pk])).status_code == 404
+
+
+def test_the_objections_page_runs_a_constant_number_of_queries(
+    posted: Any, unit_hr: Any, make_application: Any, django_assert_max_num_queries: Any
+) -> None:
+    c = client_for(unit_hr)
+    file_objection(posted, name="", contact="13912345678", text="第一件", ip=None)
+    c.get(reverse("publicity:objections"))  # warm the session
+    with django_assert_max_num_queries(ORG_QUERIES):
+        assert c.get(reverse("publicity:objections")).status_code == 200
+    for i in range(10):
+        p = open_publicity(make_application(name=f"多{i}"), "unit", unit_hr)
+        file_objection(p, name="", contact="13912345678", text=f"异议{i}", ip=f"10.9.0.{i}")
+    with django_assert_max_num_queries(ORG_QUERIES):
+        html = c.get(reverse("publicity:objections")).content.decode()
+    assert html.count("<tr>") == 12  # header + 11 objections

@@ -16,6 +16,7 @@ PYTEST := $(BIN)/pytest -p no:cacheprovider
 install: .venv/.installed
 
 run: install
+	scripts/ensure-system --runtime
 	$(BIN)/zhicheng migrate --noinput -v0
 	$(BIN)/zhicheng load_season --quiet-warnings
 	$(BIN)/zhicheng seed_demo

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import xstatic.pkg.bootstrap
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -54,11 +55,14 @@ INSTALLED_APPS = [
     "zhicheng.catalogue",
     "zhicheng.seasons",
     "zhicheng.portal",
+    "zhicheng.applications",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Chinese unless the language switch chose English (ignores Accept-Language).
+    "zhicheng.portal.middleware.ChineseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -126,6 +130,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Bootstrap from XStatic-Bootstrap (no CDN: the machines may have no internet).
+STATICFILES_DIRS = [("bootstrap", xstatic.pkg.bootstrap.BASE_DIR)]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
@@ -165,7 +171,37 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("ZHICHENG_FROM_EMAIL", "noreply@zhicheng.invalid")
 
-LOGIN_URL = "admin:login"
+# --- accounts (allauth) ---
+# Sign-up, login (username or email), password reset, email verification, TOTP for
+# officials (docs/accounts.md). Mail goes through MAILERS (console in the embedded mode).
+INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa"]
+MIDDLEWARE += [
+    "allauth.account.middleware.AccountMiddleware",
+    "zhicheng.accounts.middleware.OfficialMFAMiddleware",
+]
+AUTHENTICATION_BACKENDS += ["allauth.account.auth_backends.AuthenticationBackend"]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "my_account"
+LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_ADAPTER = "zhicheng.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "zhicheng.accounts.forms.SignupForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[职称评审] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Throttling (cache-backed: LocMem in the embedded mode and tests, Redis in production):
+# 5 failed logins per account in 5 minutes, 10 a minute per address.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
+MFA_ADAPTER = "zhicheng.accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "zhicheng"
+# Officials' accounts are created by the city office, often before their email is
+# confirmed; they must still be able to set up their authenticator when first asked to.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# --- end accounts (allauth) ---
 
 # The business date. Empty = today in Asia/Shanghai. The demo sets it inside the 2024
 # season so its windows are open; a banner shows it whenever it is set.
@@ -189,3 +225,45 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ZHICHENG_LOG_LEVEL", "WARNING")},
 }
+
+# --- applications ---
+# Upload limits for application materials (issue 4, item 4); read by zhicheng.documents.uploads.
+ZHICHENG_MAX_UPLOAD_BYTES = int(os.environ.get("ZHICHENG_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+ZHICHENG_MAX_APPLICATION_BYTES = int(
+    os.environ.get("ZHICHENG_MAX_APPLICATION_BYTES", 200 * 1024 * 1024)
+)
+# --- end applications ---
+
+# --- publicity ---
+# Publicity (公示) and objections (docs/publicity.md). The close task runs every hour;
+# it is idempotent, so running it more often or twice at once closes nothing twice.
+INSTALLED_APPS += ["zhicheng.publicity"]
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "publicity.close_due": {"task": "publicity.close_due", "schedule": 3600.0},
+}
+# Objections per client address and window (count, seconds); cache-backed.
+ZHICHENG_OBJECTION_THROTTLE = (
+    int(os.environ.get("ZHICHENG_OBJECTIONS_PER_HOUR", "5")),
+    3600,
+)
+# Reverse proxies in front of the app that append X-Forwarded-For (nginx: 1); 0 = none.
+ZHICHENG_PROXY_COUNT = int(os.environ.get("ZHICHENG_PROXY_COUNT", "0"))
+# How long an ended publicity stays listed on the public page (calendar days).
+ZHICHENG_PUBLICITY_ENDED_VISIBLE_DAYS = 30
+# --- end publicity ---
+
+# --- reviews ---
+# The review chain (docs/reviews.md). Correction due dates: N working days after the request
+# (the season parameter `correction_workdays` wins when present). Both tasks are idempotent.
+INSTALLED_APPS += ["zhicheng.reviews"]
+ZHICHENG_CORRECTION_WORKDAYS = int(os.environ.get("ZHICHENG_CORRECTION_WORKDAYS", "10"))
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "reviews.expire_corrections": {"task": "reviews.expire_corrections", "schedule": 3600.0},
+    "reviews.remind_corrections": {"task": "reviews.remind_corrections", "schedule": 3600.0},
+    "reviews.advance_pre_evaluation": {
+        "task": "reviews.advance_pre_evaluation", "schedule": 3600.0,
+    },
+}
+# --- end reviews ---

@@ -6,6 +6,10 @@ from django.urls import URLPattern, URLResolver, include, path
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("zhicheng.accounts.urls")),
+    path("apply/", include("zhicheng.applications.urls")),
+    path("publicity/", include("zhicheng.publicity.urls")),
+    path("review/", include("zhicheng.reviews.urls")),
     path("", include("zhicheng.portal.urls")),
 ]
 if settings.DEBUG:

@@ -17,6 +17,7 @@ def _zhicheng(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[st
 
 def _production_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZHICHENG_")}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' conftest
     env.update(
         ZHICHENG_PRODUCTION="1",
         ZHICHENG_SECRET_KEY="k" * 20 + "-production-secret-for-the-deploy-check-0123456789",

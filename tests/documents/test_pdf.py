@@ -3,7 +3,6 @@ from __future__ import annotations
 import copy
 import io
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,6 @@ from zhicheng.documents.sample import SAMPLE_SNAPSHOT
 from zhicheng.documents.snapshot import ApplicationSnapshot
 
 QR_URL = "https://zhicheng.example/applications/LYG-2024-GC-000123"
-needs_poppler = pytest.mark.skipif(
-    not (shutil.which("pdftotext") and shutil.which("pdffonts")),
-    reason="poppler-utils (pdftotext, pdffonts) not installed",
-)
 
 
 def render(snapshot: Any, **kwargs: Any) -> bytes:
@@ -52,7 +47,6 @@ def test_is_an_a4_pdf(sample_pdf: bytes) -> None:
     assert reader.metadata is not None and "专业技术资格评审申报表" in str(reader.metadata.title)
 
 
-@needs_poppler
 def test_text_has_the_form(sample_pdf: bytes, tmp_path: Path) -> None:
     text = text_of(sample_pdf, tmp_path)
     for expected in [
@@ -75,7 +69,6 @@ def test_text_has_the_form(sample_pdf: bytes, tmp_path: Path) -> None:
         assert expected in text, expected
 
 
-@needs_poppler
 def test_font_is_embedded(sample_pdf: bytes, tmp_path: Path) -> None:
     path = tmp_path / "form.pdf"
     path.write_bytes(sample_pdf)
@@ -100,7 +93,6 @@ def test_same_snapshot_same_bytes(sample_pdf: bytes) -> None:
     assert render(SAMPLE_SNAPSHOT) == sample_pdf
 
 
-@needs_poppler
 def test_long_tables_split_with_repeated_headers(tmp_path: Path) -> None:
     snapshot = sample()
     snapshot["achievements"] = [
@@ -122,7 +114,6 @@ def test_long_tables_split_with_repeated_headers(tmp_path: Path) -> None:
     assert "第39篇论文" in text
 
 
-@needs_poppler
 def test_empty_sections_print_wu(tmp_path: Path) -> None:
     snapshot = sample()
     for key in ("education", "titles", "work", "assessments", "continuing_education"):
@@ -136,7 +127,6 @@ def test_empty_sections_print_wu(tmp_path: Path) -> None:
         assert body.endswith("无"), (start, body)
 
 
-@needs_poppler
 def test_long_text_wraps_and_markup_is_escaped(tmp_path: Path) -> None:
     snapshot = sample()
     snapshot["work"][1]["duties"] = "负责变电站电气设计与施工配合工作。" * 28  # ~500 characters
@@ -146,7 +136,6 @@ def test_long_text_wraps_and_markup_is_escaped(tmp_path: Path) -> None:
     assert "A<b>&C论文" in text
 
 
-@needs_poppler
 def test_draft_is_marked(tmp_path: Path) -> None:
     snapshot = sample()
     snapshot["submitted_at"] = None
@@ -186,11 +175,3 @@ def test_missing_font_names_the_package(settings: Any) -> None:
     settings.ZHICHENG_PDF_FONT = "/nonexistent/font.ttc"
     with pytest.raises(FontUnavailable, match="fonts-wqy-microhei"):
         render(SAMPLE_SNAPSHOT)
-
-
-def test_cff_font_is_explained() -> None:
-    candidates = sorted(Path("/usr/share/fonts/opentype/noto").glob("NotoSansCJK*.ttc"))
-    if not candidates:
-        pytest.skip("fonts-noto-cjk not installed")
-    with pytest.raises(FontUnavailable, match="TrueType"):
-        render(SAMPLE_SNAPSHOT, font_path=str(candidates[0]))

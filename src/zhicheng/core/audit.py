@@ -64,7 +64,8 @@ def append_event(
         seq=head.seq + 1,
         created_at=timezone.now(),
         actor=user,
-        actor_label=str(actor) if user else "系统",
+        # Users by name; SYSTEM as 系统; other non-user actors (e.g. 公众) by their label.
+        actor_label=str(actor) if actor is not None else "系统",
         action=action,
         target_type=target_type,
         target_id=target_id,

@@ -272,7 +272,9 @@ def _load_plans(
         )
         unknown = [c for c in scope.get(number, []) if c not in series_by_code]
         if unknown:
-            report.warnings.append(f"[提示] scope.csv 序号{number}：未知系列代码 {', '.join(unknown)}")
+            report.warnings.append(
+                f"[提示] scope.csv 序号{number}：未知系列代码 {', '.join(unknown)}"
+            )
         wanted = {series_by_code[c].pk for c in scope.get(number, []) if c in series_by_code}
         current = set(plan.series.values_list("pk", flat=True))
         if wanted != current:

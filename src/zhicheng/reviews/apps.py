@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class ReviewsConfig(AppConfig):
+    name = "zhicheng.reviews"
+    label = "reviews"
+    verbose_name = "审核流程"
+
+    def ready(self) -> None:
+        from zhicheng.publicity.signals import publicity_closed
+
+        from . import guards, rules  # noqa: F401  (registers guards and permissions)
+        from .tasks import on_publicity_closed
+
+        publicity_closed.connect(on_publicity_closed, dispatch_uid="reviews.pre_evaluation")

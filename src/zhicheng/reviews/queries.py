@@ -1,0 +1,227 @@
+"""Reads of the review chain, scoped to the actor (jurisdiction) and fetched with their
+related rows, so a worklist page runs a constant number of queries whatever its length."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from zhicheng.applications.models import Application, Submission
+from zhicheng.applications.states import State
+from zhicheng.core import clock
+from zhicheng.orgs.models import Membership
+from zhicheng.orgs.models import Role as OrgRole
+from zhicheng.publicity.models import Publicity
+
+from .models import CorrectionRequest, CorrectionStatus, DossierView, ReviewStep, SamplingDraw
+
+# What waits for each role (its worklist).
+WAITING: dict[str, tuple[str, ...]] = {
+    OrgRole.UNIT_HR: (State.SUBMITTED, State.UNIT_REVIEW, State.UNIT_PUBLICITY),
+    OrgRole.PRELIMINARY_REVIEWER: (State.PRELIMINARY_REVIEW, State.CORRECTION_REQUESTED),
+    OrgRole.COMMITTEE_OFFICE: (
+        State.COMMITTEE_RECHECK, State.PRE_EVALUATION_PUBLICITY, State.FORWARDED_TO_PROVINCE,
+    ),
+    OrgRole.CITY_OFFICE: (State.COMMITTEE_RECHECK,),
+}
+_BEFORE_PRELIMINARY = (
+    State.DRAFT, State.SUBMITTED, State.UNIT_REVIEW, State.UNIT_PUBLICITY, State.WITHDRAWN,
+)
+_AT_COMMITTEE = (
+    State.COMMITTEE_RECHECK, State.PRE_EVALUATION_PUBLICITY, State.READY_FOR_MEETING,
+    State.PASSED, State.NOT_PASSED, State.RESULT_PUBLICITY, State.APPROVED,
+    State.CERTIFICATE_ISSUED, State.FORWARDED_TO_PROVINCE,
+)
+
+
+@dataclass
+class Roles:
+    orgs: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+
+    def of(self, role: str) -> set[int]:
+        return self.orgs.get(role, set())
+
+    @property
+    def any(self) -> bool:
+        return any(self.orgs.values())
+
+    @property
+    def is_city_office(self) -> bool:
+        return bool(self.of(OrgRole.CITY_OFFICE))
+
+    def has(self, role: str) -> bool:
+        return bool(self.of(role))
+
+
+def roles_of(user: Any) -> Roles:
+    roles = Roles()
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return roles
+    for role, org_id in Membership.objects.filter(user=user, active=True).values_list(
+        "role", "organisation_id"
+    ):
+        roles.orgs[role].add(org_id)
+    return roles
+
+
+def _scope(roles: Roles) -> Q:
+    """The applications a member may see, whatever their state: one Q per role."""
+    q = Q(pk__in=[])
+    if roles.has(OrgRole.UNIT_HR):
+        q |= (
+            Q(employer_id__in=roles.of(OrgRole.UNIT_HR), submitted_at__isnull=False)
+            & ~Q(state__in=[State.DRAFT, State.WITHDRAWN])
+        )
+    if roles.has(OrgRole.PRELIMINARY_REVIEWER):
+        q |= Q(preliminary_reviewer_id__in=roles.of(OrgRole.PRELIMINARY_REVIEWER)) & ~Q(
+            state__in=_BEFORE_PRELIMINARY
+        )
+    if roles.has(OrgRole.COMMITTEE_OFFICE):
+        reached = Exists(
+            ReviewStep.objects.filter(application=OuterRef("pk"), step="preliminary_approve")
+        )
+        q |= Q(plan__office_id__in=roles.of(OrgRole.COMMITTEE_OFFICE)) & (
+            Q(state__in=_AT_COMMITTEE) | Q(reached)
+        )
+    if roles.is_city_office:
+        q |= ~Q(state__in=[State.DRAFT, State.WITHDRAWN])
+    return q
+
+
+def _base() -> QuerySet[Application]:
+    return Application.objects.select_related(
+        "applicant", "season", "plan", "plan__office", "series", "employer",
+        "preliminary_reviewer",
+    )
+
+
+def reviewable(user: Any, roles: Roles | None = None) -> QuerySet[Application]:
+    roles = roles or roles_of(user)
+    if not roles.any:
+        return Application.objects.none()
+    return _base().filter(_scope(roles))
+
+
+def annotate_worklist(qs: QuerySet[Application], user: Any) -> QuerySet[Application]:
+    open_due = CorrectionRequest.objects.filter(
+        application=OuterRef("pk"), status=CorrectionStatus.OPEN
+    ).values("due_date")[:1]
+    returns = (
+        ReviewStep.objects.filter(application=OuterRef("pk"), is_return=True)
+        .order_by().values("application").annotate(n=Count("pk")).values("n")[:1]
+    )
+    viewed = DossierView.objects.filter(application=OuterRef("pk"), user_id=user.pk)
+    publicity_end = Publicity.objects.filter(
+        application=OuterRef("pk"), closed_at__isnull=True
+    ).order_by("-round").values("last_day")[:1]
+    return qs.annotate(
+        due_date=Subquery(open_due),
+        publicity_end=Subquery(publicity_end),
+        deadline=Coalesce(F("due_date"), F("publicity_end")),
+        returns=Coalesce(Subquery(returns, output_field=IntegerField()), Value(0)),
+        viewed=Exists(viewed),
+    )
+
+
+def worklist(
+    user: Any,
+    *,
+    state: str = "",
+    plan: str = "",
+    due: str = "",
+    roles: Roles | None = None,
+) -> QuerySet[Application]:
+    """What waits for this user: by role, the nearest deadline first (a correction's due
+    date, else the end of a running publicity; overdue first), then the oldest."""
+    roles = roles or roles_of(user)
+    waiting: set[str] = set()
+    for role, states in WAITING.items():
+        if roles.has(role):
+            waiting.update(states)
+    if not waiting:
+        return Application.objects.none()
+    qs = reviewable(user, roles).filter(state__in=sorted(waiting))
+    # Narrow by role: a unit member's worklist holds only the unit stages, and so on.
+    by_role = Q(pk__in=[])
+    if roles.has(OrgRole.UNIT_HR):
+        by_role |= Q(employer_id__in=roles.of(OrgRole.UNIT_HR),
+                     state__in=WAITING[OrgRole.UNIT_HR])
+    if roles.has(OrgRole.PRELIMINARY_REVIEWER):
+        by_role |= Q(preliminary_reviewer_id__in=roles.of(OrgRole.PRELIMINARY_REVIEWER),
+                     state__in=WAITING[OrgRole.PRELIMINARY_REVIEWER])
+    if roles.has(OrgRole.COMMITTEE_OFFICE):
+        by_role |= Q(plan__office_id__in=roles.of(OrgRole.COMMITTEE_OFFICE),
+                     state__in=WAITING[OrgRole.COMMITTEE_OFFICE])
+    if roles.is_city_office:
+        by_role |= Q(state__in=WAITING[OrgRole.CITY_OFFICE])
+    qs = annotate_worklist(qs.filter(by_role), user)
+    if state:
+        qs = qs.filter(state=state)
+    if plan.isdigit():
+        qs = qs.filter(plan_id=int(plan))
+    today = clock.today()
+    if due == "overdue":
+        qs = qs.filter(**{"due_date__lt": today})
+    elif due == "week":
+        qs = qs.filter(**{"due_date__lte": today + dt.timedelta(days=7)})
+    elif due == "none":
+        qs = qs.filter(**{"due_date__isnull": True})
+    return qs.order_by(F("deadline").asc(nulls_last=True), "submitted_at", "pk")
+
+
+def dossier_for(user: Any, pk: int) -> Application:
+    """One application the member may see, with everything the dossier page shows; else 404."""
+    qs = reviewable(user).prefetch_related(
+        Prefetch("submissions", queryset=Submission.objects.order_by("number")),
+        Prefetch("review_steps", queryset=ReviewStep.objects.select_related(
+            "organisation", "actor").order_by("created_at", "pk")),
+        Prefetch("correction_requests",
+                 queryset=CorrectionRequest.objects.order_by("number")),
+        "materials",
+    )
+    try:
+        return qs.get(pk=pk)
+    except Application.DoesNotExist:
+        raise Http404("没有找到该申报（或不在您的管辖范围内）。") from None
+
+
+def my_corrections(user: Any, pk: int) -> Application:
+    """The applicant's own application for the correction page; else 404."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404("没有找到该申报。")
+    try:
+        return (
+            _base().filter(applicant=user)
+            .prefetch_related(
+                Prefetch("correction_requests",
+                         queryset=CorrectionRequest.objects.order_by("number")),
+                Prefetch("review_steps", queryset=ReviewStep.objects.select_related(
+                    "organisation").order_by("created_at", "pk")),
+                "materials",
+            ).get(pk=pk)
+        )
+    except Application.DoesNotExist:
+        raise Http404("没有找到该申报。") from None
+
+
+def sampling_draws(user: Any) -> QuerySet[SamplingDraw]:
+    if not roles_of(user).is_city_office:
+        return SamplingDraw.objects.none()
+    return SamplingDraw.objects.select_related("plan", "drawn_by").prefetch_related("findings")

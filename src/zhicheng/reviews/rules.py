@@ -1,0 +1,83 @@
+"""Review rules that are plain data or arithmetic (no writes), and the object permissions.
+
+- A committee's scope: the series in its plan, and the levels it evaluates in the city or
+  forwards to the province. The attachment does not print levels; they are inferred from the
+  plan's name (L confidence, DOMAIN.md) as defaults of `CommitteeSetting`, which the city
+  office edits: "（高级）" → the committee evaluates 副高级 and forwards 正高级; "（含高级）" →
+  it evaluates everything up to 副高级; otherwise it evaluates 员级–中级 and the senior
+  levels go to the province (四（四）: 高级申报材料……报送省级高评委会评审).
+- The correction due date: N working days after the request, N from the season parameter
+  `correction_workdays` or the setting ZHICHENG_CORRECTION_WORKDAYS (default 10).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import rules
+from django.conf import settings
+
+from zhicheng.catalogue.models import Level
+
+JUNIOR = [Level.ENTRY.value, Level.ASSISTANT.value, Level.INTERMEDIATE.value]
+SENIOR = [Level.ASSOCIATE_SENIOR.value, Level.FULL_SENIOR.value]
+
+
+def default_scope(specialty: str) -> tuple[list[str], list[str], str]:
+    """(city levels, provincial levels, note) inferred from a plan's printed name."""
+    if "含高级" in specialty:
+        return (
+            [*JUNIOR, Level.ASSOCIATE_SENIOR.value], [Level.FULL_SENIOR.value],
+            "计划表名称含“含高级”：本市评审至副高级，正高级报省（推断，可修改）",
+        )
+    if "高级" in specialty:
+        return (
+            [Level.ASSOCIATE_SENIOR.value], [Level.FULL_SENIOR.value],
+            "计划表名称为“（高级）”：本市评审副高级，正高级报省（推断，可修改）",
+        )
+    return (
+        list(JUNIOR), list(SENIOR),
+        "计划表名称未含高级：本市评审中级及以下，高级报省高评委（四（四），推断，可修改）",
+    )
+
+
+def correction_workdays(season: Any) -> int:
+    params = getattr(season, "parameters", None) or {}
+    value = params.get("correction_workdays")
+    if isinstance(value, dict):
+        value = value.get("value")
+    if isinstance(value, int) and value > 0:
+        return value
+    return int(getattr(settings, "ZHICHENG_CORRECTION_WORKDAYS", 10))
+
+
+def default_due_date(season: Any, today: dt.date) -> dt.date:
+    from zhicheng.core.workdays import office_calendar
+
+    return office_calendar().add_workdays(today, correction_workdays(season))
+
+
+REMINDER_WORKDAYS = 2  # deadline reminders 2 working days before (issue 5, item 7)
+
+
+def reminder_due(due_date: dt.date, today: dt.date, calendar: Any) -> bool:
+    """True from the working day 2 working days before the due date until the due date."""
+    if today > due_date:
+        return False
+    return bool(calendar.add_workdays(today, REMINDER_WORKDAYS) >= due_date)
+
+
+# --- object permissions (django-rules) -----------------------------------------------------
+
+
+@rules.predicate
+def can_view_dossier(user: Any, application: Any) -> bool:
+    from .queries import reviewable
+
+    if application is None:
+        return False
+    return reviewable(user).filter(pk=application.pk).exists()
+
+
+rules.add_perm("reviews.view_dossier", can_view_dossier)

@@ -1,0 +1,459 @@
+"""Thin views: parse, call a query or an operation, render. Everything outside the member's
+jurisdiction is a 404 (its existence is not leaked)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from zhicheng.applications.models import Application
+from zhicheng.applications.states import (
+    TRANSITION_BY_NAME,
+    Role,
+    State,
+    actor_has_role,
+)
+from zhicheng.core import clock
+from zhicheng.core.operations import OperationError
+from zhicheng.seasons.models import CommitteePlan
+
+from . import operations as ops
+from .diff import diff_snapshots
+from .exports import worklist_xlsx
+from .forms import CorrectionForm, CorrectionMaterialForm, DrawForm, FindingForm
+from .guards import committee_setting, exempt_from_originals, open_correction
+from .models import ProvincialForward, SamplingDraw, UnitCheck
+from .queries import dossier_for, reviewable, roles_of, sampling_draws
+from .queries import my_corrections as my_corrections_query
+from .queries import worklist as worklist_query
+from .rules import default_due_date
+
+
+def _error(request: HttpRequest, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.error(request, str(exc))
+
+
+# --- worklists ------------------------------------------------------------------------------
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    return {k: request.GET.get(k, "").strip() for k in ("state", "plan", "due")}
+
+
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    roles = roles_of(request.user)
+    if not roles.any:
+        raise Http404("您没有审核职责。")
+    filters = _filters(request)
+    apps = list(worklist_query(request.user, roles=roles, **filters))
+    plans = CommitteePlan.objects.filter(
+        pk__in={a.plan_id for a in apps} | ({int(filters["plan"])} if filters["plan"].isdigit()
+                                            else set())
+    ).order_by("row")
+    return render(request, "reviews/worklist.html", {
+        "apps": apps, "filters": filters, "plans": plans, "today": clock.today(),
+        "states": [(s.value, s.label) for s in State],
+        "query": urlencode({k: v for k, v in filters.items() if v}),
+        "can_bulk_start": roles.has("unit_hr"),
+        "is_city_office": roles.is_city_office,
+    })
+
+
+@login_required
+def worklist_export(request: HttpRequest) -> StreamingHttpResponse:
+    roles = roles_of(request.user)
+    if not roles.any:
+        raise Http404("您没有审核职责。")
+    apps = worklist_query(request.user, roles=roles, **_filters(request))
+    response = StreamingHttpResponse(
+        worklist_xlsx(apps.iterator(chunk_size=500)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"worklist-{clock.today().isoformat()}.xlsx\""
+    )
+    return response
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Bulk actions the law allows: only "start review" (never bulk approval)."""
+    if request.POST.get("action") != "unit_start_review":
+        messages.error(request, "只能批量“开始审核”；审核通过须逐份查阅材料后作出。")
+        return redirect("reviews:worklist")
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    apps = list(reviewable(request.user).filter(pk__in=ids))
+    done, failed = 0, []
+    for app in apps:
+        try:
+            ops.unit_start_review(app, request.user)
+            done += 1
+        except OperationError as exc:
+            failed.append(f"{app.applicant}：{exc}")
+    if done:
+        messages.success(request, f"已开始审核{done}份申报。")
+    for line in failed:
+        messages.error(request, line)
+    return redirect("reviews:worklist")
+
+
+# --- the dossier ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    role: Role
+    run: Callable[[Application, Any, dict[str, str]], Any]
+    needs: str = ""  # "reasons" | "opinion" | "document_number"
+    style: str = "primary"
+
+
+ACTIONS: list[Action] = [
+    Action("unit_start_review", "开始审核", Role.UNIT_HR,
+           lambda a, u, d: ops.unit_start_review(a, u)),
+    Action("unit_approve", "审核通过并公示", Role.UNIT_HR, lambda a, u, d: ops.unit_approve(a, u)),
+    Action("unit_return", "退回修改", Role.UNIT_HR,
+           lambda a, u, d: ops.unit_return(a, u, reasons=d["reasons"]), "reasons", "warning"),
+    Action("unit_recommend", "公示期满，推荐至初审", Role.UNIT_HR,
+           lambda a, u, d: ops.unit_recommend(a, u)),
+    Action("unit_objection_upheld", "异议成立，不予推荐", Role.UNIT_HR,
+           lambda a, u, d: ops.unit_objection_upheld(a, u, reasons=d["reasons"]), "reasons",
+           "danger"),
+    Action("preliminary_approve", "初审通过，报送评委会", Role.PRELIMINARY_REVIEWER,
+           lambda a, u, d: ops.preliminary_approve(a, u)),
+    Action("preliminary_reject", "初审不予通过", Role.PRELIMINARY_REVIEWER,
+           lambda a, u, d: ops.preliminary_reject(a, u, reasons=d["reasons"]), "reasons",
+           "danger"),
+    Action("committee_accept", "复核通过，进入评前公示", Role.COMMITTEE_OFFICE,
+           lambda a, u, d: ops.committee_accept(a, u)),
+    Action("committee_return", "按原渠道退回初审单位", Role.COMMITTEE_OFFICE,
+           lambda a, u, d: ops.committee_return(a, u, reasons=d["reasons"]), "reasons",
+           "warning"),
+    Action("committee_refuse", "不予受理（超出范围或程序不符）", Role.COMMITTEE_OFFICE,
+           lambda a, u, d: ops.committee_refuse(a, u, reasons=d["reasons"]), "reasons",
+           "danger"),
+    Action("pre_evaluation_objection_upheld", "评前公示异议成立，不提交评审",
+           Role.COMMITTEE_OFFICE,
+           lambda a, u, d: ops.pre_evaluation_objection_upheld(a, u, reasons=d["reasons"]),
+           "reasons", "danger"),
+    Action("forward_to_province", "报送省级高评委", Role.COMMITTEE_OFFICE,
+           lambda a, u, d: ops.forward_to_province(a, u)),
+    Action("record_provincial_pass", "登记省高评委结果：通过", Role.COMMITTEE_OFFICE,
+           lambda a, u, d: ops.record_provincial_result(
+               a, u, passed=True, document_number=d["document_number"]), "document_number"),
+    Action("record_provincial_fail", "登记省高评委结果：未通过", Role.COMMITTEE_OFFICE,
+           lambda a, u, d: ops.record_provincial_result(
+               a, u, passed=False, document_number=d["document_number"]), "document_number",
+           "secondary"),
+]
+ACTION_BY_NAME = {a.name: a for a in ACTIONS}
+CITY_REVIEW = "city_office_review"
+
+
+def _available(app: Application, user: Any) -> list[Action]:
+    out = []
+    for action in ACTIONS:
+        t = TRANSITION_BY_NAME[action.name]
+        if t.allows_from(app.state) and actor_has_role(user, action.role, app):
+            out.append(action)
+    return out
+
+
+def _snapshot_materials(app: Application) -> dict[int, dict[str, Any]]:
+    found: dict[int, dict[str, Any]] = {}
+    for sub in app.submissions.all():
+        for m in sub.snapshot.get("materials", []):
+            found[int(m["id"])] = m
+    return found
+
+
+def _profile_sections(snapshot: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """The submitted profile as the applicant's pages describe it, section by section."""
+    from zhicheng.applications.profiles import LIST_SECTIONS, describe_row
+
+    profile = snapshot.get("profile") or {}
+    out = []
+    for section, (label, clause) in LIST_SECTIONS.items():
+        rows = profile.get(section) or []
+        if rows:
+            out.append((f"{label}（{clause}）", [describe_row(section, r) for r in rows]))
+    return out
+
+
+@login_required
+def dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    app = dossier_for(request.user, pk)
+    submissions = list(app.submissions.all())
+    current = submissions[-1] if submissions else None
+    ops.record_dossier_view(app, request.user)
+    diff = []
+    if len(submissions) >= 2:
+        assert current is not None
+        requests = [r for r in app.correction_requests.all()
+                    if r.answered_submission_id == current.pk]
+        replacements = requests[-1].replacements if requests else {}
+        diff = diff_snapshots(submissions[-2].snapshot, current.snapshot, replacements)
+    check = UnitCheck.objects.filter(submission=current).first() if current else None
+    materials = []
+    if current is not None:
+        for m in current.snapshot.get("materials", []):
+            materials.append({
+                **m,
+                "exempt": exempt_from_originals(current.snapshot, m),
+                "checked": bool(check and check.checked.get(str(m["id"])) == m["sha256"]),
+            })
+    setting = committee_setting(app.plan)
+    roles = roles_of(request.user)
+    forward = ProvincialForward.objects.filter(application=app).first()
+    context = {
+        "app": app,
+        "submission": current,
+        "submissions": submissions,
+        "materials": materials,
+        "check": check,
+        "diff": diff,
+        "steps": list(app.review_steps.all()),
+        "returns": sum(1 for s in app.review_steps.all() if s.is_return),
+        "corrections": list(app.correction_requests.all()),
+        "actions": _available(app, request.user),
+        "can_check": app.state == State.UNIT_REVIEW and actor_has_role(
+            request.user, Role.UNIT_HR, app),
+        "can_correct": app.state == State.PRELIMINARY_REVIEW and actor_has_role(
+            request.user, Role.PRELIMINARY_REVIEWER, app),
+        "can_city_review": app.state == State.COMMITTEE_RECHECK and roles.is_city_office
+        and app.level in setting.provincial_levels,
+        "scope_problems": ops.scope_problems(app)
+        if app.state == State.COMMITTEE_RECHECK else [],
+        "provincial": app.level in setting.provincial_levels,
+        "forward": forward,
+        "decision": (current.snapshot.get("decision") if current else None) or {},
+        "profile_sections": _profile_sections(current.snapshot if current else {}),
+    }
+    return render(request, "reviews/dossier.html", context)
+
+
+@login_required
+def material(request: HttpRequest, pk: int, material_id: int) -> FileResponse:
+    app = dossier_for(request.user, pk)
+    m = _snapshot_materials(app).get(material_id)
+    if m is None:
+        raise Http404("没有找到该材料。")
+    try:
+        fh = default_storage.open(m["stored_name"], "rb")
+    except FileNotFoundError:
+        raise Http404("材料文件缺失。") from None
+    response = FileResponse(fh, content_type=m["content_type"])
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def unit_check(request: HttpRequest, pk: int) -> HttpResponse:
+    app = dossier_for(request.user, pk)
+    ids = [int(i) for i in request.POST.getlist("checked") if i.isdigit()]
+    try:
+        ops.save_unit_check(app, request.user, checked_ids=ids,
+                            opinion=request.POST.get("opinion", ""))
+        messages.success(request, "已保存原件核对情况和单位意见。")
+    except OperationError as exc:
+        _error(request, exc)
+    return redirect("reviews:dossier", pk=pk)
+
+
+@login_required
+def corrections(request: HttpRequest, pk: int) -> HttpResponse:
+    app = dossier_for(request.user, pk)
+    submission = app.submissions.all().last() if app.submissions.all() else None
+    if submission is None or not actor_has_role(request.user, Role.PRELIMINARY_REVIEWER, app):
+        raise Http404("没有找到该申报。")
+    targets = ops.correction_targets(submission)
+    default_due = default_due_date(app.season, clock.today())
+    if request.method == "POST":
+        form = CorrectionForm(request.POST, targets=targets)
+        if form.is_valid():
+            try:
+                ops.request_corrections(app, request.user, items=form.cleaned_data["items"],
+                                        due_date=form.cleaned_data["due_date"])
+                messages.success(request, "已一次性告知补正内容。")
+                return redirect("reviews:dossier", pk=pk)
+            except OperationError as exc:
+                _error(request, exc)
+    else:
+        form = CorrectionForm(targets=targets, initial={"due_date": default_due})
+    return render(request, "reviews/corrections.html",
+                  {"app": app, "form": form, "default_due": default_due})
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    app = dossier_for(request.user, pk)
+    data = {k: request.POST.get(k, "") for k in ("reasons", "document_number")}
+    try:
+        if action == CITY_REVIEW:
+            ops.city_office_review(app, request.user, opinion=request.POST.get("reasons", ""))
+            messages.success(request, "已记录市职称办审核意见。")
+            return redirect("reviews:dossier", pk=pk)
+        spec = ACTION_BY_NAME.get(action)
+        if spec is None:
+            raise Http404("没有该操作。")
+        spec.run(app, request.user, data)
+        messages.success(request, f"已完成：{spec.label}。")
+    except OperationError as exc:
+        _error(request, exc)
+    return redirect("reviews:dossier", pk=pk)
+
+
+@login_required
+def package(request: HttpRequest, pk: int) -> FileResponse:
+    app = dossier_for(request.user, pk)
+    roles = roles_of(request.user)
+    if not (roles.is_city_office or actor_has_role(request.user, Role.COMMITTEE_OFFICE, app)):
+        raise Http404("没有找到该材料包。")
+    forward = get_object_or_404(ProvincialForward, application=app)
+    response = FileResponse(default_storage.open(str(forward.package.name), "rb"),
+                            content_type="application/zip", as_attachment=True,
+                            filename=f"dossier-{app.pk}.zip")
+    response["X-Package-SHA256"] = forward.package_sha256
+    return response
+
+
+# --- the applicant's corrections ------------------------------------------------------------
+
+
+@login_required
+def my_corrections(request: HttpRequest, pk: int) -> HttpResponse:
+    app = my_corrections_query(request.user, pk)
+    request_ = open_correction(app) if app.state == State.CORRECTION_REQUESTED else None
+    items = []
+    if request_ is not None:
+        current = {m.pk: m for m in app.materials.all()}
+        replaced = {int(v): int(k) for k, v in request_.replacements.items()}
+        for item in request_.items:
+            target = item["target"]
+            mid = None
+            if target.startswith("material:") and target != "material:new":
+                listed = int(target.split(":", 1)[1])
+                mid = replaced.get(listed, listed)
+            items.append({**item, "material_id": mid, "material": current.get(mid)
+                          if mid else None, "is_new": target == "material:new"})
+    return render(request, "reviews/mine.html", {
+        "app": app, "request_": request_, "items": items,
+        "steps": [s for s in app.review_steps.all() if s.reasons],
+        "form": CorrectionMaterialForm(),
+    })
+
+
+@login_required
+@require_POST
+def my_correction_material(request: HttpRequest, pk: int) -> HttpResponse:
+    app = my_corrections_query(request.user, pk)
+    form = CorrectionMaterialForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            ops.replace_material(
+                app, request.user, material_id=d["material_id"], upload=d["file"],
+                kind=d.get("kind") or "", title=d.get("title") or "",
+                document_date=d.get("document_date"),
+            )
+            messages.success(request, "已上传补正材料。")
+        except (OperationError, ValidationError) as exc:
+            _error(request, exc)
+    else:
+        messages.error(request, "请选择要上传的文件。")
+    return redirect("reviews:mine", pk=pk)
+
+
+@login_required
+@require_POST
+def my_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
+    app = my_corrections_query(request.user, pk)
+    try:
+        sub = ops.resubmit_corrections(app, request.user)
+        messages.success(request, f"补正已提交（第{sub.number}次快照）。")
+    except OperationError as exc:
+        _error(request, exc)
+    return redirect("reviews:mine", pk=pk)
+
+
+# --- city sampling --------------------------------------------------------------------------
+
+
+@login_required
+def sampling(request: HttpRequest) -> HttpResponse:
+    roles = roles_of(request.user)
+    if not roles.is_city_office:
+        raise Http404("只有市职称办可以抽查。")
+    if request.method == "POST":
+        form = DrawForm(request.POST)
+        if form.is_valid():
+            plan = get_object_or_404(CommitteePlan, pk=form.cleaned_data["plan"])
+            try:
+                record = ops.draw_sample(plan, request.user, seed=form.cleaned_data["seed"])
+                messages.success(request, f"已抽取{len(record.sample)}份。")
+                return redirect("reviews:sampling_draw", pk=record.pk)
+            except OperationError as exc:
+                _error(request, exc)
+    populations = []
+    from django.db.models import Count
+
+    from .models import ReviewStep
+
+    counts = (
+        ReviewStep.objects.filter(step="committee_accept")
+        .values("application__plan").annotate(n=Count("application", distinct=True))
+    )
+    by_plan = {c["application__plan"]: c["n"] for c in counts}
+    for plan in CommitteePlan.objects.filter(pk__in=by_plan).select_related("office"):
+        populations.append({"plan": plan, "accepted": by_plan[plan.pk],
+                            "share": committee_setting(plan).sample_share})
+    return render(request, "reviews/sampling.html", {
+        "populations": populations, "draws": list(sampling_draws(request.user)[:50]),
+        "form": DrawForm(),
+    })
+
+
+@login_required
+def sampling_draw(request: HttpRequest, pk: int) -> HttpResponse:
+    record: SamplingDraw = get_object_or_404(sampling_draws(request.user), pk=pk)
+    if request.method == "POST":
+        form = FindingForm(request.POST)
+        if form.is_valid() and form.cleaned_data["application"] in record.sample:
+            app = get_object_or_404(Application, pk=form.cleaned_data["application"])
+            try:
+                ops.record_finding(record, app, request.user,
+                                   outcome=form.cleaned_data["outcome"],
+                                   finding=form.cleaned_data["finding"])
+                messages.success(request, "已记录抽查意见。")
+            except OperationError as exc:
+                _error(request, exc)
+        else:
+            messages.error(request, "请选择抽查结论并填写抽查意见。")
+        return redirect("reviews:sampling_draw", pk=pk)
+    findings = {f.application_id: f for f in record.findings.all()}
+    apps = Application.objects.filter(pk__in=record.sample).select_related(
+        "applicant", "employer")
+    rows = [{"app": a, "finding": findings.get(a.pk)} for a in apps]
+    return render(request, "reviews/sampling_draw.html", {
+        "draw": record, "rows": rows, "form": FindingForm(),
+    })

@@ -1,0 +1,280 @@
+"""Worklists, dossier pages, exports and bulk actions; jurisdiction across every URL;
+constant query count; two reviewers racing on one application."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import pytest
+from django.db import connection
+from openpyxl import load_workbook
+
+from zhicheng.applications.states import State
+from zhicheng.reviews import operations as rops
+from zhicheng.reviews.models import DossierView
+from zhicheng.reviews.views import ACTIONS, CITY_REVIEW
+
+from .conftest import OTHER_EMPLOYER
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unit_worklist_dossier_checklist_and_approval_through_the_pages(chain, demo_users,
+                                                                        client):
+    app = chain.submitted()
+    hr = demo_users["unit_hr"]
+    client.force_login(hr)
+    page = client.get("/review/").content.decode()
+    assert app.applicant.full_name in page and "批量开始审核" in page
+    r = client.post("/review/bulk/", {"action": "unit_start_review", "ids": [app.pk]})
+    assert r.status_code == 302
+    app.refresh_from_db()
+    assert app.state == State.UNIT_REVIEW
+    r = client.post(f"/review/{app.pk}/act/unit_approve/")
+    app.refresh_from_db()
+    assert app.state == State.UNIT_REVIEW  # not opened yet: refused
+    html = client.get(f"/review/{app.pk}/").content.decode()
+    assert "已核对原件" in html and DossierView.objects.filter(user=hr).exists()
+    assert "机械设计制造及其自动化" in html and "助理工程师" in html  # the submitted profile
+    ids = [m["id"] for m in app.submissions.get().snapshot["materials"]]
+    client.post(f"/review/{app.pk}/check/", {"checked": ids, "opinion": "属实。"})
+    r = client.post(f"/review/{app.pk}/act/unit_approve/", follow=True)
+    assert "已完成" in r.content.decode()
+    app.refresh_from_db()
+    assert app.state == State.UNIT_PUBLICITY
+    material = client.get(f"/review/{app.pk}/material/{ids[0]}/")
+    assert material.status_code == 200 and material["Content-Type"] == "application/pdf"
+
+
+def test_bulk_approval_is_never_allowed(chain, demo_users, client):
+    app = chain.submitted()
+    client.force_login(demo_users["unit_hr"])
+    r = client.post("/review/bulk/", {"action": "unit_approve", "ids": [app.pk]}, follow=True)
+    assert "不能批量通过" in r.content.decode() or "只能批量" in r.content.decode()
+    app.refresh_from_db()
+    assert app.state == State.SUBMITTED
+
+
+def test_correction_page_and_applicant_page(chain, demo_users, client):
+    reviewer = demo_users["haizhou_reviewer"]
+    app = chain.at_preliminary()
+    client.force_login(reviewer)
+    html = client.get(f"/review/{app.pk}/corrections/").content.decode()
+    assert "一次性告知" in html
+    mid = app.submissions.get().snapshot["materials"][0]["id"]
+    r = client.post(f"/review/{app.pk}/corrections/", {
+        "target_0": f"material:{mid}", "problem_0": "扫描不清晰",
+        "target_1": "section:titles", "problem_1": "",
+        "due_date": "2024-08-30",
+    })
+    assert r.status_code == 200 and "请写明该项存在的问题" in r.content.decode()
+    r = client.post(f"/review/{app.pk}/corrections/", {
+        "target_0": f"material:{mid}", "problem_0": "扫描不清晰", "due_date": "2024-08-30",
+    })
+    assert r.status_code == 302
+    app.refresh_from_db()
+    assert app.state == State.CORRECTION_REQUESTED
+    client.force_login(app.applicant)
+    html = client.get(f"/review/mine/{app.pk}/").content.decode()
+    assert "扫描不清晰" in html and "2024-08-30" in html
+    from .conftest import pdf_upload
+
+    client.post(f"/review/mine/{app.pk}/material/", {"material_id": mid,
+                                                     "file": pdf_upload(text="new scan")})
+    r = client.post(f"/review/mine/{app.pk}/resubmit/", follow=True)
+    assert "补正已提交" in r.content.decode()
+    app.refresh_from_db()
+    assert app.state == State.PRELIMINARY_REVIEW
+
+
+def test_excel_export_of_the_worklist(chain, demo_users, client):
+    app = chain.at_preliminary()
+    rops.request_corrections(app, demo_users["haizhou_reviewer"], items=[
+        {"target": "section:titles", "problem": "证书编号有误"}])
+    client.force_login(demo_users["haizhou_reviewer"])
+    r = client.get("/review/export.xlsx?state=correction_requested")
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(b"".join(r.streaming_content)), read_only=True)
+    rows = list(wb.active.iter_rows(values_only=True))
+    assert rows[0][0] == "申报编号" and rows[1][0] == app.pk
+    assert rows[1][-1] == 1  # one return
+
+
+def _bulk_waiting(n, chain, season):
+    """Test data for the query-count test: n more dossiers waiting for the district bureau
+    (rows written directly; a read-only page does not care how they got there)."""
+    from django.utils import timezone
+
+    from zhicheng.accounts.models import User
+    from zhicheng.applications.models import Application, Submission
+    from zhicheng.reviews.models import ReviewStep
+
+    template = chain.at_preliminary()
+    sub = template.submissions.get()
+    for i in range(n):
+        user = User.objects.create_user(username=f"bulk{i}", password="x-long-password-1")
+        app = Application.objects.create(
+            applicant=user, season=template.season, plan=template.plan,
+            series=template.series, specialty=template.specialty, level=template.level,
+            state=State.PRELIMINARY_REVIEW, employer=template.employer,
+            preliminary_reviewer=template.preliminary_reviewer, submitted_at=timezone.now(),
+        )
+        Submission.objects.create(application=app, number=1, snapshot=sub.snapshot,
+                                  sha256=sub.sha256, token=f"bulk-{i}", created_by=user)
+        ReviewStep.objects.create(application=app, step="committee_return", is_return=True,
+                                  actor_label="x")
+
+
+def test_worklist_runs_a_constant_number_of_queries(chain, demo_users, client, season,
+                                                    django_assert_max_num_queries):
+    reviewer = demo_users["haizhou_reviewer"]
+    chain.at_preliminary()
+    client.force_login(reviewer)
+    client.get("/review/")  # warm caches (sessions, content types)
+    with django_assert_max_num_queries(20) as one:
+        assert client.get("/review/").status_code == 200
+    _bulk_waiting(29, chain, season)
+    with django_assert_max_num_queries(len(one.captured_queries)) as many:
+        r = client.get("/review/")
+    assert r.content.decode().count("/review/") > 30
+    assert len(many.captured_queries) == len(one.captured_queries)
+
+
+@pytest.fixture
+def two_districts(chain, official):
+    """A at 海澜 (海州区, reviewed by 海州区人社局), B at 港湾 (开发区, reviewed by 市工信局),
+    both in preliminary review, plus each side's unit HR."""
+    a = chain.at_preliminary()
+    official("unit_hr", OTHER_EMPLOYER)
+    b = chain.at_preliminary(chain.submitted(OTHER_EMPLOYER))
+    return a, b
+
+
+def _object_urls(app):
+    sub = app.submissions.order_by("-number").first()
+    mid = sub.snapshot["materials"][0]["id"]
+    gets = [f"/review/{app.pk}/", f"/review/{app.pk}/material/{mid}/",
+            f"/review/{app.pk}/corrections/", f"/review/{app.pk}/package.zip",
+            f"/review/mine/{app.pk}/"]
+    posts = [f"/review/{app.pk}/act/{a.name}/" for a in ACTIONS]
+    posts += [f"/review/{app.pk}/act/{CITY_REVIEW}/", f"/review/{app.pk}/check/",
+              f"/review/{app.pk}/corrections/", f"/review/mine/{app.pk}/resubmit/",
+              f"/review/mine/{app.pk}/material/"]
+    return gets, posts
+
+
+def test_nothing_of_another_district_is_visible_or_actionable(two_districts, demo_users,
+                                                              client):
+    a, b = two_districts
+    outsiders = {
+        a.pk: [demo_users["gongxin_reviewer"], chain_hr(b)],
+        b.pk: [demo_users["haizhou_reviewer"], demo_users["unit_hr"]],
+    }
+    for app in (a, b):
+        state = app.state
+        gets, posts = _object_urls(app)
+        for user in outsiders[app.pk]:
+            client.force_login(user)
+            for url in gets:
+                assert client.get(url).status_code == 404, (user, url)
+            for url in posts:
+                r = client.post(url, {"reasons": "x", "document_number": "x",
+                                      "target_0": "section:titles", "problem_0": "x",
+                                      "due_date": "2024-09-30"})
+                assert r.status_code == 404, (user, url)
+            for url in ("/review/", "/review/?state=preliminary_review"):
+                assert f"/review/{app.pk}/" not in client.get(url).content.decode()
+            export = client.get("/review/export.xlsx")
+            wb = load_workbook(io.BytesIO(b"".join(export.streaming_content)), read_only=True)
+            assert app.pk not in [row[0] for row in wb.active.iter_rows(values_only=True)]
+            r = client.post("/review/bulk/", {"action": "unit_start_review", "ids": [app.pk]})
+            assert r.status_code == 302
+        app.refresh_from_db()
+        assert app.state == state
+    # and each side still sees its own
+    client.force_login(demo_users["haizhou_reviewer"])
+    assert client.get(f"/review/{a.pk}/").status_code == 200
+
+
+def chain_hr(app):
+    from zhicheng.orgs.models import Membership
+
+    return Membership.objects.filter(organisation_id=app.employer_id, role="unit_hr").first().user
+
+
+def test_applicants_and_anonymous_see_no_worklist(chain, client):
+    app = chain.submitted()
+    assert client.get("/review/").status_code == 302  # login
+    client.force_login(app.applicant)
+    assert client.get("/review/").status_code == 404
+    assert client.get(f"/review/{app.pk}/").status_code == 404
+
+
+def test_stale_form_loses_with_a_clear_message(chain, demo_users, official, client):
+    """Two reviewers of the same bureau open the dossier; the second one's action finds the
+    application already handled (sequential simulation of the race, any database)."""
+    app = chain.at_preliminary()
+    first = demo_users["haizhou_reviewer"]
+    second = official("preliminary_reviewer", "海州区人社局")
+    for user in (first, second):
+        client.force_login(user)
+        client.get(f"/review/{app.pk}/")
+    client.force_login(first)
+    client.post(f"/review/{app.pk}/act/preliminary_approve/")
+    client.force_login(second)
+    r = client.post(f"/review/{app.pk}/act/preliminary_reject/", {"reasons": "不符合"},
+                    follow=True)
+    assert "可能已被他人处理" in r.content.decode()
+    app.refresh_from_db()
+    assert app.state == State.COMMITTEE_RECHECK
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_two_reviewers_at_once_exactly_one_wins(chain, demo_users, official):
+    from zhicheng.core.operations import OperationError
+
+    app = chain.at_preliminary()
+    first = demo_users["haizhou_reviewer"]
+    second = official("preliminary_reviewer", "海州区人社局")
+    for user in (first, second):
+        rops.record_dossier_view(app, user)
+    barrier = threading.Barrier(2)
+    results: dict[str, str] = {}
+
+    def run(name, fn):
+        try:
+            barrier.wait()
+            fn()
+            results[name] = "ok"
+        except OperationError as exc:
+            results[name] = str(exc)
+        finally:
+            connection.close()  # the thread's own connection, so the test database can go
+
+    threads = [
+        threading.Thread(target=run, args=("approve", lambda: rops.preliminary_approve(
+            app, first))),
+        threading.Thread(target=run, args=("reject", lambda: rops.preliminary_reject(
+            app, second, reasons="不符合条件"))),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(v == "ok" for v in results.values()) == [False, True]
+    loser = next(v for v in results.values() if v != "ok")
+    assert "可能已被他人处理" in loser
+
+
+def test_worklist_shows_deadlines_nearest_first(chain, demo_users, client):
+    from zhicheng.publicity.models import Publicity
+
+    in_publicity = chain.unit_approved(chain.submitted())
+    waiting = chain.submitted()
+    client.force_login(demo_users["unit_hr"])
+    html = client.get("/review/").content.decode()
+    end = Publicity.objects.get(application=in_publicity).last_day.isoformat()
+    assert f"公示至 {end}" in html
+    assert html.index(f"/review/{in_publicity.pk}/") < html.index(f"/review/{waiting.pk}/")

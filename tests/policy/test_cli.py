@@ -104,3 +104,25 @@ def test_python_dash_m_works():
     )
     assert result.returncode == 0
     assert "结论：" in result.stdout.decode("utf-8")
+
+
+def test_batch_workers_give_the_same_output_in_the_same_order(tmp_path, monkeypatch):
+    from zhicheng.policy import cli
+
+    monkeypatch.setattr(cli, "CHUNK_LINES", 3)  # several chunks in flight
+    lines = []
+    for day in range(1, 12):
+        data = base()
+        data["applicant_id"] = f"w{day}"
+        data["request"]["application_date"] = f"2024-0{day % 9 + 1}-{day:02d}"
+        lines.append(json.dumps(data, ensure_ascii=False))
+    bad = base()
+    bad["request"]["application_date"] = "soon"
+    lines[4:4] = [json.dumps(bad), "", "[]"]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    one = run("--batch", str(source))
+    two = run("--batch", str(source), "--workers", "2")
+    assert one == two
+    assert one[0] == 2 and len(one[1].splitlines()) == 11
+    assert run("--batch", str(source), "--workers", "0")[0] == 2

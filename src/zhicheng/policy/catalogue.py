@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from zhicheng.policy.levels import LEVEL_RANK, LEVELS
@@ -87,7 +87,13 @@ class Catalogue:
     def specialties(self) -> dict[str, str]:
         return dict(self._by_specialty)
 
+    @cached_property
+    def _context_names(self) -> dict[tuple[str, str], str]:
+        """Memo of Context.title_name per (series code, level): it reads only this catalogue."""
+        return {}
 
+
+@lru_cache(maxsize=4096)
 def normalise_specialty(text: str) -> str:
     """Drop level qualifiers the attachment adds, e.g. 统计（高级） -> 统计."""
     out = text.strip().replace("(", "（").replace(")", "）")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from zhicheng.policy import dates
 from zhicheng.policy.catalogue import Catalogue, Series
@@ -18,6 +18,22 @@ EXCLUDED_GRADES = {
     "basically_competent": "考核基本合格（基本称职）",
     "incompetent": "考核不合格（不称职）",
 }
+_EXCLUDED_REASONS = {
+    grade: f"{name}，该考核年度不计算资历" for grade, name in EXCLUDED_GRADES.items()
+}
+
+
+@lru_cache(maxsize=1024)
+def _material(name: str, clause: str) -> Material:
+    """Material is an immutable value: the same (name, clause) can be one shared object."""
+    return Material(name, clause)
+
+
+@lru_cache(maxsize=512)
+def _year_span(year: int) -> dates.Span:
+    return dates.year_span(year)
+
+
 ROUTE_LABELS = {
     "normal": "正常申报",
     "initial_determination": "职称初定",
@@ -63,13 +79,23 @@ class Context:
     def need(self, name: str, clause: str) -> None:
         if name not in self._material_names:
             self._material_names.add(name)
-            self.materials.append(Material(name, clause))
+            self.materials.append(_material(name, clause))
 
     def exclude(self, kind: str, ident: str, title: str, reason: str, clause: str) -> None:
         self.excluded.append(ExcludedMaterial(kind, ident, title, reason, clause))
 
     # --- names -------------------------------------------------------------------------
     def title_name(self, series_code: str, level: str) -> str:
+        names = self.catalogue._context_names
+        key = (series_code, level)
+        name = names.get(key)
+        if name is None:
+            name = self._title_name(series_code, level)
+            if len(names) < 4096:
+                names[key] = name
+        return name
+
+    def _title_name(self, series_code: str, level: str) -> str:
         series = self.catalogue.get(series_code)
         if series is None:
             return f"{series_code}{level_name(level)}"
@@ -77,7 +103,7 @@ class Context:
             return f"{series.title_name(level)}（{series.name}{level_name(level)}）"
         return f"{series.name}{level_name(level)}职称"
 
-    @property
+    @cached_property
     def target_name(self) -> str:
         return self.title_name(self.series.code, self.level)
 
@@ -100,12 +126,12 @@ class Context:
                 best, best_rank = item, rank
         return best
 
-    @property
+    @cached_property
     def education_level(self) -> str:
         best = self.best_education
         return best.level if best and best.level else "below_secondary"
 
-    @property
+    @cached_property
     def education_label(self) -> str:
         return self.season.education_name(self.education_level)
 
@@ -187,7 +213,7 @@ class Context:
             return explicit and not self.profile.titles
         return not self.profile.titles
 
-    @property
+    @cached_property
     def special_exception(self) -> bool:
         """二（一）: returnees, exchanged officials, transferred officers on a first application."""
         return bool(self.special_route_names) and self.first_application
@@ -210,6 +236,10 @@ class Context:
 
     def basis_title(self) -> TitleFact | None:
         """The title at the requirement's previous level in the target series (earliest)."""
+        return self._basis_title
+
+    @cached_property
+    def _basis_title(self) -> TitleFact | None:
         req = self.requirement
         if req is None or req.after is None:
             return None
@@ -253,6 +283,10 @@ class Context:
                     out[a.year] = a.grade
         return out
 
+    @cached_property
+    def _excluded_years_sorted(self) -> list[tuple[int, str]]:
+        return sorted(self.excluded_assessment_years.items())
+
     def count_seniority(
         self,
         anchor: dt.date,
@@ -262,34 +296,43 @@ class Context:
     ) -> Seniority:
         """Months of professional work after `anchor` up to the cut-off (二（二）)."""
         end = counted_to or self.cutoff
-        window = (anchor, end)
         notes: list[str] = []
         spans = self.professional_spans
+        base: list[dates.Span]
         if spans is None:
-            base = [window] if anchor < end else []
+            base = [(anchor, end)] if anchor < end else []
             notes.append("未填写工作经历，按起算日至截止日连续计算")
         else:
-            base = [s for s in (dates.intersect(span, window) for span in spans) if s]
+            # dates.intersect(span, (anchor, end)) for each span, inlined.
+            base = []
+            for first, last in spans:
+                start = first if first >= anchor else anchor
+                stop = last if last <= end else end
+                if start < stop:
+                    base.append((start, stop))
         excluded: list[ExcludedYear] = []
         holes = []
-        for year, grade in sorted(self.excluded_assessment_years.items()):
-            ys = dates.year_span(year)
-            inside = [s for s in (dates.intersect(ys, b) for b in base) if s]
-            if not inside:
-                continue
-            holes.append(ys)
-            excluded.append(
-                ExcludedYear(
-                    year,
-                    grade,
-                    dates.months_in(inside),
-                    f"{EXCLUDED_GRADES[grade]}，该考核年度不计算资历",
+        if base:
+            for year, grade in self._excluded_years_sorted:
+                ys = _year_span(year)
+                y0, y1 = ys
+                # dates.intersect(ys, b) for each base span, inlined.
+                inside = []
+                for b0, b1 in base:
+                    start = y0 if y0 >= b0 else b0
+                    stop = y1 if y1 <= b1 else b1
+                    if start < stop:
+                        inside.append((start, stop))
+                if not inside:
+                    continue
+                holes.append(ys)
+                excluded.append(
+                    ExcludedYear(year, grade, dates.months_in(inside), _EXCLUDED_REASONS[grade])
                 )
-            )
-        counted = dates.subtract(base, holes) if holes else base
-        months = dates.months_in(counted)
+        base_months = dates.months_in(base)
+        months = dates.months_in(dates.subtract(base, holes)) if holes else base_months
         total = dates.full_months(anchor, end)
-        outside = max(total - dates.months_in(base), 0)
+        outside = max(total - base_months, 0)
         return Seniority(
             basis=basis,
             anchor=anchor,

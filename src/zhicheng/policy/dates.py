@@ -11,16 +11,20 @@ A span is `(anchor, end)`: it covers the days after `anchor` up to and including
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 
 Span = tuple[dt.date, dt.date]
 ONE_DAY = dt.timedelta(days=1)
+# Days per month of a common year (index 1-12); February gains a day in leap years.
+_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _month_length(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    """calendar.monthrange(year, month)[1] (proleptic Gregorian), without the weekday work."""
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _DAYS[month]
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -40,8 +44,9 @@ def full_months(anchor: dt.date, end: dt.date) -> int:
     if end <= anchor:
         return 0
     months = (end.year - anchor.year) * 12 + end.month - anchor.month
-    corresponding = min(anchor.day, _month_length(end.year, end.month))
-    if end.day < corresponding:
+    day = end.day
+    # end.day < min(anchor.day, month length) only when end is not its month's last day.
+    if day < anchor.day and day < _month_length(end.year, end.month):
         months -= 1
     return max(months, 0)
 
@@ -87,7 +92,10 @@ def merge(spans: Iterable[Span]) -> list[Span]:
 
 
 def months_in(spans: Iterable[Span]) -> int:
-    return sum(full_months(a, b) for a, b in spans)
+    total = 0
+    for a, b in spans:
+        total += full_months(a, b)
+    return total
 
 
 def format_months(months: int) -> str:

@@ -159,6 +159,7 @@ class Decision:
         return out
 
     def to_dict(self) -> dict[str, Any]:
+        # The items' to_dict() written inline (same keys, same order): this runs per decision.
         return {
             "schema_version": self.schema_version,
             "season": self.season,
@@ -167,9 +168,14 @@ class Decision:
             "verdict": self.verdict,
             "route": {"code": self.route, "label": self.route_label},
             "seniority": self.seniority.to_dict() if self.seniority else None,
-            "required_materials": [m.to_dict() for m in self.required_materials],
+            "required_materials": [
+                {"name": m.name, "clause": m.clause} for m in self.required_materials
+            ],
             "excluded_materials": [m.to_dict() for m in self.excluded_materials],
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [
+                {"rule": rule, "outcome": outcome, "clause": clause, "message": message}
+                for rule, outcome, clause, message in self.findings
+            ],
             "flags": list(self.flags),
         }
 

@@ -27,26 +27,30 @@ def evaluate(profile: Profile, season: Season | None = None) -> Decision:
     season = season or load_season()
     ctx = Context(profile, season, load_catalogue())
     findings: list[Finding] = []
+    append = findings.append
+    new_finding = tuple.__new__  # Finding(...) without the NamedTuple's Python-level __new__
     route = ctx.route
     failed = review = False
     for rule in rules_for(route):
         result = rule.func(ctx)
         if not result:
             continue
+        rule_id = rule.id
+        primary = rule.clauses[0]
         for outcome, message, clause in result:
             if outcome == "fail":
                 failed = True
             elif outcome == "needs_review":
                 review = True
-            findings.append(Finding(rule.id, outcome, clause or rule.clauses[0], message))
+            append(new_finding(Finding, (rule_id, outcome, clause or primary, message)))
     verdict: Verdict = "ineligible" if failed else "needs_review" if review else "eligible"
     req = profile.request
-    notice_title = season.section("season", "season")["notice_title"]
     label = ROUTE_LABELS[route]
     if ctx.special_exception:
         label += f"（{'、'.join(ctx.special_route_names)}首次申报）"
     if "grassroots_directional" in ctx.flags:
         label += "（基层“三定向”）"
+    level = req.level
     return Decision(
         season=season.code,
         applicant_id=profile.applicant_id,
@@ -55,13 +59,13 @@ def evaluate(profile: Profile, season: Season | None = None) -> Decision:
             "series": req.series,
             "series_name": ctx.series.name,
             "specialty": req.specialty,
-            "level": req.level,
-            "level_name": level_name(req.level),
-            "title_name": ctx.series.title_name(req.level),
+            "level": level,
+            "level_name": level_name(level),
+            "title_name": ctx.series.title_name(level),
             "route": route,
             "plan_row": req.plan_row,
             "application_date": req.application_date.isoformat(),
-            "notice": f"{season.notice_number}《{notice_title}》",
+            "notice": season.notice,
         },
         verdict=verdict,
         route=route,

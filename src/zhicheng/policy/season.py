@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -125,11 +125,11 @@ class Season:
     initial_excluded: dict[str, dict[str, str]] = field(default_factory=dict)
 
     # --- convenience -------------------------------------------------------------------
-    @property
+    @cached_property
     def seniority_cutoff(self) -> dt.date:
         return self.dates["seniority_cutoff"].value
 
-    @property
+    @cached_property
     def materials_cutoff(self) -> dt.date:
         return self.dates["materials_cutoff"].value
 
@@ -139,6 +139,18 @@ class Season:
 
     def section(self, file: str, key: str | None = None) -> dict[str, Any]:
         """A table of one data file, e.g. section("eligibility", "barred")."""
+        found = self._sections.get((file, key))
+        if found is not None:
+            return found
+        found = self._section(file, key)
+        self._sections[(file, key)] = found
+        return found
+
+    @cached_property
+    def _sections(self) -> dict[tuple[str, str | None], dict[str, Any]]:
+        return {}
+
+    def _section(self, file: str, key: str | None) -> dict[str, Any]:
         data = self.raw[file]
         if key is None:
             return data
@@ -153,12 +165,43 @@ class Season:
     def period(self, name: str) -> int:
         return int(self.periods[name]["value"])
 
+    @cached_property
+    def notice(self) -> str:
+        """The notice as decisions cite it: number and title."""
+        return f"{self.notice_number}《{self.section('season', 'season')['notice_title']}》"
+
+    # Lookups the rules make for every profile, computed once per Season object (the season is
+    # immutable; dataclasses.replace() builds a new object with empty caches).
+    @cached_property
+    def city_names(self) -> frozenset[str]:
+        """The season's city and its aliases (一（一）), as employment cities are compared."""
+        aliases = self.section("eligibility", "employment")["city_aliases"]
+        return frozenset({self.city, *aliases})
+
+    @cached_property
+    def _education_ranks(self) -> dict[str, int]:
+        ranks: dict[str, int] = {}
+        for rank, level in enumerate(self.education_order):
+            ranks.setdefault(level, rank)
+        return ranks
+
+    @cached_property
+    def _requirement_cache(self) -> dict[tuple[str, str, str], Requirement | None]:
+        return {}
+
+    @cached_property
+    def _hours_cache(self) -> dict[int, HoursRule | None]:
+        return {}
+
+    @cached_property
+    def _segments_cache(
+        self,
+    ) -> dict[tuple[int, int], tuple[tuple[range, HoursRule | None], ...]]:
+        return {}
+
     def education_rank(self, level: str) -> int:
         """-1 for anything below the lowest recognised level."""
-        try:
-            return self.education_order.index(level)
-        except ValueError:
-            return -1
+        return self._education_ranks.get(level, -1)
 
     def education_name(self, level: str) -> str:
         return self.education_names.get(level, level)
@@ -168,6 +211,15 @@ class Season:
 
     def requirement(self, series: str, level: str, education: str) -> Requirement | None:
         """The cell for `education` (falling back to lower educations); None = no cell at all."""
+        key = (series, level, education)
+        cache = self._requirement_cache
+        try:
+            return cache[key]
+        except KeyError:
+            found = cache[key] = self._find_requirement(series, level, education)
+            return found
+
+    def _find_requirement(self, series: str, level: str, education: str) -> Requirement | None:
         table = self.requirement_table(series)
         cells = table.levels.get(level)
         if not cells:
@@ -184,11 +236,40 @@ class Season:
             education=education, allowed=False, confidence=table.confidence, source=table.source
         )
 
+    def hours_segments(self, first: int, last: int) -> tuple[tuple[range, HoursRule | None], ...]:
+        """Years first..last split into runs that share hours_for(year), in year order."""
+        key = (first, last)
+        cache = self._segments_cache
+        found = cache.get(key)
+        if found is None:
+            runs: list[tuple[range, HoursRule | None]] = []
+            start = first
+            current = self.hours_for(first) if first <= last else None
+            for year in range(first + 1, last + 1):
+                rule = self.hours_for(year)
+                if rule is not current:
+                    runs.append((range(start, year), current))
+                    start, current = year, rule
+            if first <= last:
+                runs.append((range(start, last + 1), current))
+            found = tuple(runs)
+            if len(cache) < 65536:
+                cache[key] = found
+        return found
+
     def hours_for(self, year: int) -> HoursRule | None:
+        cache = self._hours_cache
+        try:
+            return cache[year]
+        except KeyError:
+            pass
+        found = None
         for rule in self.hours:
             if rule.from_year <= year <= rule.to_year:
-                return rule
-        return None
+                found = rule
+                break
+        cache[year] = found
+        return found
 
 
 def _need(data: dict[str, Any], key: str, where: str) -> Any:

@@ -41,8 +41,7 @@ INTEGRITY_NAMES = {
 
 
 def _in_city(ctx: Context, city: str) -> bool:
-    names = {ctx.season.city, *ctx.season.section("eligibility", "employment")["city_aliases"]}
-    return city.strip() in names
+    return city.strip() in ctx.season.city_names
 
 
 @rule(

@@ -35,30 +35,37 @@ def hours(ctx: Context) -> list[Out] | None:
     records = {r.year: r for r in ctx.profile.continuing_education}
     out: list[Out] = []
     missing_cert: list[str] = []
-    for year in range(first, last + 1):
-        record = records.get(year)
-        rule_h = ctx.season.hours_for(year)
-        if record is None:
-            out.append(fail(f"未填写{year}年度继续教育情况及{cert}"))
-            continue
-        if not record.public_certificate:
-            missing_cert.append(str(year))
-        if rule_h is None:
-            continue
-        total = record.public_hours + record.professional_hours
-        short = []
-        if total < rule_h.total:
-            short.append(f"合计{total:g}学时（要求{rule_h.total:g}）")
-        if record.public_hours < rule_h.public:
-            short.append(f"公需科目{record.public_hours:g}学时（要求{rule_h.public:g}）")
-        if record.professional_hours < rule_h.professional:
-            short.append(
-                f"专业科目{record.professional_hours:g}学时（要求{rule_h.professional:g}）"
-            )
-        if short:
-            out.append(
-                uncertain(rule_h.confidence, f"{year}年度继续教育学时不足：{'，'.join(short)}")
-            )
+    # The years in runs sharing one hours rule (season.hours_for), still in year order.
+    for years, rule_h in ctx.season.hours_segments(first, last):
+        for year in years:
+            record = records.get(year)
+            if record is None:
+                out.append(fail(f"未填写{year}年度继续教育情况及{cert}"))
+                continue
+            if not record.public_certificate:
+                missing_cert.append(str(year))
+            if rule_h is None:
+                continue
+            public = record.public_hours
+            professional = record.professional_hours
+            total = public + professional
+            if (
+                total >= rule_h.total
+                and public >= rule_h.public
+                and professional >= rule_h.professional
+            ):
+                continue
+            short = []
+            if total < rule_h.total:
+                short.append(f"合计{total:g}学时（要求{rule_h.total:g}）")
+            if public < rule_h.public:
+                short.append(f"公需科目{public:g}学时（要求{rule_h.public:g}）")
+            if professional < rule_h.professional:
+                short.append(f"专业科目{professional:g}学时（要求{rule_h.professional:g}）")
+            if short:
+                out.append(
+                    uncertain(rule_h.confidence, f"{year}年度继续教育学时不足：{'，'.join(short)}")
+                )
     if missing_cert:
         out.append(fail(f"{'、'.join(missing_cert)}年度未提供{cert}"))
     ctx.need(f"{first}—{last}年度{cert}", "二（九）")

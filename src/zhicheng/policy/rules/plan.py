@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from zhicheng.policy.catalogue import normalise_specialty, split_specialties
 from zhicheng.policy.context import Context
@@ -13,8 +13,14 @@ from zhicheng.policy.registry import Out, fail, ok, review, rule
 CLAUSE = "附件"
 
 
-def _names(row: PlanRow) -> list[str]:
-    return [normalise_specialty(p) for p in split_specialties(row.specialty)]
+def _names(row: PlanRow) -> tuple[str, ...]:
+    return _specialty_names(row.specialty)
+
+
+@lru_cache(maxsize=1024)
+def _specialty_names(text: str) -> tuple[str, ...]:
+    """The normalised specialty names of an attachment cell (a pure function of the text)."""
+    return tuple(normalise_specialty(p) for p in split_specialties(text))
 
 
 def _covers(ctx: Context, row: PlanRow) -> tuple[bool | None, str]:
@@ -40,7 +46,8 @@ def _covers(ctx: Context, row: PlanRow) -> tuple[bool | None, str]:
     if "（高级）" in text.replace("(", "（").replace(")", "）") and ctx.level not in SENIOR:
         return False, f"附件第{row.row}行（{text}）只受理高级职称"
     specialty = normalise_specialty(ctx.request.specialty)
-    if specialty in _names(row) or ctx.series.name in _names(row):
+    names = _names(row)
+    if specialty in names or ctx.series.name in names:
         return True, ""
     return None, f"附件第{row.row}行专业为“{text}”，与申报专业“{ctx.request.specialty}”不一致"
 

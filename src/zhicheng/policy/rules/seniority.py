@@ -73,8 +73,11 @@ def seniority_years(ctx: Context) -> list[Out] | None:
 def materials_cutoff(ctx: Context) -> list[Out] | None:
     cutoff = ctx.season.materials_cutoff
     out: list[Out] = []
-    for a in ctx.profile.achievements:
+    achievements = ctx.profile.achievements
+    late = 0
+    for a in achievements:
         if a.date > cutoff:
+            late += 1
             reason = f"日期{a.date.isoformat()}晚于业绩成果、论文截止时间{cutoff.isoformat()}"
             ctx.exclude("achievement", a.id, a.title, reason, "二（二）")
             out.append(info(f"{KIND_NAMES[a.kind]}“{a.title}”{reason}，不予计入（不影响其他材料）"))
@@ -87,15 +90,13 @@ def materials_cutoff(ctx: Context) -> list[Out] | None:
                 f"取得日期{item.record.date.isoformat()}晚于学历（学位）截止时间{cutoff.isoformat()}",
                 "二（二）",
             )
-    if not ctx.profile.achievements:
+    if not achievements:
         return None
-    counted = len(ctx.profile.achievements) - sum(
-        1 for a in ctx.profile.achievements if a.date > cutoff
-    )
+    counted = len(achievements) - late
     out.insert(
         0,
         ok(
-            f"共{len(ctx.profile.achievements)}项业绩成果，其中{counted}项在截止时间{cutoff.isoformat()}（含）以前"
+            f"共{len(achievements)}项业绩成果，其中{counted}项在截止时间{cutoff.isoformat()}（含）以前"
         ),
     )
     return out

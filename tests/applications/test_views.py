@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 from typing import Any
 
@@ -284,7 +283,6 @@ def test_late_achievement_material_is_excluded_by_the_cutoff(
 # --- PDF ----------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext not installed")
 def test_printable_form_has_the_applicants_name(make_applicant: Any, ready_draft: Any) -> None:
     user = make_applicant(name="钱学习")
     app = ready_draft(user)

@@ -6,6 +6,8 @@ PORT ?= 8000
 DEMO_TODAY ?= 2024-07-15
 PG_URL ?= postgres://postgres@127.0.0.1:5432/zhicheng_ci_$(shell date +%s)_$$$$
 PYTEST := $(BIN)/pytest -p no:cacheprovider
+# Two workers: the machines have two cores; each worker gets its own test database.
+XDIST := -n 2
 
 .PHONY: install run test lint typecheck test-sqlite test-postgres test-browser system services bench schema
 
@@ -36,10 +38,10 @@ typecheck: install
 	$(BIN)/mypy
 
 test-sqlite: install
-	env -u DATABASE_URL $(PYTEST) -m "not browser" -q
+	env -u DATABASE_URL $(PYTEST) $(XDIST) -m "not browser" -q
 
 test-postgres: install services
-	DATABASE_URL=$(PG_URL) $(PYTEST) -m "not browser" -q --create-db
+	DATABASE_URL=$(PG_URL) $(PYTEST) $(XDIST) -m "not browser" -q --create-db
 
 test-browser: install system
 	env -u DATABASE_URL $(PYTEST) -m browser -q

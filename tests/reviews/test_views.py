@@ -278,3 +278,23 @@ def test_worklist_shows_deadlines_nearest_first(chain, demo_users, client):
     end = Publicity.objects.get(application=in_publicity).last_day.isoformat()
     assert f"公示至 {end}" in html
     assert html.index(f"/review/{in_publicity.pk}/") < html.index(f"/review/{waiting.pk}/")
+
+
+def test_sampling_pages_belong_to_the_city_office(chain, demo_users, client):
+    app = chain.accepted()
+    city = demo_users["city_office"]
+    draw = rops.draw_sample(app.plan, city, seed="s")
+    for user in (demo_users["haizhou_reviewer"], chain.committee, demo_users["unit_hr"]):
+        client.force_login(user)
+        assert client.get("/review/sampling/").status_code == 404
+        assert client.get(f"/review/sampling/{draw.pk}/").status_code == 404
+        assert client.post(f"/review/sampling/{draw.pk}/", {
+            "application": app.pk, "outcome": "ok", "finding": "x"}).status_code == 404
+    client.force_login(city)
+    assert app.plan.specialty in client.get("/review/sampling/").content.decode()
+    r = client.post(f"/review/sampling/{draw.pk}/", {
+        "application": app.pk, "outcome": "problem", "finding": "继续教育学时不足。"},
+        follow=True)
+    assert "已记录抽查意见" in r.content.decode()
+    r = client.post("/review/sampling/", {"plan": app.plan.pk, "seed": "s"}, follow=True)
+    assert "已抽取1份" in r.content.decode()

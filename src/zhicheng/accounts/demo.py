@@ -78,6 +78,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("haizhou_reviewer", "吴科长", Role.PRELIMINARY_REVIEWER, "海州区人社局"),
     DemoAccount("gongxin_reviewer", "郑科长", Role.PRELIMINARY_REVIEWER, "市工信局"),
     DemoAccount("gongxin_committee", "王秘书", Role.COMMITTEE_OFFICE, "市工信局"),
+    # The demo applicant's plan (row 41, 质量工程) is run by 市场监督局's committee office.
+    DemoAccount("scjg_committee", "孙秘书", Role.COMMITTEE_OFFICE, "市场监督局"),
     DemoAccount("talent_reviewer", "冯老师", Role.PRELIMINARY_REVIEWER, "市人才服务中心"),
     DemoAccount("unit_hr", "陈经理", Role.UNIT_HR, "连云港海澜智能装备有限公司"),
     DemoAccount("expert", "林教授", Role.EXPERT, "连云港港湾新材料科技有限公司"),

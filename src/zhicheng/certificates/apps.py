@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CertificatesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "zhicheng.certificates"
+    verbose_name = "电子证书"
+
+    def ready(self) -> None:
+        from . import guards  # noqa: F401  (registers the state machine's guards)

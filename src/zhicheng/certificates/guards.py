@@ -1,0 +1,33 @@
+"""Guards of `issue_certificate` and `revoke` (registered into applications.states.GUARDS)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zhicheng.applications.states import guard
+
+
+@guard("certificate_signed")
+def certificate_signed(application: Any, actor: Any) -> str | None:
+    from .keys import load_public_keys
+    from .models import Certificate, CertificateStatus
+    from .signing import verify_text
+
+    cert = Certificate.objects.filter(
+        application_id=application.pk, status=CertificateStatus.VALID
+    ).first()
+    if cert is None:
+        return "尚未生成并签名电子证书。"
+    if not verify_text(cert.qr_text, load_public_keys()).valid:
+        return "电子证书签名校验失败，请检查签名密钥。"
+    return None
+
+
+@guard("fraud_established")
+def fraud_established(application: Any, actor: Any) -> str | None:
+    from .operations import FRAUD_CONTEXT
+
+    ctx = getattr(application, FRAUD_CONTEXT, None) or {}
+    if not str(ctx.get("evidence", "")).strip() or not str(ctx.get("decision", "")).strip():
+        return "撤销须认定弄虚作假：请写明事实与证据和处理决定文号（五（四））。"
+    return None

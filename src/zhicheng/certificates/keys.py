@@ -1,0 +1,182 @@
+"""Ed25519 signing keys, kept as files outside the database (`ZHICHENG_KEY_DIR`).
+
+Layout of the key directory:
+
+- `<key id>.key` — the private key (PKCS#8 PEM), file mode 0600;
+- `<key id>.pub.json` — the public key and its validity: `{"key_id", "algorithm": "Ed25519",
+  "public_key": base64url raw 32 bytes, "valid_from", "valid_until"}`; `valid_until` is null
+  for the active key and set when a newer key replaces it (it then stops signing but still
+  verifies the certificates it signed);
+- `ACTIVE` — the id of the key that signs now.
+
+The public files are what the portal publishes (`/verify/keys/`, `/verify/keys.json`) and
+what the offline verifier reads (`zhicheng certificate verify --keys DIR`). Nothing here
+needs Django except `key_dir()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from .payload import b64d, b64e
+
+ALGORITHM = "Ed25519"
+ACTIVE_FILE = "ACTIVE"
+
+
+class KeyError_(Exception):
+    """A missing or unusable key (an operator problem; message in Chinese and English)."""
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    key_id: str
+    public_key: Ed25519PublicKey
+    valid_from: str
+    valid_until: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        raw = self.public_key.public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+        return {
+            "key_id": self.key_id,
+            "algorithm": ALGORITHM,
+            "public_key": b64e(raw),
+            "valid_from": self.valid_from,
+            "valid_until": self.valid_until,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PublicKey:
+        if data.get("algorithm") != ALGORITHM:
+            raise KeyError_(f"不支持的算法 (unsupported algorithm): {data.get('algorithm')}")
+        return cls(
+            key_id=str(data["key_id"]),
+            public_key=Ed25519PublicKey.from_public_bytes(b64d(str(data["public_key"]))),
+            valid_from=str(data.get("valid_from") or ""),
+            valid_until=data.get("valid_until"),
+        )
+
+
+def key_dir() -> Path:
+    from django.conf import settings
+
+    return Path(settings.ZHICHENG_KEY_DIR)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _write_private(path: Path, key: Ed25519PrivateKey) -> None:
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(pem)
+    os.chmod(path, 0o600)
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def active_key_id(directory: Path | None = None) -> str | None:
+    path = (directory or key_dir()) / ACTIVE_FILE
+    if not path.is_file():
+        return None
+    return path.read_text(encoding="ascii").strip() or None
+
+
+def generate(directory: Path | None = None) -> str:
+    """Create a new key pair, make it the active key, close the validity of the previous one.
+    Returns the new key id (`k<UTC date>-<8 hex of the public key's SHA-256>`)."""
+    directory = directory or key_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    os.chmod(directory, 0o700)
+    private = Ed25519PrivateKey.generate()
+    raw = private.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    now = _now()
+    key_id = f"k{now[:10].replace('-', '')}-{hashlib.sha256(raw).hexdigest()[:8]}"
+    previous = active_key_id(directory)
+    _write_private(directory / f"{key_id}.key", private)
+    pub = PublicKey(key_id, private.public_key(), now, None)
+    _write_json(directory / f"{key_id}.pub.json", pub.as_json())
+    if previous and previous != key_id:
+        old_path = directory / f"{previous}.pub.json"
+        if old_path.is_file():
+            data = json.loads(old_path.read_text(encoding="utf-8"))
+            data["valid_until"] = now
+            _write_json(old_path, data)
+    (directory / ACTIVE_FILE).write_text(key_id + "\n", encoding="ascii")
+    return key_id
+
+
+def ensure_key(directory: Path | None = None) -> tuple[str, bool]:
+    """The active key id, creating a key first when there is none: (key id, created)."""
+    current = active_key_id(directory)
+    if current and ((directory or key_dir()) / f"{current}.key").is_file():
+        return current, False
+    return generate(directory), True
+
+
+def private_key(key_id: str | None = None, directory: Path | None = None) -> tuple[str, Any]:
+    directory = directory or key_dir()
+    key_id = key_id or active_key_id(directory)
+    if not key_id:
+        raise KeyError_(
+            f"没有可用的签名密钥，请先运行 zhicheng certificate keygen（目录 {directory}）。"
+            f" (No signing key in {directory}: run `zhicheng certificate keygen`.)"
+        )
+    path = directory / f"{key_id}.key"
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except FileNotFoundError as exc:
+        raise KeyError_(f"找不到私钥文件 (private key file missing): {path}") from exc
+    if not isinstance(key, Ed25519PrivateKey):
+        raise KeyError_(f"{path} 不是Ed25519私钥 (not an Ed25519 key)")
+    return key_id, key
+
+
+def load_public_keys(source: Path | None = None) -> dict[str, PublicKey]:
+    """Public keys from a key directory (`*.pub.json`) or a published keys.json file."""
+    source = source or key_dir()
+    entries: list[dict[str, Any]] = []
+    if source.is_dir():
+        for path in sorted(source.glob("*.pub.json")):
+            entries.append(json.loads(path.read_text(encoding="utf-8")))
+    elif source.is_file():
+        data = json.loads(source.read_text(encoding="utf-8"))
+        entries = list(data.get("keys", []) if isinstance(data, dict) else data)
+    else:
+        raise KeyError_(f"找不到公钥目录或文件 (no public keys at): {source}")
+    keys = {}
+    for entry in entries:
+        pub = PublicKey.from_json(entry)
+        keys[pub.key_id] = pub
+    return keys
+
+
+def published_keys(directory: Path | None = None) -> list[dict[str, Any]]:
+    """The public keys as published on the portal, newest first."""
+    keys = load_public_keys(directory) if (directory or key_dir()).is_dir() else {}
+    return sorted(
+        (k.as_json() for k in keys.values()), key=lambda k: k["valid_from"], reverse=True
+    )

@@ -1,0 +1,163 @@
+"""zhicheng certificate keygen|rotate|verify|issue-approved|revocations (docs/certificates.md).
+
+`verify` needs no database: only the public key files (`--keys DIR` or a published
+keys.json) and optionally a signed revocation list (`--revocations FILE`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+def read_code(source: str) -> str:
+    """The QR text from a certificate PDF (its Keywords), a text file, or the argument."""
+    from zhicheng.certificates.payload import PREFIX
+
+    if source.strip().startswith(PREFIX + "."):
+        return source.strip()
+    path = Path(source)
+    try:
+        is_file = path.is_file()
+    except OSError:
+        is_file = False
+    if is_file:
+        if path.read_bytes()[:5] == b"%PDF-":
+            from pypdf import PdfReader
+
+            meta = PdfReader(str(path)).metadata
+            keywords = str(meta.get("/Keywords", "") or "") if meta is not None else ""
+            if not keywords:
+                raise CommandError("PDF中没有证书签名内容 (no certificate code in this PDF)")
+            return keywords.strip()
+        return path.read_text(encoding="utf-8").strip()
+    return source.strip()
+
+
+class Command(BaseCommand):
+    help = "电子证书：密钥、离线验证、批量签发、撤销清单 (certificate keys, verify, issue)"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        keygen = sub.add_parser("keygen", help="create a signing key")
+        keygen.add_argument("--if-missing", action="store_true",
+                            help="do nothing when an active key exists (make run)")
+        keygen.add_argument("--dir", help="key directory (default ZHICHENG_KEY_DIR)")
+        rotate = sub.add_parser("rotate", help="new active key; old keys keep verifying")
+        rotate.add_argument("--dir")
+        verify = sub.add_parser("verify", help="verify a certificate offline")
+        verify.add_argument("source", metavar="FILE_OR_PAYLOAD")
+        verify.add_argument("--keys", help="public key directory or keys.json")
+        verify.add_argument("--revocations", help="signed revocation list (revocations.json)")
+        issue = sub.add_parser("issue-approved", help="issue certificates for approved results")
+        issue.add_argument("--as", dest="username", help="a city title office account")
+        issue.add_argument("--approval-number", default="")
+        revs = sub.add_parser("revocations", help="write the signed revocation list")
+        revs.add_argument("--output", help="file (default: stdout)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action in ("keygen", "rotate"):
+            self._keygen(options, rotate=action == "rotate")
+        elif action == "verify":
+            self._verify(options)
+        elif action == "issue-approved":
+            self._issue(options)
+        elif action == "revocations":
+            self._revocations(options)
+
+    def _keygen(self, options: dict[str, Any], *, rotate: bool) -> None:
+        from zhicheng.certificates import keys
+
+        directory = Path(options["dir"]) if options.get("dir") else keys.key_dir()
+        if options.get("if_missing"):
+            key_id, created = keys.ensure_key(directory)
+            if created:
+                self.stdout.write(f"已创建签名密钥 {key_id}（{directory}）/ created key {key_id}")
+            return
+        previous = keys.active_key_id(directory)
+        if not rotate and previous:
+            raise CommandError(
+                f"已有签名密钥 {previous}；轮换请用 rotate (key exists: use `rotate`)"
+            )
+        key_id = keys.generate(directory)
+        self.stdout.write(f"新签名密钥 {key_id} 已启用（{directory}）/ key {key_id} active")
+        if previous:
+            self.stdout.write(f"旧密钥 {previous} 停止签发，继续用于验证 / {previous} retired")
+
+    def _verify(self, options: dict[str, Any]) -> None:
+        from zhicheng.certificates import keys
+        from zhicheng.certificates.signing import verify_revocation_list, verify_text
+
+        source = Path(options["keys"]) if options.get("keys") else keys.key_dir()
+        try:
+            public_keys = keys.load_public_keys(source)
+        except (keys.KeyError_, ValueError, OSError) as exc:
+            raise CommandError(str(exc)) from exc
+        result = verify_text(read_code(options["source"]), public_keys)
+        if result.valid and options.get("revocations"):
+            try:
+                document = json.loads(Path(options["revocations"]).read_text(encoding="utf-8"))
+                revoked = verify_revocation_list(document, public_keys)
+            except (ValueError, OSError) as exc:
+                self.stderr.write(str(exc))
+                sys.exit(1)
+            entry = revoked.get(str(result.data.get("no")))
+            if entry:
+                result.revoked = {
+                    "revoked_on": entry.get("revoked_on"),
+                    "category": entry.get("category_label") or entry.get("category"),
+                }
+        if result.valid:
+            for key in ("no", "name", "idm", "title", "level", "specialty", "issued"):
+                if key in result.data:
+                    self.stdout.write(f"  {key}: {result.data[key]}")
+        (self.stdout if result.ok else self.stderr).write(result.message)
+        if not result.ok:
+            sys.exit(1)
+
+    def _issue(self, options: dict[str, Any]) -> None:
+        from zhicheng.accounts.models import User
+        from zhicheng.applications.models import Application
+        from zhicheng.applications.states import State
+        from zhicheng.certificates.operations import issue_certificate
+        from zhicheng.core.operations import OperationError
+        from zhicheng.orgs.models import Membership, Role
+
+        if options.get("username"):
+            actor = User.objects.get(username=options["username"])
+        else:
+            m = Membership.objects.filter(role=Role.CITY_OFFICE, active=True,
+                                          user__is_active=True).select_related("user").first()
+            if m is None:
+                raise CommandError("没有市职称办账户 (no city title office account)")
+            actor = m.user
+        issued = refused = 0
+        for app in Application.objects.filter(state=State.APPROVED).select_related("season"):
+            approval = options["approval_number"] or f"连职称办〔{app.season.year}〕核准备案"
+            try:
+                cert = issue_certificate(app, actor, approval_number=approval)
+            except OperationError as exc:
+                refused += 1
+                self.stderr.write(f"{app.pk}: {exc}")
+            else:
+                issued += 1
+                self.stdout.write(f"{cert.number} {cert.holder_name}")
+        self.stdout.write(
+            f"签发 {issued} 份，未签发 {refused} 份 / issued {issued}, refused {refused}"
+        )
+
+    def _revocations(self, options: dict[str, Any]) -> None:
+        from zhicheng.certificates.queries import revocation_entries
+        from zhicheng.certificates.signing import sign_revocation_list
+
+        doc = sign_revocation_list(revocation_entries(), issued_at=dt.datetime.now(dt.UTC))
+        text = json.dumps(doc, ensure_ascii=False, indent=2)
+        if options.get("output"):
+            Path(options["output"]).write_text(text + "\n", encoding="utf-8")
+        else:
+            self.stdout.write(text)

@@ -1,0 +1,284 @@
+"""The only writers of certificates: issue, revoke, and the one-vote veto (五（四）、五（五））.
+
+Each runs through `core.operations.operation` (row lock, one audit event, one transaction)
+and changes the application's state only through `states.fire`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+
+from zhicheng.applications.models import Application, Route
+from zhicheng.applications.notifications import notify
+from zhicheng.applications.states import Role, State, actor_has_role, fire
+from zhicheng.core import clock
+from zhicheng.core.operations import NotPermitted, OperationError, StateConflict, operation
+from zhicheng.integrity.operations import is_city_office, write_record
+
+from .models import (
+    CITY_PREFIX,
+    LEVEL_CODES,
+    Certificate,
+    CertificateCounter,
+    CertificateStatus,
+    RevocationCategory,
+)
+from .payload import PAYLOAD_VERSION, b64e, id_binding_hash
+from .signing import sign_payload
+
+DEFAULT_AUTHORITY = "连云港市专业技术人员职称(职业资格)工作领导小组办公室"
+ROUTE_LABELS = {
+    Route.INITIAL_DETERMINATION: "初定",
+    Route.ASSESSMENT_RECOGNITION: "考核认定",
+}
+FRAUD_CONTEXT = "_fraud_context"
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def next_number(year: int, series_code: str, level: str) -> str:
+    """`LYG-<year>-<SERIES>-<LEVEL>-<000001>`; the counter row is locked (call in a transaction)."""
+    CertificateCounter.objects.get_or_create(year=year, series_code=series_code, level=level)
+    counter = CertificateCounter.objects.select_for_update().get(
+        year=year, series_code=series_code, level=level
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    code = series_code.upper().replace("-", "")[:12]
+    return f"{CITY_PREFIX}-{year}-{code}-{LEVEL_CODES.get(level, level.upper())}-{counter.last:06d}"
+
+
+def round_months(season: Any) -> list[int]:
+    months = list(getattr(season, "initial_determination_months", None) or [])
+    return [int(m) for m in months] or [6, 11]
+
+
+def initial_determination_round(season: Any, day: dt.date) -> str:
+    """The 初定 round containing `day` (三（一）: June and November), or refuse."""
+    months = round_months(season)
+    if day.month not in months:
+        rounds = "、".join(f"{m}月" for m in months)
+        raise OperationError(
+            f"职称初定每年分别于{rounds}进行（三（一）），{day.isoformat()}不在初定批次内，"
+            "不能签发初定证书。"
+        )
+    return f"{day.year}年{day.month}月批次"
+
+
+def _title_name(application: Application) -> str:
+    from zhicheng.catalogue.models import Title
+
+    title = Title.objects.filter(series=application.series, level=application.level).first()
+    if title is not None:
+        return title.name
+    return f"{application.series.name}{application.get_level_display()}"
+
+
+def _authority(season: Any) -> str:
+    configured = getattr(settings, "ZHICHENG_CERTIFICATE_AUTHORITY", "")
+    if configured:
+        return str(configured)
+    issuer = ((season.parameters or {}).get("season") or {}).get("issuer")
+    return str(issuer or DEFAULT_AUTHORITY)
+
+
+def _committee(application: Application) -> str:
+    plan = application.plan
+    if application.route == Route.ASSESSMENT_RECOGNITION:
+        return f"{application.season.city}职称考核认定（{plan.specialty}）"
+    return f"{application.season.city}{plan.specialty}专业技术资格评审委员会"
+
+
+def build_payload(cert: Certificate, id_number: str) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "v": PAYLOAD_VERSION,
+        "no": cert.number,
+        "name": cert.holder_name,
+        "idt": cert.id_type,
+        "idm": cert.id_masked,
+        "series": cert.series_name,
+        "specialty": cert.specialty,
+        "title": cert.title_name,
+        "level": cert.level,
+        "route": cert.route,
+        "committee": cert.committee,
+        "approval": cert.approval_number,
+        "qualified": cert.qualification_date.isoformat(),
+        "authority": cert.issuing_authority,
+        "review": cert.review_number,
+        "issued": cert.issue_date.isoformat(),
+    }
+    if id_number:
+        data["idh"] = id_binding_hash(cert.number, id_number)
+    if cert.round_label:
+        data["round"] = cert.round_label
+    return data
+
+
+# --- issue ----------------------------------------------------------------------------------
+
+
+def issue_certificate(
+    application: Application,
+    actor: Any,
+    *,
+    approval_number: str,
+    qualification_date: dt.date | None = None,
+    review_number: str = "",
+) -> Certificate:
+    """Number, sign and store the certificate of an approved result, then fire
+    `issue_certificate` (approved → certificate_issued). City title office only. Applications
+    of the 初定 route are issued only inside a round month (三（一）)."""
+    if not approval_number.strip():
+        raise OperationError("请填写批准文号。")
+    with operation(actor, "certificate.issue", target=application) as op:
+        app: Application = op.obj
+        if app.state != State.APPROVED:
+            raise StateConflict(
+                f"当前状态“{app.state_label}”下不能签发证书（须已核准备案），可能已被他人处理。"
+            )
+        if not actor_has_role(actor, Role.CITY_OFFICE, app):
+            raise NotPermitted("只有市职称办可以签发电子证书。")
+        if Certificate.objects.filter(application=app).exists():
+            raise StateConflict("该申报已签发证书。")
+        today = clock.today()
+        round_label = ""
+        if app.route == Route.INITIAL_DETERMINATION:
+            round_label = initial_determination_round(app.season, today)
+        holder = app.applicant
+        number = next_number(app.season.year, app.series.code, app.level)
+        cert = Certificate(
+            application=app,
+            holder=holder,
+            number=number,
+            holder_name=holder.full_name or holder.get_username(),
+            id_type=str(holder.get_id_type_display()) if holder.id_type else "",
+            id_masked=holder.masked_id_number,
+            series_name=app.series.name,
+            specialty=app.specialty,
+            title_name=_title_name(app),
+            level=str(app.get_level_display()),
+            route=ROUTE_LABELS.get(app.route, "评审"),  # type: ignore[call-overload]
+            committee=_committee(app),
+            approval_number=approval_number.strip(),
+            qualification_date=qualification_date or today,
+            issuing_authority=_authority(app.season),
+            review_number=review_number.strip()
+            or f"{app.season.year}-{app.plan.row:02d}-{app.pk:06d}",
+            round_label=round_label,
+            issue_date=today,
+        )
+        body, signature, key_id = sign_payload(build_payload(cert, holder.id_number))
+        cert.payload = body.decode("utf-8")
+        cert.signature = b64e(signature)
+        cert.key_id = key_id
+        cert.save()
+        fire(app, "issue_certificate", actor)
+        op.obj = cert
+        op.summary = f"签发电子证书 {number}（{cert.holder_name}，{cert.title_name}）"
+        op.data = {"application": app.pk, "number": number, "key_id": key_id}
+        notify(
+            holder, "certificate.issued", f"您的电子职称证书已签发：{number}",
+            f"{cert.title_name}（{cert.specialty}）。请在“我的证书”中下载。",
+            application=app, url=reverse("certificates:mine"),
+        )
+    return cert
+
+
+# --- revoke and veto --------------------------------------------------------------------------
+
+
+def _set_fraud_context(application: Application, *, evidence: str, decision_number: str) -> None:
+    from zhicheng.reviews.guards import set_context
+
+    set_context(application, reasons=evidence)
+    setattr(application, FRAUD_CONTEXT, {"evidence": evidence, "decision": decision_number})
+
+
+def _check_inputs(actor: Any, evidence: str, decision_number: str) -> None:
+    if not is_city_office(actor):
+        raise NotPermitted("只有市职称办可以认定弄虚作假并撤销职称。")
+    if not evidence.strip():
+        raise OperationError("请写明弄虚作假的事实与证据。")
+    if not decision_number.strip():
+        raise OperationError("请填写处理决定文号。")
+
+
+def revoke_certificate(
+    certificate: Certificate,
+    actor: Any,
+    *,
+    evidence: str,
+    decision_number: str,
+    category: str = RevocationCategory.FRAUD,
+) -> Certificate:
+    """Revoke a title obtained by fraud, at any time after issue (五（四）): the certificate
+    turns revoked (public page, revocation list), the application is revoked, an integrity
+    record runs for `integrity_record_years`, and the holder is told."""
+    _check_inputs(actor, evidence, decision_number)
+    if category not in RevocationCategory.values:
+        raise OperationError("撤销原因类别不正确。")
+    with operation(actor, "certificate.revoke", target=certificate) as op:
+        cert: Certificate = op.obj
+        if cert.status == CertificateStatus.REVOKED:
+            raise StateConflict("该证书已撤销。")
+        app = Application.objects.select_for_update().get(pk=cert.application_id)
+        _set_fraud_context(app, evidence=evidence.strip(), decision_number=decision_number)
+        fire(app, "revoke", actor)
+        cert.status = CertificateStatus.REVOKED
+        cert.revoked_on = clock.today()
+        cert.revocation_category = category
+        cert.revocation_decision_number = decision_number.strip()
+        cert.revocation_evidence = evidence.strip()
+        cert.save()
+        reason = "false_pledge" if category == "false_pledge" else (
+            "academic_misconduct" if category == "academic_misconduct" else "fraud"
+        )
+        write_record(
+            actor, subject_kind="person", person=cert.holder, reason=reason,
+            description=evidence, decision_number=decision_number, application=app,
+        )
+        op.summary = f"撤销电子证书 {cert.number}（{cert.get_revocation_category_display()}）"
+        op.data = {"number": cert.number, "decision_number": cert.revocation_decision_number}
+        notify(
+            cert.holder, "certificate.revoked", f"您的职称证书 {cert.number} 已被撤销",
+            f"撤销决定文号：{cert.revocation_decision_number}。原因类别："
+            f"{cert.get_revocation_category_display()}。该情况已记入职称申报评审诚信档案。",
+            application=app,
+        )
+    return cert
+
+
+def veto_for_fraud(
+    application: Application, actor: Any, evidence: str, decision_number: str = ""
+) -> Application:
+    """One-vote veto (一票否决, 五（四））: an applicant found to have lied during review is
+    stopped at once (revoke transition) and recorded in the integrity archive."""
+    decision_number = decision_number or ""
+    _check_inputs(actor, evidence, decision_number)
+    existing = Certificate.objects.filter(application=application).first()
+    if existing is not None:
+        revoke_certificate(existing, actor, evidence=evidence, decision_number=decision_number)
+        application.refresh_from_db()
+        return application
+    with operation(actor, "application.veto", target=application) as op:
+        app: Application = op.obj
+        _set_fraud_context(app, evidence=evidence.strip(), decision_number=decision_number)
+        fire(app, "revoke", actor)
+        write_record(
+            actor, subject_kind="person", person=app.applicant, reason="fraud",
+            description=evidence, decision_number=decision_number, application=app,
+        )
+        op.summary = f"一票否决：{app}（{decision_number}）"
+        op.data = {"decision_number": decision_number}
+        notify(
+            app.applicant, "application.vetoed", "您的职称申报因弄虚作假被一票否决",
+            f"处理决定文号：{decision_number}。该情况已记入职称申报评审诚信档案。",
+            application=app,
+        )
+    return app

@@ -1,0 +1,62 @@
+"""Reads of certificates, already scoped to the actor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from zhicheng.applications.models import Application
+from zhicheng.applications.states import State
+from zhicheng.integrity.operations import is_city_office
+
+from .models import Certificate, CertificateStatus
+
+
+def holder_certificates(user: Any) -> QuerySet[Certificate]:
+    if not getattr(user, "is_authenticated", False):
+        return Certificate.objects.none()
+    return Certificate.objects.filter(holder=user).order_by("-issue_date", "-pk")
+
+
+def holder_certificate(user: Any, number: str) -> Certificate | None:
+    return holder_certificates(user).filter(number=number).first()
+
+
+def approved_for_issue(user: Any) -> QuerySet[Application]:
+    """Approved results waiting for a certificate (city title office only)."""
+    if not is_city_office(user):
+        return Application.objects.none()
+    return (
+        Application.objects.filter(state=State.APPROVED)
+        .select_related("applicant", "series", "plan", "season")
+        .order_by("pk")
+    )
+
+
+def office_certificates(user: Any) -> QuerySet[Certificate]:
+    if not is_city_office(user):
+        return Certificate.objects.none()
+    return Certificate.objects.select_related("application").order_by("-issue_date", "-pk")
+
+
+def lookup(number: str, name: str) -> Certificate | None:
+    """Public lookup: both the number and the holder's name must match."""
+    number, name = number.strip().upper(), name.strip()
+    if not number or not name:
+        return None
+    return Certificate.objects.filter(number=number, holder_name=name).first()
+
+
+def revocation_entries() -> list[dict[str, Any]]:
+    return [
+        {
+            "number": c.number,
+            "revoked_on": c.revoked_on.isoformat() if c.revoked_on else "",
+            "category": c.revocation_category,
+            "category_label": str(c.get_revocation_category_display()),
+        }
+        for c in Certificate.objects.filter(status=CertificateStatus.REVOKED).order_by(
+            "revoked_on", "number"
+        )
+    ]

@@ -1,0 +1,195 @@
+"""Thin views: the holder's certificates, the city office's issue/revoke pages, and the
+public verification pages (no login) with the published keys and revocation list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zhicheng.applications.models import Application
+from zhicheng.core.operations import OperationError
+from zhicheng.integrity.operations import is_city_office
+from zhicheng.publicity.views import client_ip
+
+from . import keys as keystore
+from . import operations as ops
+from . import queries
+from .models import Certificate, RevocationCategory, VerificationLog, VerificationResult
+from .pdf import render_certificate
+from .signing import sign_revocation_list, verify_text
+
+# --- holder ---------------------------------------------------------------------------------
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    return render(request, "certificates/mine.html",
+                  {"certificates": queries.holder_certificates(request.user)})
+
+
+@login_required
+def download(request: HttpRequest, number: str) -> HttpResponse:
+    cert = queries.holder_certificate(request.user, number)
+    if cert is None:
+        raise Http404
+    body = render_certificate(cert, verify_url=request.build_absolute_uri("/verify/"))
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{cert.number}.pdf"'
+    return response
+
+
+# --- city title office ----------------------------------------------------------------------
+
+
+def _office_only(request: HttpRequest) -> None:
+    if not is_city_office(request.user):
+        raise Http404
+
+
+@login_required
+def office(request: HttpRequest) -> HttpResponse:
+    _office_only(request)
+    return render(request, "certificates/office.html", {
+        "approved": queries.approved_for_issue(request.user),
+        "certificates": queries.office_certificates(request.user)[:200],
+        "categories": RevocationCategory.choices,
+    })
+
+
+@login_required
+@require_POST
+def issue(request: HttpRequest, pk: int) -> HttpResponse:
+    _office_only(request)
+    app = get_object_or_404(queries.approved_for_issue(request.user), pk=pk)
+    try:
+        cert = ops.issue_certificate(
+            app, request.user, approval_number=request.POST.get("approval_number", ""),
+            review_number=request.POST.get("review_number", ""),
+        )
+    except OperationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已签发电子证书：%(number)s") % {"number": cert.number})
+    return redirect("certificates:office")
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    _office_only(request)
+    cert = get_object_or_404(queries.office_certificates(request.user), pk=pk)
+    try:
+        ops.revoke_certificate(
+            cert, request.user, evidence=request.POST.get("evidence", ""),
+            decision_number=request.POST.get("decision_number", ""),
+            category=request.POST.get("category", RevocationCategory.FRAUD),
+        )
+    except OperationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已撤销证书：%(number)s") % {"number": cert.number})
+    return redirect("certificates:office")
+
+
+@login_required
+@require_POST
+def veto(request: HttpRequest, pk: int) -> HttpResponse:
+    _office_only(request)
+    app = get_object_or_404(Application, pk=pk)
+    try:
+        ops.veto_for_fraud(app, request.user, request.POST.get("evidence", ""),
+                           request.POST.get("decision_number", ""))
+    except OperationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已一票否决并记入诚信档案。"))
+    return redirect("certificates:office")
+
+
+# --- public verification --------------------------------------------------------------------
+
+
+def _throttled(ip: str | None) -> bool:
+    limit, window = getattr(settings, "ZHICHENG_VERIFY_THROTTLE", (30, 600))
+    key = f"certificates:verify:{ip or 'unknown'}"
+    if cache.add(key, 1, timeout=int(window)):
+        return False
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=int(window))
+        count = 1
+    return bool(count > int(limit))
+
+
+def _public_keys() -> dict[str, keystore.PublicKey]:
+    try:
+        return keystore.load_public_keys()
+    except keystore.KeyError_:
+        return {}
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    ctx: dict[str, Any] = {"number": "", "name": "", "code": "", "result": None}
+    if request.method == "POST":
+        ip = client_ip(request)
+        number = request.POST.get("number", "").strip()[:60]
+        name = request.POST.get("name", "").strip()[:64]
+        code = request.POST.get("code", "").strip()[:4000]
+        ctx.update(number=number, name=name, code=code)
+        method = "qr" if code else "number"
+        cert: Certificate | None = None
+        signed: dict[str, Any] | None = None
+        if _throttled(ip):
+            result = VerificationResult.THROTTLED
+        elif code:
+            check = verify_text(code, _public_keys())
+            if not check.valid:
+                result = VerificationResult.INVALID
+            else:
+                signed = check.data
+                number = str(signed.get("no", ""))
+                cert = Certificate.objects.filter(number=number).first()
+                result = (VerificationResult.UNKNOWN if cert is None
+                          else VerificationResult(cert.status))
+        else:
+            cert = queries.lookup(number, name)
+            result = (VerificationResult.UNKNOWN if cert is None
+                      else VerificationResult(cert.status))
+        VerificationLog.objects.create(method=method, number=number[:60], certificate=cert,
+                                       result=result, ip=ip)
+        ctx.update(result=result.value, result_label=result.label, certificate=cert,
+                   signed=signed)
+        status = 429 if result == VerificationResult.THROTTLED else 200
+        return render(request, "certificates/verify.html", ctx, status=status)
+    return render(request, "certificates/verify.html", ctx)
+
+
+def public_keys_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "certificates/keys.html",
+                  {"keys": keystore.published_keys(), "active": keystore.active_key_id()})
+
+
+def public_keys_json(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"algorithm": keystore.ALGORITHM, "keys": keystore.published_keys()},
+                        json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+def revocations_json(request: HttpRequest) -> JsonResponse:
+    try:
+        document = sign_revocation_list(queries.revocation_entries(), issued_at=timezone.now())
+    except keystore.KeyError_ as exc:
+        raise Http404(str(exc)) from exc
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "public, max-age=300"
+    return response

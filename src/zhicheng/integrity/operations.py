@@ -1,0 +1,102 @@
+"""Writing the integrity archive (五（四）); the city title office only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from zhicheng.core import clock
+from zhicheng.core.operations import NotPermitted, OperationError, operation
+
+from .models import IntegrityRecord, Reason, SubjectKind
+
+DEFAULT_RECORD_YEARS = 3
+
+
+def is_city_office(actor: Any) -> bool:
+    from zhicheng.orgs.models import Membership, Role
+
+    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
+        return False
+    return Membership.objects.filter(user=actor, role=Role.CITY_OFFICE, active=True).exists()
+
+
+def record_years(season: Any = None) -> int:
+    """The season parameter `integrity_record_years` (五（四）: 3 years)."""
+    from zhicheng.seasons.models import Season
+
+    season = season or Season.objects.filter(is_current=True).first()
+    if season is not None:
+        periods = (season.parameters or {}).get("periods", {})
+        value = periods.get("integrity_record_years")
+        if isinstance(value, dict) and "value" in value:
+            return int(value["value"])
+        if isinstance(value, int):
+            return value
+    return DEFAULT_RECORD_YEARS
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def write_record(
+    actor: Any,
+    *,
+    subject_kind: str,
+    reason: str,
+    description: str,
+    decision_number: str,
+    person: Any = None,
+    organisation: Any = None,
+    application: Any = None,
+    season: Any = None,
+    start: dt.date | None = None,
+) -> IntegrityRecord:
+    """Write one record (in the caller's transaction when there is one). City office only."""
+    if not is_city_office(actor):
+        raise NotPermitted("只有市职称办可以记入诚信档案。")
+    if not description.strip() or not decision_number.strip():
+        raise OperationError("请填写事实与证据，以及处理决定文号。")
+    if subject_kind == SubjectKind.UNIT and organisation is None:
+        raise OperationError("单位记录须指定单位。")
+    if subject_kind != SubjectKind.UNIT and person is None:
+        raise OperationError("个人记录须指定人员。")
+    if reason not in Reason.values:
+        raise OperationError("失信情形不正确。")
+    start = start or clock.today()
+    end = add_years(start, record_years(season or getattr(application, "season", None)))
+    name = (
+        organisation.name if subject_kind == SubjectKind.UNIT
+        else (getattr(person, "full_name", "") or person.get_username())
+    )
+    with operation(actor, "integrity.record") as op:
+        record = IntegrityRecord.objects.create(
+            subject_kind=subject_kind, person=person, organisation=organisation,
+            subject_name=name, reason=reason, description=description.strip(),
+            decision_number=decision_number.strip(), start=start, end=end,
+            application=application, created_by=actor,
+        )
+        op.obj = record
+        op.summary = f"记入诚信档案：{name}（{record.get_reason_display()}，{start}至{end}）"
+        op.data = {"decision_number": record.decision_number, "end": end.isoformat()}
+    return record
+
+
+def record_cover_up(
+    actor: Any, *, description: str, decision_number: str, organisation: Any = None,
+    staff: Any = None, application: Any = None,
+) -> IntegrityRecord:
+    """A unit or a member of staff who covered up or facilitated fraud (五（四））."""
+    if organisation is None and staff is None:
+        raise OperationError("请指定单位或工作人员。")
+    return write_record(
+        actor,
+        subject_kind=SubjectKind.UNIT if staff is None else SubjectKind.STAFF,
+        reason=Reason.COVER_UP, description=description, decision_number=decision_number,
+        person=staff, organisation=organisation if staff is None else None,
+        application=application,
+    )

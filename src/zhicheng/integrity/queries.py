@@ -1,0 +1,32 @@
+"""Reads of the integrity archive."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .models import POLICY_KIND, IntegrityRecord
+
+
+def person_records(person: Any) -> QuerySet[IntegrityRecord]:
+    return IntegrityRecord.objects.filter(person=person).exclude(subject_kind="unit")
+
+
+def running_for_person(person: Any, day: dt.date) -> QuerySet[IntegrityRecord]:
+    return person_records(person).filter(start__lte=day, end__gte=day)
+
+
+def policy_records(person: Any) -> list[dict[str, Any]]:
+    """The person's records as the policy engine's `IntegrityRecord` dicts. A record bars
+    applying until it ends (`barred_until`), so the integrity rule refuses while it runs."""
+    return [
+        {
+            "kind": POLICY_KIND.get(r.reason, "other"),  # type: ignore[call-overload]
+            "recorded_on": r.start.isoformat(),
+            "barred_until": r.end.isoformat(),
+            "description": f"{r.get_reason_display()}（{r.decision_number}）",
+        }
+        for r in person_records(person).order_by("start", "pk")
+    ]

@@ -161,3 +161,43 @@ def test_issue_approved_and_revocations_commands(make_approved, city_office, tmp
         call_command("certificate", "keygen")
     call_command("certificate", "rotate", stdout=io.StringIO())
     assert len(keys.published_keys()) == 2
+
+
+def test_initial_determination_takes_the_shorter_path_inside_a_round(
+    make_approved, city_office, settings
+) -> None:
+    from zhicheng.applications.states import TransitionRefused
+    from zhicheng.certificates.operations import confirm_special_route
+
+    app = make_approved(route="initial_determination", state="preliminary_review")
+    settings.ZHICHENG_TODAY = "2024-08-01"
+    with pytest.raises(TransitionRefused, match="6月、11月"):
+        confirm_special_route(app, city_office)
+    app.refresh_from_db()
+    assert app.state == "preliminary_review"
+    settings.ZHICHENG_TODAY = "2024-11-20"
+    confirm_special_route(app, city_office)
+    app.refresh_from_db()
+    assert app.state == "approved"
+    cert = issue_certificate(app, city_office, approval_number="连职称办〔2024〕99号")
+    assert cert.round_label == "2024年11月批次"
+
+
+def test_a_normal_route_cannot_skip_the_meeting(make_approved, city_office) -> None:
+    from zhicheng.applications.states import TransitionRefused
+    from zhicheng.certificates.operations import confirm_special_route
+
+    app = make_approved(route="normal", state="committee_recheck")
+    with pytest.raises(TransitionRefused, match="二（六）"):
+        confirm_special_route(app, city_office)
+    app.refresh_from_db()
+    assert app.state == "committee_recheck"
+
+
+def test_assessment_recognition_is_confirmed_without_a_round(make_approved, city_office) -> None:
+    from zhicheng.certificates.operations import confirm_special_route
+
+    app = make_approved(route="assessment_recognition", state="committee_recheck")
+    confirm_special_route(app, city_office)
+    app.refresh_from_db()
+    assert app.state == "approved"

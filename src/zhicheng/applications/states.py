@@ -223,6 +223,13 @@ TRANSITIONS: tuple[Transition, ...] = (
         "approve_result", "核准备案", (_S.RESULT_PUBLICITY,), _S.APPROVED, _R.CITY_OFFICE,
         ("publicity_closed", "objections_resolved"), "五（二）",
     ),
+    # Shorter paths (二（六）、二（十一）): the city office confirms 初定 and 考核认定
+    # after the preliminary review or the committee re-check, without a meeting.
+    Transition(
+        "confirm_special_route", "初定/考核认定核准",
+        (_S.PRELIMINARY_REVIEW, _S.COMMITTEE_RECHECK), _S.APPROVED, _R.CITY_OFFICE,
+        ("special_route", "in_initial_determination_round"), "二（六）、二（十一）、三（一）",
+    ),
     Transition(
         "issue_certificate", "签发电子证书", (_S.APPROVED,), _S.CERTIFICATE_ISSUED,
         _R.CITY_OFFICE, ("certificate_signed",), "五（五）",

@@ -31,3 +31,29 @@ def fraud_established(application: Any, actor: Any) -> str | None:
     if not str(ctx.get("evidence", "")).strip() or not str(ctx.get("decision", "")).strip():
         return "撤销须认定弄虚作假：请写明事实与证据和处理决定文号（五（四））。"
     return None
+
+
+@guard("special_route")
+def special_route(application: Any, actor: Any) -> str | None:
+    from zhicheng.applications.models import Route
+
+    if application.route not in (Route.INITIAL_DETERMINATION, Route.ASSESSMENT_RECOGNITION):
+        return "只有职称初定和考核认定可不经评审会议直接核准（二（六）、二（十一））。"
+    return None
+
+
+@guard("in_initial_determination_round")
+def in_initial_determination_round(application: Any, actor: Any) -> str | None:
+    from zhicheng.applications.models import Route
+    from zhicheng.core import clock
+    from zhicheng.core.operations import OperationError
+
+    from .operations import initial_determination_round
+
+    if application.route != Route.INITIAL_DETERMINATION:
+        return None
+    try:
+        initial_determination_round(application.season, clock.today())
+    except OperationError as refused:
+        return str(refused)
+    return None

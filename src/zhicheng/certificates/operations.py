@@ -282,3 +282,17 @@ def veto_for_fraud(
             application=app,
         )
     return app
+
+
+def confirm_special_route(application: Application, actor: Any) -> Application:
+    """初定 / 考核认定: the city office confirms the result without a meeting
+    (二（六）、二（十一）), inside a 初定 round (三（一）); the certificate is then issued as for any approved result."""
+    with operation(actor, "application.confirm_special_route", target=application) as op:
+        app: Application = op.obj
+        fire(app, "confirm_special_route", actor)
+        op.summary = f"{app.get_route_display()}核准：{app}"
+        notify(
+            app.applicant, "application.approved", f"您的{app.get_route_display()}已核准",
+            "市职称办已核准，电子证书签发后可在“我的证书”中下载。", application=app,
+        )
+    return app

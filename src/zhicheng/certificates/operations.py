@@ -286,7 +286,8 @@ def veto_for_fraud(
 
 def confirm_special_route(application: Application, actor: Any) -> Application:
     """初定 / 考核认定: the city office confirms the result without a meeting
-    (二（六）、二（十一）), inside a 初定 round (三（一）); the certificate is then issued as for any approved result."""
+    (二（六）、二（十一）), inside a 初定 round (三（一））; the certificate is then issued
+    as for any approved result."""
     with operation(actor, "application.confirm_special_route", target=application) as op:
         app: Application = op.obj
         fire(app, "confirm_special_route", actor)

@@ -405,6 +405,18 @@ def test_submission_notifies_the_inbox(make_applicant: Any, ready_draft: Any) ->
     page = c.get(reverse("applications:dashboard")).content.decode()
     assert "申报已提交" in page
     assert c.get(reverse("applications:inbox")).status_code == 200
+    # The next office (the employer's HR) hears of the submission in its inbox too.
+    from zhicheng.applications.models import Notification
+    from zhicheng.orgs.models import Membership
+
+    hr_users = Membership.objects.filter(
+        organisation=app.employer, role="unit_hr", active=True
+    ).values_list("user", flat=True)
+    assert hr_users
+    assert set(
+        Notification.objects.filter(application=app, kind="application.submitted_to_office")
+        .values_list("user", flat=True)
+    ) == set(hr_users)
 
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from zhicheng.core import clock
 from zhicheng.core.operations import OperationError, StateConflict, operation
 from zhicheng.documents.uploads import check_application_quota, inspect_upload, store
-from zhicheng.orgs.models import Organisation, OrgKind
+from zhicheng.orgs.models import Membership, Organisation, OrgKind
 from zhicheng.orgs.queries import preliminary_reviewer_for
 from zhicheng.seasons.models import CommitteePlan, Season
 
@@ -491,6 +491,18 @@ def _submit(
             f"将由{where}审核，初审单位：{reviewer.name}。快照哈希：{submission.sha256[:16]}…",
             application=app, url=f"/apply/{app.pk}/",
         )
+        # The next office hears of it too: the unit's HR, or for a freelancer the talent centre.
+        next_office, next_role = (
+            (employer, "unit_hr") if employer else (reviewer, "preliminary_reviewer")
+        )
+        for member in Membership.objects.filter(
+            organisation=next_office, role=next_role, active=True
+        ).select_related("user"):
+            notify(
+                member.user, "application.submitted_to_office", "收到新的职称申报",
+                f"{app.applicant}申报{app.specialty}（{app.get_level_display()}），请审核。",
+                application=app, url="/review/",
+            )
         op.summary = f"提交申报，送{where}审核，初审单位{reviewer.name}"
         op.data = {
             "submission": submission.pk, "sha256": submission.sha256, "number": number,

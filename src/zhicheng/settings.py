@@ -267,3 +267,32 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # --- end reviews ---
+
+# --- evaluation ---
+# The evaluation meeting (docs/evaluation.md). System parameters; a season may override any
+# of them under parameters["evaluation"][name]. Committee minimum sizes per highest level:
+# [by series, by specialty] (DOMAIN.md: 高级 25/11 H; 中级 15/7 and 初级 7 L).
+INSTALLED_APPS += ["zhicheng.evaluation"]
+ZHICHENG_EVALUATION = {
+    "committee_min_size": {
+        "full_senior": [25, 11],
+        "associate_senior": [25, 11],
+        "intermediate": [15, 7],
+        "assistant": [7, 7],
+        "entry": [7, 7],
+    },
+    "committee_max_term_years": 3,
+    "expert_max_term_years": 3,
+    "former_unit_avoid_years": 3,
+}
+# --- end evaluation ---
+
+# --- certificates ---
+# Electronic certificates and the integrity archive (docs/certificates.md). Signing keys are
+# files outside the database; `zhicheng certificate keygen --if-missing` creates one.
+INSTALLED_APPS += ["zhicheng.integrity", "zhicheng.certificates"]
+ZHICHENG_KEY_DIR = os.environ.get("ZHICHENG_KEY_DIR", str(VAR_DIR / "keys"))
+ZHICHENG_CERTIFICATE_AUTHORITY = os.environ.get("ZHICHENG_CERTIFICATE_AUTHORITY", "")
+# Public verifications per client address and window (count, seconds); cache-backed.
+ZHICHENG_VERIFY_THROTTLE = (int(os.environ.get("ZHICHENG_VERIFICATIONS_PER_10MIN", "30")), 600)
+# --- end certificates ---

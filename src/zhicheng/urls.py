@@ -3,6 +3,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from zhicheng.certificates import urls as cert_urls
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -10,6 +12,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("apply/", include("zhicheng.applications.urls")),
     path("publicity/", include("zhicheng.publicity.urls")),
     path("review/", include("zhicheng.reviews.urls")),
+    path("evaluation/", include("zhicheng.evaluation.urls")),
+    # --- certificates ---
+    path("certificates/", include((cert_urls.holder_patterns, "certificates"))),
+    path("verify/", include((cert_urls.verify_patterns, "verify"))),
+    # --- end certificates ---
     path("", include("zhicheng.portal.urls")),
 ]
 if settings.DEBUG:

@@ -428,7 +428,10 @@ def test_notify_sends_an_email_after_commit(
     app = ready_draft(user)
     with django_capture_on_commit_callbacks(execute=True):
         ops.submit_application(app, user, token="t-mail")
-    assert len(mailoutbox) == 1 and "申报已提交" in mailoutbox[0].subject
-    assert mailoutbox[0].to == [user.email]
+    # One mail to the applicant, one to each HR member of the employer (the next office).
+    to_applicant = [m for m in mailoutbox if m.to == [user.email]]
+    assert len(to_applicant) == 1 and "申报已提交" in to_applicant[0].subject
+    to_office = [m for m in mailoutbox if m.to != [user.email]]
+    assert to_office and all("收到新的职称申报" in m.subject for m in to_office)
     n = user.notifications.get()
     assert n.emailed_at is not None

@@ -1,0 +1,170 @@
+"""The meeting's records as a PDF (embedded Chinese font) and the data report (Excel, JSON;
+schema in docs/data-report.md)."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from openpyxl import Workbook
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from zhicheng.catalogue.models import Level
+from zhicheng.documents.fonts import register_cjk_font
+
+from .models import Meeting
+
+SCHEMA_VERSION = "1.0"
+
+
+def data_report_payload(meeting: Meeting) -> dict[str, Any]:
+    """One meeting's evaluation data, in the standard format (docs/data-report.md)."""
+    cases = list(meeting.cases.select_related("application__applicant", "application__employer",
+                                              "application__series").order_by("pk"))
+    present = sum(1 for s in meeting.seats.all() if (not s.reserve or s.called_in) and s.present)
+    return {
+        "schema": "zhicheng.data-report",
+        "schema_version": SCHEMA_VERSION,
+        "season": meeting.season.code,
+        "committee": meeting.committee.name,
+        "office": meeting.committee.office.name,
+        "meeting": {
+            "id": meeting.pk,
+            "date": meeting.date.isoformat(),
+            "place": meeting.place,
+            "experts_drawn": meeting.seats.filter(reserve=False).count(),
+            "experts_present": present,
+            "seed_sha256": meeting.seed_hash,
+            "pass_rate_percent": str(meeting.pass_rate) if meeting.pass_rate is not None else None,
+            "results_published_on": (meeting.results_published_on.isoformat()
+                                     if meeting.results_published_on else None),
+        },
+        "summary": {
+            "roster": len(cases),
+            "passed": sum(1 for c in cases if c.passed and not c.held_back),
+            "not_passed": sum(1 for c in cases if not (c.passed and not c.held_back)),
+        },
+        "applicants": [
+            {
+                "application_id": c.application_id,
+                "name": str(c.application.applicant),
+                "employer": str(c.application.employer or ""),
+                "series": c.application.series.code,
+                "specialty": c.application.specialty,
+                "level": c.application.level,
+                "agree": c.agree,
+                "disagree": c.disagree,
+                "abstain": c.abstain,
+                "attending": c.attending,
+                "result": "passed" if c.passed and not c.held_back else "not_passed",
+                "held_back_by_pass_rate": c.held_back,
+            }
+            for c in cases
+        ],
+    }
+
+
+def data_report_json(meeting: Meeting) -> bytes:
+    return json.dumps(data_report_payload(meeting), ensure_ascii=False, indent=2).encode()
+
+
+APPLICANT_COLUMNS = [
+    ("application_id", "申报编号"), ("name", "姓名"), ("employer", "工作单位"),
+    ("series", "系列"), ("specialty", "专业"), ("level", "层级"), ("agree", "同意"),
+    ("disagree", "不同意"), ("abstain", "弃权"), ("attending", "参加表决人数"),
+    ("result", "评审结果"), ("held_back_by_pass_rate", "因通过率未通过"),
+]
+
+
+def data_report_xlsx(meeting: Meeting) -> bytes:
+    payload = data_report_payload(meeting)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "评审对象"
+    ws.append([label for _, label in APPLICANT_COLUMNS])
+    ws.append([key for key, _ in APPLICANT_COLUMNS])
+    for row in payload["applicants"]:
+        ws.append([row[key] for key, _ in APPLICANT_COLUMNS])
+    info = wb.create_sheet("会议")
+    for key in ("schema", "schema_version", "season", "committee", "office"):
+        info.append([key, payload[key]])
+    for key, value in payload["meeting"].items():
+        info.append([f"meeting.{key}", value])
+    for key, value in payload["summary"].items():
+        info.append([f"summary.{key}", value])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _signed(flag: bool) -> str:
+    return "已签字" if flag else "未签字"
+
+
+def minutes_pdf(meeting: Meeting) -> bytes:
+    """The meeting's records: roster, attendance, draw protocol (seed hash and seed), tally."""
+    font = register_cjk_font()
+    h = ParagraphStyle("h", fontName=font, fontSize=15, leading=20)
+    p = ParagraphStyle("p", fontName=font, fontSize=9.5, leading=14)
+    small = ParagraphStyle("s", fontName=font, fontSize=8, leading=11)
+
+    def table(rows: list[list[Any]], widths: list[float]) -> Table:
+        t = Table([[Paragraph(str(c), small) for c in r] for r in rows], colWidths=widths,
+                  repeatRows=1)
+        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                               ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)]))
+        return t
+
+    story: list[Any] = [
+        Paragraph(f"{meeting.committee} 评审会议纪要", h), Spacer(1, 4 * mm),
+        Paragraph(f"会议日期：{meeting.date:%Y-%m-%d}　地点：{meeting.place}", p),
+        Paragraph(f"年度：{meeting.season}　评审通过率：{meeting.pass_rate or '未设置'}%", p),
+        Spacer(1, 3 * mm), Paragraph("一、评审对象花名册", p),
+    ]
+    cases = list(meeting.cases.select_related("application__applicant",
+                                              "application__employer"))
+    story.append(table(
+        [["序号", "姓名", "工作单位", "专业", "层级"]]
+        + [[i, c.application.applicant, c.application.employer or "", c.application.specialty,
+            Level(c.application.level).label] for i, c in enumerate(cases, 1)],
+        [12 * mm, 28 * mm, 60 * mm, 45 * mm, 25 * mm]))
+    story += [Spacer(1, 3 * mm), Paragraph("二、抽取记录", p),
+              Paragraph(f"抽取前公布的种子哈希（SHA-256）：{meeting.seed_hash}", small),
+              Paragraph(f"随机种子（抽取后公开）：{meeting.seed}", small),
+              Paragraph(f"抽取前回避{meeting.exclusions.count()}项（"
+                        f"撤销{meeting.exclusions.filter(overridden=True).count()}项）；"
+                        f"复核命令：zhicheng draw verify {meeting.pk}", small),
+              Spacer(1, 3 * mm), Paragraph("三、评委出席情况", p)]
+    seats = list(meeting.seats.select_related("expert__user", "expert__unit"))
+    story.append(table(
+        [["顺序", "评委", "专业", "类别", "出席"]]
+        + [[s.position, s.expert.user, s.expert.specialty,
+            "备选递补" if s.called_in else ("备选" if s.reserve else "抽取"),
+            "是" if s.present else "否"] for s in seats],
+        [14 * mm, 40 * mm, 60 * mm, 28 * mm, 20 * mm]))
+    story += [Spacer(1, 3 * mm), Paragraph("四、表决结果", p)]
+    story.append(table(
+        [["姓名", "同意", "不同意", "弃权", "参加表决", "回避", "结果"]]
+        + [[c.application.applicant, c.agree, c.disagree, c.abstain, c.attending,
+            c.recusals.count(),
+            "通过" if c.passed and not c.held_back else ("超出通过率" if c.held_back else "未通过")]
+           for c in cases],
+        [35 * mm, 18 * mm, 18 * mm, 18 * mm, 22 * mm, 16 * mm, 30 * mm]))
+    if meeting.ceiling_decision:
+        story.append(Paragraph(f"超出通过率的处理决定：{meeting.ceiling_decision}", small))
+    counter = meeting.counter.expert.user if meeting.counter else "—"
+    scrutineer = meeting.scrutineer.expert.user if meeting.scrutineer else "—"
+    story += [Spacer(1, 4 * mm),
+              Paragraph(f"计票人：{counter}（{_signed(meeting.counter_signed)}）"
+                        f"　监票人：{scrutineer}（{_signed(meeting.scrutineer_signed)}）", p),
+              Paragraph("主任委员签字：____________", p)]
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4, title=f"{meeting} 评审会议纪要",
+                      leftMargin=15 * mm, rightMargin=15 * mm).build(story)
+    return out.getvalue()

@@ -1,0 +1,63 @@
+"""Guards of `record_pass` / `record_fail` (registered into applications.states.GUARDS).
+
+`quorum_present`: the application's current meeting has at least 2/3 of its drawn
+committee present. `two_thirds_yes`: its counted vote has 3·agree ≥ 2·(present experts not
+recused from it), and the office did not hold it back under the pass-rate ceiling.
+`in_committee_scope` is registered by the review chain (reviews/guards.py); this module
+registers it only if nobody has."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zhicheng.applications.states import GUARDS, Role, actor_has_role, guard
+
+from . import rules
+from .models import Case, MeetingState
+
+
+def current_case(application: Any) -> Case | None:
+    return (
+        Case.objects.filter(application_id=application.pk)
+        .exclude(meeting__state__in=[MeetingState.DRAFT, MeetingState.RETURNED])
+        .select_related("meeting")
+        .order_by("-meeting__date", "-pk")
+        .first()
+    )
+
+
+@guard("quorum_present")
+def quorum_present(application: Any, actor: Any) -> str | None:
+    from .operations import quorum
+
+    case = current_case(application)
+    if case is None:
+        return "该申报未列入任何评审会议。"
+    holds, present, size = quorum(case.meeting)
+    if not holds:
+        return (f"出席评委{present}人，不足抽取评委{size}人的三分之二"
+                f"（至少{rules.quorum_needed(size)}人）。")
+    return None
+
+
+@guard("two_thirds_yes")
+def two_thirds_yes(application: Any, actor: Any) -> str | None:
+    case = current_case(application)
+    if case is None or case.passed is None or case.attending is None or case.agree is None:
+        return "该申报尚未完成表决计票。"
+    if not rules.passes(case.agree, case.attending):
+        return f"同意{case.agree}票，未达到参加表决评委{case.attending}人的三分之二。"
+    if case.held_back:
+        return "办事机构已决定因通过率上限不予通过。"
+    return None
+
+
+if "in_committee_scope" not in GUARDS:  # pragma: no cover - reviews app registers it
+
+    @guard("in_committee_scope")
+    def in_committee_scope(application: Any, actor: Any) -> str | None:
+        from zhicheng.core.operations import SYSTEM
+
+        if actor is SYSTEM or actor_has_role(actor, Role.COMMITTEE_OFFICE, application):
+            return None
+        return "该申报不是报送您所在评委会办事机构的，不能处理。"

@@ -1,0 +1,769 @@
+"""Every write of the evaluation meeting, each through `core.operations.operation` (lock,
+permission, state, one audit event, one transaction). Application states change only
+through `applications.states.fire`.
+
+Opening report: create_meeting → submit_opening_report → decide_opening_report.
+Draw: commit_draw (seed hash shown) → override_exclusion* → run_draw (seed revealed).
+Meeting: record_attendance, call_in_reserve, open_meeting, recuse, note_defence,
+open_ballot → cast_ballot* → close_ballot (tally), assign_tally_roles, decide_ceiling,
+sign_tally → record_results (record_pass/record_fail) → publish_results (结果公示)
+→ file_results (核准/备案, approve_result) → send_data_report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import random
+import secrets
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from zhicheng.applications.models import Application
+from zhicheng.applications.notifications import notify
+from zhicheng.applications.states import State, fire
+from zhicheng.core import clock
+from zhicheng.core.operations import NotPermitted, OperationError, StateConflict, operation
+from zhicheng.core.workdays import office_calendar
+from zhicheng.orgs.models import Membership
+from zhicheng.orgs.models import Role as OrgRole
+
+from . import draw as pure
+from . import params, rules
+from .models import (
+    Ballot,
+    BallotReceipt,
+    Case,
+    Choice,
+    Committee,
+    CommitteeSeat,
+    ConflictDeclaration,
+    DataReport,
+    DossierAccess,
+    Exclusion,
+    Expert,
+    Meeting,
+    MeetingState,
+    Recusal,
+)
+
+S = MeetingState
+
+
+class EvaluationError(OperationError):
+    code = "evaluation_refused"
+
+
+def cn(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+# --- who may act -----------------------------------------------------------------------------
+
+
+def is_office(actor: Any, committee: Committee) -> bool:
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and Membership.objects.filter(
+            user=actor, active=True, role=OrgRole.COMMITTEE_OFFICE,
+            organisation_id=committee.office_id,
+        ).exists()
+    )
+
+
+def is_city_office(actor: Any) -> bool:
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and Membership.objects.filter(user=actor, active=True, role=OrgRole.CITY_OFFICE).exists()
+    )
+
+
+def _require_office(actor: Any, meeting: Meeting) -> None:
+    if not is_office(actor, meeting.committee):
+        raise NotPermitted(f"只有{meeting.committee.office}（评委会办事机构）可以执行此操作。")
+
+
+def _require_city(actor: Any) -> None:
+    if not is_city_office(actor):
+        raise NotPermitted("只有市职称办可以执行此操作。")
+
+
+def _require_state(meeting: Meeting, *states: str) -> None:
+    if meeting.state not in states:
+        raise StateConflict(
+            f"会议当前状态为“{meeting.get_state_display()}”，不能执行此操作，请刷新后查看。"
+        )
+
+
+# --- the opening report (开评报告) --------------------------------------------------------
+
+
+def _clean_spec(draw_spec: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    spec = []
+    for g in draw_spec:
+        count, reserve = int(g.get("count", 0)), int(g.get("reserve", 0))
+        if count < 1 or reserve < 0 or not g.get("specialty") or not g.get("level"):
+            raise EvaluationError("抽取方案每组须写明专业、层级、抽取人数（≥1）和备选人数（≥0）。")
+        spec.append({"specialty": str(g["specialty"]), "level": str(g["level"]),
+                     "count": count, "reserve": reserve})
+    if not spec:
+        raise EvaluationError("请填写抽取方案（按专业和层级抽取的评委人数）。")
+    return spec
+
+
+def _check_meeting_date(season: Any, date: dt.date) -> None:
+    if date.year != season.year:
+        raise EvaluationError(f"评审会议须在{season.year}年度内召开（所填日期为{cn(date)}）。")
+    if date > season.evaluation_deadline:
+        raise EvaluationError(
+            f"评审会议须于{cn(season.evaluation_deadline)}前完成（所填日期为{cn(date)}）。"
+        )
+
+
+def create_meeting(
+    actor: Any, committee: Committee, season: Any, *, date: dt.date, place: str,
+    draw_spec: list[dict[str, Any]], pass_rate: Decimal | None = None,
+) -> Meeting:
+    if not is_office(actor, committee):
+        raise NotPermitted(f"只有{committee.office}（评委会办事机构）可以安排该评委会的会议。")
+    _check_meeting_date(season, date)
+    spec = _clean_spec(draw_spec)
+    with operation(actor, "evaluation.meeting.create") as op:
+        meeting = Meeting.objects.create(
+            committee=committee, season=season, date=date, place=place.strip(),
+            draw_spec=spec, pass_rate=pass_rate,
+        )
+        op.obj = meeting
+        op.summary = f"拟定评审会议：{meeting}"
+        op.data = {"date": date, "place": place, "draw_spec": spec,
+                   "pass_rate": str(pass_rate) if pass_rate is not None else None}
+    return meeting
+
+
+def update_meeting(
+    meeting: Meeting, actor: Any, *, date: dt.date, place: str,
+    draw_spec: list[dict[str, Any]], pass_rate: Decimal | None,
+) -> Meeting:
+    with operation(actor, "evaluation.meeting.update", target=meeting) as op:
+        m: Meeting = op.obj
+        _require_office(actor, m)
+        _require_state(m, S.DRAFT, S.RETURNED)
+        _check_meeting_date(m.season, date)
+        m.date, m.place, m.draw_spec, m.pass_rate = date, place.strip(), _clean_spec(
+            draw_spec), pass_rate
+        m.save()
+        op.summary = f"修改开评报告：{m}"
+        op.data = {"date": date, "place": place, "draw_spec": m.draw_spec}
+    return m
+
+
+def report_due(meeting: Meeting) -> dt.date:
+    """The last day the opening report may be submitted: N calendar days before the meeting
+    (五（二）“召开前10日”; N = periods.opening_report_days_before_meeting)."""
+    days = params.period(meeting.season, "opening_report_days_before_meeting")
+    return meeting.date - dt.timedelta(days=days)
+
+
+def roster_applications(meeting: Meeting) -> list[Application]:
+    return list(
+        Application.objects.filter(
+            plan__in=meeting.committee.plans.all(), season=meeting.season,
+            state=State.READY_FOR_MEETING,
+        ).exclude(evaluation_cases__meeting__state__in=[
+            S.SUBMITTED, S.APPROVED, S.DRAWN, S.OPEN, S.TALLIED, S.SIGNED,
+        ]).exclude(evaluation_cases__meeting=meeting)
+        .select_related("applicant", "employer", "series").order_by("pk")
+    ) + [c.application for c in meeting.cases.select_related("application__applicant")]
+
+
+def submit_opening_report(meeting: Meeting, actor: Any) -> Meeting:
+    today = clock.today()
+    with operation(actor, "evaluation.report.submit", target=meeting) as op:
+        m: Meeting = op.obj
+        _require_office(actor, m)
+        _require_state(m, S.DRAFT, S.RETURNED)
+        _check_meeting_date(m.season, m.date)
+        due = report_due(m)
+        days = params.period(m.season, "opening_report_days_before_meeting")
+        if today > due:
+            raise EvaluationError(
+                f"开评报告须在评审会议召开前{days}日报送（五（二））：会议日期{cn(m.date)}，"
+                f"最迟报送日期{cn(due)}，今天是{cn(today)}，已逾期。请改期后再报送。"
+            )
+        apps = roster_applications(m)
+        if not apps:
+            raise EvaluationError("该评委会的评审计划下没有待评审的申报，花名册为空。")
+        for a in apps:
+            Case.objects.get_or_create(meeting=m, application=a)
+        m.roster = [
+            {"application": a.pk, "name": str(a.applicant), "employer": str(a.employer or ""),
+             "series": str(a.series), "specialty": a.specialty, "level": a.level}
+            for a in apps
+        ]
+        m.report_submitted_on = today
+        m.report_reasons = ""
+        m.state = S.SUBMITTED
+        m.save()
+        op.summary = f"报送开评报告：{m}，评审对象{len(apps)}人，抽取评委{m.seats_drawn}人"
+        op.data = {"roster": [a.pk for a in apps], "due": due, "date": m.date}
+    return m
+
+
+def decide_opening_report(meeting: Meeting, actor: Any, *, approve: bool,
+                          reasons: str = "") -> Meeting:
+    with operation(actor, "evaluation.report.decide", target=meeting) as op:
+        m: Meeting = op.obj
+        _require_city(actor)
+        _require_state(m, S.SUBMITTED)
+        if not approve and not reasons.strip():
+            raise EvaluationError("退回开评报告须写明理由。")
+        m.state = S.APPROVED if approve else S.RETURNED
+        m.report_reasons = "" if approve else reasons.strip()
+        m.report_decided_on = clock.today()
+        m.save()
+        op.summary = f"{'批准' if approve else '退回'}开评报告：{m}"
+        op.data = {"approve": approve, "reasons": m.report_reasons}
+    return m
+
+
+# --- conflicts and the draw ---------------------------------------------------------------
+
+
+def _former_units(application: Application, since: dt.date) -> set[str]:
+    profile = getattr(application.applicant, "applicant_profile", None)
+    facts = getattr(profile, "facts", None) or {}
+    out: set[str] = set()
+    for entry in facts.get("work_history", []) or []:
+        end = entry.get("end")
+        try:
+            ended = dt.date.fromisoformat(str(end)) if end else None
+        except ValueError:
+            ended = None
+        if ended is None or ended >= since:
+            if entry.get("employer"):
+                out.add(str(entry["employer"]))
+    return out
+
+
+def conflicts(meeting: Meeting, pool: list[Expert]) -> list[tuple[Expert, Application | None, str]]:
+    """Every conflict between a pool expert and an applicant on the roster, with the reason."""
+    years = int(params.evaluation(meeting.season, "former_unit_avoid_years"))
+    since = meeting.date.replace(year=meeting.date.year - years)
+    declared: dict[tuple[int, int], list[ConflictDeclaration]] = {}
+    for d in ConflictDeclaration.objects.filter(expert__in=pool):
+        declared.setdefault((d.expert_id, d.applicant_id), []).append(d)
+    out: list[tuple[Expert, Application | None, str]] = []
+    for case in meeting.cases.select_related("application__applicant", "application__employer"):
+        app = case.application
+        name = str(app.applicant)
+        former = _former_units(app, since)
+        for e in pool:
+            if e.user_id == app.applicant_id:
+                out.append((e, app, "本人为本次评审对象"))
+                continue
+            if app.employer_id and e.unit_id == app.employer_id:
+                out.append((e, app, f"与评审对象{name}同一工作单位（{e.unit}）"))
+                continue
+            if e.unit.name in former:
+                out.append((e, app, f"工作单位为评审对象{name}{years}年内曾任职单位（{e.unit}）"))
+                continue
+            for d in declared.get((e.pk, app.applicant_id), []):
+                out.append((e, app, f"与评审对象{name}存在{d.get_kind_display()}"
+                                    + (f"（{d.note}）" if d.note else "")))
+                break
+    return out
+
+
+def _pool(meeting: Meeting) -> list[Expert]:
+    committee = meeting.committee
+    return list(
+        Expert.objects.filter(
+            active=True, series__in=committee.series.all(),
+            term_start__lte=meeting.date, term_end__gte=meeting.date,
+        ).select_related("unit", "user").order_by("pk")
+    )
+
+
+def _inputs(meeting: Meeting) -> dict[str, Any]:
+    pool = _pool(meeting)
+    excluded = sorted({
+        x.expert_id for x in meeting.exclusions.filter(overridden=False)
+    })
+    return {
+        "candidates": [{"id": e.pk, "specialty": e.specialty, "level": e.title_level}
+                       for e in pool],
+        "excluded": excluded,
+        "groups": meeting.draw_spec,
+    }
+
+
+def commit_draw(meeting: Meeting, actor: Any) -> Meeting:
+    """Record the conflicts and the seed's hash BEFORE the draw (the seed stays hidden)."""
+    with operation(actor, "evaluation.draw.commit", target=meeting) as op:
+        m: Meeting = op.obj
+        _require_office(actor, m)
+        _require_state(m, S.APPROVED)
+        if m.seed_hash:
+            raise StateConflict("本次抽取的种子哈希已公布，不能重新生成。")
+        pool = _pool(m)
+        m.exclusions.all().delete()
+        for expert, app, reason in conflicts(m, pool):
+            Exclusion.objects.create(meeting=m, expert=expert, application=app, reason=reason)
+        seed = pure.new_seed()
+        m.seed = seed
+        m.seed_hash = pure.seed_hash(seed)
+        m.draw_inputs = _inputs(m)
+        m.save()
+        op.summary = f"公布抽取种子哈希：{m.seed_hash}；回避{m.exclusions.count()}项"
+        op.data = {"seed_hash": m.seed_hash, "excluded": m.draw_inputs["excluded"],
+                   "exclusions": [[x.expert_id, x.application_id, x.reason]
+                                  for x in m.exclusions.all()]}
+    return m
+
+
+def override_exclusion(exclusion: Exclusion, actor: Any, reason: str) -> Exclusion:
+    with operation(actor, "evaluation.draw.override", target=exclusion) as op:
+        x: Exclusion = op.obj
+        m = x.meeting
+        _require_office(actor, m)
+        _require_state(m, S.APPROVED)
+        if not reason.strip():
+            raise EvaluationError("撤销回避须写明理由。")
+        x.overridden = True
+        x.override_reason = reason.strip()
+        x.save()
+        Meeting.objects.filter(pk=m.pk).update(draw_inputs=_inputs(m))
+        op.summary = f"撤销抽取前回避：专家{x.expert_id}（{x.reason}），理由：{x.override_reason}"
+        op.data = {"expert": x.expert_id, "reason": x.reason, "override": x.override_reason}
+    return x
+
+
+def result_for(inputs: dict[str, Any], seed: str) -> pure.DrawResult:
+    return pure.draw(
+        [pure.Candidate(int(c["id"]), c["specialty"], c["level"]) for c in inputs["candidates"]],
+        [int(i) for i in inputs["excluded"]],
+        [pure.Group(g["specialty"], g["level"], int(g["count"]), int(g.get("reserve", 0)))
+         for g in inputs["groups"]],
+        seed,
+    )
+
+
+def run_draw(meeting: Meeting, actor: Any) -> Meeting:
+    """Draw with the committed seed, create the seats, reveal the seed."""
+    with operation(actor, "evaluation.draw.run", target=meeting) as op:
+        m: Meeting = op.obj
+        _require_office(actor, m)
+        _require_state(m, S.APPROVED)
+        if not m.seed_hash:
+            raise StateConflict("请先公布种子哈希（抽取前），再进行抽取。")
+        m.draw_inputs = _inputs(m)
+        result = result_for(m.draw_inputs, m.seed)
+        if result.shortfall:
+            raise EvaluationError(
+                f"可抽取的专家不足：缺{result.shortfall}人。请补充专家库或调整抽取方案。"
+            )
+        position = 0
+        for g in result.groups:
+            for i in g.selected:
+                position += 1
+                CommitteeSeat.objects.create(meeting=m, expert_id=i, position=position)
+            for i in g.reserve:
+                position += 1
+                CommitteeSeat.objects.create(meeting=m, expert_id=i, position=position,
+                                             reserve=True)
+        m.draw_result = result.as_dict()
+        m.state = S.DRAWN
+        m.save()
+        op.summary = (f"抽取评委：{len(result.selected)}人，备选{len(result.reserve)}人；"
+                      f"种子{m.seed}")
+        op.data = {"seed_hash": m.seed_hash, "seed": m.seed, "result": m.draw_result,
+                   "inputs": m.draw_inputs}
+    return m
+
+
+def verify(meeting: Meeting) -> tuple[bool, list[str]]:
+    """Re-run the pure draw from the recorded inputs and seed; (same?, differences)."""
+    diffs: list[str] = []
+    if not meeting.seed or pure.seed_hash(meeting.seed) != meeting.seed_hash:
+        diffs.append("种子与抽取前公布的哈希不符")
+        return False, diffs
+    again = result_for(meeting.draw_inputs, meeting.seed).as_dict()
+    for key in ("selected", "reserve"):
+        if again[key] != meeting.draw_result.get(key):
+            diffs.append(f"{key}: recorded {meeting.draw_result.get(key)} != re-run {again[key]}")
+    seated = [s.expert_id for s in meeting.seats.filter(reserve=False).order_by("position")]
+    if seated != again["selected"]:
+        diffs.append(f"seats: {seated} != re-run {again['selected']}")
+    return not diffs, diffs
+
+
+# --- the meeting -----------------------------------------------------------------------------
+
+
+def sitting(meeting: Meeting) -> list[CommitteeSeat]:
+    return [s for s in meeting.seats.all() if s.sits]
+
+
+def quorum(meeting: Meeting) -> tuple[bool, int, int]:
+    """(holds, present, committee size): the drawn committee is the selected seats."""
+    size = meeting.seats.filter(reserve=False).count()
+    present = sum(1 for s in sitting(meeting) if s.present)
+    return rules.quorum_holds(present, size), present, size
+
+
+def record_attendance(meeting: Meeting, actor: Any, present_seat_ids: list[Any]) -> Meeting:
+    with operation(actor, "evaluation.attendance", target=meeting) as op:
+        m: Meeting = op.obj
+        _require_office(actor, m)
+        _require_state(m, S.DRAWN, S.OPEN)
+        ids = {int(i) for i in present_seat_ids}
+        for seat in m.seats.all():
+            seat.present = seat.pk in ids and seat.sits
+            seat.save(update_fields=["present"])
+        holds, present, size = quorum(m)
+        op.summary = f"登记出席：{present}/{size}人，{'达到' if holds else '未达到'}法定人数"
+        op.data = {"present": sorted(ids), "quorum": holds}
+    return m
+
+
+def call_in_reserve(seat: CommitteeSeat, actor: Any) -> CommitteeSeat:
+    """A reserve takes an absent expert's place (the drawn committee's size is unchanged)."""
+    with operation(actor, "evaluation.reserve", target=seat) as op:
+        s: CommitteeSeat = op.obj
+        _require_office(actor, s.meeting)
+        _require_state(s.meeting, S.DRAWN, S.OPEN)
+        if not s.reserve or s.called_in:
+            raise StateConflict("该专家不是待递补的备选专家。")
+        absent = [x for x in sitting(s.meeting) if not x.reserve and not x.present]
+        called = s.meeting.seats.filter(reserve=True, called_in=True).count()
+        if called >= len(absent):
+            raise EvaluationError("没有缺席的抽取评委，不需要备选专家递补。")
+        s.called_in = True
+        s.save(update_fields=["called_in"])
+        op.summary = f"备选专家递补：第{s.position}位"
+    return s
+
+
+def open_meeting(meeting: Meeting, actor: Any) -> Meeting:
+    with operation(actor, "evaluation.meeting.open", target=meeting) as op:
+        m: Meeting = op.obj
+        _require_office(actor, m)
+        if m.state in (S.DRAFT, S.SUBMITTED, S.RETURNED):
+            raise StateConflict("开评报告尚未经市职称办批准，会议不能召开。")
+        _require_state(m, S.DRAWN)
+        today = clock.today()
+        if today > m.season.evaluation_deadline:
+            raise EvaluationError(f"评审须于{cn(m.season.evaluation_deadline)}前完成。")
+        m.state = S.OPEN
+        m.save(update_fields=["state"])
+        op.summary = f"评审会议开始：{m}"
+    return m
+
+
+def recuse(case: Case, seat: CommitteeSeat, actor: Any, reason: str) -> Recusal:
+    """The expert leaves this case's vote and its denominator (ordered by the office, or
+    declared by the expert themself)."""
+    with operation(actor, "evaluation.recuse", target=case) as op:
+        c: Case = op.obj
+        m = c.meeting
+        if not (is_office(actor, m.committee) or seat.expert.user_id == getattr(actor, "pk", 0)):
+            raise NotPermitted("只有办事机构或专家本人可以登记回避。")
+        _require_state(m, S.DRAWN, S.OPEN)
+        if seat.meeting_id != m.pk:
+            raise EvaluationError("该专家不是本次会议的评委。")
+        if c.ballot_open or c.ballot_closed:
+            raise StateConflict("该评审对象已开始投票，不能再登记回避。")
+        if not reason.strip():
+            raise EvaluationError("请写明回避理由。")
+        r, _ = Recusal.objects.get_or_create(case=c, seat=seat, defaults={"reason": reason})
+        op.summary = f"回避：评审对象{c.application_id}，第{seat.position}位评委"
+        op.data = {"case": c.pk, "seat": seat.pk, "reason": reason}
+    return r
+
+
+def note_defence(case: Case, actor: Any, text: str) -> Case:
+    with operation(actor, "evaluation.defence", target=case) as op:
+        c: Case = op.obj
+        _require_office(actor, c.meeting)
+        _require_state(c.meeting, S.OPEN)
+        c.defence_note = text.strip()
+        c.save(update_fields=["defence_note"])
+        op.summary = f"答辩记录：评审对象{c.application_id}"
+    return c
+
+
+def voters(case: Case) -> list[CommitteeSeat]:
+    """Present, sitting experts who have not recused from this case."""
+    recused = set(case.recusals.values_list("seat_id", flat=True))
+    return [s for s in sitting(case.meeting) if s.present and s.pk not in recused]
+
+
+def open_ballot(case: Case, actor: Any) -> Case:
+    with operation(actor, "evaluation.ballot.open", target=case) as op:
+        c: Case = op.obj
+        m = c.meeting
+        _require_office(actor, m)
+        _require_state(m, S.OPEN)
+        holds, present, size = quorum(m)
+        if not holds:
+            raise EvaluationError(
+                f"出席评委{present}人，不足抽取评委{size}人的三分之二"
+                f"（至少{rules.quorum_needed(size)}人），不能表决。"
+            )
+        if c.ballot_open or c.ballot_closed:
+            raise StateConflict("该评审对象的投票已开始或已结束。")
+        if not voters(c):
+            raise EvaluationError("没有可以参加表决的评委。")
+        c.ballot_open = True
+        c.save(update_fields=["ballot_open"])
+        op.summary = f"开始表决：评审对象{c.application_id}"
+    return c
+
+
+def cast_ballot(case: Case, actor: Any, choice: str) -> str:
+    """One ballot per present, non-recused expert; in person only (no proxy), only while the
+    ballot is open (no late ballot). Returns the receipt code (shown once to the voter)."""
+    if choice not in Choice.values:
+        raise EvaluationError("请选择同意、不同意或弃权。")
+    with operation(actor, "evaluation.ballot.cast", target=case) as op:
+        c: Case = op.obj
+        if c.ballot_closed:
+            raise StateConflict("该评审对象的投票已结束，不接受迟到的投票。")
+        if not c.ballot_open:
+            raise StateConflict("该评审对象的投票尚未开始。")
+        seat = next((s for s in voters(c) if s.expert.user_id == getattr(actor, "pk", 0)), None)
+        if seat is None:
+            raise NotPermitted("只有出席并未回避的本次评委本人可以投票（不得委托投票）。")
+        if BallotReceipt.objects.filter(case=c, seat=seat).exists():
+            raise StateConflict("您已就该评审对象投过票。")
+        BallotReceipt.objects.create(case=c, seat=seat)
+        code = secrets.token_hex(8).upper()
+        Ballot.objects.create(case=c, choice=choice, receipt_code=code)
+        op.summary = f"评委已投票：评审对象{c.application_id}"
+        op.data = {"case": c.pk}  # never the choice nor the receipt code
+    return code
+
+
+def ballot_counted(case: Case, code: str) -> Ballot | None:
+    """A voter checks their ballot with their receipt code."""
+    return Ballot.objects.filter(case=case, receipt_code=code.strip().upper()).first()
+
+
+def _shuffle_ballots(case: Case) -> None:
+    """Rewrite the case's ballots in random order with fresh random keys, so that neither the
+    key nor the physical row order follows the order of voting."""
+    rows = list(Ballot.objects.filter(case=case).values_list("choice", "receipt_code"))
+    Ballot.objects.filter(case=case).delete()
+    random.SystemRandom().shuffle(rows)
+    Ballot.objects.bulk_create([Ballot(case=case, choice=ch, receipt_code=rc) for ch, rc in rows])
+
+
+def close_ballot(case: Case, actor: Any) -> Case:
+    """Close the vote and count it: passes iff 3·agree ≥ 2·(present, non-recused experts)."""
+    with operation(actor, "evaluation.ballot.close", target=case) as op:
+        c: Case = op.obj
+        m = c.meeting
+        _require_office(actor, m)
+        if not c.ballot_open:
+            raise StateConflict("该评审对象的投票没有在进行。")
+        _shuffle_ballots(c)
+        counts = {ch: 0 for ch in Choice.values}
+        for ch in Ballot.objects.filter(case=c).values_list("choice", flat=True):
+            counts[ch] += 1
+        attending = len(voters(c))
+        c.agree, c.disagree, c.abstain = (counts["agree"], counts["disagree"], counts["abstain"])
+        c.attending = attending
+        c.passed = rules.passes(c.agree, attending)
+        c.ballot_open, c.ballot_closed = False, True
+        c.save()
+        if not m.cases.filter(ballot_closed=False).exclude(pk=c.pk).exists():
+            Meeting.objects.filter(pk=m.pk).update(state=S.TALLIED)
+        op.summary = (f"计票：评审对象{c.application_id}，同意{c.agree}、不同意{c.disagree}、"
+                      f"弃权{c.abstain}，参加表决{attending}人，{'通过' if c.passed else '未通过'}")
+        op.data = {"agree": c.agree, "disagree": c.disagree, "abstain": c.abstain,
+                   "attending": attending, "passed": c.passed}
+    return c
+
+
+def ceiling_report(meeting: Meeting) -> dict[str, Any]:
+    cases = list(meeting.cases.all())
+    ceiling = rules.pass_ceiling(meeting.pass_rate, len(cases))
+    passed = sum(1 for c in cases if c.passed)
+    return {"ceiling": ceiling, "passed": passed, "roster": len(cases),
+            "exceeded": ceiling is not None and passed > ceiling}
+
+
+def decide_ceiling(meeting: Meeting, actor: Any, *, held_back: list[int], reason: str) -> Meeting:
+    """More passed than the pass rate allows: the office decides, in writing, which (if any)
+    are held back; nothing is dropped silently."""
+    with operation(actor, "evaluation.ceiling", target=meeting) as op:
+        m: Meeting = op.obj
+        _require_office(actor, m)
+        _require_state(m, S.TALLIED)
+        if not reason.strip():
+            raise EvaluationError("请写明处理决定及理由。")
+        ids = {int(i) for i in held_back}
+        for c in m.cases.all():
+            c.held_back = c.pk in ids and bool(c.passed)
+            c.save(update_fields=["held_back"])
+        m.ceiling_decision = reason.strip()
+        m.save(update_fields=["ceiling_decision"])
+        op.summary = f"超出通过率的处理决定：{m.ceiling_decision}"
+        op.data = {"held_back": sorted(ids), "report": ceiling_report(m)}
+    return m
+
+
+def assign_tally_roles(meeting: Meeting, actor: Any, counter: CommitteeSeat,
+                       scrutineer: CommitteeSeat) -> Meeting:
+    with operation(actor, "evaluation.tally.roles", target=meeting) as op:
+        m: Meeting = op.obj
+        _require_office(actor, m)
+        _require_state(m, S.DRAWN, S.OPEN, S.TALLIED)
+        if counter.pk == scrutineer.pk or counter.expert.user_id == scrutineer.expert.user_id:
+            raise EvaluationError("计票人与监票人须为两位不同的评委。")
+        if counter.meeting_id != m.pk or scrutineer.meeting_id != m.pk:
+            raise EvaluationError("计票人、监票人须为本次会议的评委。")
+        m.counter, m.scrutineer = counter, scrutineer
+        m.counter_signed = m.scrutineer_signed = False
+        m.save()
+        op.summary = f"指定计票人第{counter.position}位、监票人第{scrutineer.position}位评委"
+    return m
+
+
+def sign_tally(meeting: Meeting, actor: Any) -> Meeting:
+    with operation(actor, "evaluation.tally.sign", target=meeting) as op:
+        m: Meeting = op.obj
+        _require_state(m, S.TALLIED)
+        uid = getattr(actor, "pk", 0)
+        if m.counter and m.counter.expert.user_id == uid:
+            m.counter_signed, role = True, "计票人"
+        elif m.scrutineer and m.scrutineer.expert.user_id == uid:
+            m.scrutineer_signed, role = True, "监票人"
+        else:
+            raise NotPermitted("只有本次会议指定的计票人或监票人可以签字确认。")
+        report = ceiling_report(m)
+        if m.counter_signed and m.scrutineer_signed:
+            if report["exceeded"] and not m.ceiling_decision:
+                raise EvaluationError(
+                    f"通过{report['passed']}人，超过通过率上限{report['ceiling']}人，"
+                    "须由办事机构先作出处理决定。"
+                )
+            m.state = S.SIGNED
+        m.save()
+        op.summary = f"{role}签字确认计票结果"
+    return m
+
+
+def record_results(meeting: Meeting, actor: Any) -> Meeting:
+    """Fire record_pass / record_fail per applicant (the state machine's guards re-check the
+    quorum and the 2/3 rule)."""
+    with operation(actor, "evaluation.results.record", target=meeting) as op:
+        m: Meeting = op.obj
+        _require_office(actor, m)
+        _require_state(m, S.SIGNED)
+        out = {}
+        for c in m.cases.select_related("application"):
+            app = Application.objects.select_for_update().get(pk=c.application_id)
+            if app.state != State.READY_FOR_MEETING:
+                continue
+            name = "record_pass" if c.passed and not c.held_back else "record_fail"
+            fire(app, name, actor)
+            out[app.pk] = name
+        op.summary = f"登记表决结果：通过{sum(v == 'record_pass' for v in out.values())}人"
+        op.data = {"results": out}
+    return m
+
+
+def publish_results(meeting: Meeting, actor: Any) -> Meeting:
+    """结果公示 for every passed applicant (publicity app), everyone notified; the data
+    report falls due N working days after (periods.data_report_workdays_after_results)."""
+    from zhicheng.publicity.operations import open_publicity
+
+    today = clock.today()
+    with operation(actor, "evaluation.results.publish", target=meeting) as op:
+        m: Meeting = op.obj
+        _require_office(actor, m)
+        _require_state(m, S.SIGNED)
+        for c in m.cases.select_related("application"):
+            app = Application.objects.select_for_update().get(pk=c.application_id)
+            if app.state == State.READY_FOR_MEETING:
+                raise StateConflict("请先登记表决结果。")
+            if app.state == State.PASSED:
+                fire(app, "publish_result", actor)
+                p = open_publicity(app, "result", actor)
+                notify(app.applicant, "evaluation.result", "评审结果：通过（公示中）",
+                       f"您的申报经{m.committee}评审通过，结果公示期{p.date_range_full}。",
+                       application=app)
+            elif app.state == State.NOT_PASSED:
+                notify(app.applicant, "evaluation.result", "评审结果：未通过",
+                       f"您的申报经{m.committee}评审，未获通过。", application=app)
+        days = params.period(m.season, "data_report_workdays_after_results")
+        due = office_calendar().add_workdays(today, days)
+        DataReport.objects.update_or_create(meeting=m, defaults={"due_on": due})
+        m.results_published_on = today
+        m.state = S.PUBLISHED
+        m.save()
+        op.summary = f"公布评审结果：{m}；评审数据报送期限{cn(due)}"
+        op.data = {"data_report_due": due}
+    return m
+
+
+def file_results(meeting: Meeting, actor: Any) -> Meeting:
+    """核准/备案 by the city office: approve_result for every applicant in result publicity
+    (guards: publicity closed, objections resolved)."""
+    with operation(actor, "evaluation.results.file", target=meeting) as op:
+        m: Meeting = op.obj
+        _require_city(actor)
+        _require_state(m, S.PUBLISHED)
+        filed = []
+        for c in m.cases.select_related("application"):
+            app = Application.objects.select_for_update().get(pk=c.application_id)
+            if app.state == State.RESULT_PUBLICITY:
+                fire(app, "approve_result", actor)
+                filed.append(app.pk)
+                notify(app.applicant, "evaluation.filed", "评审结果已核准备案",
+                       f"您经{m.committee}评审通过的结果已由市职称办核准备案。", application=app)
+        m.state = S.FILED
+        m.save(update_fields=["state"])
+        op.summary = f"核准备案：{m}，{len(filed)}人"
+        op.data = {"filed": filed}
+    return m
+
+
+def send_data_report(meeting: Meeting, actor: Any) -> DataReport:
+    from .exports import data_report_payload
+
+    today = clock.today()
+    with operation(actor, "evaluation.data_report.send", target=meeting) as op:
+        m: Meeting = op.obj
+        _require_office(actor, m)
+        _require_state(m, S.PUBLISHED, S.FILED)
+        report = DataReport.objects.select_for_update().get(meeting=m)
+        if report.sent_on:
+            raise StateConflict("评审数据已报送。")
+        payload = data_report_payload(m)
+        report.payload = payload
+        report.sha256 = hashlib.sha256(
+            json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
+        ).hexdigest()
+        report.sent_on = today
+        report.save()
+        op.obj = report
+        op.summary = (f"报送评审数据：{m}（期限{cn(report.due_on)}"
+                      f"{'，逾期' if report.late else ''}）")
+        op.data = {"sha256": report.sha256, "due": report.due_on, "late": report.late}
+    return report
+
+
+def log_dossier_access(case: Case, actor: Any) -> None:
+    """Experts read dossiers only during the meeting (read-only); every view is logged."""
+    with transaction.atomic():
+        m = case.meeting
+        if m.state != S.OPEN:
+            raise NotPermitted("评委只能在评审会议期间查阅评审材料。")
+        if not any(s.expert.user_id == getattr(actor, "pk", 0) for s in sitting(m)):
+            raise NotPermitted("您不是本次会议的评委。")
+        DossierAccess.objects.create(case=case, user=actor)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evaluation"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("committee/<int:pk>/", views.committee, name="committee"),
+    path("meeting/<int:pk>/", views.meeting, name="meeting"),
+    path("meeting/<int:pk>/act/<slug:action>/", views.act, name="act"),
+    path("meeting/<int:pk>/ballot/", views.ballot, name="ballot"),
+    path("meeting/<int:pk>/dossier/<int:case_pk>/", views.dossier, name="dossier"),
+    path("meeting/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes"),
+    path("meeting/<int:pk>/data-report.<str:fmt>", views.data_report, name="data_report"),
+]

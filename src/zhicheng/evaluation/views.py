@@ -1,0 +1,237 @@
+"""Thin pages over operations and queries: meetings, committees, the expert's ballot page,
+the read-only dossier during the meeting, exports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhicheng.core import clock
+from zhicheng.core.operations import OperationError
+
+from . import exports, queries
+from . import operations as ops
+from .forms import MeetingForm
+from .models import Case, Choice, CommitteeSeat, Exclusion, Meeting, MeetingState
+
+
+def _meeting(request: HttpRequest, pk: int) -> Meeting:
+    m = queries.meetings_for(request.user).filter(pk=pk).first()
+    if m is None:
+        raise Http404
+    return m
+
+
+def _staff_view(request: HttpRequest, m: Meeting) -> bool:
+    return ops.is_office(request.user, m.committee) or queries.is_city(request.user)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    reports = list(queries.data_reports(request.user))
+    for r in reports:
+        r.overdue = queries.overdue(r, today)  # type: ignore[attr-defined]
+    return render(request, "evaluation/index.html", {
+        "meetings": queries.meetings_for(request.user),
+        "committees": queries.committees_for(request.user),
+        "reports": reports, "today": today, "is_city": queries.is_city(request.user),
+    })
+
+
+@login_required
+def committee(request: HttpRequest, pk: int) -> HttpResponse:
+    c = get_object_or_404(queries.committees_for(request.user), pk=pk)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        season = c.plans.select_related("season").first()
+        from zhicheng.seasons.models import Season
+
+        s = season.season if season else Season.objects.get(is_current=True)
+        try:
+            m = ops.create_meeting(request.user, c, s, date=form.cleaned_data["date"],
+                                   place=form.cleaned_data["place"], draw_spec=form.spec(),
+                                   pass_rate=form.cleaned_data["pass_rate"])
+        except OperationError as exc:
+            messages.error(request, str(exc))
+        else:
+            return redirect("evaluation:meeting", m.pk)
+    return render(request, "evaluation/committee.html", {
+        "committee": c, "violations": queries.composition_violations(c),
+        "members": c.members.select_related("expert__user", "expert__unit"),
+        "pool": queries.pool_for(c), "form": form,
+        "is_office": ops.is_office(request.user, c),
+    })
+
+
+@login_required
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    m = _meeting(request, pk)
+    if not _staff_view(request, m):
+        return redirect("evaluation:ballot", m.pk)
+    holds, present, size = ops.quorum(m) if m.seats.exists() else (False, 0, 0)
+    cases = list(m.cases.select_related("application__applicant", "application__employer")
+                 .prefetch_related("recusals"))
+    return render(request, "evaluation/meeting.html", {
+        "m": m, "cases": cases, "seats": m.seats.select_related("expert__user", "expert__unit"),
+        "exclusions": m.exclusions.select_related("expert__user", "application__applicant"),
+        "quorum": holds, "present": present, "size": size,
+        "needed": ops.rules.quorum_needed(size), "ceiling": ops.ceiling_report(m),
+        "is_office": ops.is_office(request.user, m.committee),
+        "is_city": queries.is_city(request.user), "S": MeetingState,
+        "report_due": ops.report_due(m), "today": clock.today(),
+        "data_report": getattr(m, "data_report", None),
+    })
+
+
+def _seat(m: Meeting, pk: Any) -> CommitteeSeat:
+    return get_object_or_404(CommitteeSeat, meeting=m, pk=pk)
+
+
+def _case(m: Meeting, pk: Any) -> Case:
+    return get_object_or_404(Case, meeting=m, pk=pk)
+
+
+ACTIONS: dict[str, Callable[[HttpRequest, Meeting], Any]] = {
+    "submit_report": lambda r, m: ops.submit_opening_report(m, r.user),
+    "approve_report": lambda r, m: ops.decide_opening_report(m, r.user, approve=True),
+    "return_report": lambda r, m: ops.decide_opening_report(
+        m, r.user, approve=False, reasons=r.POST.get("reasons", "")),
+    "commit_draw": lambda r, m: ops.commit_draw(m, r.user),
+    "override": lambda r, m: ops.override_exclusion(
+        get_object_or_404(Exclusion, meeting=m, pk=r.POST.get("exclusion")), r.user,
+        r.POST.get("reason", "")),
+    "run_draw": lambda r, m: ops.run_draw(m, r.user),
+    "attendance": lambda r, m: ops.record_attendance(m, r.user, r.POST.getlist("present")),
+    "call_in": lambda r, m: ops.call_in_reserve(_seat(m, r.POST.get("seat")), r.user),
+    "open_meeting": lambda r, m: ops.open_meeting(m, r.user),
+    "recuse": lambda r, m: ops.recuse(_case(m, r.POST.get("case")), _seat(m, r.POST.get("seat")),
+                                      r.user, r.POST.get("reason", "")),
+    "defence": lambda r, m: ops.note_defence(_case(m, r.POST.get("case")), r.user,
+                                             r.POST.get("text", "")),
+    "open_ballot": lambda r, m: ops.open_ballot(_case(m, r.POST.get("case")), r.user),
+    "close_ballot": lambda r, m: ops.close_ballot(_case(m, r.POST.get("case")), r.user),
+    "roles": lambda r, m: ops.assign_tally_roles(
+        m, r.user, _seat(m, r.POST.get("counter")), _seat(m, r.POST.get("scrutineer"))),
+    "ceiling": lambda r, m: ops.decide_ceiling(
+        m, r.user, held_back=[int(i) for i in r.POST.getlist("held_back")],
+        reason=r.POST.get("reason", "")),
+    "record_results": lambda r, m: ops.record_results(m, r.user),
+    "publish": lambda r, m: ops.publish_results(m, r.user),
+    "file": lambda r, m: ops.file_results(m, r.user),
+    "send_data_report": lambda r, m: ops.send_data_report(m, r.user),
+}
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    m = _meeting(request, pk)
+    func = ACTIONS.get(action)
+    if func is None:
+        raise Http404
+    try:
+        func(request, m)
+    except OperationError as exc:
+        messages.error(request, str(exc))
+    except ValueError:
+        messages.error(request, _("提交的数据无效。"))
+    else:
+        messages.success(request, _("已完成。"))
+    return redirect("evaluation:meeting", m.pk)
+
+
+@login_required
+def ballot(request: HttpRequest, pk: int) -> HttpResponse:
+    """The expert's page: the cases, their dossiers (read-only, during the meeting), the
+    ballot; a receipt code is shown once after voting; anyone seated can check a code."""
+    m = _meeting(request, pk)
+    receipt = None
+    checked = None
+    if request.method == "POST":
+        if "sign" in request.POST:
+            try:
+                ops.sign_tally(m, request.user)
+            except OperationError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("已签字确认计票结果。"))
+            return redirect("evaluation:ballot", m.pk)
+        case = _case(m, request.POST.get("case"))
+        if "code" in request.POST:
+            found = ops.ballot_counted(case, request.POST["code"])
+            checked = _("该回执码对应的选票已计入（{choice}）。").format(
+                choice=found.get_choice_display()) if found else _("未找到该回执码对应的选票。")
+        else:
+            try:
+                receipt = ops.cast_ballot(case, request.user, request.POST.get("choice", ""))
+            except OperationError as exc:
+                messages.error(request, str(exc))
+    uid = int(request.user.pk or 0)
+    cases = []
+    for c in m.cases.select_related("application__applicant"):
+        c.can_vote = c.ballot_open and any(  # type: ignore[attr-defined]
+            s.expert.user_id == uid for s in ops.voters(c)
+        ) and not c.receipts.filter(seat__expert__user_id=uid).exists()
+        cases.append(c)
+    signer = m.state == MeetingState.TALLIED and any(
+        seat is not None and seat.expert.user_id == uid and not signed
+        for seat, signed in ((m.counter, m.counter_signed), (m.scrutineer, m.scrutineer_signed))
+    )
+    return render(request, "evaluation/ballot.html", {
+        "m": m, "cases": cases, "choices": Choice.choices, "receipt": receipt,
+        "checked": checked, "signer": signer,
+    })
+
+
+@login_required
+def dossier(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    m = _meeting(request, pk)
+    case = _case(m, case_pk)
+    try:
+        ops.log_dossier_access(case, request.user)
+    except OperationError as exc:
+        messages.error(request, str(exc))
+        return redirect("evaluation:ballot", m.pk)
+    app = case.application
+    submission = app.submissions.order_by("-number").first()
+    return render(request, "evaluation/dossier.html", {
+        "m": m, "case": case, "app": app,
+        "snapshot": submission.snapshot if submission else {},
+    })
+
+
+def _staff_only(request: HttpRequest, pk: int) -> Meeting:
+    m = _meeting(request, pk)
+    if not _staff_view(request, m):
+        raise Http404
+    return m
+
+
+@login_required
+def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    m = _staff_only(request, pk)
+    r = HttpResponse(exports.minutes_pdf(m), content_type="application/pdf")
+    r["Content-Disposition"] = f'attachment; filename="meeting-{m.pk}-minutes.pdf"'
+    return r
+
+
+@login_required
+def data_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    m = _staff_only(request, pk)
+    if fmt not in ("json", "xlsx"):
+        raise Http404
+    if fmt == "json":
+        r = HttpResponse(exports.data_report_json(m), content_type="application/json")
+    else:
+        r = HttpResponse(exports.data_report_xlsx(m), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    r["Content-Disposition"] = f'attachment; filename="data-report-{m.pk}.{fmt}"'
+    return r

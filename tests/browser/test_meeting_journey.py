@@ -1,0 +1,147 @@
+"""The evaluation meeting in Chromium (issue 6, item 8), from the opening report to filed
+results: the committee office plans the meeting and submits the opening report; the city
+office approves it; the office publishes the seed hash, draws (seed revealed), records
+attendance, opens the meeting and the vote; every drawn expert votes on the ballot page and
+gets a receipt code; the office closes the vote; counter and scrutineer sign; the office
+records and publishes the results; the result publicity closes by the system task; the city
+office files the results.
+
+Driven through operations in setup (not through the UI): the committee, the expert pool
+(admin data) and the applications already ready for the meeting; the closing of the result
+publicity (the periodic task). Officials' second factor is covered by tests/accounts: the
+session is made directly and handed to the browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+
+from tests.evaluation.conftest import World
+
+pytestmark = pytest.mark.browser
+
+
+def _login(page: Any, base: str, user: Any) -> None:
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME,
+                               "value": cookie.value, "url": base}])
+
+
+def _press(page: Any, label: str) -> None:
+    page.get_by_role("button", name=label).first.click()
+    page.wait_for_load_state("load")
+
+
+def test_meeting_journey(page, live_server, season, settings, demo_users) -> None:
+    from zhicheng.applications.models import Application
+    from zhicheng.evaluation.models import Meeting
+    from zhicheng.publicity.operations import close_due_publicities
+
+    settings.ZHICHENG_TODAY = "2024-10-08"
+    base = live_server.url
+    world = World(season, demo_users, settings)
+    world.pool(6)
+    world.expert("同单位专家", unit=world.employer)  # excluded before the draw
+    a = world.application("旅程甲")
+    b = world.application("旅程乙")
+
+    # 1. The committee office plans the meeting and submits the opening report.
+    _login(page, base, world.office)
+    page.goto(f"{base}/evaluation/committee/{world.committee.pk}/")
+    page.fill("#id_date", "2024-10-25")
+    page.fill("#id_place", "市工信局三楼会议室")
+    page.fill("#id_pass_rate", "100")
+    page.fill("#id_specialty", "质量工程")
+    page.select_option("#id_level", "associate_senior")
+    page.fill("#id_count", "5")
+    page.fill("#id_reserve", "1")
+    _press(page, "保存")
+    page.wait_for_url(re.compile(r".*/evaluation/meeting/\d+/$"))
+    m = Meeting.objects.get(committee=world.committee)
+    _press(page, "报送开评报告")
+    assert "开评报告待审批" in page.inner_text("#meeting-state")
+    assert "旅程甲" in page.inner_text("#roster")
+
+    # 2. The city office approves it.
+    _login(page, base, world.city)
+    page.goto(f"{base}/evaluation/meeting/{m.pk}/")
+    _press(page, "批准开评报告")
+    assert "开评报告已批准" in page.inner_text("#meeting-state")
+
+    # 3. The draw: hash first, then the draw reveals the seed.
+    _login(page, base, world.office)
+    page.goto(f"{base}/evaluation/meeting/{m.pk}/")
+    _press(page, "排查回避并公布种子哈希")
+    seed_hash = page.inner_text("#seed-hash")
+    assert len(seed_hash) == 64 and "同一工作单位" in page.content()
+    _press(page, "抽取评委")
+    m.refresh_from_db()
+    assert page.inner_text("#seed") == m.seed and m.seed_hash == seed_hash
+    seats = [s for s in m.seats.all() if not s.reserve]
+    for s in seats:
+        page.check(f"input[name=present][value='{s.pk}']")
+    _press(page, "登记出席")
+    assert "达到法定人数" in page.inner_text("#quorum")
+    _press(page, "开始评审会议")
+    cases = list(m.cases.order_by("pk"))
+    for c in cases:
+        page.click(f"button[data-open-ballot='{c.pk}']")
+        page.wait_for_load_state("load")
+
+    # 4. Every drawn expert votes in secret and keeps a receipt.
+    receipts = []
+    for s in seats:
+        _login(page, base, s.expert.user)
+        page.goto(f"{base}/evaluation/meeting/{m.pk}/ballot/")
+        for c in cases:
+            page.locator("tr", has_text=str(c.application.applicant)).locator(
+                "input[value=agree]").check()
+            page.locator("tr", has_text=str(c.application.applicant)).get_by_role(
+                "button", name="投票").click()
+            page.wait_for_load_state("load")
+            receipts.append(page.inner_text("#receipt"))
+    assert len(set(receipts)) == len(seats) * len(cases)
+
+    # 5. The office closes the votes and names the counter and the scrutineer; they sign.
+    _login(page, base, world.office)
+    page.goto(f"{base}/evaluation/meeting/{m.pk}/")
+    for c in cases:
+        page.click(f"button[data-close-ballot='{c.pk}']")
+        page.wait_for_load_state("load")
+    assert "已计票" in page.inner_text("#meeting-state")
+    _press(page, "指定")
+    for s in seats[:2]:
+        _login(page, base, s.expert.user)
+        page.goto(f"{base}/evaluation/meeting/{m.pk}/ballot/")
+        _press(page, "签字确认计票结果")
+    _login(page, base, world.office)
+    page.goto(f"{base}/evaluation/meeting/{m.pk}/")
+    assert "计票已签字确认" in page.inner_text("#meeting-state")
+
+    # 6. Results recorded and published (结果公示); the data report falls due.
+    _press(page, "登记表决结果")
+    settings.ZHICHENG_TODAY = "2024-10-28"
+    page.goto(f"{base}/evaluation/meeting/{m.pk}/")
+    _press(page, "发布结果公示")
+    assert "结果公示中" in page.inner_text("#meeting-state")
+    assert "2024-11-11" in page.inner_text("#data-report")
+    _press(page, "报送评审数据")
+    assert "已报送" in page.inner_text("#data-report")
+
+    # 7. The publicity closes by itself; the city office files the results.
+    close_due_publicities(dt.date(2024, 11, 4))
+    settings.ZHICHENG_TODAY = "2024-11-04"
+    _login(page, base, world.city)
+    page.goto(f"{base}/evaluation/meeting/{m.pk}/")
+    _press(page, "核准备案")
+    assert "已核准备案" in page.inner_text("#meeting-state")
+    for app in (a, b):
+        assert Application.objects.get(pk=app.pk).state == "approved"

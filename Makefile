@@ -22,6 +22,7 @@ run: install
 	$(BIN)/zhicheng migrate --noinput -v0
 	$(BIN)/zhicheng load_season --quiet-warnings
 	$(BIN)/zhicheng seed_demo
+	$(BIN)/zhicheng evaluation_demo
 	$(BIN)/zhicheng certificate keygen --if-missing
 	ZHICHENG_TODAY=$(DEMO_TODAY) $(BIN)/zhicheng certificate issue-approved
 	ZHICHENG_TODAY=$(DEMO_TODAY) $(BIN)/zhicheng runserver --insecure 127.0.0.1:$(PORT)

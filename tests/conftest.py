@@ -31,6 +31,12 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_embedded_ticker(settings: Any) -> None:
+    """Pages under test do only their own work; tests of the ticker switch it back on."""
+    settings.ZHICHENG_EMBEDDED_TICKER = False
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():

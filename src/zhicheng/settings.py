@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Embedded mode only (no Celery beat): runs the periodic tasks at most once a minute.
+    "zhicheng.core.ticker.EmbeddedTickerMiddleware",
 ]
 
 ROOT_URLCONF = "zhicheng.urls"
@@ -149,6 +151,8 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Without beat (embedded mode) requests drive the periodic tasks (zhicheng.core.ticker).
+ZHICHENG_EMBEDDED_TICKER = env_bool("ZHICHENG_EMBEDDED_TICKER", CELERY_TASK_ALWAYS_EAGER)
 
 # Embedded mode prints mail on the console; production sends through SMTP.
 MAILERS = {

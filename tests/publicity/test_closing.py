@@ -100,3 +100,34 @@ def test_the_closed_signal_is_sent_after_commit(
 def test_the_task_is_scheduled_hourly() -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["publicity.close_due"]
     assert entry["task"] == "publicity.close_due" and float(entry["schedule"]) == 3600
+
+
+def test_embedded_mode_closes_a_due_publicity_on_the_next_request(
+    make_application: Any, unit_hr: Any, client: Any, settings: Any
+) -> None:
+    # No Celery beat in the embedded mode: the ticker runs the scheduled tasks itself.
+    assert settings.CELERY_TASK_ALWAYS_EAGER
+    settings.ZHICHENG_EMBEDDED_TICKER = True
+    with time_machine.travel(at(2024, 9, 27, 9, 0), tick=False):
+        p = open_publicity(make_application(), "unit", unit_hr)
+    with time_machine.travel(at(2024, 10, 10, 8, 0), tick=False):
+        assert client.get("/").status_code == 200
+    p.refresh_from_db()
+    assert p.closed_at == at(2024, 10, 10, 8, 0)
+
+
+def test_tick_command_runs_every_scheduled_task(make_application: Any, unit_hr: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    with time_machine.travel(at(2024, 9, 27, 9, 0), tick=False):
+        p = open_publicity(make_application(), "unit", unit_hr)
+    out = io.StringIO()
+    with time_machine.travel(at(2024, 10, 10, 8, 0), tick=False):
+        call_command("tick", stdout=out)
+    p.refresh_from_db()
+    assert p.closed_at is not None
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert f"{entry['task']}: " in out.getvalue()
+    assert "failed" not in out.getvalue()

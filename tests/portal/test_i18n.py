@@ -5,16 +5,25 @@ from pathlib import Path
 
 import pytest
 
-PO = Path(__file__).resolve().parents[2] / "src/zhicheng/locale/en/LC_MESSAGES/django.po"
+SRC = Path(__file__).resolve().parents[2] / "src/zhicheng"
+PO = SRC / "locale/en/LC_MESSAGES/django.po"
+# Apps may keep their own catalogue (src/zhicheng/<app>/locale); every one must be complete.
+ALL_PO = sorted(SRC.glob("**/locale/en/LC_MESSAGES/django.po"))
 
 
 def entries(text: str) -> list[str]:
     return [block for block in re.split(r"\n\s*\n", text) if "msgid" in block]
 
 
-def test_english_catalogue_is_complete():
-    text = PO.read_text(encoding="utf-8")
-    assert PO.with_suffix(".mo").exists()
+def test_every_english_catalogue_is_found():
+    assert PO in ALL_PO and len(ALL_PO) >= 2
+
+
+@pytest.mark.parametrize("po", ALL_PO, ids=lambda p: str(p.relative_to(SRC)))
+def test_english_catalogue_is_complete(po):
+    text = po.read_text(encoding="utf-8")
+    mo = po.with_suffix(".mo")
+    assert mo.exists(), "run compilemessages"
     problems = []
     for block in entries(text)[1:]:  # the first entry is the header
         if block.startswith("#~"):

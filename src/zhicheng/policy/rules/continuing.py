@@ -33,36 +33,44 @@ def hours(ctx: Context) -> list[Out] | None:
         return [ok(f"起算日期{anchor.isoformat()}至{last}年无完整年度，无须提供继续教育证明")]
     cert = data["certificate_name"]
     records = {r.year: r for r in ctx.profile.continuing_education}
+    get = records.get
     out: list[Out] = []
     missing_cert: list[str] = []
     # The years in runs sharing one hours rule (season.hours_for), still in year order.
     for years, rule_h in ctx.season.hours_segments(first, last):
+        if rule_h is None:
+            for year in years:
+                record = get(year)
+                if record is None:
+                    out.append(fail(f"未填写{year}年度继续教育情况及{cert}"))
+                elif not record.public_certificate:
+                    missing_cert.append(str(year))
+            continue
+        need_total, need_public, need_professional = (
+            rule_h.total,
+            rule_h.public,
+            rule_h.professional,
+        )
         for year in years:
-            record = records.get(year)
+            record = get(year)
             if record is None:
                 out.append(fail(f"未填写{year}年度继续教育情况及{cert}"))
                 continue
             if not record.public_certificate:
                 missing_cert.append(str(year))
-            if rule_h is None:
-                continue
             public = record.public_hours
             professional = record.professional_hours
             total = public + professional
-            if (
-                total >= rule_h.total
-                and public >= rule_h.public
-                and professional >= rule_h.professional
-            ):
+            if total >= need_total and public >= need_public and professional >= need_professional:
                 continue
             short = []
-            if total < rule_h.total:
-                short.append(f"合计{total:g}学时（要求{rule_h.total:g}）")
-            if public < rule_h.public:
-                short.append(f"公需科目{public:g}学时（要求{rule_h.public:g}）")
-            if professional < rule_h.professional:
-                short.append(f"专业科目{professional:g}学时（要求{rule_h.professional:g}）")
-            if short:
+            if total < need_total:
+                short.append(f"合计{total:g}学时（要求{need_total:g}）")
+            if public < need_public:
+                short.append(f"公需科目{public:g}学时（要求{need_public:g}）")
+            if professional < need_professional:
+                short.append(f"专业科目{professional:g}学时（要求{need_professional:g}）")
+            if short:  # always, unless an hours value is NaN
                 out.append(
                     uncertain(rule_h.confidence, f"{year}年度继续教育学时不足：{'，'.join(short)}")
                 )

@@ -300,3 +300,14 @@ ZHICHENG_CERTIFICATE_AUTHORITY = os.environ.get("ZHICHENG_CERTIFICATE_AUTHORITY"
 # Public verifications per client address and window (count, seconds); cache-backed.
 ZHICHENG_VERIFY_THROTTLE = (int(os.environ.get("ZHICHENG_VERIFICATIONS_PER_10MIN", "30")), 600)
 # --- end certificates ---
+
+# --- supervision ---
+# The city title office's dashboard and statistics (docs/supervision.md). A dossier waiting
+# at a unit, a preliminary reviewer or a committee office longer than this many working days
+# counts as overdue (no source sets a limit: a season may override it under
+# parameters["supervision"]["review_overdue_workdays"]).
+INSTALLED_APPS += ["zhicheng.supervision"]
+ZHICHENG_SUPERVISION = {
+    "review_overdue_workdays": int(os.environ.get("ZHICHENG_REVIEW_OVERDUE_WORKDAYS", "10")),
+}
+# --- end supervision ---

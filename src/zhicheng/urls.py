@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("publicity/", include("zhicheng.publicity.urls")),
     path("review/", include("zhicheng.reviews.urls")),
     path("evaluation/", include("zhicheng.evaluation.urls")),
+    path("supervision/", include("zhicheng.supervision.urls")),
     # --- certificates ---
     path("certificates/", include((cert_urls.holder_patterns, "certificates"))),
     path("verify/", include((cert_urls.verify_patterns, "verify"))),

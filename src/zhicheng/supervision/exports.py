@@ -1,0 +1,131 @@
+"""Excel exports of the dashboard and of every statistics table: openpyxl in write-only
+mode (constant memory), streamed; Chinese file names in an RFC 5987 Content-Disposition."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.http import StreamingHttpResponse
+from django.utils.http import content_disposition_header
+from openpyxl import Workbook
+
+from .queries import SHOWN_STATES, CityReport, Dashboard, StatTable
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Sheet:
+    title: str
+    header: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def xlsx_chunks(sheets: Sequence[Sheet], chunk_size: int = 64 * 1024) -> Iterator[bytes]:
+    wb = Workbook(write_only=True)
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet.title[:31])
+        ws.append(list(sheet.header))
+        for row in sheet.rows:
+            ws.append([_cell(v) for v in row])
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    wb.save(spool)
+    spool.seek(0)
+
+    def chunks() -> Iterator[bytes]:
+        try:
+            while chunk := spool.read(chunk_size):
+                yield chunk
+        finally:
+            spool.close()
+
+    return chunks()
+
+
+def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(xlsx_chunks(sheets), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+# --- the dashboard --------------------------------------------------------------------------
+
+_REPORT_STATUS = {"": "", "waiting": "待报送", "sent": "已报送", "late": "逾期报送",
+                  "overdue": "逾期未报送"}
+
+
+def dashboard_sheet(board: Dashboard) -> Sheet:
+    header = [
+        "序号", "评委会（专业）", "评委会办事机构", "申报材料受理时间", "受理窗口",
+        *[str(s.label) for s in SHOWN_STATES],
+        "申报合计", "评审通过", "评审未通过", "通过率（%）",
+        "补正逾期", "单位公示期满未推荐", f"审核超过{board.review_overdue_workdays}个工作日",
+        "开评报告待审批", "评审会议（日期 状态）", "评审数据逾期未报送", "评审数据逾期报送",
+    ]
+
+    def rows() -> Iterator[list[Any]]:
+        for r in board.rows:
+            yield [
+                r.plan.row, r.plan.specialty, r.plan.office.name if r.plan.office
+                else r.plan.office_name, r.plan.acceptance_text,
+                "开放" if r.window_open else "关闭",
+                *[r.counts.get(s.value, 0) for s in SHOWN_STATES],
+                r.total, r.passed, r.failed, r.pass_rate,
+                r.corrections_overdue, r.publicity_overdue, r.reviews_overdue,
+                r.reports_awaiting,
+                "；".join(f"{m.meeting.date:%Y-%m-%d} {m.meeting.get_state_display()}"
+                         for m in r.meetings),
+                r.data_overdue, r.data_late,
+            ]
+
+    return Sheet("评审监督总览", header, rows())
+
+
+# --- statistics -----------------------------------------------------------------------------
+
+
+def stat_sheet(table: StatTable, season_name: str, previous_name: str = "") -> Sheet:
+    header = [str(table.dimension.label), f"{season_name}申报数", "评审通过", "评审未通过",
+              "通过率（%）"]
+    if table.has_previous:
+        header += [f"{previous_name}申报数", "申报数同比（%）", f"{previous_name}通过率（%）"]
+
+    def rows() -> Iterator[list[Any]]:
+        for r in [*table.rows, table.total]:
+            row: list[Any] = [r.label, r.total, r.passed, r.failed, r.pass_rate]
+            if table.has_previous:
+                row += [r.previous_total, r.change, r.previous_pass_rate]
+            yield row
+
+    return Sheet(str(table.dimension.title), header, rows())
+
+
+def data_report_sheets(report: CityReport) -> list[Sheet]:
+    meetings = Sheet(
+        "各评委会报送",
+        ["评委会", "办事机构", "会议日期", "报送期限", "报送日期", "报送状态", "参评人数",
+         "评审通过", "评审未通过", "通过率（%）", "因通过率未通过", "抽取评委", "出席评委"],
+        [
+            [r.info.meeting.committee.name, r.info.meeting.committee.office.name,
+             r.info.meeting.date, r.info.report.due_on if r.info.report else None,
+             r.info.report.sent_on if r.info.report else None,
+             _REPORT_STATUS[r.info.report_status], r.roster, r.passed, r.not_passed,
+             r.pass_rate, r.held_back, r.experts_drawn, r.experts_present]
+            for r in report.rows
+        ],
+    )
+    out = [meetings]
+    for title, rows in (("按系列", report.by_series), ("按层级", report.by_level)):
+        out.append(Sheet(title, ["分组", "参评人数", "评审通过", "评审未通过", "通过率（%）"],
+                         [[r.label, r.total, r.passed, r.failed, r.pass_rate] for r in rows]))
+    return out

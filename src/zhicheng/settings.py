@@ -210,6 +210,10 @@ MFA_ALLOW_UNVERIFIED_EMAIL = True
 # The business date. Empty = today in Asia/Shanghai. The demo sets it inside the 2024
 # season so its windows are open; a banner shows it whenever it is set.
 ZHICHENG_TODAY = os.environ.get("ZHICHENG_TODAY", "")
+# Demo mode only (`make run`; ignored in production): a date in a file under VAR_DIR that the
+# city office moves forward (`zhicheng demo-clock`, banner button); the later date wins.
+ZHICHENG_DEMO_CLOCK = env_bool("ZHICHENG_DEMO_CLOCK") and not PRODUCTION
+ZHICHENG_DEMO_CLOCK_FILE = str(VAR_DIR / "demo-clock.txt")
 ZHICHENG_SEASON = os.environ.get("ZHICHENG_SEASON", "lianyungang-2024")
 
 if PRODUCTION:

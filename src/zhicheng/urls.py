@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from zhicheng.certificates import urls as cert_urls
+from zhicheng.core import views as core_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
@@ -14,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("review/", include("zhicheng.reviews.urls")),
     path("evaluation/", include("zhicheng.evaluation.urls")),
     path("supervision/", include("zhicheng.supervision.urls")),
+    path("demo-clock/", core_views.demo_clock, name="demo_clock"),  # demo mode only
     # --- certificates ---
     path("certificates/", include((cert_urls.holder_patterns, "certificates"))),
     path("verify/", include((cert_urls.verify_patterns, "verify"))),

@@ -134,6 +134,7 @@ class World:
         seats = [s for s in m.seats.all() if not s.reserve]
         chosen = seats if present is None else seats[:present]
         ops.record_attendance(m, self.office, [s.pk for s in chosen])
+        self.today(m.date.isoformat())  # a meeting opens on its day, not before
         return ops.open_meeting(m, self.office)
 
     def vote_all(self, m: Any, choices: dict[int, list[str]]) -> dict[int, list[str]]:

@@ -300,6 +300,7 @@ def test_dossiers_only_during_the_meeting_with_a_log(world) -> None:
     with pytest.raises(NotPermitted, match="会议期间"):
         ops.log_dossier_access(case, expert_user)
     ops.record_attendance(m, world.office, [s.pk for s in m.seats.all()])
+    world.today(m.date.isoformat())
     ops.open_meeting(m, world.office)
     m.refresh_from_db()
     case.refresh_from_db()

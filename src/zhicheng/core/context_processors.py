@@ -6,4 +6,9 @@ from . import clock
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"business_today": clock.today(), "clock_pinned": clock.is_pinned()}
+    out: dict[str, Any] = {"business_today": clock.today(), "clock_pinned": clock.is_pinned()}
+    if clock.demo_clock_enabled():  # demo mode only: one query for the banner's button
+        from .democlock import may_move
+
+        out["demo_clock_button"] = may_move(getattr(request, "user", None))
+    return out

@@ -32,5 +32,5 @@ class ExpertAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(ConflictDeclaration)
 class ConflictDeclarationAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("expert", "applicant", "kind", "note")
-    raw_id_fields = ("expert", "applicant")
+    list_display = ("expert", "applicant", "unit", "kind", "note")
+    raw_id_fields = ("expert", "applicant", "unit")

@@ -94,17 +94,33 @@ class ConflictKind(models.TextChoices):
 
 
 class ConflictDeclaration(models.Model):
-    """A declared conflict between an expert and an applicant (person)."""
+    """A declared conflict between an expert and an applicant (person) or a unit (every
+    applicant employed there); declared by the expert online or recorded by the office."""
 
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="conflicts")
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="+", verbose_name=_("申报人"))
+                                  null=True, blank=True, related_name="+",
+                                  verbose_name=_("申报人"))
+    unit = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, null=True,
+                             blank=True, related_name="+", verbose_name=_("单位"))
     kind = models.CharField(_("类型"), max_length=12, choices=ConflictKind.choices)
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    declared_on = models.DateField(_("申报日期"), null=True, blank=True)
 
     class Meta:
+        ordering = ["pk"]
         verbose_name = _("利害关系申报")
         verbose_name_plural = _("利害关系申报")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(applicant__isnull=False, unit__isnull=True)
+                | Q(applicant__isnull=True, unit__isnull=False),
+                name="eval_conflict_applicant_or_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert.user} · {self.applicant or self.unit} · {self.get_kind_display()}"
 
 
 class MeetingState(models.TextChoices):

@@ -253,8 +253,12 @@ def conflicts(meeting: Meeting, pool: list[Expert]) -> list[tuple[Expert, Applic
     years = int(params.evaluation(meeting.season, "former_unit_avoid_years"))
     since = meeting.date.replace(year=meeting.date.year - years)
     declared: dict[tuple[int, int], list[ConflictDeclaration]] = {}
-    for d in ConflictDeclaration.objects.filter(expert__in=pool):
-        declared.setdefault((d.expert_id, d.applicant_id), []).append(d)
+    declared_units: dict[tuple[int, int], list[ConflictDeclaration]] = {}
+    for d in ConflictDeclaration.objects.filter(expert__in=pool).select_related("unit"):
+        if d.applicant_id is not None:
+            declared.setdefault((d.expert_id, d.applicant_id), []).append(d)
+        elif d.unit_id is not None:
+            declared_units.setdefault((d.expert_id, d.unit_id), []).append(d)
     out: list[tuple[Expert, Application | None, str]] = []
     for case in meeting.cases.select_related("application__applicant", "application__employer"):
         app = case.application
@@ -274,6 +278,12 @@ def conflicts(meeting: Meeting, pool: list[Expert]) -> list[tuple[Expert, Applic
                 out.append((e, app, f"与评审对象{name}存在{d.get_kind_display()}"
                                     + (f"（{d.note}）" if d.note else "")))
                 break
+            else:
+                for d in declared_units.get((e.pk, app.employer_id or 0), []):
+                    out.append((e, app, f"与评审对象{name}的工作单位（{d.unit}）存在"
+                                        f"{d.get_kind_display()}"
+                                        + (f"（{d.note}）" if d.note else "")))
+                    break
     return out
 
 
@@ -455,6 +465,10 @@ def open_meeting(meeting: Meeting, actor: Any) -> Meeting:
             raise StateConflict("开评报告尚未经市职称办批准，会议不能召开。")
         _require_state(m, S.DRAWN)
         today = clock.today()
+        if today < m.date:
+            raise EvaluationError(
+                f"会议日期为{cn(m.date)}，今天是{cn(today)}，尚未到会议日期，不能开始评审。"
+            )
         if today > m.season.evaluation_deadline:
             raise EvaluationError(f"评审须于{cn(m.season.evaluation_deadline)}前完成。")
         m.state = S.OPEN

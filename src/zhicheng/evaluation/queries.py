@@ -109,3 +109,67 @@ def data_reports(user: Any) -> QuerySet[DataReport]:
 def overdue(report: DataReport, today: dt.date | None = None) -> bool:
     today = today or clock.today()
     return report.sent_on is None and today > report.due_on or report.late
+
+
+# --- the expert's own page ---------------------------------------------------------------------
+
+PRE_DRAW_STATES = ["draft", "submitted", "returned", "approved"]
+
+
+def expert_entries(user: Any) -> QuerySet[Expert]:
+    """The pool entries of this person (an expert may be in several series or specialties)."""
+    if not getattr(user, "is_authenticated", False):
+        return Expert.objects.none()
+    return Expert.objects.filter(user=user).select_related("series", "unit").order_by("pk")
+
+
+def drawable_meetings(user: Any) -> list[Meeting]:
+    """Meetings this expert may be drawn for: not drawn yet, a committee of one of their
+    active entries' series, the meeting date inside the entry's term. Each carries
+    `entry` (the pool entry that qualifies) and `committed` (seed hash published: the
+    conflicts of this draw are fixed)."""
+    entries = [e for e in expert_entries(user) if e.active]
+    if not entries:
+        return []
+    series = {e.series_id for e in entries}
+    meetings = list(
+        Meeting.objects.filter(state__in=PRE_DRAW_STATES, committee__series__in=series)
+        .select_related("committee", "season").prefetch_related("committee__series")
+        .distinct().order_by("date", "pk")
+    )
+    out = []
+    for m in meetings:
+        committee_series = {s.pk for s in m.committee.series.all()}
+        entry = next((e for e in entries if e.series_id in committee_series
+                      and e.term_start <= m.date <= e.term_end), None)
+        if entry is not None:
+            m.entry = entry  # type: ignore[attr-defined]
+            m.committed = bool(m.seed_hash)  # type: ignore[attr-defined]
+            out.append(m)
+    return out
+
+
+def roster_people(meetings: list[Meeting]) -> dict[int, list[Any]]:
+    """Applicants (name, unit) on each meeting's roster: published already in the
+    pre-evaluation publicity (四（四）), so an expert may see them to declare a conflict."""
+    from zhicheng.applications.models import Application
+
+    ids = {int(r["application"]) for m in meetings for r in (m.roster or [])}
+    apps = {a.pk: a for a in Application.objects.filter(pk__in=ids).select_related(
+        "applicant", "employer")}
+    return {m.pk: [apps[int(r["application"])] for r in (m.roster or [])
+                   if int(r["application"]) in apps] for m in meetings}
+
+
+def declarations_of(user: Any) -> QuerySet[Any]:
+    from .models import ConflictDeclaration
+
+    return ConflictDeclaration.objects.filter(expert__user_id=getattr(user, "pk", 0) or 0
+                                              ).select_related("applicant", "unit", "expert")
+
+
+def seats_of(user: Any) -> QuerySet[CommitteeSeat]:
+    uid = getattr(user, "pk", None) or 0
+    return CommitteeSeat.objects.filter(expert__user_id=uid).filter(
+        Q(reserve=False) | Q(called_in=True)).select_related("meeting__committee").order_by(
+        "-meeting__date")

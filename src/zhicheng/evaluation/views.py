@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from zhicheng.core.operations import OperationError
 
 from . import exports, queries
 from . import operations as ops
+from . import pool as pool_ops
 from .forms import MeetingForm
 from .models import Case, Choice, CommitteeSeat, Exclusion, Meeting, MeetingState
 
@@ -43,6 +45,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "meetings": queries.meetings_for(request.user),
         "committees": queries.committees_for(request.user),
         "reports": reports, "today": today, "is_city": queries.is_city(request.user),
+        "is_expert": queries.expert_entries(request.user).exists(),
     })
 
 
@@ -63,10 +66,17 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             return redirect("evaluation:meeting", m.pk)
+    from .forms import ExpertForm
+    from .models import MemberRole
+
+    members = list(c.members.select_related("expert__user", "expert__unit").order_by(
+        "role", "pk"))
+    seated = {mb.expert_id for mb in members}
     return render(request, "evaluation/committee.html", {
         "committee": c, "violations": queries.composition_violations(c),
-        "members": c.members.select_related("expert__user", "expert__unit"),
-        "pool": queries.pool_for(c), "form": form,
+        "members": members, "seated": seated,
+        "pool": queries.pool_for(c), "form": form, "expert_form": ExpertForm(),
+        "roles": MemberRole.choices,
         "is_office": ops.is_office(request.user, c),
     })
 
@@ -235,3 +245,125 @@ def data_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
     r["Content-Disposition"] = f'attachment; filename="data-report-{m.pk}.{fmt}"'
     return r
+
+
+# --- the expert's own page ---------------------------------------------------------------------
+
+
+@login_required
+def expert_home(request: HttpRequest) -> HttpResponse:
+    """Meetings I may be drawn for (with their rosters), my conflict declarations, my seats."""
+    from .forms import ConflictForm
+    from .pool import declare_conflict
+
+    entries = list(queries.expert_entries(request.user))
+    if not entries:
+        raise Http404
+    meetings = queries.drawable_meetings(request.user)
+    rosters = queries.roster_people(meetings)
+    form = ConflictForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            meeting = next((m for m in meetings if str(m.pk) == request.POST.get("meeting")),
+                           None)
+            people = rosters.get(meeting.pk, []) if meeting is not None else []
+            applicant = unit = None
+            if target.startswith("a"):
+                app = next((a for a in people if f"a{a.pk}" == target), None)
+                applicant = app.applicant if app is not None else None
+            elif target.startswith("u"):
+                unit = next((a.employer for a in people
+                             if a.employer is not None and f"u{a.employer_id}" == target), None)
+            if meeting is None or (applicant is None and unit is None):
+                raise Http404
+            try:
+                declare_conflict(request.user, meeting.entry,  # type: ignore[attr-defined]
+                                 kind=form.cleaned_data["kind"], note=form.cleaned_data["note"],
+                                 applicant=applicant, unit=unit)
+            except OperationError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("已申报利害关系；此后的评委抽取将据此回避。"))
+                return redirect("evaluation:expert")
+        else:
+            messages.error(request, _("请选择对象和类型，并写明具体情况（200字以内）。"))
+    for m in meetings:
+        people = rosters.get(m.pk, [])
+        m.people = people  # type: ignore[attr-defined]
+        units: dict[int, Any] = {}
+        for a in people:
+            if a.employer_id is not None:
+                units.setdefault(a.employer_id, a.employer)
+        m.units = list(units.values())  # type: ignore[attr-defined]
+    return render(request, "evaluation/expert.html", {
+        "entries": entries, "meetings": meetings, "form": form,
+        "declarations": queries.declarations_of(request.user),
+        "seats": queries.seats_of(request.user),
+    })
+
+
+# --- the committee office manages its committee ------------------------------------------------
+
+
+def _committee_for_office(request: HttpRequest, pk: int) -> Any:
+    c = get_object_or_404(queries.committees_for(request.user), pk=pk)
+    if not ops.is_office(request.user, c):
+        raise PermissionDenied
+    return c
+
+
+def _pool_expert(c: Any, pk: Any) -> Any:
+    return get_object_or_404(queries.pool_for(c), pk=pk)
+
+
+def _member(c: Any, pk: Any) -> Any:
+    from .models import CommitteeMember
+
+    return get_object_or_404(CommitteeMember.objects.select_related("expert__user", "committee"),
+                             committee=c, pk=pk)
+
+
+def _add_expert(request: HttpRequest, c: Any) -> Any:
+    from .forms import ExpertForm
+    from .pool import add_expert
+
+    form = ExpertForm(request.POST)
+    if not form.is_valid():
+        raise OperationError("；".join(str(e) for errs in form.errors.values() for e in errs))
+    d = form.cleaned_data
+    return add_expert(request.user, c, user=d["username"], specialty=d["specialty"],
+                      title_level=d["title_level"], unit=d["unit"],
+                      term_start=d["term_start"], term_end=d["term_end"])
+
+
+COMMITTEE_ACTIONS: dict[str, Callable[[HttpRequest, Any], Any]] = {
+    "add_expert": _add_expert,
+    "deactivate": lambda r, c: pool_ops.set_expert_active(
+        r.user, c, _pool_expert(c, r.POST.get("expert")), False),
+    "activate": lambda r, c: pool_ops.set_expert_active(
+        r.user, c, _pool_expert(c, r.POST.get("expert")), True),
+    "seat": lambda r, c: pool_ops.seat_member(
+        r.user, c, _pool_expert(c, r.POST.get("expert")), r.POST.get("role", "")),
+    "role": lambda r, c: pool_ops.set_member_role(
+        r.user, _member(c, r.POST.get("member")), r.POST.get("role", "")),
+    "unseat": lambda r, c: pool_ops.unseat_member(r.user, _member(c, r.POST.get("member"))),
+}
+
+
+@login_required
+@require_POST
+def committee_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    c = _committee_for_office(request, pk)
+    func = COMMITTEE_ACTIONS.get(action)
+    if func is None:
+        raise Http404
+    try:
+        func(request, c)
+    except OperationError as exc:
+        messages.error(request, str(exc))
+    except ValueError:
+        messages.error(request, _("提交的数据无效。"))
+    else:
+        messages.success(request, _("已完成。"))
+    return redirect("evaluation:committee", c.pk)

@@ -56,6 +56,14 @@ class Command(BaseCommand):
         issue = sub.add_parser("issue-approved", help="issue certificates for approved results")
         issue.add_argument("--as", dest="username", help="a city title office account")
         issue.add_argument("--approval-number", default="")
+        revoke = sub.add_parser("revoke", help="revoke a certificate (city title office)")
+        revoke.add_argument("number", nargs="?", help="certificate number")
+        revoke.add_argument("--evidence", default="", help="the facts and evidence of fraud")
+        revoke.add_argument("--decision-number", default="", help="the decision's number")
+        revoke.add_argument("--category", default="fraud")
+        revoke.add_argument("--as", dest="username", help="a city title office account")
+        revoke.add_argument("--demo", action="store_true",
+                            help="revoke the demo's chosen certificate (make run; idempotent)")
         revs = sub.add_parser("revocations", help="write the signed revocation list")
         revs.add_argument("--output", help="file (default: stdout)")
 
@@ -69,6 +77,8 @@ class Command(BaseCommand):
             self._issue(options)
         elif action == "revocations":
             self._revocations(options)
+        elif action == "revoke":
+            self._revoke(options)
 
     def _keygen(self, options: dict[str, Any], *, rotate: bool) -> None:
         from zhicheng.certificates import keys
@@ -120,22 +130,61 @@ class Command(BaseCommand):
         if not result.ok:
             sys.exit(1)
 
-    def _issue(self, options: dict[str, Any]) -> None:
+    def _actor(self, options: dict[str, Any]) -> Any:
         from zhicheng.accounts.models import User
+        from zhicheng.orgs.models import Membership, Role
+
+        if options.get("username"):
+            actor = User.objects.filter(username=options["username"]).first()
+            if actor is None:
+                raise CommandError(f"没有账户 {options['username']} (no such account)")
+            return actor
+        m = Membership.objects.filter(role=Role.CITY_OFFICE, active=True,
+                                      user__is_active=True).select_related("user").first()
+        if m is None:
+            raise CommandError("没有市职称办账户 (no city title office account)")
+        return m.user
+
+    def _revoke(self, options: dict[str, Any]) -> None:
+        from django.conf import settings
+
+        from zhicheng.certificates.models import Certificate
+        from zhicheng.certificates.operations import revoke_certificate
+        from zhicheng.core.operations import OperationError
+
+        actor = self._actor(options)
+        try:
+            if options.get("demo"):
+                if getattr(settings, "PRODUCTION", False):
+                    raise CommandError("--demo refuses to run with ZHICHENG_PRODUCTION set.")
+                from zhicheng.certificates.demo import revoke_demo_certificate
+
+                cert, now = revoke_demo_certificate(actor)
+                if cert is None:
+                    self.stdout.write("演示证书尚未签发 / the demo certificate is not issued yet")
+                    return
+            else:
+                cert = Certificate.objects.filter(
+                    number=(options.get("number") or "").strip().upper()).first()
+                if cert is None:
+                    raise CommandError(f"查无此证：{options.get('number')} (unknown certificate)")
+                cert, now = revoke_certificate(
+                    cert, actor, evidence=options["evidence"],
+                    decision_number=options["decision_number"], category=options["category"],
+                ), True
+        except OperationError as exc:
+            raise CommandError(str(exc)) from exc
+        state = "已撤销 / revoked" if now else "此前已撤销 / already revoked"
+        self.stdout.write(f"{cert.number} {cert.holder_name}: {state} "
+                          f"({cert.revocation_decision_number}, {cert.revoked_on})")
+
+    def _issue(self, options: dict[str, Any]) -> None:
         from zhicheng.applications.models import Application
         from zhicheng.applications.states import State
         from zhicheng.certificates.operations import issue_certificate
         from zhicheng.core.operations import OperationError
-        from zhicheng.orgs.models import Membership, Role
 
-        if options.get("username"):
-            actor = User.objects.get(username=options["username"])
-        else:
-            m = Membership.objects.filter(role=Role.CITY_OFFICE, active=True,
-                                          user__is_active=True).select_related("user").first()
-            if m is None:
-                raise CommandError("没有市职称办账户 (no city title office account)")
-            actor = m.user
+        actor = self._actor(options)
         issued = refused = 0
         for app in Application.objects.filter(state=State.APPROVED).select_related("season"):
             approval = options["approval_number"] or f"连职称办〔{app.season.year}〕核准备案"

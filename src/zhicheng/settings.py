@@ -315,3 +315,20 @@ ZHICHENG_SUPERVISION = {
     "review_overdue_workdays": int(os.environ.get("ZHICHENG_REVIEW_OVERDUE_WORKDAYS", "10")),
 }
 # --- end supervision ---
+
+# --- sanctions and audit ---
+# Sanctions on committee offices (docs/sanctions.md) and audit browsing with the scheduled
+# chain verification (docs/operations.md, "Audit"). The embedded ticker runs every task once
+# a minute; the verification itself runs at most once per ZHICHENG_AUDIT_VERIFY_SECONDS.
+INSTALLED_APPS += ["zhicheng.sanctions", "zhicheng.auditlog"]
+ZHICHENG_AUDIT_VERIFY_SECONDS = int(os.environ.get("ZHICHENG_AUDIT_VERIFY_SECONDS", "3600"))
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "sanctions.flag_overdue_corrections": {
+        "task": "sanctions.flag_overdue_corrections", "schedule": 3600.0,
+    },
+    "auditlog.verify_chain": {
+        "task": "auditlog.verify_chain", "schedule": float(ZHICHENG_AUDIT_VERIFY_SECONDS),
+    },
+}
+# --- end sanctions and audit ---

@@ -14,6 +14,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("publicity/", include("zhicheng.publicity.urls")),
     path("review/", include("zhicheng.reviews.urls")),
     path("evaluation/", include("zhicheng.evaluation.urls")),
+    # --- sanctions and audit browsing ---
+    path("supervision/sanctions/", include("zhicheng.sanctions.urls")),
+    path("supervision/audit/", include("zhicheng.auditlog.urls")),
+    # --- end sanctions and audit browsing ---
     path("supervision/", include("zhicheng.supervision.urls")),
     path("demo-clock/", core_views.demo_clock, name="demo_clock"),  # demo mode only
     # --- certificates ---

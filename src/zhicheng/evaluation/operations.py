@@ -30,6 +30,7 @@ from zhicheng.core.operations import NotPermitted, OperationError, StateConflict
 from zhicheng.core.workdays import office_calendar
 from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
+from zhicheng.sanctions.guards import ensure_may_evaluate
 
 from . import draw as pure
 from . import params, rules
@@ -129,6 +130,7 @@ def create_meeting(
 ) -> Meeting:
     if not is_office(actor, committee):
         raise NotPermitted(f"只有{committee.office}（评委会办事机构）可以安排该评委会的会议。")
+    ensure_may_evaluate(committee)  # 五（三）: suspended or withdrawn committees do not evaluate
     _check_meeting_date(season, date)
     spec = _clean_spec(draw_spec)
     with operation(actor, "evaluation.meeting.create") as op:
@@ -184,6 +186,7 @@ def submit_opening_report(meeting: Meeting, actor: Any) -> Meeting:
     with operation(actor, "evaluation.report.submit", target=meeting) as op:
         m: Meeting = op.obj
         _require_office(actor, m)
+        ensure_may_evaluate(m.committee)
         _require_state(m, S.DRAFT, S.RETURNED)
         _check_meeting_date(m.season, m.date)
         due = report_due(m)
@@ -315,6 +318,7 @@ def commit_draw(meeting: Meeting, actor: Any) -> Meeting:
     with operation(actor, "evaluation.draw.commit", target=meeting) as op:
         m: Meeting = op.obj
         _require_office(actor, m)
+        ensure_may_evaluate(m.committee)
         _require_state(m, S.APPROVED)
         if m.seed_hash:
             raise StateConflict("本次抽取的种子哈希已公布，不能重新生成。")
@@ -366,6 +370,7 @@ def run_draw(meeting: Meeting, actor: Any) -> Meeting:
     with operation(actor, "evaluation.draw.run", target=meeting) as op:
         m: Meeting = op.obj
         _require_office(actor, m)
+        ensure_may_evaluate(m.committee)
         _require_state(m, S.APPROVED)
         if not m.seed_hash:
             raise StateConflict("请先公布种子哈希（抽取前），再进行抽取。")
@@ -461,6 +466,7 @@ def open_meeting(meeting: Meeting, actor: Any) -> Meeting:
     with operation(actor, "evaluation.meeting.open", target=meeting) as op:
         m: Meeting = op.obj
         _require_office(actor, m)
+        ensure_may_evaluate(m.committee)
         if m.state in (S.DRAFT, S.SUBMITTED, S.RETURNED):
             raise StateConflict("开评报告尚未经市职称办批准，会议不能召开。")
         _require_state(m, S.DRAWN)

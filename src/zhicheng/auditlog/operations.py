@@ -1,0 +1,62 @@
+"""Verify the audit chain and record the result (`zhicheng audit verify` on a schedule).
+
+A break is alerted once (until the chain is intact again or breaks elsewhere): an inbox
+notification and an email to every member of the city title office, and an ERROR log line.
+The record itself is written through an operation, so it is audited like any other change.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from zhicheng.applications.notifications import notify
+from zhicheng.core.audit import VerifyResult, verify_chain
+from zhicheng.core.operations import SYSTEM, operation
+from zhicheng.orgs.models import Membership
+from zhicheng.orgs.models import Role as OrgRole
+
+from .models import ChainCheck
+
+logger = logging.getLogger("zhicheng.audit")
+
+
+def latest() -> ChainCheck | None:
+    return ChainCheck.objects.order_by("-checked_at", "-pk").first()
+
+
+def _needs_alert(result: VerifyResult, previous: ChainCheck | None) -> bool:
+    if result.ok:
+        return False
+    return previous is None or previous.ok or previous.broken_seq != result.broken_seq
+
+
+def record_check(actor: Any = SYSTEM) -> ChainCheck:
+    """Verify the whole chain now, store the result, alert on a new break."""
+    result = verify_chain()
+    previous = latest()
+    alert = _needs_alert(result, previous)
+    with operation(actor, "audit.verify") as op:
+        check = ChainCheck.objects.create(
+            checked_at=timezone.now(), ok=result.ok, count=result.count,
+            broken_seq=result.broken_seq, reason=result.reason[:200], alerted=alert,
+        )
+        op.obj = check
+        op.summary = (f"审计链校验：完整，{result.count}条事件" if result.ok
+                      else f"审计链校验：第{result.broken_seq}条事件处断裂（{result.reason}）")
+        op.data = {"ok": result.ok, "count": result.count, "broken_seq": result.broken_seq}
+        if alert:
+            url = reverse("auditlog:search")
+            for m in Membership.objects.filter(
+                role=OrgRole.CITY_OFFICE, active=True
+            ).select_related("user"):
+                notify(m.user, "audit.chain_broken",
+                       f"审计链校验失败：第{result.broken_seq}条事件处断裂",
+                       f"定时校验发现审计记录被改动或缺失：{result}。请立即核查数据库访问记录，"
+                       "并保留现场。", url=url)
+    if not result.ok:
+        logger.error("audit chain verification failed: %s", result)
+    return check

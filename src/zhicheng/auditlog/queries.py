@@ -1,0 +1,171 @@
+"""Searching the audit chain: filters, keyset pagination on `seq` (newest first), and the
+dossier each event belongs to. A page is one query whatever the chain's length."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from zhicheng.core.models import AuditEvent
+
+PAGE_SIZE = 50
+APPLICATION = "applications.application"
+_TYPED_TARGET = re.compile(r"^([a-z_]+\.[a-z_]+)[:#](\S+)$")
+
+
+@dataclass
+class Filters:
+    actor: str = ""
+    action: str = ""
+    target: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    q: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    def as_query(self) -> dict[str, str]:
+        out = {"actor": self.actor, "action": self.action, "target": self.target, "q": self.q,
+               "date_from": self.date_from.isoformat() if self.date_from else "",
+               "date_to": self.date_to.isoformat() if self.date_to else ""}
+        return {k: v for k, v in out.items() if v}
+
+
+def _date(raw: str, label: str, errors: list[str]) -> dt.date | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        errors.append(f"{label}“{raw}”不是有效日期（格式：2024-07-15）。")
+        return None
+
+
+def parse_filters(params: Any) -> Filters:
+    errors: list[str] = []
+    f = Filters(
+        actor=params.get("actor", "").strip()[:150],
+        action=params.get("action", "").strip()[:80],
+        target=params.get("target", "").strip()[:150],
+        date_from=_date(params.get("date_from", ""), "起始日期", errors),
+        date_to=_date(params.get("date_to", ""), "截止日期", errors),
+        q=params.get("q", "").strip()[:200],
+        errors=errors,
+    )
+    if f.date_from and f.date_to and f.date_from > f.date_to:
+        errors.append("起始日期晚于截止日期。")
+    return f
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def target_q(target: str) -> Q:
+    """A dossier number (申报编号, digits) matches the application and every event whose data
+    names it; `type:id` (e.g. `evaluation.meeting:5`) matches that object; other text matches
+    the object type."""
+    if target.isdigit():
+        return Q(target_type=APPLICATION, target_id=target) | Q(data__application=int(target))
+    typed = _TYPED_TARGET.match(target)
+    if typed:
+        return Q(target_type=typed.group(1), target_id=typed.group(2))
+    return Q(target_type__icontains=target)
+
+
+def search(f: Filters) -> QuerySet[AuditEvent]:
+    qs = AuditEvent.objects.all()
+    if f.actor:
+        qs = qs.filter(Q(actor_label__icontains=f.actor) | Q(actor__username=f.actor))
+    if f.action:
+        qs = qs.filter(action__istartswith=f.action)
+    if f.target:
+        qs = qs.filter(target_q(f.target))
+    if f.date_from:
+        qs = qs.filter(created_at__gte=_day_start(f.date_from))
+    if f.date_to:
+        qs = qs.filter(created_at__lt=_day_start(f.date_to + dt.timedelta(days=1)))
+    if f.q:
+        qs = qs.filter(summary__icontains=f.q)
+    return qs
+
+
+@dataclass
+class Page:
+    events: list[AuditEvent]
+    newer: int | None  # pass as ?after= for the newer page
+    older: int | None  # pass as ?before= for the older page
+
+
+def page(qs: QuerySet[AuditEvent], *, before: int | None = None, after: int | None = None,
+         size: int = PAGE_SIZE) -> Page:
+    """Keyset pagination on seq: one query, one row more than shown to know if there is more."""
+    if after is not None:
+        rows = list(qs.filter(seq__gt=after).order_by("seq")[: size + 1])
+        more_newer = len(rows) > size
+        rows = rows[:size][::-1]
+        return Page(rows, rows[0].seq if rows and more_newer else None,
+                    rows[-1].seq if rows else None)
+    if before is not None:
+        qs = qs.filter(seq__lt=before)
+    rows = list(qs.order_by("-seq")[: size + 1])
+    more_older = len(rows) > size
+    rows = rows[:size]
+    return Page(rows, rows[0].seq if rows and before is not None else None,
+                rows[-1].seq if rows and more_older else None)
+
+
+def dossier_id(event: AuditEvent) -> int | None:
+    if event.target_type == APPLICATION and event.target_id.isdigit():
+        return int(event.target_id)
+    value = (event.data or {}).get("application") if isinstance(event.data, dict) else None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def dossier_url_pattern() -> str:
+    """The dossier page (the supervision drill-down if installed, else the review dossier),
+    with 0 in place of the number: resolved once per page, not once per row."""
+    for name in ("supervision:dossier", "reviews:dossier"):
+        try:
+            return reverse(name, args=[0])
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+def dossier_url(pattern: str, pk: int | None) -> str:
+    if not pattern or pk is None:
+        return ""
+    head, _, tail = pattern.rpartition("/0/")
+    return f"{head}/{pk}/{tail}"
+
+
+def export_rows(qs: QuerySet[AuditEvent]) -> Iterator[list[Any]]:
+    for e in qs.order_by("seq").iterator(chunk_size=2000):
+        yield [
+            e.seq,
+            timezone.localtime(e.created_at).replace(tzinfo=None),
+            e.actor_label,
+            e.action,
+            e.target_type,
+            e.target_id,
+            dossier_id(e) or "",
+            e.summary,
+            e.hash,
+            e.prev_hash,
+        ]
+
+
+EXPORT_COLUMNS = ["序号", "时间", "操作人", "操作", "对象类型", "对象编号", "申报编号", "摘要",
+                  "哈希", "前一事件哈希"]

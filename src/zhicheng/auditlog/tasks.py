@@ -1,0 +1,25 @@
+"""The scheduled audit-chain verification. The embedded ticker runs every scheduled task
+once a minute; a full verification reads the whole chain, so it runs at most once per
+ZHICHENG_AUDIT_VERIFY_SECONDS whoever calls it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from .models import ChainCheck
+
+
+@shared_task(name="auditlog.verify_chain")
+def verify_chain_task(force: bool = False) -> str:
+    from .operations import record_check
+
+    interval = int(getattr(settings, "ZHICHENG_AUDIT_VERIFY_SECONDS", 3600))
+    since = timezone.now() - dt.timedelta(seconds=interval)
+    if not force and ChainCheck.objects.filter(checked_at__gt=since).exists():
+        return "skipped"
+    check = record_check()
+    return "ok" if check.ok else f"broken at #{check.broken_seq}"

@@ -1,0 +1,88 @@
+"""Audit browsing for the city title office: search, keyset pages, exports, chain status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhicheng.core import clock
+from zhicheng.integrity.operations import is_city_office
+
+from . import exports, queries
+from .operations import latest, record_check
+
+View = Callable[..., HttpResponseBase]
+
+
+def city_office_only(view: View) -> View:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not is_city_office(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+def _int(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
+@city_office_only
+def search(request: HttpRequest) -> HttpResponse:
+    f = queries.parse_filters(request.GET)
+    result = queries.page(queries.search(f), before=_int(request.GET.get("before")),
+                          after=_int(request.GET.get("after")))
+    pattern = queries.dossier_url_pattern()
+    rows = [(e, queries.dossier_id(e)) for e in result.events]
+    rows_with_links = [(e, pk, queries.dossier_url(pattern, pk)) for e, pk in rows]
+    return render(request, "auditlog/search.html", {
+        "f": f, "rows": rows_with_links, "page": result, "check": latest(),
+        "query": f.as_query(),
+    })
+
+
+def _export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
+    f = queries.parse_filters(request.GET)
+    rows = queries.export_rows(queries.search(f))
+    name = f"audit-{clock.today().isoformat()}.{fmt}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(exports.csv_stream(rows),
+                                         content_type="text/csv; charset=utf-8")
+    else:
+        response = StreamingHttpResponse(
+            exports.xlsx_stream(rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@city_office_only
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    return _export(request, "csv")
+
+
+@city_office_only
+def export_xlsx(request: HttpRequest) -> StreamingHttpResponse:
+    return _export(request, "xlsx")
+
+
+@city_office_only
+@require_POST
+def verify_now(request: HttpRequest) -> HttpResponse:
+    check = record_check(request.user)
+    if check.ok:
+        messages.success(request, _("审计链完整：已校验 {n} 条事件。").format(n=check.count))
+    else:
+        messages.error(request, _("审计链在第 {seq} 条事件处断裂。").format(seq=check.broken_seq))
+    return redirect("auditlog:search")

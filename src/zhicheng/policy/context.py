@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import TypeVar
 
 from zhicheng.policy import dates
 from zhicheng.policy.catalogue import Catalogue, Series
@@ -33,6 +35,11 @@ def _material(name: str, clause: str) -> Material:
 def _year_span(year: int) -> dates.Span:
     return dates.year_span(year)
 
+
+# Entries kept per season and catalogue in Context.memo: request-keyed results are small, and a
+# season has far fewer distinct requests than this; past the limit results are just not kept.
+MEMO_LIMIT = 20_000
+T = TypeVar("T")
 
 ROUTE_LABELS = {
     "normal": "正常申报",
@@ -74,6 +81,14 @@ class Context:
         self.excluded: list[ExcludedMaterial] = []
         self.flags: list[str] = []
         self.seniority: Seniority | None = None
+        # Request-keyed rule results shared across profiles (Season.rule_memo); bounded.
+        self.memo = season.rule_memo(catalogue)
+
+    def remember(self, key: Hashable, value: T) -> T:
+        """Keep `value` under `key` in the shared memo (until it holds MEMO_LIMIT entries)."""
+        if len(self.memo) < MEMO_LIMIT:
+            self.memo[key] = value
+        return value
 
     # --- materials -------------------------------------------------------------------
     def need(self, name: str, clause: str) -> None:

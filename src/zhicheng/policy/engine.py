@@ -8,10 +8,12 @@ from zhicheng.policy.context import ROUTE_LABELS, Context
 from zhicheng.policy.decision import Decision, Finding, Verdict
 from zhicheng.policy.levels import level_name
 from zhicheng.policy.profile import Profile
-from zhicheng.policy.registry import RULES, Rule
+from zhicheng.policy.registry import RULES, Rule, RuleFunc
 from zhicheng.policy.season import Season, load_season
 
 _BY_ROUTE: dict[str, tuple[Rule, ...]] = {}
+# Per route: (function, id, primary clause) of each rule, unpacked once for the hot loop.
+_CALLS: dict[str, tuple[tuple[RuleFunc, str, str], ...]] = {}
 
 
 def rules_for(route: str) -> tuple[Rule, ...]:
@@ -23,6 +25,13 @@ def rules_for(route: str) -> tuple[Rule, ...]:
     return found
 
 
+def _calls_for(route: str) -> tuple[tuple[RuleFunc, str, str], ...]:
+    found = _CALLS.get(route)
+    if found is None:
+        found = _CALLS[route] = tuple((r.func, r.id, r.clauses[0]) for r in rules_for(route))
+    return found
+
+
 def evaluate(profile: Profile, season: Season | None = None) -> Decision:
     season = season or load_season()
     ctx = Context(profile, season, load_catalogue())
@@ -31,12 +40,10 @@ def evaluate(profile: Profile, season: Season | None = None) -> Decision:
     new_finding = tuple.__new__  # Finding(...) without the NamedTuple's Python-level __new__
     route = ctx.route
     failed = review = False
-    for rule in rules_for(route):
-        result = rule.func(ctx)
+    for func, rule_id, primary in _calls_for(route):
+        result = func(ctx)
         if not result:
             continue
-        rule_id = rule.id
-        primary = rule.clauses[0]
         for outcome, message, clause in result:
             if outcome == "fail":
                 failed = True

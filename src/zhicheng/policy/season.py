@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -198,6 +199,22 @@ class Season:
         self,
     ) -> dict[tuple[int, int], tuple[tuple[range, HoursRule | None], ...]]:
         return {}
+
+    @cached_property
+    def _rule_memos(self) -> dict[int, tuple[object, dict[Hashable, Any]]]:
+        return {}
+
+    def rule_memo(self, catalogue: object) -> dict[Hashable, Any]:
+        """Results of the rules that read only the request, for this season and catalogue.
+
+        A rule may keep here what it computed from (series, level, specialty, route, plan row):
+        those values are pure functions of the key, the season and the catalogue, and a batch
+        repeats them thousands of times. Keyed by the catalogue object (identity, not value).
+        """
+        entry = self._rule_memos.get(id(catalogue))
+        if entry is None or entry[0] is not catalogue:
+            entry = self._rule_memos[id(catalogue)] = (catalogue, {})
+        return entry[1]
 
     def education_rank(self, level: str) -> int:
         """-1 for anything below the lowest recognised level."""

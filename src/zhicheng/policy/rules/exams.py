@@ -57,7 +57,16 @@ def combined(ctx: Context) -> list[Out] | None:
 
 
 @rule("exam.instead_of_evaluation", "二（七）", "9个以考代评专业的中、初级职称不再评审或认定")
-def instead_of_evaluation(ctx: Context) -> list[Out] | None:
+def instead_of_evaluation(ctx: Context) -> tuple[Out, ...]:
+    # A pure function of (series, level, specialty) for a season: kept in ctx.memo.
+    key = ("exam.instead_of_evaluation", ctx.series.code, ctx.level, ctx.request.specialty)
+    found: tuple[Out, ...] | None = ctx.memo.get(key)
+    if found is None:
+        found = ctx.remember(key, tuple(_instead_of_evaluation(ctx) or ()))
+    return found
+
+
+def _instead_of_evaluation(ctx: Context) -> list[Out] | None:
     section = ctx.season.section("exams", "exam_instead_of_evaluation")
     if ctx.level not in section["levels"]:
         return None

@@ -18,7 +18,16 @@ def _ladder_applies(ctx: Context) -> bool:
 
 
 @rule("request.catalogue", "二（一）", "申报系列、专业、层级须在职称目录内")
-def catalogue(ctx: Context) -> list[Out]:
+def catalogue(ctx: Context) -> tuple[Out, ...]:
+    # A pure function of (series, level, specialty) for a season and catalogue: kept in ctx.memo.
+    key = ("request.catalogue", ctx.series.code, ctx.level, ctx.request.specialty)
+    found: tuple[Out, ...] | None = ctx.memo.get(key)
+    if found is None:
+        found = ctx.remember(key, tuple(_catalogue(ctx)))
+    return found
+
+
+def _catalogue(ctx: Context) -> list[Out]:
     series = ctx.series
     out: list[Out] = []
     if not series.has_level(ctx.level):

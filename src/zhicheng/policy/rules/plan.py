@@ -73,33 +73,63 @@ def _find_rows(ctx: Context, plans: dict[int, PlanRow]) -> list[PlanRow]:
     return [plans[n] for n in numbers if _covers(ctx, plans[n])[0] is True]
 
 
+# What the rule knows before it looks at the application date: findings so far, and the
+# window (months accepted, the row's description, the window as printed) or None when it stops.
+Resolved = tuple[tuple[Out, ...], tuple[frozenset[int], str, str] | None]
+
+
 @rule("plan.acceptance_window", ("附件",), "申报日期须在评委会办事机构的受理时间内")
 def acceptance_window(ctx: Context) -> list[Out]:
+    # The row resolution is a pure function of the request (route, series, level, specialty,
+    # plan row) for a season: kept in ctx.memo; only the date comparison runs per profile.
+    req = ctx.request
+    key = ("plan.window", ctx.route, ctx.series.code, ctx.level, req.specialty, req.plan_row)
+    resolved: Resolved | None = ctx.memo.get(key)
+    if resolved is None:
+        resolved = ctx.remember(key, _resolve(ctx))
+    head, window = resolved
+    out = list(head)
+    if window is None:
+        return out
+    months, where, text = window
+    day = ctx.date
+    if day.year != ctx.season.year:
+        out.append(
+            fail(f"申报日期{day.isoformat()}不在{ctx.season.year}年度，{where}受理时间为{text}")
+        )
+    elif day.month in months:
+        out.append(ok(f"申报日期{day.isoformat()}在{where}申报材料受理时间（{text}）内"))
+    else:
+        out.append(fail(f"申报日期{day.isoformat()}不在{where}申报材料受理时间（{text}）内"))
+    return out
+
+
+def _resolve(ctx: Context) -> Resolved:
     plans = load_plans(ctx.season.code)
     number = ctx.request.plan_row
     if number is None:
         found = _find_rows(ctx, plans)
         if len(found) != 1:
             rows = "、".join(str(r.row) for r in found) or "无"
-            return [
+            return (
                 review(
                     f"未指定评审计划（附件序号），按专业匹配到的计划行：{rows}；请选择受理的评委会办事机构"
-                )
-            ]
+                ),
+            ), None
         row = found[0]
     elif number not in plans:
         top = max(plans) if plans else 0
         gap = "（原文缺失第21–40行）" if 21 <= number <= 40 else ""
-        return [
+        return (
             review(
                 f"附件中没有序号{number}{gap}（现有序号1–{top}），须向市职称办核实受理机构和时间"
-            )
-        ]
+            ),
+        ), None
     else:
         row = plans[number]
     covered, why = _covers(ctx, row)
     if covered is False:
-        return [fail(why)]
+        return (fail(why),), None
     out: list[Out] = []
     if covered is None:
         out.append(review(why))
@@ -113,15 +143,5 @@ def acceptance_window(ctx: Context) -> list[Out]:
                 f"{where}原文未写明{level_name(ctx.level)}的申报材料受理时间（{text}），须向办事机构核实"
             )
         )
-        return out
-    window = row.acceptance_text
-    day = ctx.date
-    if day.year != ctx.season.year:
-        out.append(
-            fail(f"申报日期{day.isoformat()}不在{ctx.season.year}年度，{where}受理时间为{window}")
-        )
-    elif day.month in months:
-        out.append(ok(f"申报日期{day.isoformat()}在{where}申报材料受理时间（{window}）内"))
-    else:
-        out.append(fail(f"申报日期{day.isoformat()}不在{where}申报材料受理时间（{window}）内"))
-    return out
+        return tuple(out), None
+    return tuple(out), (frozenset(months), where, row.acceptance_text)

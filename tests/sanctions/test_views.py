@@ -109,3 +109,14 @@ def test_the_list_runs_a_constant_number_of_queries(world, django_assert_max_num
                              due_on=dt.date(2024, 10, 31), **decision(n))
     with django_assert_max_num_queries(len(one.captured_queries)):
         city.get("/supervision/sanctions/")
+
+
+def test_the_pages_speak_english_when_asked(world) -> None:
+    s = ops.suspend_evaluation(world.city, world.gongxin, **decision())
+    city = login(world.city)
+    city.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    listing = city.get("/supervision/sanctions/").content.decode()
+    assert "Measures against committee offices" in listing
+    page = city.get(f"/supervision/sanctions/{s.pk}/").content.decode()
+    assert "Suspension of evaluation" in page and "Lift the suspension" in page
+    assert "Audit log" in city.get("/supervision/audit/").content.decode()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-from typing import TypeVar
+from functools import lru_cache
+from typing import Any, TypeVar, overload
 
 from zhicheng.policy import dates
 from zhicheng.policy.catalogue import Catalogue, Series
@@ -40,6 +40,32 @@ def _year_span(year: int) -> dates.Span:
 # season has far fewer distinct requests than this; past the limit results are just not kept.
 MEMO_LIMIT = 20_000
 T = TypeVar("T")
+
+
+class fact[V]:
+    """functools.cached_property without its checks: a Context fact computed on first use.
+
+    The engine reads about a dozen facts per profile; cached_property's Python-level __get__
+    (attribute-name checks, sentinel lookup) cost more than some of the facts themselves. The
+    value is stored in the instance __dict__, so later reads do not reach the descriptor.
+    """
+
+    __slots__ = ("func", "name")
+
+    def __init__(self, func: Callable[[Any], V]) -> None:
+        self.func = func
+        self.name = func.__name__
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> fact[V]: ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> V: ...
+    def __get__(self, instance: object | None, owner: type | None = None) -> V | fact[V]:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
+
 
 ROUTE_LABELS = {
     "normal": "正常申报",
@@ -118,16 +144,16 @@ class Context:
             return f"{series.title_name(level)}（{series.name}{level_name(level)}）"
         return f"{series.name}{level_name(level)}职称"
 
-    @cached_property
+    @fact
     def target_name(self) -> str:
         return self.title_name(self.series.code, self.level)
 
     # --- education ---------------------------------------------------------------------
-    @cached_property
+    @fact
     def education(self) -> list[Recognised]:
         return [recognise(i, ed, self.season) for i, ed in enumerate(self.profile.education)]
 
-    @cached_property
+    @fact
     def best_education(self) -> Recognised | None:
         best: Recognised | None = None
         best_rank = -2
@@ -141,17 +167,17 @@ class Context:
                 best, best_rank = item, rank
         return best
 
-    @cached_property
+    @fact
     def education_level(self) -> str:
         best = self.best_education
         return best.level if best and best.level else "below_secondary"
 
-    @cached_property
+    @fact
     def education_label(self) -> str:
         return self.season.education_name(self.education_level)
 
     # --- titles -------------------------------------------------------------------------
-    @cached_property
+    @fact
     def titles(self) -> list[TitleFact]:
         """National and out-of-town titles, plus qualifications mapped to titles (二（四）)."""
         facts: list[TitleFact] = []
@@ -190,7 +216,7 @@ class Context:
             )
         return facts
 
-    @cached_property
+    @fact
     def local_titles(self) -> list[TitleHeld]:
         return [t for t in self.profile.titles if t.kind == "local"]
 
@@ -209,7 +235,7 @@ class Context:
         ]
 
     # --- special routes -------------------------------------------------------------------
-    @cached_property
+    @fact
     def special_route_names(self) -> list[str]:
         sr = self.profile.special_routes
         names = []
@@ -221,24 +247,24 @@ class Context:
             names.append("部队转业安置人员")
         return names
 
-    @cached_property
+    @fact
     def first_application(self) -> bool:
         explicit = self.profile.special_routes.first_application
         if explicit is not None:
             return explicit and not self.profile.titles
         return not self.profile.titles
 
-    @cached_property
+    @fact
     def special_exception(self) -> bool:
         """二（一）: returnees, exchanged officials, transferred officers on a first application."""
         return bool(self.special_route_names) and self.first_application
 
     # --- requirements -------------------------------------------------------------------
-    @cached_property
+    @fact
     def requirement(self) -> Requirement | None:
         return self.season.requirement(self.series.code, self.level, self.education_level)
 
-    @cached_property
+    @fact
     def grassroots_valid(self) -> bool:
         emp = self.profile.employment
         sectors = self.season.section("eligibility", "grassroots")["sectors"]
@@ -253,7 +279,7 @@ class Context:
         """The title at the requirement's previous level in the target series (earliest)."""
         return self._basis_title
 
-    @cached_property
+    @fact
     def _basis_title(self) -> TitleFact | None:
         req = self.requirement
         if req is None or req.after is None:
@@ -276,7 +302,7 @@ class Context:
         return min(same, key=lambda t: t.date) if same else title
 
     # --- seniority ----------------------------------------------------------------------
-    @cached_property
+    @fact
     def professional_spans(self) -> list[dates.Span] | None:
         """Professional work as (anchor, end] spans, None when no work history was given."""
         if not self.profile.work_history:
@@ -289,7 +315,7 @@ class Context:
             spans.append((period.start - dates.ONE_DAY, end))
         return dates.merge(spans)
 
-    @cached_property
+    @fact
     def excluded_assessment_years(self) -> dict[int, str]:
         out: dict[int, str] = {}
         for a in self.profile.annual_assessments:
@@ -298,7 +324,7 @@ class Context:
                     out[a.year] = a.grade
         return out
 
-    @cached_property
+    @fact
     def _excluded_years_sorted(self) -> list[tuple[int, str]]:
         return sorted(self.excluded_assessment_years.items())
 
@@ -359,7 +385,7 @@ class Context:
             notes=notes,
         )
 
-    @cached_property
+    @fact
     def normal_seniority(self) -> Seniority | None:
         """Seniority under the requirement table, or None when no years are required."""
         req = self.requirement

@@ -332,3 +332,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # --- end sanctions and audit ---
+
+# --- simulation ---
+# `zhicheng simulate`: a synthetic season through the real operations (docs/simulation.md).
+INSTALLED_APPS += ["zhicheng.simulation"]
+# --- end simulation ---

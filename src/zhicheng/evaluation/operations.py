@@ -419,7 +419,8 @@ def verify(meeting: Meeting) -> tuple[bool, list[str]]:
 
 
 def sitting(meeting: Meeting) -> list[CommitteeSeat]:
-    return [s for s in meeting.seats.all() if s.sits]
+    # With the expert: callers match seats to users (cast_ballot, sign_tally), one query.
+    return [s for s in meeting.seats.select_related("expert") if s.sits]
 
 
 def quorum(meeting: Meeting) -> tuple[bool, int, int]:

@@ -1,0 +1,1 @@
+"""`zhicheng simulate`: a synthetic city season driven through the real operations."""

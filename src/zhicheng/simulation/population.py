@@ -1,0 +1,133 @@
+"""The synthetic population of a simulated season (deterministic from the seed; no database).
+
+Each applicant gets a profile in the application form's schema (the demo applicant's shape,
+varied: education, title history, assessments, continuing education), an employer index, a
+(series, level) the chosen plan accepts, and a *fate*: what happens to the dossier on its way
+(corrections, fraud, a failed vote, ...). The driver turns the fate into real operations.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from zhicheng.applications.demo import DEMO_FACTS
+
+# What happens to a dossier (besides the eligibility pre-check, which the engine decides).
+# Shares are per thousand of the applicants who submit; the rest go the normal way.
+FATES: dict[str, int] = {
+    "withdraw": 10,  # withdraws after submitting, before the unit acts (四（一）)
+    "unit_return": 30,  # the unit returns it for changes, the applicant resubmits (四（二）)
+    "unit_objection": 5,  # an objection to the unit publicity is upheld (四（二）)
+    "correction": 80,  # one-time correction list, answered in time (四（三）)
+    "abandon": 20,  # correction list not answered: abandoned (四（三）)
+    "preliminary_reject": 20,  # the preliminary reviewer refuses it (四（三）)
+    "fraud_in_review": 10,  # fraud found during review: one-vote veto (五（四）)
+    "committee_return": 20,  # the committee office returns it through the channel (四（四）)
+    "vote_fail": 100,  # the committee votes it down (五（二）)
+    "fraud_after_certificate": 5,  # fraud found after the certificate: revoked (五（四）)
+}
+
+EDUCATION = [("bachelor", 60), ("junior_college", 15), ("master", 20), ("doctorate", 5)]
+LEVELS = [("intermediate", 70), ("assistant", 15), ("associate_senior", 15)]
+GRADES = [("competent", 80), ("excellent", 18), ("basically_competent", 2)]
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
+    "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺"
+)
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红鹏辉建国宁波斌宇浩凯鑫晨欣怡佳琪"
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+PREVIOUS = {"assistant": "entry", "intermediate": "assistant", "associate_senior": "intermediate"}
+TITLE_NAMES = {"entry": "技术员", "assistant": "助理工程师", "intermediate": "工程师"}
+
+
+def _pick(rng: random.Random, table: list[tuple[str, int]]) -> str:
+    return rng.choices([k for k, _ in table], weights=[w for _, w in table])[0]
+
+
+def resident_id(index: int, salt: int) -> str:
+    """A valid (checksummed) 18-digit resident ID, unique per (salt, index) for salt < 8 and
+    index < 1,100,000 (salt: how many simulations ran in the database before this one)."""
+    birth = dt.date(1960, 1, 1) + dt.timedelta(days=(index // 1000) + (salt % 8) * 1100)
+    body = f"320706{birth:%Y%m%d}{index % 1000:03d}"
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, _WEIGHTS, strict=True)) % 11]
+    return body + check
+
+
+@dataclass
+class Applicant:
+    index: int
+    name: str
+    id_number: str
+    employer: int  # index into the world's employers
+    series: str
+    level: str
+    fate: str
+    facts: dict[str, Any] = field(default_factory=dict)
+    votes_against: int = 0
+
+
+def facts_for(rng: random.Random, *, series: str, level: str, employer_name: str) -> dict[str, Any]:
+    """A profile in the form's schema: the demo applicant's shape with realistic variation."""
+    facts = copy.deepcopy(DEMO_FACTS)
+    education = _pick(rng, EDUCATION)
+    graduated = dt.date(rng.randint(2004, 2015), 6, 30)
+    facts["education"][0].update(level=education, date=graduated.isoformat(), major="相关专业")
+    title_year = min(2019, graduated.year + rng.randint(2, 5))
+    if level == "assistant":
+        facts["titles"] = []
+    else:
+        previous = PREVIOUS[level]
+        if level == "associate_senior":
+            title_year = min(2018, title_year)
+        facts["titles"][0].update(
+            series=series, level=previous, name=TITLE_NAMES.get(previous, "助理级"),
+            date=f"{title_year}-06-30",
+            certificate_number=f"LYG{title_year}-{rng.randint(1, 9999):04d}",
+        )
+    facts["employment"]["employer"] = employer_name
+    facts["work_history"] = [{
+        "start": dt.date(graduated.year, 7, 15).isoformat(), "employer": employer_name,
+        "position": "专业技术岗位", "series": series, "professional": True,
+    }]
+    first = graduated.year + 1
+    facts["annual_assessments"] = [
+        {"year": y, "grade": _pick(rng, GRADES)} for y in range(max(first, 2019), 2024)
+    ]
+    facts["continuing_education"] = [
+        {"year": y, "public_hours": rng.choice([30, 30, 36]),
+         "professional_hours": rng.choice([60, 64, 72]), "public_certificate": True}
+        for y in range(first, 2024)
+    ]
+    facts["achievements"] = [
+        {"id": f"a{i}", "title": f"专业技术工作成果{i + 1}", "kind": kind,
+         "date": f"{rng.randint(2020, 2023)}-0{rng.randint(1, 9)}-15",
+         "representative": i == 0}
+        for i, kind in enumerate(rng.sample(["paper", "project", "patent", "report"], 2))
+    ]
+    return facts
+
+
+def applicants(n: int, seed: int, *, employers: list[str],
+               offers: dict[int, list[tuple[str, str]]], id_salt: int = 0) -> list[Applicant]:
+    """n applicants; `offers[e]` lists the (series, level) pairs employer e may apply for."""
+    rng = random.Random(seed)
+    fate_names = list(FATES)
+    fate_weights = [*FATES.values(), 1000 - sum(FATES.values())]
+    out = []
+    for i in range(n):
+        employer = rng.randrange(len(employers))
+        choices = offers[employer]
+        preferred = [c for c in choices if c[1] == _pick(rng, LEVELS)]
+        series, level = rng.choice(preferred or choices)
+        fate = rng.choices([*fate_names, "normal"], weights=fate_weights)[0]
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
+        facts = facts_for(rng, series=series, level=level, employer_name=employers[employer])
+        out.append(Applicant(
+            index=i, name=name, id_number=resident_id(i, id_salt), employer=employer, series=series,
+            level=level, fate=fate, facts=facts, votes_against=rng.randint(0, 2),
+        ))
+    return out

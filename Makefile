@@ -11,7 +11,7 @@ PYTEST := $(BIN)/pytest -p no:cacheprovider
 # Two workers: the machines have two cores; each worker gets its own test database.
 XDIST := -n 2
 
-.PHONY: install run test lint typecheck test-sqlite test-postgres test-browser system services bench schema
+.PHONY: install run test lint typecheck test-sqlite test-postgres test-browser system services bench bench-load schema
 
 .venv/.installed: pyproject.toml scripts/bootstrap-venv
 	scripts/bootstrap-venv
@@ -57,3 +57,8 @@ test: install system services lint typecheck test-sqlite test-postgres test-brow
 
 bench: install
 	$(BIN)/pytest bench -q --benchmark-only -p no:cacheprovider
+
+# Load benchmark (issue 9): gunicorn + PostgreSQL + Redis + Celery, 100,000 applications,
+# locust as its own process; ~15 minutes; report in var/load/report.md (bench/README.md).
+bench-load: install services
+	bench/load/run.sh

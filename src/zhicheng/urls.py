@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from zhicheng.certificates import urls as cert_urls
 from zhicheng.core import views as core_views
+from zhicheng.core.health import healthz
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
@@ -24,6 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("certificates/", include((cert_urls.holder_patterns, "certificates"))),
     path("verify/", include((cert_urls.verify_patterns, "verify"))),
     # --- end certificates ---
+    path("healthz", healthz, name="healthz"),  # load balancers; bench/load ceiling
     path("", include("zhicheng.portal.urls")),
 ]
 if settings.DEBUG:

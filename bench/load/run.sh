@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The load benchmark (issue 9, items 2 and 3): `make bench-load`. Never part of `make test`.
+#
+# Creates its own PostgreSQL database (zhicheng_load, dropped first), migrates, loads the
+# season, seeds N applications (bench/load/seed.py), starts gunicorn (production settings,
+# several sync workers), a Celery worker on Redis and a load-average sampler, then runs
+# locust headless as its own process:
+#   1. the mix: 50 users, 60 s, every listed endpoint and the bare view /healthz;
+#   2. two saturation runs (no think time): the bare view alone, the worklist alone;
+#   3. the deadline surge (bench/load/surge.py): the server restarted on the last day of
+#      plan 41's window, 1,000 drafts submitted at once, then the database is checked.
+# Writes OUT/report.md (bench/load/report.py) and the raw CSV/JSON beside it.
+#
+# Environment: LOAD_APPLICATIONS (100000), LOAD_USERS (50), LOAD_SECONDS (60),
+# LOAD_WORKERS (gunicorn workers, 4), LOAD_PORT (8108), LOAD_OUT (var/load),
+# LOAD_SURGE (1000), LOAD_REDIS_DB (8), LOAD_KEEP_DB=1 to skip re-seeding an existing run.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+BIN=$ROOT/.venv/bin
+N=${LOAD_APPLICATIONS:-100000}
+USERS=${LOAD_USERS:-50}
+SECONDS_=${LOAD_SECONDS:-60}
+WORKERS=${LOAD_WORKERS:-4}
+PORT=${LOAD_PORT:-8108}
+OUT=$(realpath -m "${LOAD_OUT:-var/load}")
+SURGE=${LOAD_SURGE:-1000}
+DB=zhicheng_load
+HOST=http://127.0.0.1:$PORT
+mkdir -p "$OUT"
+
+export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$DB
+export REDIS_URL=redis://127.0.0.1:6379/${LOAD_REDIS_DB:-8}
+export ZHICHENG_VAR_DIR=$OUT/var
+export ZHICHENG_PRODUCTION=1
+export ZHICHENG_SSL_REDIRECT=0          # plain HTTP on 127.0.0.1 (no TLS proxy in front)
+export ZHICHENG_SECRET_KEY=load-benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuv
+export ZHICHENG_ALLOWED_HOSTS=127.0.0.1,localhost
+export ZHICHENG_EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend
+export ZHICHENG_TODAY=2024-07-15        # inside plan 41's window (5–7月)
+# Every locust request comes from 127.0.0.1; the per-address verification throttle would
+# answer 429 after 30 requests and measure nothing else.
+export ZHICHENG_VERIFICATIONS_PER_10MIN=1000000000
+export ZHICHENG_LOG_LEVEL=WARNING
+export LOAD_FIXTURES=$OUT/fixtures.json
+
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+log() { echo "[bench-load $(date +%H:%M:%S)] $*"; }
+
+scripts/ensure-services
+if [[ "${LOAD_KEEP_DB:-0}" != 1 ]]; then
+  log "database $DB (fresh)"
+  psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+  rm -rf "$ZHICHENG_VAR_DIR"
+  "$BIN/zhicheng" migrate --noinput -v0
+  "$BIN/zhicheng" load_season --quiet-warnings >/dev/null
+  "$BIN/zhicheng" seed_demo >/dev/null
+  "$BIN/zhicheng" certificate keygen --if-missing >/dev/null
+  log "seeding $N applications"
+  "$BIN/python" bench/load/seed.py --applications "$N" --surge "$SURGE" --out "$OUT" \
+    | tee "$OUT/seed.log"
+fi
+redis-cli -n "${LOAD_REDIS_DB:-8}" flushdb >/dev/null
+
+start_server() {  # $1 = business date
+  ZHICHENG_TODAY=$1 "$BIN/gunicorn" zhicheng.wsgi:application --bind "127.0.0.1:$PORT" \
+    --workers "$WORKERS" --no-control-socket --backlog 2048 --timeout 120 \
+    --error-logfile "$OUT/gunicorn.log" &
+  SERVER=$!
+  PIDS+=("$SERVER")
+  for _ in $(seq 60); do curl -sf "$HOST/healthz" >/dev/null && break; sleep 1; done
+  # Warm every worker (imports, templates, connections) before measuring.
+  for _ in $(seq $((WORKERS * 4))); do
+    curl -s -o /dev/null "$HOST/plans/"; curl -s -o /dev/null "$HOST/publicity/"
+  done
+}
+stop_server() { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; }
+
+"$BIN/celery" -A zhicheng.celery worker --concurrency 1 --loglevel WARNING \
+  --logfile "$OUT/celery.log" &
+PIDS+=($!)
+( while sleep 2; do echo "$(date +%s) $(cut -d' ' -f1-3 /proc/loadavg)"; done ) \
+  > "$OUT/loadavg.txt" &
+PIDS+=($!)
+start_server "$ZHICHENG_TODAY"
+
+locust() {  # $1 = csv prefix, rest = locust arguments
+  local name=$1; shift
+  echo "$(date +%s) start $name" >> "$OUT/phases.txt"
+  "$BIN/locust" -f bench/load/locustfile.py --headless --host "$HOST" --only-summary \
+    --csv "$OUT/$name" "$@" > "$OUT/$name.log" 2>&1 || true
+  echo "$(date +%s) end $name" >> "$OUT/phases.txt"
+}
+: > "$OUT/phases.txt"
+log "mix: $USERS users, ${SECONDS_}s"
+locust mix -u "$USERS" -r 10 -t "${SECONDS_}s" --tags mix
+log "saturation: bare view, then worklist (no think time)"
+LOAD_WAIT=0,0 locust ceiling -u "$USERS" -r "$USERS" -t 20s --tags ceiling Public
+LOAD_WAIT=0,0 locust worklist -u "$USERS" -r "$USERS" -t 20s --tags worklist Reviewer
+stop_server
+
+log "deadline surge: $SURGE submissions on 2024-07-31 (last day of the 5–7月 window)"
+start_server 2024-07-31
+echo "$(date +%s) start surge" >> "$OUT/phases.txt"
+"$BIN/python" bench/load/surge.py --host "$HOST" --out "$OUT" > "$OUT/surge.log" 2>&1 \
+  && SURGE_OK=1 || SURGE_OK=0
+echo "$(date +%s) end surge" >> "$OUT/phases.txt"
+"$BIN/zhicheng" audit verify > "$OUT/audit.txt" 2>&1 || true
+stop_server
+
+"$BIN/python" bench/load/report.py "$OUT" > "$OUT/report.md"
+cat "$OUT/report.md"
+log "report: $OUT/report.md (surge ok: $SURGE_OK)"

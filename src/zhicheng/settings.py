@@ -337,3 +337,14 @@ CELERY_BEAT_SCHEDULE = {
 # `zhicheng simulate`: a synthetic season through the real operations (docs/simulation.md).
 INSTALLED_APPS += ["zhicheng.simulation"]
 # --- end simulation ---
+
+# --- api ---
+# The JSON API (docs/api.md): django-ninja at /api/ ("ninja" serves Swagger UI from its own
+# static files, no CDN). Rate limits (count, seconds), cache-backed: per token, and per
+# client address for the public endpoints.
+INSTALLED_APPS += ["ninja", "zhicheng.api"]
+ZHICHENG_API_RATE = (int(os.environ.get("ZHICHENG_API_REQUESTS_PER_MINUTE", "600")), 60)
+ZHICHENG_API_ANONYMOUS_RATE = (
+    int(os.environ.get("ZHICHENG_API_ANONYMOUS_REQUESTS_PER_MINUTE", "120")), 60,
+)
+# --- end api ---

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from django.conf import settings
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
@@ -14,10 +13,6 @@ MAX_OFFSET = 1_000_000
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
-
-
-def max_limit() -> int:
-    return int(getattr(settings, "ZHICHENG_API_MAX_LIMIT", 200))
 
 
 class PageParams(Schema):

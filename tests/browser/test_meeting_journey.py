@@ -1,19 +1,18 @@
 """The evaluation meeting in Chromium (issue 6, item 8), from the opening report to filed
-results: the committee office plans the meeting and submits the opening report; the city
-office approves it; the office publishes the seed hash, draws (seed revealed), records
-attendance, opens the meeting and the vote; every drawn expert votes on the ballot page and
-gets a receipt code; the office closes the vote; counter and scrutineer sign; the office
-records and publishes the results; the result publicity closes by the system task; the city
-office files the results.
+results, on the demo clock: the committee office plans the meeting and submits the opening
+report; the city office approves it; the office publishes the seed hash, draws (seed
+revealed), records attendance; the meeting cannot open before its day, so the city office
+moves the demo clock on from the banner; the office opens the meeting and the vote; every
+drawn expert votes on the ballot page and gets a receipt code; the office closes the vote;
+counter and scrutineer sign; the office records and publishes the results; the city office
+moves the demo clock past the result publicity (which closes by itself) and files the results.
 
 Driven through operations in setup (not through the UI): the committee, the expert pool
-(admin data) and the applications already ready for the meeting; the closing of the result
-publicity (the periodic task). Officials' second factor is covered by tests/accounts: the
-session is made directly and handed to the browser."""
+and the applications already ready for the meeting. Officials' second factor is covered by
+tests/accounts: the session is made directly and handed to the browser."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -40,12 +39,20 @@ def _press(page: Any, label: str) -> None:
     page.wait_for_load_state("load")
 
 
-def test_meeting_journey(page, live_server, season, settings, demo_users) -> None:
+def _advance_demo_clock(page: Any, days: int) -> None:
+    """The city office's button in the demo banner."""
+    page.fill("#demo-clock input[name=days]", str(days))
+    page.locator("#demo-clock button").click()
+    page.wait_for_load_state("load")
+
+
+def test_meeting_journey(page, live_server, season, settings, demo_users, tmp_path) -> None:
     from zhicheng.applications.models import Application
     from zhicheng.evaluation.models import Meeting
-    from zhicheng.publicity.operations import close_due_publicities
 
     settings.ZHICHENG_TODAY = "2024-10-08"
+    settings.ZHICHENG_DEMO_CLOCK = True  # demo mode: the city office moves the date on
+    settings.ZHICHENG_DEMO_CLOCK_FILE = str(tmp_path / "demo-clock.txt")
     base = live_server.url
     world = World(season, demo_users, settings)
     world.pool(6)
@@ -90,7 +97,18 @@ def test_meeting_journey(page, live_server, season, settings, demo_users) -> Non
         page.check(f"input[name=present][value='{s.pk}']")
     _press(page, "登记出席")
     assert "达到法定人数" in page.inner_text("#quorum")
+    _press(page, "开始评审会议")  # refused: the meeting is on 25 October
+    assert "尚未到会议日期" in page.content() and "评委已抽取" in page.inner_text("#meeting-state")
+
+    # The city office moves the demo clock to the meeting's day (banner button, audited).
+    _login(page, base, world.city)
+    page.goto(f"{base}/evaluation/meeting/{m.pk}/")
+    _advance_demo_clock(page, 17)
+    assert "2024年10月25日" in page.inner_text(".zc-pinned")
+    _login(page, base, world.office)
+    page.goto(f"{base}/evaluation/meeting/{m.pk}/")
     _press(page, "开始评审会议")
+    assert "会议进行中" in page.inner_text("#meeting-state")
     cases = list(m.cases.order_by("pk"))
     for c in cases:
         page.click(f"button[data-open-ballot='{c.pk}']")
@@ -136,11 +154,12 @@ def test_meeting_journey(page, live_server, season, settings, demo_users) -> Non
     _press(page, "报送评审数据")
     assert "已报送" in page.inner_text("#data-report")
 
-    # 7. The publicity closes by itself; the city office files the results.
-    close_due_publicities(dt.date(2024, 11, 4))
-    settings.ZHICHENG_TODAY = "2024-11-04"
+    # 7. The city office moves the demo clock past the publicity (which then closes by
+    # itself: the periodic tasks run after each move) and files the results.
     _login(page, base, world.city)
     page.goto(f"{base}/evaluation/meeting/{m.pk}/")
+    _advance_demo_clock(page, 7)
+    assert "2024年11月4日" in page.inner_text(".zc-pinned")
     _press(page, "核准备案")
     assert "已核准备案" in page.inner_text("#meeting-state")
     for app in (a, b):

@@ -32,8 +32,9 @@ def test_office_manages_pool_and_members_with_the_composition_report(world) -> N
 
     newcomer = world.user("新专家")
     r = office.post(f"{url}act/add_expert/", {
-        "username": newcomer.username, "specialty": "质量工程", "title_level": "associate_senior",
-        "unit": world.neutral.name, "term_start": "2024-01-01", "term_end": "2026-12-31"})
+        "expert-username": newcomer.username, "expert-specialty": "质量工程",
+        "expert-title_level": "associate_senior", "expert-unit": world.neutral.name,
+        "expert-term_start": "2024-01-01", "expert-term_end": "2026-12-31"})
     assert r.status_code == 302
     expert = Expert.objects.get(user=newcomer)
     assert expert.unit == world.neutral and _events("evaluation.expert.add") == 1
@@ -63,8 +64,9 @@ def test_bad_input_is_refused_with_a_reason_and_nothing_changes(world) -> None:
     office = _client(world.office)
     url = f"/evaluation/committee/{world.committee.pk}/"
     r = office.post(f"{url}act/add_expert/", {
-        "username": "nobody-here", "specialty": "质量工程", "title_level": "associate_senior",
-        "unit": "不存在的单位", "term_start": "2024-01-01", "term_end": "2023-12-31"}, follow=True)
+        "expert-username": "nobody-here", "expert-specialty": "质量工程",
+        "expert-title_level": "associate_senior", "expert-unit": "不存在的单位",
+        "expert-term_start": "2024-01-01", "expert-term_end": "2023-12-31"}, follow=True)
     html = r.content.decode()
     assert r.status_code == 200 and "没有该账户" in html
     assert not Expert.objects.filter(unit__name="不存在的单位").exists()

@@ -25,6 +25,9 @@ TICK_SECONDS = 60
 def run_periodic_tasks() -> dict[str, Any]:
     """Run every scheduled task once, now; a failing task is logged, never raised."""
     results: dict[str, Any] = {}
+    # Task modules are discovered lazily (when a worker starts); without a worker, load them
+    # now or a task nobody imported yet is "not registered".
+    current_app.loader.import_default_modules()
     for entry in getattr(settings, "CELERY_BEAT_SCHEDULE", {}).values():
         name = entry["task"]
         try:

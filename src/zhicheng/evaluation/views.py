@@ -75,7 +75,7 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "evaluation/committee.html", {
         "committee": c, "violations": queries.composition_violations(c),
         "members": members, "seated": seated,
-        "pool": queries.pool_for(c), "form": form, "expert_form": ExpertForm(),
+        "pool": queries.pool_for(c), "form": form, "expert_form": ExpertForm(prefix="expert"),
         "roles": MemberRole.choices,
         "is_office": ops.is_office(request.user, c),
     })
@@ -328,7 +328,7 @@ def _add_expert(request: HttpRequest, c: Any) -> Any:
     from .forms import ExpertForm
     from .pool import add_expert
 
-    form = ExpertForm(request.POST)
+    form = ExpertForm(request.POST, prefix="expert")
     if not form.is_valid():
         raise OperationError("；".join(str(e) for errs in form.errors.values() for e in errs))
     d = form.cleaned_data

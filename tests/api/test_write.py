@@ -104,3 +104,13 @@ def test_committee_accept_opens_the_pre_evaluation_publicity(api, token, chain):
     assert response.json()["state"] == "pre_evaluation_publicity"
     assert AuditEvent.objects.filter(action="review.committee_accept",
                                      actor=chain.committee).count() == 1
+
+
+def test_blank_reasons_are_a_validation_error_and_change_nothing(api, token, chain, demo_users):
+    app = chain.at_preliminary()
+    secret = token("海州区人社局", ["reviews:write"], user=demo_users["haizhou_reviewer"])
+    url = f"/api/applications/{app.pk}/preliminary/reject"
+    error = assert_error(api.post(url, secret, {"reasons": "   "}), 422, "validation_error")
+    assert error["details"][0]["field"] == "reasons"
+    assert_error(api.post(url, secret, {"reasons": "资历\u0000不足"}), 422)
+    assert Application.objects.get(pk=app.pk).state == "preliminary_review"

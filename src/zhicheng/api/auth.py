@@ -8,6 +8,7 @@ role an active member holds there. Those roles feed the web's own scoped queries
 from __future__ import annotations
 
 import hmac
+import math
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -90,20 +91,23 @@ def authenticate(raw: str) -> Principal:
 
 
 def rate_limit(bucket: str, limit: int, window: int) -> None:
-    """Fixed window counter in the cache; raises Throttled with the seconds to wait."""
+    """A window of `window` seconds opened by the bucket's first request (cache-based, so it
+    holds across processes with Redis); raises Throttled with the seconds left in it."""
     now = time.time()
-    index = int(now // window)
-    key = f"api:rate:{bucket}:{index}"
-    if cache.add(key, 1, timeout=window + 1):
+    key = f"api:rate:{bucket}"
+    if cache.add(key, 1, timeout=window):
+        cache.set(f"{key}:start", now, timeout=window)
         count = 1
     else:
         try:
             count = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=window + 1)
+        except ValueError:  # expired between add and incr: a new window
+            cache.set(key, 1, timeout=window)
+            cache.set(f"{key}:start", now, timeout=window)
             count = 1
     if count > limit:
-        raise Throttled(max(1, int((index + 1) * window - now) + 1))
+        start = cache.get(f"{key}:start") or now
+        raise Throttled(max(1, math.ceil(float(start) + window - now)))
 
 
 def token_rate() -> tuple[int, int]:

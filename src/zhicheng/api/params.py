@@ -13,6 +13,8 @@ MAX_OFFSET = 1_000_000
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
+# Reasons and opinions: something besides blanks (the operations need a written reason).
+Written = Annotated[str, StringConstraints(pattern=r"^[^\x00]*[^\x00\s][^\x00]*$", max_length=2000)]
 
 
 class PageParams(Schema):

@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from .params import Id, Text
+from .params import Id, Text, Written
 
 
 class ErrorDetail(Schema):
@@ -199,11 +199,11 @@ class VerifyOut(Schema):
 
 
 class ReasonsIn(Schema):
-    reasons: Text = Field(min_length=1, max_length=2000)
+    reasons: Written
 
 
 class OpinionIn(Schema):
-    opinion: Text = Field(min_length=1, max_length=2000)
+    opinion: Written
 
 
 class UnitCheckIn(Schema):

@@ -77,6 +77,7 @@ class Report:
     states: Counter[str] = field(default_factory=Counter)
     fates: Counter[str] = field(default_factory=Counter)
     phase_seconds: dict[str, float] = field(default_factory=dict)
+    phase_cpu_seconds: dict[str, float] = field(default_factory=dict)  # this process only
     phase_events: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     certificates: int = 0
@@ -138,10 +139,12 @@ class Simulation:
     @contextmanager
     def _phase(self, name: str) -> Iterator[None]:
         before = AuditEvent.objects.count()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         yield
         self.report.phase_seconds[name] = (
             self.report.phase_seconds.get(name, 0.0) + time.perf_counter() - started)
+        self.report.phase_cpu_seconds[name] = (
+            self.report.phase_cpu_seconds.get(name, 0.0) + time.process_time() - cpu)
         self.report.phase_events[name] = (
             self.report.phase_events.get(name, 0) + AuditEvent.objects.count() - before)
 

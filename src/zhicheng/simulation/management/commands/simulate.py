@@ -34,11 +34,14 @@ def format_report(report: Report) -> str:
                  f"{report.applicants - sum(report.states.values()):>6}")
     lines += ["", f"certificates issued {report.certificates}, revoked "
                   f"{report.revoked_certificates}; integrity records {report.integrity_records}",
-              "", "phase              seconds   audit events"]
+              "", "phase            wall s    CPU s   audit events"]
     for phase, seconds in report.phase_seconds.items():
-        lines.append(f"  {phase:<16} {seconds:9.1f} {report.phase_events.get(phase, 0):>12}")
+        cpu = report.phase_cpu_seconds.get(phase, 0.0)
+        events = report.phase_events.get(phase, 0)
+        lines.append(f"  {phase:<14} {seconds:8.1f} {cpu:8.1f} {events:>12}")
     events = sum(report.phase_events.values())
-    lines.append(f"  {'total':<16} {report.total_seconds:9.1f} {events:>12}")
+    cpu = sum(report.phase_cpu_seconds.values())
+    lines.append(f"  {'total':<14} {report.total_seconds:8.1f} {cpu:8.1f} {events:>12}")
     if report.errors:
         lines += ["", f"refusals ({len(report.errors)}):"] + [f"  {e}" for e in report.errors[:20]]
     return "\n".join(lines)
@@ -97,7 +100,8 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps({
                 "states": dict(report.states), "fates": dict(report.fates),
-                "phase_seconds": report.phase_seconds, "phase_events": report.phase_events,
+                "phase_seconds": report.phase_seconds,
+                "phase_cpu_seconds": report.phase_cpu_seconds, "phase_events": report.phase_events,
                 "certificates": report.certificates, "errors": report.errors,
             }, ensure_ascii=False, indent=2))
         else:

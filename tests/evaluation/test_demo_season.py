@@ -95,6 +95,18 @@ def test_make_run_tells_the_demo_season_story(demo_env, tmp_path) -> None:
     assert not Application.objects.filter(
         applicant__username__startswith="demo_applicant_", state=State.APPROVED).exists()
 
+    # The holders log in with the demo password and download their own certificate only.
+    from zhicheng.accounts.demo import DEMO_PASSWORD
+
+    holder = Client()
+    assert holder.login(username="demo_applicant_1", password=DEMO_PASSWORD)
+    own = Certificate.objects.get(holder__username="demo_applicant_1")
+    pdf = holder.get(f"/certificates/{own.number}.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    other = next(c for c in certs if c.pk != own.pk)
+    assert holder.get(f"/certificates/{other.number}.pdf").status_code == 404
+    assert Client().login(username="demo_expert_1", password=DEMO_PASSWORD)
+
     public = Client()
     keys_file = tmp_path / "keys.json"  # the published public keys only, no key directory
     keys_file.write_text(public.get("/verify/keys.json").content.decode(), encoding="utf-8")

@@ -142,7 +142,7 @@ def _demo_users(actor: Any, people: list[tuple[str, str]], *, with_profile: bool
 
     existing = {u.username: u for u in User.objects.filter(username__in=[p[0] for p in people])}
     missing = [p for p in people if p[0] not in existing
-               or not existing[p[0]].has_usable_password()
+               or not existing[p[0]].password or not existing[p[0]].has_usable_password()
                or with_profile and not ApplicantProfile.objects.filter(
                    user=existing[p[0]]).exists()]
     if missing:
@@ -151,7 +151,7 @@ def _demo_users(actor: Any, people: list[tuple[str, str]], *, with_profile: bool
             for username, name in missing:
                 user = existing.get(username) or User(
                     username=username, full_name=name, email=f"{username}@demo.invalid")
-                if not user.has_usable_password():
+                if not user.password or not user.has_usable_password():
                     user.set_password(DEMO_PASSWORD)
                 if with_profile and not user.id_number:
                     user.id_type, user.id_number = IdType.RESIDENT, _resident_id(

@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
           f"CPU best {min(cpu) * 1000:.1f} ms (this process; the database's is apart), "
           f"{len(queries)} queries, {sql_time * 1000:.1f} ms in SQL (last run)")
     for q in sorted(queries, key=lambda q: -float(q["time"]))[:5]:
-        print(f"  {float(q['time']) * 1000:7.1f} ms  {q["sql"][:1500]}")
+        print(f"  {float(q['time']) * 1000:7.1f} ms  {q['sql'][:300]}")
     if args.tree:
         from pyinstrument import Profiler
 

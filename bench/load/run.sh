@@ -13,7 +13,8 @@
 #
 # Environment: LOAD_APPLICATIONS (100000), LOAD_USERS (50), LOAD_SECONDS (60),
 # LOAD_WORKERS (gunicorn workers, 4), LOAD_PORT (8108), LOAD_OUT (var/load),
-# LOAD_SURGE (1000), LOAD_REDIS_DB (8), LOAD_KEEP_DB=1 to skip re-seeding an existing run.
+# LOAD_SURGE (1000), LOAD_REDIS_DB (8); LOAD_SEED_ONLY=1 stops after seeding and
+# LOAD_KEEP_DB=1 measures an already seeded database (the surge needs unsubmitted drafts).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -32,7 +33,9 @@ mkdir -p "$OUT"
 export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$DB
 export REDIS_URL=redis://127.0.0.1:6379/${LOAD_REDIS_DB:-8}
 export ZHICHENG_VAR_DIR=$OUT/var
-export ZHICHENG_PRODUCTION=1
+# The server and the worker run with ZHICHENG_PRODUCTION=1 (the set-up cannot: seed_demo,
+# which gives the certificates their city office, refuses production settings).
+PROD=(env ZHICHENG_PRODUCTION=1)
 export ZHICHENG_SSL_REDIRECT=0          # plain HTTP on 127.0.0.1 (no TLS proxy in front)
 export ZHICHENG_SECRET_KEY=load-benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuv
 export ZHICHENG_ALLOWED_HOSTS=127.0.0.1,localhost
@@ -66,10 +69,11 @@ if [[ "${LOAD_KEEP_DB:-0}" != 1 ]]; then
   "$BIN/python" bench/load/seed.py --applications "$N" --surge "$SURGE" --out "$OUT" \
     | tee "$OUT/seed.log"
 fi
+if [[ "${LOAD_SEED_ONLY:-0}" == 1 ]]; then log "seeded; LOAD_SEED_ONLY=1: stopping"; exit 0; fi
 redis-cli -n "${LOAD_REDIS_DB:-8}" flushdb >/dev/null
 
 start_server() {  # $1 = business date
-  ZHICHENG_TODAY=$1 "$BIN/gunicorn" zhicheng.wsgi:application --bind "127.0.0.1:$PORT" \
+  "${PROD[@]}" ZHICHENG_TODAY="$1" "$BIN/gunicorn" zhicheng.wsgi:application --bind "127.0.0.1:$PORT" \
     --workers "$WORKERS" --no-control-socket --backlog 2048 --timeout 120 \
     --error-logfile "$OUT/gunicorn.log" &
   SERVER=$!
@@ -82,7 +86,7 @@ start_server() {  # $1 = business date
 }
 stop_server() { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; }
 
-"$BIN/celery" -A zhicheng.celery worker --concurrency 1 --loglevel WARNING \
+"${PROD[@]}" "$BIN/celery" -A zhicheng.celery worker --concurrency 1 --loglevel WARNING \
   --logfile "$OUT/celery.log" &
 PIDS+=($!)
 ( while sleep 2; do echo "$(date +%s) $(cut -d' ' -f1-3 /proc/loadavg)"; done ) \

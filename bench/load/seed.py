@@ -285,8 +285,10 @@ class Cloner:
                                 for k, t in templates.items()}
         self.tpl_steps = {k: list(ReviewStep.objects.filter(application=t).order_by("pk"))
                           for k, t in templates.items()}
-        self.tpl_publicity = {k: Publicity.objects.filter(application=t, closed_at__isnull=True)
-                              .order_by("-pk").first() for k, t in templates.items()}
+        # The latest publicity of each template; it runs for the clones in a publicity
+        # state (making the templates closed the unit publicity of the unit_publicity one).
+        self.tpl_publicity = {k: Publicity.objects.filter(application=t).order_by("-pk").first()
+                              for k, t in templates.items()}
 
     def reviewer(self, employer: Organisation) -> int | None:
         if employer.pk not in self.reviewer_of:
@@ -352,9 +354,10 @@ class Cloner:
                 p = self.tpl_publicity[key]
                 if p is not None:
                     org = employer.pk if p.kind == "unit" else (plan.office_id or p.organisation_id)
+                    running = state in (State.UNIT_PUBLICITY, State.PRE_EVALUATION_PUBLICITY)
                     publicities.append((aid, p.kind, p.round, org, p.first_day, p.last_day,
                                         p.required_workdays, p.parameter, p.clause, now,
-                                        p.opened_by_id, None))
+                                        p.opened_by_id, None if running else p.closed_at))
         copy_rows(User, ["id", "password", "is_superuser", "username", "first_name", "last_name",
                          "email", "is_staff", "is_active", "date_joined", "full_name", "id_type",
                          "id_number", "foreign_permit_type", "foreign_permit_number", "sex",

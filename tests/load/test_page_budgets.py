@@ -5,6 +5,7 @@ each is measured with little data and with more, and must issue the same number 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -250,3 +251,24 @@ def test_certificate_verification(client: Any, season: Any, demo_users: dict[str
     small, large = at_two_sizes(django_assert_max_num_queries, 6, issue, verify)
     assert small == large
     assert "有效" in verify().content.decode()
+
+
+def test_long_worklist_comes_in_pages_of_fifty(preliminary_app: Any, clone: Any,
+                                               demo_users: dict[str, Any],
+                                               django_assert_max_num_queries: Any) -> None:
+    """500 dossiers on one page cost ~0.3 s of CPU each time (docs/performance.md): the
+    worklist shows the 50 nearest deadlines and a pager, at the same number of queries."""
+    from zhicheng.reviews.views import WORKLIST_PAGE_SIZE
+
+    clone(preliminary_app, WORKLIST_PAGE_SIZE + 9)
+    c = client_for(demo_users["haizhou_reviewer"])
+    first = count_queries(django_assert_max_num_queries, 20, lambda: c.get("/review/"))
+    second = count_queries(django_assert_max_num_queries, 20,
+                           lambda: c.get("/review/?state=preliminary_review&page=2"))
+    assert first == second
+    page1 = c.get("/review/").content.decode()
+    page2 = c.get("/review/?state=preliminary_review&page=2").content.decode()
+    dossier = re.compile(r'href="/review/\d+/"')
+    assert len(dossier.findall(page1)) == WORKLIST_PAGE_SIZE
+    assert len(dossier.findall(page2)) == 10
+    assert "第1页，共2页" in page1 and "state=preliminary_review&amp;page=1" in page2

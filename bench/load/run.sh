@@ -18,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-BIN=$ROOT/.venv/bin
+BIN=${LOAD_BIN:-$ROOT/.venv/bin}  # LOAD_BIN: run a snapshot of the tree with this venv
 N=${LOAD_APPLICATIONS:-100000}
 USERS=${LOAD_USERS:-50}
 SECONDS_=${LOAD_SECONDS:-60}

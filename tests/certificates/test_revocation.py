@@ -118,6 +118,21 @@ def test_revoke_through_office_page(issued, city_office) -> None:
     assert cert.status == "revoked" and cert.revocation_category == "academic_misconduct"
 
 
+def test_the_office_page_cannot_pick_the_no_record_category(issued, city_office) -> None:
+    """Only a sanction declaring results void revokes without an integrity record."""
+    cert = issued()
+    client = Client()
+    client.force_login(city_office)
+    page = client.get("/certificates/office/").content.decode()
+    assert 'value="results_void"' not in page
+    response = client.post(f"/certificates/office/revoke/{cert.pk}/",
+                           {"evidence": EVIDENCE, "decision_number": "连职称办〔2024〕32号",
+                            "category": "results_void"}, follow=True)
+    assert "撤销原因类别不正确" in response.content.decode()
+    cert.refresh_from_db()
+    assert cert.status == "valid"
+
+
 def test_one_vote_veto_during_review(make_approved, city_office, demo_users) -> None:
     app = make_approved(state="preliminary_review")
     with pytest.raises(NotPermitted):

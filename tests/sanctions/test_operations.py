@@ -15,6 +15,7 @@ from zhicheng.core.models import AuditEvent
 from zhicheng.core.operations import NotPermitted, StateConflict
 from zhicheng.evaluation import operations as ev
 from zhicheng.evaluation.models import MeetingState
+from zhicheng.integrity.models import IntegrityRecord
 from zhicheng.sanctions import operations as ops
 from zhicheng.sanctions.guards import SanctionInForce
 from zhicheng.sanctions.models import Kind, Status
@@ -167,6 +168,9 @@ def test_void_results_revokes_certificates_and_passes_and_notifies(world, client
     failed_app.refresh_from_db()
     assert cert.status == CertificateStatus.REVOKED
     assert cert.revocation_decision_number == s.decision_number
+    # the committee's misconduct is not the holder's: revoked, but no integrity record
+    assert cert.revocation_category == "results_void"
+    assert not IntegrityRecord.objects.filter(person=cert.holder).exists()
     assert passed_app.state == State.REVOKED
     assert failed_app.state == State.NOT_PASSED
     assert s.effects["applications"] == {str(passed_app.pk): f"certificate_revoked:{cert.number}",
@@ -176,7 +180,8 @@ def test_void_results_revokes_certificates_and_passes_and_notifies(world, client
     for app in (passed_app, failed_app):
         assert Notification.objects.filter(application=app, kind="sanction.void_results").exists()
     # the public verification page shows it revoked
-    assert 'id="result-label">已撤销<' in client.post("/verify/", lookup).content.decode()
+    verdict = client.post("/verify/", lookup).content.decode()
+    assert 'id="result-label">已撤销<' in verdict and "评审结果被宣布无效" in verdict
     with pytest.raises(StateConflict, match="已被宣布无效"):
         ops.declare_results_void(world.city, m, **decision(2))
     assert verify_chain().ok

@@ -22,6 +22,14 @@ class RevocationCategory(models.TextChoices):
     ACADEMIC_MISCONDUCT = "academic_misconduct", _("学术不端")
     FALSE_PLEDGE = "false_pledge", _("虚假承诺")
     OTHER = "other", _("其他违规")
+    # A committee's results declared void (五（三）): not the holder's fault, no integrity record.
+    RESULTS_VOID = "results_void", _("评审结果被宣布无效")
+
+
+# Categories the city office picks by hand; RESULTS_VOID comes only from a sanction.
+HOLDER_FAULT_CATEGORIES = [
+    c for c in RevocationCategory.choices if c[0] != RevocationCategory.RESULTS_VOID
+]
 
 
 # Number scheme (docs/certificates.md): LYG-<year>-<series code>-<level code>-<6-digit seq>.

@@ -219,7 +219,10 @@ def revoke_certificate(
 ) -> Certificate:
     """Revoke a title obtained by fraud, at any time after issue (五（四）): the certificate
     turns revoked (public page, revocation list), the application is revoked, an integrity
-    record runs for `integrity_record_years`, and the holder is told."""
+    record runs for `integrity_record_years`, and the holder is told.
+
+    RESULTS_VOID (the committee's results declared void, 五（三）) revokes the same way but
+    writes no integrity record: the holder did nothing wrong."""
     _check_inputs(actor, evidence, decision_number)
     if category not in RevocationCategory.values:
         raise OperationError("撤销原因类别不正确。")
@@ -236,19 +239,23 @@ def revoke_certificate(
         cert.revocation_decision_number = decision_number.strip()
         cert.revocation_evidence = evidence.strip()
         cert.save()
-        reason = "false_pledge" if category == "false_pledge" else (
-            "academic_misconduct" if category == "academic_misconduct" else "fraud"
-        )
-        write_record(
-            actor, subject_kind="person", person=cert.holder, reason=reason,
-            description=evidence, decision_number=decision_number, application=app,
-        )
+        holder_at_fault = category != RevocationCategory.RESULTS_VOID
+        if holder_at_fault:
+            reason = "false_pledge" if category == "false_pledge" else (
+                "academic_misconduct" if category == "academic_misconduct" else "fraud"
+            )
+            write_record(
+                actor, subject_kind="person", person=cert.holder, reason=reason,
+                description=evidence, decision_number=decision_number, application=app,
+            )
         op.summary = f"撤销电子证书 {cert.number}（{cert.get_revocation_category_display()}）"
         op.data = {"number": cert.number, "decision_number": cert.revocation_decision_number}
         notify(
             cert.holder, "certificate.revoked", f"您的职称证书 {cert.number} 已被撤销",
             f"撤销决定文号：{cert.revocation_decision_number}。原因类别："
-            f"{cert.get_revocation_category_display()}。该情况已记入职称申报评审诚信档案。",
+            f"{cert.get_revocation_category_display()}。"
+            + ("该情况已记入职称申报评审诚信档案。" if holder_at_fault
+               else "本次撤销不记入您的诚信档案。"),
             application=app,
         )
     return cert

@@ -23,7 +23,13 @@ from zhicheng.publicity.views import client_ip
 from . import keys as keystore
 from . import operations as ops
 from . import queries
-from .models import Certificate, RevocationCategory, VerificationLog, VerificationResult
+from .models import (
+    HOLDER_FAULT_CATEGORIES,
+    Certificate,
+    RevocationCategory,
+    VerificationLog,
+    VerificationResult,
+)
 from .pdf import render_certificate
 from .signing import sign_revocation_list, verify_text
 
@@ -61,7 +67,7 @@ def office(request: HttpRequest) -> HttpResponse:
     return render(request, "certificates/office.html", {
         "approved": queries.approved_for_issue(request.user),
         "certificates": queries.office_certificates(request.user)[:200],
-        "categories": RevocationCategory.choices,
+        "categories": HOLDER_FAULT_CATEGORIES,
     })
 
 
@@ -87,11 +93,16 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     _office_only(request)
     cert = get_object_or_404(queries.office_certificates(request.user), pk=pk)
+    category = request.POST.get("category", RevocationCategory.FRAUD)
+    if category not in dict(HOLDER_FAULT_CATEGORIES):
+        # Void results are revoked only through the sanction that declares them void.
+        messages.error(request, _("撤销原因类别不正确。"))
+        return redirect("certificates:office")
     try:
         ops.revoke_certificate(
             cert, request.user, evidence=request.POST.get("evidence", ""),
             decision_number=request.POST.get("decision_number", ""),
-            category=request.POST.get("category", RevocationCategory.FRAUD),
+            category=category,
         )
     except OperationError as exc:
         messages.error(request, str(exc))

@@ -262,7 +262,7 @@ def _void_application(app: Application, actor: Any, s: Sanction) -> str:
         if cert.status == CertificateStatus.REVOKED:
             return "already_revoked"
         revoke_certificate(cert, actor, evidence=evidence, decision_number=s.decision_number,
-                           category=RevocationCategory.OTHER)
+                           category=RevocationCategory.RESULTS_VOID)
         return f"certificate_revoked:{cert.number}"
     if app.state in VOIDED_APPLICATION_STATES:
         # The state machine's only exit from a pass is `revoke`; its guards want the

@@ -11,7 +11,7 @@ PYTEST := $(BIN)/pytest -p no:cacheprovider
 # Two workers: the machines have two cores; each worker gets its own test database.
 XDIST := -n 2
 
-.PHONY: install run test lint typecheck test-sqlite test-postgres test-browser system services bench bench-load schema
+.PHONY: install run test lint typecheck test-sqlite test-postgres test-browser test-smoke system services bench bench-load schema
 
 .venv/.installed: pyproject.toml scripts/bootstrap-venv
 	scripts/bootstrap-venv
@@ -52,8 +52,13 @@ test-postgres: install services
 test-browser: install system
 	env -u DATABASE_URL $(PYTEST) -m browser -q
 
-test: install system services lint typecheck test-sqlite test-postgres test-browser
-	@echo "make test: all suites passed (SQLite, PostgreSQL, browser)"
+# Production settings, gunicorn and a separate Celery worker on a fresh PostgreSQL database
+# and Redis (scripts/smoke-production, docs/deploy.md).
+test-smoke: install services
+	$(BIN)/python scripts/smoke-production
+
+test: install system services lint typecheck test-sqlite test-postgres test-browser test-smoke
+	@echo "make test: all suites passed (SQLite, PostgreSQL, browser, production smoke)"
 
 bench: install
 	$(BIN)/pytest bench -q --benchmark-only -p no:cacheprovider -o python_files='bench_*.py'

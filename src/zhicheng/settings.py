@@ -146,33 +146,42 @@ CACHES = {
     )
 }
 
-# Celery: eager in the embedded mode, Redis when REDIS_URL is set.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# Celery: eager in the embedded mode; the broker is ZHICHENG_BROKER_URL (e.g. RabbitMQ,
+# amqp://…) when set, else Redis when REDIS_URL is set.
+CELERY_BROKER_URL = os.environ.get("ZHICHENG_BROKER_URL", "").strip() or REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
+# Queue name: lets two installations (staging, the smoke test) share one broker safely.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("ZHICHENG_CELERY_QUEUE", "celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 # Without beat (embedded mode) requests drive the periodic tasks (zhicheng.core.ticker).
 ZHICHENG_EMBEDDED_TICKER = env_bool("ZHICHENG_EMBEDDED_TICKER", CELERY_TASK_ALWAYS_EAGER)
 
-# Embedded mode prints mail on the console; production sends through SMTP.
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "ZHICHENG_EMAIL_BACKEND",
-            "django.core.mail.backends.smtp.EmailBackend"
-            if PRODUCTION
-            else "django.core.mail.backends.console.EmailBackend",
-        ),
-        "OPTIONS": (
-            {
-                "host": os.environ.get("ZHICHENG_EMAIL_HOST", "localhost"),
-                "port": int(os.environ.get("ZHICHENG_EMAIL_PORT", "25")),
-            }
-            if PRODUCTION
-            else {}
-        ),
+# Embedded mode prints mail on the console; production sends through SMTP. The file backend
+# (a staging machine, the production smoke test) writes each message under
+# ZHICHENG_EMAIL_FILE_PATH.
+_EMAIL_BACKEND = os.environ.get(
+    "ZHICHENG_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+_EMAIL_OPTIONS: dict[str, object] = {}
+if _EMAIL_BACKEND.endswith(".filebased.EmailBackend"):
+    _EMAIL_OPTIONS = {
+        "file_path": os.environ.get("ZHICHENG_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
     }
-}
+elif PRODUCTION and _EMAIL_BACKEND.endswith(".smtp.EmailBackend"):
+    _EMAIL_OPTIONS = {
+        "host": os.environ.get("ZHICHENG_EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("ZHICHENG_EMAIL_PORT", "25")),
+        "username": os.environ.get("ZHICHENG_EMAIL_USER") or None,
+        "password": os.environ.get("ZHICHENG_EMAIL_PASSWORD") or None,
+        "use_tls": env_bool("ZHICHENG_EMAIL_USE_TLS"),
+        "use_ssl": env_bool("ZHICHENG_EMAIL_USE_SSL"),
+        "timeout": 30,
+    }
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = os.environ.get("ZHICHENG_FROM_EMAIL", "noreply@zhicheng.invalid")
 
 # --- accounts (allauth) ---
@@ -348,3 +357,72 @@ ZHICHENG_API_ANONYMOUS_RATE = (
     int(os.environ.get("ZHICHENG_API_ANONYMOUS_REQUESTS_PER_MINUTE", "120")), 60,
 )
 # --- end api ---
+
+# --- deploy ---
+# Production on one machine or several (docs/deploy.md, deploy/).
+# Static files: `zhicheng collectstatic` into STATIC_ROOT; in production WhiteNoise serves them
+# from every app server with content-hashed names and far-future caching, so the app servers
+# share no static directory and nginx needs no static root.
+STATIC_ROOT = Path(os.environ.get("ZHICHENG_STATIC_ROOT", str(STATIC_ROOT)))
+STORAGES: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+if PRODUCTION:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
+# Materials, dossier packages and other uploads on S3-compatible storage (several machines):
+# setting ZHICHENG_S3_BUCKET switches the default storage to django-storages' S3 backend.
+# Objects stay private; the app's permission-checked views stream them.
+ZHICHENG_S3_BUCKET = os.environ.get("ZHICHENG_S3_BUCKET", "").strip()
+if ZHICHENG_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ZHICHENG_S3_BUCKET,
+            "endpoint_url": os.environ.get("ZHICHENG_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("ZHICHENG_S3_REGION") or None,
+            "access_key": os.environ.get("ZHICHENG_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("ZHICHENG_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("ZHICHENG_S3_PREFIX", "media"),
+            "addressing_style": os.environ.get("ZHICHENG_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,  # the bucket's own policy: private
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# PostgreSQL read replicas: DATABASE_REPLICA_URLS (comma-separated) adds aliases replica1…N
+# and the router that sends the reads of ZHICHENG_REPLICA_VIEWS there (zhicheng.core.dbrouter).
+ZHICHENG_REPLICA_DATABASES: list[str] = []
+for _n, _url in enumerate(
+    [u.strip() for u in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if u.strip()],
+    start=1,
+):
+    DATABASES[f"replica{_n}"] = {
+        **dj_database_url.parse(
+            _url,
+            conn_max_age=int(os.environ.get("ZHICHENG_CONN_MAX_AGE", "600")),
+            conn_health_checks=True,
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+    ZHICHENG_REPLICA_DATABASES.append(f"replica{_n}")
+if ZHICHENG_REPLICA_DATABASES:
+    DATABASE_ROUTERS = ["zhicheng.core.dbrouter.PrimaryReplicaRouter"]
+    MIDDLEWARE += ["zhicheng.core.dbrouter.ReplicaReadsMiddleware"]
+# GET pages whose reads may lag the primary by a few seconds: public pages and scoped lists.
+ZHICHENG_REPLICA_VIEWS = [
+    "portal:home", "portal:plans", "portal:notices", "portal:notice", "portal:notice_current",
+    "publicity:list", "publicity:detail", "reviews:worklist", "supervision:dashboard",
+    "supervision:statistics", "verify:keys", "verify:keys_json", "verify:revocations",
+]
+# After a write a browser reads from the primary for this long (sees its own change).
+ZHICHENG_REPLICA_PIN_SECONDS = int(os.environ.get("ZHICHENG_REPLICA_PIN_SECONDS", "10"))
+# --- end deploy ---

@@ -16,6 +16,7 @@ import itertools
 import json
 import os
 import secrets
+from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 from typing import Any
 
@@ -66,10 +67,13 @@ class Base(HttpUser):
     wait_time = WAIT
 
     def sign_in(self, session: str | None) -> None:
-        host = self.host.split("//", 1)[-1].split(":")[0] if self.host else "127.0.0.1"
-        if session:
-            self.client.cookies.set("sessionid", session, domain=host)
-        self.client.cookies.set("csrftoken", CSRF, domain=host)
+        # A fixed Cookie header and a jar that keeps nothing: with ZHICHENG_PRODUCTION the
+        # server's Set-Cookie are `Secure`, and a jar would swap our cookies for ones it then
+        # never sends over plain HTTP (CSRF failures, sessions lost).
+        self.client.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+        self.client.cookies.clear()
+        cookie = f"csrftoken={CSRF}" + (f"; sessionid={session}" if session else "")
+        self.client.headers["Cookie"] = cookie
 
     def post(self, url: str, name: str, **kwargs: Any) -> Any:
         headers = {"X-CSRFToken": CSRF, **kwargs.pop("headers", {})}

@@ -492,16 +492,23 @@ def main(argv: list[str] | None = None) -> int:
     cloner = Cloner(templates, tpl_maker.employer, rng)
     open_plan = templates[State.DRAFT].plan
 
-    # Load applicants and surge drafts: plan 41 (open on the business date), at employers
-    # outside the load reviewer's district, ten per employer.
+    # One plan per employer: colleagues of one unit at the same series and level go to the
+    # same committee (四), which submission checks. The first 100 employers outside the load
+    # reviewer's district use plan 41 (open on the business date): the load applicants and
+    # the surge drafts (ten per employer) work there.
+    open_employers = others[:100]
+    plan_of = {e.pk: rng.choice(cloner.plans) for e in employers}
+    plan_of.update({e.pk: open_plan for e in open_employers})
     load_rows: list[tuple[str, Organisation, CommitteePlan | None]] = [
-        (State.DRAFT, others[i % len(others)], open_plan) for i in range(args.users)]
+        (State.DRAFT, open_employers[i % len(open_employers)], open_plan)
+        for i in range(args.users)]
     load_ids = cloner.clone(load_rows, "load_user")
     surge_rows: list[tuple[str, Organisation, CommitteePlan | None]] = [
-        (State.DRAFT, others[(i // 10) % len(others)], open_plan) for i in range(args.surge)]
+        (State.DRAFT, open_employers[(i // 10) % len(open_employers)], open_plan)
+        for i in range(args.surge)]
     surge_ids = cloner.clone(surge_rows, "load_surge")
     work_rows: list[tuple[str, Organisation, CommitteePlan | None]] = [
-        (State.PRELIMINARY_REVIEW, mine[i % len(mine)], rng.choice(cloner.plans))
+        (State.PRELIMINARY_REVIEW, mine[i % len(mine)], plan_of[mine[i % len(mine)].pk])
         for i in range(args.worklist)]
     cloner.clone(work_rows, "load_work")
     reviewer = User.objects.create_user(
@@ -530,8 +537,8 @@ def main(argv: list[str] | None = None) -> int:
                     state = s
                     break
                 r -= share
-            pool = others if state in waiting else employers
-            rows.append((state, rng.choice(pool), rng.choice(cloner.plans)))
+            employer = rng.choice(others if state in waiting else employers)
+            rows.append((state, employer, plan_of[employer.pk]))
         cloner.clone(rows, "load_bulk")
         made += len(rows)
         log(f"bulk {made}/{bulk} ({time.monotonic() - t0:.0f}s)")

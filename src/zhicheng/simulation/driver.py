@@ -318,7 +318,9 @@ class Simulation:
     def _object(self, d: Dossier) -> None:
         publicity = Publicity.objects.get(application=d.app, kind="unit", closed_at__isnull=True)
         pub_ops.file_objection(publicity, name="", contact="13800000000",
-                               text="该申报人年度考核材料与实际情况不符，请核查。", ip="10.0.0.1")
+                               text="该申报人年度考核材料与实际情况不符，请核查。",
+                               ip=f"10.{d.person.index >> 16 & 255}.{d.person.index >> 8 & 255}."
+                               f"{d.person.index & 255}")  # one objector per dossier
 
     def _recommend_one(self, d: Dossier) -> None:
         assert d.app is not None

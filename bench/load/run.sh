@@ -73,6 +73,8 @@ if [[ "${LOAD_KEEP_DB:-0}" != 1 ]]; then
 fi
 if [[ "${LOAD_SEED_ONLY:-0}" == 1 ]]; then log "seeded; LOAD_SEED_ONLY=1: stopping"; exit 0; fi
 redis-cli -n "${LOAD_REDIS_DB:-8}" flushdb >/dev/null
+# Production serves static files through a manifest (hashed names): pages need it built.
+"${PROD[@]}" "$BIN/zhicheng" collectstatic --noinput -v0
 
 start_server() {  # $1 = business date
   "${PROD[@]}" ZHICHENG_TODAY="$1" "$BIN/gunicorn" zhicheng.wsgi:application --bind "127.0.0.1:$PORT" \

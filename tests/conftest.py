@@ -32,6 +32,16 @@ def _fresh_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """A request in English leaves English active in the thread; no test inherits it."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")
+
+
+@pytest.fixture(autouse=True)
 def _no_embedded_ticker(settings: Any) -> None:
     """Pages under test do only their own work; tests of the ticker switch it back on."""
     settings.ZHICHENG_EMBEDDED_TICKER = False

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import translation
 
 from zhicheng.catalogue.models import Series, Specialty, Title
 from zhicheng.core.operations import operation
@@ -53,7 +54,8 @@ def _upsert(
     report: LoadReport, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
 ) -> Any:
     obj = model._default_manager.filter(**lookup).first()
-    label = f"{model._meta.verbose_name}:{lookup}"
+    with translation.override("zh-hans"):  # the report reads the same in any request language
+        label = f"{model._meta.verbose_name}:{lookup}"
     if obj is None:
         obj = model._default_manager.create(**lookup, **values)
         report.created.append(label)

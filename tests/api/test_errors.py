@@ -55,7 +55,9 @@ def test_certificate_verification_shares_the_web_throttle(api, season, settings)
     assert limited["Retry-After"] == "600"
     assert sorted(VerificationLog.objects.values_list("result", flat=True)) == [
         "throttled", "unknown", "unknown"]
-    assert_error(api.post("/api/certificates/verify", None, {}), 429)
+    # A request that names nothing looks nothing up: it is refused as such, not counted.
+    assert_error(api.post("/api/certificates/verify", None, {}), 422)
+    assert VerificationLog.objects.count() == 3
 
 
 def test_verify_without_number_and_name_is_a_validation_error(api, season):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -17,7 +16,7 @@ from ninja.errors import ValidationError
 from zhicheng.applications.models import Application, Material
 from zhicheng.applications.states import State, state_label
 from zhicheng.catalogue.models import Level, Series, Title
-from zhicheng.certificates.models import Certificate, VerificationLog, VerificationResult
+from zhicheng.certificates.models import VerificationResult
 from zhicheng.core.operations import NotPermitted
 from zhicheng.evaluation.models import Case, MeetingState
 from zhicheng.portal.queries import PlanFilters, plans
@@ -271,38 +270,19 @@ class VerifyBody(Schema):
 @router.post("/certificates/verify", response={200: s.VerifyOut, PUBLIC_ERRORS: s.ErrorOut},
              auth=None, tags=["certificates"], summary="证书查验（公开，限频）")
 def certificate_verify(request: HttpRequest, body: VerifyBody) -> Any:
-    from zhicheng.certificates import queries as cert_queries
-    from zhicheng.certificates.signing import verify_text
-    from zhicheng.certificates.views import _public_keys, _throttled
+    from zhicheng.certificates import verification
 
     from .auth import Throttled
 
-    ip = client_ip(request)
-    if _throttled(ip):  # the same counter as the web page /verify/
-        VerificationLog.objects.create(method="qr" if body.code else "number",
-                                       number=body.number[:60], certificate=None,
-                                       result=VerificationResult.THROTTLED, ip=ip)
-        _limit, window = getattr(settings, "ZHICHENG_VERIFY_THROTTLE", (30, 600))
-        raise Throttled(int(window))
-    number, name, code = body.number.strip(), body.name.strip(), body.code.strip()
-    if not code and not (number and name):
+    if not body.code.strip() and not (body.number.strip() and body.name.strip()):
         raise ValidationError([{"loc": ("body", "number"),
                                 "msg": "请填写证书编号和姓名，或提供二维码内容。"}])
-    cert: Certificate | None = None
-    if code:
-        check = verify_text(code, _public_keys())
-        if check.valid:
-            number = str(check.data.get("no", ""))[:60]
-            cert = Certificate.objects.filter(number=number).first()
-            result = (VerificationResult.UNKNOWN if cert is None
-                      else VerificationResult(cert.status))
-        else:
-            result = VerificationResult.INVALID
-    else:
-        cert = cert_queries.lookup(number, name)
-        result = VerificationResult.UNKNOWN if cert is None else VerificationResult(cert.status)
-    VerificationLog.objects.create(method="qr" if code else "number", number=number[:60],
-                                   certificate=cert, result=result, ip=ip)
+    # The same path as the web page /verify/: one throttle counter, one log.
+    found = verification.verify(client_ip(request), number=body.number, name=body.name,
+                                code=body.code)
+    if found.result == VerificationResult.THROTTLED:
+        raise Throttled(verification.throttle_window()[1])
+    result, cert = found.result, found.certificate
     return {"result": result.value, "result_label": str(result.label), "certificate": None
             if cert is None else {
                 "number": cert.number, "holder_name": cert.holder_name,

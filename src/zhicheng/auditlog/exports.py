@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
-import tempfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from openpyxl import Workbook
+
+from zhicheng.core.xlsx import stream_workbook
 
 from .queries import EXPORT_COLUMNS
 
@@ -34,11 +35,4 @@ def xlsx_stream(rows: Iterable[list[Any]], chunk_size: int = 64 * 1024) -> Itera
     ws.append(EXPORT_COLUMNS)
     for row in rows:
         ws.append(row)
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    wb.save(spool)
-    spool.seek(0)
-    try:
-        while chunk := spool.read(chunk_size):
-            yield chunk
-    finally:
-        spool.close()
+    return stream_workbook(wb, chunk_size)

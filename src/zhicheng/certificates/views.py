@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,16 +20,14 @@ from zhicheng.publicity.views import client_ip
 
 from . import keys as keystore
 from . import operations as ops
-from . import queries
+from . import queries, verification
 from .models import (
     HOLDER_FAULT_CATEGORIES,
-    Certificate,
     RevocationCategory,
-    VerificationLog,
     VerificationResult,
 )
 from .pdf import render_certificate
-from .signing import sign_revocation_list, verify_text
+from .signing import sign_revocation_list
 
 # --- holder ---------------------------------------------------------------------------------
 
@@ -129,59 +125,18 @@ def veto(request: HttpRequest, pk: int) -> HttpResponse:
 # --- public verification --------------------------------------------------------------------
 
 
-def _throttled(ip: str | None) -> bool:
-    limit, window = getattr(settings, "ZHICHENG_VERIFY_THROTTLE", (30, 600))
-    key = f"certificates:verify:{ip or 'unknown'}"
-    if cache.add(key, 1, timeout=int(window)):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=int(window))
-        count = 1
-    return bool(count > int(limit))
-
-
-def _public_keys() -> dict[str, keystore.PublicKey]:
-    try:
-        return keystore.load_public_keys()
-    except keystore.KeyError_:
-        return {}
-
-
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {"number": "", "name": "", "code": "", "result": None}
     if request.method == "POST":
-        ip = client_ip(request)
         number = request.POST.get("number", "").strip()[:60]
         name = request.POST.get("name", "").strip()[:64]
         code = request.POST.get("code", "").strip()[:4000]
-        ctx.update(number=number, name=name, code=code)
-        method = "qr" if code else "number"
-        cert: Certificate | None = None
-        signed: dict[str, Any] | None = None
-        if _throttled(ip):
-            result = VerificationResult.THROTTLED
-        elif code:
-            check = verify_text(code, _public_keys())
-            if not check.valid:
-                result = VerificationResult.INVALID
-            else:
-                signed = check.data
-                number = str(signed.get("no", ""))
-                cert = Certificate.objects.filter(number=number).first()
-                result = (VerificationResult.UNKNOWN if cert is None
-                          else VerificationResult(cert.status))
-        else:
-            cert = queries.lookup(number, name)
-            result = (VerificationResult.UNKNOWN if cert is None
-                      else VerificationResult(cert.status))
-        VerificationLog.objects.create(method=method, number=number[:60], certificate=cert,
-                                       result=result, ip=ip)
-        ctx.update(result=result.value, result_label=result.label, certificate=cert,
-                   signed=signed)
-        status = 429 if result == VerificationResult.THROTTLED else 200
+        found = verification.verify(client_ip(request), number=number, name=name, code=code)
+        ctx.update(number=number, name=name, code=code, result=found.result.value,
+                   result_label=found.result.label, certificate=found.certificate,
+                   signed=found.signed)
+        status = 429 if found.result == VerificationResult.THROTTLED else 200
         return render(request, "certificates/verify.html", ctx, status=status)
     return render(request, "certificates/verify.html", ctx)
 

@@ -144,18 +144,23 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting], Any]] = {
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     m = _meeting(request, pk)
-    func = ACTIONS.get(action)
+    _perform(request, ACTIONS, action, m)
+    return redirect("evaluation:meeting", m.pk)
+
+
+def _perform(request: HttpRequest, actions: dict[str, Any], action: str, target: Any) -> None:
+    """Run one named action; a refusal or bad input becomes a message, never a 500."""
+    func = actions.get(action)
     if func is None:
         raise Http404
     try:
-        func(request, m)
+        func(request, target)
     except OperationError as exc:
         messages.error(request, str(exc))
     except ValueError:
         messages.error(request, _("提交的数据无效。"))
     else:
         messages.success(request, _("已完成。"))
-    return redirect("evaluation:meeting", m.pk)
 
 
 @login_required
@@ -355,15 +360,5 @@ COMMITTEE_ACTIONS: dict[str, Callable[[HttpRequest, Any], Any]] = {
 @require_POST
 def committee_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     c = _committee_for_office(request, pk)
-    func = COMMITTEE_ACTIONS.get(action)
-    if func is None:
-        raise Http404
-    try:
-        func(request, c)
-    except OperationError as exc:
-        messages.error(request, str(exc))
-    except ValueError:
-        messages.error(request, _("提交的数据无效。"))
-    else:
-        messages.success(request, _("已完成。"))
+    _perform(request, COMMITTEE_ACTIONS, action, c)
     return redirect("evaluation:committee", c.pk)

@@ -8,7 +8,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -20,6 +19,7 @@ from openpyxl import Workbook
 from zhicheng.applications.models import Application, Submission
 from zhicheng.core.models import AuditEvent
 from zhicheng.core.operations import OperationError
+from zhicheng.core.xlsx import stream_workbook
 
 WORKLIST_COLUMNS = [
     "申报编号", "申报人", "用人单位", "初审单位", "评审计划", "系列", "专业", "层级", "状态",
@@ -52,18 +52,7 @@ def worklist_xlsx(apps: Iterable[Application], chunk_size: int = 64 * 1024) -> I
     ws.append(WORKLIST_COLUMNS)
     for row in worklist_rows(apps):
         ws.append(row)
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    wb.save(spool)
-    spool.seek(0)
-
-    def chunks() -> Iterator[bytes]:
-        try:
-            while chunk := spool.read(chunk_size):
-                yield chunk
-        finally:
-            spool.close()
-
-    return chunks()
+    return stream_workbook(wb, chunk_size)
 
 
 # --- the provincial package -----------------------------------------------------------------

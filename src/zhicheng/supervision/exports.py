@@ -3,7 +3,6 @@ mode (constant memory), streamed; Chinese file names in an RFC 5987 Content-Disp
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,6 +11,8 @@ from typing import Any
 from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
+
+from zhicheng.core.xlsx import stream_workbook
 
 from .queries import SHOWN_STATES, CityReport, Dashboard, StatTable
 
@@ -38,18 +39,7 @@ def xlsx_chunks(sheets: Sequence[Sheet], chunk_size: int = 64 * 1024) -> Iterato
         ws.append(list(sheet.header))
         for row in sheet.rows:
             ws.append([_cell(v) for v in row])
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    wb.save(spool)
-    spool.seek(0)
-
-    def chunks() -> Iterator[bytes]:
-        try:
-            while chunk := spool.read(chunk_size):
-                yield chunk
-        finally:
-            spool.close()
-
-    return chunks()
+    return stream_workbook(wb, chunk_size)
 
 
 def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> StreamingHttpResponse:

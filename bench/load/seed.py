@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import copy
 import datetime as dt
-import io
 import json
 import os
 import random
@@ -63,6 +62,7 @@ from zhicheng.applications.models import (  # noqa: E402
 from zhicheng.applications.profiles import new_uid, validate_facts  # noqa: E402
 from zhicheng.applications.states import State  # noqa: E402
 from zhicheng.catalogue.models import Series  # noqa: E402
+from zhicheng.documents.placeholder import one_page_pdf  # noqa: E402
 from zhicheng.orgs.models import District, Membership, Organisation, OrgKind  # noqa: E402
 from zhicheng.orgs.queries import preliminary_reviewer_for  # noqa: E402
 from zhicheng.publicity.models import Publicity  # noqa: E402
@@ -96,14 +96,7 @@ def log(msg: str) -> None:
 
 
 def pdf_bytes(text: str) -> bytes:
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    c.drawString(72, 720, text)
-    c.showPage()
-    c.save()
-    return buf.getvalue()
+    return one_page_pdf(text)
 
 
 def copy_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import io
 import itertools
 from typing import Any
 
@@ -11,19 +10,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from zhicheng.applications.demo import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
+from zhicheng.documents.placeholder import one_page_pdf
 
 _counter = itertools.count(1)
 
 
 def pdf_bytes(text: str = "zhicheng test material") -> bytes:
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    c.drawString(72, 720, text)
-    c.showPage()
-    c.save()
-    return buf.getvalue()
+    return one_page_pdf(text)
 
 
 def pdf_upload(name: str = "证书.pdf", text: str = "material") -> SimpleUploadedFile:

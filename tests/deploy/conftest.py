@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
 import os
 import subprocess
 import sys
@@ -18,17 +17,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from zhicheng.applications.demo import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
+from zhicheng.documents.placeholder import one_page_pdf
 
 
 def pdf_bytes(text: str) -> bytes:
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    c.drawString(72, 720, text)
-    c.showPage()
-    c.save()
-    return buf.getvalue()
+    return one_page_pdf(text)
 
 
 def resident_id(n: int) -> str:

@@ -69,6 +69,8 @@ def test_bad_input_is_refused_with_a_reason_and_nothing_changes(world) -> None:
         "expert-term_start": "2024-01-01", "expert-term_end": "2023-12-31"}, follow=True)
     html = r.content.decode()
     assert r.status_code == 200 and "没有该账户" in html
+    # what was typed comes back in the form
+    assert 'value="nobody-here"' in html and 'value="不存在的单位"' in html
     assert not Expert.objects.filter(unit__name="不存在的单位").exists()
     expert = world.expert("已停用", active=False)
     r = office.post(f"{url}act/seat/", {"expert": expert.pk, "role": "member"}, follow=True)

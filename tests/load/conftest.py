@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
 import itertools
 from typing import Any
 
@@ -14,20 +13,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from zhicheng.applications.demo import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
+from zhicheng.documents.placeholder import one_page_pdf
 
 _counter = itertools.count(1)
 TODAY = "2024-07-15"  # plan 41 (质量工程, 市场监督管理局) accepts in 5–7月
 
 
 def pdf_bytes(text: str = "zhicheng load material") -> bytes:
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    c.drawString(72, 720, text)
-    c.showPage()
-    c.save()
-    return buf.getvalue()
+    return one_page_pdf(text)
 
 
 def pdf_upload(text: str = "material") -> SimpleUploadedFile:

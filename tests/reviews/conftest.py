@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
 import itertools
 from typing import Any
 
@@ -13,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from zhicheng.applications.demo import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
+from zhicheng.documents.placeholder import one_page_pdf
 
 _counter = itertools.count(1)
 START = "2024-07-15"  # plan 41 (质量工程, 市场监督管理局) accepts in 5–7月
@@ -21,14 +21,7 @@ MARKET_OFFICE = "连云港市市场监督管理局"
 
 
 def pdf_bytes(text: str = "zhicheng review material") -> bytes:
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    c.drawString(72, 720, text)
-    c.showPage()
-    c.save()
-    return buf.getvalue()
+    return one_page_pdf(text)
 
 
 def pdf_upload(name: str = "证书.pdf", text: str = "material") -> SimpleUploadedFile:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,6 +31,7 @@ from typing import Any
 from zhicheng.applications.demo import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
 from zhicheng.core import clock
 from zhicheng.core.operations import SYSTEM, operation
+from zhicheng.documents.placeholder import one_page_pdf
 
 from . import operations as ops
 from . import pool
@@ -213,14 +213,8 @@ def seed_committee(actor: Any = SYSTEM) -> Committee:
 
 def _pdf(text: str) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from reportlab.pdfgen import canvas
 
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    c.drawString(72, 720, text)
-    c.showPage()
-    c.save()
-    return SimpleUploadedFile("material.pdf", buf.getvalue(), content_type="application/pdf")
+    return SimpleUploadedFile("material.pdf", one_page_pdf(text), content_type="application/pdf")
 
 
 def _role_user(org_id: Any, role: str) -> Any:

@@ -30,6 +30,7 @@ from zhicheng.core.operations import NotPermitted, OperationError, StateConflict
 from zhicheng.core.workdays import office_calendar
 from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
+from zhicheng.orgs.queries import is_city_office
 from zhicheng.sanctions.guards import ensure_may_evaluate
 
 from . import draw as pure
@@ -72,13 +73,6 @@ def is_office(actor: Any, committee: Committee) -> bool:
             user=actor, active=True, role=OrgRole.COMMITTEE_OFFICE,
             organisation_id=committee.office_id,
         ).exists()
-    )
-
-
-def is_city_office(actor: Any) -> bool:
-    return bool(
-        getattr(actor, "is_authenticated", False)
-        and Membership.objects.filter(user=actor, active=True, role=OrgRole.CITY_OFFICE).exists()
     )
 
 

@@ -66,6 +66,11 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             return redirect("evaluation:meeting", m.pk)
+    return _committee_page(request, c, form)
+
+
+def _committee_page(request: HttpRequest, c: Any, form: Any, expert_form: Any = None
+                    ) -> HttpResponse:
     from .forms import ExpertForm
     from .models import MemberRole
 
@@ -75,7 +80,8 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "evaluation/committee.html", {
         "committee": c, "violations": queries.composition_violations(c),
         "members": members, "seated": seated,
-        "pool": queries.pool_for(c), "form": form, "expert_form": ExpertForm(prefix="expert"),
+        "pool": queries.pool_for(c), "form": form,
+        "expert_form": expert_form or ExpertForm(prefix="expert"),
         "roles": MemberRole.choices,
         "is_office": ops.is_office(request.user, c),
     })
@@ -329,21 +335,29 @@ def _member(c: Any, pk: Any) -> Any:
                              committee=c, pk=pk)
 
 
-def _add_expert(request: HttpRequest, c: Any) -> Any:
+def _add_expert(request: HttpRequest, c: Any) -> HttpResponse:
+    """A refused expert form comes back filled in, with the reason."""
     from .forms import ExpertForm
     from .pool import add_expert
 
     form = ExpertForm(request.POST, prefix="expert")
-    if not form.is_valid():
-        raise OperationError("；".join(str(e) for errs in form.errors.values() for e in errs))
-    d = form.cleaned_data
-    return add_expert(request.user, c, user=d["username"], specialty=d["specialty"],
-                      title_level=d["title_level"], unit=d["unit"],
-                      term_start=d["term_start"], term_end=d["term_end"])
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            add_expert(request.user, c, user=d["username"], specialty=d["specialty"],
+                       title_level=d["title_level"], unit=d["unit"],
+                       term_start=d["term_start"], term_end=d["term_end"])
+        except OperationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已完成。"))
+            return redirect("evaluation:committee", c.pk)
+    else:
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+    return _committee_page(request, c, MeetingForm(), expert_form=form)
 
 
 COMMITTEE_ACTIONS: dict[str, Callable[[HttpRequest, Any], Any]] = {
-    "add_expert": _add_expert,
     "deactivate": lambda r, c: pool_ops.set_expert_active(
         r.user, c, _pool_expert(c, r.POST.get("expert")), False),
     "activate": lambda r, c: pool_ops.set_expert_active(
@@ -360,5 +374,7 @@ COMMITTEE_ACTIONS: dict[str, Callable[[HttpRequest, Any], Any]] = {
 @require_POST
 def committee_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     c = _committee_for_office(request, pk)
+    if action == "add_expert":
+        return _add_expert(request, c)
     _perform(request, COMMITTEE_ACTIONS, action, c)
     return redirect("evaluation:committee", c.pk)

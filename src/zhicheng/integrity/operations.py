@@ -7,18 +7,11 @@ from typing import Any
 
 from zhicheng.core import clock
 from zhicheng.core.operations import NotPermitted, OperationError, operation
+from zhicheng.orgs.queries import is_city_office
 
 from .models import IntegrityRecord, Reason, SubjectKind
 
 DEFAULT_RECORD_YEARS = 3
-
-
-def is_city_office(actor: Any) -> bool:
-    from zhicheng.orgs.models import Membership, Role
-
-    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
-        return False
-    return Membership.objects.filter(user=actor, role=Role.CITY_OFFICE, active=True).exists()
 
 
 def record_years(season: Any = None) -> int:

@@ -1,18 +1,11 @@
 """Object permissions (django-rules). Reference data belongs to the city title office."""
 
-from typing import Any
 
 import rules
 
-from .models import Membership, Role
+from . import queries
 
-
-@rules.predicate
-def is_city_office(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and Membership.objects.filter(user=user, role=Role.CITY_OFFICE, active=True).exists()
-    )
+is_city_office = rules.predicate(queries.is_city_office)
 
 
 REFERENCE_MODELS = {

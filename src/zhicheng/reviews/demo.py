@@ -7,25 +7,19 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.utils import override_settings
+
+from zhicheng.documents.placeholder import one_page_pdf
 
 DEMO_REVIEW_USERNAME = "applicant_review"
 DEMO_REVIEW_DATE = "2024-07-15"  # inside plan 41's acceptance window (5–7月)
 
 
 def _pdf(text: str) -> SimpleUploadedFile:
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    c.drawString(72, 720, text)
-    c.showPage()
-    c.save()
-    return SimpleUploadedFile(f"{text}.pdf", buf.getvalue(), content_type="application/pdf")
+    return SimpleUploadedFile(f"{text}.pdf", one_page_pdf(text), content_type="application/pdf")
 
 
 def seed_review_demo(actor: Any) -> Any:

@@ -23,6 +23,7 @@ from zhicheng.core.operations import SYSTEM, NotPermitted, OperationError, State
 from zhicheng.evaluation.models import Committee, Meeting, MeetingState
 from zhicheng.orgs.models import Membership, Organisation
 from zhicheng.orgs.models import Role as OrgRole
+from zhicheng.orgs.queries import is_city_office
 
 from .guards import cn
 from .models import Kind, Sanction, Status
@@ -36,12 +37,6 @@ class SanctionError(OperationError):
 VOIDABLE_MEETING_STATES = (MeetingState.SIGNED, MeetingState.PUBLISHED, MeetingState.FILED)
 # Applications whose pass the void decision takes back (certificate holders: via revocation).
 VOIDED_APPLICATION_STATES = (State.PASSED, State.RESULT_PUBLICITY, State.APPROVED)
-
-
-def is_city_office(actor: Any) -> bool:
-    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
-        return False
-    return Membership.objects.filter(user=actor, active=True, role=OrgRole.CITY_OFFICE).exists()
 
 
 def is_office_member(actor: Any, office_id: int) -> bool:

@@ -10,7 +10,6 @@ still runs its own checks and writes its own audit event."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -33,6 +32,7 @@ from zhicheng.certificates.models import Certificate
 from zhicheng.core.models import AuditEvent
 from zhicheng.core.operations import SYSTEM, OperationError, operation
 from zhicheng.core.workdays import office_calendar
+from zhicheng.documents.placeholder import one_page_pdf
 from zhicheng.evaluation import operations as ev_ops
 from zhicheng.evaluation.models import Meeting
 from zhicheng.publicity import operations as pub_ops
@@ -93,14 +93,7 @@ class Report:
 
 
 def _pdf() -> bytes:
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    c.drawString(72, 720, "zhicheng simulated material")
-    c.showPage()
-    c.save()
-    return buf.getvalue()
+    return one_page_pdf("zhicheng simulated material")
 
 
 class Simulation:

@@ -11,17 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 
-from zhicheng.orgs.models import Membership
-from zhicheng.orgs.models import Role as OrgRole
-
-
-def is_city_office(user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return False
-    return Membership.objects.filter(
-        user_id=user.pk, active=True, role=OrgRole.CITY_OFFICE
-    ).exists()
-
+from zhicheng.orgs.queries import is_city_office
 
 View = Callable[..., HttpResponseBase]
 

@@ -1,4 +1,5 @@
-"""The nav link to the supervision pages, for members of the city title office."""
+"""The nav links to the supervision pages (dashboard, sanctions, audit log), for members of
+the city title office."""
 
 from __future__ import annotations
 

@@ -24,6 +24,9 @@ def notify(
         user=user, kind=kind, title=title, body=body, url=url, application=application
     )
 
+    if not getattr(user, "email", ""):
+        return n  # nowhere to mail it: the inbox row is all, no task queued for nothing
+
     def send() -> None:
         from .tasks import send_notification_email
 

@@ -459,7 +459,7 @@ def _submit(
         employer, freelancer, reviewer = route_for(app)
         if employer is not None:
             # Serialise submissions of one employer so the same-committee rule (四) holds.
-            Organisation.objects.select_for_update().filter(pk=employer.pk).first()
+            Organisation.objects.select_for_update(no_key=True).filter(pk=employer.pk).first()
             colleague = colleague_plan(employer.pk, app.season, app.series_id, app.level, app.pk)
             if colleague is not None and colleague.plan_id != app.plan_id:
                 raise OperationError(

@@ -44,7 +44,7 @@ FRAUD_CONTEXT = "_fraud_context"
 def next_number(year: int, series_code: str, level: str) -> str:
     """`LYG-<year>-<SERIES>-<LEVEL>-<000001>`; the counter row is locked (call in a transaction)."""
     CertificateCounter.objects.get_or_create(year=year, series_code=series_code, level=level)
-    counter = CertificateCounter.objects.select_for_update().get(
+    counter = CertificateCounter.objects.select_for_update(no_key=True).get(
         year=year, series_code=series_code, level=level
     )
     counter.last += 1
@@ -230,7 +230,7 @@ def revoke_certificate(
         cert: Certificate = op.obj
         if cert.status == CertificateStatus.REVOKED:
             raise StateConflict("该证书已撤销。")
-        app = Application.objects.select_for_update().get(pk=cert.application_id)
+        app = Application.objects.select_for_update(no_key=True).get(pk=cert.application_id)
         _set_fraud_context(app, evidence=evidence.strip(), decision_number=decision_number)
         fire(app, "revoke", actor)
         cert.status = CertificateStatus.REVOKED

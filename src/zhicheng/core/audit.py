@@ -57,7 +57,7 @@ def append_event(
     """Write one event. Must run inside the transaction of the change it records."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events are written inside the operation's transaction")
-    head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+    head, _ = AuditHead.objects.select_for_update(no_key=True).get_or_create(id=1)
     target_type, target_id = target_label(target)
     user = actor if getattr(actor, "pk", None) else None
     event = AuditEvent(

@@ -76,14 +76,19 @@ def operation(
     allowed_states: Collection[str] | None = None,
     state_field: str = "state",
 ) -> Iterator[Op]:
+    # Row locks are FOR NO KEY UPDATE: they serialise writers of the row like FOR UPDATE but
+    # do not block other transactions' foreign-key checks against it (PostgreSQL takes KEY
+    # SHARE on the referenced row at commit). With FOR UPDATE, a transaction holding the audit
+    # head and inserting a row that references a locked employer deadlocked with the one
+    # holding the employer and waiting for the head (found by `simulate --workers 2`).
     with transaction.atomic():
         obj: Any = None
         if isinstance(target, tuple):
             model, pk = target
-            obj = model._default_manager.select_for_update().get(pk=pk)
+            obj = model._default_manager.select_for_update(no_key=True).get(pk=pk)
         elif target is not None:
             obj = (
-                type(target)._default_manager.select_for_update().get(pk=target.pk)
+                type(target)._default_manager.select_for_update(no_key=True).get(pk=target.pk)
                 if target.pk is not None
                 else target
             )

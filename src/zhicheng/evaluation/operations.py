@@ -681,7 +681,7 @@ def record_results(meeting: Meeting, actor: Any) -> Meeting:
         _require_state(m, S.SIGNED)
         out = {}
         for c in m.cases.select_related("application"):
-            app = Application.objects.select_for_update().get(pk=c.application_id)
+            app = Application.objects.select_for_update(no_key=True).get(pk=c.application_id)
             if app.state != State.READY_FOR_MEETING:
                 continue
             name = "record_pass" if c.passed and not c.held_back else "record_fail"
@@ -703,7 +703,7 @@ def publish_results(meeting: Meeting, actor: Any) -> Meeting:
         _require_office(actor, m)
         _require_state(m, S.SIGNED)
         for c in m.cases.select_related("application"):
-            app = Application.objects.select_for_update().get(pk=c.application_id)
+            app = Application.objects.select_for_update(no_key=True).get(pk=c.application_id)
             if app.state == State.READY_FOR_MEETING:
                 raise StateConflict("请先登记表决结果。")
             if app.state == State.PASSED:
@@ -735,7 +735,7 @@ def file_results(meeting: Meeting, actor: Any) -> Meeting:
         _require_state(m, S.PUBLISHED)
         filed = []
         for c in m.cases.select_related("application"):
-            app = Application.objects.select_for_update().get(pk=c.application_id)
+            app = Application.objects.select_for_update(no_key=True).get(pk=c.application_id)
             if app.state == State.RESULT_PUBLICITY:
                 fire(app, "approve_result", actor)
                 filed.append(app.pk)
@@ -756,7 +756,7 @@ def send_data_report(meeting: Meeting, actor: Any) -> DataReport:
         m: Meeting = op.obj
         _require_office(actor, m)
         _require_state(m, S.PUBLISHED, S.FILED)
-        report = DataReport.objects.select_for_update().get(meeting=m)
+        report = DataReport.objects.select_for_update(no_key=True).get(meeting=m)
         if report.sent_on:
             raise StateConflict("评审数据已报送。")
         payload = data_report_payload(m)

@@ -148,7 +148,7 @@ def set_member_role(actor: Any, member: CommitteeMember, role: str) -> Committee
 def unseat_member(actor: Any, member: CommitteeMember) -> None:
     _require_office(actor, member.committee)
     with operation(actor, "evaluation.member.unseat", target=member.committee) as op:
-        locked = CommitteeMember.objects.select_for_update().filter(pk=member.pk).first()
+        locked = CommitteeMember.objects.select_for_update(no_key=True).filter(pk=member.pk).first()
         if locked is None:
             raise StateConflict("该委员已被解聘，请刷新后查看。")
         op.summary = f"解聘委员：{locked.expert.user}（{locked.get_role_display()}）"

@@ -500,7 +500,7 @@ def remind_correction(request: CorrectionRequest) -> bool:
 
 def _remind(request: CorrectionRequest) -> None:
     with operation(SYSTEM, "review.correction_reminder", target=request.application) as op:
-        locked = CorrectionRequest.objects.select_for_update().get(pk=request.pk)
+        locked = CorrectionRequest.objects.select_for_update(no_key=True).get(pk=request.pk)
         if locked.reminded_at is not None or locked.status != CorrectionStatus.OPEN:
             raise _Nothing
         locked.reminded_at = timezone.now()
@@ -711,7 +711,7 @@ def record_provincial_result(
         app = _locked(op)
         set_context(app, document_number=document_number.strip())
         fire(app, name, actor)
-        forward = ProvincialForward.objects.select_for_update().get(application=app)
+        forward = ProvincialForward.objects.select_for_update(no_key=True).get(application=app)
         forward.result = ProvincialResult.PASSED if passed else ProvincialResult.FAILED
         forward.document_number = document_number.strip()
         forward.result_recorded_at = timezone.now()

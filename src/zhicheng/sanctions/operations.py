@@ -286,7 +286,7 @@ def declare_results_void(
                     evidence=evidence)
         outcomes: dict[str, str] = {}
         for case in m.cases.select_related("application__applicant").order_by("pk"):
-            app = Application.objects.select_for_update().get(pk=case.application_id)
+            app = Application.objects.select_for_update(no_key=True).get(pk=case.application_id)
             outcomes[str(app.pk)] = _void_application(app, actor, s)
             notify(app.applicant, "sanction.void_results",
                    f"{m.committee}{cn(m.date)}评审会议的评审结果已被宣布无效",

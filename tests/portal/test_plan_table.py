@@ -184,3 +184,33 @@ def test_htmx_history_restore_gets_the_whole_page(client, season):
         headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
     )
     assert 'id="plan-filters"' in response.content.decode()
+
+
+def test_the_rendered_table_is_reused_until_a_plan_changes(client, season):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = "/plans/?office=市工信局"
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(url)
+    assert first.status_code == 200
+    # the same query again: the table comes from the cache, the plan rows are not read
+    with CaptureQueriesContext(connection) as warm:
+        second = client.get(url)
+    def table(response):
+        html = response.content.decode()
+        return html[html.index('id="plan-table"'):html.index("</table>")]
+
+    assert table(second) == table(first)  # (the page around it has a fresh nonce)
+    assert any('"address"' in q["sql"] for q in cold.captured_queries)
+    assert not any('"address"' in q["sql"] for q in warm.captured_queries)
+    assert len(warm.captured_queries) < len(cold.captured_queries)
+    # an office edits a plan: the next request shows the edit at once
+    plan = CommitteePlan.objects.get(season=season, row=44)
+    plan.phone = "0518-80000000"
+    save_instance(SYSTEM, plan, changed=["phone"])
+    assert "0518-80000000" in get(client, "?office=市工信局")
+    # English readers get their own rendering, not the cached Chinese one
+    client.post("/i18n/setlang/", {"language": "en", "next": "/plans/"})
+    english = table(client.get(url))
+    assert "0518-80000000" in english and "序号" not in english and "受理时间" not in english

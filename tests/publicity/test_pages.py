@@ -230,3 +230,17 @@ def test_the_objections_page_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(ORG_QUERIES):
         html = c.get(reverse("publicity:objections")).content.decode()
     assert html.count("<tr>") == 12  # header + 11 objections
+
+
+def test_the_list_opens_an_entrys_objection_form_on_demand(posted: Any) -> None:
+    html = Client().get(LIST).content.decode()
+    detail = reverse("publicity:detail", args=[posted.pk])
+    # no form rendered per entry in the list: the entry's <details> fetches it when opened,
+    # and without JavaScript its link leads to the entry's page, which has the form
+    assert 'name="contact"' not in html
+    assert f'hx-get="{detail}"' in html and f'href="{detail}#objection-{posted.pk}"' in html
+    fragment = Client().get(detail, headers={"HX-Request": "true"})
+    body = fragment.content.decode()
+    assert fragment.status_code == 200 and "<html" not in body
+    assert f'id="objection-{posted.pk}"' in body and 'name="contact"' in body
+    assert 'name="contact"' in Client().get(detail).content.decode()

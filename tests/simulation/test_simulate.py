@@ -70,10 +70,17 @@ def test_a_small_season_runs_to_certificates_and_repeats_with_the_seed(
     assert len(certs) == report.certificates > 0
     assert all(verify_text(c.qr_text, public).valid for c in certs)
 
-    # the same seed gives the same season (another label: its own employers and committees)
-    second = Simulation(season, applicants=N, seed=SEED, progress=False, label="t2")
+    # the same seed gives the same season (another label: its own employers and committees);
+    # on PostgreSQL the second run shares the plans out among two forked worker processes
+    from django.db import connection
+
+    workers = 2 if connection.vendor == "postgresql" else 1
+    second = Simulation(season, applicants=N, seed=SEED, progress=False, label="t2",
+                        workers=workers)
     again = second.run()
     assert again.errors == []
+    assert again.workers == workers
+    assert sum(again.phase_events.values()) == sum(report.phase_events.values())
     assert again.states == report.states
     assert _outcome(second) == _outcome(first)
     assert verify_chain().ok
@@ -85,6 +92,13 @@ def test_the_command_refuses_bad_input(season: Any) -> None:
         call_command("simulate", applicants=0)
     with pytest.raises(CommandError, match="unknown phase"):
         call_command("simulate", applicants=5, phases="apply,vote")
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("simulate", applicants=5, workers=0)
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with pytest.raises(CommandError, match="needs PostgreSQL"):
+            call_command("simulate", applicants=5, workers=2)
 
 
 def test_end_states_are_the_documented_ones() -> None:

@@ -7,14 +7,16 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from zhicheng.core import clock
 
-from . import queries
+from . import plancache, queries
 from .forms import PlanFilterForm
 from .notice import attachment_parts, render_notice
 from .queries import PlanFilters
@@ -79,25 +81,32 @@ def plan_table(request: HttpRequest) -> HttpResponse:
         series=list(queries.series_choices(season)),
     )
     filters = form.filters()
-    plans = list(queries.plans(season, filters))
-    gaps = queries.missing_ranges(queries.plan_rows(season))
     today = clock.today()
-    context = {
-        "season": season,
-        "form": form,
-        "filters": filters,
-        "rows": _with_gaps(plans, gaps, filters),
-        "count": len(plans),
-        "gaps": gaps,
-        "open_rows": {p.row for p in plans if p.is_open_on(today)},
-        "warnings": queries.data_warnings(season),
-        "field_labels": FIELD_LABELS,
-        "today": today,
-    }
+    # The table itself is rendered once per season, language, day and query (plancache).
+    key = plancache.results_key(season, request.GET, today, cacheable=not form.ignored)
+    results = plancache.cached(key)
+    if results is None:
+        plans = list(queries.plans(season, filters))
+        gaps = queries.missing_ranges(queries.plan_rows(season))
+        results = render_to_string("portal/_plan_results.html", {
+            "form": form, "filters": filters, "rows": _with_gaps(plans, gaps, filters),
+            "count": len(plans), "gaps": gaps,
+            "open_rows": {p.row for p in plans if p.is_open_on(today)},
+        }, request=request)
+        plancache.store(key, results)
+    results = mark_safe(results)  # our own template's output, escaped when it was rendered
     htmx = getattr(request, "htmx", None)
-    partial = bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
-    template = "portal/_plan_results.html" if partial else "portal/plan_table.html"
-    response = render(request, template, context)
+    if bool(htmx) and not htmx.history_restore_request:  # type: ignore[union-attr]
+        response = HttpResponse(results)
+    else:
+        response = render(request, "portal/plan_table.html", {
+            "season": season,
+            "form": form,
+            "results": results,
+            "warnings": queries.data_warnings(season),
+            "field_labels": FIELD_LABELS,
+            "today": today,
+        })
     patch_vary_headers(response, ("HX-Request",))
     return response
 

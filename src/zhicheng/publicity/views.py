@@ -56,9 +56,10 @@ def public_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:60]
     paginator = Paginator(queries.public_publicities(today, kind=kind or None, q=q), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    # No objection form per entry here: rendering 50 forms was more than half of this page's
+    # CPU (bench/README.md). The form opens on demand from the entry (htmx GET of the detail
+    # page's form) or on the entry's own page without JavaScript.
     entries = [_decorate(p, today) for p in page.object_list]
-    for p in entries:
-        p.form = ObjectionForm(prefix_id=p.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "publicity/list.html",

@@ -1,0 +1,78 @@
+"""The rendered plan table (the results part of /plans/), cached per season, language, day
+and filter query. It changes only when a plan of the season changes: a generation number per
+season, bumped by the plan and season signals below, is part of the key, so an edit shows at
+once; entries also expire after `TIMEOUT` seconds. Only well-formed queries are cached (every
+parameter a known filter with a valid value) so junk query strings cannot fill the cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.http import QueryDict
+from django.utils.translation import get_language
+
+from zhicheng.seasons.models import CommitteePlan, Season
+
+TIMEOUT = 600
+FILTER_FIELDS = frozenset({"q", "series", "office", "month", "sort", "page"})
+
+
+def _generation_key(season_id: int) -> str:
+    return f"portal:plans:generation:{season_id}"
+
+
+def generation(season_id: int) -> int:
+    value = cache.get(_generation_key(season_id))
+    return int(value) if value is not None else 0
+
+
+def bump(season_id: int) -> None:
+    key = _generation_key(season_id)
+    try:
+        cache.incr(key)
+    except ValueError:  # not there yet (or evicted): any new value differs from the old keys
+        cache.set(key, generation(season_id) + 1, None)
+
+
+def results_key(season: Season, query: QueryDict, today: dt.date, *, cacheable: bool) -> str | None:
+    if not cacheable or set(query) - FILTER_FIELDS:
+        return None
+    canonical = "&".join(f"{k}={v}" for k, v in sorted(query.lists(), key=lambda kv: kv[0]))
+    digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
+    return (f"portal:plans:{season.pk}:{generation(season.pk)}:{get_language()}:"
+            f"{today.isoformat()}:{digest}")
+
+
+def cached(key: str | None) -> str | None:
+    return cache.get(key) if key else None
+
+
+def store(key: str | None, html: str) -> None:
+    if key:
+        cache.set(key, html, TIMEOUT)
+
+
+@receiver(post_save, sender=CommitteePlan)
+@receiver(post_delete, sender=CommitteePlan)
+def _plan_changed(sender: Any, instance: CommitteePlan, **kwargs: Any) -> None:
+    bump(instance.season_id)
+
+
+@receiver(m2m_changed, sender=CommitteePlan.series.through)
+def _plan_series_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if isinstance(instance, CommitteePlan):
+        bump(instance.season_id)
+    else:  # a series changed its plans: bump every season concerned
+        for season_id in set(CommitteePlan.objects.filter(
+                pk__in=kwargs.get("pk_set") or ()).values_list("season_id", flat=True)):
+            bump(season_id)
+
+
+@receiver(post_save, sender=Season)
+def _season_changed(sender: Any, instance: Season, **kwargs: Any) -> None:
+    bump(instance.pk)

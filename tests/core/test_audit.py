@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from zhicheng.core.audit import append_event, verify_chain
+from zhicheng.core.audit import append_event, event_digest, verify_chain
 from zhicheng.core.models import AuditEvent
 from zhicheng.core.operations import SYSTEM, NotPermitted, operation, save_instance
 from zhicheng.orgs.models import District
@@ -57,6 +57,45 @@ def test_truncating_the_tail_is_detected(season):
     last = AuditEvent.objects.order_by("-seq").first()
     AuditEvent.objects.filter(pk=last.pk).delete()
     assert not verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_an_event_stored_beyond_the_head_is_detected(season):
+    _write_events(2)
+    last = AuditEvent.objects.order_by("-seq").first()
+    forged = AuditEvent(seq=last.seq + 1, created_at=last.created_at, actor_label="系统",
+                        action="test.forged", summary="未经链头写入", data={},
+                        prev_hash=last.hash)
+    forged.hash = event_digest(forged)
+    forged.save()  # the head is not moved: the event is outside the chain
+    result = verify_chain()
+    assert not result.ok and f"#{forged.seq}" in result.reason
+
+
+@pytest.mark.django_db
+def test_appends_during_a_check_are_not_a_break(season, monkeypatch):
+    """The periodic check runs while officials work: an operation that commits after the
+    check has read the chain head belongs to the next check, it is not a broken chain."""
+    from zhicheng.core import audit
+
+    _write_events(3)
+    read_head = audit._read_head
+
+    calls = []
+
+    def head_then_a_concurrent_append():
+        head = read_head()
+        if not calls:
+            _write_events(2)  # another request commits right after the head was read
+        calls.append(head)
+        return head
+
+    monkeypatch.setattr(audit, "_read_head", head_then_a_concurrent_append)
+    result = verify_chain()
+    monkeypatch.undo()
+    assert result.ok, result
+    assert result.count == AuditEvent.objects.count() - 2
+    assert verify_chain().ok and verify_chain().count == AuditEvent.objects.count()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -93,11 +93,23 @@ class VerifyResult:
         return f"BROKEN at event #{self.broken_seq}: {self.reason} ({self.count} events checked)"
 
 
+def _read_head() -> AuditHead | None:
+    return AuditHead.objects.filter(id=1).first()
+
+
 def verify_chain(chunk_size: int = 2000) -> VerifyResult:
+    """Check every link up to the head as it is when the check starts. Writers go on while a
+    check runs (the periodic task runs during office hours): events appended after the head
+    was read belong to the next check, not to this one (reading the head last made every
+    append during a long check look like a broken chain)."""
+    head = _read_head()
+    if head is None:
+        head = AuditHead(seq=0, hash=GENESIS)
     prev_hash = GENESIS
     expected_seq = 1
     count = 0
-    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size):
+    events = AuditEvent.objects.filter(seq__lte=head.seq).order_by("seq")
+    for event in events.iterator(chunk_size=chunk_size):
         if event.seq != expected_seq:
             return VerifyResult(False, count, expected_seq, f"event #{expected_seq} is missing")
         if event.prev_hash != prev_hash:
@@ -109,9 +121,17 @@ def verify_chain(chunk_size: int = 2000) -> VerifyResult:
         prev_hash = event.hash
         expected_seq += 1
         count += 1
-    head = AuditHead.objects.filter(id=1).first()
-    if head is not None and (head.seq != count or head.hash != prev_hash):
+    if head.seq != count or head.hash != prev_hash:
         return VerifyResult(
             False, count, count + 1, f"chain head says {head.seq} events but {count} are stored"
         )
+    # An event stored beyond the head (written without moving it) breaks the chain too. Read
+    # the highest event before the head: an append commits both at once, so a head read
+    # later is never behind an event that was already there.
+    stored = AuditEvent.objects.aggregate(top=models.Max("seq"))["top"] or 0
+    now = _read_head()
+    if stored > (now.seq if now is not None else 0):
+        return VerifyResult(False, count, count + 1,
+                            f"chain head says {now.seq if now else 0} events but event "
+                            f"#{stored} is stored")
     return VerifyResult(True, count)

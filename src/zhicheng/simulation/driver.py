@@ -22,7 +22,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,20 +162,13 @@ class Simulation:
             self.report.phase_events.get(name, 0) + self._events - before)
 
     def _each(self, label: str, items: list[Any], step: Callable[[Any], object]) -> None:
-        """Run `step` for each item, `batch_size` per transaction; a refusal is recorded as an
-        error for that item (its savepoint rolled back) and the run goes on."""
+        """Run `step` for each item, `batch_size` per transaction (with workers: each operation
+        commits by itself); a refusal is recorded as an error for that item (its savepoint
+        rolled back) and the run goes on."""
         bar = Progress(self.bar_prefix + label, len(items), enabled=self.show_progress)
         if self.commit_each_operation:
             for item in items:
-                try:
-                    if isinstance(item, Dossier) and item.app is not None:
-                        item.app.refresh_from_db()
-                    step(item)
-                except OperationError as exc:
-                    who = getattr(item, "app", None) or item
-                    self.report.errors.append(f"{label} {who}: {exc}")
-                    if isinstance(item, Dossier):
-                        item.out = True
+                self._attempt(label, item, step)
                 bar.advance()
             bar.close()
             return
@@ -183,18 +176,22 @@ class Simulation:
             chunk = items[start:start + self.batch_size]
             with transaction.atomic():
                 for item in chunk:
-                    try:
-                        with transaction.atomic():
-                            if isinstance(item, Dossier) and item.app is not None:
-                                item.app.refresh_from_db()  # operations lock and save a copy
-                            step(item)
-                    except OperationError as exc:
-                        who = getattr(item, "app", None) or item
-                        self.report.errors.append(f"{label} {who}: {exc}")
-                        if isinstance(item, Dossier):
-                            item.out = True
+                    self._attempt(label, item, step, savepoint=True)
             bar.advance(len(chunk))
         bar.close()
+
+    def _attempt(self, label: str, item: Any, step: Callable[[Any], object], *,
+                 savepoint: bool = False) -> None:
+        try:
+            with transaction.atomic() if savepoint else nullcontext():
+                if isinstance(item, Dossier) and item.app is not None:
+                    item.app.refresh_from_db()  # operations lock and save a copy
+                step(item)
+        except OperationError as exc:
+            who = getattr(item, "app", None) or item
+            self.report.errors.append(f"{label} {who}: {exc}")
+            if isinstance(item, Dossier):
+                item.out = True
 
     def _by_plan(self, items: list[Dossier]) -> dict[int, list[Dossier]]:
         out: dict[int, list[Dossier]] = {}

@@ -51,8 +51,7 @@ def main() -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhicheng.settings")
     queue = f"bench-certificates-{os.getpid()}"
-    env = {**os.environ, "REDIS_URL": args.redis, "ZHICHENG_CELERY_QUEUE": queue}
-    os.environ.update(REDIS_URL=args.redis, ZHICHENG_CELERY_QUEUE=queue)
+    os.environ.update(REDIS_URL=args.redis, ZHICHENG_CELERY_QUEUE=queue)  # the worker's too
     import django
 
     django.setup()
@@ -77,7 +76,7 @@ def main() -> None:
             ["/usr/bin/time", "-v", "-o", str(timing), str(BIN / "celery"), "-A",
              "zhicheng.celery", "worker", "--pool", "solo", "--queues", queue,
              "--loglevel", "INFO", "--logfile", str(log), "--without-heartbeat",
-             "--without-gossip", "--without-mingle"], env=env, cwd=ROOT)
+             "--without-gossip", "--without-mingle"], cwd=ROOT)
         pid = 0
         try:
             for _ in range(120):

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from django.http import QueryDict
 
+from zhicheng.core import clock
 from zhicheng.core.operations import SYSTEM, save_instance
 from zhicheng.seasons.models import CommitteePlan, PlanSource
 
@@ -214,3 +216,19 @@ def test_the_rendered_table_is_reused_until_a_plan_changes(client, season):
     client.post("/i18n/setlang/", {"language": "en", "next": "/plans/"})
     english = table(client.get(url))
     assert "0518-80000000" in english and "序号" not in english and "受理时间" not in english
+
+
+def test_searches_and_unknown_parameters_are_not_cached(client, season):
+    from django.core.cache import cache
+
+    from zhicheng.portal import plancache
+
+    def key(query):
+        return plancache.results_key(season, QueryDict(query), clock.today(), cacheable=True)
+
+    # free text, unknown parameters: endless variety, never a cache entry
+    assert key("q=工程") is None and key("office=市工信局&utm=1") is None
+    assert "13" in get(client, "?month=13")  # an invalid value is ignored and said so...
+    assert cache.get(key("month=13")) is None  # ...and that rendering is not kept
+    get(client, "?office=市工信局&q=")  # the form's empty search box: kept
+    assert cache.get(key("office=市工信局&q=")) is not None

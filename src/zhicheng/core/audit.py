@@ -130,8 +130,8 @@ def verify_chain(chunk_size: int = 2000) -> VerifyResult:
     # later is never behind an event that was already there.
     stored = AuditEvent.objects.aggregate(top=models.Max("seq"))["top"] or 0
     now = _read_head()
-    if stored > (now.seq if now is not None else 0):
+    top = now.seq if now is not None else 0
+    if stored > top:
         return VerifyResult(False, count, count + 1,
-                            f"chain head says {now.seq if now else 0} events but event "
-                            f"#{stored} is stored")
+                            f"chain head says {top} events but event #{stored} is stored")
     return VerifyResult(True, count)

@@ -1,8 +1,9 @@
 """The rendered plan table (the results part of /plans/), cached per season, language, day
 and filter query. It changes only when a plan of the season changes: a generation number per
 season, bumped by the plan and season signals below, is part of the key, so an edit shows at
-once; entries also expire after `TIMEOUT` seconds. Only well-formed queries are cached (every
-parameter a known filter with a valid value) so junk query strings cannot fill the cache."""
+once; entries also expire after `TIMEOUT` seconds. Only the bounded set of choice filters is
+cached (every parameter a known choice field with a valid value, no free-text search), so
+junk or endless search strings cannot fill the cache."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from django.utils.translation import get_language
 from zhicheng.seasons.models import CommitteePlan, Season
 
 TIMEOUT = 600
-FILTER_FIELDS = frozenset({"q", "series", "office", "month", "sort", "page"})
+CHOICE_FIELDS = frozenset({"series", "office", "month", "sort"})  # PlanFilterForm's choices
 
 
 def _generation_key(season_id: int) -> str:
@@ -40,8 +41,9 @@ def bump(season_id: int) -> None:
 
 
 def results_key(season: Season, query: QueryDict, today: dt.date, *, cacheable: bool) -> str | None:
-    if not cacheable or set(query) - FILTER_FIELDS:
-        return None
+    searching = any(v.strip() for v in query.getlist("q"))  # the form always sends q, often ""
+    if not cacheable or searching or set(query) - CHOICE_FIELDS - {"q"}:
+        return None  # a search, an invalid value or an unknown parameter: rendered anew
     canonical = "&".join(f"{k}={v}" for k, v in sorted(query.lists(), key=lambda kv: kv[0]))
     digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
     return (f"portal:plans:{season.pk}:{generation(season.pk)}:{get_language()}:"

@@ -87,7 +87,7 @@ class Report:
     states: Counter[str] = field(default_factory=Counter)
     fates: Counter[str] = field(default_factory=Counter)
     phase_seconds: dict[str, float] = field(default_factory=dict)
-    phase_cpu_seconds: dict[str, float] = field(default_factory=dict)  # this process only
+    phase_cpu_seconds: dict[str, float] = field(default_factory=dict)  # simulating processes
     phase_events: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     workers: int = 1
@@ -118,7 +118,6 @@ class Simulation:
         self.batch_size = max(1, batch_size)
         self.show_progress = progress
         self.workers = max(1, workers)
-        self.commit_each_operation = self.workers > 1
         self.bar_prefix = ""
         self._events = 0  # audit events written by this process (a worker counts its own)
         self.report = Report(applicants=applicants, seed=seed,
@@ -166,7 +165,7 @@ class Simulation:
         commits by itself); a refusal is recorded as an error for that item (its savepoint
         rolled back) and the run goes on."""
         bar = Progress(self.bar_prefix + label, len(items), enabled=self.show_progress)
-        if self.commit_each_operation:
+        if self.workers > 1:  # see the module docstring: no batch transaction
             for item in items:
                 self._attempt(label, item, step)
                 bar.advance()
@@ -226,8 +225,8 @@ class Simulation:
         post_save.connect(self._count_event, sender=AuditEvent, weak=False,
                           dispatch_uid=f"simulation-{id(self)}")
         try:
-            for name in todo[:1]:
-                with self._phase(name):
+            if todo:  # always begins with the set-up, in this process
+                with self._phase("setup"):
                     self.phase_setup()
             if self.workers > 1 and len(todo) > 1:
                 self._run_workers(todo[1:])

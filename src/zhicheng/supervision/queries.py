@@ -361,9 +361,14 @@ def plan_dossiers(plan: CommitteePlan, state: str = "") -> QuerySet[Application]
     """The plan's dossiers with what the list shows, nearest deadline first."""
     open_due = CorrectionRequest.objects.filter(
         application=OuterRef("pk"), status=CorrectionStatus.OPEN).values("due_date")[:1]
+    # A running publicity, or a unit publicity whose period ended while the dossier still
+    # waits in 单位公示中 (the daily task closes the publicity, the unit has not recommended
+    # yet): the dashboard counts those as overdue, so the drill-down must show them.
     publicity_end = Publicity.objects.filter(
-        application=OuterRef("pk"), closed_at__isnull=True).order_by("-round").values(
-        "last_day")[:1]
+        Q(closed_at__isnull=True)
+        | Q(kind=Kind.UNIT, application__state=State.UNIT_PUBLICITY),
+        application=OuterRef("pk"),
+    ).order_by("-round", "-pk").values("last_day")[:1]
     qs = in_scope(Application.objects.filter(plan=plan)).select_related(
         "applicant", "employer", "series", "preliminary_reviewer",
     ).annotate(

@@ -288,7 +288,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- evaluation ---
 # The evaluation meeting (docs/evaluation.md). System parameters; a season may override any
 # of them under parameters["evaluation"][name]. Committee minimum sizes per highest level:
-# [by series, by specialty] (DOMAIN.md: 高级 25/11 H; 中级 15/7 and 初级 7 L).
+# [by series, by specialty] (docs/domain.md §National rules: 高级 25/11 H; 中级 15/7 and 初级 7 L).
 INSTALLED_APPS += ["zhicheng.evaluation"]
 ZHICHENG_EVALUATION = {
     "committee_min_size": {

@@ -1,4 +1,5 @@
-"""The application's life: ONE state machine, declared in the two tables below (DESIGN.md).
+"""The application's life: ONE state machine, declared in the two tables below
+(rendered into docs/state-machine.md).
 
 `STATES` lists every state with its Chinese label and clause; `TRANSITIONS` lists every
 allowed move: its name, the states it may start from, the state it leads to, the role that

@@ -244,7 +244,7 @@ LOGGING = {
 }
 
 # --- applications ---
-# Upload limits for application materials (issue 4, item 4); read by zhicheng.documents.uploads.
+# Upload limits for application materials; read by zhicheng.documents.uploads.
 ZHICHENG_MAX_UPLOAD_BYTES = int(os.environ.get("ZHICHENG_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 ZHICHENG_MAX_APPLICATION_BYTES = int(
     os.environ.get("ZHICHENG_MAX_APPLICATION_BYTES", 200 * 1024 * 1024)

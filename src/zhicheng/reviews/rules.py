@@ -59,7 +59,7 @@ def default_due_date(season: Any, today: dt.date) -> dt.date:
     return office_calendar().add_workdays(today, correction_workdays(season))
 
 
-REMINDER_WORKDAYS = 2  # deadline reminders 2 working days before (issue 5, item 7)
+REMINDER_WORKDAYS = 2  # deadline reminders 2 working days before the due date
 
 
 def reminder_due(due_date: dt.date, today: dt.date, calendar: Any) -> bool:

@@ -50,6 +50,13 @@ def scanned_files() -> list[Path]:
     return files
 
 
+def read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        return []
+
+
 def domain_headings() -> list[str]:
     text = (ROOT / "docs" / "domain.md").read_text(encoding="utf-8")
     headings = [m.group(1).strip() for m in re.finditer(r"^#{2,6}\s+(.+)$", text, re.M)]
@@ -66,10 +73,7 @@ def dangling_citations() -> list[str]:
     headings = domain_headings() if (ROOT / "docs" / "domain.md").exists() else []
     found: list[str] = []
     for path in scanned_files():
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except UnicodeDecodeError:
-            continue
+        lines = read_lines(path)
         where = path.relative_to(ROOT)
         for number, line in enumerate(lines, start=1):
             for match in PATH_RE.finditer(line):
@@ -91,6 +95,20 @@ def dangling_citations() -> list[str]:
 def test_every_cited_file_and_section_is_in_the_repository():
     dangling = dangling_citations()
     assert not dangling, "citations that lead outside the repository:\n" + "\n".join(dangling)
+
+
+TRACKER_NUMBER_RE = re.compile(r"\b[Ii]ssues? #?\d+|\(#\d+\)")
+
+
+def test_no_tracker_issue_numbers():
+    # The tracker is not part of the repository: say what a change is, not which ticket asked.
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {match.group(0)}"
+        for path in scanned_files()
+        for number, line in enumerate(read_lines(path), start=1)
+        for match in TRACKER_NUMBER_RE.finditer(line)
+    ]
+    assert not found, "tracker numbers:\n" + "\n".join(found)
 
 
 def test_the_scan_sees_the_files_that_cite():

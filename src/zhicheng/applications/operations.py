@@ -199,7 +199,7 @@ def _month_name(month: int) -> str:
 
 
 def check_plan_open(plan: CommitteePlan, today: dt.date | None = None) -> None:
-    from zhicheng.sanctions.guards import ensure_plan_accepting
+    from zhicheng.sanctions.checks import ensure_plan_accepting
 
     ensure_plan_accepting(plan)  # 五（三）: a plan whose committees lost the right is closed
     day = today or clock.today()

@@ -17,7 +17,8 @@ from zhicheng.applications.notifications import notify
 from zhicheng.applications.states import Role, State, actor_has_role, fire
 from zhicheng.core import clock
 from zhicheng.core.operations import NotPermitted, OperationError, StateConflict, operation
-from zhicheng.integrity.operations import is_city_office, write_record
+from zhicheng.integrity.operations import write_record
+from zhicheng.orgs.permissions import is_city_office
 
 from .models import (
     CITY_PREFIX,

@@ -30,11 +30,11 @@ from zhicheng.core.operations import NotPermitted, OperationError, StateConflict
 from zhicheng.core.workdays import office_calendar
 from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
-from zhicheng.orgs.queries import is_city_office
-from zhicheng.sanctions.guards import ensure_may_evaluate
+from zhicheng.orgs.permissions import is_city_office
+from zhicheng.sanctions.checks import ensure_may_evaluate
 
+from . import arithmetic, params
 from . import draw as pure
-from . import params, rules
 from .models import (
     Ballot,
     BallotReceipt,
@@ -421,7 +421,7 @@ def quorum(meeting: Meeting) -> tuple[bool, int, int]:
     """(holds, present, committee size): the drawn committee is the selected seats."""
     size = meeting.seats.filter(reserve=False).count()
     present = sum(1 for s in sitting(meeting) if s.present)
-    return rules.quorum_holds(present, size), present, size
+    return arithmetic.quorum_holds(present, size), present, size
 
 
 def record_attendance(meeting: Meeting, actor: Any, present_seat_ids: list[Any]) -> Meeting:
@@ -526,7 +526,7 @@ def open_ballot(case: Case, actor: Any) -> Case:
         if not holds:
             raise EvaluationError(
                 f"出席评委{present}人，不足抽取评委{size}人的三分之二"
-                f"（至少{rules.quorum_needed(size)}人），不能表决。"
+                f"（至少{arithmetic.quorum_needed(size)}人），不能表决。"
             )
         if c.ballot_open or c.ballot_closed:
             raise StateConflict("该评审对象的投票已开始或已结束。")
@@ -591,7 +591,7 @@ def close_ballot(case: Case, actor: Any) -> Case:
         attending = len(voters(c))
         c.agree, c.disagree, c.abstain = (counts["agree"], counts["disagree"], counts["abstain"])
         c.attending = attending
-        c.passed = rules.passes(c.agree, attending)
+        c.passed = arithmetic.passes(c.agree, attending)
         c.ballot_open, c.ballot_closed = False, True
         c.save()
         if not m.cases.filter(ballot_closed=False).exclude(pk=c.pk).exists():
@@ -605,7 +605,7 @@ def close_ballot(case: Case, actor: Any) -> Case:
 
 def ceiling_report(meeting: Meeting) -> dict[str, Any]:
     cases = list(meeting.cases.all())
-    ceiling = rules.pass_ceiling(meeting.pass_rate, len(cases))
+    ceiling = arithmetic.pass_ceiling(meeting.pass_rate, len(cases))
     passed = sum(1 for c in cases if c.passed)
     return {"ceiling": ceiling, "passed": passed, "roster": len(cases),
             "exceeded": ceiling is not None and passed > ceiling}

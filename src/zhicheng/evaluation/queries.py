@@ -11,6 +11,7 @@ from zhicheng.catalogue.models import LEVEL_ORDER, Level
 from zhicheng.core import clock
 from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
+from zhicheng.orgs.permissions import is_city_office
 
 from . import params
 from .models import Committee, CommitteeSeat, DataReport, Expert, Meeting, MemberRole
@@ -68,8 +69,7 @@ def office_ids(user: Any) -> list[int]:
 
 
 def is_city(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and Membership.objects.filter(
-        user=user, active=True, role=OrgRole.CITY_OFFICE).exists())
+    return bool(is_city_office(user))
 
 
 def meetings_for(user: Any) -> QuerySet[Meeting]:

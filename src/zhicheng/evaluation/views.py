@@ -99,7 +99,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         "m": m, "cases": cases, "seats": m.seats.select_related("expert__user", "expert__unit"),
         "exclusions": m.exclusions.select_related("expert__user", "application__applicant"),
         "quorum": holds, "present": present, "size": size,
-        "needed": ops.rules.quorum_needed(size), "ceiling": ops.ceiling_report(m),
+        "needed": ops.arithmetic.quorum_needed(size), "ceiling": ops.ceiling_report(m),
         "is_office": ops.is_office(request.user, m.committee),
         "is_city": queries.is_city(request.user), "S": MeetingState,
         "report_due": ops.report_due(m), "today": clock.today(),

@@ -13,7 +13,7 @@ from zhicheng.core import clock
 
 from .diff import unlisted_changes
 from .models import CommitteeSetting, CorrectionRequest, CorrectionStatus, ReviewStep, UnitCheck
-from .rules import default_scope
+from .scope import default_scope
 
 CONTEXT_ATTR = "_review_context"
 

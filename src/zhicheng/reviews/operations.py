@@ -27,6 +27,7 @@ from zhicheng.core import clock
 from zhicheng.core.operations import SYSTEM, NotPermitted, OperationError, StateConflict, operation
 from zhicheng.orgs.models import Membership, Organisation, OrgKind
 from zhicheng.orgs.models import Role as OrgRole
+from zhicheng.orgs.permissions import is_city_office
 from zhicheng.orgs.queries import preliminary_reviewer_for
 from zhicheng.seasons.models import CommitteePlan
 
@@ -45,7 +46,7 @@ from .models import (
     SamplingDraw,
     UnitCheck,
 )
-from .rules import default_due_date
+from .scope import default_due_date
 
 REVIEW_URL = "/review/{pk}/"
 APPLICANT_URL = "/review/mine/{pk}/"
@@ -730,9 +731,7 @@ def record_provincial_result(
 
 
 def _require_city_office(actor: Any) -> None:
-    if actor is SYSTEM or not Membership.objects.filter(
-        user=actor, role=OrgRole.CITY_OFFICE, active=True
-    ).exists():
+    if not is_city_office(actor):
         raise NotPermitted("只有市职称办可以进行抽查。")
 
 

@@ -23,9 +23,9 @@ from zhicheng.core.operations import SYSTEM, NotPermitted, OperationError, State
 from zhicheng.evaluation.models import Committee, Meeting, MeetingState
 from zhicheng.orgs.models import Membership, Organisation
 from zhicheng.orgs.models import Role as OrgRole
-from zhicheng.orgs.queries import is_city_office
+from zhicheng.orgs.permissions import is_city_office
 
-from .guards import cn
+from .checks import cn
 from .models import Kind, Sanction, Status
 
 

@@ -39,7 +39,7 @@ from .profiles import (
 )
 from .queries import colleague_plan
 from .snapshots import build_snapshot
-from .states import State, fire
+from .states import GuardContext, State, fire
 
 
 class VersionConflict(StateConflict):
@@ -469,8 +469,7 @@ def _submit(
                 )
         check_plan_open(app.plan)
         payload, decision = decide_application(app)
-        app._decision = decision  # type: ignore[attr-defined]  # read by the guards
-        fire(app, "submit", actor)
+        fire(app, "submit", actor, GuardContext(decision=decision))
         if (employer is None and not freelancer) or reviewer is None:
             raise OperationError("无法确定初审单位（四（三）），请核对工作单位或联系市职称办。")
         app.employer, app.freelancer, app.preliminary_reviewer = employer, freelancer, reviewer

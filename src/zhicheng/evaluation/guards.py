@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhicheng.applications.states import GUARDS, Role, actor_has_role, guard
+from zhicheng.applications.states import (
+    GUARDS,
+    NO_CONTEXT,
+    GuardContext,
+    Role,
+    actor_has_role,
+    guard,
+)
 
 from . import arithmetic
 from .models import Case, MeetingState
@@ -27,7 +34,7 @@ def current_case(application: Any) -> Case | None:
 
 
 @guard("quorum_present")
-def quorum_present(application: Any, actor: Any) -> str | None:
+def quorum_present(application: Any, actor: Any, context: GuardContext = NO_CONTEXT) -> str | None:
     from .operations import quorum
 
     case = current_case(application)
@@ -41,7 +48,7 @@ def quorum_present(application: Any, actor: Any) -> str | None:
 
 
 @guard("two_thirds_yes")
-def two_thirds_yes(application: Any, actor: Any) -> str | None:
+def two_thirds_yes(application: Any, actor: Any, context: GuardContext = NO_CONTEXT) -> str | None:
     case = current_case(application)
     if case is None or case.passed is None or case.attending is None or case.agree is None:
         return "该申报尚未完成表决计票。"
@@ -55,7 +62,9 @@ def two_thirds_yes(application: Any, actor: Any) -> str | None:
 if "in_committee_scope" not in GUARDS:  # pragma: no cover - reviews app registers it
 
     @guard("in_committee_scope")
-    def in_committee_scope(application: Any, actor: Any) -> str | None:
+    def in_committee_scope(
+        application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    ) -> str | None:
         from zhicheng.core.operations import SYSTEM
 
         if actor is SYSTEM or actor_has_role(actor, Role.COMMITTEE_OFFICE, application):

@@ -3,13 +3,14 @@ belongs to the city title office. "Is this the city office?" is answered here an
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import rules
 
 from .models import Membership, Role
 
 if TYPE_CHECKING:
+    from zhicheng.accounts.models import User
     from zhicheng.core.actors import Actor
 
 
@@ -23,7 +24,8 @@ def is_city_office(actor: Actor | None) -> bool:
     """An active member of the city title office (市职称办): the supervising role."""
     if not is_active_user(actor):
         return False
-    return Membership.objects.filter(user=actor, role=Role.CITY_OFFICE, active=True).exists()
+    person = cast("User", actor)  # is_active_user excluded the system and anonymous visitors
+    return Membership.objects.filter(user=person, role=Role.CITY_OFFICE, active=True).exists()
 
 
 REFERENCE_MODELS = {

@@ -5,7 +5,7 @@ The committee office manages its own committees: pool experts of the committee's
 (add, deactivate, reactivate) and members (seat, change role, unseat). The composition rules
 are reported, not enforced, while a committee is being put together
 (`queries.composition_violations`). An expert declares their own conflicts (with an
-applicant or a unit) online; the draw excludes them (`operations.conflicts`)."""
+applicant or a unit) online; the draw excludes them (`queries.conflicts`)."""
 
 from __future__ import annotations
 

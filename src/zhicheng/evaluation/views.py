@@ -92,17 +92,17 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     m = _meeting(request, pk)
     if not _staff_view(request, m):
         return redirect("evaluation:ballot", m.pk)
-    holds, present, size = ops.quorum(m) if m.seats.exists() else (False, 0, 0)
+    holds, present, size = queries.quorum(m) if m.seats.exists() else (False, 0, 0)
     cases = list(m.cases.select_related("application__applicant", "application__employer")
                  .prefetch_related("recusals"))
     return render(request, "evaluation/meeting.html", {
         "m": m, "cases": cases, "seats": m.seats.select_related("expert__user", "expert__unit"),
         "exclusions": m.exclusions.select_related("expert__user", "application__applicant"),
         "quorum": holds, "present": present, "size": size,
-        "needed": ops.arithmetic.quorum_needed(size), "ceiling": ops.ceiling_report(m),
+        "needed": ops.arithmetic.quorum_needed(size), "ceiling": queries.ceiling_report(m),
         "is_office": ops.is_office(request.user, m.committee),
         "is_city": queries.is_city(request.user), "S": MeetingState,
-        "report_due": ops.report_due(m), "today": clock.today(),
+        "report_due": queries.report_due(m), "today": clock.today(),
         "data_report": getattr(m, "data_report", None),
     })
 
@@ -187,7 +187,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("evaluation:ballot", m.pk)
         case = _case(m, request.POST.get("case"))
         if "code" in request.POST:
-            found = ops.ballot_counted(case, request.POST["code"])
+            found = queries.ballot_counted(case, request.POST["code"])
             checked = _("该回执码对应的选票已计入（{choice}）。").format(
                 choice=found.get_choice_display()) if found else _("未找到该回执码对应的选票。")
         else:
@@ -199,7 +199,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     cases = []
     for c in m.cases.select_related("application__applicant"):
         c.can_vote = c.ballot_open and any(  # type: ignore[attr-defined]
-            s.expert.user_id == uid for s in ops.voters(c)
+            s.expert.user_id == uid for s in queries.voters(c)
         ) and not c.receipts.filter(seat__expert__user_id=uid).exists()
         cases.append(c)
     signer = m.state == MeetingState.TALLIED and any(

@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "rules.apps.AutodiscoverRulesConfig",
+    "rules",  # each app's permissions.py is imported by core (CoreConfig.ready)
     "zhicheng.accounts",
     "zhicheng.core",
     "zhicheng.orgs",

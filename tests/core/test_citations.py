@@ -41,7 +41,12 @@ def scanned_files() -> list[Path]:
             files.append(top)
             continue
         for path in sorted(top.rglob("*")):
-            if not path.is_file() or SKIPPED_DIRS.intersection(path.relative_to(ROOT).parts):
+            parts = path.relative_to(ROOT).parts
+            if not path.is_file() or SKIPPED_DIRS.intersection(parts):
+                continue
+            # Build output (`pip install -e` writes src/zhicheng.egg-info/SOURCES.txt, which
+            # lists files of earlier builds): not the repository's own text.
+            if any(part.endswith(".egg-info") for part in parts):
                 continue
             if path.resolve() == THIS_FILE:
                 continue

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from zhicheng.applications.demo import DEMO_EMPLOYER, DEMO_SPECIALTY
 from zhicheng.applications.states import State
 from zhicheng.evaluation import operations as ops
+from zhicheng.evaluation import queries
 
 GONGXIN_PLAN_ROW = 49
 OTHER_EMPLOYER = "连云港港湾新材料科技有限公司"
@@ -143,7 +144,7 @@ class World:
         for case in m.cases.all():
             ops.open_ballot(case, self.office)
             votes = choices.get(case.application_id, [])
-            for seat, choice in zip(ops.voters(case), votes, strict=False):
+            for seat, choice in zip(queries.voters(case), votes, strict=False):
                 codes.setdefault(case.application_id, []).append(
                     ops.cast_ballot(case, seat.expert.user, choice))
             ops.close_ballot(case, self.office)

@@ -16,6 +16,7 @@ from zhicheng.core.models import AuditEvent
 from zhicheng.core.operations import NotPermitted, StateConflict
 from zhicheng.evaluation import draw as pure
 from zhicheng.evaluation import operations as ops
+from zhicheng.evaluation import queries
 from zhicheng.evaluation.models import (
     Ballot,
     BallotReceipt,
@@ -101,7 +102,7 @@ def test_draw_verify_command_reruns_to_the_same_experts(world) -> None:
     text = out.getvalue()
     selected = " ".join(map(str, m.draw_result["selected"]))
     assert f"selected: {selected}" in text and "OK" in text
-    ok, diffs = ops.verify(m)
+    ok, diffs = queries.verify(m)
     assert ok and not diffs
     err = io.StringIO()
     with pytest.raises(SystemExit) as exc:
@@ -127,7 +128,7 @@ def test_no_vote_without_quorum_and_reserves_fill_in(world) -> None:
     ops.call_in_reserve(reserve, world.office)
     present = [s.pk for s in m.seats.all() if s.present] + [reserve.pk]
     ops.record_attendance(m, world.office, present)
-    assert ops.quorum(m) == (True, 4, 5)
+    assert queries.quorum(m) == (True, 4, 5)
     ops.open_ballot(case, world.office)
 
 
@@ -139,7 +140,7 @@ def test_recusal_leaves_the_vote_and_the_denominator(world) -> None:
     seats = list(m.seats.all())
     ops.recuse(case, seats[0], world.office, "曾指导其论文")
     ops.recuse(case, seats[1], seats[1].expert.user, "本人申报回避")
-    assert [s.pk for s in ops.voters(case)] == [s.pk for s in seats[2:]]
+    assert [s.pk for s in queries.voters(case)] == [s.pk for s in seats[2:]]
     ops.open_ballot(case, world.office)
     with pytest.raises(NotPermitted):
         ops.cast_ballot(case, seats[0].expert.user, "agree")
@@ -173,7 +174,7 @@ def test_ballot_rules_no_proxy_no_double_no_late(world) -> None:
     ops.close_ballot(case, world.office)
     with pytest.raises(StateConflict, match="迟到"):
         ops.cast_ballot(case, m.seats.all()[1].expert.user, "agree")
-    counted = ops.ballot_counted(case, code)
+    counted = queries.ballot_counted(case, code)
     assert counted is not None and counted.choice == "disagree"
 
 
@@ -199,7 +200,7 @@ def test_a_ballot_cannot_be_traced_to_its_voter_from_the_tables(world) -> None:
     case = m.cases.get()
     ops.open_ballot(case, world.office)
     order = []
-    for seat, choice in zip(ops.voters(case), ["agree"] * 4 + ["disagree"] * 5, strict=True):
+    for seat, choice in zip(queries.voters(case), ["agree"] * 4 + ["disagree"] * 5, strict=True):
         order.append(ops.cast_ballot(case, seat.expert.user, choice))
     before = set(Ballot.objects.values_list("id", flat=True))
     ops.close_ballot(case, world.office)
@@ -278,7 +279,7 @@ def test_the_state_machine_guards_recheck_the_vote(world) -> None:
 def test_pass_rate_ceiling_is_reported_and_decided_not_dropped(world) -> None:
     yes = ["agree"] * 5
     m, apps, seats = _to_tally(world, [yes, yes, yes], pass_rate=50)  # ceiling floor(1.5)=1
-    report = ops.ceiling_report(m)
+    report = queries.ceiling_report(m)
     assert report == {"ceiling": 1, "passed": 3, "roster": 3, "exceeded": True}
     ops.sign_tally(m, seats[0].expert.user)
     with pytest.raises(ops.EvaluationError, match="超过通过率上限1人"):

@@ -151,7 +151,7 @@ def test_expert_page_refuses_what_is_not_theirs(world, demo_users) -> None:
     assert "写明具体情况" in r.content.decode()
     assert not ConflictDeclaration.objects.filter(expert=me).exists()
     # Only the expert in person declares; a non-expert has no expert page.
-    from zhicheng.evaluation.pool import declare_conflict
+    from zhicheng.evaluation.operations import declare_conflict
 
     with pytest.raises(ops.NotPermitted):
         declare_conflict(world.office, me, kind="kinship", note="代报", applicant=app.applicant)

@@ -49,7 +49,6 @@ def test_blocked_applicant_cannot_submit(make_approved, city_office) -> None:
     assert GUARDS["no_failing_finding"](app, app.applicant) is None or True
     write_record(city_office, subject_kind="person", person=app.applicant, reason="fraud",
                  description="伪造", decision_number="d")
-    app._decision = None
     reason = GUARDS["no_failing_finding"](app, app.applicant)
     assert reason and "诚信档案" in reason
 

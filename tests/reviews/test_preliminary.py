@@ -81,7 +81,7 @@ def test_correction_list_is_complete_and_dated_on_the_calendar(chain, demo_users
 
 
 def test_season_parameter_sets_the_default_period(chain, demo_users, settings):
-    from zhicheng.reviews.rules import correction_workdays
+    from zhicheng.reviews.scope import correction_workdays
 
     app = chain.at_preliminary()
     app.season.parameters = {**app.season.parameters, "correction_workdays": {"value": 3}}

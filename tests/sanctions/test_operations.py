@@ -17,7 +17,7 @@ from zhicheng.evaluation import operations as ev
 from zhicheng.evaluation.models import MeetingState
 from zhicheng.integrity.models import IntegrityRecord
 from zhicheng.sanctions import operations as ops
-from zhicheng.sanctions.guards import SanctionInForce
+from zhicheng.sanctions.checks import SanctionInForce
 from zhicheng.sanctions.models import Kind, Status
 from zhicheng.sanctions.tasks import flag_overdue_corrections
 

@@ -8,4 +8,4 @@ class ApiConfig(AppConfig):
     verbose_name = "数据接口"
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (registers the object permissions)
+        from . import permissions  # noqa: F401  (registers the object permissions)

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from zhicheng.orgs.models import Membership, Organisation, Role
 
 from .models import ApiToken
-from .rules import OFFICIAL_ROLES
+from .permissions import OFFICIAL_ROLES
 
 
 def manageable_organisations(user: Any) -> QuerySet[Organisation]:

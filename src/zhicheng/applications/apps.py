@@ -7,4 +7,4 @@ class ApplicationsConfig(AppConfig):
     verbose_name = "职称申报"
 
     def ready(self) -> None:
-        from . import guards, rules  # noqa: F401  (registers guards and permissions)
+        from . import guards  # noqa: F401  (registers the guards)

@@ -6,22 +6,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from .states import State, guard
+from .states import NO_CONTEXT, GuardContext, State, guard
 
 
-def _decision(application: Any) -> Any:
-    decision = getattr(application, "_decision", None)
-    if decision is None:
-        from .profiles import decide_application
+def _decision(application: Any, context: GuardContext) -> Any:
+    """The decision the submit operation computed, or a fresh one when fired without it."""
+    if context.decision is not None:
+        return context.decision
+    from .profiles import decide_application
 
-        _payload, decision = decide_application(application)
-        application._decision = decision
+    _payload, decision = decide_application(application)
     return decision
 
 
 @guard("no_failing_finding")
-def no_failing_finding(application: Any, actor: Any) -> str | None:
-    failing = _decision(application).failing()
+def no_failing_finding(
+    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+) -> str | None:
+    failing = _decision(application, context).failing()
     if failing:
         items = "；".join(f"[{f.clause}] {f.message}" for f in failing)
         return f"资格审查有不符合的条件，不能提交：{items}"
@@ -29,15 +31,19 @@ def no_failing_finding(application: Any, actor: Any) -> str | None:
 
 
 @guard("needs_review_explained")
-def needs_review_explained(application: Any, actor: Any) -> str | None:
-    review = [f for f in _decision(application).findings if f.outcome == "needs_review"]
+def needs_review_explained(
+    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+) -> str | None:
+    review = [f for f in _decision(application, context).findings if f.outcome == "needs_review"]
     if review and not application.explanation.strip():
         return "有需人工审核的事项，请在“情况说明”中逐项说明后再提交。"
     return None
 
 
 @guard("commitment_accepted")
-def commitment_accepted(application: Any, actor: Any) -> str | None:
+def commitment_accepted(
+    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+) -> str | None:
     from .commitment import commitment_sha256
 
     if application.commitment_accepted_at is None:
@@ -48,14 +54,18 @@ def commitment_accepted(application: Any, actor: Any) -> str | None:
 
 
 @guard("materials_present")
-def materials_present(application: Any, actor: Any) -> str | None:
+def materials_present(
+    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+) -> str | None:
     if not application.materials.exists():
         return "请至少上传一份申报材料（PDF、JPEG或PNG）。"
     return None
 
 
 @guard("employer_recorded")
-def employer_recorded(application: Any, actor: Any) -> str | None:
+def employer_recorded(
+    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+) -> str | None:
     profile = getattr(application.applicant, "applicant_profile", None)
     if profile is None or (profile.employer_id is None and not profile.freelancer):
         return "请先在个人资料的“工作单位”中选择用人单位（或选择自由职业），以确定审核渠道（四）。"
@@ -63,7 +73,7 @@ def employer_recorded(application: Any, actor: Any) -> str | None:
 
 
 @guard("unit_not_acted")
-def unit_not_acted(application: Any, actor: Any) -> str | None:
+def unit_not_acted(application: Any, actor: Any, context: GuardContext = NO_CONTEXT) -> str | None:
     if application.state not in (State.DRAFT, State.SUBMITTED):
         return "用人单位已开始审核，不能再撤回；如需撤回请联系用人单位。"
     return None

@@ -40,7 +40,7 @@ from .profiles import (
 )
 from .queries import colleague_plan
 from .snapshots import build_snapshot
-from .states import State, fire
+from .states import GuardContext, State, fire
 
 
 class VersionConflict(StateConflict):
@@ -200,7 +200,7 @@ def _month_name(month: int) -> str:
 
 
 def check_plan_open(plan: CommitteePlan, today: dt.date | None = None) -> None:
-    from zhicheng.sanctions.guards import ensure_plan_accepting
+    from zhicheng.sanctions.checks import ensure_plan_accepting
 
     ensure_plan_accepting(plan)  # 五（三）: a plan whose committees lost the right is closed
     day = today or clock.today()
@@ -470,8 +470,7 @@ def _submit(
                 )
         check_plan_open(app.plan)
         payload, decision = decide_application(app)
-        app._decision = decision  # type: ignore[attr-defined]  # read by the guards
-        fire(app, "submit", actor)
+        fire(app, "submit", actor, GuardContext(decision=decision))
         if (employer is None and not freelancer) or reviewer is None:
             raise OperationError("无法确定初审单位（四（三）），请核对工作单位或联系市职称办。")
         app.employer, app.freelancer, app.preliminary_reviewer = employer, freelancer, reviewer

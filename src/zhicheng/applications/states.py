@@ -13,7 +13,8 @@ and superusers included), and it refuses a transition whose guards are not imple
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -309,7 +310,27 @@ def actor_has_role(actor: Any, role: Role, application: Application) -> bool:
 # applicant's transitions are registered by `applications.guards`; the review chain, the meeting
 # and the certificates register the others.
 
-Guard = Callable[["Application", Any], "str | None"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class GuardContext:
+    """What the operation was asked to do, handed by `fire()` to the guards of the transition.
+
+    The guards read their inputs here rather than from attributes set on the application."""
+
+    decision: Any = None  # the eligibility decision the submit operation computed
+    reasons: str = ""  # reasons the applicant is told (returns, refusals, revocation)
+    items: Sequence[Mapping[str, Any]] = ()  # the correction items requested
+    due_date: dt.date | None = None  # the correction due date
+    changes: Any = None  # the diff of a resubmitted correction
+    document_number: str = ""  # the provincial committee's result
+    evidence: str = ""  # facts and evidence of a fraud revocation
+    decision_number: str = ""  # the revocation's decision document number
+
+
+NO_CONTEXT = GuardContext()
+
+Guard = Callable[["Application", Any, GuardContext], "str | None"]
 GUARDS: dict[str, Guard] = {}
 
 
@@ -325,7 +346,9 @@ class TransitionRefused(StateConflict):
     """The state machine does not allow this move (not in the table, or a guard fails)."""
 
 
-def check(application: Application, name: str, actor: Any) -> Transition:
+def check(
+    application: Application, name: str, actor: Any, context: GuardContext = NO_CONTEXT
+) -> Transition:
     """Raise unless `actor` may fire transition `name` on `application` now."""
     t = TRANSITION_BY_NAME.get(name)
     if t is None:
@@ -341,30 +364,35 @@ def check(application: Application, name: str, actor: Any) -> Transition:
         func = GUARDS.get(guard_name)
         if func is None:
             raise TransitionRefused(f"“{t.label}”尚未开放（条件“{guard_name}”尚未实现）。")
-        reason = func(application, actor)
+        reason = func(application, actor, context)
         if reason:
             raise TransitionRefused(reason)
     return t
 
 
-def fire(application: Application, name: str, actor: Any) -> Transition:
-    """Check and apply transition `name`. Call inside an operation holding the row lock."""
+def fire(
+    application: Application, name: str, actor: Any, context: GuardContext = NO_CONTEXT
+) -> Transition:
+    """Check and apply transition `name`. Call inside an operation holding the row lock.
+    `context` carries what the operation was asked to do, for the transition's guards."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("fire() must run inside an operation (transaction with a row lock)")
-    t = check(application, name, actor)
+    t = check(application, name, actor, context)
     application.state = t.target
     application.save(update_fields=["state", "updated_at"])
     return t
 
 
-def move_to(application: Application, target: str, actor: Any) -> Transition:
+def move_to(
+    application: Application, target: str, actor: Any, context: GuardContext = NO_CONTEXT
+) -> Transition:
     """Fire the transition leading from the current state to `target`, if the table has one."""
     t = transition_between(application.state, target)
     if t is None:
         raise TransitionRefused(
             f"状态机不允许从“{state_label(application.state)}”直接变为“{state_label(target)}”。"
         )
-    return fire(application, t.name, actor)
+    return fire(application, t.name, actor, context)
 
 
 # --- rendering -----------------------------------------------------------------------------

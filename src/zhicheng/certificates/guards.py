@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhicheng.applications.states import guard
+from zhicheng.applications.states import NO_CONTEXT, GuardContext, guard
 
 
 @guard("certificate_signed")
-def certificate_signed(application: Any, actor: Any) -> str | None:
+def certificate_signed(
+    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+) -> str | None:
     from .keys import load_public_keys
     from .models import Certificate, CertificateStatus
     from .signing import verify_text
@@ -24,17 +26,16 @@ def certificate_signed(application: Any, actor: Any) -> str | None:
 
 
 @guard("fraud_established")
-def fraud_established(application: Any, actor: Any) -> str | None:
-    from .operations import FRAUD_CONTEXT
-
-    ctx = getattr(application, FRAUD_CONTEXT, None) or {}
-    if not str(ctx.get("evidence", "")).strip() or not str(ctx.get("decision", "")).strip():
+def fraud_established(
+    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+) -> str | None:
+    if not context.evidence.strip() or not context.decision_number.strip():
         return "撤销须认定弄虚作假：请写明事实与证据和处理决定文号（五（四））。"
     return None
 
 
 @guard("special_route")
-def special_route(application: Any, actor: Any) -> str | None:
+def special_route(application: Any, actor: Any, context: GuardContext = NO_CONTEXT) -> str | None:
     from zhicheng.applications.models import Route
 
     if application.route not in (Route.INITIAL_DETERMINATION, Route.ASSESSMENT_RECOGNITION):
@@ -43,7 +44,9 @@ def special_route(application: Any, actor: Any) -> str | None:
 
 
 @guard("in_initial_determination_round")
-def in_initial_determination_round(application: Any, actor: Any) -> str | None:
+def in_initial_determination_round(
+    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+) -> str | None:
     from zhicheng.applications.models import Route
     from zhicheng.core import clock
     from zhicheng.core.operations import OperationError

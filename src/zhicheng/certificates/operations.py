@@ -14,10 +14,11 @@ from django.urls import reverse
 
 from zhicheng.applications.models import Application, Route
 from zhicheng.applications.notifications import notify
-from zhicheng.applications.states import Role, State, actor_has_role, fire
+from zhicheng.applications.states import GuardContext, Role, State, actor_has_role, fire
 from zhicheng.core import clock
 from zhicheng.core.operations import NotPermitted, OperationError, StateConflict, operation
-from zhicheng.integrity.operations import is_city_office, write_record
+from zhicheng.integrity.operations import write_record
+from zhicheng.orgs.permissions import is_city_office
 
 from .models import (
     CITY_PREFIX,
@@ -35,7 +36,6 @@ ROUTE_LABELS = {
     Route.INITIAL_DETERMINATION: "初定",
     Route.ASSESSMENT_RECOGNITION: "考核认定",
 }
-FRAUD_CONTEXT = "_fraud_context"
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -193,11 +193,9 @@ def issue_certificate(
 # --- revoke and veto --------------------------------------------------------------------------
 
 
-def _set_fraud_context(application: Application, *, evidence: str, decision_number: str) -> None:
-    from zhicheng.reviews.guards import set_context
-
-    set_context(application, reasons=evidence)
-    setattr(application, FRAUD_CONTEXT, {"evidence": evidence, "decision": decision_number})
+def fraud_context(*, evidence: str, decision_number: str) -> GuardContext:
+    """What the guards of `revoke` need: the evidence (also the reasons) and the decision."""
+    return GuardContext(reasons=evidence, evidence=evidence, decision_number=decision_number)
 
 
 def _check_inputs(actor: Any, evidence: str, decision_number: str) -> None:
@@ -231,8 +229,8 @@ def revoke_certificate(
         if cert.status == CertificateStatus.REVOKED:
             raise StateConflict("该证书已撤销。")
         app = Application.objects.select_for_update(no_key=True).get(pk=cert.application_id)
-        _set_fraud_context(app, evidence=evidence.strip(), decision_number=decision_number)
-        fire(app, "revoke", actor)
+        fire(app, "revoke", actor,
+             fraud_context(evidence=evidence.strip(), decision_number=decision_number))
         cert.status = CertificateStatus.REVOKED
         cert.revoked_on = clock.today()
         cert.revocation_category = category
@@ -275,8 +273,8 @@ def veto_for_fraud(
         return application
     with operation(actor, "application.veto", target=application) as op:
         app: Application = op.obj
-        _set_fraud_context(app, evidence=evidence.strip(), decision_number=decision_number)
-        fire(app, "revoke", actor)
+        fire(app, "revoke", actor,
+             fraud_context(evidence=evidence.strip(), decision_number=decision_number))
         write_record(
             actor, subject_kind="person", person=app.applicant, reason="fraud",
             description=evidence, decision_number=decision_number, application=app,

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from zhicheng.applications.models import Application
 from zhicheng.applications.states import State
-from zhicheng.integrity.operations import is_city_office
+from zhicheng.orgs.permissions import is_city_office
 
 from .models import Certificate, CertificateStatus
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhicheng.applications.models import Application
 from zhicheng.core.operations import OperationError
-from zhicheng.integrity.operations import is_city_office
+from zhicheng.orgs.permissions import is_city_office
 from zhicheng.publicity.views import client_ip
 
 from . import keys as keystore

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from zhicheng import celery  # noqa: F401  (registers the Celery app)
+
+        # Every app's django-rules predicates live in its permissions.py (docs/architecture.md).
+        autodiscover_modules("permissions")

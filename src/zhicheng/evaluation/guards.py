@@ -10,9 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhicheng.applications.states import GUARDS, Role, actor_has_role, guard
+from zhicheng.applications.states import (
+    GUARDS,
+    NO_CONTEXT,
+    GuardContext,
+    Role,
+    actor_has_role,
+    guard,
+)
 
-from . import rules
+from . import arithmetic
 from .models import Case, MeetingState
 
 
@@ -27,7 +34,7 @@ def current_case(application: Any) -> Case | None:
 
 
 @guard("quorum_present")
-def quorum_present(application: Any, actor: Any) -> str | None:
+def quorum_present(application: Any, actor: Any, context: GuardContext = NO_CONTEXT) -> str | None:
     from .operations import quorum
 
     case = current_case(application)
@@ -36,16 +43,16 @@ def quorum_present(application: Any, actor: Any) -> str | None:
     holds, present, size = quorum(case.meeting)
     if not holds:
         return (f"出席评委{present}人，不足抽取评委{size}人的三分之二"
-                f"（至少{rules.quorum_needed(size)}人）。")
+                f"（至少{arithmetic.quorum_needed(size)}人）。")
     return None
 
 
 @guard("two_thirds_yes")
-def two_thirds_yes(application: Any, actor: Any) -> str | None:
+def two_thirds_yes(application: Any, actor: Any, context: GuardContext = NO_CONTEXT) -> str | None:
     case = current_case(application)
     if case is None or case.passed is None or case.attending is None or case.agree is None:
         return "该申报尚未完成表决计票。"
-    if not rules.passes(case.agree, case.attending):
+    if not arithmetic.passes(case.agree, case.attending):
         return f"同意{case.agree}票，未达到参加表决评委{case.attending}人的三分之二。"
     if case.held_back:
         return "办事机构已决定因通过率上限不予通过。"
@@ -55,7 +62,9 @@ def two_thirds_yes(application: Any, actor: Any) -> str | None:
 if "in_committee_scope" not in GUARDS:  # pragma: no cover - reviews app registers it
 
     @guard("in_committee_scope")
-    def in_committee_scope(application: Any, actor: Any) -> str | None:
+    def in_committee_scope(
+        application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    ) -> str | None:
         from zhicheng.core.operations import SYSTEM
 
         if actor is SYSTEM or actor_has_role(actor, Role.COMMITTEE_OFFICE, application):

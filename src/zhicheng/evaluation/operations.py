@@ -26,31 +26,44 @@ from zhicheng.applications.models import Application
 from zhicheng.applications.notifications import notify
 from zhicheng.applications.states import State, fire
 from zhicheng.core import clock
-from zhicheng.core.operations import NotPermitted, OperationError, StateConflict, operation
+from zhicheng.core.operations import SYSTEM, NotPermitted, OperationError, StateConflict, operation
 from zhicheng.core.workdays import office_calendar
 from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
-from zhicheng.orgs.queries import is_city_office
+from zhicheng.orgs.permissions import is_city_office
 from zhicheng.policy.dates import cn_date
-from zhicheng.sanctions.guards import ensure_may_evaluate
+from zhicheng.sanctions.checks import ensure_may_evaluate
 
+from . import arithmetic, params
 from . import draw as pure
-from . import params, rules
 from .models import (
     Ballot,
     BallotReceipt,
     Case,
     Choice,
     Committee,
+    CommitteeMember,
     CommitteeSeat,
     ConflictDeclaration,
+    ConflictKind,
     DataReport,
     DossierAccess,
     Exclusion,
     Expert,
     Meeting,
     MeetingState,
+    MemberRole,
     Recusal,
+)
+from .queries import (
+    ceiling_report,
+    conflicts,
+    quorum,
+    report_due,
+    result_for,
+    roster_applications,
+    sitting,
+    voters,
 )
 
 S = MeetingState
@@ -153,25 +166,6 @@ def update_meeting(
     return m
 
 
-def report_due(meeting: Meeting) -> dt.date:
-    """The last day the opening report may be submitted: N calendar days before the meeting
-    (五（二）“召开前10日”; N = periods.opening_report_days_before_meeting)."""
-    days = params.period(meeting.season, "opening_report_days_before_meeting")
-    return meeting.date - dt.timedelta(days=days)
-
-
-def roster_applications(meeting: Meeting) -> list[Application]:
-    return list(
-        Application.objects.filter(
-            plan__in=meeting.committee.plans.all(), season=meeting.season,
-            state=State.READY_FOR_MEETING,
-        ).exclude(evaluation_cases__meeting__state__in=[
-            S.SUBMITTED, S.APPROVED, S.DRAWN, S.OPEN, S.TALLIED, S.SIGNED,
-        ]).exclude(evaluation_cases__meeting=meeting)
-        .select_related("applicant", "employer", "series").order_by("pk")
-    ) + [c.application for c in meeting.cases.select_related("application__applicant")]
-
-
 def submit_opening_report(meeting: Meeting, actor: Any) -> Meeting:
     today = clock.today()
     with operation(actor, "evaluation.report.submit", target=meeting) as op:
@@ -224,61 +218,6 @@ def decide_opening_report(meeting: Meeting, actor: Any, *, approve: bool,
 
 
 # --- conflicts and the draw ---------------------------------------------------------------
-
-
-def _former_units(application: Application, since: dt.date) -> set[str]:
-    profile = getattr(application.applicant, "applicant_profile", None)
-    facts = getattr(profile, "facts", None) or {}
-    out: set[str] = set()
-    for entry in facts.get("work_history", []) or []:
-        end = entry.get("end")
-        try:
-            ended = dt.date.fromisoformat(str(end)) if end else None
-        except ValueError:
-            ended = None
-        if ended is None or ended >= since:
-            if entry.get("employer"):
-                out.add(str(entry["employer"]))
-    return out
-
-
-def conflicts(meeting: Meeting, pool: list[Expert]) -> list[tuple[Expert, Application | None, str]]:
-    """Every conflict between a pool expert and an applicant on the roster, with the reason."""
-    years = int(params.evaluation(meeting.season, "former_unit_avoid_years"))
-    since = meeting.date.replace(year=meeting.date.year - years)
-    declared: dict[tuple[int, int], list[ConflictDeclaration]] = {}
-    declared_units: dict[tuple[int, int], list[ConflictDeclaration]] = {}
-    for d in ConflictDeclaration.objects.filter(expert__in=pool).select_related("unit"):
-        if d.applicant_id is not None:
-            declared.setdefault((d.expert_id, d.applicant_id), []).append(d)
-        elif d.unit_id is not None:
-            declared_units.setdefault((d.expert_id, d.unit_id), []).append(d)
-    out: list[tuple[Expert, Application | None, str]] = []
-    for case in meeting.cases.select_related("application__applicant", "application__employer"):
-        app = case.application
-        name = str(app.applicant)
-        former = _former_units(app, since)
-        for e in pool:
-            if e.user_id == app.applicant_id:
-                out.append((e, app, "本人为本次评审对象"))
-                continue
-            if app.employer_id and e.unit_id == app.employer_id:
-                out.append((e, app, f"与评审对象{name}同一工作单位（{e.unit}）"))
-                continue
-            if e.unit.name in former:
-                out.append((e, app, f"工作单位为评审对象{name}{years}年内曾任职单位（{e.unit}）"))
-                continue
-            for d in declared.get((e.pk, app.applicant_id), []):
-                out.append((e, app, f"与评审对象{name}存在{d.get_kind_display()}"
-                                    + (f"（{d.note}）" if d.note else "")))
-                break
-            else:
-                for d in declared_units.get((e.pk, app.employer_id or 0), []):
-                    out.append((e, app, f"与评审对象{name}的工作单位（{d.unit}）存在"
-                                        f"{d.get_kind_display()}"
-                                        + (f"（{d.note}）" if d.note else "")))
-                    break
-    return out
 
 
 def _pool(meeting: Meeting) -> list[Expert]:
@@ -346,16 +285,6 @@ def override_exclusion(exclusion: Exclusion, actor: Any, reason: str) -> Exclusi
     return x
 
 
-def result_for(inputs: dict[str, Any], seed: str) -> pure.DrawResult:
-    return pure.draw(
-        [pure.Candidate(int(c["id"]), c["specialty"], c["level"]) for c in inputs["candidates"]],
-        [int(i) for i in inputs["excluded"]],
-        [pure.Group(g["specialty"], g["level"], int(g["count"]), int(g.get("reserve", 0)))
-         for g in inputs["groups"]],
-        seed,
-    )
-
-
 def run_draw(meeting: Meeting, actor: Any) -> Meeting:
     """Draw with the committed seed, create the seats, reveal the seed."""
     with operation(actor, "evaluation.draw.run", target=meeting) as op:
@@ -390,35 +319,7 @@ def run_draw(meeting: Meeting, actor: Any) -> Meeting:
     return m
 
 
-def verify(meeting: Meeting) -> tuple[bool, list[str]]:
-    """Re-run the pure draw from the recorded inputs and seed; (same?, differences)."""
-    diffs: list[str] = []
-    if not meeting.seed or pure.seed_hash(meeting.seed) != meeting.seed_hash:
-        diffs.append("种子与抽取前公布的哈希不符")
-        return False, diffs
-    again = result_for(meeting.draw_inputs, meeting.seed).as_dict()
-    for key in ("selected", "reserve"):
-        if again[key] != meeting.draw_result.get(key):
-            diffs.append(f"{key}: recorded {meeting.draw_result.get(key)} != re-run {again[key]}")
-    seated = [s.expert_id for s in meeting.seats.filter(reserve=False).order_by("position")]
-    if seated != again["selected"]:
-        diffs.append(f"seats: {seated} != re-run {again['selected']}")
-    return not diffs, diffs
-
-
 # --- the meeting -----------------------------------------------------------------------------
-
-
-def sitting(meeting: Meeting) -> list[CommitteeSeat]:
-    # With the expert: callers match seats to users (cast_ballot, sign_tally), one query.
-    return [s for s in meeting.seats.select_related("expert") if s.sits]
-
-
-def quorum(meeting: Meeting) -> tuple[bool, int, int]:
-    """(holds, present, committee size): the drawn committee is the selected seats."""
-    size = meeting.seats.filter(reserve=False).count()
-    present = sum(1 for s in sitting(meeting) if s.present)
-    return rules.quorum_holds(present, size), present, size
 
 
 def record_attendance(meeting: Meeting, actor: Any, present_seat_ids: list[Any]) -> Meeting:
@@ -507,12 +408,6 @@ def note_defence(case: Case, actor: Any, text: str) -> Case:
     return c
 
 
-def voters(case: Case) -> list[CommitteeSeat]:
-    """Present, sitting experts who have not recused from this case."""
-    recused = set(case.recusals.values_list("seat_id", flat=True))
-    return [s for s in sitting(case.meeting) if s.present and s.pk not in recused]
-
-
 def open_ballot(case: Case, actor: Any) -> Case:
     with operation(actor, "evaluation.ballot.open", target=case) as op:
         c: Case = op.obj
@@ -523,7 +418,7 @@ def open_ballot(case: Case, actor: Any) -> Case:
         if not holds:
             raise EvaluationError(
                 f"出席评委{present}人，不足抽取评委{size}人的三分之二"
-                f"（至少{rules.quorum_needed(size)}人），不能表决。"
+                f"（至少{arithmetic.quorum_needed(size)}人），不能表决。"
             )
         if c.ballot_open or c.ballot_closed:
             raise StateConflict("该评审对象的投票已开始或已结束。")
@@ -559,11 +454,6 @@ def cast_ballot(case: Case, actor: Any, choice: str) -> str:
     return code
 
 
-def ballot_counted(case: Case, code: str) -> Ballot | None:
-    """A voter checks their ballot with their receipt code."""
-    return Ballot.objects.filter(case=case, receipt_code=code.strip().upper()).first()
-
-
 def _shuffle_ballots(case: Case) -> None:
     """Rewrite the case's ballots in random order with fresh random keys, so that neither the
     key nor the physical row order follows the order of voting."""
@@ -588,7 +478,7 @@ def close_ballot(case: Case, actor: Any) -> Case:
         attending = len(voters(c))
         c.agree, c.disagree, c.abstain = (counts["agree"], counts["disagree"], counts["abstain"])
         c.attending = attending
-        c.passed = rules.passes(c.agree, attending)
+        c.passed = arithmetic.passes(c.agree, attending)
         c.ballot_open, c.ballot_closed = False, True
         c.save()
         if not m.cases.filter(ballot_closed=False).exclude(pk=c.pk).exists():
@@ -598,14 +488,6 @@ def close_ballot(case: Case, actor: Any) -> Case:
         op.data = {"agree": c.agree, "disagree": c.disagree, "abstain": c.abstain,
                    "attending": attending, "passed": c.passed}
     return c
-
-
-def ceiling_report(meeting: Meeting) -> dict[str, Any]:
-    cases = list(meeting.cases.all())
-    ceiling = rules.pass_ceiling(meeting.pass_rate, len(cases))
-    passed = sum(1 for c in cases if c.passed)
-    return {"ceiling": ceiling, "passed": passed, "roster": len(cases),
-            "exceeded": ceiling is not None and passed > ceiling}
 
 
 def decide_ceiling(meeting: Meeting, actor: Any, *, held_back: list[int], reason: str) -> Meeting:
@@ -779,3 +661,173 @@ def log_dossier_access(case: Case, actor: Any) -> None:
         if not any(s.expert.user_id == getattr(actor, "pk", 0) for s in sitting(m)):
             raise NotPermitted("您不是本次会议的评委。")
         DossierAccess.objects.create(case=case, user=actor)
+
+
+# --- committees, the expert pool, members, conflict declarations ---------------------------
+# The committee office manages its own committees: pool experts of the committee's series
+# (add, deactivate, reactivate) and members (seat, change role, unseat). The composition rules
+# are reported, not enforced, while a committee is being put together
+# (`queries.composition_violations`). An expert declares their own conflicts (with an
+# applicant or a unit) online; the draw excludes them (`queries.conflicts`).
+
+
+def _require_committee_office(actor: Any, committee: Committee) -> None:
+    if actor is SYSTEM or is_office(actor, committee):
+        return
+    raise NotPermitted(f"只有{committee.office}（评委会办事机构）可以管理该评委会的专家与委员。")
+
+
+def _in_pool(committee: Committee, expert: Expert) -> None:
+    if expert.series_id not in set(committee.series.values_list("pk", flat=True)):
+        raise NotPermitted("该专家不在本评委会评审系列的专家库中。")
+
+
+def _check_term(start: dt.date, end: dt.date) -> None:
+    if end < start:
+        raise EvaluationError("任期届满日期不能早于入库日期。")
+
+
+def create_committee(
+    actor: Any, *, name: str, office: Any, series: list[Any], specialties: list[str],
+    levels: list[str], by_specialty: bool, term_start: dt.date, term_end: dt.date,
+    plans: list[Any],
+) -> Committee:
+    """A committee is set up with the city title office's approval (SYSTEM for the demo)."""
+    if not (actor is SYSTEM or is_city_office(actor)):
+        raise NotPermitted("只有市职称办可以设立评委会。")
+    if not name.strip():
+        raise EvaluationError("请填写评委会名称。")
+    _check_term(term_start, term_end)
+    if Committee.objects.filter(name=name.strip()).exists():
+        raise StateConflict(f"评委会“{name}”已存在。")
+    with operation(actor, "evaluation.committee.create") as op:
+        c = Committee.objects.create(
+            name=name.strip(), office=office, specialties=specialties, levels=levels,
+            by_specialty=by_specialty, term_start=term_start, term_end=term_end,
+        )
+        c.series.set(series)
+        c.plans.set(plans)
+        op.obj = c
+        op.summary = f"设立评委会：{c}（{office}）"
+        op.data = {"office": office.pk, "series": [s.pk for s in series],
+                   "plans": [p.pk for p in plans], "levels": levels,
+                   "term": [term_start, term_end]}
+    return c
+
+
+def add_expert(
+    actor: Any, committee: Committee, *, user: Any, specialty: str, title_level: str,
+    unit: Any, term_start: dt.date, term_end: dt.date, series: Any = None,
+) -> Expert:
+    """Add a person to the pool in one of the committee's series (default: its first)."""
+    _require_committee_office(actor, committee)
+    allowed = list(committee.series.all())
+    series = series or (allowed[0] if allowed else None)
+    if series is None or series.pk not in {s.pk for s in allowed}:
+        raise EvaluationError("专家的系列须在本评委会的评审范围内。")
+    if not specialty.strip():
+        raise EvaluationError("请填写专家的专业。")
+    _check_term(term_start, term_end)
+    if Expert.objects.filter(user=user, series=series, specialty=specialty.strip()).exists():
+        raise StateConflict(f"{user}已在{series}（{specialty}）专家库中。")
+    with operation(actor, "evaluation.expert.add") as op:
+        e = Expert.objects.create(
+            user=user, series=series, specialty=specialty.strip(), title_level=title_level,
+            unit=unit, term_start=term_start, term_end=term_end,
+        )
+        op.obj = e
+        op.summary = (f"专家入库：{user}（{series}·{specialty}，"
+                      f"{e.get_title_level_display()}，{unit}）")
+        op.data = {"committee": committee.pk, "user": user.pk, "series": series.pk,
+                   "specialty": e.specialty, "level": title_level, "unit": unit.pk,
+                   "term": [term_start, term_end]}
+    return e
+
+
+def set_expert_active(actor: Any, committee: Committee, expert: Expert, active: bool) -> Expert:
+    """Deactivate (or reactivate) a pool expert: an inactive expert is never drawn."""
+    _require_committee_office(actor, committee)
+    _in_pool(committee, expert)
+    with operation(actor, "evaluation.expert.activate" if active else
+                   "evaluation.expert.deactivate", target=expert) as op:
+        e: Expert = op.obj
+        if e.active == active:
+            raise StateConflict("该专家已是此状态，请刷新后查看。")
+        e.active = active
+        e.save(update_fields=["active"])
+        op.summary = f"{'恢复' if active else '停用'}专家：{e}"
+        op.data = {"committee": committee.pk, "active": active}
+    return e
+
+
+def seat_member(actor: Any, committee: Committee, expert: Expert, role: str) -> CommitteeMember:
+    _require_committee_office(actor, committee)
+    _in_pool(committee, expert)
+    if role not in MemberRole.values:
+        raise EvaluationError("职务不正确。")
+    if not expert.active:
+        raise EvaluationError("已停用的专家不能担任委员。")
+    with operation(actor, "evaluation.member.seat", target=committee) as op:
+        if CommitteeMember.objects.filter(committee=committee, expert=expert).exists():
+            raise StateConflict(f"{expert.user}已是本评委会委员。")
+        member = CommitteeMember.objects.create(committee=committee, expert=expert, role=role)
+        op.summary = f"聘任委员：{expert.user}（{member.get_role_display()}）"
+        op.data = {"expert": expert.pk, "role": role}
+    return member
+
+
+def set_member_role(actor: Any, member: CommitteeMember, role: str) -> CommitteeMember:
+    _require_committee_office(actor, member.committee)
+    if role not in MemberRole.values:
+        raise EvaluationError("职务不正确。")
+    with operation(actor, "evaluation.member.role", target=member) as op:
+        m: CommitteeMember = op.obj
+        before = m.get_role_display()
+        m.role = role
+        m.save(update_fields=["role"])
+        op.summary = f"调整委员职务：{m.expert.user}，{before} → {m.get_role_display()}"
+        op.data = {"committee": m.committee_id, "expert": m.expert_id, "role": role}
+    return m
+
+
+def unseat_member(actor: Any, member: CommitteeMember) -> None:
+    _require_committee_office(actor, member.committee)
+    with operation(actor, "evaluation.member.unseat", target=member.committee) as op:
+        locked = CommitteeMember.objects.select_for_update(no_key=True).filter(pk=member.pk).first()
+        if locked is None:
+            raise StateConflict("该委员已被解聘，请刷新后查看。")
+        op.summary = f"解聘委员：{locked.expert.user}（{locked.get_role_display()}）"
+        op.data = {"expert": locked.expert_id, "role": locked.role}
+        locked.delete()
+
+
+def declare_conflict(
+    actor: Any, expert: Expert, *, kind: str, note: str, applicant: Any = None, unit: Any = None,
+) -> ConflictDeclaration:
+    """The expert declares a conflict with an applicant or a unit (the office may record one
+    for them). Draws committed from now on exclude the expert from those applicants."""
+    if not (expert.user_id == getattr(actor, "pk", None) or actor is SYSTEM):
+        raise NotPermitted("只能由专家本人申报利害关系。")
+    if kind not in ConflictKind.values:
+        raise EvaluationError("请选择利害关系类型。")
+    if (applicant is None) == (unit is None):
+        raise EvaluationError("请选择一位申报人或一个单位。")
+    if not note.strip():
+        raise EvaluationError("请写明利害关系的具体情况。")
+    if len(note.strip()) > 200:
+        raise EvaluationError("说明不能超过200字。")
+    with operation(actor, "evaluation.conflict.declare", target=expert) as op:
+        exists = ConflictDeclaration.objects.filter(
+            expert=expert, applicant=applicant, unit=unit, kind=kind).exists()
+        if exists:
+            raise StateConflict("您已申报过该利害关系。")
+        d = ConflictDeclaration.objects.create(
+            expert=expert, applicant=applicant, unit=unit, kind=kind, note=note.strip(),
+            declared_on=clock.today(),
+        )
+        op.summary = (f"申报利害关系：{expert.user}与"
+                      f"{'申报人' + str(applicant) if applicant else '单位' + str(unit)}，"
+                      f"{d.get_kind_display()}")
+        op.data = {"declaration": d.pk, "applicant": getattr(applicant, "pk", None),
+                   "unit": getattr(unit, "pk", None), "kind": kind, "note": d.note}
+    return d

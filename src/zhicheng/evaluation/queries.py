@@ -7,13 +7,30 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from zhicheng.applications.models import Application
+from zhicheng.applications.states import State
 from zhicheng.catalogue.models import LEVEL_ORDER, Level
 from zhicheng.core import clock
 from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
+from zhicheng.orgs.permissions import is_city_office
 
-from . import params
-from .models import Committee, CommitteeSeat, DataReport, Expert, Meeting, MemberRole
+from . import arithmetic, params
+from . import draw as pure
+from .models import (
+    Ballot,
+    Case,
+    Committee,
+    CommitteeSeat,
+    ConflictDeclaration,
+    DataReport,
+    Expert,
+    Meeting,
+    MeetingState,
+    MemberRole,
+)
+
+S = MeetingState
 
 
 def _years_later(day: dt.date, years: int) -> dt.date:
@@ -71,8 +88,7 @@ def office_ids(user: Any) -> list[int]:
 
 
 def is_city(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and Membership.objects.filter(
-        user=user, active=True, role=OrgRole.CITY_OFFICE).exists())
+    return bool(is_city_office(user))
 
 
 def meetings_for(user: Any) -> QuerySet[Meeting]:
@@ -176,3 +192,137 @@ def seats_of(user: Any) -> QuerySet[CommitteeSeat]:
     return CommitteeSeat.objects.filter(expert__user_id=uid).filter(
         Q(reserve=False) | Q(called_in=True)).select_related("meeting__committee").order_by(
         "-meeting__date")
+
+
+# --- meeting reads (moved from operations) --------------------------------------------------
+
+
+def report_due(meeting: Meeting) -> dt.date:
+    """The last day the opening report may be submitted: N calendar days before the meeting
+    (五（二）“召开前10日”; N = periods.opening_report_days_before_meeting)."""
+    days = params.period(meeting.season, "opening_report_days_before_meeting")
+    return meeting.date - dt.timedelta(days=days)
+
+
+def roster_applications(meeting: Meeting) -> list[Application]:
+    return list(
+        Application.objects.filter(
+            plan__in=meeting.committee.plans.all(), season=meeting.season,
+            state=State.READY_FOR_MEETING,
+        ).exclude(evaluation_cases__meeting__state__in=[
+            S.SUBMITTED, S.APPROVED, S.DRAWN, S.OPEN, S.TALLIED, S.SIGNED,
+        ]).exclude(evaluation_cases__meeting=meeting)
+        .select_related("applicant", "employer", "series").order_by("pk")
+    ) + [c.application for c in meeting.cases.select_related("application__applicant")]
+
+
+def _former_units(application: Application, since: dt.date) -> set[str]:
+    profile = getattr(application.applicant, "applicant_profile", None)
+    facts = getattr(profile, "facts", None) or {}
+    out: set[str] = set()
+    for entry in facts.get("work_history", []) or []:
+        end = entry.get("end")
+        try:
+            ended = dt.date.fromisoformat(str(end)) if end else None
+        except ValueError:
+            ended = None
+        if ended is None or ended >= since:
+            if entry.get("employer"):
+                out.add(str(entry["employer"]))
+    return out
+
+
+def conflicts(meeting: Meeting, pool: list[Expert]) -> list[tuple[Expert, Application | None, str]]:
+    """Every conflict between a pool expert and an applicant on the roster, with the reason."""
+    years = int(params.evaluation(meeting.season, "former_unit_avoid_years"))
+    since = meeting.date.replace(year=meeting.date.year - years)
+    declared: dict[tuple[int, int], list[ConflictDeclaration]] = {}
+    declared_units: dict[tuple[int, int], list[ConflictDeclaration]] = {}
+    for d in ConflictDeclaration.objects.filter(expert__in=pool).select_related("unit"):
+        if d.applicant_id is not None:
+            declared.setdefault((d.expert_id, d.applicant_id), []).append(d)
+        elif d.unit_id is not None:
+            declared_units.setdefault((d.expert_id, d.unit_id), []).append(d)
+    out: list[tuple[Expert, Application | None, str]] = []
+    for case in meeting.cases.select_related("application__applicant", "application__employer"):
+        app = case.application
+        name = str(app.applicant)
+        former = _former_units(app, since)
+        for e in pool:
+            if e.user_id == app.applicant_id:
+                out.append((e, app, "本人为本次评审对象"))
+                continue
+            if app.employer_id and e.unit_id == app.employer_id:
+                out.append((e, app, f"与评审对象{name}同一工作单位（{e.unit}）"))
+                continue
+            if e.unit.name in former:
+                out.append((e, app, f"工作单位为评审对象{name}{years}年内曾任职单位（{e.unit}）"))
+                continue
+            for d in declared.get((e.pk, app.applicant_id), []):
+                out.append((e, app, f"与评审对象{name}存在{d.get_kind_display()}"
+                                    + (f"（{d.note}）" if d.note else "")))
+                break
+            else:
+                for d in declared_units.get((e.pk, app.employer_id or 0), []):
+                    out.append((e, app, f"与评审对象{name}的工作单位（{d.unit}）存在"
+                                        f"{d.get_kind_display()}"
+                                        + (f"（{d.note}）" if d.note else "")))
+                    break
+    return out
+
+
+def result_for(inputs: dict[str, Any], seed: str) -> pure.DrawResult:
+    return pure.draw(
+        [pure.Candidate(int(c["id"]), c["specialty"], c["level"]) for c in inputs["candidates"]],
+        [int(i) for i in inputs["excluded"]],
+        [pure.Group(g["specialty"], g["level"], int(g["count"]), int(g.get("reserve", 0)))
+         for g in inputs["groups"]],
+        seed,
+    )
+
+
+def verify(meeting: Meeting) -> tuple[bool, list[str]]:
+    """Re-run the pure draw from the recorded inputs and seed; (same?, differences)."""
+    diffs: list[str] = []
+    if not meeting.seed or pure.seed_hash(meeting.seed) != meeting.seed_hash:
+        diffs.append("种子与抽取前公布的哈希不符")
+        return False, diffs
+    again = result_for(meeting.draw_inputs, meeting.seed).as_dict()
+    for key in ("selected", "reserve"):
+        if again[key] != meeting.draw_result.get(key):
+            diffs.append(f"{key}: recorded {meeting.draw_result.get(key)} != re-run {again[key]}")
+    seated = [s.expert_id for s in meeting.seats.filter(reserve=False).order_by("position")]
+    if seated != again["selected"]:
+        diffs.append(f"seats: {seated} != re-run {again['selected']}")
+    return not diffs, diffs
+
+
+def sitting(meeting: Meeting) -> list[CommitteeSeat]:
+    # With the expert: callers match seats to users (cast_ballot, sign_tally), one query.
+    return [s for s in meeting.seats.select_related("expert") if s.sits]
+
+
+def quorum(meeting: Meeting) -> tuple[bool, int, int]:
+    """(holds, present, committee size): the drawn committee is the selected seats."""
+    size = meeting.seats.filter(reserve=False).count()
+    present = sum(1 for s in sitting(meeting) if s.present)
+    return arithmetic.quorum_holds(present, size), present, size
+
+
+def voters(case: Case) -> list[CommitteeSeat]:
+    """Present, sitting experts who have not recused from this case."""
+    recused = set(case.recusals.values_list("seat_id", flat=True))
+    return [s for s in sitting(case.meeting) if s.present and s.pk not in recused]
+
+
+def ballot_counted(case: Case, code: str) -> Ballot | None:
+    """A voter checks their ballot with their receipt code."""
+    return Ballot.objects.filter(case=case, receipt_code=code.strip().upper()).first()
+
+
+def ceiling_report(meeting: Meeting) -> dict[str, Any]:
+    cases = list(meeting.cases.all())
+    ceiling = arithmetic.pass_ceiling(meeting.pass_rate, len(cases))
+    passed = sum(1 for c in cases if c.passed)
+    return {"ceiling": ceiling, "passed": passed, "roster": len(cases),
+            "exceeded": ceiling is not None and passed > ceiling}

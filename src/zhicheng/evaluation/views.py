@@ -19,7 +19,6 @@ from zhicheng.core.operations import OperationError
 
 from . import exports, queries
 from . import operations as ops
-from . import pool as pool_ops
 from .forms import MeetingForm
 from .models import Case, Choice, CommitteeSeat, Exclusion, Meeting, MeetingState
 
@@ -92,17 +91,17 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     m = _meeting(request, pk)
     if not _staff_view(request, m):
         return redirect("evaluation:ballot", m.pk)
-    holds, present, size = ops.quorum(m) if m.seats.exists() else (False, 0, 0)
+    holds, present, size = queries.quorum(m) if m.seats.exists() else (False, 0, 0)
     cases = list(m.cases.select_related("application__applicant", "application__employer")
                  .prefetch_related("recusals"))
     return render(request, "evaluation/meeting.html", {
         "m": m, "cases": cases, "seats": m.seats.select_related("expert__user", "expert__unit"),
         "exclusions": m.exclusions.select_related("expert__user", "application__applicant"),
         "quorum": holds, "present": present, "size": size,
-        "needed": ops.rules.quorum_needed(size), "ceiling": ops.ceiling_report(m),
+        "needed": ops.arithmetic.quorum_needed(size), "ceiling": queries.ceiling_report(m),
         "is_office": ops.is_office(request.user, m.committee),
         "is_city": queries.is_city(request.user), "S": MeetingState,
-        "report_due": ops.report_due(m), "today": clock.today(),
+        "report_due": queries.report_due(m), "today": clock.today(),
         "data_report": getattr(m, "data_report", None),
     })
 
@@ -187,7 +186,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("evaluation:ballot", m.pk)
         case = _case(m, request.POST.get("case"))
         if "code" in request.POST:
-            found = ops.ballot_counted(case, request.POST["code"])
+            found = queries.ballot_counted(case, request.POST["code"])
             checked = _("该回执码对应的选票已计入（{choice}）。").format(
                 choice=found.get_choice_display()) if found else _("未找到该回执码对应的选票。")
         else:
@@ -199,7 +198,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     cases = []
     for c in m.cases.select_related("application__applicant"):
         c.can_vote = c.ballot_open and any(  # type: ignore[attr-defined]
-            s.expert.user_id == uid for s in ops.voters(c)
+            s.expert.user_id == uid for s in queries.voters(c)
         ) and not c.receipts.filter(seat__expert__user_id=uid).exists()
         cases.append(c)
     signer = m.state == MeetingState.TALLIED and any(
@@ -265,7 +264,6 @@ def data_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 def expert_home(request: HttpRequest) -> HttpResponse:
     """Meetings I may be drawn for (with their rosters), my conflict declarations, my seats."""
     from .forms import ConflictForm
-    from .pool import declare_conflict
 
     entries = list(queries.expert_entries(request.user))
     if not entries:
@@ -289,7 +287,7 @@ def expert_home(request: HttpRequest) -> HttpResponse:
             if meeting is None or (applicant is None and unit is None):
                 raise Http404
             try:
-                declare_conflict(request.user, meeting.entry,  # type: ignore[attr-defined]
+                ops.declare_conflict(request.user, meeting.entry,  # type: ignore[attr-defined]
                                  kind=form.cleaned_data["kind"], note=form.cleaned_data["note"],
                                  applicant=applicant, unit=unit)
             except OperationError as exc:
@@ -338,13 +336,12 @@ def _member(c: Any, pk: Any) -> Any:
 def _add_expert(request: HttpRequest, c: Any) -> HttpResponse:
     """A refused expert form comes back filled in, with the reason."""
     from .forms import ExpertForm
-    from .pool import add_expert
 
     form = ExpertForm(request.POST, prefix="expert")
     if form.is_valid():
         d = form.cleaned_data
         try:
-            add_expert(request.user, c, user=d["username"], specialty=d["specialty"],
+            ops.add_expert(request.user, c, user=d["username"], specialty=d["specialty"],
                        title_level=d["title_level"], unit=d["unit"],
                        term_start=d["term_start"], term_end=d["term_end"])
         except OperationError as exc:
@@ -358,15 +355,15 @@ def _add_expert(request: HttpRequest, c: Any) -> HttpResponse:
 
 
 COMMITTEE_ACTIONS: dict[str, Callable[[HttpRequest, Any], Any]] = {
-    "deactivate": lambda r, c: pool_ops.set_expert_active(
+    "deactivate": lambda r, c: ops.set_expert_active(
         r.user, c, _pool_expert(c, r.POST.get("expert")), False),
-    "activate": lambda r, c: pool_ops.set_expert_active(
+    "activate": lambda r, c: ops.set_expert_active(
         r.user, c, _pool_expert(c, r.POST.get("expert")), True),
-    "seat": lambda r, c: pool_ops.seat_member(
+    "seat": lambda r, c: ops.seat_member(
         r.user, c, _pool_expert(c, r.POST.get("expert")), r.POST.get("role", "")),
-    "role": lambda r, c: pool_ops.set_member_role(
+    "role": lambda r, c: ops.set_member_role(
         r.user, _member(c, r.POST.get("member")), r.POST.get("role", "")),
-    "unseat": lambda r, c: pool_ops.unseat_member(r.user, _member(c, r.POST.get("member"))),
+    "unseat": lambda r, c: ops.unseat_member(r.user, _member(c, r.POST.get("member"))),
 }
 
 

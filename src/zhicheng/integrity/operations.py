@@ -7,7 +7,7 @@ from typing import Any
 
 from zhicheng.core import clock
 from zhicheng.core.operations import NotPermitted, OperationError, operation
-from zhicheng.orgs.queries import is_city_office
+from zhicheng.orgs.permissions import is_city_office
 
 from .models import IntegrityRecord, Reason, SubjectKind
 

@@ -10,13 +10,6 @@ from django.db.models import Q, QuerySet
 from .models import Membership, Organisation, OrgKind, Role
 
 
-def is_city_office(actor: Any) -> bool:
-    """An active member of the city title office (市职称办): the supervising role."""
-    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
-        return False
-    return Membership.objects.filter(user=actor, role=Role.CITY_OFFICE, active=True).exists()
-
-
 def preliminary_reviewer_for(employer: Organisation) -> Organisation | None:
     """Agency-managed → talent centre; supervised → the department; else the district bureau."""
     if employer.agency_managed:

@@ -7,4 +7,4 @@ class PublicityConfig(AppConfig):
     verbose_name = "公示"
 
     def ready(self) -> None:
-        from . import guards, rules  # noqa: F401  (registers state guards and permissions)
+        from . import guards  # noqa: F401  (registers the state guards)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhicheng.applications.states import guard, state_label
+from zhicheng.applications.states import NO_CONTEXT, GuardContext, guard, state_label
 from zhicheng.core import clock
 from zhicheng.policy.dates import cn_date
 
@@ -35,7 +35,9 @@ def _no_publicity(application: Any, kind: str | None) -> str:
 
 
 @guard("publicity_closed")
-def publicity_closed(application: Any, actor: Any) -> str | None:
+def publicity_closed(
+    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+) -> str | None:
     kind, p = _current(application)
     if p is None:
         return _no_publicity(application, kind)
@@ -53,7 +55,9 @@ def publicity_closed(application: Any, actor: Any) -> str | None:
 
 
 @guard("objections_resolved")
-def objections_resolved(application: Any, actor: Any) -> str | None:
+def objections_resolved(
+    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+) -> str | None:
     kind, p = _current(application)
     if p is None:
         return _no_publicity(application, kind)

@@ -47,7 +47,7 @@ from .models import (
     Publicity,
     parameter_name,
 )
-from .rules import is_posting_member
+from .permissions import is_posting_member
 from .signals import publicity_closed
 from .validators import clean_objection
 

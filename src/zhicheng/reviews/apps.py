@@ -9,7 +9,7 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         from zhicheng.publicity.signals import publicity_closed
 
-        from . import guards, rules  # noqa: F401  (registers guards and permissions)
+        from . import guards  # noqa: F401  (registers the guards)
         from .tasks import on_publicity_closed
 
         publicity_closed.connect(on_publicity_closed, dispatch_uid="reviews.pre_evaluation")

@@ -1,31 +1,19 @@
 """Guards of the review chain's transitions (registered into applications.states.GUARDS).
 
 A guard returns None when it holds, or the Chinese reason it does not. What an operation
-was asked to do (reasons, items, due date, the diff) reaches the guards through
-`set_context(application, **values)`, as the applications app passes its decision."""
+was asked to do (reasons, items, due date, the diff) reaches the guards as the
+`GuardContext` the operation passes to `fire()`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from zhicheng.applications.states import Role, actor_has_role, guard
+from zhicheng.applications.states import NO_CONTEXT, GuardContext, Role, actor_has_role, guard
 from zhicheng.core import clock
 
 from .diff import unlisted_changes
 from .models import CommitteeSetting, CorrectionRequest, CorrectionStatus, ReviewStep, UnitCheck
-from .rules import default_scope
-
-CONTEXT_ATTR = "_review_context"
-
-
-def set_context(application: Any, **values: Any) -> None:
-    ctx = dict(getattr(application, CONTEXT_ATTR, {}) or {})
-    ctx.update(values)
-    setattr(application, CONTEXT_ATTR, ctx)
-
-
-def context(application: Any) -> dict[str, Any]:
-    return dict(getattr(application, CONTEXT_ATTR, {}) or {})
+from .scope import default_scope
 
 
 def latest_submission(application: Any) -> Any:
@@ -69,21 +57,27 @@ def materials_needing_originals(snapshot: dict[str, Any]) -> list[dict[str, Any]
 
 
 @guard("in_unit_jurisdiction")
-def in_unit_jurisdiction(application: Any, actor: Any) -> str | None:
+def in_unit_jurisdiction(
+    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+) -> str | None:
     if not actor_has_role(actor, Role.UNIT_HR, application):
         return "该申报不属于您所在单位，不能审核。"
     return None
 
 
 @guard("in_reviewer_jurisdiction")
-def in_reviewer_jurisdiction(application: Any, actor: Any) -> str | None:
+def in_reviewer_jurisdiction(
+    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+) -> str | None:
     if not actor_has_role(actor, Role.PRELIMINARY_REVIEWER, application):
         return "该申报的初审单位不是您所在的机构，不能初审。"
     return None
 
 
 @guard("in_committee_scope")
-def in_committee_scope(application: Any, actor: Any) -> str | None:
+def in_committee_scope(
+    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+) -> str | None:
     """The dossier is addressed to a plan whose committee office the actor belongs to (or the
     system acts). Whether its series and level are in the committee's scope is checked by
     `committee_accept` (a dossier outside it can only be refused, 四（四）)."""
@@ -98,14 +92,16 @@ def in_committee_scope(application: Any, actor: Any) -> str | None:
 
 
 @guard("reasons_given")
-def reasons_given(application: Any, actor: Any) -> str | None:
-    if not str(context(application).get("reasons", "")).strip():
+def reasons_given(application: Any, actor: Any, context: GuardContext = NO_CONTEXT) -> str | None:
+    if not context.reasons.strip():
         return "请填写理由（将告知申报人）。"
     return None
 
 
 @guard("originals_checked")
-def originals_checked(application: Any, actor: Any) -> str | None:
+def originals_checked(
+    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+) -> str | None:
     submission = latest_submission(application)
     if submission is None:
         return "该申报没有提交快照。"
@@ -121,7 +117,7 @@ def originals_checked(application: Any, actor: Any) -> str | None:
 
 
 @guard("opinion_written")
-def opinion_written(application: Any, actor: Any) -> str | None:
+def opinion_written(application: Any, actor: Any, context: GuardContext = NO_CONTEXT) -> str | None:
     submission = latest_submission(application)
     check = UnitCheck.objects.filter(submission=submission).first() if submission else None
     if check is None or not check.opinion.strip():
@@ -133,8 +129,8 @@ def opinion_written(application: Any, actor: Any) -> str | None:
 
 
 @guard("items_listed")
-def items_listed(application: Any, actor: Any) -> str | None:
-    items = context(application).get("items") or []
+def items_listed(application: Any, actor: Any, context: GuardContext = NO_CONTEXT) -> str | None:
+    items = context.items
     if not items:
         return "请一次性列出需要补正的全部事项（四（三））。"
     for item in items:
@@ -144,8 +140,8 @@ def items_listed(application: Any, actor: Any) -> str | None:
 
 
 @guard("due_date_set")
-def due_date_set(application: Any, actor: Any) -> str | None:
-    due = context(application).get("due_date")
+def due_date_set(application: Any, actor: Any, context: GuardContext = NO_CONTEXT) -> str | None:
+    due = context.due_date
     if due is None:
         return "请设定补正期限。"
     if due <= clock.today():
@@ -154,7 +150,7 @@ def due_date_set(application: Any, actor: Any) -> str | None:
 
 
 @guard("before_due_date")
-def before_due_date(application: Any, actor: Any) -> str | None:
+def before_due_date(application: Any, actor: Any, context: GuardContext = NO_CONTEXT) -> str | None:
     request = open_correction(application)
     if request is None:
         return "没有待补正的告知。"
@@ -164,11 +160,13 @@ def before_due_date(application: Any, actor: Any) -> str | None:
 
 
 @guard("only_listed_items_changed")
-def only_listed_items_changed(application: Any, actor: Any) -> str | None:
+def only_listed_items_changed(
+    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+) -> str | None:
     request = open_correction(application)
     if request is None:
         return "没有待补正的告知。"
-    changes = context(application).get("changes")
+    changes = context.changes
     if changes is None:
         return "未能比较补正前后的内容。"
     extra = unlisted_changes(changes, request.targets)
@@ -179,7 +177,9 @@ def only_listed_items_changed(application: Any, actor: Any) -> str | None:
 
 
 @guard("correction_overdue")
-def correction_overdue(application: Any, actor: Any) -> str | None:
+def correction_overdue(
+    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+) -> str | None:
     request = open_correction(application)
     if request is None:
         return "没有待补正的告知。"
@@ -192,7 +192,9 @@ def correction_overdue(application: Any, actor: Any) -> str | None:
 
 
 @guard("evaluated_in_city")
-def evaluated_in_city(application: Any, actor: Any) -> str | None:
+def evaluated_in_city(
+    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+) -> str | None:
     setting = committee_setting(application.plan)
     if application.level not in setting.city_levels:
         if application.level in setting.provincial_levels:
@@ -202,7 +204,9 @@ def evaluated_in_city(application: Any, actor: Any) -> str | None:
 
 
 @guard("senior_provincial")
-def senior_provincial(application: Any, actor: Any) -> str | None:
+def senior_provincial(
+    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+) -> str | None:
     setting = committee_setting(application.plan)
     if application.level not in setting.provincial_levels:
         return "该层级由本市评委会评审，不报送省高评委。"
@@ -210,7 +214,9 @@ def senior_provincial(application: Any, actor: Any) -> str | None:
 
 
 @guard("city_office_reviewed")
-def city_office_reviewed(application: Any, actor: Any) -> str | None:
+def city_office_reviewed(
+    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+) -> str | None:
     last_sent = (
         ReviewStep.objects.filter(application=application, step="preliminary_approve")
         .order_by("-created_at", "-pk").first()
@@ -224,7 +230,9 @@ def city_office_reviewed(application: Any, actor: Any) -> str | None:
 
 
 @guard("provincial_result_received")
-def provincial_result_received(application: Any, actor: Any) -> str | None:
-    if not str(context(application).get("document_number", "")).strip():
+def provincial_result_received(
+    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+) -> str | None:
+    if not context.document_number.strip():
         return "请填写省高评委评审结果的文号。"
     return None

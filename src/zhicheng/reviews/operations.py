@@ -22,16 +22,17 @@ from zhicheng.applications.models import Application, Material, Submission, snap
 from zhicheng.applications.notifications import notify
 from zhicheng.applications.profiles import decide_application
 from zhicheng.applications.snapshots import build_snapshot
-from zhicheng.applications.states import Role, State, actor_has_role, fire
+from zhicheng.applications.states import GuardContext, Role, State, actor_has_role, fire
 from zhicheng.core import clock
 from zhicheng.core.operations import SYSTEM, NotPermitted, OperationError, StateConflict, operation
 from zhicheng.orgs.models import Membership, Organisation, OrgKind
 from zhicheng.orgs.models import Role as OrgRole
+from zhicheng.orgs.permissions import is_city_office
 from zhicheng.orgs.queries import preliminary_reviewer_for
 from zhicheng.seasons.models import CommitteePlan
 
 from .diff import NEW_MATERIAL, SECTION_LABELS, diff_snapshots, material_target
-from .guards import committee_setting, latest_submission, open_correction, set_context
+from .guards import committee_setting, latest_submission, open_correction
 from .models import (
     CommitteeSetting,
     CorrectionRequest,
@@ -45,7 +46,7 @@ from .models import (
     SamplingDraw,
     UnitCheck,
 )
-from .rules import default_due_date
+from .scope import default_due_date
 
 REVIEW_URL = "/review/{pk}/"
 APPLICANT_URL = "/review/mine/{pk}/"
@@ -211,8 +212,7 @@ def unit_approve(application: Application, actor: Any) -> Application:
 def unit_return(application: Application, actor: Any, *, reasons: str) -> Application:
     with operation(actor, "review.unit_return", target=application) as op:
         app = _locked(op)
-        set_context(app, reasons=_reasons(reasons))
-        t = fire(app, "unit_return", actor)
+        t = fire(app, "unit_return", actor, GuardContext(reasons=_reasons(reasons)))
         _step(app, actor, t.name, organisation=app.employer, reasons=_reasons(reasons),
               is_return=True)
         _notify_applicant(app, "review.unit_returned", "单位退回修改",
@@ -242,8 +242,7 @@ def unit_objection_upheld(application: Application, actor: Any, *, reasons: str)
     app): the unit does not recommend the application."""
     with operation(actor, "review.unit_objection_upheld", target=application) as op:
         app = _locked(op)
-        set_context(app, reasons=_reasons(reasons))
-        t = fire(app, "unit_objection_upheld", actor)
+        t = fire(app, "unit_objection_upheld", actor, GuardContext(reasons=_reasons(reasons)))
         _step(app, actor, t.name, organisation=app.employer, reasons=_reasons(reasons))
         _notify_applicant(app, "review.unit_objection_upheld", "单位公示异议成立，不予推荐",
                           f"单位公示期间的异议经核查成立，单位不予推荐。理由：{_reasons(reasons)}")
@@ -276,8 +275,7 @@ def preliminary_approve(application: Application, actor: Any) -> Application:
 def preliminary_reject(application: Application, actor: Any, *, reasons: str) -> Application:
     with operation(actor, "review.preliminary_reject", target=application) as op:
         app = _locked(op)
-        set_context(app, reasons=_reasons(reasons))
-        t = fire(app, "preliminary_reject", actor)
+        t = fire(app, "preliminary_reject", actor, GuardContext(reasons=_reasons(reasons)))
         _step(app, actor, t.name, organisation=app.preliminary_reviewer,
               reasons=_reasons(reasons))
         _notify_applicant(app, "review.preliminary_rejected", "初审不予通过",
@@ -322,8 +320,7 @@ def request_corrections(
                 raise OperationError("补正事项须对应申报中的资料条目或材料，请重新选择。")
             clean.append({"target": target, "label": labels[target], "problem": problem})
         due = due_date or default_due_date(app.season, clock.today())
-        set_context(app, items=clean, due_date=due)
-        t = fire(app, "request_corrections", actor)
+        t = fire(app, "request_corrections", actor, GuardContext(items=clean, due_date=due))
         number = app.correction_requests.count() + 1
         assert app.preliminary_reviewer is not None  # the state machine checked the role
         request = CorrectionRequest.objects.create(
@@ -434,8 +431,7 @@ def resubmit_corrections(application: Application, actor: Any) -> Submission:
             commitment_text=COMMITMENT_TEXT,
         )
         changes = diff_snapshots(previous.snapshot, snapshot, request.replacements)
-        set_context(app, changes=changes)
-        t = fire(app, "resubmit_corrections", actor)
+        t = fire(app, "resubmit_corrections", actor, GuardContext(changes=changes))
         app.version += 1
         app.save(update_fields=["version", "updated_at"])
         submission = Submission.objects.create(
@@ -574,8 +570,7 @@ def committee_return(application: Application, actor: Any, *, reasons: str) -> A
     """Back through the channel it came from: to the same preliminary reviewer."""
     with operation(actor, "review.committee_return", target=application) as op:
         app = _locked(op)
-        set_context(app, reasons=_reasons(reasons))
-        t = fire(app, "committee_return", actor)
+        t = fire(app, "committee_return", actor, GuardContext(reasons=_reasons(reasons)))
         _step(app, actor, t.name, organisation=app.plan.office, reasons=_reasons(reasons),
               is_return=True)
         _notify_office(
@@ -592,8 +587,7 @@ def committee_return(application: Application, actor: Any, *, reasons: str) -> A
 def committee_refuse(application: Application, actor: Any, *, reasons: str) -> Application:
     with operation(actor, "review.committee_refuse", target=application) as op:
         app = _locked(op)
-        set_context(app, reasons=_reasons(reasons))
-        t = fire(app, "committee_refuse", actor)
+        t = fire(app, "committee_refuse", actor, GuardContext(reasons=_reasons(reasons)))
         _step(app, actor, t.name, organisation=app.plan.office, reasons=_reasons(reasons))
         _notify_applicant(app, "review.committee_refused", "评委会不予受理",
                           f"评委会办事机构不予受理您的申报。理由：{_reasons(reasons)}")
@@ -610,8 +604,8 @@ def pre_evaluation_objection_upheld(
 ) -> Application:
     with operation(actor, "review.pre_evaluation_objection_upheld", target=application) as op:
         app = _locked(op)
-        set_context(app, reasons=_reasons(reasons))
-        t = fire(app, "pre_evaluation_objection_upheld", actor)
+        t = fire(app, "pre_evaluation_objection_upheld", actor,
+                 GuardContext(reasons=_reasons(reasons)))
         _step(app, actor, t.name, organisation=app.plan.office, reasons=_reasons(reasons))
         _notify_applicant(app, "review.pre_evaluation_objection_upheld", "评前公示异议成立",
                           f"评前公示期间的异议经核查成立，不提交评审。理由：{_reasons(reasons)}")
@@ -709,8 +703,7 @@ def record_provincial_result(
     name = "record_provincial_pass" if passed else "record_provincial_fail"
     with operation(actor, f"review.{name}", target=application) as op:
         app = _locked(op)
-        set_context(app, document_number=document_number.strip())
-        fire(app, name, actor)
+        fire(app, name, actor, GuardContext(document_number=document_number.strip()))
         forward = ProvincialForward.objects.select_for_update(no_key=True).get(application=app)
         forward.result = ProvincialResult.PASSED if passed else ProvincialResult.FAILED
         forward.document_number = document_number.strip()
@@ -730,9 +723,7 @@ def record_provincial_result(
 
 
 def _require_city_office(actor: Any) -> None:
-    if actor is SYSTEM or not Membership.objects.filter(
-        user=actor, role=OrgRole.CITY_OFFICE, active=True
-    ).exists():
+    if not is_city_office(actor):
         raise NotPermitted("只有市职称办可以进行抽查。")
 
 

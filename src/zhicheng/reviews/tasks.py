@@ -10,7 +10,7 @@ from zhicheng.core.operations import OperationError
 from zhicheng.core.workdays import office_calendar
 
 from .models import CorrectionRequest, CorrectionStatus
-from .rules import reminder_due
+from .scope import reminder_due
 
 
 @shared_task(name="reviews.expire_corrections")

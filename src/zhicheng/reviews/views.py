@@ -38,7 +38,7 @@ from .models import ProvincialForward, SamplingDraw, UnitCheck
 from .queries import dossier_for, reviewable, roles_of, sampling_draws
 from .queries import my_corrections as my_corrections_query
 from .queries import worklist as worklist_query
-from .rules import default_due_date
+from .scope import default_due_date
 
 
 def _error(request: HttpRequest, exc: Exception) -> None:

@@ -23,7 +23,7 @@ from zhicheng.core.operations import SYSTEM, NotPermitted, OperationError, State
 from zhicheng.evaluation.models import Committee, Meeting, MeetingState
 from zhicheng.orgs.models import Membership, Organisation
 from zhicheng.orgs.models import Role as OrgRole
-from zhicheng.orgs.queries import is_city_office
+from zhicheng.orgs.permissions import is_city_office
 from zhicheng.policy.dates import cn_date
 
 from .models import Kind, Sanction, Status
@@ -248,8 +248,7 @@ def lift_suspension(sanction: Sanction, actor: Any, *, decision_number: str,
 def _void_application(app: Application, actor: Any, s: Sanction) -> str:
     """Take back one applicant's pass; returns what happened (for the record)."""
     from zhicheng.certificates.models import Certificate, CertificateStatus, RevocationCategory
-    from zhicheng.certificates.operations import FRAUD_CONTEXT, revoke_certificate
-    from zhicheng.reviews.guards import set_context
+    from zhicheng.certificates.operations import fraud_context, revoke_certificate
 
     evidence = f"{s.office}评审结果经市职称办宣布无效（五（三））：{s.reason}。{s.evidence}"
     cert = Certificate.objects.filter(application_id=app.pk).first()
@@ -262,9 +261,8 @@ def _void_application(app: Application, actor: Any, s: Sanction) -> str:
     if app.state in VOIDED_APPLICATION_STATES:
         # The state machine's only exit from a pass is `revoke`; its guards want the
         # evidence and the decision number, as for a revocation.
-        set_context(app, reasons=evidence)
-        setattr(app, FRAUD_CONTEXT, {"evidence": evidence, "decision": s.decision_number})
-        fire(app, "revoke", actor)
+        fire(app, "revoke", actor,
+             fraud_context(evidence=evidence, decision_number=s.decision_number))
         return "result_revoked"
     return "unchanged"
 

@@ -44,6 +44,7 @@ from zhicheng.core.operations import SYSTEM, OperationError, operation
 from zhicheng.core.workdays import office_calendar
 from zhicheng.documents.placeholder import one_page_pdf
 from zhicheng.evaluation import operations as ev_ops
+from zhicheng.evaluation import queries as ev_queries
 from zhicheng.evaluation.models import Meeting
 from zhicheng.publicity import operations as pub_ops
 from zhicheng.publicity.models import Objection, Publicity
@@ -590,7 +591,7 @@ class Simulation:
             d = fates.get(case.application_id)
             against = 4 if d is not None and d.person.fate == "vote_fail" else (
                 d.person.votes_against if d is not None else 0)
-            for i, seat in enumerate(ev_ops.voters(case)):
+            for i, seat in enumerate(ev_queries.voters(case)):
                 choice = "disagree" if i < against else "agree"
                 ev_ops.cast_ballot(case, w.experts[seat.expert_id], choice)
             ev_ops.close_ballot(case, office)

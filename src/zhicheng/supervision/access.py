@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 
-from zhicheng.orgs.queries import is_city_office
+from zhicheng.orgs.permissions import is_city_office
 
 View = Callable[..., HttpResponseBase]
 

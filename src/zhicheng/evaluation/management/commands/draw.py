@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhicheng.evaluation import draw as pure
 from zhicheng.evaluation.models import Meeting
-from zhicheng.evaluation.operations import result_for
+from zhicheng.evaluation.queries import result_for
 
 
 class Command(BaseCommand):

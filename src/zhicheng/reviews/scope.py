@@ -1,4 +1,4 @@
-"""Review rules that are plain data or arithmetic (no writes), and the object permissions.
+"""Review scope and deadlines: plain data and working-day arithmetic (no writes, no permissions).
 
 - A committee's scope: the series in its plan, and the levels it evaluates in the city or
   forwards to the province. The attachment does not print levels; they are inferred from the
@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import rules
 from django.conf import settings
 
 from zhicheng.catalogue.models import Level
@@ -67,18 +66,3 @@ def reminder_due(due_date: dt.date, today: dt.date, calendar: Any) -> bool:
     if today > due_date:
         return False
     return bool(calendar.add_workdays(today, REMINDER_WORKDAYS) >= due_date)
-
-
-# --- object permissions (django-rules) -----------------------------------------------------
-
-
-@rules.predicate
-def can_view_dossier(user: Any, application: Any) -> bool:
-    from .queries import reviewable
-
-    if application is None:
-        return False
-    return reviewable(user).filter(pk=application.pk).exists()
-
-
-rules.add_perm("reviews.view_dossier", can_view_dossier)

@@ -264,44 +264,28 @@ def state_label(state: str) -> str:
 
 
 def actor_has_role(actor: Any, role: Role, application: Application) -> bool:
-    """Does `actor` hold `role` for this application (object-scoped)?"""
+    """Does `actor` hold `role` for this application (object-scoped)? The same role
+    predicates as every permission (`orgs.permissions`), applied to the application's
+    employer, preliminary reviewer and committee office."""
+    from zhicheng.orgs.models import Role as OrgRole
+    from zhicheng.orgs.permissions import has_role_in, is_active_user, is_city_office
+
     if role == Role.SYSTEM:
         return actor is SYSTEM
-    if actor is SYSTEM or not getattr(actor, "is_authenticated", False):
-        return False
-    if not getattr(actor, "is_active", False):
+    if actor is SYSTEM or not is_active_user(actor):
         return False
     if role == Role.APPLICANT:
         return bool(application.applicant_id == actor.pk)
-    from zhicheng.orgs.models import Membership
-    from zhicheng.orgs.models import Role as OrgRole
-
-    memberships = Membership.objects.filter(user=actor, active=True)
     if role == Role.UNIT_HR:
-        return bool(
-            application.employer_id
-            and memberships.filter(
-                role=OrgRole.UNIT_HR, organisation_id=application.employer_id
-            ).exists()
-        )
+        return has_role_in(actor, OrgRole.UNIT_HR, application.employer_id)
     if role == Role.PRELIMINARY_REVIEWER:
-        return bool(
-            application.preliminary_reviewer_id
-            and memberships.filter(
-                role=OrgRole.PRELIMINARY_REVIEWER,
-                organisation_id=application.preliminary_reviewer_id,
-            ).exists()
-        )
+        return has_role_in(actor, OrgRole.PRELIMINARY_REVIEWER,
+                           application.preliminary_reviewer_id)
     if role == Role.COMMITTEE_OFFICE:
         office_id = application.plan.office_id if application.plan_id else None
-        return bool(
-            office_id
-            and memberships.filter(
-                role=OrgRole.COMMITTEE_OFFICE, organisation_id=office_id
-            ).exists()
-        )
+        return has_role_in(actor, OrgRole.COMMITTEE_OFFICE, office_id)
     if role == Role.CITY_OFFICE:
-        return memberships.filter(role=OrgRole.CITY_OFFICE).exists()
+        return bool(is_city_office(actor))
     return False
 
 

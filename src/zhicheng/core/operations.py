@@ -12,7 +12,7 @@ Views, API, admin, tasks and commands call functions built on this; none change 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,12 +58,27 @@ class Op:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+DEFAULT_REFUSAL = "您没有权限执行此操作（或对象不在您的管辖范围内）。"
+
+# A refusal text: fixed, or built from the locked object (it names the office that may act).
+Refusal = str | Callable[[Any], str] | None
+
+
 def has_permission(actor: Any, permission: str, obj: Any = None) -> bool:
     if actor is SYSTEM:
         return True
     if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
         return False
     return bool(actor.has_perm(permission, obj) or (obj is not None and actor.has_perm(permission)))
+
+
+def require_permission(actor: Any, permission: str, obj: Any = None,
+                       refusal: Refusal = None) -> None:
+    """The door's permission check, for an operation that must refuse an actor before it
+    validates its input (so a stranger learns nothing from validation messages)."""
+    if not has_permission(actor, permission, obj):
+        text = refusal(obj) if callable(refusal) else refusal
+        raise NotPermitted(text or DEFAULT_REFUSAL)
 
 
 @contextmanager
@@ -73,6 +88,7 @@ def operation(
     *,
     target: models.Model | tuple[type[models.Model], Any] | None = None,
     permission: str | None = None,
+    refusal: Refusal = None,
     allowed_states: Collection[str] | None = None,
     state_field: str = "state",
 ) -> Iterator[Op]:
@@ -92,8 +108,8 @@ def operation(
                 if target.pk is not None
                 else target
             )
-        if permission is not None and not has_permission(actor, permission, obj):
-            raise NotPermitted("您没有权限执行此操作（或对象不在您的管辖范围内）。")
+        if permission is not None:
+            require_permission(actor, permission, obj, refusal)
         if allowed_states is not None and getattr(obj, state_field) not in allowed_states:
             display = getattr(obj, f"get_{state_field}_display", None)
             label = display() if display else getattr(obj, state_field)

@@ -26,10 +26,15 @@ from zhicheng.applications.models import Application
 from zhicheng.applications.notifications import notify
 from zhicheng.applications.states import State, fire
 from zhicheng.core import clock
-from zhicheng.core.operations import SYSTEM, NotPermitted, OperationError, StateConflict, operation
+from zhicheng.core.operations import (
+    SYSTEM,
+    NotPermitted,
+    OperationError,
+    StateConflict,
+    operation,
+    require_permission,
+)
 from zhicheng.core.workdays import office_calendar
-from zhicheng.orgs.models import Membership
-from zhicheng.orgs.models import Role as OrgRole
 from zhicheng.orgs.permissions import is_city_office
 from zhicheng.policy.dates import cn_date
 from zhicheng.sanctions.checks import ensure_may_evaluate
@@ -55,6 +60,13 @@ from .models import (
     MemberRole,
     Recusal,
 )
+from .permissions import (
+    CITY_REFUSAL,
+    office_refusal,
+    pool_refusal,
+    runs_the_committee,
+    scheduling_refusal,
+)
 from .queries import (
     ceiling_report,
     conflicts,
@@ -77,23 +89,8 @@ class EvaluationError(OperationError):
 
 
 def is_office(actor: Any, committee: Committee) -> bool:
-    return bool(
-        getattr(actor, "is_authenticated", False)
-        and Membership.objects.filter(
-            user=actor, active=True, role=OrgRole.COMMITTEE_OFFICE,
-            organisation_id=committee.office_id,
-        ).exists()
-    )
-
-
-def _require_office(actor: Any, meeting: Meeting) -> None:
-    if not is_office(actor, meeting.committee):
-        raise NotPermitted(f"只有{meeting.committee.office}（评委会办事机构）可以执行此操作。")
-
-
-def _require_city(actor: Any) -> None:
-    if not is_city_office(actor):
-        raise NotPermitted("只有市职称办可以执行此操作。")
+    """Is `actor` in the committee's office? (The predicate behind evaluation.run_meeting.)"""
+    return bool(runs_the_committee(actor, committee))
 
 
 def _require_state(meeting: Meeting, *states: str) -> None:
@@ -132,8 +129,7 @@ def create_meeting(
     actor: Any, committee: Committee, season: Any, *, date: dt.date, place: str,
     draw_spec: list[dict[str, Any]], pass_rate: Decimal | None = None,
 ) -> Meeting:
-    if not is_office(actor, committee):
-        raise NotPermitted(f"只有{committee.office}（评委会办事机构）可以安排该评委会的会议。")
+    require_permission(actor, "evaluation.run_meeting", committee, scheduling_refusal)
     ensure_may_evaluate(committee)  # 五（三）: suspended or withdrawn committees do not evaluate
     _check_meeting_date(season, date)
     spec = _clean_spec(draw_spec)
@@ -153,9 +149,9 @@ def update_meeting(
     meeting: Meeting, actor: Any, *, date: dt.date, place: str,
     draw_spec: list[dict[str, Any]], pass_rate: Decimal | None,
 ) -> Meeting:
-    with operation(actor, "evaluation.meeting.update", target=meeting) as op:
+    with operation(actor, "evaluation.meeting.update", target=meeting,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
         m: Meeting = op.obj
-        _require_office(actor, m)
         _require_state(m, S.DRAFT, S.RETURNED)
         _check_meeting_date(m.season, date)
         m.date, m.place, m.draw_spec, m.pass_rate = date, place.strip(), _clean_spec(
@@ -168,9 +164,9 @@ def update_meeting(
 
 def submit_opening_report(meeting: Meeting, actor: Any) -> Meeting:
     today = clock.today()
-    with operation(actor, "evaluation.report.submit", target=meeting) as op:
+    with operation(actor, "evaluation.report.submit", target=meeting,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
         m: Meeting = op.obj
-        _require_office(actor, m)
         ensure_may_evaluate(m.committee)
         _require_state(m, S.DRAFT, S.RETURNED)
         _check_meeting_date(m.season, m.date)
@@ -202,9 +198,9 @@ def submit_opening_report(meeting: Meeting, actor: Any) -> Meeting:
 
 def decide_opening_report(meeting: Meeting, actor: Any, *, approve: bool,
                           reasons: str = "") -> Meeting:
-    with operation(actor, "evaluation.report.decide", target=meeting) as op:
+    with operation(actor, "evaluation.report.decide", target=meeting,
+            permission="evaluation.supervise_meeting", refusal=CITY_REFUSAL) as op:
         m: Meeting = op.obj
-        _require_city(actor)
         _require_state(m, S.SUBMITTED)
         if not approve and not reasons.strip():
             raise EvaluationError("退回开评报告须写明理由。")
@@ -245,9 +241,9 @@ def _inputs(meeting: Meeting) -> dict[str, Any]:
 
 def commit_draw(meeting: Meeting, actor: Any) -> Meeting:
     """Record the conflicts and the seed's hash BEFORE the draw (the seed stays hidden)."""
-    with operation(actor, "evaluation.draw.commit", target=meeting) as op:
+    with operation(actor, "evaluation.draw.commit", target=meeting,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
         m: Meeting = op.obj
-        _require_office(actor, m)
         ensure_may_evaluate(m.committee)
         _require_state(m, S.APPROVED)
         if m.seed_hash:
@@ -269,10 +265,10 @@ def commit_draw(meeting: Meeting, actor: Any) -> Meeting:
 
 
 def override_exclusion(exclusion: Exclusion, actor: Any, reason: str) -> Exclusion:
-    with operation(actor, "evaluation.draw.override", target=exclusion) as op:
+    with operation(actor, "evaluation.draw.override", target=exclusion,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
         x: Exclusion = op.obj
         m = x.meeting
-        _require_office(actor, m)
         _require_state(m, S.APPROVED)
         if not reason.strip():
             raise EvaluationError("撤销回避须写明理由。")
@@ -287,9 +283,9 @@ def override_exclusion(exclusion: Exclusion, actor: Any, reason: str) -> Exclusi
 
 def run_draw(meeting: Meeting, actor: Any) -> Meeting:
     """Draw with the committed seed, create the seats, reveal the seed."""
-    with operation(actor, "evaluation.draw.run", target=meeting) as op:
+    with operation(actor, "evaluation.draw.run", target=meeting,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
         m: Meeting = op.obj
-        _require_office(actor, m)
         ensure_may_evaluate(m.committee)
         _require_state(m, S.APPROVED)
         if not m.seed_hash:
@@ -323,9 +319,9 @@ def run_draw(meeting: Meeting, actor: Any) -> Meeting:
 
 
 def record_attendance(meeting: Meeting, actor: Any, present_seat_ids: list[Any]) -> Meeting:
-    with operation(actor, "evaluation.attendance", target=meeting) as op:
+    with operation(actor, "evaluation.attendance", target=meeting,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
         m: Meeting = op.obj
-        _require_office(actor, m)
         _require_state(m, S.DRAWN, S.OPEN)
         ids = {int(i) for i in present_seat_ids}
         for seat in m.seats.all():
@@ -339,9 +335,9 @@ def record_attendance(meeting: Meeting, actor: Any, present_seat_ids: list[Any])
 
 def call_in_reserve(seat: CommitteeSeat, actor: Any) -> CommitteeSeat:
     """A reserve takes an absent expert's place (the drawn committee's size is unchanged)."""
-    with operation(actor, "evaluation.reserve", target=seat) as op:
+    with operation(actor, "evaluation.reserve", target=seat,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
         s: CommitteeSeat = op.obj
-        _require_office(actor, s.meeting)
         _require_state(s.meeting, S.DRAWN, S.OPEN)
         if not s.reserve or s.called_in:
             raise StateConflict("该专家不是待递补的备选专家。")
@@ -356,9 +352,9 @@ def call_in_reserve(seat: CommitteeSeat, actor: Any) -> CommitteeSeat:
 
 
 def open_meeting(meeting: Meeting, actor: Any) -> Meeting:
-    with operation(actor, "evaluation.meeting.open", target=meeting) as op:
+    with operation(actor, "evaluation.meeting.open", target=meeting,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
         m: Meeting = op.obj
-        _require_office(actor, m)
         ensure_may_evaluate(m.committee)
         if m.state in (S.DRAFT, S.SUBMITTED, S.RETURNED):
             raise StateConflict("开评报告尚未经市职称办批准，会议不能召开。")
@@ -398,9 +394,9 @@ def recuse(case: Case, seat: CommitteeSeat, actor: Any, reason: str) -> Recusal:
 
 
 def note_defence(case: Case, actor: Any, text: str) -> Case:
-    with operation(actor, "evaluation.defence", target=case) as op:
+    with operation(actor, "evaluation.defence", target=case,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
         c: Case = op.obj
-        _require_office(actor, c.meeting)
         _require_state(c.meeting, S.OPEN)
         c.defence_note = text.strip()
         c.save(update_fields=["defence_note"])
@@ -409,10 +405,10 @@ def note_defence(case: Case, actor: Any, text: str) -> Case:
 
 
 def open_ballot(case: Case, actor: Any) -> Case:
-    with operation(actor, "evaluation.ballot.open", target=case) as op:
+    with operation(actor, "evaluation.ballot.open", target=case,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
         c: Case = op.obj
         m = c.meeting
-        _require_office(actor, m)
         _require_state(m, S.OPEN)
         holds, present, size = quorum(m)
         if not holds:
@@ -465,10 +461,10 @@ def _shuffle_ballots(case: Case) -> None:
 
 def close_ballot(case: Case, actor: Any) -> Case:
     """Close the vote and count it: passes iff 3·agree ≥ 2·(present, non-recused experts)."""
-    with operation(actor, "evaluation.ballot.close", target=case) as op:
+    with operation(actor, "evaluation.ballot.close", target=case,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
         c: Case = op.obj
         m = c.meeting
-        _require_office(actor, m)
         if not c.ballot_open:
             raise StateConflict("该评审对象的投票没有在进行。")
         _shuffle_ballots(c)
@@ -493,9 +489,9 @@ def close_ballot(case: Case, actor: Any) -> Case:
 def decide_ceiling(meeting: Meeting, actor: Any, *, held_back: list[int], reason: str) -> Meeting:
     """More passed than the pass rate allows: the office decides, in writing, which (if any)
     are held back; nothing is dropped silently."""
-    with operation(actor, "evaluation.ceiling", target=meeting) as op:
+    with operation(actor, "evaluation.ceiling", target=meeting,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
         m: Meeting = op.obj
-        _require_office(actor, m)
         _require_state(m, S.TALLIED)
         if not reason.strip():
             raise EvaluationError("请写明处理决定及理由。")
@@ -512,9 +508,9 @@ def decide_ceiling(meeting: Meeting, actor: Any, *, held_back: list[int], reason
 
 def assign_tally_roles(meeting: Meeting, actor: Any, counter: CommitteeSeat,
                        scrutineer: CommitteeSeat) -> Meeting:
-    with operation(actor, "evaluation.tally.roles", target=meeting) as op:
+    with operation(actor, "evaluation.tally.roles", target=meeting,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
         m: Meeting = op.obj
-        _require_office(actor, m)
         _require_state(m, S.DRAWN, S.OPEN, S.TALLIED)
         if counter.pk == scrutineer.pk or counter.expert.user_id == scrutineer.expert.user_id:
             raise EvaluationError("计票人与监票人须为两位不同的评委。")
@@ -554,9 +550,9 @@ def sign_tally(meeting: Meeting, actor: Any) -> Meeting:
 def record_results(meeting: Meeting, actor: Any) -> Meeting:
     """Fire record_pass / record_fail per applicant (the state machine's guards re-check the
     quorum and the 2/3 rule)."""
-    with operation(actor, "evaluation.results.record", target=meeting) as op:
+    with operation(actor, "evaluation.results.record", target=meeting,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
         m: Meeting = op.obj
-        _require_office(actor, m)
         _require_state(m, S.SIGNED)
         out = {}
         for c in m.cases.select_related("application"):
@@ -577,9 +573,9 @@ def publish_results(meeting: Meeting, actor: Any) -> Meeting:
     from zhicheng.publicity.operations import open_publicity
 
     today = clock.today()
-    with operation(actor, "evaluation.results.publish", target=meeting) as op:
+    with operation(actor, "evaluation.results.publish", target=meeting,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
         m: Meeting = op.obj
-        _require_office(actor, m)
         _require_state(m, S.SIGNED)
         for c in m.cases.select_related("application"):
             app = Application.objects.select_for_update(no_key=True).get(pk=c.application_id)
@@ -608,9 +604,9 @@ def publish_results(meeting: Meeting, actor: Any) -> Meeting:
 def file_results(meeting: Meeting, actor: Any) -> Meeting:
     """核准/备案 by the city office: approve_result for every applicant in result publicity
     (guards: publicity closed, objections resolved)."""
-    with operation(actor, "evaluation.results.file", target=meeting) as op:
+    with operation(actor, "evaluation.results.file", target=meeting,
+            permission="evaluation.supervise_meeting", refusal=CITY_REFUSAL) as op:
         m: Meeting = op.obj
-        _require_city(actor)
         _require_state(m, S.PUBLISHED)
         filed = []
         for c in m.cases.select_related("application"):
@@ -631,9 +627,9 @@ def send_data_report(meeting: Meeting, actor: Any) -> DataReport:
     from .exports import data_report_payload
 
     today = clock.today()
-    with operation(actor, "evaluation.data_report.send", target=meeting) as op:
+    with operation(actor, "evaluation.data_report.send", target=meeting,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
         m: Meeting = op.obj
-        _require_office(actor, m)
         _require_state(m, S.PUBLISHED, S.FILED)
         report = DataReport.objects.select_for_update(no_key=True).get(meeting=m)
         if report.sent_on:
@@ -669,12 +665,6 @@ def log_dossier_access(case: Case, actor: Any) -> None:
 # are reported, not enforced, while a committee is being put together
 # (`queries.composition_violations`). An expert declares their own conflicts (with an
 # applicant or a unit) online; the draw excludes them (`queries.conflicts`).
-
-
-def _require_committee_office(actor: Any, committee: Committee) -> None:
-    if actor is SYSTEM or is_office(actor, committee):
-        return
-    raise NotPermitted(f"只有{committee.office}（评委会办事机构）可以管理该评委会的专家与委员。")
 
 
 def _in_pool(committee: Committee, expert: Expert) -> None:
@@ -720,7 +710,7 @@ def add_expert(
     unit: Any, term_start: dt.date, term_end: dt.date, series: Any = None,
 ) -> Expert:
     """Add a person to the pool in one of the committee's series (default: its first)."""
-    _require_committee_office(actor, committee)
+    require_permission(actor, "evaluation.manage_committee", committee, pool_refusal)
     allowed = list(committee.series.all())
     series = series or (allowed[0] if allowed else None)
     if series is None or series.pk not in {s.pk for s in allowed}:
@@ -746,7 +736,7 @@ def add_expert(
 
 def set_expert_active(actor: Any, committee: Committee, expert: Expert, active: bool) -> Expert:
     """Deactivate (or reactivate) a pool expert: an inactive expert is never drawn."""
-    _require_committee_office(actor, committee)
+    require_permission(actor, "evaluation.manage_committee", committee, pool_refusal)
     _in_pool(committee, expert)
     with operation(actor, "evaluation.expert.activate" if active else
                    "evaluation.expert.deactivate", target=expert) as op:
@@ -761,7 +751,7 @@ def set_expert_active(actor: Any, committee: Committee, expert: Expert, active: 
 
 
 def seat_member(actor: Any, committee: Committee, expert: Expert, role: str) -> CommitteeMember:
-    _require_committee_office(actor, committee)
+    require_permission(actor, "evaluation.manage_committee", committee, pool_refusal)
     _in_pool(committee, expert)
     if role not in MemberRole.values:
         raise EvaluationError("职务不正确。")
@@ -777,7 +767,7 @@ def seat_member(actor: Any, committee: Committee, expert: Expert, role: str) -> 
 
 
 def set_member_role(actor: Any, member: CommitteeMember, role: str) -> CommitteeMember:
-    _require_committee_office(actor, member.committee)
+    require_permission(actor, "evaluation.manage_committee", member.committee, pool_refusal)
     if role not in MemberRole.values:
         raise EvaluationError("职务不正确。")
     with operation(actor, "evaluation.member.role", target=member) as op:
@@ -791,7 +781,7 @@ def set_member_role(actor: Any, member: CommitteeMember, role: str) -> Committee
 
 
 def unseat_member(actor: Any, member: CommitteeMember) -> None:
-    _require_committee_office(actor, member.committee)
+    require_permission(actor, "evaluation.manage_committee", member.committee, pool_refusal)
     with operation(actor, "evaluation.member.unseat", target=member.committee) as op:
         locked = CommitteeMember.objects.select_for_update(no_key=True).filter(pk=member.pk).first()
         if locked is None:

@@ -28,6 +28,16 @@ def is_city_office(actor: Actor | None) -> bool:
     return Membership.objects.filter(user=person, role=Role.CITY_OFFICE, active=True).exists()
 
 
+def has_role_in(actor: Actor | None, role: str, organisation_id: int | None) -> bool:
+    """An active member of `organisation_id` in `role` (unit HR, reviewer, committee office)."""
+    if not is_active_user(actor) or organisation_id is None:
+        return False
+    person = cast("User", actor)
+    return Membership.objects.filter(
+        user=person, role=role, active=True, organisation_id=organisation_id
+    ).exists()
+
+
 REFERENCE_MODELS = {
     "orgs": ["district", "organisation", "membership"],
     "catalogue": ["series", "specialty", "title"],

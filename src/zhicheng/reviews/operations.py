@@ -24,10 +24,16 @@ from zhicheng.applications.profiles import decide_application
 from zhicheng.applications.snapshots import build_snapshot
 from zhicheng.applications.states import GuardContext, Role, State, actor_has_role, fire
 from zhicheng.core import clock
-from zhicheng.core.operations import SYSTEM, NotPermitted, OperationError, StateConflict, operation
+from zhicheng.core.operations import (
+    SYSTEM,
+    NotPermitted,
+    OperationError,
+    StateConflict,
+    operation,
+    require_permission,
+)
 from zhicheng.orgs.models import Membership, Organisation, OrgKind
 from zhicheng.orgs.models import Role as OrgRole
-from zhicheng.orgs.permissions import is_city_office
 from zhicheng.orgs.queries import preliminary_reviewer_for
 from zhicheng.seasons.models import CommitteePlan
 
@@ -46,6 +52,7 @@ from .models import (
     SamplingDraw,
     UnitCheck,
 )
+from .permissions import SAMPLING_REFUSAL
 from .scope import default_due_date
 
 REVIEW_URL = "/review/{pk}/"
@@ -722,11 +729,6 @@ def record_provincial_result(
 # --- city sampling (四（四）) ----------------------------------------------------------------
 
 
-def _require_city_office(actor: Any) -> None:
-    if not is_city_office(actor):
-        raise NotPermitted("只有市职称办可以进行抽查。")
-
-
 def sample_population(plan: CommitteePlan) -> list[int]:
     """Ids of the plan's dossiers accepted by its committee office, in order."""
     return sorted(
@@ -745,7 +747,7 @@ def draw(population: list[int], share: Decimal, seed: str) -> list[int]:
 
 
 def draw_sample(plan: CommitteePlan, actor: Any, *, seed: str = "") -> SamplingDraw:
-    _require_city_office(actor)
+    require_permission(actor, "reviews.sample", None, SAMPLING_REFUSAL)
     seed = seed.strip() or secrets.token_hex(16)
     with operation(actor, "review.sampling_draw", target=(CommitteePlan, plan.pk)) as op:
         locked: CommitteePlan = op.obj
@@ -768,7 +770,7 @@ def draw_sample(plan: CommitteePlan, actor: Any, *, seed: str = "") -> SamplingD
 def record_finding(
     sampling: SamplingDraw, application: Application, actor: Any, *, outcome: str, finding: str
 ) -> SampleFinding:
-    _require_city_office(actor)
+    require_permission(actor, "reviews.sample", None, SAMPLING_REFUSAL)
     if application.pk not in sampling.sample:
         raise OperationError("该申报不在本次抽查样本中。")
     if outcome not in FindingOutcome.values or not finding.strip():
@@ -793,7 +795,7 @@ def update_committee_setting(
     provincial_levels: list[str] | None = None,
     note: str | None = None,
 ) -> CommitteeSetting:
-    _require_city_office(actor)
+    require_permission(actor, "reviews.sample", None, SAMPLING_REFUSAL)
     with operation(actor, "review.committee_setting", target=(CommitteePlan, plan.pk)) as op:
         current = committee_setting(op.obj)
         if sample_share is not None:

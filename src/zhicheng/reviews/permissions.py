@@ -6,6 +6,8 @@ from typing import Any
 
 import rules
 
+from zhicheng.orgs.permissions import is_city_office
+
 from .queries import reviewable
 
 
@@ -16,4 +18,7 @@ def can_view_dossier(user: Any, application: Any) -> bool:
     return reviewable(user).filter(pk=application.pk).exists()
 
 
+SAMPLING_REFUSAL = "只有市职称办可以进行抽查。"
+
 rules.add_perm("reviews.view_dossier", can_view_dossier)
+rules.add_perm("reviews.sample", is_city_office)

@@ -19,14 +19,22 @@ from zhicheng.applications.models import Application
 from zhicheng.applications.notifications import notify
 from zhicheng.applications.states import State, fire
 from zhicheng.core import clock
-from zhicheng.core.operations import SYSTEM, NotPermitted, OperationError, StateConflict, operation
+from zhicheng.core.operations import (
+    SYSTEM,
+    NotPermitted,
+    OperationError,
+    StateConflict,
+    operation,
+    require_permission,
+)
 from zhicheng.evaluation.models import Committee, Meeting, MeetingState
 from zhicheng.orgs.models import Membership, Organisation
 from zhicheng.orgs.models import Role as OrgRole
-from zhicheng.orgs.permissions import is_city_office
+from zhicheng.orgs.permissions import has_role_in
 from zhicheng.policy.dates import cn_date
 
 from .models import Kind, Sanction, Status
+from .permissions import REFUSAL
 
 
 class SanctionError(OperationError):
@@ -40,16 +48,7 @@ VOIDED_APPLICATION_STATES = (State.PASSED, State.RESULT_PUBLICITY, State.APPROVE
 
 
 def is_office_member(actor: Any, office_id: int) -> bool:
-    if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
-        return False
-    return Membership.objects.filter(
-        user=actor, active=True, role=OrgRole.COMMITTEE_OFFICE, organisation_id=office_id
-    ).exists()
-
-
-def _require_city(actor: Any) -> None:
-    if not is_city_office(actor):
-        raise NotPermitted("只有市职称办可以对评委会办事机构作出处理决定（五（三））。")
+    return has_role_in(actor, OrgRole.COMMITTEE_OFFICE, office_id)
 
 
 def _clean_decision(decision_number: str, reason: str, evidence: str) -> tuple[str, str, str]:
@@ -115,7 +114,7 @@ def order_correction(
     actor: Any, office: Organisation, *, committee: Committee | None = None,
     decision_number: str, reason: str, evidence: str, due_on: dt.date | None,
 ) -> Sanction:
-    _require_city(actor)
+    require_permission(actor, "sanctions.decide", None, REFUSAL)
     _check_target(office, committee)
     today = clock.today()
     if due_on is None:
@@ -162,9 +161,9 @@ def report_correction(sanction: Sanction, actor: Any, report: str) -> Sanction:
 
 
 def close_correction(sanction: Sanction, actor: Any, note: str) -> Sanction:
-    with operation(actor, "sanction.correction.close", target=sanction) as op:
+    with operation(actor, "sanction.correction.close", target=sanction,
+            permission="sanctions.decide", refusal=REFUSAL) as op:
         s: Sanction = op.obj
-        _require_city(actor)
         if s.kind != Kind.CORRECTION:
             raise StateConflict("只有限期整改可以销号。")
         if s.status != Status.REPORTED:
@@ -207,7 +206,7 @@ def suspend_evaluation(
     actor: Any, office: Organisation, *, committee: Committee | None = None,
     decision_number: str, reason: str, evidence: str,
 ) -> Sanction:
-    _require_city(actor)
+    require_permission(actor, "sanctions.decide", None, REFUSAL)
     _check_target(office, committee)
     with operation(actor, "sanction.suspension.order") as op:
         s = _decide(actor, Kind.SUSPENSION, office, committee=committee,
@@ -223,9 +222,9 @@ def suspend_evaluation(
 
 def lift_suspension(sanction: Sanction, actor: Any, *, decision_number: str,
                     note: str) -> Sanction:
-    with operation(actor, "sanction.suspension.lift", target=sanction) as op:
+    with operation(actor, "sanction.suspension.lift", target=sanction,
+            permission="sanctions.decide", refusal=REFUSAL) as op:
         s: Sanction = op.obj
-        _require_city(actor)
         if s.kind != Kind.SUSPENSION:
             raise StateConflict("只有暂停评审可以解除。")
         if s.status != Status.IN_FORCE:
@@ -270,7 +269,7 @@ def _void_application(app: Application, actor: Any, s: Sanction) -> str:
 def declare_results_void(
     actor: Any, meeting: Meeting, *, decision_number: str, reason: str, evidence: str,
 ) -> Sanction:
-    _require_city(actor)
+    require_permission(actor, "sanctions.decide", None, REFUSAL)
     with operation(actor, "sanction.void_results.order", target=meeting) as op:
         m: Meeting = op.obj
         if m.state not in VOIDABLE_MEETING_STATES:
@@ -308,7 +307,7 @@ def declare_results_void(
 def withdraw_right(
     actor: Any, committee: Committee, *, decision_number: str, reason: str, evidence: str,
 ) -> Sanction:
-    _require_city(actor)
+    require_permission(actor, "sanctions.decide", None, REFUSAL)
     with operation(actor, "sanction.withdrawal.order", target=committee) as op:
         c: Committee = op.obj
         if Sanction.objects.filter(kind=Kind.WITHDRAWAL, committee=c).exists():

@@ -81,15 +81,15 @@ def test_a_token_without_the_scope_is_refused_with_403(api, token):
 
 
 def test_command_creates_lists_and_revokes(season, api, capsys):
-    call_command("api-token", "create", "--org", "海州区人社局", "--name", "区系统",
+    call_command("api_token", "create", "--org", "海州区人社局", "--name", "区系统",
                  "--scope", "applications:read")
     secret = capsys.readouterr().out.strip()
     assert api.get("/api/applications", secret).status_code == 200
-    call_command("api-token", "list")
+    call_command("api_token", "list")
     listing = capsys.readouterr().out
     prefix = secret.split("_")[1]
     assert prefix in listing and "海州区人社局" in listing and secret not in listing
-    call_command("api-token", "revoke", prefix)
+    call_command("api_token", "revoke", prefix)
     assert_error(api.get("/api/applications", secret), 401)
     assert AuditEvent.objects.filter(action__startswith="api.token_").count() == 2
 
@@ -98,8 +98,8 @@ def test_command_names_a_bad_argument(season):
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="--org"):
-        call_command("api-token", "create", "--org", "没有这个机构", "--name", "x",
+        call_command("api_token", "create", "--org", "没有这个机构", "--name", "x",
                      "--scope", "applications:read")
     with pytest.raises(CommandError, match="未知的权限范围"):
-        call_command("api-token", "create", "--org", "海州区人社局", "--name", "x",
+        call_command("api_token", "create", "--org", "海州区人社局", "--name", "x",
                      "--scope", "nope")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from zhicheng.applications.demo import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
+from zhicheng.demo.applications import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
 
 _counter = itertools.count(1)
 
@@ -32,8 +32,8 @@ def _keys_and_date(settings: Any, tmp_path: Any) -> None:
 
 @pytest.fixture
 def city_office(season: Any, demo_users: dict[str, Any]) -> Any:
-    from zhicheng.accounts.demo import DEMO_TOTP_SECRET
     from zhicheng.accounts.totp import activate_totp
+    from zhicheng.demo.accounts import DEMO_TOTP_SECRET
 
     user = demo_users["city_office"]
     activate_totp(user, DEMO_TOTP_SECRET)

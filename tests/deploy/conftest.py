@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from zhicheng.applications.demo import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
+from zhicheng.demo.applications import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
 from zhicheng.documents.placeholder import one_page_pdf
 
 
@@ -43,7 +43,6 @@ def local_var(settings: Any, tmp_path: Path) -> Path:
 @pytest.fixture
 def season_data(local_var: Path, season: Any, demo_users: dict[str, Any]) -> dict[str, Any]:
     """Two submitted applications with two PDF materials each, and one issued certificate."""
-    from zhicheng.accounts.demo import DEMO_TOTP_SECRET
     from zhicheng.accounts.models import User
     from zhicheng.accounts.totp import activate_totp
     from zhicheng.applications import operations as ops
@@ -52,6 +51,7 @@ def season_data(local_var: Path, season: Any, demo_users: dict[str, Any]) -> dic
     from zhicheng.catalogue.models import Series
     from zhicheng.certificates import keys
     from zhicheng.certificates.operations import issue_certificate
+    from zhicheng.demo.accounts import DEMO_TOTP_SECRET
     from zhicheng.orgs.models import Organisation
     from zhicheng.seasons.models import CommitteePlan
 

@@ -204,13 +204,13 @@ def test_certificate_verification(client: Any, season: Any, demo_users: dict[str
                                   django_assert_max_num_queries: Any) -> None:
     from stdnum.cn import ric
 
-    from zhicheng.accounts.demo import DEMO_TOTP_SECRET
     from zhicheng.accounts.models import User
     from zhicheng.accounts.totp import activate_totp
     from zhicheng.applications.models import Application
     from zhicheng.catalogue.models import Series
     from zhicheng.certificates import keys
     from zhicheng.certificates.operations import issue_certificate
+    from zhicheng.demo.accounts import DEMO_TOTP_SECRET
     from zhicheng.orgs.models import Organisation
     from zhicheng.seasons.models import CommitteePlan
 

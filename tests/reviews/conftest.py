@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from zhicheng.applications.demo import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
+from zhicheng.demo.applications import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
 from zhicheng.documents.placeholder import one_page_pdf
 
 _counter = itertools.count(1)
@@ -48,9 +48,9 @@ def today(settings: Any) -> Any:
 @pytest.fixture
 def official(season: Any) -> Any:
     """A new official: official("unit_hr", "<organisation name>")."""
-    from zhicheng.accounts.demo import DEMO_TOTP_SECRET
     from zhicheng.accounts.models import User
     from zhicheng.accounts.totp import activate_totp
+    from zhicheng.demo.accounts import DEMO_TOTP_SECRET
     from zhicheng.orgs.models import Membership, Organisation
 
     def make(role: str, organisation: str, name: str = "") -> Any:

@@ -10,8 +10,8 @@ on (`core.clock.pinned`; every date change is an audit event `demo.clock.pin`):
    pre-evaluation publicity; the opening report (5 June) is approved, the draw committed
    and run, the meeting held on 19 June (attendance, one recusal, secret ballots, tally
    signed), results published 20 June, the data report sent, the results filed 28 June.
-   Four pass; `certificate issue-approved` then certifies them and `certificate revoke
-   --demo` revokes `demo_applicant_3`'s certificate.
+   Four pass; `certificate issue-approved` then certifies them and `certificate_demo`
+   revokes `demo_applicant_3`'s certificate.
 3. Meeting 2, for the browser: three applicants (`demo_applicant_6`…`8`) ready for the
    meeting by 9 July, and a draft opening report for 26 July that the demo accounts carry
    through themselves (the demo clock moves the date on).
@@ -28,14 +28,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from zhicheng.applications.demo import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
 from zhicheng.core import clock
 from zhicheng.core.operations import SYSTEM, operation
+from zhicheng.demo.applications import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
 from zhicheng.documents.placeholder import one_page_pdf
-
-from . import operations as ops
-from . import pool
-from .models import (
+from zhicheng.evaluation import operations as ops
+from zhicheng.evaluation import pool
+from zhicheng.evaluation.models import (
     Committee,
     CommitteeMember,
     DataReport,
@@ -133,11 +132,11 @@ def _demo_users(actor: Any, people: list[tuple[str, str]], *, with_profile: bool
     sign-up is not an operation of this system."""
     from allauth.account.models import EmailAddress
 
-    from zhicheng.accounts.demo import DEMO_PASSWORD
     from zhicheng.accounts.identity import IdType, validate_resident_id
     from zhicheng.accounts.models import User
     from zhicheng.applications.models import ApplicantProfile
     from zhicheng.applications.profiles import validate_facts
+    from zhicheng.demo.accounts import DEMO_PASSWORD
     from zhicheng.orgs.models import Organisation
 
     existing = {u.username: u for u in User.objects.filter(username__in=[p[0] for p in people])}

@@ -6,13 +6,12 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from tests.factories.api import assert_error
 from zhicheng.api.models import ApiToken
 from zhicheng.api.operations import create_token, hash_token, revoke_token
 from zhicheng.core.models import AuditEvent
 from zhicheng.core.operations import NotPermitted, OperationError
 from zhicheng.orgs.models import Organisation
-
-from .conftest import assert_error
 
 pytestmark = pytest.mark.django_db
 

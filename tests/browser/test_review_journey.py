@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from tests.reviews.conftest import MARKET_OFFICE, Chain, pdf_bytes
+from tests.factories.reviews import MARKET_OFFICE, Chain, pdf_bytes
 
 pytestmark = pytest.mark.browser
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,12 +13,8 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.factories.deploy import pdf_bytes
 from zhicheng.demo.applications import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
-from zhicheng.documents.placeholder import one_page_pdf
-
-
-def pdf_bytes(text: str) -> bytes:
-    return one_page_pdf(text)
 
 
 def resident_id(n: int) -> str:
@@ -99,19 +92,6 @@ def season_data(local_var: Path, season: Any, demo_users: dict[str, Any]) -> dic
     certificate = issue_certificate(approved, city_office,
                                     approval_number="连职称办〔2024〕12号")
     return {"applications": submitted, "certificate": certificate}
-
-
-def zhicheng(*args: str, env: dict[str, str], timeout: int = 180) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "zhicheng", *args], env=env,
-                          capture_output=True, text=True, timeout=timeout)
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("ZHICHENG_") and k not in ("DATABASE_URL", "REDIS_URL")}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    env.update(extra)
-    return env
 
 
 @pytest.fixture

@@ -76,11 +76,10 @@ def test_off_outside_demo_mode(settings, tmp_path, demo_users) -> None:
 
 
 def test_a_move_closes_the_publicities_that_ended(demo_clock, season, demo_users) -> None:
+    from tests.factories.evaluation import World
     from zhicheng.applications.states import fire
     from zhicheng.publicity.models import Publicity
     from zhicheng.publicity.operations import open_publicity
-
-    from .conftest import World
 
     world = World(season, demo_users, demo_clock)
     app = world.application("公示甲")

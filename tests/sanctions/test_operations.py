@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from tests.sanctions.conftest import decision, results
+from tests.factories.sanctions import decision, results
 from zhicheng.applications.models import Notification
 from zhicheng.applications.states import State
 from zhicheng.core.audit import verify_chain

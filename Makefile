@@ -63,7 +63,7 @@ test: install system services lint typecheck test-sqlite test-postgres test-brow
 bench: install
 	$(BIN)/pytest bench -q --benchmark-only -p no:cacheprovider -o python_files='bench_*.py'
 
-# Load benchmark (issue 9): gunicorn + PostgreSQL + Redis + Celery, 100,000 applications,
+# Load benchmark: gunicorn + PostgreSQL + Redis + Celery, 100,000 applications,
 # locust as its own process; ~15 minutes; report in var/load/report.md (bench/README.md).
 bench-load: install services
 	bench/load/run.sh

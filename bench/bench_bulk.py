@@ -1,4 +1,4 @@
-"""Bulk paths: time and peak memory of each, in its own process (issue 9, deliver 4).
+"""Bulk paths: time and peak memory of each, in its own process.
 
     .venv/bin/python bench/bench_bulk.py                 # full sizes: 20,000 / 10,000 / 300,000
     .venv/bin/python bench/bench_bulk.py --scale 0.1     # a tenth of each

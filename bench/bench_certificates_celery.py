@@ -1,4 +1,4 @@
-"""Every certificate of a season as PDFs through the real Celery task (issue 9, deliver 4).
+"""Every certificate of a season as PDFs through the real Celery task.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhicheng_sim20k ZHICHENG_VAR_DIR=... \
         .venv/bin/python bench/bench_certificates_celery.py [--season CODE]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The load benchmark (issue 9, items 2 and 3): `make bench-load`. Never part of `make test`.
+# The load benchmark: `make bench-load`. Never part of `make test`.
 #
 # Creates its own PostgreSQL database (zhicheng_load, dropped first), migrates, loads the
 # season, seeds N applications (bench/load/seed.py), starts gunicorn (production settings,

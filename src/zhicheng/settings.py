@@ -245,7 +245,7 @@ LOGGING = {
 }
 
 # --- applications ---
-# Upload limits for application materials (issue 4, item 4); read by zhicheng.documents.uploads.
+# Upload limits for application materials; read by zhicheng.documents.uploads.
 ZHICHENG_MAX_UPLOAD_BYTES = int(os.environ.get("ZHICHENG_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 ZHICHENG_MAX_APPLICATION_BYTES = int(
     os.environ.get("ZHICHENG_MAX_APPLICATION_BYTES", 200 * 1024 * 1024)
@@ -289,7 +289,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- evaluation ---
 # The evaluation meeting (docs/evaluation.md). System parameters; a season may override any
 # of them under parameters["evaluation"][name]. Committee minimum sizes per highest level:
-# [by series, by specialty] (DOMAIN.md: 高级 25/11 H; 中级 15/7 and 初级 7 L).
+# [by series, by specialty] (docs/domain.md §National rules: 高级 25/11 H; 中级 15/7 and 初级 7 L).
 INSTALLED_APPS += ["zhicheng.evaluation"]
 ZHICHENG_EVALUATION = {
     "committee_min_size": {

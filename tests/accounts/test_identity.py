@@ -49,6 +49,41 @@ def test_each_invalid_resident_id_kind_has_its_reason(number, code, reason):
     assert reason in e.value.messages[0]
 
 
+# Lianyungang's districts and counties today, and a few codes from elsewhere in Jiangsu; most
+# were created (or renumbered) after their older holders were born.
+OLDER_HOLDER_REGIONS = [
+    "320703",  # 连云区 (1983)
+    "320706",  # 海州区 (2001)
+    "320707",  # 赣榆区 (2014)
+    "320722",  # 东海县
+    "320723",  # 灌云县
+    "320724",  # 灌南县
+    "320102",  # 南京 玄武区
+    "320505",  # 苏州 虎丘区
+    "320602",  # 南通 崇川区
+]
+
+
+@pytest.mark.parametrize("region", OLDER_HOLDER_REGIONS)
+@pytest.mark.parametrize("birth", ["19550101", "19680720", "19750315"])
+def test_older_holders_with_their_districts_current_code_are_accepted(region, birth):
+    number = with_check(f"{region}{birth}123")
+    born, sex = validate_resident_id(number)
+    assert born == dt.date(int(birth[:4]), int(birth[4:6]), int(birth[6:]))
+    assert sex == Sex.MALE
+
+
+def test_the_issue_reproduction_of_a_1975_holder_from_lianyun_district_is_accepted():
+    assert validate_resident_id("320703197503151235") == (dt.date(1975, 3, 15), Sex.MALE)
+
+
+def test_a_code_that_never_existed_is_refused_whatever_the_birth_year():
+    for birth in ("19500101", "20000101"):
+        with pytest.raises(ValidationError) as e:
+            validate_resident_id(with_check(f"320799{birth}123"))
+        assert e.value.code == "region"
+
+
 def test_future_birth_date_is_refused():
     with pytest.raises(ValidationError) as e:
         validate_resident_id(with_check("32070620300315123"), today=dt.date(2024, 7, 15))

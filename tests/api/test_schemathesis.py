@@ -1,4 +1,4 @@
-"""Property-based robustness of the API (issue 8, item 5): schemathesis generates requests
+"""Property-based robustness of the API: schemathesis generates requests
 from /api/openapi.json and sends them through WSGI (no server), authenticated with real
 tokens over seeded dossiers. Every response must be free of server errors and conform to
 the schema the API publishes. The number of cases is bounded (derandomised, reproducible)."""

@@ -1,4 +1,4 @@
-"""Starting, submitting and withdrawing an application (issue 4, items 3, 5, 8, 9)."""
+"""Starting, submitting and withdrawing an application."""
 
 from __future__ import annotations
 

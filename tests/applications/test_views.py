@@ -1,4 +1,4 @@
-"""Pages: dashboard, profile forms, pre-check, materials, PDF, permissions (issue 4)."""
+"""Pages: dashboard, profile forms, pre-check, materials, PDF, permissions."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The applicant's journey in Chromium (issue 4, item 10): sign up, fill the profile, see a
+"""The applicant's journey in Chromium: sign up, fill the profile, see a
 failing finding, fix it, upload a PDF, sign the commitment, submit, download the 申报表."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Certificates in Chromium (issue 7, item 6): from an approved result the city title office
+"""Certificates in Chromium: from an approved result the city title office
 issues the certificate; the holder downloads the PDF from “我的证书”; anyone verifies it on
 the public page, by number and name and by the QR code's text."""
 

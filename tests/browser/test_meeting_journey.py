@@ -1,4 +1,4 @@
-"""The evaluation meeting in Chromium (issue 6, item 8), from the opening report to filed
+"""The evaluation meeting in Chromium, from the opening report to filed
 results, on the demo clock: the committee office plans the meeting and submits the opening
 report; the city office approves it; the office publishes the seed hash, draws (seed
 revealed), records attendance; the meeting cannot open before its day, so the city office

@@ -1,4 +1,4 @@
-"""The review chain in Chromium (issue 5, item 9): the unit checks the originals and
+"""The review chain in Chromium: the unit checks the originals and
 approves (unit publicity), recommends after it closed; the district bureau asks for a
 correction; the applicant uploads the corrected material and resubmits; the bureau sees the
 diff and approves; the committee office accepts into the pre-evaluation publicity, which

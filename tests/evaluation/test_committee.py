@@ -1,5 +1,5 @@
-"""Committee composition checks (DOMAIN.md): odd number, minimum sizes (parameters), terms
-≤ 3 years, one chair; reported as a list of violations."""
+"""Committee composition checks (docs/domain.md §National rules): odd number, minimum sizes
+(parameters), terms ≤ 3 years, one chair; reported as a list of violations."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The `make run` seeding sequence on the test database (issues #6 and #7 "done when"):
+"""The `make run` seeding sequence on the test database (the demo season, meeting to certificate):
 the management commands in the Makefile's order, twice (idempotent), then the story is
 checked the way a visitor would: meeting 1 filed, its draw re-run to the same experts by
 `zhicheng draw verify`, every approved demo result certified and verifiable on the public

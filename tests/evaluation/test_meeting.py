@@ -318,6 +318,10 @@ def test_defence_note_and_exports(world) -> None:
     m, (a,), seats = _to_tally(world, [["agree"] * 5])
     pdf = minutes_pdf(m)
     assert pdf.startswith(b"%PDF") and b"FontFile2" in pdf
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "评审通过率：未设定上限" in text and "%" not in text.split("评审通过率：")[1][:8]
     payload = data_report_payload(m)
     assert payload["schema_version"] == "1.0" and payload["summary"]["passed"] == 1
     assert payload["applicants"][0]["agree"] == 5

@@ -1,4 +1,7 @@
-"""Quorum and the pass rule: exact rational arithmetic (DOMAIN.md), property-tested."""
+"""Quorum and the pass rule: exact rational arithmetic, property-tested.
+
+See docs/domain.md §National rules.
+"""
 
 from __future__ import annotations
 

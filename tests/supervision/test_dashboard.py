@@ -94,6 +94,23 @@ def test_the_summary_adds_up_the_city(city_client, built):
     assert f'<dd class="h4 mb-0" id="zc-total">{totals["total"]}</dd>' in html
 
 
+def test_a_committee_serving_several_plans_counts_its_meetings_once(city_client, built):
+    """The committee of plan 2 also serves plan 3: its meetings show on both rows, but the
+    city's summary counts each meeting once (it showed 2 awaiting and 2/2 overdue/late)."""
+    from zhicheng.evaluation.models import Committee
+    from zhicheng.supervision.queries import dashboard
+
+    committee = Committee.objects.get(plans=built.plan(2))
+    committee.plans.add(built.plan(3))
+    board = dashboard(built.season, dt.date(2024, 7, 15))
+    plan_rows = {r.plan.row: r for r in board.rows}
+    assert plan_rows[2].reports_awaiting == plan_rows[3].reports_awaiting == 1
+    assert board.totals["reports_awaiting"] == 1
+    assert (board.totals["data_overdue"], board.totals["data_late"]) == (1, 1)
+    html = city_client.get("/supervision/").content.decode()
+    assert '<dd class="h4 mb-0">1 / 1</dd>' in html
+
+
 def test_the_chart_is_an_accessible_svg_with_the_same_numbers(city_client, built):
     html = city_client.get("/supervision/").content.decode()
     svg = html[html.index("<svg"):html.index("</svg>")]

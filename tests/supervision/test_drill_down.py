@@ -29,6 +29,29 @@ def test_the_plan_page_lists_its_dossiers_by_state(city_client, recommended, bui
     assert f'/supervision/dossier/{recommended.pk}/' not in narrowed
 
 
+def test_the_plan_page_shows_the_unit_publicities_the_dashboard_counts_overdue(
+    city_client, build
+):
+    """The daily task closes a unit publicity after its last day; the dossier stays 单位公示中
+    until the unit recommends. The dashboard counts it overdue, the plan page must show it."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zhicheng.supervision.queries import dashboard
+
+    plan = build.plan(1)
+    stale = build.app(plan, "unit_publicity")
+    publicity = build.unit_publicity(stale, dt.date(2024, 7, 1), dt.date(2024, 7, 5))
+    publicity.closed_at = timezone.now()
+    publicity.save()
+    board = dashboard(build.season, dt.date(2024, 7, 15))
+    assert {r.plan.row: r for r in board.rows}[1].publicity_overdue == 1
+    html = city_client.get(f"/supervision/plan/{plan.pk}/").content.decode()
+    cells = row_cells(html, "data-dossier", str(stale.pk))
+    assert "公示至 2024-07-05" in cells[-1] and "公示期满，单位未推荐" in cells[-1]
+
+
 def test_the_dossier_shows_its_audit_trail_in_chain_order(city_client, recommended):
     html = city_client.get(f"/supervision/dossier/{recommended.pk}/").content.decode()
     events = AuditEvent.objects.filter(

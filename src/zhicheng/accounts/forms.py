@@ -1,4 +1,4 @@
-"""The sign-up form: allauth's account fields plus the real-name data (DESIGN.md)."""
+"""The sign-up form: allauth's account fields plus the real-name data (docs/accounts.md)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 Pure functions (no database) so forms, operations, importers and the admin share them.
 
-- 居民身份证 (resident ID): `stdnum.cn.ric` — length, format, checksum, birth date, region;
+- 居民身份证 (resident ID): `stdnum.cn.ric` — length, format, checksum, birth date, and a region
+  code that exists or existed at any time (never checked against the birth year);
   birth date and sex (17th digit: odd = male) are taken from the number.
 - 港澳居民来往内地通行证: H or M followed by 8 digits (older cards: 10 digits).
 - 台湾居民来往大陆通行证: 8 digits.
@@ -22,6 +23,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -114,15 +116,25 @@ def validate_resident_id(number: str, today: dt.date | None = None) -> tuple[dt.
     number = normalise(number)
     label = str(IdType.RESIDENT.label)
     birth, sex = _check_18(number, label, today)
-    try:
-        ric.get_birth_place(number)
-    except StdnumError:
+    if not region_code_known(number[:6]):
         raise ValidationError(
-            _("居民身份证号码中的地区代码（前6位）%(code)s不存在或在出生年份尚未设立。"),
+            _("居民身份证号码中的地区代码（前6位）%(code)s不是现有或曾经设立的行政区划代码。"),
             code="region",
             params={"code": number[:6]},
-        ) from None
+        )
     return birth, sex
+
+
+def region_code_known(code: str) -> bool:
+    """Does `code` name a county-level division that exists or existed at any time?
+
+    Deliberately not checked against the birth year (stdnum's `get_birth_place` does): the
+    first six digits are the code of the office that issued the number, and people born
+    before their district was created hold its newer code (320703 连云区 dates from 1983 and
+    is carried by holders born in the 1960s and 1970s).
+    """
+    results = numdb.get("cn/loc").info(code)
+    return any("county" in props for _part, props in results)
 
 
 def validate_residence_permit(number: str, today: dt.date | None = None) -> tuple[dt.date, str]:

@@ -1,4 +1,4 @@
-"""Officials use two factors (DESIGN.md).
+"""Officials use two factors (docs/accounts.md §Two factors for officials).
 
 - An official (active membership) without a TOTP authenticator is sent to set one up and
   may reach nothing else but the MFA, re-authentication and logout pages meanwhile.

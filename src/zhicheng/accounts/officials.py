@@ -1,4 +1,4 @@
-"""Who is an official, and whether they have their second factor (DESIGN.md)."""
+"""Who is an official, and whether they have their second factor (docs/accounts.md)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Writes of real-name data, each through the operation door (one audit event).
 
 The audit chain is kept forever and copied into reports, so it records identity numbers
-masked, never in full (DESIGN.md: numbers are stored once, on the user).
+masked, never in full (docs/accounts.md §Real-name data: numbers are stored once, on the user).
 """
 
 from __future__ import annotations

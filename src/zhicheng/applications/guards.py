@@ -1,4 +1,4 @@
-"""Guards of the transitions issue 4 implements (registered into states.GUARDS).
+"""Guards of the applicant's own transitions, submit and withdraw (registered into states.GUARDS).
 
 A guard returns None when it holds, or the Chinese reason it does not."""
 

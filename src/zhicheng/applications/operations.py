@@ -1,5 +1,6 @@
-"""Every write of the applications app (DESIGN.md: the one door). Each function locks the row,
-checks permission and state, changes, and writes one audit event in one transaction."""
+"""Every write of the applications app (docs/architecture.md: the one door). Each function
+locks the row, checks permission and state, changes, and writes one audit event in one
+transaction."""
 
 from __future__ import annotations
 

@@ -282,7 +282,7 @@ def profile_payload(
     facts["applicant_id"] = str(profile.user_id)
     name = getattr(profile.user, "full_name", "") or profile.user.get_username()
     facts["name"] = name
-    # The integrity archive (五（四）, issue 7): records written by the city title office.
+    # The integrity archive (五（四）): records written by the city title office.
     from zhicheng.integrity.queries import policy_records
 
     facts["integrity_records"] = [

@@ -1,4 +1,4 @@
-"""Reads, scoped to the actor and with their related rows fetched up front (DESIGN.md):
+"""Reads, scoped to the actor and with their related rows fetched up front (docs/architecture.md):
 a page runs a constant number of queries whatever the number of applications."""
 
 from __future__ import annotations

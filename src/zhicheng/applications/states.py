@@ -1,11 +1,12 @@
-"""The application's life: ONE state machine, declared in the two tables below (DESIGN.md).
+"""The application's life: ONE state machine, declared in the two tables below
+(rendered into docs/state-machine.md).
 
 `STATES` lists every state with its Chinese label and clause; `TRANSITIONS` lists every
 allowed move: its name, the states it may start from, the state it leads to, the role that
 may fire it and the guards that must hold. `fire()` is the only function that changes
 `Application.state`; it refuses anything that is not in the table, whoever asks (the system
 and superusers included), and it refuses a transition whose guards are not implemented yet
-(issue 5 implements the review chain by registering its guards in `GUARDS`).
+(the review chain, the meeting and the certificates register their guards in `GUARDS`).
 
 `zhicheng state_machine --markdown` renders the tables into docs/state-machine.md.
 """
@@ -116,7 +117,7 @@ _REVOCABLE = tuple(
 )
 
 TRANSITIONS: tuple[Transition, ...] = (
-    # --- issue 4: implemented now ----------------------------------------------------------
+    # --- the applicant's moves: guards in applications/guards.py ----------------------------
     Transition(
         "submit", "提交申报", (_S.DRAFT,), _S.SUBMITTED, _R.APPLICANT,
         ("employer_recorded", "no_failing_finding", "needs_review_explained",
@@ -127,7 +128,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "withdraw", "撤回申报", (_S.DRAFT, _S.SUBMITTED), _S.WITHDRAWN, _R.APPLICANT,
         ("unit_not_acted",), "四（一）",
     ),
-    # --- issue 5: declared here, guards registered by the review chain -----------------------
+    # --- the review chain and after: guards registered by the apps that run them -----------
     Transition(
         "unit_start_review", "单位开始审核", (_S.SUBMITTED,), _S.UNIT_REVIEW, _R.UNIT_HR,
         ("in_unit_jurisdiction",), "四（二）",
@@ -304,8 +305,9 @@ def actor_has_role(actor: Any, role: Role, application: Application) -> bool:
 
 
 # --- guards --------------------------------------------------------------------------------
-# A guard returns None when it holds, or the Chinese reason it does not. Guards for issue 4's
-# transitions are registered by `applications.guards`; the review chain registers the others.
+# A guard returns None when it holds, or the Chinese reason it does not. Guards of the
+# applicant's transitions are registered by `applications.guards`; the review chain, the meeting
+# and the certificates register the others.
 
 Guard = Callable[["Application", Any], "str | None"]
 GUARDS: dict[str, Guard] = {}
@@ -377,8 +379,9 @@ def render_markdown() -> str:
         "",
         "Only `states.fire()` changes an application's state; it refuses any transition that is",
         "not in the table below, whoever asks, and any transition one of whose guards is not",
-        "registered in `states.GUARDS` (issue 4 registers the guards of `submit` and `withdraw`",
-        "in `applications/guards.py`; the review chain registers the others).",
+        "registered in `states.GUARDS` (the applications app registers the guards of `submit` and",
+        "`withdraw` in `applications/guards.py`; the apps that run the later steps register the",
+        "others).",
         "",
         "## States",
         "",

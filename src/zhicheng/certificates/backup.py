@@ -16,7 +16,7 @@ def check_certificate_signatures(report: RestoreReport) -> None:
         return
     try:
         public_keys = keystore.load_public_keys()
-    except keystore.KeyError_ as exc:
+    except keystore.SigningKeyError as exc:
         report.problems.append(f"无法读取签名公钥 (cannot load public keys): {exc}")
         return
     bad = [c.number for c in certificates if not verify_text(c.qr_text, public_keys).valid]

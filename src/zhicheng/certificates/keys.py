@@ -33,7 +33,7 @@ ALGORITHM = "Ed25519"
 ACTIVE_FILE = "ACTIVE"
 
 
-class KeyError_(Exception):
+class SigningKeyError(Exception):
     """A missing or unusable key (an operator problem; message in Chinese and English)."""
 
 
@@ -59,7 +59,7 @@ class PublicKey:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PublicKey:
         if data.get("algorithm") != ALGORITHM:
-            raise KeyError_(f"不支持的算法 (unsupported algorithm): {data.get('algorithm')}")
+            raise SigningKeyError(f"不支持的算法 (unsupported algorithm): {data.get('algorithm')}")
         return cls(
             key_id=str(data["key_id"]),
             public_key=Ed25519PublicKey.from_public_bytes(b64d(str(data["public_key"]))),
@@ -141,7 +141,7 @@ def private_key(key_id: str | None = None, directory: Path | None = None) -> tup
     directory = directory or key_dir()
     key_id = key_id or active_key_id(directory)
     if not key_id:
-        raise KeyError_(
+        raise SigningKeyError(
             f"没有可用的签名密钥，请先运行 zhicheng certificate keygen（目录 {directory}）。"
             f" (No signing key in {directory}: run `zhicheng certificate keygen`.)"
         )
@@ -149,9 +149,9 @@ def private_key(key_id: str | None = None, directory: Path | None = None) -> tup
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except FileNotFoundError as exc:
-        raise KeyError_(f"找不到私钥文件 (private key file missing): {path}") from exc
+        raise SigningKeyError(f"找不到私钥文件 (private key file missing): {path}") from exc
     if not isinstance(key, Ed25519PrivateKey):
-        raise KeyError_(f"{path} 不是Ed25519私钥 (not an Ed25519 key)")
+        raise SigningKeyError(f"{path} 不是Ed25519私钥 (not an Ed25519 key)")
     return key_id, key
 
 
@@ -166,7 +166,7 @@ def load_public_keys(source: Path | None = None) -> dict[str, PublicKey]:
         data = json.loads(source.read_text(encoding="utf-8"))
         entries = list(data.get("keys", []) if isinstance(data, dict) else data)
     else:
-        raise KeyError_(f"找不到公钥目录或文件 (no public keys at): {source}")
+        raise SigningKeyError(f"找不到公钥目录或文件 (no public keys at): {source}")
     keys = {}
     for entry in entries:
         pub = PublicKey.from_json(entry)

@@ -134,7 +134,7 @@ class VerificationResult(models.TextChoices):
 
 
 class VerificationLog(models.Model):
-    """Every public verification (DOMAIN.md: keep a verification log)."""
+    """Every public verification, kept as a log (docs/domain.md §Electronic certificates)."""
 
     at = models.DateTimeField(_("查询时间"), auto_now_add=True, db_index=True)
     method = models.CharField(_("方式"), max_length=10)  # "number" or "qr"

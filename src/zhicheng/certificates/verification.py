@@ -36,7 +36,7 @@ def throttle_window() -> tuple[int, int]:
 def public_keys() -> dict[str, keystore.PublicKey]:
     try:
         return keystore.load_public_keys()
-    except keystore.KeyError_:
+    except keystore.SigningKeyError:
         return {}
 
 

@@ -154,7 +154,7 @@ def public_keys_json(request: HttpRequest) -> JsonResponse:
 def revocations_json(request: HttpRequest) -> JsonResponse:
     try:
         document = sign_revocation_list(queries.revocation_entries(), issued_at=timezone.now())
-    except keystore.KeyError_ as exc:
+    except keystore.SigningKeyError as exc:
         raise Http404(str(exc)) from exc
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "public, max-age=300"

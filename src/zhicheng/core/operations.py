@@ -1,4 +1,4 @@
-"""The one door for every write (DESIGN.md): lock, check permission, check state, change,
+"""The one door for every write (docs/architecture.md): lock, check permission, check state, change,
 write one audit event — all in one transaction.
 
     with operation(actor, "plan.update", target=(CommitteePlan, pk),

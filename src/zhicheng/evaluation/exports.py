@@ -124,7 +124,8 @@ def minutes_pdf(meeting: Meeting) -> bytes:
     story: list[Any] = [
         Paragraph(f"{meeting.committee} 评审会议纪要", h), Spacer(1, 4 * mm),
         Paragraph(f"会议日期：{meeting.date:%Y-%m-%d}　地点：{meeting.place}", p),
-        Paragraph(f"年度：{meeting.season}　评审通过率：{meeting.pass_rate or '未设置'}%", p),
+        Paragraph(f"年度：{meeting.season}　评审通过率："
+                  + (f"{meeting.pass_rate}%" if meeting.pass_rate is not None else "未设定上限"), p),
         Spacer(1, 3 * mm), Paragraph("一、评审对象花名册", p),
     ]
     cases = list(meeting.cases.select_related("application__applicant",

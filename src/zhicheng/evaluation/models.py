@@ -1,4 +1,4 @@
-"""The evaluation meeting (issue 6): committees, the expert pool, opening report, draw,
+"""The evaluation meeting (评审会议): committees, the expert pool, opening report, draw,
 attendance, recusal, secret ballot, tally, data report. Writes go through operations.py."""
 
 from __future__ import annotations

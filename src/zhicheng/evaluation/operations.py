@@ -31,6 +31,7 @@ from zhicheng.core.workdays import office_calendar
 from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
 from zhicheng.orgs.queries import is_city_office
+from zhicheng.policy.dates import cn_date
 from zhicheng.sanctions.guards import ensure_may_evaluate
 
 from . import draw as pure
@@ -57,10 +58,6 @@ S = MeetingState
 
 class EvaluationError(OperationError):
     code = "evaluation_refused"
-
-
-def cn(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 # --- who may act -----------------------------------------------------------------------------
@@ -111,10 +108,10 @@ def _clean_spec(draw_spec: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _check_meeting_date(season: Any, date: dt.date) -> None:
     if date.year != season.year:
-        raise EvaluationError(f"评审会议须在{season.year}年度内召开（所填日期为{cn(date)}）。")
+        raise EvaluationError(f"评审会议须在{season.year}年度内召开（所填日期为{cn_date(date)}）。")
     if date > season.evaluation_deadline:
         raise EvaluationError(
-            f"评审会议须于{cn(season.evaluation_deadline)}前完成（所填日期为{cn(date)}）。"
+            f"评审会议须于{cn_date(season.evaluation_deadline)}前完成（所填日期为{cn_date(date)}）。"
         )
 
 
@@ -187,8 +184,8 @@ def submit_opening_report(meeting: Meeting, actor: Any) -> Meeting:
         days = params.period(m.season, "opening_report_days_before_meeting")
         if today > due:
             raise EvaluationError(
-                f"开评报告须在评审会议召开前{days}日报送（五（二））：会议日期{cn(m.date)}，"
-                f"最迟报送日期{cn(due)}，今天是{cn(today)}，已逾期。请改期后再报送。"
+                f"开评报告须在评审会议召开前{days}日报送（五（二））：会议日期{cn_date(m.date)}，"
+                f"最迟报送日期{cn_date(due)}，今天是{cn_date(today)}，已逾期。请改期后再报送。"
             )
         apps = roster_applications(m)
         if not apps:
@@ -468,10 +465,10 @@ def open_meeting(meeting: Meeting, actor: Any) -> Meeting:
         today = clock.today()
         if today < m.date:
             raise EvaluationError(
-                f"会议日期为{cn(m.date)}，今天是{cn(today)}，尚未到会议日期，不能开始评审。"
+                f"会议日期为{cn_date(m.date)}，今天是{cn_date(today)}，尚未到会议日期，不能开始评审。"
             )
         if today > m.season.evaluation_deadline:
-            raise EvaluationError(f"评审须于{cn(m.season.evaluation_deadline)}前完成。")
+            raise EvaluationError(f"评审须于{cn_date(m.season.evaluation_deadline)}前完成。")
         m.state = S.OPEN
         m.save(update_fields=["state"])
         op.summary = f"评审会议开始：{m}"
@@ -721,7 +718,7 @@ def publish_results(meeting: Meeting, actor: Any) -> Meeting:
         m.results_published_on = today
         m.state = S.PUBLISHED
         m.save()
-        op.summary = f"公布评审结果：{m}；评审数据报送期限{cn(due)}"
+        op.summary = f"公布评审结果：{m}；评审数据报送期限{cn_date(due)}"
         op.data = {"data_report_due": due}
     return m
 
@@ -767,7 +764,7 @@ def send_data_report(meeting: Meeting, actor: Any) -> DataReport:
         report.sent_on = today
         report.save()
         op.obj = report
-        op.summary = (f"报送评审数据：{m}（期限{cn(report.due_on)}"
+        op.summary = (f"报送评审数据：{m}（期限{cn_date(report.due_on)}"
                       f"{'，逾期' if report.late else ''}）")
         op.data = {"sha256": report.sha256, "due": report.due_on, "late": report.late}
     return report

@@ -1,5 +1,6 @@
 """Parameters of the evaluation: season parameters win, then the system settings
-(`ZHICHENG_EVALUATION`). Values marked M/L in DOMAIN.md are never constants in code."""
+(`ZHICHENG_EVALUATION`). Values marked M/L are never constants in code
+(docs/domain.md §Confidence marks)."""
 
 from __future__ import annotations
 

@@ -24,7 +24,10 @@ def _years_later(day: dt.date, years: int) -> dt.date:
 
 
 def composition_violations(committee: Committee, season: Any = None) -> list[str]:
-    """DOMAIN.md: odd number, minimum sizes (parameters), terms ≤ 3 years, one chair."""
+    """Odd number, minimum sizes (parameters), terms ≤ 3 years, one chair.
+
+    See docs/domain.md §National rules.
+    """
     out: list[str] = []
     members = list(committee.members.select_related("expert__user"))
     n = len(members)

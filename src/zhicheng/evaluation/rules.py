@@ -1,4 +1,7 @@
-"""Quorum, pass rule and pass-rate ceiling: exact rational arithmetic (DOMAIN.md), no floats."""
+"""Quorum, pass rule and pass-rate ceiling: exact rational arithmetic, no floats.
+
+See docs/domain.md §National rules.
+"""
 
 from __future__ import annotations
 

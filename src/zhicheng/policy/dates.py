@@ -20,6 +20,12 @@ ONE_DAY = dt.timedelta(days=1)
 _DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
+def cn_date(day: dt.date) -> str:
+    """2024年9月27日: the one way dates are written in Chinese text (notices, messages, decisions),
+    whatever the request's language."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def _month_length(year: int, month: int) -> int:
     """calendar.monthrange(year, month)[1] (proleptic Gregorian), without the weekday work."""
     if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):

@@ -10,7 +10,7 @@ from typing import Any, Literal, NamedTuple
 import orjson
 import pydantic_core
 
-from zhicheng.policy.dates import format_months
+from zhicheng.policy.dates import cn_date, format_months
 
 Outcome = Literal["pass", "fail", "needs_review", "info"]
 Verdict = Literal["eligible", "ineligible", "needs_review"]
@@ -90,7 +90,7 @@ class Seniority:
         if self.anchor is None:
             return f"{self.basis}：无起算日期"
         text = (
-            f"自{_cn(self.anchor)}（{self.basis}）次日起至{_cn(self.counted_to)}，"
+            f"自{cn_date(self.anchor)}（{self.basis}）次日起至{cn_date(self.counted_to)}，"
             f"计入{format_months(self.months_counted)}（{self.months_counted}个月）"
         )
         if self.months_required is not None:
@@ -200,10 +200,6 @@ class Decision:
         return render_text(self)
 
 
-def _cn(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 _NUMERALS = "一二三四五六七八九十"
 
 
@@ -219,7 +215,7 @@ def render_text(decision: Decision) -> str:
         f"申报人：{who}",
         f"申报：{req.get('series_name', req['series'])}系列 {req['specialty']}专业 "
         f"{req.get('level_name', req['level'])}（{req.get('title_name', '')}），"
-        f"{decision.route_label}，申报日期{_cn(dt.date.fromisoformat(req['application_date']))}。",
+        f"{decision.route_label}，申报日期{cn_date(dt.date.fromisoformat(req['application_date']))}。",
         f"结论：{VERDICT_NAMES[decision.verdict]}。",
     ]
     sections: list[tuple[str, list[str]]] = []

@@ -1,9 +1,9 @@
 """The attachment of the notice: 连云港市2024年职称评审计划表, as printed.
 
-The source has defects (DOMAIN.md): rows 21–40 are missing, merged cells leave fields blank,
-some phone numbers are suspect. The file `plans.csv` keeps every value as printed; `merges.csv`
-says which blank fields take a value from another row (and why). Nothing is silently changed:
-problems come back as `PlanProblem`s naming the line and field.
+The source has defects (docs/domain.md §Plan table defects): rows 21–40 are missing, merged
+cells leave fields blank, some phone numbers are suspect. The file `plans.csv` keeps every
+value as printed; `merges.csv` says which blank fields take a value from another row (and why).
+Nothing is silently changed: problems come back as `PlanProblem`s naming the line and field.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 `chinese-calendar` supplies 2004–2026; later years (or corrections) come from a table the
 city office edits, passed in as `extra_days`/`extra_years`. A year with no data is an explicit
-error, never a silent guess (DESIGN.md, Time).
+error, never a silent guess.
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ from typing import Any
 
 from zhicheng.applications.states import guard, state_label
 from zhicheng.core import clock
+from zhicheng.policy.dates import cn_date
 
-from .models import KIND_FOR_STATE, Kind, ObjectionState, Publicity, cn_date
+from .models import KIND_FOR_STATE, Kind, ObjectionState, Publicity
 
 
 def _current(application: Any) -> tuple[str | None, Publicity | None]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhicheng.applications.states import State
 from zhicheng.orgs.models import Role
+from zhicheng.policy.dates import cn_date
 
 
 class Kind(models.TextChoices):
@@ -41,11 +42,6 @@ KIND_ORDER = (Kind.UNIT, Kind.PRE_EVALUATION, Kind.RESULT)
 def parameter_name(kind: str) -> str:
     """Season.parameters["periods"][…] holding the working days of a kind of publicity."""
     return f"{kind}_publicity_workdays"
-
-
-def cn_date(day: dt.date) -> str:
-    """2024年9月27日 — the form the notices use, whatever the request's language."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 class Status(models.TextChoices):

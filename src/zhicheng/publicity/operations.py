@@ -34,6 +34,7 @@ from zhicheng.core.operations import (
 )
 from zhicheng.core.workdays import office_calendar
 from zhicheng.orgs.models import Organisation
+from zhicheng.policy.dates import cn_date
 from zhicheng.policy.workdays import CalendarDataMissing, WorkdayCalendar
 
 from .models import (
@@ -44,7 +45,6 @@ from .models import (
     ObjectionState,
     Outcome,
     Publicity,
-    cn_date,
     parameter_name,
 )
 from .rules import is_posting_member

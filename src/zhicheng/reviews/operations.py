@@ -1,4 +1,4 @@
-"""Every write of the review chain (DESIGN.md: the one door). Each function locks the
+"""Every write of the review chain (docs/architecture.md: the one door). Each function locks the
 application row, lets the state machine check the role, state and guards (`states.fire`),
 writes its records and one audit event in one transaction, and notifies the next office and
 the applicant (`applications.notifications.notify`, email after commit through Celery)."""

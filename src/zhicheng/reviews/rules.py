@@ -2,10 +2,11 @@
 
 - A committee's scope: the series in its plan, and the levels it evaluates in the city or
   forwards to the province. The attachment does not print levels; they are inferred from the
-  plan's name (L confidence, DOMAIN.md) as defaults of `CommitteeSetting`, which the city
-  office edits: "（高级）" → the committee evaluates 副高级 and forwards 正高级; "（含高级）" →
-  it evaluates everything up to 副高级; otherwise it evaluates 员级–中级 and the senior
-  levels go to the province (四（四）: 高级申报材料……报送省级高评委会评审).
+  plan's name (L confidence, docs/domain.md §Plan table defects) as defaults of
+  `CommitteeSetting`, which the city office edits: "（高级）" → the committee evaluates 副高级
+  and forwards 正高级; "（含高级）" → it evaluates everything up to 副高级; otherwise it
+  evaluates 员级–中级 and the senior levels go to the province (四（四）:
+  高级申报材料……报送省级高评委会评审).
 - The correction due date: N working days after the request, N from the season parameter
   `correction_workdays` or the setting ZHICHENG_CORRECTION_WORKDAYS (default 10).
 """
@@ -58,7 +59,7 @@ def default_due_date(season: Any, today: dt.date) -> dt.date:
     return office_calendar().add_workdays(today, correction_workdays(season))
 
 
-REMINDER_WORKDAYS = 2  # deadline reminders 2 working days before (issue 5, item 7)
+REMINDER_WORKDAYS = 2  # deadline reminders 2 working days before the due date
 
 
 def reminder_due(due_date: dt.date, today: dt.date, calendar: Any) -> bool:

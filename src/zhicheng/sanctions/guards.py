@@ -13,16 +13,13 @@ from typing import Any
 from django.db.models import Q
 
 from zhicheng.core.operations import OperationError
+from zhicheng.policy.dates import cn_date
 
 from .models import Kind, Sanction, Status
 
 
 class SanctionInForce(OperationError):
     code = "sanction_in_force"
-
-
-def cn(day: Any) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def blocking_sanction(committee: Any) -> Sanction | None:
@@ -42,12 +39,12 @@ def refusal_message(sanction: Sanction, committee: Any) -> str:
     if sanction.kind == Kind.WITHDRAWAL:
         return (
             f"市职称办已收回“{committee}”的评审权（{sanction.decision_number}，"
-            f"{cn(sanction.decided_on)}，五（三）），该评委会不能再开展评审活动；"
+            f"{cn_date(sanction.decided_on)}，五（三）），该评委会不能再开展评审活动；"
             "须经核准组建新的评委会后方可评审。"
         )
     return (
         f"市职称办已对“{committee}”作出暂停评审的处理（{sanction.decision_number}，"
-        f"{cn(sanction.decided_on)}，五（三））。暂停期间不能拟定或报送开评报告、抽取评委或召开"
+        f"{cn_date(sanction.decided_on)}，五（三））。暂停期间不能拟定或报送开评报告、抽取评委或召开"
         "评审会议，待市职称办解除后方可继续。"
     )
 

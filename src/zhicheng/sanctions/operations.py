@@ -24,8 +24,8 @@ from zhicheng.evaluation.models import Committee, Meeting, MeetingState
 from zhicheng.orgs.models import Membership, Organisation
 from zhicheng.orgs.models import Role as OrgRole
 from zhicheng.orgs.queries import is_city_office
+from zhicheng.policy.dates import cn_date
 
-from .guards import cn
 from .models import Kind, Sanction, Status
 
 
@@ -121,16 +121,16 @@ def order_correction(
     if due_on is None:
         raise SanctionError("请填写整改期限。")
     if due_on < today:
-        raise SanctionError(f"整改期限（{cn(due_on)}）不能早于今天（{cn(today)}）。")
+        raise SanctionError(f"整改期限（{cn_date(due_on)}）不能早于今天（{cn_date(today)}）。")
     with operation(actor, "sanction.correction.order") as op:
         s = _decide(actor, Kind.CORRECTION, office, committee=committee,
                     decision_number=decision_number, reason=reason, evidence=evidence,
                     due_on=due_on)
         op.obj = s
-        op.summary = f"责令{s.target_label}限期整改（{s.decision_number}），期限{cn(due_on)}"
+        op.summary = f"责令{s.target_label}限期整改（{s.decision_number}），期限{cn_date(due_on)}"
         op.data = _audit_data(s)
         _tell_office(s, f"市职称办责令限期整改：{s.decision_number}",
-                     f"处理对象：{s.target_label}。理由：{s.reason}。请于{cn(due_on)}前完成整改"
+                     f"处理对象：{s.target_label}。理由：{s.reason}。请于{cn_date(due_on)}前完成整改"
                      "并在系统中报送整改报告。")
     return s
 
@@ -193,8 +193,8 @@ def flag_overdue(sanction: Sanction) -> bool:
         s.overdue_notified_on = today
         s.save(update_fields=["overdue_notified_on"])
         assert s.due_on is not None
-        op.summary = f"整改逾期：{s.decision_number}（期限{cn(s.due_on)}）"
-        body = f"处理对象：{s.target_label}。整改期限{cn(s.due_on)}已过，尚未报送整改报告。"
+        op.summary = f"整改逾期：{s.decision_number}（期限{cn_date(s.due_on)}）"
+        body = f"处理对象：{s.target_label}。整改期限{cn_date(s.due_on)}已过，尚未报送整改报告。"
         _tell_office(s, f"整改已逾期：{s.decision_number}", body)
         _tell_city(s, f"整改逾期未报告：{s.office}（{s.decision_number}）", body)
     return True
@@ -289,7 +289,7 @@ def declare_results_void(
             app = Application.objects.select_for_update(no_key=True).get(pk=case.application_id)
             outcomes[str(app.pk)] = _void_application(app, actor, s)
             notify(app.applicant, "sanction.void_results",
-                   f"{m.committee}{cn(m.date)}评审会议的评审结果已被宣布无效",
+                   f"{m.committee}{cn_date(m.date)}评审会议的评审结果已被宣布无效",
                    f"市职称办处理决定文号：{s.decision_number}（五（三））。"
                    "该次会议的评审结果（包括通过、未通过）均无效；已签发的证书予以撤销。",
                    application=app)

@@ -1,7 +1,8 @@
 """Parameters of the supervision pages. The notice sets no time limit for a unit, a
 preliminary reviewer or a committee office to act on a dossier, so "overdue review" is a
 system setting (`ZHICHENG_SUPERVISION`) a season may override under
-`parameters["supervision"][name]` (DOMAIN.md: values without a source are parameters)."""
+`parameters["supervision"][name]` (values without a source are parameters:
+docs/domain.md §Confidence marks)."""
 
 from __future__ import annotations
 

@@ -183,6 +183,9 @@ class Dashboard:
     review_overdue_workdays: int
     review_cutoff: dt.date | None
     calendar_problem: str = ""
+    # Every meeting of the season once: a committee may serve several plans, so the rows'
+    # meeting lists overlap and must not be summed for the city's totals.
+    meetings: list[MeetingInfo] = field(default_factory=list)
 
     @property
     def active_rows(self) -> list[PlanRow]:
@@ -200,8 +203,10 @@ class Dashboard:
             "corrections_overdue": self._sum("corrections_overdue"),
             "publicity_overdue": self._sum("publicity_overdue"),
             "reviews_overdue": self._sum("reviews_overdue"),
-            "reports_awaiting": self._sum("reports_awaiting"),
-            "data_late": self._sum("data_late"), "data_overdue": self._sum("data_overdue"),
+            "reports_awaiting": sum(
+                1 for m in self.meetings if m.meeting.state == MeetingState.SUBMITTED),
+            "data_late": sum(1 for m in self.meetings if m.report_status == "late"),
+            "data_overdue": sum(1 for m in self.meetings if m.report_status == "overdue"),
             "open_windows": sum(1 for r in self.rows if r.window_open),
             "groups": {g.key: sum(r.groups.get(g.key, 0) for r in self.rows)
                        for g in STATE_GROUPS},
@@ -335,12 +340,13 @@ def dashboard(season: Season, today: dt.date | None = None) -> Dashboard:
         for row in rows.values():
             row.reviews_overdue = None
 
-    by_plan, _all = season_meetings(season, today)
+    by_plan, all_meetings = season_meetings(season, today)
     for plan_id, infos in by_plan.items():
         if plan_id in rows:
             rows[plan_id].meetings = infos
 
-    return Dashboard(season, today, list(rows.values()), workdays, cutoff, problem)
+    return Dashboard(season, today, list(rows.values()), workdays, cutoff, problem,
+                     meetings=all_meetings)
 
 
 # --- drill-down: one committee plan -----------------------------------------------------------
@@ -355,9 +361,14 @@ def plan_dossiers(plan: CommitteePlan, state: str = "") -> QuerySet[Application]
     """The plan's dossiers with what the list shows, nearest deadline first."""
     open_due = CorrectionRequest.objects.filter(
         application=OuterRef("pk"), status=CorrectionStatus.OPEN).values("due_date")[:1]
+    # A running publicity, or a unit publicity whose period ended while the dossier still
+    # waits in 单位公示中 (the daily task closes the publicity, the unit has not recommended
+    # yet): the dashboard counts those as overdue, so the drill-down must show them.
     publicity_end = Publicity.objects.filter(
-        application=OuterRef("pk"), closed_at__isnull=True).order_by("-round").values(
-        "last_day")[:1]
+        Q(closed_at__isnull=True)
+        | Q(kind=Kind.UNIT, application__state=State.UNIT_PUBLICITY),
+        application=OuterRef("pk"),
+    ).order_by("-round", "-pk").values("last_day")[:1]
     qs = in_scope(Application.objects.filter(plan=plan)).select_related(
         "applicant", "employer", "series", "preliminary_reviewer",
     ).annotate(

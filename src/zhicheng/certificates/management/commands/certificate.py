@@ -104,7 +104,7 @@ class Command(BaseCommand):
         source = Path(options["keys"]) if options.get("keys") else keys.key_dir()
         try:
             public_keys = keys.load_public_keys(source)
-        except (keys.KeyError_, ValueError, OSError) as exc:
+        except (keys.SigningKeyError, ValueError, OSError) as exc:
             raise CommandError(str(exc)) from exc
         result = verify_text(read_code(options["source"]), public_keys)
         if result.valid and options.get("revocations"):

@@ -27,7 +27,7 @@ run: install
 	$(BIN)/zhicheng evaluation_demo
 	$(BIN)/zhicheng certificate keygen --if-missing
 	$(DEMO_ENV) $(BIN)/zhicheng certificate issue-approved
-	$(DEMO_ENV) $(BIN)/zhicheng certificate revoke --demo
+	$(DEMO_ENV) $(BIN)/zhicheng certificate_demo
 	$(DEMO_ENV) $(BIN)/zhicheng runserver --insecure 127.0.0.1:$(PORT)
 
 system:

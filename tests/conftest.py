@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from zhicheng.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
 from zhicheng.core.operations import SYSTEM
+from zhicheng.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
 
 SEASON_CODE = "lianyungang-2024"
 

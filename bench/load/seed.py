@@ -48,11 +48,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection, models  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from zhicheng.accounts.demo import DEMO_TOTP_SECRET  # noqa: E402
 from zhicheng.accounts.models import User  # noqa: E402
 from zhicheng.accounts.totp import activate_totp  # noqa: E402
 from zhicheng.applications import operations as ops  # noqa: E402
-from zhicheng.applications.demo import DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY  # noqa: E402
 from zhicheng.applications.models import (  # noqa: E402
     ApplicantProfile,
     Application,
@@ -62,6 +60,8 @@ from zhicheng.applications.models import (  # noqa: E402
 from zhicheng.applications.profiles import new_uid, validate_facts  # noqa: E402
 from zhicheng.applications.states import State  # noqa: E402
 from zhicheng.catalogue.models import Series  # noqa: E402
+from zhicheng.demo.accounts import DEMO_TOTP_SECRET  # noqa: E402
+from zhicheng.demo.applications import DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY  # noqa: E402
 from zhicheng.documents.placeholder import one_page_pdf  # noqa: E402
 from zhicheng.orgs.models import District, Membership, Organisation, OrgKind  # noqa: E402
 from zhicheng.orgs.queries import preliminary_reviewer_for  # noqa: E402

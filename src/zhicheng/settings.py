@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhicheng.core.context_processors.site",
+                "zhicheng.demo.context_processors.demo_clock",  # demo mode only
             ],
         },
     }
@@ -220,7 +221,7 @@ MFA_ALLOW_UNVERIFIED_EMAIL = True
 # season so its windows are open; a banner shows it whenever it is set.
 ZHICHENG_TODAY = os.environ.get("ZHICHENG_TODAY", "")
 # Demo mode only (`make run`; ignored in production): a date in a file under VAR_DIR that the
-# city office moves forward (`zhicheng demo-clock`, banner button); the later date wins.
+# city office moves forward (`zhicheng demo_clock`, banner button); the later date wins.
 ZHICHENG_DEMO_CLOCK = env_bool("ZHICHENG_DEMO_CLOCK") and not PRODUCTION
 ZHICHENG_DEMO_CLOCK_FILE = str(VAR_DIR / "demo-clock.txt")
 ZHICHENG_SEASON = os.environ.get("ZHICHENG_SEASON", "lianyungang-2024")
@@ -357,6 +358,13 @@ ZHICHENG_API_ANONYMOUS_RATE = (
     int(os.environ.get("ZHICHENG_API_ANONYMOUS_REQUESTS_PER_MINUTE", "120")), 60,
 )
 # --- end api ---
+
+# --- demo ---
+# The demo of `make run` (zhicheng/demo/): seed_demo, evaluation_demo, certificate_demo and
+# demo_clock, the demo clock's banner button and view. The top floor: it imports the apps,
+# no app imports it. Its commands refuse to run with ZHICHENG_PRODUCTION set.
+INSTALLED_APPS += ["zhicheng.demo"]
+# --- end demo ---
 
 # --- deploy ---
 # Production on one machine or several (docs/deploy.md, deploy/).

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from zhicheng.certificates import urls as cert_urls
-from zhicheng.core import views as core_views
 from zhicheng.core.health import healthz
+from zhicheng.demo import views as demo_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
@@ -20,7 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("supervision/audit/", include("zhicheng.auditlog.urls")),
     # --- end sanctions and audit browsing ---
     path("supervision/", include("zhicheng.supervision.urls")),
-    path("demo-clock/", core_views.demo_clock, name="demo_clock"),  # demo mode only
+    path("demo-clock/", demo_views.demo_clock, name="demo_clock"),  # demo mode only
     # --- certificates ---
     path("certificates/", include((cert_urls.holder_patterns, "certificates"))),
     path("verify/", include((cert_urls.verify_patterns, "verify"))),

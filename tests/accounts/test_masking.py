@@ -7,9 +7,9 @@ from allauth.mfa.models import Authenticator
 from django.template import Context, Template
 from django.urls import reverse
 
-from zhicheng.accounts.demo import DEMO_TOTP_SECRET
 from zhicheng.accounts.totp import activate_totp
 from zhicheng.core.models import AuditEvent
+from zhicheng.demo.accounts import DEMO_TOTP_SECRET
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
-from zhicheng.accounts.demo import DEMO_TOTP_SECRET
 from zhicheng.accounts.totp import activate_totp, totp_code
+from zhicheng.demo.accounts import DEMO_TOTP_SECRET
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.reviews.conftest import (  # noqa: F401  (fixtures reused from the review chain)
+from tests.factories.reviews import (  # noqa: F401  (fixtures of the review chain)
     _business_date,
     chain,
     haizhou_reviewer_user,
@@ -17,8 +17,6 @@ from tests.reviews.conftest import (  # noqa: F401  (fixtures reused from the re
     official,
     today,
 )
-
-MARKET_OFFICE = "连云港市市场监督管理局"
 
 
 @pytest.fixture
@@ -54,20 +52,6 @@ def api(client: Any) -> Any:
                                            content_type="application/json", headers=headers)
 
     return Api()
-
-
-def assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
-    """The one error format: {"error": {"code", "message", "details": [...]}}."""
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["message"]
-    assert isinstance(body["error"]["details"], list)
-    if code:
-        assert body["error"]["code"] == code, body
-    return body["error"]
 
 
 @pytest.fixture

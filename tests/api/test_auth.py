@@ -6,13 +6,12 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from tests.factories.api import assert_error
 from zhicheng.api.models import ApiToken
 from zhicheng.api.operations import create_token, hash_token, revoke_token
 from zhicheng.core.models import AuditEvent
 from zhicheng.core.operations import NotPermitted, OperationError
 from zhicheng.orgs.models import Organisation
-
-from .conftest import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -81,15 +80,15 @@ def test_a_token_without_the_scope_is_refused_with_403(api, token):
 
 
 def test_command_creates_lists_and_revokes(season, api, capsys):
-    call_command("api-token", "create", "--org", "海州区人社局", "--name", "区系统",
+    call_command("api_token", "create", "--org", "海州区人社局", "--name", "区系统",
                  "--scope", "applications:read")
     secret = capsys.readouterr().out.strip()
     assert api.get("/api/applications", secret).status_code == 200
-    call_command("api-token", "list")
+    call_command("api_token", "list")
     listing = capsys.readouterr().out
     prefix = secret.split("_")[1]
     assert prefix in listing and "海州区人社局" in listing and secret not in listing
-    call_command("api-token", "revoke", prefix)
+    call_command("api_token", "revoke", prefix)
     assert_error(api.get("/api/applications", secret), 401)
     assert AuditEvent.objects.filter(action__startswith="api.token_").count() == 2
 
@@ -98,8 +97,8 @@ def test_command_names_a_bad_argument(season):
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="--org"):
-        call_command("api-token", "create", "--org", "没有这个机构", "--name", "x",
+        call_command("api_token", "create", "--org", "没有这个机构", "--name", "x",
                      "--scope", "applications:read")
     with pytest.raises(CommandError, match="未知的权限范围"):
-        call_command("api-token", "create", "--org", "海州区人社局", "--name", "x",
+        call_command("api_token", "create", "--org", "海州区人社局", "--name", "x",
                      "--scope", "nope")

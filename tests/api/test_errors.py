@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import assert_error
+from tests.factories.api import assert_error
 
 pytestmark = pytest.mark.django_db
 

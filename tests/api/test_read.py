@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories.api import assert_error
 from zhicheng.reviews.queries import reviewable
-
-from .conftest import assert_error
 
 pytestmark = pytest.mark.django_db
 

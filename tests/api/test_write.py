@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories.api import assert_error
 from zhicheng.applications.models import Application
 from zhicheng.core.models import AuditEvent
-
-from .conftest import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +93,7 @@ def test_unit_check_approve_and_committee_accept(api, token, chain, demo_users, 
 
 
 def test_committee_accept_opens_the_pre_evaluation_publicity(api, token, chain):
-    from .conftest import MARKET_OFFICE
+    from tests.factories.reviews import MARKET_OFFICE
 
     app = chain.at_committee()
     office = token(MARKET_OFFICE, ["reviews:write"], user=chain.committee)

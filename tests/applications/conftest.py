@@ -7,20 +7,11 @@ import itertools
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
-from zhicheng.applications.demo import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
-from zhicheng.documents.placeholder import one_page_pdf
+from tests.factories.applications import pdf_upload
+from zhicheng.demo.applications import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
 
 _counter = itertools.count(1)
-
-
-def pdf_bytes(text: str = "zhicheng test material") -> bytes:
-    return one_page_pdf(text)
-
-
-def pdf_upload(name: str = "证书.pdf", text: str = "material") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, pdf_bytes(text), content_type="application/pdf")
 
 
 @pytest.fixture(autouse=True)

@@ -59,9 +59,9 @@ def test_final_states_have_no_way_out_except_revocation() -> None:
 
 def test_docs_are_rendered_from_the_table() -> None:
     assert DOC.read_text(encoding="utf-8") == render_markdown(), (
-        "docs/state-machine.md is stale: run `zhicheng state-machine --markdown`"
+        "docs/state-machine.md is stale: run `zhicheng state_machine --markdown`"
     )
-    call_command("state-machine", "--markdown", "--check")
+    call_command("state_machine", "--markdown", "--check")
 
 
 def _force_state(app: Any, state: str) -> None:

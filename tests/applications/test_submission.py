@@ -11,7 +11,6 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from zhicheng.applications import operations as ops
-from zhicheng.applications.demo import DEMO_FACTS
 from zhicheng.applications.models import (
     Application,
     ImmutableError,
@@ -22,6 +21,7 @@ from zhicheng.applications.models import (
 from zhicheng.applications.states import State
 from zhicheng.core.models import AuditEvent
 from zhicheng.core.operations import OperationError, StateConflict
+from zhicheng.demo.applications import DEMO_FACTS
 
 pytestmark = pytest.mark.django_db
 

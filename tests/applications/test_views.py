@@ -10,10 +10,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.factories.applications import pdf_upload
 from zhicheng.applications import operations as ops
 from zhicheng.applications.models import ApplicantProfile, Application, Material
-
-from .conftest import pdf_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from pypdf import PdfReader
 
-from tests.certificates.conftest import (  # noqa: F401  (fixtures)
+from tests.factories.certificates import (  # noqa: F401  (fixtures)
     _keys_and_date,
     city_office,
     make_approved,

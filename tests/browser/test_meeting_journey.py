@@ -20,7 +20,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from tests.evaluation.conftest import World
+from tests.factories.evaluation import World
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from tests.reviews.conftest import MARKET_OFFICE, Chain, pdf_bytes
+from tests.factories.reviews import MARKET_OFFICE, Chain, pdf_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -40,9 +40,9 @@ def _make_applicant(employer: str = "连云港海澜智能装备有限公司") -
     import copy
 
     from zhicheng.accounts.models import User
-    from zhicheng.applications.demo import DEMO_FACTS
     from zhicheng.applications.models import ApplicantProfile
     from zhicheng.applications.profiles import validate_facts
+    from zhicheng.demo.applications import DEMO_FACTS
     from zhicheng.orgs.models import Organisation
 
     user = User.objects.create_user(username="journey_applicant", password="pw-zhicheng-2024",
@@ -55,9 +55,9 @@ def _make_applicant(employer: str = "连云港海澜智能装备有限公司") -
 
 
 def test_review_journey(page, live_server, season, settings, tmp_path, demo_users):
-    from zhicheng.accounts.demo import DEMO_TOTP_SECRET
     from zhicheng.accounts.totp import activate_totp
     from zhicheng.applications.models import Application
+    from zhicheng.demo.accounts import DEMO_TOTP_SECRET
     from zhicheng.orgs.models import Membership, Organisation
     from zhicheng.publicity.operations import close_due_publicities
 

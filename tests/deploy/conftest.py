@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,12 +13,8 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from zhicheng.applications.demo import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
-from zhicheng.documents.placeholder import one_page_pdf
-
-
-def pdf_bytes(text: str) -> bytes:
-    return one_page_pdf(text)
+from tests.factories.deploy import pdf_bytes
+from zhicheng.demo.applications import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
 
 
 def resident_id(n: int) -> str:
@@ -43,7 +36,6 @@ def local_var(settings: Any, tmp_path: Path) -> Path:
 @pytest.fixture
 def season_data(local_var: Path, season: Any, demo_users: dict[str, Any]) -> dict[str, Any]:
     """Two submitted applications with two PDF materials each, and one issued certificate."""
-    from zhicheng.accounts.demo import DEMO_TOTP_SECRET
     from zhicheng.accounts.models import User
     from zhicheng.accounts.totp import activate_totp
     from zhicheng.applications import operations as ops
@@ -52,6 +44,7 @@ def season_data(local_var: Path, season: Any, demo_users: dict[str, Any]) -> dic
     from zhicheng.catalogue.models import Series
     from zhicheng.certificates import keys
     from zhicheng.certificates.operations import issue_certificate
+    from zhicheng.demo.accounts import DEMO_TOTP_SECRET
     from zhicheng.orgs.models import Organisation
     from zhicheng.seasons.models import CommitteePlan
 
@@ -99,19 +92,6 @@ def season_data(local_var: Path, season: Any, demo_users: dict[str, Any]) -> dic
     certificate = issue_certificate(approved, city_office,
                                     approval_number="连职称办〔2024〕12号")
     return {"applications": submitted, "certificate": certificate}
-
-
-def zhicheng(*args: str, env: dict[str, str], timeout: int = 180) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "zhicheng", *args], env=env,
-                          capture_output=True, text=True, timeout=timeout)
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("ZHICHENG_") and k not in ("DATABASE_URL", "REDIS_URL")}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    env.update(extra)
-    return env
 
 
 @pytest.fixture

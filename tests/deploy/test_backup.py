@@ -15,11 +15,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tests.factories.deploy import clean_env, pdf_bytes, zhicheng
 from zhicheng.certificates.keys import load_public_keys
 from zhicheng.certificates.signing import verify_text
 from zhicheng.core.backup import create_backup, prune_backups, table_counts
-
-from .conftest import clean_env, pdf_bytes, zhicheng
 
 
 def counts_in(url: str) -> dict[str, int]:

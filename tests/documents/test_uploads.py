@@ -10,6 +10,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.utils.datastructures import MultiValueDict
 
+from tests.factories.documents import make_pdf
 from zhicheng.documents.uploads import (
     CHUNK_SIZE,
     MB,
@@ -24,8 +25,6 @@ from zhicheng.documents.uploads import (
     store,
     verify_stored,
 )
-
-from .conftest import make_pdf
 
 
 def upload(name: str, content: bytes, content_type: str = "application/pdf") -> SimpleUploadedFile:

@@ -56,7 +56,7 @@ def test_minimum_sizes_are_parameters(world, settings) -> None:
 
 def test_the_demo_committee_meets_the_rules_and_is_idempotent(season) -> None:
     from zhicheng.core.operations import SYSTEM
-    from zhicheng.evaluation.demo import seed_demo_evaluation
+    from zhicheng.demo.evaluation import seed_demo_evaluation
     from zhicheng.evaluation.models import Expert
 
     committee = seed_demo_evaluation(SYSTEM)

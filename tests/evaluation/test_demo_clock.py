@@ -1,5 +1,5 @@
 """The demo clock (demo mode only): the city office moves the business date forward from the
-banner or with `zhicheng demo-clock`; each move is audited; time never goes backwards; the
+banner or with `zhicheng demo_clock`; each move is audited; time never goes backwards; the
 publicities that ended close right after the move."""
 
 from __future__ import annotations
@@ -50,12 +50,12 @@ def test_city_office_moves_the_date_from_the_banner(demo_clock, demo_users) -> N
 
 
 def test_time_never_goes_backwards_and_a_later_pinned_date_wins(demo_clock, db) -> None:
-    call_command("demo-clock", "set", "2024-08-01", stdout=io.StringIO())
+    call_command("demo_clock", "set", "2024-08-01", stdout=io.StringIO())
     assert clock.today() == dt.date(2024, 8, 1)
     with pytest.raises(CommandError, match="只能向后调整"):
-        call_command("demo-clock", "set", "2024-07-20", stdout=io.StringIO())
+        call_command("demo_clock", "set", "2024-07-20", stdout=io.StringIO())
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
-        call_command("demo-clock", "set", "1 August", stdout=io.StringIO())
+        call_command("demo_clock", "set", "1 August", stdout=io.StringIO())
     demo_clock.ZHICHENG_TODAY = "2024-07-15"  # `make run` restarted with the default date
     assert clock.today() == dt.date(2024, 8, 1)
     demo_clock.ZHICHENG_TODAY = "2024-09-02"  # `make run DEMO_TODAY=2024-09-02`
@@ -72,15 +72,14 @@ def test_off_outside_demo_mode(settings, tmp_path, demo_users) -> None:
     assert 'id="demo-clock"' not in city.get("/evaluation/").content.decode()
     assert city.post("/demo-clock/", {"days": "1"}).status_code == 404
     with pytest.raises(CommandError, match="未启用"):
-        call_command("demo-clock", "advance", "1", stdout=io.StringIO())
+        call_command("demo_clock", "advance", "1", stdout=io.StringIO())
 
 
 def test_a_move_closes_the_publicities_that_ended(demo_clock, season, demo_users) -> None:
+    from tests.factories.evaluation import World
     from zhicheng.applications.states import fire
     from zhicheng.publicity.models import Publicity
     from zhicheng.publicity.operations import open_publicity
-
-    from .conftest import World
 
     world = World(season, demo_users, demo_clock)
     app = world.application("公示甲")
@@ -88,6 +87,6 @@ def test_a_move_closes_the_publicities_that_ended(demo_clock, season, demo_users
     app.save(update_fields=["state"])
     fire(app, "publish_result", world.office)
     p = open_publicity(app, "result", world.office)
-    call_command("demo-clock", "set", (p.last_day + dt.timedelta(days=1)).isoformat(),
+    call_command("demo_clock", "set", (p.last_day + dt.timedelta(days=1)).isoformat(),
                  stdout=io.StringIO())
     assert Publicity.objects.get(pk=p.pk).closed_at is not None

@@ -21,7 +21,7 @@ MAKE_RUN = [  # (command arguments, environment of that Makefile line)
     (["evaluation_demo"], {}),
     (["certificate", "keygen", "--if-missing"], {}),
     (["certificate", "issue-approved"], {"demo": True}),
-    (["certificate", "revoke", "--demo"], {"demo": True}),
+    (["certificate_demo"], {"demo": True}),
 ]
 
 
@@ -60,7 +60,7 @@ def test_make_run_tells_the_demo_season_story(demo_env, tmp_path) -> None:
     from zhicheng.applications.states import State
     from zhicheng.certificates.models import Certificate, CertificateStatus
     from zhicheng.certificates.payload import b64d, encode
-    from zhicheng.evaluation.demo import DEMO_COMMITTEE, REVOKED, STORY_1, STORY_2
+    from zhicheng.demo.evaluation import DEMO_COMMITTEE, REVOKED, STORY_1, STORY_2
     from zhicheng.evaluation.models import Meeting, MeetingState
 
     _run_make_run_sequence(demo_env)
@@ -96,7 +96,7 @@ def test_make_run_tells_the_demo_season_story(demo_env, tmp_path) -> None:
         applicant__username__startswith="demo_applicant_", state=State.APPROVED).exists()
 
     # The holders log in with the demo password and download their own certificate only.
-    from zhicheng.accounts.demo import DEMO_PASSWORD
+    from zhicheng.demo.accounts import DEMO_PASSWORD
 
     holder = Client()
     assert holder.login(username="demo_applicant_1", password=DEMO_PASSWORD)

@@ -1,6 +1,6 @@
 """The certificate fixtures (key directory, city office, approved results) serve here too."""
 
-from tests.certificates.conftest import (  # noqa: F401
+from tests.factories.certificates import (  # noqa: F401  (fixtures)
     _keys_and_date,
     city_office,
     issued,

@@ -9,28 +9,12 @@ import itertools
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
-from zhicheng.applications.demo import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
-from zhicheng.documents.placeholder import one_page_pdf
+from tests.factories.load import pdf_upload
+from zhicheng.demo.applications import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
 
 _counter = itertools.count(1)
 TODAY = "2024-07-15"  # plan 41 (质量工程, 市场监督管理局) accepts in 5–7月
-
-
-def pdf_bytes(text: str = "zhicheng load material") -> bytes:
-    return one_page_pdf(text)
-
-
-def pdf_upload(text: str = "material") -> SimpleUploadedFile:
-    return SimpleUploadedFile("scan.pdf", pdf_bytes(text), content_type="application/pdf")
-
-
-def client_for(user: Any) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import client_for, pdf_upload
+from tests.factories.load import client_for, pdf_upload
 
 SMALL, LARGE = 1, 12
 
@@ -204,17 +204,16 @@ def test_certificate_verification(client: Any, season: Any, demo_users: dict[str
                                   django_assert_max_num_queries: Any) -> None:
     from stdnum.cn import ric
 
-    from zhicheng.accounts.demo import DEMO_TOTP_SECRET
     from zhicheng.accounts.models import User
     from zhicheng.accounts.totp import activate_totp
     from zhicheng.applications.models import Application
     from zhicheng.catalogue.models import Series
     from zhicheng.certificates import keys
     from zhicheng.certificates.operations import issue_certificate
+    from zhicheng.demo.accounts import DEMO_TOTP_SECRET
+    from zhicheng.demo.applications import DEMO_EMPLOYER, DEMO_PLAN_ROW, DEMO_SPECIALTY
     from zhicheng.orgs.models import Organisation
     from zhicheng.seasons.models import CommitteePlan
-
-    from .conftest import DEMO_EMPLOYER, DEMO_PLAN_ROW, DEMO_SPECIALTY
 
     settings.ZHICHENG_TODAY = "2024-11-15"
     settings.ZHICHENG_KEY_DIR = str(tmp_path / "keys")

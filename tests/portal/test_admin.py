@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from zhicheng.accounts.demo import DEMO_TOTP_SECRET
 from zhicheng.accounts.totp import activate_totp
 from zhicheng.core.models import AuditEvent
+from zhicheng.demo.accounts import DEMO_TOTP_SECRET
 from zhicheng.orgs.models import Organisation
 from zhicheng.seasons.models import CommitteePlan, DataWarning, PlanSource
 

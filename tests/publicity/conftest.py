@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from zhicheng.applications.demo import DEMO_EMPLOYER, DEMO_SPECIALTY
 from zhicheng.applications.states import State
+from zhicheng.demo.applications import DEMO_EMPLOYER, DEMO_SPECIALTY
 
 _counter = itertools.count(100)
 

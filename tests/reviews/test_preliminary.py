@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from tests.factories.reviews import pdf_upload
 from zhicheng.applications import operations as aops
 from zhicheng.applications.models import Notification
 from zhicheng.applications.states import State, TransitionRefused
@@ -18,8 +19,6 @@ from zhicheng.reviews import operations as rops
 from zhicheng.reviews import tasks
 from zhicheng.reviews.models import CorrectionRequest, CorrectionStatus
 from zhicheng.reviews.queries import worklist
-
-from .conftest import pdf_upload
 
 pytestmark = pytest.mark.django_db
 

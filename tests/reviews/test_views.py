@@ -10,12 +10,11 @@ import pytest
 from django.db import connection
 from openpyxl import load_workbook
 
+from tests.factories.reviews import OTHER_EMPLOYER
 from zhicheng.applications.states import State
 from zhicheng.reviews import operations as rops
 from zhicheng.reviews.models import DossierView
 from zhicheng.reviews.views import ACTIONS, CITY_REVIEW
-
-from .conftest import OTHER_EMPLOYER
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +77,7 @@ def test_correction_page_and_applicant_page(chain, demo_users, client):
     client.force_login(app.applicant)
     html = client.get(f"/review/mine/{app.pk}/").content.decode()
     assert "扫描不清晰" in html and "2024-08-30" in html
-    from .conftest import pdf_upload
+    from tests.factories.reviews import pdf_upload
 
     client.post(f"/review/mine/{app.pk}/material/", {"material_id": mid,
                                                      "file": pdf_upload(text="new scan")})

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from tests.sanctions.conftest import decision, results
+from tests.factories.sanctions import decision, results
 from zhicheng.applications.models import Notification
 from zhicheng.applications.states import State
 from zhicheng.core.audit import verify_chain
@@ -216,7 +216,7 @@ def test_nothing_to_void_before_the_tally_is_signed(world) -> None:
 
 def open_plan(world):
     """A plan accepting on 2024-07-15 (row 41, 5–7月), evaluated by the world's committee."""
-    from zhicheng.applications.demo import DEMO_PLAN_ROW
+    from zhicheng.demo.applications import DEMO_PLAN_ROW
     from zhicheng.seasons.models import CommitteePlan
 
     world.today("2024-07-15")

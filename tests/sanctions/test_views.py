@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from tests.sanctions.conftest import decision
+from tests.factories.sanctions import decision
 from zhicheng.sanctions import operations as ops
 from zhicheng.sanctions.models import Sanction, Status
 

@@ -9,8 +9,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from tests.factories.supervision import Build
+
 from .cells import row_cells
-from .conftest import Build
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC

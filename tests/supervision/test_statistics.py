@@ -10,10 +10,10 @@ import urllib.parse
 import pytest
 from openpyxl import load_workbook
 
-from tests.evaluation.conftest import resident_id
+from tests.factories.evaluation import resident_id
+from tests.factories.supervision import HAIZHOU_EMPLOYER, HOSPITAL, KAIFAQU_EMPLOYER, Build
 
 from .cells import row_cells
-from .conftest import HAIZHOU_EMPLOYER, HOSPITAL, KAIFAQU_EMPLOYER, Build
 
 pytestmark = pytest.mark.django_db
 D = dt.date

@@ -8,7 +8,7 @@ may fire it and the guards that must hold. `fire()` is the only function that ch
 and superusers included), and it refuses a transition whose guards are not implemented yet
 (the review chain, the meeting and the certificates register their guards in `GUARDS`).
 
-`zhicheng state-machine --markdown` renders the tables into docs/state-machine.md.
+`zhicheng state_machine --markdown` renders the tables into docs/state-machine.md.
 """
 
 from __future__ import annotations
@@ -387,7 +387,7 @@ def render_markdown() -> str:
         "# The application's state machine",
         "",
         "Generated from `src/zhicheng/applications/states.py` by "
-        "`zhicheng state-machine --markdown`; do not edit by hand (a test checks it is current).",
+        "`zhicheng state_machine --markdown`; do not edit by hand (a test checks it is current).",
         "",
         "Only `states.fire()` changes an application's state; it refuses any transition that is",
         "not in the table below, whoever asks, and any transition one of whose guards is not",

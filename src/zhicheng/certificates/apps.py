@@ -7,4 +7,9 @@ class CertificatesConfig(AppConfig):
     verbose_name = "电子证书"
 
     def ready(self) -> None:
+        from zhicheng.core.backup import register_restore_check
+
         from . import guards  # noqa: F401  (registers the state machine's guards)
+        from .backup import check_certificate_signatures
+
+        register_restore_check(check_certificate_signatures)

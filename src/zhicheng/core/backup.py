@@ -60,6 +60,20 @@ class RestoreReport:
         return not self.problems
 
 
+RestoreCheck = Callable[[RestoreReport], None]
+# Verifications a feature app adds after a restore (the certificates app: every certificate's
+# signature), registered from its AppConfig.ready() so the foundation imports no feature app.
+_RESTORE_CHECKS: list[RestoreCheck] = []
+
+
+def register_restore_check(check: RestoreCheck) -> RestoreCheck:
+    """Run `check(report)` at the end of every `check_restored` (once, however often the
+    app registry becomes ready); it appends to `report.checks` or `report.problems`."""
+    if check not in _RESTORE_CHECKS:
+        _RESTORE_CHECKS.append(check)
+    return check
+
+
 def _quiet(_: str) -> None:
     return None
 
@@ -353,8 +367,9 @@ def _file_fields() -> Iterator[tuple[type[models.Model], str]]:
 
 
 def check_restored(manifest: dict[str, Any], backup: Path | None = None) -> RestoreReport:
-    """Compare the live database and directories with the manifest; run the audit and
-    certificate verifications. Used right after a restore and by `restore --check`."""
+    """Compare the live database and directories with the manifest; run the audit
+    verification and the registered ones (certificates). Used right after a restore and by
+    `restore --check`."""
     report = RestoreReport()
     counts = table_counts()
     wanted: dict[str, int] = manifest["database"]["tables"]
@@ -396,30 +411,9 @@ def check_restored(manifest: dict[str, Any], backup: Path | None = None) -> Rest
         report.checks.append(f"审计链 (audit chain): {chain}")
     else:
         report.problems.append(f"审计链断裂 (audit chain): {chain}")
-    if apps.is_installed("zhicheng.certificates"):
-        _check_certificates(report)
+    for check in _RESTORE_CHECKS:
+        check(report)
     return report
-
-
-def _check_certificates(report: RestoreReport) -> None:
-    from zhicheng.certificates import keys as keystore
-    from zhicheng.certificates.models import Certificate
-    from zhicheng.certificates.signing import verify_text
-
-    certificates = list(Certificate.objects.only("number", "payload", "signature", "key_id"))
-    if not certificates:
-        return
-    try:
-        public_keys = keystore.load_public_keys()
-    except keystore.SigningKeyError as exc:
-        report.problems.append(f"无法读取签名公钥 (cannot load public keys): {exc}")
-        return
-    bad = [c.number for c in certificates if not verify_text(c.qr_text, public_keys).valid]
-    for number in bad:
-        report.problems.append(f"证书 {number} 签名验证失败 (certificate does not verify)")
-    report.checks.append(
-        f"{len(certificates) - len(bad)}/{len(certificates)} 张证书签名有效 (certificates verify)"
-    )
 
 
 def restore_backup(backup: Path, *, say: Say = _quiet) -> RestoreReport:

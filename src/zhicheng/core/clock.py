@@ -4,7 +4,7 @@ Two demo-only ways move it on (docs/operations.md, "Demo clock"):
 - `pinned(day)`: a context manager for the demo seeding, which runs each step on the date
   it would have happened (it wins over everything while it is active);
 - the demo clock: with `ZHICHENG_DEMO_CLOCK` on, a date stored in a file under the var
-  directory (`zhicheng demo-clock`, the banner button of the city office). The later of it
+  directory (`zhicheng demo_clock`, the banner button of the city office). The later of it
   and ZHICHENG_TODAY is today, so restarting `make run` never moves time backwards.
 """
 

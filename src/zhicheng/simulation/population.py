@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from zhicheng.applications.demo import DEMO_FACTS
+from zhicheng.demo.applications import DEMO_FACTS  # top floor beside the demo: no app imports it
 
 # What happens to a dossier (besides the eligibility pre-check, which the engine decides).
 # Shares are per thousand of the applicants who submit; the rest go the normal way.

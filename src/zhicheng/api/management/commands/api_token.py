@@ -1,4 +1,4 @@
-"""zhicheng api-token create|list|revoke: API tokens from the command line, through the
+"""zhicheng api_token create|list|revoke: API tokens from the command line, through the
 same audited operations as the page. The actor is the account given with --as (it must be
 allowed to manage the organisation's tokens), else 系统."""
 

@@ -9,7 +9,7 @@ DOC = Path(__file__).resolve().parents[5] / "docs" / "state-machine.md"
 class Command(BaseCommand):
     help = (
         "The application's state machine (applications/states.py): "
-        "`zhicheng state-machine --markdown` writes docs/state-machine.md; "
+        "`zhicheng state_machine --markdown` writes docs/state-machine.md; "
         "`--stdout` prints it; `--check` fails if the file is out of date."
     )
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         out = Path(options["output"])
         if options["check"]:
             if not out.exists() or out.read_text(encoding="utf-8") != text:
-                raise SystemExit(f"{out} is out of date: run `zhicheng state-machine --markdown`")
+                raise SystemExit(f"{out} is out of date: run `zhicheng state_machine --markdown`")
             self.stdout.write(f"{out} is up to date")
             return
         if options["stdout"]:

@@ -62,8 +62,6 @@ class Command(BaseCommand):
         revoke.add_argument("--decision-number", default="", help="the decision's number")
         revoke.add_argument("--category", default="fraud")
         revoke.add_argument("--as", dest="username", help="a city title office account")
-        revoke.add_argument("--demo", action="store_true",
-                            help="revoke the demo's chosen certificate (make run; idempotent)")
         revs = sub.add_parser("revocations", help="write the signed revocation list")
         revs.add_argument("--output", help="file (default: stdout)")
 
@@ -146,32 +144,20 @@ class Command(BaseCommand):
         return m.user
 
     def _revoke(self, options: dict[str, Any]) -> None:
-        from django.conf import settings
-
         from zhicheng.certificates.models import Certificate
         from zhicheng.certificates.operations import revoke_certificate
         from zhicheng.core.operations import OperationError
 
         actor = self._actor(options)
         try:
-            if options.get("demo"):
-                if getattr(settings, "PRODUCTION", False):
-                    raise CommandError("--demo refuses to run with ZHICHENG_PRODUCTION set.")
-                from zhicheng.certificates.demo import revoke_demo_certificate
-
-                cert, now = revoke_demo_certificate(actor)
-                if cert is None:
-                    self.stdout.write("演示证书尚未签发 / the demo certificate is not issued yet")
-                    return
-            else:
-                cert = Certificate.objects.filter(
-                    number=(options.get("number") or "").strip().upper()).first()
-                if cert is None:
-                    raise CommandError(f"查无此证：{options.get('number')} (unknown certificate)")
-                cert, now = revoke_certificate(
-                    cert, actor, evidence=options["evidence"],
-                    decision_number=options["decision_number"], category=options["category"],
-                ), True
+            cert = Certificate.objects.filter(
+                number=(options.get("number") or "").strip().upper()).first()
+            if cert is None:
+                raise CommandError(f"查无此证：{options.get('number')} (unknown certificate)")
+            cert, now = revoke_certificate(
+                cert, actor, evidence=options["evidence"],
+                decision_number=options["decision_number"], category=options["category"],
+            ), True
         except OperationError as exc:
             raise CommandError(str(exc)) from exc
         state = "已撤销 / revoked" if now else "此前已撤销 / already revoked"

@@ -1,4 +1,4 @@
-"""zhicheng demo-clock show|set DATE|advance N (demo mode only; docs/operations.md)."""
+"""zhicheng demo_clock show|set DATE|advance N (demo mode only; docs/operations.md)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from zhicheng.core import clock, democlock
+from zhicheng.core import clock
 from zhicheng.core.operations import SYSTEM, OperationError
+from zhicheng.demo import clock as democlock
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """The demo clock (demo mode only, `ZHICHENG_DEMO_CLOCK=1`): the city office of the demo,
-or `zhicheng demo-clock`, moves the business date forward so a meeting can reach its day
+or `zhicheng demo_clock`, moves the business date forward so a meeting can reach its day
 and a publicity its end. Each move is one audit event; time never goes backwards; the
 periodic tasks run right after a move (publicities that ended close at once)."""
 
@@ -9,8 +9,10 @@ import datetime as dt
 import os
 from typing import Any
 
-from . import clock
-from .operations import SYSTEM, NotPermitted, OperationError, operation
+from zhicheng.core import clock
+from zhicheng.core.operations import SYSTEM, NotPermitted, OperationError, operation
+from zhicheng.core.ticker import run_periodic_tasks
+from zhicheng.orgs.models import Membership, Role
 
 MAX_STEP_DAYS = 366
 
@@ -22,8 +24,6 @@ class DemoClockError(OperationError):
 def may_move(actor: Any) -> bool:
     if actor is SYSTEM:
         return True
-    from zhicheng.orgs.models import Membership, Role
-
     return bool(getattr(actor, "is_authenticated", False) and Membership.objects.filter(
         user=actor, active=True, role=Role.CITY_OFFICE).exists())
 
@@ -48,8 +48,6 @@ def set_day(actor: Any, day: dt.date) -> dt.date:
         os.replace(tmp, path)  # atomic: a reader sees the old date or the new one
         op.summary = f"演示日期由{before.isoformat()}调整为{day.isoformat()}（仅演示模式）"
         op.data = {"from": before, "to": day}
-    from .ticker import run_periodic_tasks
-
     run_periodic_tasks()
     return day
 

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from zhicheng.core.operations import SYSTEM, OperationError
-from zhicheng.evaluation.demo import DEMO_EXPERTS, STORY_1, STORY_2, seed_demo_season
+from zhicheng.demo.evaluation import DEMO_EXPERTS, STORY_1, STORY_2, seed_demo_season
 
 
 class Command(BaseCommand):

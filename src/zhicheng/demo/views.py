@@ -10,8 +10,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import clock, democlock
-from .operations import OperationError
+from zhicheng.core import clock
+from zhicheng.core.operations import OperationError
+from zhicheng.demo import clock as democlock
 
 
 @login_required

@@ -3,9 +3,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from zhicheng.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_demo
 from zhicheng.accounts.totp import otpauth_url
-from zhicheng.core.operations import SYSTEM
+from zhicheng.core.operations import SYSTEM, OperationError
+from zhicheng.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_demo
+from zhicheng.demo.reviews import seed_review_demo
 
 
 class Command(BaseCommand):
@@ -43,9 +44,6 @@ class Command(BaseCommand):
         )
         self.stdout.write("")
         # --- reviews: one demo application waiting in unit review (陈经理's worklist) ---
-        from zhicheng.core.operations import OperationError
-        from zhicheng.reviews.demo import seed_review_demo
-
         try:
             seed_review_demo(SYSTEM)
         except OperationError as exc:

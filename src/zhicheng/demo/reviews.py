@@ -12,7 +12,18 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.utils import override_settings
 
+from zhicheng.accounts.models import User
+from zhicheng.applications import operations as aops
+from zhicheng.applications.models import ApplicantProfile, Application
+from zhicheng.applications.profiles import validate_facts
+from zhicheng.catalogue.models import Series
+from zhicheng.core.operations import operation
+from zhicheng.demo.accounts import DEMO_PASSWORD
+from zhicheng.demo.applications import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
 from zhicheng.documents.placeholder import one_page_pdf
+from zhicheng.orgs.models import Membership, Organisation, Role
+from zhicheng.reviews.operations import unit_start_review
+from zhicheng.seasons.models import CommitteePlan
 
 DEMO_REVIEW_USERNAME = "applicant_review"
 DEMO_REVIEW_DATE = "2024-07-15"  # inside plan 41's acceptance window (5–7月)
@@ -24,24 +35,6 @@ def _pdf(text: str) -> SimpleUploadedFile:
 
 def seed_review_demo(actor: Any) -> Any:
     """Create 张华's application through the real operations and start the unit review."""
-    from zhicheng.accounts.demo import DEMO_PASSWORD
-    from zhicheng.accounts.models import User
-    from zhicheng.applications import operations as aops
-    from zhicheng.applications.demo import (
-        DEMO_EMPLOYER,
-        DEMO_FACTS,
-        DEMO_PLAN_ROW,
-        DEMO_SPECIALTY,
-    )
-    from zhicheng.applications.models import ApplicantProfile, Application
-    from zhicheng.applications.profiles import validate_facts
-    from zhicheng.catalogue.models import Series
-    from zhicheng.core.operations import operation
-    from zhicheng.orgs.models import Membership, Organisation, Role
-    from zhicheng.seasons.models import CommitteePlan
-
-    from .operations import unit_start_review
-
     employer = Organisation.objects.filter(name=DEMO_EMPLOYER).first()
     plan = CommitteePlan.objects.filter(row=DEMO_PLAN_ROW, season__is_current=True).first()
     plan = plan or CommitteePlan.objects.filter(row=DEMO_PLAN_ROW).first()

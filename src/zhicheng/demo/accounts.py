@@ -8,12 +8,12 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
+from zhicheng.accounts.identity import IdType, validate_resident_id
+from zhicheng.accounts.models import User
+from zhicheng.accounts.totp import activate_totp
 from zhicheng.core.operations import operation
+from zhicheng.demo.applications import seed_applicant_profile
 from zhicheng.orgs.models import District, Membership, Organisation, OrgKind, Role
-
-from .identity import IdType, validate_resident_id
-from .models import User
-from .totp import activate_totp
 
 DEMO_PASSWORD = "zhicheng-demo-2024"
 # DEMO ONLY. Every demo official (all accounts with a role) gets a TOTP authenticator with
@@ -136,7 +136,5 @@ def seed_demo(actor: Any) -> list[DemoAccount]:
                 activate_totp(user, DEMO_TOTP_SECRET)  # DEMO ONLY: a published secret
         op.summary = f"演示数据：新增{len(created)}项"
         op.data = {"created": created}
-    from zhicheng.applications.demo import seed_applicant_profile
-
     seed_applicant_profile(actor)  # the demo applicant's profile (applications app)
     return DEMO_ACCOUNTS

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from zhicheng.accounts.models import User
+from zhicheng.applications.models import ApplicantProfile
+from zhicheng.applications.profiles import new_uid, validate_facts
 from zhicheng.core.operations import operation
 from zhicheng.orgs.models import Organisation
-
-from .models import ApplicantProfile
-from .profiles import new_uid, validate_facts
 
 DEMO_EMPLOYER = "连云港海澜智能装备有限公司"
 DEMO_PLAN_ROW = 41  # 质量工程 (市场监督局), accepting 5–7月: open on 2024-07-15
@@ -84,8 +84,6 @@ DEMO_FACTS: dict[str, Any] = {
 
 def seed_applicant_profile(actor: Any, username: str = "applicant") -> ApplicantProfile | None:
     """Give the demo applicant the profile above (left as it is when one exists)."""
-    from zhicheng.accounts.models import User
-
     user = User.objects.filter(username=username).first()
     employer = Organisation.objects.filter(name=DEMO_EMPLOYER).first()
     if user is None or employer is None:

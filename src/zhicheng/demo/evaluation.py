@@ -10,8 +10,8 @@ on (`core.clock.pinned`; every date change is an audit event `demo.clock.pin`):
    pre-evaluation publicity; the opening report (5 June) is approved, the draw committed
    and run, the meeting held on 19 June (attendance, one recusal, secret ballots, tally
    signed), results published 20 June, the data report sent, the results filed 28 June.
-   Four pass; `certificate issue-approved` then certifies them and `certificate revoke
-   --demo` revokes `demo_applicant_3`'s certificate.
+   Four pass; `certificate issue-approved` then certifies them and `certificate_demo`
+   revokes `demo_applicant_3`'s certificate.
 3. Meeting 2, for the browser: three applicants (`demo_applicant_6`…`8`) ready for the
    meeting by 9 July, and a draft opening report for 26 July that the demo accounts carry
    through themselves (the demo clock moves the date on).
@@ -28,14 +28,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from zhicheng.applications.demo import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
 from zhicheng.core import clock
 from zhicheng.core.operations import SYSTEM, operation
+from zhicheng.demo.applications import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
 from zhicheng.documents.placeholder import one_page_pdf
-
-from . import operations as ops
-from . import pool
-from .models import (
+from zhicheng.evaluation import operations as ops
+from zhicheng.evaluation import queries
+from zhicheng.evaluation.models import (
     Committee,
     CommitteeMember,
     DataReport,
@@ -133,11 +132,11 @@ def _demo_users(actor: Any, people: list[tuple[str, str]], *, with_profile: bool
     sign-up is not an operation of this system."""
     from allauth.account.models import EmailAddress
 
-    from zhicheng.accounts.demo import DEMO_PASSWORD
     from zhicheng.accounts.identity import IdType, validate_resident_id
     from zhicheng.accounts.models import User
     from zhicheng.applications.models import ApplicantProfile
     from zhicheng.applications.profiles import validate_facts
+    from zhicheng.demo.accounts import DEMO_PASSWORD
     from zhicheng.orgs.models import Organisation
 
     existing = {u.username: u for u in User.objects.filter(username__in=[p[0] for p in people])}
@@ -185,7 +184,7 @@ def seed_committee(actor: Any = SYSTEM) -> Committee:
     engineering = Series.objects.get(code="engineering")
     committee = Committee.objects.filter(name=DEMO_COMMITTEE).first()
     if committee is None:
-        committee = pool.create_committee(
+        committee = ops.create_committee(
             actor, name=DEMO_COMMITTEE, office=Organisation.objects.get(short_name=DEMO_OFFICE),
             series=[engineering], specialties=[DEMO_SPECIALTY], levels=["intermediate"],
             by_specialty=True, term_start=TERM[0], term_end=TERM[1], plans=[plan],
@@ -199,12 +198,12 @@ def seed_committee(actor: Any = SYSTEM) -> Committee:
         expert = Expert.objects.filter(user=user, series=engineering,
                                        specialty=DEMO_SPECIALTY).first()
         if expert is None:
-            expert = pool.add_expert(
+            expert = ops.add_expert(
                 actor, committee, user=user, specialty=DEMO_SPECIALTY, title_level=EXPERT_LEVEL,
                 unit=Organisation.objects.get(name=unit_name), term_start=TERM[0],
                 term_end=TERM[1], series=engineering)
         if role and expert.pk not in seated:
-            pool.seat_member(actor, committee, expert, role)
+            ops.seat_member(actor, committee, expert, role)
     return committee
 
 
@@ -357,7 +356,7 @@ def hold_meeting_1(committee: Committee, season: Any, apps: list[Any]) -> Meetin
     m.refresh_from_db()
     if m.state == S.TALLIED:
         with on_day(DAYS_1["meeting"]):
-            seats = [s for s in ops.sitting(m) if s.present]
+            seats = [s for s in queries.sitting(m) if s.present]
             if m.counter_id is None:
                 m = ops.assign_tally_roles(m, office, seats[0], seats[1])
             for seat in (m.counter, m.scrutineer):
@@ -398,7 +397,7 @@ def _vote(m: Meeting, office: Any) -> None:
     recusing = cases[1] if len(cases) > 1 else None
     if recusing is not None and not (recusing.ballot_open or recusing.ballot_closed) and \
             not recusing.recusals.exists():
-        seat = [s for s in ops.sitting(m) if s.present][-1]
+        seat = [s for s in queries.sitting(m) if s.present][-1]
         ops.recuse(recusing, seat, seat.expert.user, "曾与该评审对象合作开展检测项目（演示）")
     for case in cases:
         case.refresh_from_db()
@@ -407,7 +406,7 @@ def _vote(m: Meeting, office: Any) -> None:
         if not case.ballot_open:
             ops.note_defence(case, office, "答辩陈述清楚，回答问题准确（演示）")
             case = ops.open_ballot(case, office)
-        voters = ops.voters(case)
+        voters = queries.voters(case)
         voted = set(case.receipts.values_list("seat_id", flat=True))
         choices = _choices(case.application.applicant.username, len(voters))
         for seat, choice in zip(voters, choices, strict=True):

@@ -1,3 +1,0 @@
-from zhicheng.api.management.commands.api_token import Command
-
-__all__ = ["Command"]

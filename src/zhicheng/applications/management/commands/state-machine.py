@@ -1,3 +1,0 @@
-from zhicheng.applications.management.commands.state_machine import Command
-
-__all__ = ["Command"]

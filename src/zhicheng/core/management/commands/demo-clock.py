@@ -1,3 +1,0 @@
-from zhicheng.core.management.commands.demo_clock import Command
-
-__all__ = ["Command"]

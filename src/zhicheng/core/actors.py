@@ -8,9 +8,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .operations import System
-
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from zhicheng.accounts.models import User
 
-type Actor = User | System  # evaluated lazily, so User is needed only by the type checker
+class System:
+    """The actor for scheduled tasks and data imports; recorded as 系统 in the audit."""
+
+    pk = None
+    is_authenticated = False
+
+    def __str__(self) -> str:
+        return "系统"
+
+
+SYSTEM = System()
+
+# A view hands the door `request.user`, which may be an anonymous visitor: the door's
+# permission check refuses them, so the type admits them.
+# Evaluated lazily, so User and AnonymousUser are needed only by the type checker.
+type Actor = User | AnonymousUser | System

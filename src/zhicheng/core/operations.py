@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from .actors import SYSTEM, System
 from .audit import append_event
 
 
@@ -36,17 +37,6 @@ class StateConflict(OperationError):
     code = "state_conflict"
 
 
-class System:
-    """The actor for scheduled tasks and data imports; recorded as 系统 in the audit."""
-
-    pk = None
-    is_authenticated = False
-
-    def __str__(self) -> str:
-        return "系统"
-
-
-SYSTEM = System()
 
 
 @dataclass
@@ -57,6 +47,11 @@ class Op:
     summary: str = ""
     data: dict[str, Any] = field(default_factory=dict)
 
+
+__all__ = [
+    "SYSTEM", "NotPermitted", "Op", "OperationError", "StateConflict", "System",
+    "delete_instance", "has_permission", "operation", "require_permission", "save_instance",
+]
 
 DEFAULT_REFUSAL = "您没有权限执行此操作（或对象不在您的管辖范围内）。"
 

@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("supervision/sanctions/", include("zhicheng.sanctions.urls")),
     path("supervision/audit/", include("zhicheng.auditlog.urls")),
     # --- end sanctions and audit browsing ---
+    path("supervision/plan-import/", include("zhicheng.seasons.plan_urls")),
     path("supervision/", include("zhicheng.supervision.urls")),
     path("demo-clock/", demo_views.demo_clock, name="demo_clock"),  # demo mode only
     # --- certificates ---

@@ -149,8 +149,8 @@ def test_command_refuses_a_broken_file_and_changes_nothing(season, tmp_path):
         )
     assert "数据库未作任何修改" in str(info.value)
     report = err.getvalue()
-    assert "第2行" in report and "acceptance" in report
-    assert "第4行" in report and "row" in report
+    assert "第2行" in report and "申报材料受理时间" in report
+    assert "第4行" in report and "序号" in report
     assert (
         list(CommitteePlan.objects.order_by("row").values_list("row", "acceptance_text")) == before
     )

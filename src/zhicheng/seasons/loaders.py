@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,10 @@ from django.utils import translation
 from zhicheng.catalogue.models import Series, Specialty, Title
 from zhicheng.core.operations import operation
 from zhicheng.orgs.models import District, Organisation, OrgKind
-from zhicheng.policy.plans import PlanProblem, PlanTable, read_plan_table, season_dir
+from zhicheng.policy.plans import PlanTable, season_dir
 
 from .models import CommitteePlan, DataWarning, Notice, PlanSource, Season
+from .plan_files import PlanFileRefused, read_plan_folder
 
 ORGS_FILE = Path(__file__).resolve().parent.parent / "orgs" / "data" / "lianyungang.toml"
 CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "policy" / "data" / "catalogue.toml"
@@ -27,7 +29,9 @@ NOTICE_DIR = Path(__file__).resolve().parent.parent / "portal" / "content"
 
 
 class ImportRefused(Exception):
-    def __init__(self, problems: list[PlanProblem]) -> None:
+    """Every problem of a refused file (PlanProblem or plan_files.CellProblem), in Chinese."""
+
+    def __init__(self, problems: Sequence[object]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
@@ -182,9 +186,13 @@ def load_season(
 ) -> LoadReport:
     base = directory or season_dir(code)
     data = tomllib.loads((base / "season.toml").read_text(encoding="utf-8"))
-    table = read_plan_table(code, base)
-    if table.errors:
-        raise ImportRefused(table.errors)
+    try:
+        plan_file = read_plan_folder(code, base)
+    except PlanFileRefused as refused:
+        raise ImportRefused([f"[错误] 评审计划表：{refused}"]) from None
+    if plan_file.errors:
+        raise ImportRefused(plan_file.errors)
+    table = plan_file.table
     scope = _read_scope(base)
 
     def work(report: LoadReport) -> None:
@@ -249,6 +257,15 @@ def _load_plans(
     report: LoadReport, season: Season, table: PlanTable, scope: dict[int, list[str]]
 ) -> None:
     offices = {o.short_name: o for o in Organisation.objects.exclude(short_name="")}
+    offices.update({o.name: o for o in Organisation.objects.filter(
+        name__in={r.office for r in table.rows.values()})})
+    unlinked = sorted({r.office for r in table.rows.values() if r.office} - set(offices))
+    for name in unlinked:
+        rows = "、".join(str(r.row) for r in table.rows.values() if r.office == name)
+        report.warnings.append(
+            f"[提示] 序号{rows}：办事机构“{name}”在系统中没有对应机构，未关联；"
+            "请在“评审计划表导入”页面关联到已有机构或新建"
+        )
     series_by_code = {s.code: s for s in Series.objects.all()}
     for number, row in table.rows.items():
         provenance = {

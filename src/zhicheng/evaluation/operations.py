@@ -26,6 +26,7 @@ from zhicheng.applications.models import Application
 from zhicheng.applications.notifications import notify
 from zhicheng.applications.states import State, fire
 from zhicheng.core import clock
+from zhicheng.core.holidays import refuse_outside_calendar
 from zhicheng.core.operations import (
     SYSTEM,
     NotPermitted,
@@ -37,6 +38,7 @@ from zhicheng.core.operations import (
 from zhicheng.core.workdays import office_calendar
 from zhicheng.orgs.permissions import is_city_office
 from zhicheng.policy.dates import cn_date
+from zhicheng.policy.workdays import CalendarDataMissing
 from zhicheng.sanctions.checks import ensure_may_evaluate
 
 from . import arithmetic, params
@@ -577,6 +579,11 @@ def publish_results(meeting: Meeting, actor: Any) -> Meeting:
             permission="evaluation.run_meeting", refusal=office_refusal) as op:
         m: Meeting = op.obj
         _require_state(m, S.SIGNED)
+        days = params.period(m.season, "data_report_workdays_after_results")
+        try:  # before anything changes: a year without calendar data refuses, naming it
+            due = office_calendar().add_workdays(today, days)
+        except CalendarDataMissing as exc:
+            raise refuse_outside_calendar(exc, "评审数据报送期限") from exc
         for c in m.cases.select_related("application"):
             app = Application.objects.select_for_update(no_key=True).get(pk=c.application_id)
             if app.state == State.READY_FOR_MEETING:
@@ -590,8 +597,6 @@ def publish_results(meeting: Meeting, actor: Any) -> Meeting:
             elif app.state == State.NOT_PASSED:
                 notify(app.applicant, "evaluation.result", "评审结果：未通过",
                        f"您的申报经{m.committee}评审，未获通过。", application=app)
-        days = params.period(m.season, "data_report_workdays_after_results")
-        due = office_calendar().add_workdays(today, days)
         DataReport.objects.update_or_create(meeting=m, defaults={"due_on": due})
         m.results_published_on = today
         m.state = S.PUBLISHED

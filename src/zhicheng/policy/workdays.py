@@ -1,8 +1,9 @@
 """Working days on the official Chinese calendar (holidays and make-up working days, 调休).
 
-`chinese-calendar` supplies 2004–2026; later years (or corrections) come from a table the
-city office edits, passed in as `extra_days`/`extra_years`. A year with no data is an explicit
-error, never a silent guess.
+The installed `chinese-calendar` supplies the years its data covers (read from the package,
+so a newer release extends the range by itself); later years (or corrections) come from the
+State Council's annual arrangement as the city office enters it, passed in as
+`extra_days`/`extra_years`. A year with no data is an explicit error, never a silent guess.
 """
 
 from __future__ import annotations
@@ -11,9 +12,16 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 import chinese_calendar
+from chinese_calendar import constants as _calendar_data
 
-BUILTIN_FIRST_YEAR = 2004
-BUILTIN_LAST_YEAR = 2026
+
+def _builtin_years() -> tuple[int, int]:
+    """First and last year the installed chinese-calendar has holiday data for."""
+    days = [*_calendar_data.holidays, *_calendar_data.workdays]
+    return min(d.year for d in days), max(d.year for d in days)
+
+
+BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR = _builtin_years()
 
 
 class CalendarDataMissing(LookupError):
@@ -22,9 +30,9 @@ class CalendarDataMissing(LookupError):
     def __init__(self, year: int) -> None:
         self.year = year
         super().__init__(
-            f"{year}年没有工作日历数据：请市职称办在“工作日历”中录入{year}年的法定节假日和调休"
-            f"上班日，并将该年标记为已发布（No working-day data for {year}: add that year's "
-            "holidays and make-up working days in the calendar table and mark the year published)."
+            f"{year}年没有工作日历数据：请市职称办在“评审监督 › 工作日历”中录入国务院办公厅公布的"
+            f"{year}年放假安排（No working-day data for {year}: the city office enters that "
+            "year's State Council holiday arrangement under Supervision › Working-day calendar)."
         )
 
 

@@ -53,9 +53,15 @@ def correction_workdays(season: Any) -> int:
 
 
 def default_due_date(season: Any, today: dt.date) -> dt.date:
+    """The correction due date; a year without calendar data refuses clearly, naming it."""
+    from zhicheng.core.holidays import refuse_outside_calendar
     from zhicheng.core.workdays import office_calendar
+    from zhicheng.policy.workdays import CalendarDataMissing
 
-    return office_calendar().add_workdays(today, correction_workdays(season))
+    try:
+        return office_calendar().add_workdays(today, correction_workdays(season))
+    except CalendarDataMissing as exc:
+        raise refuse_outside_calendar(exc, "补正期限") from exc
 
 
 REMINDER_WORKDAYS = 2  # deadline reminders 2 working days before the due date

@@ -11,18 +11,23 @@ No database here: `plan_import` compares the result with the stored table and wr
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from zhicheng.core.tabular import (
+    MAX_TABLE_BYTES,
+    TableRefused,
+    cell_text,
+    decode_text,
+    first_sheet,
+    kind_of,
+)
 from zhicheng.policy.plans import (
     INFERABLE_FIELDS,
     MERGE_COLUMNS,
@@ -31,7 +36,7 @@ from zhicheng.policy.plans import (
     parse_plan_table,
 )
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_TABLE_BYTES
 
 # The column titles of the printed attachment (and of the template), then accepted synonyms.
 COLUMN_TITLES: dict[str, tuple[str, ...]] = {
@@ -53,8 +58,8 @@ def column_title(field_name: str) -> str:
     return COLUMN_TITLES.get(field_name, (field_name,))[0]
 
 
-class PlanFileRefused(ValueError):
-    """The file as a whole cannot be read as a plan table (wrong kind, encoding, no header)."""
+# A refused plan file is a refused table (wrong kind, encoding, empty) or a missing header.
+PlanFileRefused = TableRefused
 
 
 @dataclass(frozen=True)
@@ -96,46 +101,6 @@ class PlanFile:
     @property
     def warnings(self) -> list[CellProblem]:
         return [p for p in self.problems if p.severity == "warning"]
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (BOM or not) first, then GB18030 (a superset of GBK and GB2312)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise PlanFileRefused(
-        "无法识别文件的文字编码：请在Excel中“另存为”Excel工作簿（.xlsx）或“CSV UTF-8”后重新上传。"
-    )
-
-
-def _kind_of(data: bytes) -> str:
-    if not data.strip():
-        raise PlanFileRefused("文件是空的：请上传填好的评审计划表。")
-    if data[:4] == b"PK\x03\x04":
-        return "xlsx"
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise PlanFileRefused(
-            "这是旧版Excel文件（.xls）：请在Excel中“另存为”Excel工作簿（.xlsx）后重新上传。"
-        )
-    if b"\x00" in data[:4096] or data[:5] == b"%PDF-":
-        raise PlanFileRefused("文件不是表格：请上传Excel工作簿（.xlsx）或CSV文件。")
-    return "csv"
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 def _normal(title: str) -> str:
@@ -240,24 +205,15 @@ def _label(position: int, field_name: str) -> str:
 
 
 def _xlsx_rows(data: bytes) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
-    try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise PlanFileRefused(
-            "文件不是有效的Excel工作簿（.xlsx），可能已损坏：请在Excel中重新保存后上传。"
-        ) from exc
-    sheet = workbook.worksheets[0]
-    rows = [[_cell_text(v) for v in values] for values in sheet.iter_rows(values_only=True)]
+    sheet = first_sheet(data)
+    rows = [[cell_text(v) for v in values] for values in sheet.iter_rows(values_only=True)]
     merged = [(r.min_row, r.max_row, r.min_col, r.max_col) for r in sheet.merged_cells.ranges]
     return rows, merged
 
 
 def read_plan_file(season: str, filename: str, data: bytes, merges_text: str = "") -> PlanFile:
     """Read one uploaded or stored plan table; `merges_text` is a season folder's merges.csv."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        megabytes = MAX_UPLOAD_BYTES // 1024 // 1024
-        raise PlanFileRefused(f"文件超过{megabytes}MB：评审计划表不应这么大。")
-    kind = _kind_of(data)
+    kind = kind_of(data)
     if kind == "xlsx":
         rows, merged = _xlsx_rows(data)
     else:

@@ -183,6 +183,7 @@ class Dashboard:
     review_overdue_workdays: int
     review_cutoff: dt.date | None
     calendar_problem: str = ""
+    calendar_warning: str = ""  # this or next year's working-day calendar is missing
     # Every meeting of the season once: a committee may serve several plans, so the rows'
     # meeting lists overlap and must not be summed for the city's totals.
     meetings: list[MeetingInfo] = field(default_factory=list)
@@ -211,6 +212,27 @@ class Dashboard:
             "groups": {g.key: sum(r.groups.get(g.key, 0) for r in self.rows)
                        for g in STATE_GROUPS},
         }
+
+
+# The State Council publishes the next year's arrangement in October–December; from three
+# months before the new year the dashboard reminds the office to enter it.
+CALENDAR_WARNING_DAYS = 92
+
+
+def calendar_warning(calendar: WorkdayCalendar, today: dt.date) -> str:
+    """A warning when this year's calendar is missing, or next year's is within
+    CALENDAR_WARNING_DAYS (every due date that runs into that year would be refused)."""
+    if not calendar.has_year(today.year):
+        return str(_("工作日历没有%(year)s年（本年）的数据：跨入该年的补正、公示和报送期限"
+                     "都无法计算。请在“工作日历”中录入国务院办公厅公布的%(year)s年放假安排。")
+                   % {"year": today.year})
+    year = today.year + 1
+    days = (dt.date(year, 1, 1) - today).days
+    if days <= CALENDAR_WARNING_DAYS and not calendar.has_year(year):
+        return str(_("工作日历还没有%(year)s年的数据（%(days)s天后进入%(year)s年）：届时跨年的"
+                     "补正、公示和报送期限将无法计算。请在国务院办公厅公布%(year)s年放假安排后，"
+                     "在“工作日历”中录入。") % {"year": year, "days": days})
+    return ""
 
 
 def workdays_before(calendar: WorkdayCalendar, today: dt.date, count: int) -> dt.date:
@@ -321,8 +343,9 @@ def dashboard(season: Season, today: dt.date | None = None) -> Dashboard:
     workdays = int(supervision(season, "review_overdue_workdays"))
     cutoff: dt.date | None = None
     problem = ""
+    calendar = office_calendar()
     try:
-        cutoff = workdays_before(office_calendar(), today, workdays)
+        cutoff = workdays_before(calendar, today, workdays)
     except CalendarDataMissing as exc:
         problem = str(_("工作日历缺少%(year)s年的数据，无法判断审核是否超期；"
                         "请在管理后台的“工作日历”中补录该年并标记为已发布。")
@@ -346,7 +369,7 @@ def dashboard(season: Season, today: dt.date | None = None) -> Dashboard:
             rows[plan_id].meetings = infos
 
     return Dashboard(season, today, list(rows.values()), workdays, cutoff, problem,
-                     meetings=all_meetings)
+                     meetings=all_meetings, calendar_warning=calendar_warning(calendar, today))
 
 
 # --- drill-down: one committee plan -----------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendar_views, views
 
 app_name = "supervision"
 urlpatterns = [
@@ -9,5 +9,6 @@ urlpatterns = [
     path("plan/<int:pk>/", views.plan, name="plan"),
     path("dossier/<int:pk>/", views.dossier, name="dossier"),
     path("statistics/", views.statistics, name="statistics"),
+    path("calendar/", calendar_views.calendar, name="calendar"),
     path("statistics/<slug:dimension>.xlsx", views.statistics_export, name="statistics_export"),
 ]

@@ -1,0 +1,82 @@
+"""Reading a table the office saved itself: an Excel workbook (.xlsx) or a CSV in UTF-8 (with
+or without BOM) or GB18030/GBK, Excel's default on a Chinese system. The kind of file is told
+by its content, not its name; a file that is neither is refused with a Chinese message."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+MAX_TABLE_BYTES = 2 * 1024 * 1024
+
+
+class TableRefused(ValueError):
+    """The file as a whole cannot be read as a table (wrong kind, encoding, empty)."""
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (BOM or not) first, then GB18030 (a superset of GBK and GB2312)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TableRefused(
+        "无法识别文件的文字编码：请在Excel中“另存为”Excel工作簿（.xlsx）或“CSV UTF-8”后重新上传。"
+    )
+
+
+def kind_of(data: bytes) -> str:
+    """"xlsx" or "csv", told by the content; anything else is refused."""
+    if len(data) > MAX_TABLE_BYTES:
+        raise TableRefused(f"文件超过{MAX_TABLE_BYTES // 1024 // 1024}MB，不像是一张表格。")
+    if not data.strip():
+        raise TableRefused("文件是空的：请上传填好的表格。")
+    if data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise TableRefused(
+            "这是旧版Excel文件（.xls）：请在Excel中“另存为”Excel工作簿（.xlsx）后重新上传。"
+        )
+    if b"\x00" in data[:4096] or data[:5] == b"%PDF-":
+        raise TableRefused("文件不是表格：请上传Excel工作簿（.xlsx）或CSV文件。")
+    return "csv"
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def first_sheet(data: bytes) -> Worksheet:
+    try:
+        workbook = load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise TableRefused(
+            "文件不是有效的Excel工作簿（.xlsx），可能已损坏：请在Excel中重新保存后上传。"
+        ) from exc
+    return workbook.worksheets[0]
+
+
+def read_rows(data: bytes) -> list[list[str]]:
+    """Every row of the first sheet (or of the CSV) as stripped text."""
+    if kind_of(data) == "xlsx":
+        sheet = first_sheet(data)
+        return [[cell_text(v) for v in values] for values in sheet.iter_rows(values_only=True)]
+    text = decode_text(data)
+    return [[v.strip() for v in values] for values in csv.reader(io.StringIO(text))]

@@ -348,3 +348,25 @@ def test_data_report_due_late_and_sent_once(world) -> None:
     assert sent.late and len(sent.sha256) == 64 and sent.payload["summary"]["roster"] == 1
     with pytest.raises(StateConflict):
         ops.send_data_report(m, world.office)
+
+
+def test_data_report_due_in_a_year_without_calendar_is_refused_then_works(world, demo_users):
+    from tests.factories.calendar import publish_example_2027
+    from zhicheng.core.holidays import CalendarMissingRefusal
+
+    m, (a,), seats = _to_tally(world, [["agree"] * 5])
+    ops.sign_tally(m, seats[0].expert.user)
+    ops.sign_tally(m, seats[1].expert.user)
+    ops.record_results(m, world.office)
+    world.today("2026-12-24")  # publicity ends on the 30th; 10 working days run into 2027
+    with pytest.raises(CalendarMissingRefusal, match="无法计算评审数据报送期限.*2027年"):
+        ops.publish_results(m, world.office)
+    m.refresh_from_db()
+    a.refresh_from_db()
+    assert m.state == MeetingState.SIGNED and a.state == State.PASSED  # nothing changed
+
+    publish_example_2027(demo_users["city_office"])
+    ops.publish_results(m, world.office)
+    m.refresh_from_db()
+    assert m.state == MeetingState.PUBLISHED
+    assert m.data_report.due_on == dt.date(2027, 1, 8)

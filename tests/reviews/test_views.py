@@ -297,3 +297,30 @@ def test_sampling_pages_belong_to_the_city_office(chain, demo_users, client):
     assert "已记录抽查意见" in r.content.decode()
     r = client.post("/review/sampling/", {"plan": app.plan.pk, "seed": "s"}, follow=True)
     assert "已抽取1份" in r.content.decode()
+
+
+def test_correction_due_date_in_a_year_without_calendar_is_refused_then_works(
+    chain, demo_users, client, settings
+):
+    from tests.factories.calendar import publish_example_2027
+    from zhicheng.core.operations import OperationError
+    from zhicheng.reviews.models import CorrectionRequest
+
+    reviewer = demo_users["haizhou_reviewer"]
+    app = chain.at_preliminary()
+    settings.ZHICHENG_TODAY = "2026-12-24"  # 10 working days run into 2027
+    client.force_login(reviewer)
+    page = client.get(f"/review/{app.pk}/corrections/")
+    assert page.status_code == 200
+    assert "无法计算补正期限：工作日历没有2027年的数据" in page.content.decode()
+    mid = app.submissions.get().snapshot["materials"][0]["id"]
+    items = [{"target": f"material:{mid}", "problem": "扫描不清晰"}]
+    with pytest.raises(OperationError, match="2027年"):
+        rops.request_corrections(app, reviewer, items=items)
+    app.refresh_from_db()
+    assert app.state == State.PRELIMINARY_REVIEW
+    assert not CorrectionRequest.objects.filter(application=app).exists()
+
+    publish_example_2027(demo_users["city_office"])
+    request = rops.request_corrections(app, reviewer, items=items)
+    assert request.due_date.isoformat() == "2027-01-08"  # Jan 1 is a holiday

@@ -3,6 +3,7 @@ jurisdiction is a 404 (its existence is not leaked)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -297,7 +298,11 @@ def corrections(request: HttpRequest, pk: int) -> HttpResponse:
     if submission is None or not actor_has_role(request.user, Role.PRELIMINARY_REVIEWER, app):
         raise Http404("没有找到该申报。")
     targets = ops.correction_targets(submission)
-    default_due = default_due_date(app.season, clock.today())
+    calendar_refusal = ""
+    try:
+        default_due: dt.date | None = default_due_date(app.season, clock.today())
+    except OperationError as exc:  # a year without calendar data: the reviewer sets the date
+        default_due, calendar_refusal = None, str(exc)
     if request.method == "POST":
         form = CorrectionForm(request.POST, targets=targets)
         if form.is_valid():
@@ -311,7 +316,8 @@ def corrections(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = CorrectionForm(targets=targets, initial={"due_date": default_due})
     return render(request, "reviews/corrections.html",
-                  {"app": app, "form": form, "default_due": default_due})
+                  {"app": app, "form": form, "default_due": default_due,
+                   "calendar_refusal": calendar_refusal})
 
 
 @login_required

@@ -155,8 +155,9 @@ def test_the_page_is_reached_from_the_dashboard_and_offers_the_template(office):
 def test_command_line_reads_a_gbk_csv_and_names_unlinked_offices(season, tmp_path):
     target = tmp_path / "lianyungang-2024"
     shutil.copytree(season_dir("lianyungang-2024"), target)
-    text = (target / "plans.csv").read_text(encoding="utf-8")
-    (target / "plans.csv").write_bytes(text.encode("gb18030"))
+    for name in ("plans.csv", "merges.csv", "scope.csv"):  # the folder as Excel saves it
+        text = (target / name).read_text(encoding="utf-8")
+        (target / name).write_bytes(text.encode("gb18030"))
     out = io.StringIO()
     call_command("load_season", "lianyungang-2024", dir=target, stdout=out)
     report = out.getvalue()

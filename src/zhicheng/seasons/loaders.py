@@ -17,6 +17,7 @@ from django.utils import translation
 
 from zhicheng.catalogue.models import Series, Specialty, Title
 from zhicheng.core.operations import operation
+from zhicheng.core.tabular import TableRefused, decode_text
 from zhicheng.orgs.models import District, Organisation, OrgKind
 from zhicheng.policy.plans import PlanTable, season_dir
 
@@ -245,11 +246,15 @@ def _read_scope(base: Path) -> dict[int, list[str]]:
     if not path.exists():
         return {}
     import csv
+    import io
 
     scope: dict[int, list[str]] = {}
-    with path.open(encoding="utf-8") as handle:
-        for record in csv.DictReader(handle):
-            scope[int(record["row"])] = [c for c in record["series"].split() if c]
+    try:
+        text = decode_text(path.read_bytes())  # UTF-8 or Excel's Chinese encoding
+    except TableRefused as refused:
+        raise ImportRefused([f"[错误] scope.csv：{refused}"]) from None
+    for record in csv.DictReader(io.StringIO(text)):
+        scope[int(record["row"])] = [c for c in record["series"].split() if c]
     return scope
 
 

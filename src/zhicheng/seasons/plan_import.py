@@ -21,7 +21,7 @@ from zhicheng.policy.plans import PlanRow
 
 from .loaders import LoadReport, _upsert
 from .models import CommitteePlan, DataWarning, PlanSource, Season
-from .plan_files import PlanFile
+from .plan_files import PlanFile, column_title
 
 OfficeAction = Literal["link", "create", "text"]
 COMPARED = ("specialty", "office_name", "phone", "address", "acceptance_text",
@@ -76,8 +76,6 @@ def unknown_offices(rows: dict[int, PlanRow]) -> list[str]:
 
 
 def preview(season: Season, upload: PlanFile) -> PlanPreview:
-    from .plan_files import column_title  # the Chinese titles of the compared columns
-
     result = PlanPreview(season=season, upload=upload)
     stored = {p.row: p for p in CommitteePlan.objects.filter(season=season)}
     rows = upload.table.rows

@@ -122,7 +122,7 @@ def test_no_vote_without_quorum_and_reserves_fill_in(world) -> None:
     with pytest.raises(ops.EvaluationError, match="不足抽取评委5人的三分之二（至少4人）"):
         ops.open_ballot(case, world.office)
     reserve = m.seats.filter(reserve=True).first()
-    ops.call_in_reserve(reserve, world.office)
+    ops.call_in_reserve(reserve, world.office, "第4、5位评委缺席")
     present = [s.pk for s in m.seats.all() if s.present] + [reserve.pk]
     ops.record_attendance(m, world.office, present)
     assert queries.quorum(m) == (True, 4, 5)

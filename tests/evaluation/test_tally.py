@@ -141,7 +141,7 @@ def test_no_call_in_after_the_first_vote_and_no_recusal_once_open(world) -> None
     ops.open_ballot(first, world.office)
     reserve = m.seats.filter(reserve=True).first()
     with pytest.raises(StateConflict, match="递补须在首次表决前"):
-        ops.call_in_reserve(reserve, world.office)
+        ops.call_in_reserve(reserve, world.office, "缺席递补")
     voter = queries.voters(first)[0]
     with pytest.raises(StateConflict, match="已开始投票"):
         ops.recuse(first, voter, world.office, "临时发现利害关系")
@@ -239,7 +239,8 @@ def test_property_the_tally_always_adds_up_to_the_frozen_voters(world) -> None:
                 absent = [s for s in sh.selected if s not in sh.present]
                 expect = (seat not in sh.called and not sh.open and not sh.closed
                           and len(sh.called) < len(absent))
-                ok = _try(ops.call_in_reserve, CommitteeSeat.objects.get(pk=seat), world.office)
+                ok = _try(ops.call_in_reserve, CommitteeSeat.objects.get(pk=seat), world.office,
+                          "缺席递补")
                 assert ok == expect, act
                 if ok:
                     sh.called.add(seat)

@@ -151,6 +151,11 @@ def minutes_pdf(meeting: Meeting) -> bytes:
             "备选递补" if s.called_in else ("备选" if s.reserve else "抽取"),
             "是" if s.present else "否"] for s in seats],
         [14 * mm, 40 * mm, 60 * mm, 28 * mm, 20 * mm]))
+    for s in seats:
+        if s.called_in:
+            story.append(Paragraph(
+                f"备选递补：第{s.position}位 {s.expert.user}，"
+                f"理由：{s.call_in_reason or '—'}", small))
     story += [Spacer(1, 3 * mm), Paragraph("四、表决结果", p)]
     story.append(table(
         [["姓名", "同意", "不同意", "弃权", "未投票", "应投", "回避", "结果"]]

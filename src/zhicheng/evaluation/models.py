@@ -204,6 +204,7 @@ class CommitteeSeat(models.Model):
     position = models.PositiveSmallIntegerField(_("抽取顺序"))
     reserve = models.BooleanField(_("备选"), default=False)
     called_in = models.BooleanField(_("备选递补"), default=False)
+    call_in_reason = models.CharField(_("递补理由"), max_length=200, blank=True)
     present = models.BooleanField(_("出席"), default=False)
 
     class Meta:

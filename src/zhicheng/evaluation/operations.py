@@ -348,8 +348,9 @@ def record_attendance(meeting: Meeting, actor: Any, present_seat_ids: list[Any])
     return m
 
 
-def call_in_reserve(seat: CommitteeSeat, actor: Any) -> CommitteeSeat:
-    """A reserve takes an absent expert's place (the drawn committee's size is unchanged)."""
+def call_in_reserve(seat: CommitteeSeat, actor: Any, reason: str = "") -> CommitteeSeat:
+    """A reserve takes an absent expert's place (the drawn committee's size is unchanged),
+    before the meeting's first vote, with the reason on record (page, audit, minutes)."""
     with operation(actor, "evaluation.reserve", target=seat,
             permission="evaluation.run_meeting", refusal=office_refusal) as op:
         s: CommitteeSeat = op.obj
@@ -362,9 +363,13 @@ def call_in_reserve(seat: CommitteeSeat, actor: Any) -> CommitteeSeat:
         called = s.meeting.seats.filter(reserve=True, called_in=True).count()
         if called >= len(absent):
             raise EvaluationError("没有缺席的抽取评委，不需要备选专家递补。")
+        if not reason.strip():
+            raise EvaluationError("请写明递补理由（如：第3位评委因病缺席）。")
         s.called_in = True
-        s.save(update_fields=["called_in"])
-        op.summary = f"备选专家递补：第{s.position}位"
+        s.call_in_reason = reason.strip()[:200]
+        s.save(update_fields=["called_in", "call_in_reason"])
+        op.summary = f"备选专家递补：第{s.position}位 {s.expert.user}，理由：{s.call_in_reason}"
+        op.data = {"seat": s.pk, "reason": s.call_in_reason}
     return s
 
 

@@ -107,6 +107,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         "report_due": queries.report_due(m), "today": clock.today(),
         "data_report": getattr(m, "data_report", None),
         "voting": any(c.ballot_open for c in cases),
+        "any_vote": any(c.ballot_open or c.ballot_closed for c in cases),
     })
 
 
@@ -129,7 +130,8 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting], Any]] = {
         r.POST.get("reason", "")),
     "run_draw": lambda r, m: ops.run_draw(m, r.user),
     "attendance": lambda r, m: ops.record_attendance(m, r.user, r.POST.getlist("present")),
-    "call_in": lambda r, m: ops.call_in_reserve(_seat(m, r.POST.get("seat")), r.user),
+    "call_in": lambda r, m: ops.call_in_reserve(_seat(m, r.POST.get("seat")), r.user,
+                                                r.POST.get("reason", "")),
     "open_meeting": lambda r, m: ops.open_meeting(m, r.user),
     "recuse": lambda r, m: ops.recuse(_case(m, r.POST.get("case")), _seat(m, r.POST.get("seat")),
                                       r.user, r.POST.get("reason", "")),

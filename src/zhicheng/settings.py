@@ -291,6 +291,9 @@ CELERY_BEAT_SCHEDULE = {
 # of them under parameters["evaluation"][name]. Committee minimum sizes per highest level:
 # [by series, by specialty] (docs/domain.md §National rules: 高级 25/11 H; 中级 15/7 and 初级 7 L).
 INSTALLED_APPS += ["zhicheng.evaluation"]
+# Tally keys of open votes (one file per case, deleted when the vote is counted): outside the
+# database and outside the backups on purpose (docs/evaluation.md, "Secret ballot").
+ZHICHENG_BALLOT_KEY_DIR = os.environ.get("ZHICHENG_BALLOT_KEY_DIR", str(VAR_DIR / "ballot-keys"))
 ZHICHENG_EVALUATION = {
     "committee_min_size": {
         "full_senior": [25, 11],

@@ -12,8 +12,9 @@ from tests.factories.evaluation import world  # noqa: F401  (fixture)
 
 
 @pytest.fixture(autouse=True)
-def _clean(settings: Any) -> Any:
+def _clean(settings: Any, tmp_path: Any) -> Any:
     settings.ZHICHENG_TODAY = "2024-10-08"
+    settings.ZHICHENG_BALLOT_KEY_DIR = str(tmp_path / "ballot-keys")
     cache.clear()
     yield
     cache.clear()

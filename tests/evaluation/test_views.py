@@ -59,8 +59,8 @@ def test_a_meeting_through_the_pages(world, client) -> None:
     assert DossierAccess.objects.filter(case=case).count() == 5
     office.post(f"{base}/act/close_ballot/", {"case": case.pk})
     expert, code = codes[0]
-    assert "已计入（同意）" in expert.post(f"{base}/ballot/", {"case": case.pk, "code": code}
-                                          ).content.decode()
+    assert "已计入计票" in expert.post(f"{base}/ballot/", {"case": case.pk, "code": code}
+                                       ).content.decode()
     office.post(f"{base}/act/roles/", {"counter": seats[0].pk, "scrutineer": seats[1].pk})
     for s in seats[:2]:
         c = Client()

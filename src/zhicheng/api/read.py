@@ -250,7 +250,8 @@ def result_list(request: HttpRequest, query: Query[ResultQuery]) -> Any:
             "series": c.application.series.code, "specialty": c.application.specialty,
             "level": c.application.level, "committee": c.meeting.committee.name,
             "meeting_date": c.meeting.date, "attending": c.attending, "agree": c.agree,
-            "disagree": c.disagree, "abstain": c.abstain, "passed": c.passed,
+            "disagree": c.disagree, "abstain": c.abstain, "not_voted": c.not_voted,
+            "passed": c.passed,
             "held_back": c.held_back, "application_state": c.application.state,
         }
         for c in rows

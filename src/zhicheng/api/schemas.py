@@ -162,6 +162,7 @@ class ResultOut(Schema):
     agree: int | None
     disagree: int | None
     abstain: int | None
+    not_voted: int | None
     passed: bool | None
     held_back: bool
     application_state: str

@@ -20,8 +20,16 @@ def quorum_needed(committee_size: int) -> int:
 
 
 def passes(agree: int, attending: int) -> bool:
-    """Agree >= 2/3 of the experts attending this vote (recused ones excluded; abstentions
-    count in the denominator)."""
+    """3·同意 ≥ 2·参加表决.
+
+    《职称评审管理暂行规定》（人社部令第40号）第二十四条: “职称评审委员会经过评议，采取少数
+    服从多数的原则，通过无记名投票表决，同意票数达到出席评审会议的评审专家总数2/3以上的即
+    为评审通过。未出席评审会议的评审专家不得委托他人投票或者补充投票。” The notice adds no
+    wording of its own; the provincial rules' wording is not in this repository (docs/domain.md
+    §National rules, conf. H/M).
+
+    `attending` is the case's eligible voters frozen when its vote opened: present, sitting,
+    not recused. Abstentions and experts who cast no ballot (未投票) stay in it."""
     return attending > 0 and 3 * agree >= 2 * attending
 
 

@@ -60,6 +60,7 @@ def data_report_payload(meeting: Meeting) -> dict[str, Any]:
                 "agree": c.agree,
                 "disagree": c.disagree,
                 "abstain": c.abstain,
+                "not_voted": c.not_voted,
                 "attending": c.attending,
                 "result": "passed" if c.passed and not c.held_back else "not_passed",
                 "held_back_by_pass_rate": c.held_back,
@@ -76,7 +77,8 @@ def data_report_json(meeting: Meeting) -> bytes:
 APPLICANT_COLUMNS = [
     ("application_id", "申报编号"), ("name", "姓名"), ("employer", "工作单位"),
     ("series", "系列"), ("specialty", "专业"), ("level", "层级"), ("agree", "同意"),
-    ("disagree", "不同意"), ("abstain", "弃权"), ("attending", "参加表决人数"),
+    ("disagree", "不同意"), ("abstain", "弃权"), ("not_voted", "未投票"),
+    ("attending", "参加表决人数（应投）"),
     ("result", "评审结果"), ("held_back_by_pass_rate", "因通过率未通过"),
 ]
 
@@ -149,14 +151,25 @@ def minutes_pdf(meeting: Meeting) -> bytes:
             "备选递补" if s.called_in else ("备选" if s.reserve else "抽取"),
             "是" if s.present else "否"] for s in seats],
         [14 * mm, 40 * mm, 60 * mm, 28 * mm, 20 * mm]))
+    for s in seats:
+        if s.called_in:
+            story.append(Paragraph(
+                f"备选递补：第{s.position}位 {s.expert.user}，"
+                f"理由：{s.call_in_reason or '—'}", small))
     story += [Spacer(1, 3 * mm), Paragraph("四、表决结果", p)]
     story.append(table(
-        [["姓名", "同意", "不同意", "弃权", "参加表决", "回避", "结果"]]
-        + [[c.application.applicant, c.agree, c.disagree, c.abstain, c.attending,
+        [["姓名", "同意", "不同意", "弃权", "未投票", "应投", "回避", "结果"]]
+        + [[c.application.applicant, c.agree, c.disagree, c.abstain, c.not_voted, c.attending,
             c.recusals.count(),
             "通过" if c.passed and not c.held_back else ("超出通过率" if c.held_back else "未通过")]
            for c in cases],
-        [35 * mm, 18 * mm, 18 * mm, 18 * mm, 22 * mm, 16 * mm, 30 * mm]))
+        [33 * mm, 16 * mm, 16 * mm, 16 * mm, 16 * mm, 16 * mm, 14 * mm, 30 * mm]))
+    seat_names = {s.pk: f"第{s.position}位 {s.expert.user}" for s in seats}
+    for c in cases:
+        for seat_id, why in sorted((c.missing_reasons or {}).items()):
+            story.append(Paragraph(
+                f"{c.application.applicant}：{seat_names.get(int(seat_id), seat_id)}未投票，"
+                f"原因：{why}", small))
     if meeting.ceiling_decision:
         story.append(Paragraph(f"超出通过率的处理决定：{meeting.ceiling_decision}", small))
     counter = meeting.counter.expert.user if meeting.counter else "—"

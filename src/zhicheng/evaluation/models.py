@@ -204,6 +204,7 @@ class CommitteeSeat(models.Model):
     position = models.PositiveSmallIntegerField(_("抽取顺序"))
     reserve = models.BooleanField(_("备选"), default=False)
     called_in = models.BooleanField(_("备选递补"), default=False)
+    call_in_reason = models.CharField(_("递补理由"), max_length=200, blank=True)
     present = models.BooleanField(_("出席"), default=False)
 
     class Meta:
@@ -231,6 +232,13 @@ class Case(models.Model):
     disagree = models.PositiveSmallIntegerField(_("不同意"), null=True, blank=True)
     abstain = models.PositiveSmallIntegerField(_("弃权"), null=True, blank=True)
     attending = models.PositiveSmallIntegerField(_("参加表决人数"), null=True, blank=True)
+    # Frozen when the vote opens: the seats that may vote (present, sitting, not recused).
+    # Attendance or recusals changed later never move this case's denominator.
+    eligible_seats = models.JSONField(_("应投评委"), default=list, blank=True)
+    not_voted = models.PositiveSmallIntegerField(_("未投票"), null=True, blank=True)
+    # {seat id: why that eligible expert cast no ballot}, recorded by the office at the close
+    # (who voted is participation, which may be recorded; never what anyone chose).
+    missing_reasons = models.JSONField(_("未投票原因"), default=dict, blank=True)
     passed = models.BooleanField(_("表决通过"), null=True, blank=True)
     held_back = models.BooleanField(_("因通过率未通过"), default=False)
 
@@ -259,7 +267,7 @@ class Choice(models.TextChoices):
 
 
 class BallotReceipt(models.Model):
-    """WHO has voted on a case (no choice here)."""
+    """WHO has voted on a case (participation: no choice, no receipt code here)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="receipts")
     seat = models.ForeignKey(CommitteeSeat, on_delete=models.CASCADE, related_name="receipts")
@@ -269,17 +277,42 @@ class BallotReceipt(models.Model):
                                                name="eval_one_ballot_each")]
 
 
+class SealedBallot(models.Model):
+    """A ballot cast on a vote still open: its choice and receipt code encrypted with the
+    case's tally key, a file outside the database deleted once the vote is counted. It is
+    written with the voter's receipt (same transaction), so it must reveal nothing: fixed
+    length, random key, no timestamp; `close_ballot` deletes it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sealed_ballots")
+    sealed = models.BinaryField()
+
+
 class Ballot(models.Model):
-    """WHAT was voted: no expert, no timestamp, a random primary key (no insertion order)."""
+    """WHAT was voted: no expert, no receipt code, no timestamp, a random primary key. Written
+    only by `close_ballot`, all of a case's ballots in one statement ordered by choice, so
+    neither the transaction, the key nor the row order follows the order of voting."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="ballots")
     choice = models.CharField(_("表决意见"), max_length=10, choices=Choice.choices)
-    receipt_code = models.CharField(_("回执码"), max_length=32, unique=True)
 
     class Meta:
         verbose_name = _("选票")
         verbose_name_plural = _("选票")
+
+
+class CountedReceipt(models.Model):
+    """A receipt code whose ballot was counted (written by `close_ballot`, in code order):
+    proves inclusion to the voter, never the choice."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="counted_receipts")
+    code = models.CharField(_("回执码"), max_length=32)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["case", "code"],
+                                               name="eval_counted_receipt_unique")]
 
 
 class DossierAccess(models.Model):

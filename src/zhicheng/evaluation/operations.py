@@ -15,12 +15,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import random
+import os
 import secrets
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from zhicheng.applications.models import Application
 from zhicheng.applications.notifications import notify
@@ -53,6 +57,7 @@ from .models import (
     CommitteeSeat,
     ConflictDeclaration,
     ConflictKind,
+    CountedReceipt,
     DataReport,
     DossierAccess,
     Exclusion,
@@ -61,6 +66,7 @@ from .models import (
     MeetingState,
     MemberRole,
     Recusal,
+    SealedBallot,
 )
 from .permissions import (
     CITY_REFUSAL,
@@ -72,6 +78,7 @@ from .permissions import (
 from .queries import (
     ceiling_report,
     conflicts,
+    live_voters,
     quorum,
     report_due,
     result_for,
@@ -325,6 +332,14 @@ def record_attendance(meeting: Meeting, actor: Any, present_seat_ids: list[Any])
             permission="evaluation.run_meeting", refusal=office_refusal) as op:
         m: Meeting = op.obj
         _require_state(m, S.DRAWN, S.OPEN)
+        voting = m.cases.filter(ballot_open=True).select_related("application__applicant").first()
+        if voting is not None:
+            # The eligible voters of an open vote are frozen; changing attendance now would
+            # only mislead (the vote's denominator would not follow it).
+            raise StateConflict(
+                f"评审对象{voting.application.applicant}正在表决，出席登记已冻结；"
+                "请先结束该表决，再登记出席。"
+            )
         ids = {int(i) for i in present_seat_ids}
         for seat in m.seats.all():
             seat.present = seat.pk in ids and seat.sits
@@ -335,21 +350,28 @@ def record_attendance(meeting: Meeting, actor: Any, present_seat_ids: list[Any])
     return m
 
 
-def call_in_reserve(seat: CommitteeSeat, actor: Any) -> CommitteeSeat:
-    """A reserve takes an absent expert's place (the drawn committee's size is unchanged)."""
+def call_in_reserve(seat: CommitteeSeat, actor: Any, reason: str = "") -> CommitteeSeat:
+    """A reserve takes an absent expert's place (the drawn committee's size is unchanged),
+    before the meeting's first vote, with the reason on record (page, audit, minutes)."""
     with operation(actor, "evaluation.reserve", target=seat,
             permission="evaluation.run_meeting", refusal=office_refusal) as op:
         s: CommitteeSeat = op.obj
         _require_state(s.meeting, S.DRAWN, S.OPEN)
         if not s.reserve or s.called_in:
             raise StateConflict("该专家不是待递补的备选专家。")
+        if s.meeting.cases.filter(Q(ballot_open=True) | Q(ballot_closed=True)).exists():
+            raise StateConflict("本次会议已开始表决，不能再递补备选专家（递补须在首次表决前）。")
         absent = [x for x in sitting(s.meeting) if not x.reserve and not x.present]
         called = s.meeting.seats.filter(reserve=True, called_in=True).count()
         if called >= len(absent):
             raise EvaluationError("没有缺席的抽取评委，不需要备选专家递补。")
+        if not reason.strip():
+            raise EvaluationError("请写明递补理由（如：第3位评委因病缺席）。")
         s.called_in = True
-        s.save(update_fields=["called_in"])
-        op.summary = f"备选专家递补：第{s.position}位"
+        s.call_in_reason = reason.strip()[:200]
+        s.save(update_fields=["called_in", "call_in_reason"])
+        op.summary = f"备选专家递补：第{s.position}位 {s.expert.user}，理由：{s.call_in_reason}"
+        op.data = {"seat": s.pk, "reason": s.call_in_reason}
     return s
 
 
@@ -420,17 +442,74 @@ def open_ballot(case: Case, actor: Any) -> Case:
             )
         if c.ballot_open or c.ballot_closed:
             raise StateConflict("该评审对象的投票已开始或已结束。")
-        if not voters(c):
+        eligible = live_voters(c)
+        if not eligible:
             raise EvaluationError("没有可以参加表决的评委。")
+        # Freeze the eligible voters: attendance and recusals recorded later do not move
+        # this case's denominator (and nobody else may vote on it).
+        c.eligible_seats = [s.pk for s in eligible]
+        _new_tally_key(c)
         c.ballot_open = True
-        c.save(update_fields=["ballot_open"])
-        op.summary = f"开始表决：评审对象{c.application_id}"
+        c.save(update_fields=["ballot_open", "eligible_seats"])
+        op.summary = f"开始表决：评审对象{c.application_id}，应投{len(eligible)}人"
+        op.data = {"eligible_seats": c.eligible_seats}
     return c
 
 
+# --- the sealed ballot box ------------------------------------------------------------------
+# A cast ballot is sealed with the case's tally key, a Fernet key in a file under
+# ZHICHENG_BALLOT_KEY_DIR (never in the database, never in a backup), created when the vote
+# opens and deleted once it is counted: after that no database copy, WAL segment or backup can
+# link a receipt to a choice, even with every secret of the server (docs/evaluation.md).
+
+_SEALED_WIDTH = 8  # the longest choice ("disagree"): every sealed ballot has the same length
+
+
+def _key_path(case: Case) -> Path:
+    return Path(settings.ZHICHENG_BALLOT_KEY_DIR) / f"case-{case.pk}.key"
+
+
+def _new_tally_key(case: Case) -> None:
+    path = _key_path(case)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(Fernet.generate_key())
+
+
+def _tally_key(case: Case) -> Fernet:
+    try:
+        return Fernet(_key_path(case).read_bytes())
+    except (FileNotFoundError, ValueError):
+        raise EvaluationError(
+            "本评审对象的计票密钥不存在，已投选票无法开启，请联系市职称办处理。") from None
+
+
+def _shred_tally_key(case: Case) -> None:
+    """After the count is committed: the sealed ballots left in old row versions, the WAL and
+    backups can then never be opened."""
+    path = _key_path(case)
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
+
+
+def _seal(case: Case, choice: str, code: str) -> bytes:
+    return _tally_key(case).encrypt(f"{choice:<{_SEALED_WIDTH}}|{code}".encode())
+
+
+def _unseal(box: Fernet, sealed: bytes | memoryview) -> tuple[str, str]:
+    try:
+        choice, code = box.decrypt(bytes(sealed)).decode().split("|")
+    except (InvalidToken, ValueError):
+        raise EvaluationError(
+            "有选票无法开启（密钥不符），不能计票，请联系市职称办核查。") from None
+    return choice.strip(), code
+
+
 def cast_ballot(case: Case, actor: Any, choice: str) -> str:
-    """One ballot per present, non-recused expert; in person only (no proxy), only while the
-    ballot is open (no late ballot). Returns the receipt code (shown once to the voter)."""
+    """One ballot per eligible expert (frozen when the vote opened); in person only (no
+    proxy), only while the ballot is open (no late ballot). Writes WHO voted (the receipt)
+    and the ballot sealed with the tally key; returns the receipt code (shown once to the
+    voter; it proves inclusion after the count, never the choice)."""
     if choice not in Choice.values:
         raise EvaluationError("请选择同意、不同意或弃权。")
     with operation(actor, "evaluation.ballot.cast", target=case) as op:
@@ -444,46 +523,81 @@ def cast_ballot(case: Case, actor: Any, choice: str) -> str:
             raise NotPermitted("只有出席并未回避的本次评委本人可以投票（不得委托投票）。")
         if BallotReceipt.objects.filter(case=c, seat=seat).exists():
             raise StateConflict("您已就该评审对象投过票。")
-        BallotReceipt.objects.create(case=c, seat=seat)
         code = secrets.token_hex(8).upper()
-        Ballot.objects.create(case=c, choice=choice, receipt_code=code)
+        sealed = _seal(c, choice, code)
+        BallotReceipt.objects.create(case=c, seat=seat)
+        SealedBallot.objects.create(case=c, sealed=sealed)
         op.summary = f"评委已投票：评审对象{c.application_id}"
         op.data = {"case": c.pk}  # never the choice nor the receipt code
     return code
 
 
-def _shuffle_ballots(case: Case) -> None:
-    """Rewrite the case's ballots in random order with fresh random keys, so that neither the
-    key nor the physical row order follows the order of voting."""
-    rows = list(Ballot.objects.filter(case=case).values_list("choice", "receipt_code"))
-    Ballot.objects.filter(case=case).delete()
-    random.SystemRandom().shuffle(rows)
-    Ballot.objects.bulk_create([Ballot(case=case, choice=ch, receipt_code=rc) for ch, rc in rows])
+def _count_sealed(case: Case) -> dict[str, int]:
+    """Open the sealed ballots, write the ballots (ordered by choice) and the counted receipt
+    codes (ordered by code) in this one transaction, drop the sealed ones, shred the key."""
+    box = _tally_key(case)
+    opened = [_unseal(box, s) for s in
+              SealedBallot.objects.filter(case=case).values_list("sealed", flat=True)]
+    SealedBallot.objects.filter(case=case).delete()
+    Ballot.objects.bulk_create([Ballot(case=case, choice=ch) for ch, _code in sorted(opened)])
+    CountedReceipt.objects.bulk_create(
+        [CountedReceipt(case=case, code=code) for code in sorted(code for _ch, code in opened)])
+    _shred_tally_key(case)
+    counts = {ch: 0 for ch in Choice.values}
+    for ch, _code in opened:
+        counts[ch] += 1
+    return counts
 
 
-def close_ballot(case: Case, actor: Any) -> Case:
-    """Close the vote and count it: passes iff 3·agree ≥ 2·(present, non-recused experts)."""
+def _seat_name(seat: CommitteeSeat) -> str:
+    return f"第{seat.position}位 {seat.expert.user}"
+
+
+def close_ballot(case: Case, actor: Any, missing_reasons: dict[int, str] | None = None
+                 ) -> Case:
+    """Close the vote and count it on the voters frozen when it opened: passes iff
+    3·同意 ≥ 2·应投 (人社部令第40号 第二十四条; `arithmetic.passes`). While ballots are
+    missing the close is refused, unless the office records, for each expert who has not
+    voted, why (left the meeting …): that expert counts as 未投票, in the denominator."""
     with operation(actor, "evaluation.ballot.close", target=case,
             permission="evaluation.run_meeting", refusal=office_refusal) as op:
         c: Case = op.obj
         m = c.meeting
         if not c.ballot_open:
             raise StateConflict("该评审对象的投票没有在进行。")
-        _shuffle_ballots(c)
-        counts = {ch: 0 for ch in Choice.values}
-        for ch in Ballot.objects.filter(case=c).values_list("choice", flat=True):
-            counts[ch] += 1
-        attending = len(voters(c))
+        eligible = voters(c)
+        eligible_ids = {s.pk for s in eligible}
+        voted = set(c.receipts.values_list("seat_id", flat=True))
+        if not voted <= eligible_ids:  # only possible by writing to the database directly
+            raise EvaluationError(
+                "存在不在应投评委名单中的投票记录，不能计票，请联系市职称办核查。")
+        given = {int(k): str(v).strip() for k, v in (missing_reasons or {}).items()}
+        missing = [s for s in eligible if s.pk not in voted]
+        unexplained = [s for s in missing if not given.get(s.pk)]
+        if unexplained:
+            raise EvaluationError(
+                f"应投{len(eligible)}人，已投{len(voted)}人，未投{len(missing)}人"
+                f"（{'、'.join(_seat_name(s) for s in unexplained)}）：请等待其投票，"
+                "或逐一登记未投票原因（如中途离会）后再结束表决。"
+            )
+        if SealedBallot.objects.filter(case=c).count() != len(voted):
+            raise EvaluationError("选票张数与投票回执数不一致，不能计票，请联系市职称办核查。")
+        counts = _count_sealed(c)
+        attending = len(eligible)
         c.agree, c.disagree, c.abstain = (counts["agree"], counts["disagree"], counts["abstain"])
         c.attending = attending
+        c.not_voted = len(missing)
+        c.missing_reasons = {str(s.pk): given[s.pk] for s in missing}
         c.passed = arithmetic.passes(c.agree, attending)
         c.ballot_open, c.ballot_closed = False, True
         c.save()
         if not m.cases.filter(ballot_closed=False).exclude(pk=c.pk).exists():
             Meeting.objects.filter(pk=m.pk).update(state=S.TALLIED)
         op.summary = (f"计票：评审对象{c.application_id}，同意{c.agree}、不同意{c.disagree}、"
-                      f"弃权{c.abstain}，参加表决{attending}人，{'通过' if c.passed else '未通过'}")
+                      f"弃权{c.abstain}、未投票{c.not_voted}，应投{attending}人，"
+                      f"{'通过' if c.passed else '未通过'}")
         op.data = {"agree": c.agree, "disagree": c.disagree, "abstain": c.abstain,
+                   "not_voted": c.not_voted, "missing_reasons": c.missing_reasons,
                    "attending": attending, "passed": c.passed}
     return c
 

@@ -18,11 +18,11 @@ from zhicheng.orgs.permissions import is_city_office
 from . import arithmetic, params
 from . import draw as pure
 from .models import (
-    Ballot,
     Case,
     Committee,
     CommitteeSeat,
     ConflictDeclaration,
+    CountedReceipt,
     DataReport,
     Expert,
     Meeting,
@@ -101,7 +101,8 @@ def meetings_for(user: Any) -> QuerySet[Meeting]:
     uid = getattr(user, "pk", None) or 0
     sits = CommitteeSeat.objects.filter(expert__user_id=uid).filter(
         Q(reserve=False) | Q(called_in=True)
-    ).filter(meeting__state__in=["drawn", "open", "tallied"]).values("meeting_id")
+    ).filter(meeting__state__in=["drawn", "open", "tallied", "signed", "published", "filed"]
+    ).values("meeting_id")  # after the tally too: voters check their receipts, signers land
     return qs.filter(Q(committee__office_id__in=offices) | Q(pk__in=sits)
     ).distinct()
 
@@ -309,15 +310,68 @@ def quorum(meeting: Meeting) -> tuple[bool, int, int]:
     return arithmetic.quorum_holds(present, size), present, size
 
 
-def voters(case: Case) -> list[CommitteeSeat]:
-    """Present, sitting experts who have not recused from this case."""
+def live_voters(case: Case) -> list[CommitteeSeat]:
+    """Present, sitting experts who have not recused from this case, as of now."""
     recused = set(case.recusals.values_list("seat_id", flat=True))
     return [s for s in sitting(case.meeting) if s.present and s.pk not in recused]
 
 
-def ballot_counted(case: Case, code: str) -> Ballot | None:
-    """A voter checks their ballot with their receipt code."""
-    return Ballot.objects.filter(case=case, receipt_code=code.strip().upper()).first()
+def voters(case: Case) -> list[CommitteeSeat]:
+    """The experts who may vote on this case: once its vote has opened, the eligible voters
+    frozen then (`Case.eligible_seats`); before, the live attendance minus recusals."""
+    if case.ballot_open or case.ballot_closed:
+        frozen = set(case.eligible_seats or [])
+        return [s for s in case.meeting.seats.select_related("expert__user").order_by(
+            "reserve", "position") if s.pk in frozen]
+    return live_voters(case)
+
+
+def ballot_progress(case: Case) -> dict[str, Any]:
+    """应投 / 已投 / 未投 of an open or closed vote, with the seats that have not voted
+    (participation only: who voted, never what)."""
+    return progress_of(case.meeting, [case])[case.pk]
+
+
+def progress_of(meeting: Meeting, cases: list[Case]) -> dict[int, dict[str, Any]]:
+    """`ballot_progress` of every case whose vote has opened, in two queries."""
+    from .models import BallotReceipt
+
+    seats = {s.pk: s for s in meeting.seats.select_related("expert__user")}
+    started = [c for c in cases if c.ballot_open or c.ballot_closed]
+    voted: dict[int, set[int]] = {c.pk: set() for c in started}
+    for case_id, seat_id in BallotReceipt.objects.filter(case__in=started).values_list(
+            "case_id", "seat_id"):
+        voted[case_id].add(seat_id)
+    out: dict[int, dict[str, Any]] = {}
+    for c in started:
+        eligible = [seats[i] for i in sorted(c.eligible_seats or [],
+                                             key=lambda i: (seats[i].reserve, seats[i].position))
+                    if i in seats]
+        reasons = {int(k): v for k, v in (c.missing_reasons or {}).items()}
+        missing = []
+        for seat in eligible:
+            if seat.pk not in voted[c.pk]:
+                missing.append({"pk": seat.pk, "position": seat.position,
+                                "expert": seat.expert, "missing_reason": reasons.get(seat.pk, "")})
+        out[c.pk] = {"eligible": len(eligible), "voted": len(eligible) - len(missing),
+                     "missing": missing}
+    return out
+
+
+def ballot_counted(case: Case, code: str) -> bool:
+    """Was the ballot with this receipt code counted? (Inclusion only: nothing stored links
+    a code to a choice.)"""
+    return CountedReceipt.objects.filter(case=case, code=code.strip().upper()).exists()
+
+
+def counted_codes(cases: list[Case]) -> dict[int, list[str]]:
+    """Each counted case's receipt codes, in code order, for the meeting's experts to check
+    theirs is there (no choices)."""
+    out: dict[int, list[str]] = {c.pk: [] for c in cases}
+    for case_id, code in CountedReceipt.objects.filter(case__in=cases).order_by(
+            "case_id", "code").values_list("case_id", "code"):
+        out[case_id].append(code)
+    return out
 
 
 def ceiling_report(meeting: Meeting) -> dict[str, Any]:

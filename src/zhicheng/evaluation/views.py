@@ -94,6 +94,9 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     holds, present, size = queries.quorum(m) if m.seats.exists() else (False, 0, 0)
     cases = list(m.cases.select_related("application__applicant", "application__employer")
                  .prefetch_related("recusals"))
+    progress = queries.progress_of(m, cases)
+    for c in cases:
+        c.progress = progress.get(c.pk)  # type: ignore[attr-defined]
     return render(request, "evaluation/meeting.html", {
         "m": m, "cases": cases, "seats": m.seats.select_related("expert__user", "expert__unit"),
         "exclusions": m.exclusions.select_related("expert__user", "application__applicant"),
@@ -103,6 +106,8 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         "is_city": queries.is_city(request.user), "S": MeetingState,
         "report_due": queries.report_due(m), "today": clock.today(),
         "data_report": getattr(m, "data_report", None),
+        "voting": any(c.ballot_open for c in cases),
+        "any_vote": any(c.ballot_open or c.ballot_closed for c in cases),
     })
 
 
@@ -125,14 +130,18 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting], Any]] = {
         r.POST.get("reason", "")),
     "run_draw": lambda r, m: ops.run_draw(m, r.user),
     "attendance": lambda r, m: ops.record_attendance(m, r.user, r.POST.getlist("present")),
-    "call_in": lambda r, m: ops.call_in_reserve(_seat(m, r.POST.get("seat")), r.user),
+    "call_in": lambda r, m: ops.call_in_reserve(_seat(m, r.POST.get("seat")), r.user,
+                                                r.POST.get("reason", "")),
     "open_meeting": lambda r, m: ops.open_meeting(m, r.user),
     "recuse": lambda r, m: ops.recuse(_case(m, r.POST.get("case")), _seat(m, r.POST.get("seat")),
                                       r.user, r.POST.get("reason", "")),
     "defence": lambda r, m: ops.note_defence(_case(m, r.POST.get("case")), r.user,
                                              r.POST.get("text", "")),
     "open_ballot": lambda r, m: ops.open_ballot(_case(m, r.POST.get("case")), r.user),
-    "close_ballot": lambda r, m: ops.close_ballot(_case(m, r.POST.get("case")), r.user),
+    "close_ballot": lambda r, m: ops.close_ballot(
+        _case(m, r.POST.get("case")), r.user,
+        {int(k.removeprefix("missing_")): str(v) for k, v in r.POST.items()
+         if k.startswith("missing_") and k.removeprefix("missing_").isdigit()}),
     "roles": lambda r, m: ops.assign_tally_roles(
         m, r.user, _seat(m, r.POST.get("counter")), _seat(m, r.POST.get("scrutineer"))),
     "ceiling": lambda r, m: ops.decide_ceiling(
@@ -186,9 +195,10 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("evaluation:ballot", m.pk)
         case = _case(m, request.POST.get("case"))
         if "code" in request.POST:
-            found = queries.ballot_counted(case, request.POST["code"])
-            checked = _("该回执码对应的选票已计入（{choice}）。").format(
-                choice=found.get_choice_display()) if found else _("未找到该回执码对应的选票。")
+            # Inclusion only: the answer is the same whatever the ballot said, so whoever
+            # is shown a code learns nothing about the choice.
+            checked = (_("该回执码对应的选票已计入计票。") if queries.ballot_counted(
+                case, request.POST["code"]) else _("未找到该回执码：该选票尚未计票或回执码有误。"))
         else:
             try:
                 receipt = ops.cast_ballot(case, request.user, request.POST.get("choice", ""))
@@ -201,13 +211,17 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
             s.expert.user_id == uid for s in queries.voters(c)
         ) and not c.receipts.filter(seat__expert__user_id=uid).exists()
         cases.append(c)
+    seated = any(s.expert.user_id == uid for s in queries.sitting(m))
+    codes = queries.counted_codes([c for c in cases if c.ballot_closed]) if seated else {}
+    for c in cases:
+        c.counted_codes = codes.get(c.pk, [])  # type: ignore[attr-defined]
     signer = m.state == MeetingState.TALLIED and any(
         seat is not None and seat.expert.user_id == uid and not signed
         for seat, signed in ((m.counter, m.counter_signed), (m.scrutineer, m.scrutineer_signed))
     )
     return render(request, "evaluation/ballot.html", {
         "m": m, "cases": cases, "choices": Choice.choices, "receipt": receipt,
-        "checked": checked, "signer": signer,
+        "checked": checked, "signer": signer, "seated": seated,
     })
 
 

@@ -5,23 +5,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from . import vectors
+from .tools import TOOLS, run_tool
 
-TOOLS = Path(__file__).resolve().parents[2] / "tools" / "verify"
 V = vectors.VECTOR_DIR
-
-
-def run_tool(name: str, *args: str) -> subprocess.CompletedProcess[str]:
-    # A clean environment: no PYTHONPATH, so the tool cannot import zhicheng even by accident.
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "DJANGO_SETTINGS_MODULE"}}
-    return subprocess.run([sys.executable, "-E", "-s", str(TOOLS / name), *args], capture_output=True,
-                          text=True, env=env, check=False, timeout=60)
 
 
 def test_vectors_match_the_project_code() -> None:

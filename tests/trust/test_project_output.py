@@ -1,0 +1,67 @@
+"""The standalone verifiers accept what the project itself publishes: a certificate's QR
+text and verification link with the published keys.json, the signed revocation list (a
+revoked certificate is refused), an expert draw record, the audit chain export."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from .tools import run_tool
+
+pytestmark = pytest.mark.django_db
+
+
+def _published(client: Client, url: str, path: Path) -> Path:
+    response = client.get(url)
+    assert response.status_code == 200
+    path.write_bytes(response.content)
+    return path
+
+
+def test_issued_certificate_verifies_and_is_refused_after_revocation(
+    issued: Any, city_office: Any, tmp_path: Path
+) -> None:
+    from zhicheng.certificates.operations import revoke_certificate
+
+    cert = issued(name="王核验")
+    client = Client()
+    keys = _published(client, "/verify/keys.json", tmp_path / "keys.json")
+    ok = run_tool("certificate.py", "--keys", str(keys), cert.qr_text)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert f"VALID: certificate {cert.number}" in ok.stdout and "王核验" in ok.stdout
+    code_file = tmp_path / "code.txt"
+    code_file.write_text(f"https://example.invalid/verify/#{cert.qr_text}\n", encoding="utf-8")
+    assert run_tool("certificate.py", "--keys", str(keys), str(code_file)).returncode == 0
+
+    revoke_certificate(cert, city_office, evidence="学历证书系伪造（核查记录）",
+                       decision_number="连人社〔2024〕99号")
+    revocations = _published(client, "/verify/revocations.json", tmp_path / "rev.json")
+    listed = run_tool("revocations.py", "--keys", str(keys), str(revocations))
+    assert listed.returncode == 0 and cert.number in listed.stdout
+    refused = run_tool("certificate.py", "--keys", str(keys), "--revocations",
+                       str(revocations), cert.qr_text)
+    assert refused.returncode == 1 and f"REVOKED: {cert.number}" in refused.stdout
+
+
+def test_audit_export_verifies_and_an_edited_event_is_caught(
+    issued: Any, tmp_path: Path
+) -> None:
+    from zhicheng.core.models import AuditEvent
+
+    issued()
+    export = tmp_path / "audit.jsonl"
+    call_command("audit", "export", output=str(export), stdout=io.StringIO())
+    count = AuditEvent.objects.count()
+    ok = run_tool("audit_chain.py", str(export))
+    assert ok.returncode == 0 and f"OK: {count} events, chain intact" in ok.stdout
+    victim = AuditEvent.objects.order_by("seq")[1]
+    AuditEvent.objects.filter(pk=victim.pk).update(summary="篡改")
+    call_command("audit", "export", output=str(export), stdout=io.StringIO())
+    bad = run_tool("audit_chain.py", str(export))
+    assert bad.returncode == 1 and f"BROKEN: event #{victim.seq}" in bad.stdout

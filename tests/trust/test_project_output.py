@@ -5,6 +5,7 @@ revoked certificate is refused), an expert draw record, the audit chain export."
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +66,32 @@ def test_audit_export_verifies_and_an_edited_event_is_caught(
     call_command("audit", "export", output=str(export), stdout=io.StringIO())
     bad = run_tool("audit_chain.py", str(export))
     assert bad.returncode == 1 and f"BROKEN: event #{victim.seq}" in bad.stdout
+
+
+def test_published_revocation_list_has_sequence_and_dates_and_goes_stale(
+    issued: Any, city_office: Any, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from zhicheng.certificates import keys as keystore
+    from zhicheng.certificates.operations import revoke_certificate
+    from zhicheng.certificates.queries import revocation_list
+    from zhicheng.certificates.signing import verify_revocation_list
+
+    cert = issued()
+    before = Client().get("/verify/revocations.json").json()["list"]
+    revoke_certificate(cert, city_office, evidence="伪造业绩材料（核查记录）",
+                       decision_number="连人社〔2024〕100号")
+    after = Client().get("/verify/revocations.json").json()["list"]
+    assert after["sequence"] > before["sequence"]  # a list from after a revocation is newer
+    this_update = dt.datetime.fromisoformat(after["this_update"])
+    assert dt.datetime.fromisoformat(after["next_update"]) == this_update + dt.timedelta(hours=24)
+
+    old = revocation_list(now=dt.datetime.now(dt.UTC) - dt.timedelta(days=2))
+    with pytest.raises(ValueError, match="已过期"):
+        verify_revocation_list(old, keystore.load_public_keys())
+    keys = _published(Client(), "/verify/keys.json", tmp_path / "keys.json")
+    stale = tmp_path / "old.json"
+    stale.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    out = run_tool("revocations.py", "--keys", str(keys), str(stale))
+    assert out.returncode == 1 and "stale" in out.stdout

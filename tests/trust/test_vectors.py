@@ -99,3 +99,13 @@ def test_audit_chain_vector_and_its_edits(tmp_path: Path, edit: str, broken: int
                     encoding="utf-8")
     bad = run_tool("audit_chain.py", str(path))
     assert bad.returncode == 1 and f"BROKEN: event #{broken}" in bad.stdout
+
+
+def test_a_stale_revocation_list_is_refused() -> None:
+    cert = json.loads((V / "certificate.json").read_text(encoding="utf-8"))
+    stale = run_tool("revocations.py", "--keys", str(V / "keys.json"),
+                     str(V / "revocations-stale.json"))
+    assert stale.returncode == 1 and "stale" in stale.stdout
+    refused = run_tool("certificate.py", "--keys", str(V / "keys.json"),
+                       "--revocations", str(V / "revocations-stale.json"), cert["code"])
+    assert refused.returncode == 2 and "stale" in refused.stderr

@@ -74,10 +74,12 @@ def certificate_vector() -> dict[str, Any]:
     }
 
 
-def revocations_vector() -> dict[str, Any]:
+def revocations_vector(next_update: str = "2099-12-31T00:00:00+00:00") -> dict[str, Any]:
     from zhicheng.certificates.payload import b64e, canonical_bytes
 
-    body = {"issued_at": "2024-12-01T08:00:00+00:00", "revoked": [{
+    body = {"sequence": 351, "this_update": "2024-12-01T08:00:00+00:00",
+            "next_update": next_update,
+            "issued_at": "2024-12-01T08:00:00+00:00", "revoked": [{
         "number": "LYG-2024-ENGINEERING-M-000001", "revoked_on": "2024-12-01",
         "category": "fraud", "category_label": "弄虚作假"}]}
     return {"list": body, "key_id": KEY_ID, "algorithm": "Ed25519",
@@ -137,6 +139,7 @@ def build() -> dict[str, str]:
         "keys.json": _dump(keys_json()),
         "certificate.json": _dump(certificate_vector()),
         "revocations.json": _dump(revocations_vector()),
+        "revocations-stale.json": _dump(revocations_vector("2024-12-02T08:00:00+00:00")),
         "expert-draw.json": _dump(expert_draw_vector()),
         "audit-chain.jsonl": "".join(
             json.dumps(line, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -93,6 +93,8 @@ def verify_revocation_list(document: dict[str, Any], keys: dict[str, dict[str, A
                             canonical(document["list"])):
         raise ValueError("revocation list: signature invalid")
     body = document["list"]
+    # A list carries its own expiry: an older list (from before a revocation) must not be
+    # accepted forever, so a list whose next update is overdue is refused.
     next_update = body.get("next_update")
     if next_update:
         now = dt.datetime.now(dt.UTC)

@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"INVALID: {exc}")
         return 1
     body = document["list"]
-    print(f"VALID: revocation list issued {body.get('issued_at')}, "
+    print(f"VALID: revocation list #{body.get('sequence')} of {body.get('this_update')}, "
+          f"next update due {body.get('next_update')}, "
           f"{len(revoked)} revoked, key {document.get('key_id')}")
     for number, entry in revoked.items():
         print(f"  {number} {entry.get('revoked_on')} {entry.get('category')}")

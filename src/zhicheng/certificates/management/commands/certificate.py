@@ -5,7 +5,6 @@ keys.json) and optionally a signed revocation list (`--revocations FILE`)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -187,10 +186,9 @@ class Command(BaseCommand):
         )
 
     def _revocations(self, options: dict[str, Any]) -> None:
-        from zhicheng.certificates.queries import revocation_entries
-        from zhicheng.certificates.signing import sign_revocation_list
+        from zhicheng.certificates.queries import revocation_list
 
-        doc = sign_revocation_list(revocation_entries(), issued_at=dt.datetime.now(dt.UTC))
+        doc = revocation_list()
         text = json.dumps(doc, ensure_ascii=False, indent=2)
         if options.get("output"):
             Path(options["output"]).write_text(text + "\n", encoding="utf-8")

@@ -95,3 +95,32 @@ def test_published_revocation_list_has_sequence_and_dates_and_goes_stale(
     stale.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
     out = run_tool("revocations.py", "--keys", str(keys), str(stale))
     assert out.returncode == 1 and "stale" in out.stdout
+
+
+def test_qr_is_a_verification_link_and_a_revoked_pdf_is_stamped(
+    issued: Any, city_office: Any, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from zhicheng.certificates.operations import revoke_certificate
+    from zhicheng.certificates.pdf import qr_content
+
+    cert = issued(name="赵撤销")
+    link = qr_content(cert, "https://zc.example.invalid/verify/")
+    assert link == f"https://zc.example.invalid/verify/#{cert.qr_text}"
+    keys = _published(Client(), "/verify/keys.json", tmp_path / "keys.json")
+    assert run_tool("certificate.py", "--keys", str(keys), link).returncode == 0
+    holder = Client()
+    holder.force_login(cert.holder)
+    clean = PdfReader(io.BytesIO(holder.get(f"/certificates/{cert.number}.pdf").content))
+    assert "已撤销" not in clean.pages[0].extract_text()
+
+    revoke_certificate(cert, city_office, evidence="伪造论文（核查记录）",
+                       decision_number="连人社〔2024〕101号")
+    stamped = PdfReader(io.BytesIO(holder.get(f"/certificates/{cert.number}.pdf").content))
+    text = stamped.pages[0].extract_text()
+    assert "已撤销" in text and "连人社〔2024〕101号" in text
+    # The offline verifier reads the code from a pasted link too.
+    out = io.StringIO()
+    call_command("certificate", "verify", link, "--keys", str(keys), stdout=out)
+    assert "签名有效" in out.getvalue() or "有效" in out.getvalue()

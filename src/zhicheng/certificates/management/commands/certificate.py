@@ -19,6 +19,8 @@ def read_code(source: str) -> str:
 
     if source.strip().startswith(PREFIX + "."):
         return source.strip()
+    if "#" + PREFIX + "." in source:  # the verification link of the QR code
+        return source.split("#", 1)[1].strip()
     path = Path(source)
     try:
         is_file = path.is_file()
@@ -33,7 +35,8 @@ def read_code(source: str) -> str:
             if not keywords:
                 raise CommandError("PDF中没有证书签名内容 (no certificate code in this PDF)")
             return keywords.strip()
-        return path.read_text(encoding="utf-8").strip()
+        text = path.read_text(encoding="utf-8").strip()
+        return text.split("#", 1)[1].strip() if "#" + PREFIX + "." in text else text
     return source.strip()
 
 

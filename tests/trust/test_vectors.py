@@ -109,3 +109,13 @@ def test_a_stale_revocation_list_is_refused() -> None:
     refused = run_tool("certificate.py", "--keys", str(V / "keys.json"),
                        "--revocations", str(V / "revocations-stale.json"), cert["code"])
     assert refused.returncode == 2 and "stale" in refused.stderr
+
+
+def test_a_certificate_issued_outside_its_keys_validity_is_refused(tmp_path: Path) -> None:
+    cert = json.loads((V / "certificate.json").read_text(encoding="utf-8"))
+    keys = json.loads((V / "keys.json").read_text(encoding="utf-8"))
+    keys["keys"][0]["valid_from"] = "2025-01-01T00:00:00+00:00"  # after the issue date
+    path = tmp_path / "keys.json"
+    path.write_text(json.dumps(keys), encoding="utf-8")
+    out = run_tool("certificate.py", "--keys", str(path), cert["code"])
+    assert out.returncode == 1 and "outside the key's validity" in out.stdout

@@ -82,6 +82,13 @@ def verify_certificate(code: str, keys: dict[str, dict[str, Any]]) -> tuple[bool
         return False, "payload is not canonical JSON", {}
     if data.get("kid") != parts[3]:
         return False, "key id in the payload differs from the code's", data
+    # A key signs only inside its validity (business dates): valid_from <= issued and, once
+    # the key is retired, issued <= valid_until (dates compared as YYYY-MM-DD).
+    issued = str(data.get("issued", ""))
+    start, end = str(key.get("valid_from") or "")[:10], str(key.get("valid_until") or "")[:10]
+    if issued and ((start and issued < start) or (end and issued > end)):
+        return False, (f"issued {issued} outside the key's validity "
+                       f"({start or '…'} to {end or 'now'})"), data
     return True, "signature valid", data
 
 

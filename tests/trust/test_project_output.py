@@ -124,3 +124,31 @@ def test_qr_is_a_verification_link_and_a_revoked_pdf_is_stamped(
     out = io.StringIO()
     call_command("certificate", "verify", link, "--keys", str(keys), stdout=out)
     assert "签名有效" in out.getvalue() or "有效" in out.getvalue()
+
+
+def test_certificate_names_the_committee_that_evaluated_and_its_pass_date(
+    world: Any, make_approved: Any, city_office: Any, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from pypdf import PdfReader
+
+    from zhicheng.certificates.operations import issue_certificate
+    from zhicheng.evaluation.models import Case
+
+    app = make_approved(name="周评委会")
+    meeting = world.meeting(date=dt.date(2024, 10, 25))
+    Case.objects.create(meeting=meeting, application=app)  # test setup: the meeting's case
+    world.today("2024-11-15")
+    cert = issue_certificate(app, city_office, approval_number="连职称办〔2024〕12号")
+    signed = json.loads(cert.payload)
+    assert signed["committee"] == world.committee.name  # its real name, not a made-up one
+    assert signed["passed"] == "2024-10-25" and signed["qualified"] == "2024-11-15"
+    keys = _published(Client(), "/verify/keys.json", tmp_path / "keys.json")
+    out = run_tool("certificate.py", "--keys", str(keys), cert.qr_text)
+    assert out.returncode == 0 and "passed: 2024-10-25" in out.stdout
+    holder = Client()
+    holder.force_login(cert.holder)
+    text = PdfReader(io.BytesIO(holder.get(f"/certificates/{cert.number}.pdf").content)
+                     ).pages[0].extract_text()
+    assert world.committee.name in text and "评审通过日期" in text and "批准日期" in text

@@ -47,7 +47,7 @@ CERTIFICATE_DATA: dict[str, Any] = {
     "idm": "320706********0011", "idh": "", "series": "工程技术", "specialty": "质量工程",
     "title": "工程师", "level": "中级", "route": "评审",
     "committee": "连云港市质量工程专业中级职称评审委员会", "approval": "连职称办〔2024〕12号",
-    "qualified": "2024-11-15", "authority": "连云港市人力资源和社会保障局",
+    "passed": "2024-10-25", "qualified": "2024-11-15", "authority": "连云港市人力资源和社会保障局",
     "review": "2024-01-000001", "issued": "2024-11-20", "kid": KEY_ID,
 }
 

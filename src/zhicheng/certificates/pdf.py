@@ -77,7 +77,8 @@ def render_certificate(cert: Any, *, verify_url: str = "") -> bytes:
         ("评审委员会", cert.committee),
         ("评审编号", cert.review_number),
         ("批准文号", cert.approval_number),
-        ("通过日期", cert.qualification_date.isoformat()),
+        *([("评审通过日期", cert.passed_on.isoformat())] if cert.passed_on else []),
+        ("批准日期", cert.qualification_date.isoformat()),
         ("发证日期", cert.issue_date.isoformat()),
         ("制发证机构", cert.issuing_authority),
     ]
@@ -89,7 +90,7 @@ def render_certificate(cert: Any, *, verify_url: str = "") -> bytes:
         c.setFillColor(colors.black)
         c.setFont(font, 12)
         c.drawString(62 * mm, y, str(value)[:60])
-        y -= 8.6 * mm
+        y -= 8.0 * mm
     qr_size = 72 * mm
     qr = ImageReader(io.BytesIO(qr_png(qr_content(cert, verify_url), scale=4, border=2, error="l")))
     qx, qy = width - 30 * mm - qr_size, 40 * mm

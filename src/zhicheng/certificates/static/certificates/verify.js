@@ -29,7 +29,7 @@
       list.className = "row mb-0 mt-2 small";
       for (const [key, label] of [["no", t.no], ["name", t.name], ["idm", t.idm],
           ["title", t.title], ["level", t.level], ["committee", t.committee],
-          ["approval", t.approval], ["qualified", t.qualified], ["issued", t.issued],
+          ["approval", t.approval], ["passed", t.passed], ["qualified", t.qualified], ["issued", t.issued],
           ["kid", t.kid]]) {
         if (!(key in data)) continue;
         const dt = document.createElement("dt");

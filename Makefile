@@ -25,7 +25,7 @@ run: install
 	$(BIN)/zhicheng load_season --quiet-warnings
 	$(BIN)/zhicheng seed_demo
 	$(BIN)/zhicheng evaluation_demo
-	$(BIN)/zhicheng certificate keygen --if-missing
+	$(DEMO_ENV) $(BIN)/zhicheng certificate keygen --if-missing
 	$(DEMO_ENV) $(BIN)/zhicheng certificate issue-approved
 	$(DEMO_ENV) $(BIN)/zhicheng certificate_demo
 	$(DEMO_ENV) $(BIN)/zhicheng runserver --insecure 127.0.0.1:$(PORT)

@@ -343,7 +343,14 @@ CELERY_BEAT_SCHEDULE = {
     "auditlog.verify_chain": {
         "task": "auditlog.verify_chain", "schedule": float(ZHICHENG_AUDIT_VERIFY_SECONDS),
     },
+    # Signed audit checkpoints (docs/trust.md): the task signs one when the last is older
+    # than ZHICHENG_AUDIT_CHECKPOINT_SECONDS.
+    "auditlog.checkpoint": {"task": "auditlog.checkpoint", "schedule": 3600.0},
 }
+ZHICHENG_AUDIT_CHECKPOINT_SECONDS = int(
+    os.environ.get("ZHICHENG_AUDIT_CHECKPOINT_SECONDS", "86400"))
+# The city office's audit key (default: <ZHICHENG_KEY_DIR>/audit).
+ZHICHENG_AUDIT_KEY_DIR = os.environ.get("ZHICHENG_AUDIT_KEY_DIR", "")
 # --- end sanctions and audit ---
 
 # --- simulation ---

@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from zhicheng.auditlog import urls as audit_urls
 from zhicheng.certificates import urls as cert_urls
 from zhicheng.core.health import healthz
 from zhicheng.demo import views as demo_views
@@ -18,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # --- sanctions and audit browsing ---
     path("supervision/sanctions/", include("zhicheng.sanctions.urls")),
     path("supervision/audit/", include("zhicheng.auditlog.urls")),
+    path("audit/", include((audit_urls.public_patterns, "audit"))),  # public checkpoints
     # --- end sanctions and audit browsing ---
     path("supervision/plan-import/", include("zhicheng.seasons.plan_urls")),
     path("supervision/", include("zhicheng.supervision.urls")),

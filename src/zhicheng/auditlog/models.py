@@ -21,3 +21,29 @@ class ChainCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.checked_at:%Y-%m-%d %H:%M} {'OK' if self.ok else 'BROKEN'}"
+
+
+class AuditCheckpoint(models.Model):
+    """The city office's audit key's signature over (seq, hash, time) of the chain's head
+    (docs/trust.md §Audit checkpoints). Published so that copies are kept outside the
+    database: a history rewritten after a checkpoint no longer matches it."""
+
+    seq = models.PositiveBigIntegerField(_("事件序号"))
+    hash = models.CharField(_("链哈希"), max_length=64)
+    time = models.CharField(_("签署时间（UTC）"), max_length=32)
+    key_id = models.CharField(_("审计密钥"), max_length=64)
+    algorithm = models.CharField(_("签名算法"), max_length=20)
+    signature = models.CharField(_("签名（base64url）"), max_length=200)
+
+    class Meta:
+        ordering = ["-seq", "-pk"]
+        verbose_name = _("审计检查点")
+        verbose_name_plural = _("审计检查点")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.time}"
+
+    def as_json(self) -> dict[str, object]:
+        return {"checkpoint": {"seq": self.seq, "hash": self.hash, "time": self.time},
+                "key_id": self.key_id, "algorithm": self.algorithm,
+                "signature": self.signature}

@@ -7,19 +7,25 @@ The record itself is written through an operation, so it is audited like any oth
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from zhicheng.applications.notifications import notify
-from zhicheng.core.audit import VerifyResult, verify_chain
+from zhicheng.certificates import keys as keystore
+from zhicheng.certificates.payload import b64e, canonical_bytes
+from zhicheng.core.audit import GENESIS, VerifyResult, verify_chain
+from zhicheng.core.models import AuditHead
 from zhicheng.core.operations import SYSTEM, operation
 from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
 
-from .models import ChainCheck
+from .models import AuditCheckpoint, ChainCheck
 
 logger = logging.getLogger("zhicheng.audit")
 
@@ -60,3 +66,33 @@ def record_check(actor: Any = SYSTEM) -> ChainCheck:
     if not result.ok:
         logger.error("audit chain verification failed: %s", result)
     return check
+
+
+# --- signed checkpoints (docs/trust.md §Audit checkpoints) ---------------------------------
+
+
+def audit_key_dir() -> Path:
+    """The city office's audit key, apart from the certificate keys (same file layout)."""
+    configured = getattr(settings, "ZHICHENG_AUDIT_KEY_DIR", "")
+    return Path(configured) if configured else keystore.key_dir() / "audit"
+
+
+def sign_checkpoint(actor: Any = SYSTEM) -> AuditCheckpoint:
+    """Sign (seq, hash, time) of the chain's head now with the audit key (created on first
+    use) and record it; the checkpoint's own audit event comes after the head it signs."""
+    directory = audit_key_dir()
+    keystore.ensure_key(directory)
+    with operation(actor, "audit.checkpoint") as op:
+        head = AuditHead.objects.filter(id=1).first()
+        seq, chain_hash = (head.seq, head.hash) if head is not None else (0, GENESIS)
+        body = {"seq": seq, "hash": chain_hash,
+                "time": timezone.now().astimezone(dt.UTC).replace(microsecond=0).isoformat()}
+        key_id, private = keystore.private_key(directory=directory)
+        checkpoint = AuditCheckpoint.objects.create(
+            **body, key_id=key_id, algorithm=keystore.ALGORITHM,
+            signature=b64e(private.sign(canonical_bytes(body))),
+        )
+        op.obj = checkpoint
+        op.summary = f"签署审计检查点：第{seq}条事件，链哈希{chain_hash[:16]}…"
+        op.data = {"seq": seq, "hash": chain_hash, "key_id": key_id}
+    return checkpoint

@@ -9,11 +9,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from cryptography.exceptions import InvalidSignature
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from zhicheng.certificates.payload import PayloadError, b64d, canonical_bytes
 from zhicheng.core.models import AuditEvent
+
+from .models import AuditCheckpoint
 
 PAGE_SIZE = 50
 APPLICATION = "applications.application"
@@ -169,3 +173,49 @@ def export_rows(qs: QuerySet[AuditEvent]) -> Iterator[list[Any]]:
 
 EXPORT_COLUMNS = ["序号", "时间", "操作人", "操作", "对象类型", "对象编号", "申报编号", "摘要",
                   "哈希", "前一事件哈希"]
+
+
+# --- signed checkpoints (docs/trust.md §Audit checkpoints) ---------------------------------
+
+
+def published_checkpoints(limit: int | None = None) -> dict[str, Any]:
+    """The checkpoints as published (`/audit/checkpoints.json`), newest first."""
+    rows = AuditCheckpoint.objects.order_by("-seq", "-pk")
+    if limit is not None:
+        rows = rows[:limit]
+    return {"checkpoints": [c.as_json() for c in rows]}
+
+
+def check_checkpoints(document: Any, public_keys: dict[str, Any]) -> list[str]:
+    """Problems found comparing saved checkpoints with the chain in the database (empty
+    when every signature is valid and every signed hash is the chain's hash at that
+    sequence number). Messages in Chinese and English."""
+    try:
+        entries = document["checkpoints"] if isinstance(document, dict) else list(document)
+        bodies = [(e, e["checkpoint"], int(e["checkpoint"]["seq"])) for e in entries]
+    except (KeyError, TypeError, ValueError):
+        return ["检查点文件格式不正确 (not a checkpoints file)"]
+    stored = dict(AuditEvent.objects.filter(seq__in=[s for _, _, s in bodies])
+                  .values_list("seq", "hash"))
+    problems = []
+    for entry, body, seq in bodies:
+        key = public_keys.get(str(entry.get("key_id")))
+        if key is None:
+            problems.append(f"检查点#{seq}：未知的审计密钥 (unknown key) {entry.get('key_id')}")
+            continue
+        try:
+            key.public_key.verify(b64d(str(entry.get("signature", ""))), canonical_bytes(body))
+        except (InvalidSignature, PayloadError):
+            problems.append(f"检查点#{seq}：签名无效 (signature invalid)")
+            continue
+        if seq == 0:
+            continue
+        if seq not in stored:
+            problems.append(f"检查点#{seq}：链中没有第{seq}条事件 (event #{seq} missing)")
+        elif stored[seq] != body.get("hash"):
+            problems.append(
+                f"检查点#{seq}（{body.get('time')}签署）：链中该事件的哈希与签署的不同，"
+                f"历史记录已被改写 (the chain's hash at #{seq} differs from the signed one: "
+                "history was rewritten)"
+            )
+    return problems

@@ -23,3 +23,19 @@ def verify_chain_task(force: bool = False) -> str:
         return "skipped"
     check = record_check()
     return "ok" if check.ok else f"broken at #{check.broken_seq}"
+
+
+@shared_task(name="auditlog.checkpoint")
+def checkpoint_task(force: bool = False) -> str:
+    """At least daily (docs/trust.md): sign a checkpoint when the last one is older than
+    ZHICHENG_AUDIT_CHECKPOINT_SECONDS (a day by default)."""
+    from .models import AuditCheckpoint
+    from .operations import sign_checkpoint
+
+    interval = int(getattr(settings, "ZHICHENG_AUDIT_CHECKPOINT_SECONDS", 86400))
+    last = AuditCheckpoint.objects.order_by("-pk").first()
+    if not force and last is not None and dt.datetime.fromisoformat(last.time) > (
+        timezone.now() - dt.timedelta(seconds=interval)
+    ):
+        return "skipped"
+    return f"checkpoint #{sign_checkpoint().seq}"

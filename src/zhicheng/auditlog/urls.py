@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from . import views
 
@@ -8,4 +8,11 @@ urlpatterns = [
     path("export.csv", views.export_csv, name="export_csv"),
     path("export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("verify/", views.verify_now, name="verify"),
+]
+
+# /audit/ (public): the signed checkpoints and the audit key (docs/trust.md)
+public_patterns: list[URLPattern] = [
+    path("checkpoints/", views.checkpoints_page, name="checkpoints"),
+    path("checkpoints.json", views.checkpoints_json, name="checkpoints_json"),
+    path("keys.json", views.audit_keys_json, name="keys_json"),
 ]

@@ -8,7 +8,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -86,3 +92,34 @@ def verify_now(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, _("审计链在第 {seq} 条事件处断裂。").format(seq=check.broken_seq))
     return redirect("auditlog:search")
+
+
+# --- public: the signed checkpoints (docs/trust.md §Audit checkpoints) ----------------------
+
+PUBLIC_PAGE_SIZE = 100
+
+
+def checkpoints_page(request: HttpRequest) -> HttpResponse:
+    document = queries.published_checkpoints(limit=PUBLIC_PAGE_SIZE)
+    return render(request, "auditlog/checkpoints.html", {
+        "checkpoints": [c["checkpoint"] | {"key_id": c["key_id"]}
+                        for c in document["checkpoints"]],
+    })
+
+
+def checkpoints_json(request: HttpRequest) -> HttpResponse:
+    response = JsonResponse(queries.published_checkpoints(),
+                            json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="audit-checkpoints.json"'
+    return response
+
+
+def audit_keys_json(request: HttpRequest) -> HttpResponse:
+    from zhicheng.certificates import keys as keystore
+
+    from .operations import audit_key_dir
+
+    directory = audit_key_dir()
+    keys = keystore.published_keys(directory) if directory.is_dir() else []
+    return JsonResponse({"algorithm": keystore.ALGORITHM, "keys": keys},
+                        json_dumps_params={"ensure_ascii": False, "indent": 2})

@@ -74,8 +74,14 @@ def key_dir() -> Path:
     return Path(settings.ZHICHENG_KEY_DIR)
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+def _business_start(day: dt.date | None) -> str:
+    """Key validity runs on the platform's business dates (the ones certificates carry), not
+    the machine's: a key made on business day D is valid from D 00:00 (docs/trust.md)."""
+    if day is None:
+        from zhicheng.core import clock
+
+        day = clock.today()
+    return f"{day.isoformat()}T00:00:00+00:00"
 
 
 def _write_private(path: Path, key: Ed25519PrivateKey) -> None:
@@ -103,7 +109,7 @@ def active_key_id(directory: Path | None = None) -> str | None:
     return path.read_text(encoding="ascii").strip() or None
 
 
-def generate(directory: Path | None = None) -> str:
+def generate(directory: Path | None = None, *, today: dt.date | None = None) -> str:
     """Create a new key pair, make it the active key, close the validity of the previous one.
     Returns the new key id (`k<UTC date>-<8 hex of the public key's SHA-256>`)."""
     directory = directory or key_dir()
@@ -113,7 +119,7 @@ def generate(directory: Path | None = None) -> str:
     raw = private.public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw
     )
-    now = _now()
+    now = _business_start(today)
     key_id = f"k{now[:10].replace('-', '')}-{hashlib.sha256(raw).hexdigest()[:8]}"
     previous = active_key_id(directory)
     _write_private(directory / f"{key_id}.key", private)

@@ -79,7 +79,10 @@ class Certificate(models.Model):
     route = models.CharField(_("取得途径"), max_length=30)
     committee = models.CharField(_("评审委员会"), max_length=200)
     approval_number = models.CharField(_("批准文号"), max_length=80)
-    qualification_date = models.DateField(_("通过（批准）日期"))
+    qualification_date = models.DateField(_("批准日期"))
+    # The day the committee that evaluated the holder passed them (its meeting), apart from
+    # the approval date; empty on routes without a meeting (初定, 考核认定).
+    passed_on = models.DateField(_("评审通过日期"), null=True, blank=True)
     issuing_authority = models.CharField(_("制发证机构"), max_length=120)
     review_number = models.CharField(_("评审编号"), max_length=60)
     round_label = models.CharField(_("初定批次"), max_length=30, blank=True)

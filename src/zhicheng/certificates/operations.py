@@ -87,7 +87,18 @@ def _authority(season: Any) -> str:
     return str(issuer or DEFAULT_AUTHORITY)
 
 
-def _committee(application: Application) -> str:
+def _evaluated_by(application: Application) -> Any:
+    """The meeting that evaluated the application (its latest case), or None."""
+    from zhicheng.evaluation.models import Case
+
+    case = (Case.objects.filter(application=application)
+            .select_related("meeting__committee").order_by("-meeting__date", "-pk").first())
+    return case.meeting if case is not None else None
+
+
+def _committee(application: Application, meeting: Any = None) -> str:
+    if meeting is not None:
+        return str(meeting.committee.name)  # the committee that actually evaluated
     plan = application.plan
     if application.route == Route.ASSESSMENT_RECOGNITION:
         return f"{application.season.city}职称考核认定（{plan.specialty}）"
@@ -109,6 +120,7 @@ def build_payload(cert: Certificate, id_number: str) -> dict[str, Any]:
         "committee": cert.committee,
         "approval": cert.approval_number,
         "qualified": cert.qualification_date.isoformat(),
+        **({"passed": cert.passed_on.isoformat()} if cert.passed_on else {}),
         "authority": cert.issuing_authority,
         "review": cert.review_number,
         "issued": cert.issue_date.isoformat(),
@@ -151,6 +163,7 @@ def issue_certificate(
         if app.route == Route.INITIAL_DETERMINATION:
             round_label = initial_determination_round(app.season, today)
         holder = app.applicant
+        meeting = _evaluated_by(app)
         number = next_number(app.season.year, app.series.code, app.level)
         cert = Certificate(
             application=app,
@@ -164,7 +177,8 @@ def issue_certificate(
             title_name=_title_name(app),
             level=str(app.get_level_display()),
             route=ROUTE_LABELS.get(app.route, "评审"),  # type: ignore[call-overload]
-            committee=_committee(app),
+            committee=_committee(app, meeting),
+            passed_on=meeting.date if meeting is not None else None,
             approval_number=approval_number.strip(),
             qualification_date=qualification_date or today,
             issuing_authority=_authority(app.season),

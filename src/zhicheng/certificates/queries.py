@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from zhicheng.applications.models import Application
 from zhicheng.applications.states import State
+from zhicheng.core.models import AuditHead
 from zhicheng.orgs.permissions import is_city_office
 
 from .models import Certificate, CertificateStatus
+from .signing import sign_revocation_list
 
 
 def holder_certificates(user: Any) -> QuerySet[Certificate]:
@@ -60,3 +65,15 @@ def revocation_entries() -> list[dict[str, Any]]:
             "revoked_on", "number"
         )
     ]
+
+
+def revocation_list(now: dt.datetime | None = None) -> dict[str, Any]:
+    """The signed revocation list as published now. Its sequence is the audit chain's head
+    when it is signed (a revocation is an audited write, so a list made after a revocation
+    always has a higher sequence); it is valid for ZHICHENG_REVOCATION_LIST_HOURS."""
+    now = now or timezone.now()
+    head = AuditHead.objects.filter(id=1).first()
+    hours = int(getattr(settings, "ZHICHENG_REVOCATION_LIST_HOURS", 24))
+    return sign_revocation_list(revocation_entries(), issued_at=now,
+                                sequence=head.seq if head is not None else 0,
+                                next_update=now + dt.timedelta(hours=hours))

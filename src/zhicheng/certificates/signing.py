@@ -88,11 +88,22 @@ def qr_text(payload: bytes, signature: bytes, key_id: str) -> str:
 
 
 def sign_revocation_list(
-    entries: list[dict[str, Any]], *, issued_at: dt.datetime
+    entries: list[dict[str, Any]], *, issued_at: dt.datetime, sequence: int = 0,
+    next_update: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """`{"list": {"issued_at", "revoked": [...]}, "key_id", "signature"}`; the signature is
-    over the canonical bytes of `list`."""
-    body = {"issued_at": issued_at.replace(microsecond=0).isoformat(), "revoked": entries}
+    """`{"list": {"sequence", "this_update", "next_update", "issued_at", "revoked": [...]},
+    "key_id", "algorithm", "signature"}`; the signature is over the canonical bytes of
+    `list` (docs/trust.md §Revocation list). A higher sequence is a newer list; after
+    `next_update` a verifier refuses the list as stale."""
+    this_update = issued_at.astimezone(dt.UTC).replace(microsecond=0)
+    following = (next_update or this_update + dt.timedelta(hours=24)).astimezone(dt.UTC)
+    body = {
+        "sequence": sequence,
+        "this_update": this_update.isoformat(),
+        "next_update": following.replace(microsecond=0).isoformat(),
+        "issued_at": this_update.isoformat(),
+        "revoked": entries,
+    }
     key_id, private = keystore.private_key()
     return {
         "list": body,
@@ -103,10 +114,11 @@ def sign_revocation_list(
 
 
 def verify_revocation_list(
-    document: dict[str, Any], public_keys: dict[str, keystore.PublicKey]
+    document: dict[str, Any], public_keys: dict[str, keystore.PublicKey],
+    *, now: dt.datetime | None = None,
 ) -> dict[str, dict[str, Any]]:
     """The revoked entries by certificate number; raises ValueError if the list's signature
-    is invalid."""
+    is invalid or the list is stale (its `next_update` has passed)."""
     key = public_keys.get(str(document.get("key_id")))
     if key is None:
         raise ValueError(f"撤销清单的签名密钥未知 (unknown key): {document.get('key_id')}")
@@ -114,4 +126,12 @@ def verify_revocation_list(
         key.public_key.verify(b64d(str(document["signature"])), canonical_bytes(document["list"]))
     except (InvalidSignature, KeyError, PayloadError) as exc:
         raise ValueError("撤销清单签名无效 (revocation list signature invalid)") from exc
+    next_update = document["list"].get("next_update")
+    if next_update:
+        due = dt.datetime.fromisoformat(str(next_update))
+        if (now or dt.datetime.now(dt.UTC)) > due:
+            raise ValueError(
+                f"撤销清单已过期（应于{next_update}前更新），请重新下载 "
+                f"(revocation list is stale: next update was due {next_update})"
+            )
     return {str(e["number"]): e for e in document["list"].get("revoked", [])}

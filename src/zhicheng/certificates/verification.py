@@ -50,6 +50,8 @@ class Verification:
 
 def verify(ip: str | None, *, number: str = "", name: str = "", code: str = "") -> Verification:
     """Answer valid / revoked / unknown / invalid / throttled and log the query."""
+    if "#ZC1." in code:  # the QR code's verification link pasted whole
+        code = code.split("#", 1)[1]
     number, name, code = number.strip()[:60], name.strip()[:64], code.strip()[:4000]
     found = Verification(VerificationResult.UNKNOWN, number)
     if throttled(ip):

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -27,7 +26,6 @@ from .models import (
     VerificationResult,
 )
 from .pdf import render_certificate
-from .signing import sign_revocation_list
 
 # --- holder ---------------------------------------------------------------------------------
 
@@ -153,7 +151,7 @@ def public_keys_json(request: HttpRequest) -> JsonResponse:
 
 def revocations_json(request: HttpRequest) -> JsonResponse:
     try:
-        document = sign_revocation_list(queries.revocation_entries(), issued_at=timezone.now())
+        document = queries.revocation_list()
     except keystore.SigningKeyError as exc:
         raise Http404(str(exc)) from exc
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,8 +24,9 @@ def _json_safe(data: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def event_digest(event: AuditEvent) -> str:
-    body = {
+def event_body(event: AuditEvent) -> dict[str, Any]:
+    """The fields an event's hash covers, as hashed (docs/trust.md §Audit event)."""
+    return {
         "seq": event.seq,
         "created_at": event.created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         "actor_id": event.actor_id,
@@ -36,8 +38,27 @@ def event_digest(event: AuditEvent) -> str:
         "data": event.data,
         "prev_hash": event.prev_hash,
     }
+
+
+def digest_body(body: dict[str, Any]) -> str:
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def event_digest(event: AuditEvent) -> str:
+    return digest_body(event_body(event))
+
+
+def export_lines(chunk_size: int = 2000) -> Iterator[str]:
+    """The chain as JSON Lines, one event a line: its hashed body plus `hash`, in order of
+    `seq` up to the head as it is when the export starts. `tools/verify/audit_chain.py`
+    re-checks such a file without the project's code (docs/trust.md §Audit export)."""
+    head = _read_head()
+    top = head.seq if head is not None else 0
+    events = AuditEvent.objects.filter(seq__lte=top).order_by("seq")
+    for event in events.iterator(chunk_size=chunk_size):
+        line = {**event_body(event), "hash": event.hash}
+        yield json.dumps(line, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def target_label(target: models.Model | None) -> tuple[str, str]:

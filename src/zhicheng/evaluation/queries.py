@@ -380,3 +380,28 @@ def ceiling_report(meeting: Meeting) -> dict[str, Any]:
     passed = sum(1 for c in cases if c.passed)
     return {"ceiling": ceiling, "passed": passed, "roster": len(cases),
             "exceeded": ceiling is not None and passed > ceiling}
+
+
+DRAW_RECORD_FORMAT = "zhicheng-expert-draw/1"
+
+
+def draw_record(meeting: Meeting) -> dict[str, Any]:
+    """The meeting's public draw record (docs/trust.md §Expert draw): before the draw the
+    seed hash, the plan and the pool; after it also the seed and the result, enough for
+    `tools/verify/expert_draw.py` to re-run it without the project's code."""
+    inputs = meeting.draw_inputs or {}
+    drawn = bool(meeting.draw_result)
+    result = None
+    if drawn:
+        result = {"groups": [{"selected": g["selected"], "reserve": g["reserve"]}
+                             for g in meeting.draw_result.get("groups", [])]}
+    return {
+        "format": DRAW_RECORD_FORMAT,
+        "meeting": meeting.pk,
+        "seed_hash": meeting.seed_hash,
+        "candidates": inputs.get("candidates", []),
+        "excluded": inputs.get("excluded", []),
+        "groups": inputs.get("groups", meeting.draw_spec),
+        "seed": meeting.seed if drawn else None,
+        "result": result,
+    }

@@ -5,7 +5,6 @@ keys.json) and optionally a signed revocation list (`--revocations FILE`)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -20,6 +19,8 @@ def read_code(source: str) -> str:
 
     if source.strip().startswith(PREFIX + "."):
         return source.strip()
+    if "#" + PREFIX + "." in source:  # the verification link of the QR code
+        return source.split("#", 1)[1].strip()
     path = Path(source)
     try:
         is_file = path.is_file()
@@ -34,7 +35,8 @@ def read_code(source: str) -> str:
             if not keywords:
                 raise CommandError("PDF中没有证书签名内容 (no certificate code in this PDF)")
             return keywords.strip()
-        return path.read_text(encoding="utf-8").strip()
+        text = path.read_text(encoding="utf-8").strip()
+        return text.split("#", 1)[1].strip() if "#" + PREFIX + "." in text else text
     return source.strip()
 
 
@@ -187,10 +189,9 @@ class Command(BaseCommand):
         )
 
     def _revocations(self, options: dict[str, Any]) -> None:
-        from zhicheng.certificates.queries import revocation_entries
-        from zhicheng.certificates.signing import sign_revocation_list
+        from zhicheng.certificates.queries import revocation_list
 
-        doc = sign_revocation_list(revocation_entries(), issued_at=dt.datetime.now(dt.UTC))
+        doc = revocation_list()
         text = json.dumps(doc, ensure_ascii=False, indent=2)
         if options.get("output"):
             Path(options["output"]).write_text(text + "\n", encoding="utf-8")

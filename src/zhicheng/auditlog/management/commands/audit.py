@@ -1,0 +1,82 @@
+"""zhicheng audit verify|export|checkpoint|checkpoints (docs/trust.md).
+
+- `verify [--checkpoints FILE [--keys FILE]]` checks every link of the chain in the database,
+  and with saved checkpoints that the chain still has each signed hash (exit 1 on a break);
+- `export [--output FILE]` writes the chain as JSON Lines for `tools/verify/audit_chain.py`;
+- `checkpoint` signs a checkpoint now with the city office's audit key;
+- `checkpoints [--output FILE]` writes the published checkpoints, `keys --output FILE` the
+  audit's public keys."""
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from zhicheng.auditlog.operations import audit_key_dir, sign_checkpoint
+from zhicheng.auditlog.queries import check_checkpoints, published_checkpoints
+from zhicheng.certificates import keys as keystore
+from zhicheng.core.audit import export_lines, verify_chain
+
+
+class Command(BaseCommand):
+    help = "Audit chain tools: verify (with saved checkpoints), export, checkpoint, checkpoints."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["verify", "export", "checkpoint", "checkpoints",
+                                               "keys"])
+        parser.add_argument("--output", help="export/checkpoints/keys: file to write")
+        parser.add_argument("--checkpoints", help="verify: checkpoints saved earlier (JSON)")
+        parser.add_argument("--keys", help="verify: the audit keys (default: the audit key dir)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "export":
+            self._write((line + "\n" for line in export_lines()), options.get("output"))
+        elif action == "checkpoint":
+            cp = sign_checkpoint()
+            self.stdout.write(f"已签署审计检查点：第{cp.seq}条事件 {cp.hash}（{cp.time}，"
+                              f"密钥{cp.key_id}）/ checkpoint #{cp.seq} signed")
+        elif action == "checkpoints":
+            text = json.dumps(published_checkpoints(), ensure_ascii=False, indent=2) + "\n"
+            self._write([text], options.get("output"))
+        elif action == "keys":
+            keys = {"algorithm": keystore.ALGORITHM,
+                    "keys": keystore.published_keys(audit_key_dir())}
+            self._write([json.dumps(keys, ensure_ascii=False, indent=2) + "\n"],
+                        options.get("output"))
+        else:
+            self._verify(options)
+
+    def _write(self, chunks: Any, output: str | None) -> None:
+        if not output:
+            for chunk in chunks:
+                sys.stdout.write(chunk)
+            return
+        with Path(output).open("w", encoding="utf-8") as f:
+            for chunk in chunks:
+                f.write(chunk)
+        self.stdout.write(f"已写入 / written: {output}")
+
+    def _verify(self, options: dict[str, Any]) -> None:
+        result = verify_chain()
+        if not result.ok:
+            self.stderr.write(str(result))
+            raise SystemExit(1)
+        if not options.get("checkpoints"):
+            self.stdout.write(str(result))
+            return
+        try:
+            document = json.loads(Path(options["checkpoints"]).read_text(encoding="utf-8"))
+            public = keystore.load_public_keys(
+                Path(options["keys"]) if options.get("keys") else audit_key_dir())
+        except (OSError, ValueError, keystore.SigningKeyError) as exc:
+            raise CommandError(f"无法读取检查点或审计公钥 (cannot read): {exc}") from exc
+        problems = check_checkpoints(document, public)
+        if problems:
+            for problem in problems:
+                self.stderr.write(f"BROKEN: {problem}")
+            raise SystemExit(1)
+        count = len(document.get("checkpoints", [])) if isinstance(document, dict) else 0
+        self.stdout.write(f"{result}; {count} checkpoints match / 与{count}个检查点一致")

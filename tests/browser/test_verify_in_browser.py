@@ -1,0 +1,41 @@
+"""The public verification page checks a certificate's signature in the visitor's browser
+(WebCrypto Ed25519): the QR code's link opens the page with the code in its fragment and
+the page says the signature is valid; one changed byte and it says forged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.factories.certificates import (  # noqa: F401  (fixtures)
+    _keys_and_date,
+    city_office,
+    issued,
+    make_approved,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def test_qr_link_verifies_in_the_browser(page: Any, live_server: Any, issued: Any) -> None:  # noqa: F811
+    from zhicheng.certificates.payload import b64d, b64e, encode
+    from zhicheng.certificates.pdf import qr_content
+
+    cert = issued(name="孙浏览")
+    base = live_server.url
+    page.goto(qr_content(cert, f"{base}/verify/"))
+    page.wait_for_selector("#browser-check-label")
+    assert "浏览器已验证签名" in page.inner_text("#browser-check-label")
+    assert page.inner_text("#browser-check [data-field=name]") == "孙浏览"
+    assert page.input_value("#v-code") == cert.qr_text
+
+    body = bytearray(cert.payload.encode("utf-8"))
+    body[body.index("孙".encode())] ^= 0x01
+    forged = encode(bytes(body), b64d(cert.signature), cert.key_id)
+    assert forged != cert.qr_text and b64e(bytes(body))
+    page.fill("#v-code", forged)
+    page.click("#browser-verify")
+    page.wait_for_function(
+        "document.getElementById('browser-check-label').textContent.includes('失败')")
+    assert "内容被改动或伪造" in page.inner_text("#browser-check-label")

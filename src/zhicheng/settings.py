@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhicheng.core.context_processors.site",
+                "zhicheng.portal.context_processors.nav",  # the role-aware bars
                 "zhicheng.demo.context_processors.demo_clock",  # demo mode only
             ],
         },

@@ -199,7 +199,10 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "my_account"
 LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "zhicheng.accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "zhicheng.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "zhicheng.accounts.forms.SignupForm",
+    "login": "zhicheng.accounts.forms.LoginForm",
+}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

@@ -106,6 +106,16 @@
 // keyboard users must be able to reach that box to scroll it (WCAG 2.1.1), so a box that
 // overflows becomes focusable, named after its table's caption or heading.
 (function () {
+  function wrap() {  // every table in a page gets the sideways-scrolling box
+    document.querySelectorAll("main table.table").forEach(function (table) {
+      var parent = table.parentElement;
+      if (parent.closest(".table-responsive, .zc-table-wrap")) return;
+      var box = document.createElement("div");
+      box.className = "table-responsive";
+      parent.insertBefore(box, table);
+      box.appendChild(table);
+    });
+  }
   function mark() {
     document.querySelectorAll(".table-responsive, .zc-table-wrap").forEach(function (box) {
       if (box.scrollWidth > box.clientWidth + 1) {
@@ -124,7 +134,7 @@
       }
     });
   }
-  document.addEventListener("DOMContentLoaded", mark);
+  document.addEventListener("DOMContentLoaded", function () { wrap(); mark(); });
   window.addEventListener("resize", mark);
   document.addEventListener("htmx:afterSwap", mark);
 })();

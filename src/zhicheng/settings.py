@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhicheng.core.context_processors.site",
+                "zhicheng.portal.context_processors.nav",  # the role-aware bars
                 "zhicheng.demo.context_processors.demo_clock",  # demo mode only
             ],
         },
@@ -198,7 +199,10 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "my_account"
 LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "zhicheng.accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "zhicheng.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "zhicheng.accounts.forms.SignupForm",
+    "login": "zhicheng.accounts.forms.LoginForm",
+}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

@@ -66,7 +66,7 @@ def test_official_with_totp_must_enter_a_valid_code(client, demo_users, demo_pas
 def test_applicant_is_not_forced(client, demo_users, demo_password):
     r = password_login(client, "applicant@demo.invalid", demo_password)  # login by email
     assert r.status_code == 302
-    assert r["Location"] == reverse("my_account")
+    assert r["Location"] == reverse("applications:dashboard")  # lands on 我的申报
     r = client.get(reverse("my_account"))
     assert r.status_code == 200
     assert "未启用（申报人可选）" in r.content.decode()

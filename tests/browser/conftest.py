@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from tests.factories.reviews import make_applicant  # noqa: F401  (fixture of the journeys)
+
 CHROMIUM = os.environ.get("ZHICHENG_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -44,7 +44,7 @@ def _sign_up(page: Any, base: str, mailoutbox: Any) -> None:
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mailoutbox[-1].body).group(0)
     page.goto(link)
     page.click("main form button[type=submit]")
-    page.wait_for_url(re.compile(r".*/accounts/me/$"))
+    page.wait_for_url(re.compile(r".*/apply/$"))  # an applicant lands on 我的申报
 
 
 def _add(page: Any, base: str, section: str, values: dict[str, str], checks: dict[str, bool]

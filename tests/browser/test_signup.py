@@ -41,6 +41,9 @@ def test_applicant_signs_up_through_the_pages(page, live_server, season, mailout
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", body).group(0)
     page.goto(link)
     page.click("main form button[type=submit]")
+    page.wait_for_load_state("load")
+    assert page.locator("#work-nav").get_by_role("link", name="我的申报").count() == 1
+    page.click("header >> text=我的账户")
     page.wait_for_url(re.compile(r".*/accounts/me/$"))
 
     text = page.inner_text("main")

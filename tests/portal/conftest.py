@@ -4,6 +4,13 @@ from typing import Any
 
 import pytest
 
+from tests.factories.reviews import (  # noqa: F401  (fixtures of the navigation tests)
+    chain,
+    make_applicant,
+    market_committee,
+    official,
+)
+
 
 @pytest.fixture(autouse=True)
 def demo_date(settings: Any) -> None:

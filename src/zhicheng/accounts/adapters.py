@@ -25,6 +25,13 @@ class AccountAdapter(DefaultAccountAdapter):
         "email_password_mismatch": _("电子邮箱或密码不正确。"),
     }
 
+    def get_login_redirect_url(self, request: Any) -> str:
+        """After login each person lands on their work (portal/navigation.py), unless the
+        login page was asked for with `next`, which allauth honours before asking here."""
+        from zhicheng.portal.navigation import landing_url
+
+        return landing_url(request.user)
+
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         """Setting up the first authenticator right after a password login needs no second
         password prompt (officials are sent there straight from the login). Deactivating

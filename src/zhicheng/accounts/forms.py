@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.core.exceptions import ValidationError
@@ -131,3 +132,17 @@ class SignupForm(AllauthSignupForm):
             full_name=self.cleaned_data["full_name"],
             phone=self.cleaned_data["phone"],
         )
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's login form with a field a person understands: it says what to type
+    (username or e-mail address) instead of allauth's "登录" and "用户名或email"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = _("用户名或电子邮箱")
+        login.widget.attrs["placeholder"] = _("注册时填写的用户名或电子邮箱地址")
+        password = self.fields["password"]
+        password.label = _("密码")
+        password.widget.attrs["placeholder"] = ""

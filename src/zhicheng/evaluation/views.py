@@ -192,6 +192,10 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, str(exc))
             else:
                 messages.success(request, _("已签字确认计票结果。"))
+                # The second signature closes the tally: the ballot page is no longer the
+                # expert's, so they go to their own page instead of a 404.
+                if not queries.meetings_for(request.user).filter(pk=m.pk).exists():
+                    return redirect("evaluation:expert")
             return redirect("evaluation:ballot", m.pk)
         case = _case(m, request.POST.get("case"))
         if "code" in request.POST:

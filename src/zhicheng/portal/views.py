@@ -92,6 +92,7 @@ def plan_table(request: HttpRequest) -> HttpResponse:
             "form": form, "filters": filters, "rows": _with_gaps(plans, gaps, filters),
             "count": len(plans), "gaps": gaps,
             "open_rows": {p.row for p in plans if p.is_open_on(today)},
+            "field_labels": FIELD_LABELS,  # the phone layout's card labels (data-label)
         }, request=request)
         plancache.store(key, results)
     results = mark_safe(results)  # our own template's output, escaped when it was rendered

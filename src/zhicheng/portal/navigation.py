@@ -1,0 +1,153 @@
+"""The navigation bar and the landing page after login, from the person's roles.
+
+The public bar is the same for everyone. A signed-in person also gets a work bar with every
+page their roles may open, and only those (a link to a page that answers 404 or 403 for them
+would be a lie), with the number waiting where a page holds a queue. A person with several
+roles gets the pages of all of them, grouped by role. The docs list each role's journey
+(docs/journeys.md); tests/browser/test_navigation_journeys.py walks them by clicking.
+
+One request costs a fixed number of queries whatever the data: the memberships once, then at
+most one count per queue. The result is kept on the request, so the bar and the page share it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from zhicheng.orgs.models import Membership
+from zhicheng.orgs.models import Role as OrgRole
+
+WORKLIST_ROLES = (
+    OrgRole.UNIT_HR, OrgRole.PRELIMINARY_REVIEWER, OrgRole.COMMITTEE_OFFICE, OrgRole.CITY_OFFICE,
+)
+POSTING_ROLES = (OrgRole.UNIT_HR, OrgRole.COMMITTEE_OFFICE)
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str | Promise
+    url: str
+    count: int | None = None  # waiting items; None when the page holds no queue
+    count_label: str | Promise = ""  # what the number counts, for screen readers
+
+
+@dataclass
+class NavGroup:
+    label: str | Promise
+    links: list[NavLink] = field(default_factory=list)
+
+
+@dataclass
+class Navigation:
+    groups: list[NavGroup]
+    landing: str  # where this person's work starts
+
+
+def public_links() -> list[NavLink]:
+    """The bar everyone sees, signed in or not."""
+    return [
+        NavLink(_("首页"), reverse("portal:home")),
+        NavLink(_("评审计划表"), reverse("portal:plans")),
+        NavLink(_("公示"), reverse("publicity:list")),
+        NavLink(_("证书查验"), reverse("verify:verify")),
+        NavLink(_("通知公告"), reverse("portal:notices")),
+        NavLink(_("政策原文"), reverse("portal:notice_current")),
+    ]
+
+
+def _roles(user: Any) -> dict[str, set[int]]:
+    roles: dict[str, set[int]] = {}
+    for role, org in Membership.objects.filter(user=user, active=True).values_list(
+        "role", "organisation_id"
+    ):
+        roles.setdefault(role, set()).add(org)
+    return roles
+
+
+def build(user: Any) -> Navigation:
+    """The work bar and the landing page of `user` (an anonymous visitor has neither)."""
+    if not (getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)):
+        return Navigation([], reverse("portal:home"))
+    # Imported here: the portal's public pages need none of the work apps' queries.
+    from zhicheng.applications.queries import my_applications, profile_of, unread_count
+    from zhicheng.certificates.queries import approved_for_issue
+    from zhicheng.evaluation.queries import expert_entries
+    from zhicheng.publicity.queries import objections_for
+    from zhicheng.reviews.queries import Roles
+    from zhicheng.reviews.queries import worklist as worklist_query
+
+    roles = _roles(user)
+    groups: list[NavGroup] = []
+    landing = ""
+    is_city = OrgRole.CITY_OFFICE in roles
+
+    if is_city:
+        city = NavGroup(_("市职称办"), [
+            NavLink(_("监督总览"), reverse("supervision:dashboard")),
+            NavLink(_("统计分析"), reverse("supervision:statistics")),
+            NavLink(_("材料抽查"), reverse("reviews:sampling")),
+            NavLink(_("证书签发"), reverse("certificates:office"),
+                    approved_for_issue(user).count(), _("份待签发")),
+            NavLink(_("处理措施"), reverse("sanctions:index")),
+            NavLink(_("审计日志"), reverse("auditlog:search")),
+        ])
+        if getattr(user, "is_staff", False):
+            city.links.append(NavLink(_("管理后台"), reverse("admin:index")))
+        groups.append(city)
+        landing = reverse("supervision:dashboard")
+
+    if any(r in roles for r in WORKLIST_ROLES):
+        scoped = Roles()
+        for role, orgs in roles.items():
+            scoped.orgs[role] = set(orgs)
+        work = NavGroup(_("审核"), [
+            NavLink(_("待办"), reverse("reviews:worklist"),
+                    worklist_query(user, roles=scoped).count(), _("件待办")),
+        ])
+        if any(r in roles for r in POSTING_ROLES):
+            work.links.append(NavLink(_("公示异议"), reverse("publicity:objections"),
+                                      objections_for(user).count(), _("件待处理")))
+        if OrgRole.COMMITTEE_OFFICE in roles or is_city:
+            work.links.append(NavLink(_("评审会议"), reverse("evaluation:index")))
+        if OrgRole.COMMITTEE_OFFICE in roles and not is_city:
+            work.links.append(NavLink(_("处理措施"), reverse("sanctions:index")))
+        work.links.append(NavLink(_("接口令牌"), reverse("api:tokens")))
+        groups.append(work)
+        landing = landing or reverse("reviews:worklist")
+
+    if expert_entries(user).exists():
+        groups.append(NavGroup(_("评审专家"), [
+            NavLink(_("我的评审"), reverse("evaluation:expert")),
+        ]))
+        landing = landing or reverse("evaluation:expert")
+
+    # Everyone may apply; an official's bar shows it only once they have started.
+    applies = not roles or (
+        profile_of(user) is not None or my_applications(user).exists()
+    )
+    if applies:
+        groups.append(NavGroup(_("申报"), [
+            NavLink(_("我的申报"), reverse("applications:dashboard")),
+            NavLink(_("消息"), reverse("applications:inbox"), unread_count(user), _("条未读")),
+            NavLink(_("我的证书"), reverse("certificates:mine")),
+        ]))
+        landing = landing or reverse("applications:dashboard")
+
+    return Navigation(groups, landing or reverse("my_account"))
+
+
+def for_request(request: Any) -> Navigation:
+    """`build` once per request."""
+    cached = getattr(request, "_zc_navigation", None)
+    if cached is None:
+        cached = build(getattr(request, "user", None))
+        request._zc_navigation = cached
+    return cached
+
+
+def landing_url(user: Any) -> str:
+    return build(user).landing

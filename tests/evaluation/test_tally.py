@@ -35,8 +35,8 @@ def _seven(world: Any) -> tuple[Any, Case, list[CommitteeSeat]]:
 
 
 def test_the_reproduction_untick_a_voter_then_close_is_refused(world) -> None:
-    """The tally that could be bent: 7 ballots (4 同意, 3 不同意), un-tick one expert who voted, close: it used to
-    count seven ballots for six people and pass a failing case."""
+    """The tally that could be bent: 7 ballots (4 同意, 3 不同意), un-tick one expert who
+    voted, close: it used to count seven ballots for six people and pass a failing case."""
     m, case, seats = _seven(world)
     ops.open_ballot(case, world.office)
     for seat, choice in zip(seats, ["agree"] * 4 + ["disagree"] * 3, strict=True):

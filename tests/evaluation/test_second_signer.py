@@ -1,6 +1,6 @@
-"""The second signer of a tally lands on a real page (issue 15, item 8): their signature
-closes the tally, so the ballot page is no longer theirs; they are sent to 我的评审 with the
-confirmation, not to 页面不存在. The first signer stays on the ballot page."""
+"""The second signer of a tally lands on a real page: their signature closes the tally, and
+the seated experts keep the ballot page after it, which now shows the signed tally and the
+counted receipt codes (not 页面不存在). The first signer stays on the ballot page too."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from zhicheng.evaluation.models import MeetingState
 pytestmark = pytest.mark.django_db
 
 
-def test_second_signer_lands_on_the_expert_page(client, world) -> None:
+def test_second_signer_lands_on_the_signed_tally(client, world) -> None:
     world.pool(7)
     app = world.application("申报甲")
     m = world.opened(count=5, reserve=0)
@@ -31,6 +31,7 @@ def test_second_signer_lands_on_the_expert_page(client, world) -> None:
     m.refresh_from_db()
     assert m.state == MeetingState.SIGNED
     assert r.status_code == 200
-    assert r.redirect_chain[-1][0] == reverse("evaluation:expert")
+    assert r.redirect_chain[-1][0] == reverse("evaluation:ballot", args=[m.pk])
     html = r.content.decode()
     assert "已签字确认计票结果。" in html and "页面不存在" not in html
+    assert "已签字" in html

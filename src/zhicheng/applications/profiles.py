@@ -308,12 +308,13 @@ def profile_payload(
 
 @cache
 def policy_season(code: str) -> PolicySeason:
+    """The installed package of a season code (the simulator's and the tests' season)."""
     return load_season(code)
 
 
-def decide(payload: dict[str, Any], season_code: str) -> Decision:
+def decide(payload: dict[str, Any], season: str | PolicySeason) -> Decision:
     profile = Profile.model_validate(payload)
-    return evaluate(profile, policy_season(season_code))
+    return evaluate(profile, policy_season(season) if isinstance(season, str) else season)
 
 
 def request_of(application: Application) -> RequestData:
@@ -326,7 +327,13 @@ def request_of(application: Application) -> RequestData:
     )
 
 
-def decide_application(application: Application) -> tuple[dict[str, Any], Decision]:
+def decide_application(
+    application: Application, season: PolicySeason | None = None
+) -> tuple[dict[str, Any], Decision]:
+    """Decide under `season`, by default the season version the application is decided under
+    (its recorded version once submitted, else the season's published one)."""
+    from zhicheng.seasons.queries import policy_season_for
+
     profile = application.applicant.applicant_profile
     payload = profile_payload(profile, request_of(application), application)
-    return payload, decide(payload, application.season.code)
+    return payload, decide(payload, season or policy_season_for(application))

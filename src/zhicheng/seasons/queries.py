@@ -1,0 +1,82 @@
+"""Reads of seasons as data: the engine's Season for a stored version, the version an
+application is decided under, the versions of a season."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+
+from zhicheng.policy import Season as PolicySeason
+from zhicheng.policy.package import season_from_data
+from zhicheng.policy.season import SeasonDataError, load_season
+
+from .models import Season, SeasonVersion, VersionStatus
+
+if TYPE_CHECKING:
+    from zhicheng.applications.models import Application
+
+# A version never changes once stored under its hash, so its Season can be kept per process.
+_ENGINE_SEASONS: dict[tuple[int, str], PolicySeason] = {}
+
+
+def policy_season_of(version: SeasonVersion) -> PolicySeason:
+    key = (version.pk, version.sha256)
+    found = _ENGINE_SEASONS.get(key)
+    if found is None:
+        found = _ENGINE_SEASONS[key] = season_from_data(version.data)
+    return found
+
+
+def engine_version(application: Application) -> SeasonVersion | None:
+    """The version an application is decided under: the one recorded at its submission, else
+    the season's published version (a draft application follows corrections)."""
+    if application.season_version_id is not None:
+        return application.season_version
+    return application.season.published_version
+
+
+def policy_season_for(application: Application) -> PolicySeason:
+    version = engine_version(application)
+    if version is not None:
+        return policy_season_of(version)
+    # A season stored before versions existed: the installed package of the same code.
+    try:
+        return load_season(application.season.code)
+    except SeasonDataError as exc:
+        raise SeasonDataError(f"{application.season.name}尚未发布年度数据版本：{exc}") from None
+
+
+def versions_of(season: Season) -> QuerySet[SeasonVersion]:
+    return season.versions.order_by("-number").defer("data")
+
+
+def find_version(code: str, number: int | None = None) -> SeasonVersion:
+    """`code` or `code@number`: that version, or the season's published one."""
+    season = Season.objects.select_related("published_version").filter(code=code).first()
+    if season is None:
+        raise Season.DoesNotExist(f"没有年度“{code}”")
+    if number is None:
+        if season.published_version is None:
+            raise SeasonVersion.DoesNotExist(f"{season.name}尚未发布任何版本")
+        return season.published_version
+    found = season.versions.filter(number=number).first()
+    if found is None:
+        raise SeasonVersion.DoesNotExist(f"{season.name}没有第{number}版")
+    return found
+
+
+def published_seasons() -> QuerySet[Season]:
+    return Season.objects.filter(published_version__isnull=False).order_by("-year", "code")
+
+
+def version_summary(version: SeasonVersion) -> dict[str, Any]:
+    return {
+        "number": version.number,
+        "status": version.status,
+        "status_label": version.get_status_display(),
+        "published_on": version.published_on.isoformat() if version.published_on else None,
+        "sha256": version.sha256,
+        "note": version.note,
+        "current": version.status == VersionStatus.PUBLISHED,
+    }

@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import re
 import tomllib
 import zipfile
 from dataclasses import dataclass
@@ -34,6 +35,14 @@ REQUIRED_TEXT = ("plans",)
 DEFAULT_NOTICE = "notice.md"
 DEFAULT_ORGANISATIONS = "organisations.toml"
 DATE_TAG = "$date"
+# tomllib's messages the office is most likely to meet, in Chinese.
+TOML_MESSAGES = {
+    "Invalid date or datetime": "日期无效或不存在",
+    "Invalid value": "值无效",
+    "Expected '=' after a key in a key/value pair": "键后缺少“=”",
+    "Cannot overwrite a value": "同一个键写了两次",
+    "Unterminated string": "字符串缺少结束引号",
+}
 
 
 @dataclass(frozen=True)
@@ -142,9 +151,12 @@ def _toml(raw: bytes, file: str, problems: list[PackageProblem]) -> dict[str, An
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        message = getattr(exc, "msg", str(exc))
-        problems.append(PackageProblem(file, f"TOML格式错误（{message}）", line))
+        found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        message = re.sub(r"\s*\(at line .*\)$", "", str(exc))
+        what = TOML_MESSAGES.get(message, message)
+        where = f"第{found[2]}列：" if found else ""
+        line = int(found[1]) if found else None
+        problems.append(PackageProblem(file, f"{where}TOML格式错误（{what}）", line))
         return None
 
 
@@ -200,8 +212,7 @@ def read_package(path: Path) -> tuple[PackageData, list[PackageProblem]]:
         text = _text(raw, name, problems)
         if text is not None:
             data["texts"][part] = text
-    if not problems:
-        problems.extend(validate(data))
+    problems.extend(validate(data))
     return data, problems
 
 
@@ -257,17 +268,28 @@ def validate(data: PackageData) -> list[PackageProblem]:
     head = data["tables"].get("season", {}).get("season", {})
     if head.get("code") and head.get("code") != manifest_code:
         problems.append(
-            PackageProblem(season_file, f"年度代码“{head.get('code')}”与清单“{manifest_code}”不一致",
-                           field="season.code")
+            PackageProblem(
+                season_file,
+                f"年度代码“{head.get('code')}”与清单“{manifest_code}”不一致",
+                field="season.code",
+            )
         )
     try:
-        parse_season(manifest_code, None,
-                     {part: from_json(data["tables"][part]) for part in TOML_PARTS})
+        if all(part in data["tables"] for part in TOML_PARTS):
+            parse_season(manifest_code, None,
+                         {part: from_json(data["tables"][part]) for part in TOML_PARTS})
     except SeasonDataError as exc:
-        problems.append(PackageProblem(season_file if "season.toml" in str(exc) else "",
-                                       str(exc)))
+        named = re.search(r"(\w+\.toml)", str(exc))
+        problems.append(PackageProblem(named[1] if named else season_file, str(exc)))
     except (KeyError, TypeError, ValueError) as exc:
         problems.append(PackageProblem(season_file, f"数据不完整或类型错误：{exc!s}"))
+    if "plans" in data["texts"]:
+        problems.extend(_plan_problems(data))
+    return problems
+
+
+def _plan_problems(data: PackageData) -> list[PackageProblem]:
+    problems: list[PackageProblem] = []
     table = plan_table_from_data(data)
     plans_file = file_name(data, "plans")
     for p in table.errors:
@@ -278,7 +300,7 @@ def validate(data: PackageData) -> list[PackageProblem]:
     known |= set(tables.get("plan_table", {}).get("not_offices", []))
     org_file = file_name(data, "organisations")
     for number, row in sorted(table.rows.items()):
-        if row.office and row.office not in known:
+        if "organisations" in data["tables"] and row.office and row.office not in known:
             problems.append(
                 PackageProblem(
                     plans_file,
@@ -288,8 +310,7 @@ def validate(data: PackageData) -> list[PackageProblem]:
                     "office",
                 )
             )
-    return [p if p.file else PackageProblem(season_file, p.message, p.row, p.field)
-            for p in problems]
+    return problems
 
 
 def _line_of(data: PackageData, number: int) -> int | None:
@@ -306,3 +327,52 @@ def load_package(path: Path) -> tuple[PackageData, Season]:
     if errors:
         raise PackageRefused(errors)
     return data, season_from_data(data)
+
+
+def _shift(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
+def _shift_dates(value: Any, years: int) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {DATE_TAG}:
+            return {DATE_TAG: _shift(dt.date.fromisoformat(value[DATE_TAG]), years).isoformat()}
+        return {k: _shift_dates(v, years) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shift_dates(v, years) for v in value]
+    return value
+
+
+def derive(data: PackageData, code: str, *, years: int = 1, name: str | None = None,
+           example: bool = False) -> PackageData:
+    """A new season's package from an earlier one: a copy with every date of its tables moved
+    by `years` (the season's year too), under a new code. Texts (the notice, the plan table's
+    month windows) are copied as they are: the office edits them in the draft."""
+    new = json.loads(canonical(data))
+    new["tables"] = _shift_dates(new["tables"], years)
+    head = new["tables"]["season"]["season"]
+    old_year = int(head["year"])
+    head["year"] = old_year + years
+    head["code"] = code
+    head["name"] = name or str(head["name"]).replace(str(old_year), str(old_year + years))
+    package = new["manifest"].setdefault("package", {})
+    package.update({"code": code, "name": head["name"], "example": example,
+                    "derived_from": code_of(data)})
+    return new
+
+
+def set_value(data: PackageData, part: str, dotted: str, value: Any) -> PackageData:
+    """A copy of the data with one value of a table replaced (`dates.seniority_cutoff.value`)."""
+    new = json.loads(canonical(data))
+    node = new["tables"][part]
+    *path, last = dotted.split(".")
+    for key in path:
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    if isinstance(node, list):
+        node[int(last)] = to_json(value)
+    else:
+        node[last] = to_json(value)
+    return new

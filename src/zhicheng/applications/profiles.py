@@ -22,6 +22,8 @@ from zhicheng.policy import SCHEMA_VERSION, Decision, Profile, evaluate, load_se
 from zhicheng.policy import Season as PolicySeason
 
 if TYPE_CHECKING:
+    from zhicheng.seasons.models import Season as SeasonRow
+
     from .models import ApplicantProfile, Application
 
 # The list sections an applicant edits row by row (Profile field name -> label, clause).
@@ -312,9 +314,17 @@ def policy_season(code: str) -> PolicySeason:
     return load_season(code)
 
 
-def decide(payload: dict[str, Any], season: str | PolicySeason) -> Decision:
+def decide(payload: dict[str, Any], season: str | PolicySeason | SeasonRow) -> Decision:
+    """Decide a payload under a season: the engine's own, a stored season (its published
+    version) or the code of an installed package."""
+    from zhicheng.seasons.queries import engine_season
+
     profile = Profile.model_validate(payload)
-    return evaluate(profile, policy_season(season) if isinstance(season, str) else season)
+    if isinstance(season, str):
+        return evaluate(profile, policy_season(season))
+    if isinstance(season, PolicySeason):
+        return evaluate(profile, season)
+    return evaluate(profile, engine_season(season))
 
 
 def request_of(application: Application) -> RequestData:

@@ -40,11 +40,19 @@ def policy_season_for(application: Application) -> PolicySeason:
     version = engine_version(application)
     if version is not None:
         return policy_season_of(version)
+    return engine_season(application.season)
+
+
+def engine_season(season: Season) -> PolicySeason:
+    """The engine's Season of a stored season: its published version (a new application)."""
+    if season.published_version_id is not None:
+        assert season.published_version is not None
+        return policy_season_of(season.published_version)
     # A season stored before versions existed: the installed package of the same code.
     try:
-        return load_season(application.season.code)
-    except SeasonDataError as exc:
-        raise SeasonDataError(f"{application.season.name}尚未发布年度数据版本：{exc}") from None
+        return load_season(season.code)
+    except SeasonDataError:
+        raise SeasonDataError(f"{season.name}尚未发布年度数据，暂不能判定申报条件。") from None
 
 
 def versions_of(season: Season) -> QuerySet[SeasonVersion]:

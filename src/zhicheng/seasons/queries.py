@@ -16,15 +16,23 @@ from .models import Season, SeasonVersion, VersionStatus
 if TYPE_CHECKING:
     from zhicheng.applications.models import Application
 
-# A version never changes once stored under its hash, so its Season can be kept per process.
-_ENGINE_SEASONS: dict[tuple[int, str], PolicySeason] = {}
+# The same package data (the same SHA-256) always builds the same Season, so it is kept per
+# process by hash: a page deciding a dossier reads the version's hash, not its data.
+_ENGINE_SEASONS: dict[str, PolicySeason] = {}
 
 
 def policy_season_of(version: SeasonVersion) -> PolicySeason:
-    key = (version.pk, version.sha256)
-    found = _ENGINE_SEASONS.get(key)
+    found = _ENGINE_SEASONS.get(version.sha256)
     if found is None:
-        found = _ENGINE_SEASONS[key] = season_from_data(version.data)
+        found = _ENGINE_SEASONS[version.sha256] = season_from_data(version.data)
+    return found
+
+
+def _policy_season_by_id(version_id: int) -> PolicySeason:
+    sha = SeasonVersion.objects.filter(pk=version_id).values_list("sha256", flat=True).first()
+    found = _ENGINE_SEASONS.get(sha or "")
+    if found is None:
+        found = policy_season_of(SeasonVersion.objects.get(pk=version_id))
     return found
 
 
@@ -37,17 +45,15 @@ def engine_version(application: Application) -> SeasonVersion | None:
 
 
 def policy_season_for(application: Application) -> PolicySeason:
-    version = engine_version(application)
-    if version is not None:
-        return policy_season_of(version)
+    if application.season_version_id is not None:
+        return _policy_season_by_id(application.season_version_id)
     return engine_season(application.season)
 
 
 def engine_season(season: Season) -> PolicySeason:
     """The engine's Season of a stored season: its published version (a new application)."""
     if season.published_version_id is not None:
-        assert season.published_version is not None
-        return policy_season_of(season.published_version)
+        return _policy_season_by_id(season.published_version_id)
     # A season stored before versions existed: the installed package of the same code.
     try:
         return load_season(season.code)

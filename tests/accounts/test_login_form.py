@@ -1,4 +1,4 @@
-"""The login field says what to type (issue 15, item 8): labelled 用户名或电子邮箱, with a
+"""The login field says what to type: labelled 用户名或电子邮箱, with a
 placeholder in Chinese, not allauth's 登录 / "用户名或email"."""
 
 from __future__ import annotations

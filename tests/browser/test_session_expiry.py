@@ -1,4 +1,4 @@
-"""An expired session on a form keeps what was typed (issue 15, item 8): the applicant types
+"""An expired session on a form keeps what was typed: the applicant types
 into a profile form, the session ends meanwhile (its cookie is gone), the post is sent to
 the login page; after signing in again the same form shows the typed values, with a notice,
 and saving them works. Logging out drops what was kept."""

@@ -13,7 +13,7 @@ from zhicheng.seasons.models import Notice
 
 NOTICE = (
     Path(__file__).resolve().parents[2]
-    / "src/zhicheng/portal/content/lianyungang-2024-title-evaluation-notice.md"
+    / "src/zhicheng/policy/seasons/lianyungang-2024/notice.md"
 )
 POLICY_SEASON = Path(__file__).resolve().parents[2] / "src/zhicheng/policy/seasons"
 

@@ -158,11 +158,14 @@ def test_command_line_reads_a_gbk_csv_and_names_unlinked_offices(season, tmp_pat
     for name in ("plans.csv", "merges.csv", "scope.csv"):  # the folder as Excel saves it
         text = (target / name).read_text(encoding="utf-8")
         (target / name).write_bytes(text.encode("gb18030"))
+    before = sorted(season.plans.values_list("row", "specialty", "office_id"))
     out = io.StringIO()
     call_command("load_season", "lianyungang-2024", dir=target, stdout=out)
     report = out.getvalue()
-    assert "新增0项，修改0项" in report  # same table as the UTF-8 file
-    assert "办事机构“面向本企业自主评审”在系统中没有对应机构" in report
+    # The same table as the UTF-8 file: only the new (draft) version is added, no plan row
+    # changes; the self-evaluation rows are declared in organisations.toml (not offices).
+    assert "修改0项" in report and "[错误]" not in report
+    assert sorted(season.plans.values_list("row", "specialty", "office_id")) == before
 
 
 def test_command_line_reads_a_workbook_in_the_season_folder(season, tmp_path):

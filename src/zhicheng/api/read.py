@@ -23,7 +23,8 @@ from zhicheng.portal.queries import PlanFilters, plans
 from zhicheng.publicity.views import client_ip
 from zhicheng.reviews.models import CorrectionRequest, ReviewStep
 from zhicheng.reviews.queries import reviewable
-from zhicheng.seasons.models import Season
+from zhicheng.seasons.models import Season, SeasonVersion, VersionStatus
+from zhicheng.seasons.queries import published_seasons, version_summary
 
 from . import schemas as s
 from .auth import Principal, anonymous_rate, rate_limit
@@ -87,6 +88,45 @@ def catalogue_series(request: HttpRequest) -> Any:
 def catalogue_levels(request: HttpRequest) -> Any:
     public(request)
     return {"items": [{"code": code, "label": str(label)} for code, label in Level.choices]}
+
+
+# --- seasons (public) -----------------------------------------------------------------------
+
+
+def season_row(season: Season) -> dict[str, Any]:
+    public_versions = [v for v in season.versions.all() if v.status != VersionStatus.DRAFT]
+    return {
+        "code": season.code, "name": season.name, "year": season.year, "city": season.city,
+        "notice_number": season.notice_number, "notice_title": season.notice_title,
+        "current": season.is_current,
+        "published_version": season.published_version.number
+        if season.published_version else None,
+        "seniority_cutoff": season.seniority_cutoff, "materials_cutoff": season.materials_cutoff,
+        "versions": [version_summary(v) for v in sorted(public_versions, key=lambda v: v.number)],
+    }
+
+
+def _public_seasons() -> QuerySet[Season]:
+    return published_seasons().select_related("published_version").prefetch_related(
+        Prefetch("versions", queryset=SeasonVersion.objects.defer("data"))
+    )
+
+
+@router.get("/seasons", response={200: s.SeasonList, PUBLIC_ERRORS: s.ErrorOut}, auth=None,
+            tags=["seasons"], summary="评审年度及其已发布的数据版本（公开）")
+def season_list(request: HttpRequest) -> Any:
+    public(request)
+    return {"items": [season_row(x) for x in _public_seasons()]}
+
+
+@router.get("/seasons/{code}", response={200: s.SeasonOut, PUBLIC_ERRORS: s.ErrorOut},
+            auth=None, tags=["seasons"], summary="一个评审年度及其已发布的数据版本（公开）")
+def season_detail(request: HttpRequest, code: Annotated[Text, Path(max_length=50)]) -> Any:
+    public(request)
+    found = _public_seasons().filter(code=code).first()
+    if found is None:
+        raise Http404("没有找到该评审年度。")
+    return season_row(found)
 
 
 # --- plans (public) -------------------------------------------------------------------------

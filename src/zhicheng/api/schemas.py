@@ -61,6 +61,36 @@ class LevelList(Schema):
     items: list[LevelOut]
 
 
+# --- seasons --------------------------------------------------------------------------------
+
+
+class SeasonVersionOut(Schema):
+    number: int
+    status: str = Field(description="published / superseded (drafts are not public)")
+    status_label: str
+    published_on: dt.date | None
+    sha256: str = Field(description="SHA-256 of the season package data (docs/seasons.md)")
+    note: str
+
+
+class SeasonOut(Schema):
+    code: str
+    name: str
+    year: int
+    city: str
+    notice_number: str
+    notice_title: str
+    current: bool
+    published_version: int | None
+    seniority_cutoff: dt.date
+    materials_cutoff: dt.date
+    versions: list[SeasonVersionOut]
+
+
+class SeasonList(Schema):
+    items: list[SeasonOut]
+
+
 # --- plans ----------------------------------------------------------------------------------
 
 

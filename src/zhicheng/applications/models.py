@@ -80,6 +80,11 @@ class Application(models.Model):
         "seasons.Season", on_delete=models.PROTECT, related_name="applications",
         verbose_name=_("年度"),
     )
+    # The season data the eligibility decision was made under (set at first submission).
+    season_version = models.ForeignKey(
+        "seasons.SeasonVersion", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="applications", verbose_name=_("判定依据的年度数据版本"),
+    )
     plan = models.ForeignKey(
         "seasons.CommitteePlan",
         on_delete=models.PROTECT,

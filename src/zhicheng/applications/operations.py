@@ -19,6 +19,7 @@ from zhicheng.documents.uploads import check_application_quota, inspect_upload, 
 from zhicheng.orgs.models import Membership, Organisation, OrgKind
 from zhicheng.orgs.queries import preliminary_reviewer_for
 from zhicheng.seasons.models import CommitteePlan, Season
+from zhicheng.seasons.queries import engine_version
 
 from . import guards  # noqa: F401  (registers the guards)
 from .commitment import COMMITMENT_TEXT, commitment_sha256
@@ -471,6 +472,9 @@ def _submit(
         check_plan_open(app.plan)
         payload, decision = decide_application(app)
         fire(app, "submit", actor, GuardContext(decision=decision))
+        if app.season_version_id is None:
+            # The decision's data from now on, until an audited re-decision (seasons.operations).
+            app.season_version = engine_version(app)
         if (employer is None and not freelancer) or reviewer is None:
             raise OperationError("无法确定初审单位（四（三）），请核对工作单位或联系市职称办。")
         app.employer, app.freelancer, app.preliminary_reviewer = employer, freelancer, reviewer
@@ -511,6 +515,7 @@ def _submit(
             "submission": submission.pk, "sha256": submission.sha256, "number": number,
             "employer": employer.pk if employer else None, "preliminary_reviewer": reviewer.pk,
             "verdict": decision.verdict,
+            "season_version": app.season_version.number if app.season_version else None,
         }
     return submission
 

@@ -22,6 +22,8 @@ from zhicheng.policy import SCHEMA_VERSION, Decision, Profile, evaluate, load_se
 from zhicheng.policy import Season as PolicySeason
 
 if TYPE_CHECKING:
+    from zhicheng.seasons.models import Season as SeasonRow
+
     from .models import ApplicantProfile, Application
 
 # The list sections an applicant edits row by row (Profile field name -> label, clause).
@@ -308,12 +310,21 @@ def profile_payload(
 
 @cache
 def policy_season(code: str) -> PolicySeason:
+    """The installed package of a season code (the simulator's and the tests' season)."""
     return load_season(code)
 
 
-def decide(payload: dict[str, Any], season_code: str) -> Decision:
+def decide(payload: dict[str, Any], season: str | PolicySeason | SeasonRow) -> Decision:
+    """Decide a payload under a season: the engine's own, a stored season (its published
+    version) or the code of an installed package."""
+    from zhicheng.seasons.queries import engine_season
+
     profile = Profile.model_validate(payload)
-    return evaluate(profile, policy_season(season_code))
+    if isinstance(season, str):
+        return evaluate(profile, policy_season(season))
+    if isinstance(season, PolicySeason):
+        return evaluate(profile, season)
+    return evaluate(profile, engine_season(season))
 
 
 def request_of(application: Application) -> RequestData:
@@ -326,7 +337,13 @@ def request_of(application: Application) -> RequestData:
     )
 
 
-def decide_application(application: Application) -> tuple[dict[str, Any], Decision]:
+def decide_application(
+    application: Application, season: PolicySeason | None = None
+) -> tuple[dict[str, Any], Decision]:
+    """Decide under `season`, by default the season version the application is decided under
+    (its recorded version once submitted, else the season's published one)."""
+    from zhicheng.seasons.queries import policy_season_for
+
     profile = application.applicant.applicant_profile
     payload = profile_payload(profile, request_of(application), application)
-    return payload, decide(payload, application.season.code)
+    return payload, decide(payload, season or policy_season_for(application))

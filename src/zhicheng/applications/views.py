@@ -24,6 +24,7 @@ from pydantic import ValidationError as PydanticError
 from zhicheng.core import clock
 from zhicheng.core.operations import OperationError
 from zhicheng.documents.uploads import UploadRefused
+from zhicheng.seasons.queries import policy_season_for
 
 from . import operations as ops
 from . import queries
@@ -287,7 +288,11 @@ def _decision_context(
     )
     payload = profile_payload(profile, request, application)
     try:
-        decision = decide(payload, plan.season.code)
+        # A submitted application is shown under the season version it was decided under.
+        if application is not None and application.season_version_id is not None:
+            decision = decide(payload, policy_season_for(application))
+        else:
+            decision = decide(payload, plan.season)
     except PydanticError as exc:
         from .profiles import pydantic_messages
 

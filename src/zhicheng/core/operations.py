@@ -112,7 +112,13 @@ def operation(
                 f"当前状态“{label}”下不能执行此操作，可能已被他人处理，请刷新后查看。"
             )
         op = Op(actor=actor, action=action, obj=obj)
-        yield op
+        # The season parameters the operation reads are kept in its event (core.parameters).
+        from zhicheng.core.parameters import recording
+
+        with recording() as used:
+            yield op
+        if used and isinstance(op.data, dict) and "parameters" not in op.data:
+            op.data = {**op.data, "parameters": used}
         append_event(actor=actor, action=action, target=op.obj, summary=op.summary, data=op.data)
 
 

@@ -1,7 +1,11 @@
 """`zhicheng eligibility`: decide a profile (or a batch of them) from the command line.
 
-    eligibility PROFILE.json [--text]
-    eligibility --batch IN.jsonl [-o OUT.jsonl] [--workers N]
+    eligibility PROFILE.json [--text] [--season CODE[@VERSION]]
+    eligibility --batch IN.jsonl [-o OUT.jsonl] [--workers N] [--season CODE[@VERSION]]
+
+`--season` names the season (default: the installed lianyungang-2024 package): a code, a code
+with a stored version number (`zhicheng eligibility` resolves it in the database), or the path
+of a season package folder or zip (docs/seasons.md).
 
 A decision is printed whatever the verdict (exit 0). Invalid input exits 2 and names the JSON
 path and problem of every bad field (and, in batch mode, the line).
@@ -14,14 +18,18 @@ import io
 import multiprocessing
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import IO, Any, Protocol
 
 from pydantic import ValidationError
 
 from zhicheng.policy.engine import evaluate
 from zhicheng.policy.profile import Profile
-from zhicheng.policy.season import SeasonDataError, load_season
+from zhicheng.policy.season import Season, SeasonDataError, load_season, read_season
+
+# Resolves --season: (code or path, version number or None) -> the engine's Season.
+SeasonResolver = Callable[[str, int | None], Season]
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -91,7 +99,30 @@ def parse_profile(data: str | bytes) -> Profile:
     return Profile.model_validate_json(data)
 
 
-def _single(path: str, as_text: bool, out: IO[str], err: IO[str]) -> int:
+def installed_season(code: str, version: int | None) -> Season:
+    """The resolver without a database: an installed package by code, or a package path."""
+    if version is not None:
+        raise SeasonDataError(
+            f"{code}@{version}：按版本号选择年度数据需要数据库（zhicheng eligibility）"
+        )
+    path = Path(code)
+    if path.exists():
+        return read_season(path.name.removesuffix(".zip"), path)
+    return load_season(code)
+
+
+def parse_season_option(text: str) -> tuple[str, int | None]:
+    code, at, number = text.partition("@")
+    if not at:
+        return code, None
+    if not number.isdigit() or int(number) < 1:
+        raise SeasonDataError(f"“{text}”：@后应为版本号（正整数），如 lianyungang-2024@2")
+    return code, int(number)
+
+
+def _single(
+    path: str, as_text: bool, out: IO[str], err: IO[str], season: Season | None = None
+) -> int:
     try:
         with open(path, "rb") as fh:
             raw = fh.read()
@@ -105,16 +136,16 @@ def _single(path: str, as_text: bool, out: IO[str], err: IO[str]) -> int:
         err.write(f"{path}: 申报资料不符合格式（{len(problems)}处）\n")
         _print_problems(problems, err)
         return EXIT_INVALID
-    decision = evaluate(profile)
+    decision = evaluate(profile, season)
     out.write(decision.to_text() if as_text else decision.to_json() + "\n")
     return EXIT_OK
 
 
 def decide_lines(
-    lines: Iterable[bytes],
+    lines: Iterable[bytes], season: Season | None = None
 ) -> Iterator[tuple[int, bytes | None, list[dict[str, str]]]]:
     """(line number, decision as one line of UTF-8 JSON or None, problems) per non-blank line."""
-    season = load_season()
+    season = season or load_season()
     for number, line in enumerate(lines, start=1):
         if not line or line.isspace():  # blank (same test as not line.strip(), no copy)
             continue
@@ -129,9 +160,16 @@ def decide_lines(
 Result = tuple[int, bytes | None, list[dict[str, str]]]
 
 
+_WORKER_SEASON: list[Season] = []
+
+
+def _init_worker(season: Season | None) -> None:
+    _WORKER_SEASON[:] = [season] if season is not None else []
+
+
 def _decide_chunk(chunk: list[tuple[int, bytes]]) -> list[Result]:
     """decide_lines over (line number, line) pairs, in a worker process."""
-    season = load_season()
+    season = _WORKER_SEASON[0] if _WORKER_SEASON else load_season()
     results: list[Result] = []
     for number, line in chunk:
         try:
@@ -143,7 +181,9 @@ def _decide_chunk(chunk: list[tuple[int, bytes]]) -> list[Result]:
     return results
 
 
-def decide_lines_parallel(lines: Iterable[bytes], workers: int) -> Iterator[Result]:
+def decide_lines_parallel(
+    lines: Iterable[bytes], workers: int, season: Season | None = None
+) -> Iterator[Result]:
     """decide_lines in `workers` processes: same results, same order, still streaming.
 
     Lines go out in chunks of CHUNK_LINES; at most 4 chunks per worker are in flight, so memory
@@ -162,8 +202,10 @@ def decide_lines_parallel(lines: Iterable[bytes], workers: int) -> Iterator[Resu
         if chunk:
             yield chunk
 
-    load_season()  # a bad season fails here, before any worker starts
-    with multiprocessing.get_context().Pool(workers) as pool:
+    season = season or load_season()  # a bad season fails here, before any worker starts
+    with multiprocessing.get_context().Pool(
+        workers, initializer=_init_worker, initargs=(season,)
+    ) as pool:
         pending: deque[Any] = deque()
         for chunk in chunks():
             pending.append(pool.apply_async(_decide_chunk, (chunk,)))
@@ -173,7 +215,10 @@ def decide_lines_parallel(lines: Iterable[bytes], workers: int) -> Iterator[Resu
             yield from pending.popleft().get()
 
 
-def _batch(path: str, output: str | None, out: IO[str], err: IO[str], workers: int = 1) -> int:
+def _batch(
+    path: str, output: str | None, out: IO[str], err: IO[str], workers: int = 1,
+    season: Season | None = None,
+) -> int:
     try:
         source: IO[bytes] = (
             sys.stdin.buffer if path == "-" else open(path, "rb", buffering=IO_BUFFER)
@@ -184,7 +229,10 @@ def _batch(path: str, output: str | None, out: IO[str], err: IO[str], workers: i
     to_file = output not in (None, "-")
     sink: BinarySink = open(str(output), "wb", buffering=IO_BUFFER) if to_file else _binary(out)
     bad = 0
-    results = decide_lines(source) if workers <= 1 else decide_lines_parallel(source, workers)
+    results = (
+        decide_lines(source, season) if workers <= 1
+        else decide_lines_parallel(source, workers, season)
+    )
     try:
         for number, data, problems in results:
             if data is None:
@@ -227,11 +275,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         help="批量：并行进程数（默认 1；输出内容和顺序不变）",
     )
+    parser.add_argument(
+        "--season",
+        metavar="CODE[@VERSION]",
+        help="评审年度代码（可加 @版本号）或年度数据包路径；默认 lianyungang-2024",
+    )
     return parser
 
 
 def main(
-    argv: list[str] | None = None, out: IO[str] | None = None, err: IO[str] | None = None
+    argv: list[str] | None = None,
+    out: IO[str] | None = None,
+    err: IO[str] | None = None,
+    resolve: SeasonResolver = installed_season,
 ) -> int:
     out = out or _utf8(sys.stdout)
     err = err or _utf8(sys.stderr)
@@ -241,6 +297,7 @@ def main(
     except SystemExit as exc:
         return EXIT_INVALID if exc.code else EXIT_OK
     try:
+        season = resolve(*parse_season_option(args.season)) if args.season else None
         if args.batch:
             if args.profile:
                 err.write("--batch 与单个 PROFILE 不能同时使用\n")
@@ -248,12 +305,12 @@ def main(
             if args.workers < 1:
                 err.write("--workers 应为正整数\n")
                 return EXIT_INVALID
-            return _batch(args.batch, args.output, out, err, args.workers)
+            return _batch(args.batch, args.output, out, err, args.workers, season)
         if not args.profile:
             parser.print_usage(err)
             err.write("缺少 PROFILE.json（或使用 --batch IN.jsonl）\n")
             return EXIT_INVALID
-        return _single(args.profile, args.text, out, err)
+        return _single(args.profile, args.text, out, err, season)
     except SeasonDataError as exc:
         err.write(f"申报季数据错误：{exc}\n")
         return 1

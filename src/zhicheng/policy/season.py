@@ -7,8 +7,8 @@ determination, continuing education, eligibility). Formulas live in code; number
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import tomllib
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -110,7 +110,7 @@ class Season:
     city: str
     name: str
     notice_number: str
-    directory: Path
+    directory: Path | None
     dates: dict[str, DatedValue]
     periods: dict[str, dict[str, Any]]
     initial_round_months: frozenset[int]
@@ -124,6 +124,8 @@ class Season:
     qualification_rows: dict[str, QualificationMapping] = field(default_factory=dict)
     initial_rows: tuple[InitialRow, ...] = ()
     initial_excluded: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The plan table (attachment) as the rules read it: row number -> PlanRow.
+    plans: dict[int, Any] = field(default_factory=dict)
 
     # --- convenience -------------------------------------------------------------------
     @cached_property
@@ -360,7 +362,7 @@ def _parse_tables(
     return tables, by_series, default
 
 
-def parse_season(code: str, directory: Path, raw: dict[str, dict[str, Any]]) -> Season:
+def parse_season(code: str, directory: Path | None, raw: dict[str, dict[str, Any]]) -> Season:
     season_data = raw["season"]
     head = _need(season_data, "season", f"{code}/season.toml")
     dates: dict[str, DatedValue] = {}
@@ -434,18 +436,15 @@ def parse_season(code: str, directory: Path, raw: dict[str, dict[str, Any]]) -> 
 
 
 def read_season(code: str, directory: Path | None = None) -> Season:
+    """The season of a package folder (docs/seasons.md); every problem named or none loaded."""
+    from zhicheng.policy.package import PackageRefused, load_package
+
     base = directory or SEASONS_DIR / code
-    raw: dict[str, dict[str, Any]] = {}
-    for name in DATA_FILES:
-        path = base / name
-        if not path.exists():
-            raise SeasonDataError(f"{code}: 缺少数据文件 {name}")
-        with path.open("rb") as fh:
-            try:
-                raw[name.removesuffix(".toml")] = tomllib.load(fh)
-            except tomllib.TOMLDecodeError as exc:
-                raise SeasonDataError(f"{code}/{name}: {exc}") from exc
-    return parse_season(code, base, raw)
+    try:
+        _data, season = load_package(base)
+    except PackageRefused as refused:
+        raise SeasonDataError(f"{code}: " + "；".join(str(p) for p in refused.problems)) from None
+    return dataclasses.replace(season, directory=base)
 
 
 @cache

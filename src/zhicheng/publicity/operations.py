@@ -103,21 +103,24 @@ class Period:
 
 def period_parameter(season: Any, kind: str) -> tuple[int, str, str]:
     """(working days, clause, text) of a kind of publicity, from the season's parameters."""
+    from zhicheng.core.parameters import ParameterMissing, parameter
+
     name = parameter_name(kind)
-    entry = (season.parameters or {}).get("periods", {}).get(name)
     label = Kind(kind).label
-    if not isinstance(entry, dict) or "value" not in entry:
+    try:
+        found = parameter(season, f"periods.{name}")
+    except ParameterMissing:
         raise PublicityError(
             f"年度参数中没有“periods.{name}”（{label}的工作日数及其依据条款），"
             f"不能计算公示期。请在{season}的年度参数中补充后再发布。"
-        )
+        ) from None
     try:
-        workdays = int(entry["value"])
+        workdays = int(found.value)
     except (TypeError, ValueError):
         workdays = 0
     if workdays < 1:
         raise PublicityError(f"年度参数“periods.{name}”应为正整数（工作日数）。")
-    return workdays, str(entry.get("clause", "")), str(entry.get("text", ""))
+    return workdays, found.clause, found.text
 
 
 def publicity_period(

@@ -43,11 +43,12 @@ def default_scope(specialty: str) -> tuple[list[str], list[str], str]:
 
 
 def correction_workdays(season: Any) -> int:
-    params = getattr(season, "parameters", None) or {}
-    value = params.get("correction_workdays")
-    if isinstance(value, dict):
-        value = value.get("value")
-    if isinstance(value, int) and value > 0:
+    """Working days for a correction (the one accessor, `core.parameters`); a season value that
+    is not a positive whole number falls back to the setting ZHICHENG_CORRECTION_WORKDAYS."""
+    from zhicheng.core.parameters import parameter
+
+    value = parameter(season, "correction_workdays").value
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
     return int(getattr(settings, "ZHICHENG_CORRECTION_WORKDAYS", 10))
 

@@ -15,7 +15,8 @@ from zhicheng.core.admin import AuditedAdminMixin
 from zhicheng.core.operations import operation, save_instance
 from zhicheng.policy.plans import WindowError, parse_window
 
-from .models import CommitteePlan, DataWarning, Notice, PlanSource, Season
+from .models import CommitteePlan, DataWarning, Notice, PlanSource, Season, SeasonVersion
+from .operations import DATE_KEYS, correct_dates
 
 
 @admin.register(Season)
@@ -39,7 +40,45 @@ class SeasonAdmin(AuditedAdminMixin, admin.ModelAdmin):
             },
         ),
         (_("全部参数"), {"classes": ("collapse",), "fields": ("parameters",)}),
+        (_("年度数据版本"), {"fields": ("published_version",)}),
     )
+    readonly_fields = ("published_version", "parameters")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """A changed key date becomes a new published version of the season's data, so the
+        engine cites it (submitted applications keep theirs until re-decided)."""
+        dates = [k for k in DATE_KEYS if change and k in form.changed_data]
+        if dates and obj.published_version_id is not None:
+            version = correct_dates(request.user, obj, {k: getattr(obj, k) for k in dates})
+            obj.published_version = version
+            obj.parameters = Season.objects.get(pk=obj.pk).parameters
+            rest = [k for k in form.changed_data if k not in dates]
+            if not rest:
+                return
+            save_instance(request.user, obj, changed=rest)
+            return
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(SeasonVersion)
+class SeasonVersionAdmin(admin.ModelAdmin):
+    """Read-only: a version is made by loading a package or correcting a season."""
+
+    list_display = ("season", "number", "status", "published_on", "sha256", "note")
+    list_filter = ("status", "season")
+    exclude = ("data",)
+    readonly_fields = (
+        "season", "number", "status", "published_on", "sha256", "note", "created_at", "created_by"
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class CommitteePlanForm(forms.ModelForm):

@@ -17,22 +17,20 @@ from django.utils import translation
 
 from zhicheng.catalogue.models import Series, Specialty, Title
 from zhicheng.core.operations import operation
-from zhicheng.core.tabular import TableRefused, decode_text
 from zhicheng.orgs.models import District, Organisation, OrgKind
-from zhicheng.policy.plans import PlanTable, season_dir
+from zhicheng.policy.package import PackageProblem
+from zhicheng.policy.plans import PlanProblem, PlanTable, season_dir
 
 from .models import CommitteePlan, DataWarning, Notice, PlanSource, Season
-from .plan_files import PlanFileRefused, read_plan_folder
 
-ORGS_FILE = Path(__file__).resolve().parent.parent / "orgs" / "data" / "lianyungang.toml"
+ORGS_FILE = season_dir("lianyungang-2024") / "organisations.toml"
 CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "policy" / "data" / "catalogue.toml"
-NOTICE_DIR = Path(__file__).resolve().parent.parent / "portal" / "content"
 
 
 class ImportRefused(Exception):
-    """Every problem of a refused file (PlanProblem or plan_files.CellProblem), in Chinese."""
+    """A package or file with errors: every problem named, nothing loaded."""
 
-    def __init__(self, problems: Sequence[object]) -> None:
+    def __init__(self, problems: Sequence[PlanProblem | PackageProblem | object]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
@@ -89,67 +87,72 @@ def _audited(actor: Any, action: str, summary: str, work: Any) -> LoadReport:
 
 
 def load_organisations(actor: Any, path: Path = ORGS_FILE) -> LoadReport:
+    """The organisations file of a package (by default the installed 2024 package's)."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return _audited(
+        actor, "orgs.load", "导入机构", lambda report: apply_organisations(report, data)
+    )
 
-    def work(report: LoadReport) -> None:
-        office = data["city_office"]
+
+def apply_organisations(report: LoadReport, data: dict[str, Any]) -> None:
+    """Upsert the organisations a package names (city office, centre, districts, departments)."""
+    office = data["city_office"]
+    _upsert(
+        report,
+        Organisation,
+        {"name": office["name"]},
+        {
+            "short_name": office["short_name"],
+            "kind": OrgKind.CITY_OFFICE,
+            "address": office.get("address", ""),
+        },
+    )
+    centre = data["talent_centre"]
+    _upsert(
+        report,
+        Organisation,
+        {"name": centre["name"]},
+        {
+            "short_name": centre["short_name"],
+            "kind": OrgKind.TALENT_CENTRE,
+            "phone": centre["phone"],
+            "address": centre["address"],
+        },
+    )
+    for d in data.get("districts", []):
+        district = _upsert(
+            report,
+            District,
+            {"code": d["code"]},
+            {"name": d["name"], "kind": d["kind"], "plan_row": d["plan_row"]},
+        )
         _upsert(
             report,
             Organisation,
-            {"name": office["name"]},
+            {"name": d["bureau"]},
             {
-                "short_name": office["short_name"],
-                "kind": OrgKind.CITY_OFFICE,
-                "address": office.get("address", ""),
+                "short_name": d["bureau"],
+                "kind": OrgKind.DISTRICT_BUREAU,
+                "district": district,
+                "phone": d["phone"],
+                "address": d["address"],
             },
         )
-        centre = data["talent_centre"]
+    for dep in data.get("departments", []):
         _upsert(
             report,
             Organisation,
-            {"name": centre["name"]},
-            {
-                "short_name": centre["short_name"],
-                "kind": OrgKind.TALENT_CENTRE,
-                "phone": centre["phone"],
-                "address": centre["address"],
-            },
+            {"name": dep["name"]},
+            {"short_name": dep["short_name"], "kind": OrgKind.CITY_DEPARTMENT},
         )
-        for d in data["districts"]:
-            district = _upsert(
-                report,
-                District,
-                {"code": d["code"]},
-                {"name": d["name"], "kind": d["kind"], "plan_row": d["plan_row"]},
-            )
-            _upsert(
-                report,
-                Organisation,
-                {"name": d["bureau"]},
-                {
-                    "short_name": d["bureau"],
-                    "kind": OrgKind.DISTRICT_BUREAU,
-                    "district": district,
-                    "phone": d["phone"],
-                    "address": d["address"],
-                },
-            )
-        for dep in data["departments"]:
-            _upsert(
-                report,
-                Organisation,
-                {"name": dep["name"]},
-                {"short_name": dep["short_name"], "kind": OrgKind.CITY_DEPARTMENT},
-            )
-        prov = data["provincial"]
+    prov = data.get("provincial")
+    if prov:
         _upsert(
             report,
             Organisation,
             {"name": prov["name"]},
             {"short_name": prov["short_name"], "kind": OrgKind.PROVINCIAL},
         )
-
-    return _audited(actor, "orgs.load", "导入机构", work)
 
 
 def load_catalogue(actor: Any, path: Path = CATALOGUE_FILE) -> LoadReport:
@@ -183,48 +186,39 @@ def _date(value: Any) -> dt.date:
 
 
 def load_season(
-    actor: Any, code: str, directory: Path | None = None, make_current: bool = True
+    actor: Any,
+    code: str,
+    directory: Path | None = None,
+    *,
+    publish: bool = True,
+    publish_on: dt.date | None = None,
 ) -> LoadReport:
-    base = directory or season_dir(code)
-    data = tomllib.loads((base / "season.toml").read_text(encoding="utf-8"))
-    try:
-        plan_file = read_plan_folder(code, base)
-    except PlanFileRefused as refused:
-        raise ImportRefused([f"[错误] 评审计划表：{refused}"]) from None
-    if plan_file.errors:
-        raise ImportRefused(plan_file.errors)
-    table = plan_file.table
-    scope = _read_scope(base)
+    """Load a season package as a new version (a draft unless `publish`); see
+    `seasons.operations.load_package`. Kept for the callers that load and publish at once."""
+    from .operations import load_package
 
-    def work(report: LoadReport) -> None:
-        s, dates = data["season"], data["dates"]
-        if make_current:
-            Season.objects.exclude(code=code).filter(is_current=True).update(is_current=False)
-        season = _upsert(
-            report,
-            Season,
-            {"code": code},
-            {
-                "name": s["name"],
-                "year": s["year"],
-                "city": s["city"],
-                "notice_number": s["notice_number"],
-                "notice_title": s["notice_title"],
-                "notice_date": _date(s["notice_date"]),
-                "seniority_cutoff": _date(dates["seniority_cutoff"]["value"]),
-                "materials_cutoff": _date(dates["materials_cutoff"]["value"]),
-                "evaluation_deadline": _date(dates["evaluation_deadline"]["value"]),
-                "committee_notice_due": _date(dates["committee_notice_due"]["value"]),
-                "initial_determination_months": data["initial_determination"]["round_months"],
-                "parameters": _json_params(data),
-                "is_current": make_current
-                or Season.objects.filter(code=code, is_current=True).exists(),
-            },
-        )
-        _load_plans(report, season, table, scope)
-        _load_notice(report, season, s)
+    return load_package(
+        actor, directory or season_dir(code), code=code, publish=publish, publish_on=publish_on
+    )
 
-    return _audited(actor, "season.load", f"导入{code}年度数据和评审计划表", work)
+
+def season_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The Season row's columns from a package's season.toml (plain data, dates parsed)."""
+    s, dates = data["season"], data["dates"]
+    return {
+        "name": s["name"],
+        "year": s["year"],
+        "city": s["city"],
+        "notice_number": s["notice_number"],
+        "notice_title": s["notice_title"],
+        "notice_date": _date(s["notice_date"]),
+        "seniority_cutoff": _date(dates["seniority_cutoff"]["value"]),
+        "materials_cutoff": _date(dates["materials_cutoff"]["value"]),
+        "evaluation_deadline": _date(dates["evaluation_deadline"]["value"]),
+        "committee_notice_due": _date(dates["committee_notice_due"]["value"]),
+        "initial_determination_months": data["initial_determination"]["round_months"],
+        "parameters": _json_params(data),
+    }
 
 
 def _json_params(data: dict[str, Any]) -> dict[str, Any]:
@@ -241,24 +235,17 @@ def _json_params(data: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _read_scope(base: Path) -> dict[int, list[str]]:
-    path = base / "scope.csv"
-    if not path.exists():
-        return {}
+def read_scope(text: str) -> dict[int, list[str]]:
     import csv
     import io
 
     scope: dict[int, list[str]] = {}
-    try:
-        text = decode_text(path.read_bytes())  # UTF-8 or Excel's Chinese encoding
-    except TableRefused as refused:
-        raise ImportRefused([f"[错误] scope.csv：{refused}"]) from None
     for record in csv.DictReader(io.StringIO(text)):
         scope[int(record["row"])] = [c for c in record["series"].split() if c]
     return scope
 
 
-def _load_plans(
+def apply_plans(
     report: LoadReport, season: Season, table: PlanTable, scope: dict[int, list[str]]
 ) -> None:
     offices = {o.short_name: o for o in Organisation.objects.exclude(short_name="")}
@@ -313,9 +300,8 @@ def _load_plans(
         report.warnings.append(str(problem))
 
 
-def _load_notice(report: LoadReport, season: Season, s: dict[str, Any]) -> None:
-    path = NOTICE_DIR / f"{season.code}-title-evaluation-notice.md"
-    if not path.exists():
+def apply_notice(report: LoadReport, season: Season, s: dict[str, Any], body: str) -> None:
+    if not body:
         return
     _upsert(
         report,
@@ -327,7 +313,7 @@ def _load_notice(report: LoadReport, season: Season, s: dict[str, Any]) -> None:
             "title": s["notice_title"],
             "issuer": s.get("issuer", ""),
             "date": _date(s["notice_date"]),
-            "body": path.read_text(encoding="utf-8"),
+            "body": body,
             "published": True,
         },
     )

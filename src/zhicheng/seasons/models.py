@@ -1,5 +1,7 @@
 import datetime as dt
+from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +24,11 @@ class Season(models.Model):
     initial_determination_months = models.JSONField(_("初定月份"), default=list)
     parameters = models.JSONField(_("全部参数"), default=dict, blank=True)
     is_current = models.BooleanField(_("当前年度"), default=False)
+    # The version the engine decides new applications under (None: a draft season).
+    published_version = models.ForeignKey(
+        "SeasonVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("生效版本"),
+    )
 
     class Meta:
         ordering = ["-year"]
@@ -161,3 +168,67 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    SUPERSEDED = "superseded", _("已被更正版本取代")
+
+
+class ImmutableVersion(Exception):
+    pass
+
+
+class SeasonVersion(models.Model):
+    """One snapshot of a season package (docs/seasons.md): its parsed data and SHA-256.
+
+    A draft may be replaced; once published a version never changes (a correction is a new
+    version), so every application can name the version it was decided under.
+    """
+
+    season = models.ForeignKey(
+        Season, on_delete=models.CASCADE, related_name="versions", verbose_name=_("年度")
+    )
+    number = models.PositiveSmallIntegerField(_("版本号"))
+    data = models.JSONField(_("数据包内容"))
+    sha256 = models.CharField(_("数据包哈希"), max_length=64)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("创建人"),
+    )
+
+    class Meta:
+        ordering = ["season", "number"]
+        verbose_name = _("年度数据版本")
+        verbose_name_plural = _("年度数据版本")
+        constraints = [
+            models.UniqueConstraint(fields=["season", "number"], name="seasons_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.season.code}@{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            stored = SeasonVersion.objects.filter(pk=self.pk).values("status", "sha256").first()
+            if stored and stored["status"] != VersionStatus.DRAFT and (
+                stored["sha256"] != self.sha256 or self.status == VersionStatus.DRAFT
+            ):
+                raise ImmutableVersion("已发布的年度数据版本不可修改，请新建更正版本。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.status != VersionStatus.DRAFT:
+            raise ImmutableVersion("已发布的年度数据版本不可删除。")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        return f"{self.season.name} 第{self.number}版（{self.get_status_display()}）"

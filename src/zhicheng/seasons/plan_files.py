@@ -29,6 +29,7 @@ from zhicheng.core.tabular import (
     kind_of,
 )
 from zhicheng.policy.plans import (
+    COLUMN_TITLES,
     INFERABLE_FIELDS,
     MERGE_COLUMNS,
     PLAN_COLUMNS,
@@ -38,17 +39,6 @@ from zhicheng.policy.plans import (
 
 MAX_UPLOAD_BYTES = MAX_TABLE_BYTES
 
-# The column titles of the printed attachment (and of the template), then accepted synonyms.
-COLUMN_TITLES: dict[str, tuple[str, ...]] = {
-    "row": ("序号", "row"),
-    "specialty": ("专业名称", "评委会名称", "专业", "specialty"),
-    "office": ("评委会办事机构", "办事机构", "office"),
-    "phone": ("联系电话", "电话", "phone"),
-    "address": ("材料报送地址", "报送地址", "地址", "address"),
-    "acceptance": ("申报材料受理时间", "受理时间", "acceptance"),
-    "evaluation": ("计划评审时间", "评审时间", "evaluation"),
-    "remarks": ("备注", "remarks"),
-}
 OPTIONAL_COLUMNS = ("remarks",)
 HEADER_SEARCH_ROWS = 10
 

@@ -86,7 +86,7 @@ def _accepted(plan: CommitteePlan, series: str, level: str, specialty: str,
                         "route": "normal", "plan_row": plan.row,
                         "application_date": day.isoformat()}
     try:
-        decision = decide(facts, plan.season.code)
+        decision = decide(facts, plan.season)
     except Exception:  # a schema the generator cannot fill (e.g. exam scores): not simulated
         return False
     return not decision.failing()

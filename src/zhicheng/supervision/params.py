@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
+from zhicheng.core.parameters import BUILTIN_DEFAULTS, parameter
 
-DEFAULTS: dict[str, Any] = {"review_overdue_workdays": 10}
+DEFAULTS: dict[str, Any] = {
+    k.removeprefix("supervision."): v for k, v in BUILTIN_DEFAULTS.items()
+    if k.startswith("supervision.")
+}
 
 
 def supervision(season: Any | None, name: str) -> Any:
-    if season is not None:
-        value = (season.parameters or {}).get("supervision", {}).get(name)
-        if value is not None:
-            return value.get("value", value) if isinstance(value, dict) else value
-    configured = getattr(settings, "ZHICHENG_SUPERVISION", {})
-    return configured.get(name, DEFAULTS[name])
+    """`parameters["supervision"][name]`, else ZHICHENG_SUPERVISION, else the default
+    (through the one accessor, `core.parameters`)."""
+    return parameter(season, f"supervision.{name}").value

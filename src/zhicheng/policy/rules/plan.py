@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from zhicheng.policy.catalogue import normalise_specialty, split_specialties
 from zhicheng.policy.context import Context
 from zhicheng.policy.levels import JUNIOR, SENIOR, level_name
-from zhicheng.policy.plans import PlanRow, load_plans
+from zhicheng.policy.plans import PlanRow
 from zhicheng.policy.registry import Out, fail, ok, review, rule
 
 CLAUSE = "附件"
@@ -52,18 +52,24 @@ def _covers(ctx: Context, row: PlanRow) -> tuple[bool | None, str]:
     return None, f"附件第{row.row}行专业为“{text}”，与申报专业“{ctx.request.specialty}”不一致"
 
 
-@cache
-def _index(season_code: str) -> dict[str, tuple[int, ...]]:
-    """Normalised specialty name (or 初定) -> attachment rows naming it."""
+def _index(ctx: Context) -> dict[str, tuple[int, ...]]:
+    """Normalised specialty name (or 初定) -> attachment rows naming it (once per season)."""
+    found: dict[str, tuple[int, ...]] | None = ctx.memo.get("plan.index")
+    if found is None:
+        found = ctx.memo["plan.index"] = _build_index(ctx.season.plans)
+    return found
+
+
+def _build_index(plans: dict[int, PlanRow]) -> dict[str, tuple[int, ...]]:
     out: dict[str, list[int]] = {}
-    for number, row in load_plans(season_code).items():
+    for number, row in plans.items():
         for name in _names(row):
             out.setdefault(name, []).append(number)
     return {k: tuple(v) for k, v in out.items()}
 
 
 def _find_rows(ctx: Context, plans: dict[int, PlanRow]) -> list[PlanRow]:
-    index = _index(ctx.season.code)
+    index = _index(ctx)
     if ctx.route == "initial_determination":
         numbers: tuple[int, ...] = index.get("初定", ())
     else:
@@ -105,7 +111,7 @@ def acceptance_window(ctx: Context) -> list[Out]:
 
 
 def _resolve(ctx: Context) -> Resolved:
-    plans = load_plans(ctx.season.code)
+    plans = ctx.season.plans
     number = ctx.request.plan_row
     if number is None:
         found = _find_rows(ctx, plans)

@@ -1,3 +1,4 @@
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -8,16 +9,16 @@ from zhicheng.core.operations import SYSTEM
 from zhicheng.seasons.loaders import (
     ImportRefused,
     load_catalogue,
-    load_organisations,
     load_season,
 )
+from zhicheng.seasons.models import Season
 
 
 class Command(BaseCommand):
     help = (
-        "Load a season (organisations, title catalogue, season dates, the plan table, the "
-        "notice). Idempotent: loading twice changes nothing. A file with errors changes nothing "
-        "and every problem is listed with its line and field."
+        "Load a season package (docs/seasons.md) as a draft version; --publish-at DATE publishes "
+        "it. Idempotent: loading the same package twice changes nothing. A package with errors "
+        "changes nothing and every problem is listed with its file, row and field."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,14 +26,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dir", type=Path, help="season folder (season.toml, plans.csv, merges.csv)"
         )
+        parser.add_argument(
+            "--publish-at", type=dt.date.fromisoformat, metavar="DATE",
+            help="publish the loaded version on DATE (YYYY-MM-DD); without it a draft is stored",
+        )
         parser.add_argument("--quiet-warnings", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
         code = options["season"]
         try:
-            report = load_organisations(SYSTEM)
-            report.merge(load_catalogue(SYSTEM))
-            report.merge(load_season(SYSTEM, code, directory=options["dir"]))
+            report = load_catalogue(SYSTEM)
+            publish_at = options["publish_at"]
+            report.merge(
+                load_season(
+                    SYSTEM, code, directory=options["dir"], publish=publish_at is not None,
+                    publish_on=publish_at,
+                )
+            )
         except ImportRefused as refused:
             for problem in refused.problems:
                 self.stderr.write(str(problem))
@@ -47,4 +57,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{code}: 新增{len(report.created)}项，修改{len(report.updated)}项，"
             f"未变{report.unchanged}项，数据提示{len(report.warnings)}条"
+        )
+        season = Season.objects.select_related("published_version").get(code=code)
+        latest = season.versions.order_by("-number").first()
+        state = "当前年度" if season.is_current else "非当前年度"
+        self.stdout.write(
+            f"{season.name}：最新为第{latest.number if latest else 0}版"
+            f"（{latest.get_status_display() if latest else '无'}），{state}"
         )

@@ -1,0 +1,43 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+def stored_season(code: str, version: int | None) -> Any:
+    """--season CODE[@VERSION]: a stored season's published (or numbered) version, else the
+    installed package or package path of that name."""
+    from zhicheng.policy.cli import installed_season
+    from zhicheng.policy.season import SeasonDataError
+    from zhicheng.seasons.models import Season, SeasonVersion
+    from zhicheng.seasons.queries import find_version, policy_season_of
+
+    try:
+        return policy_season_of(find_version(code, version))
+    except Season.DoesNotExist:
+        if version is not None:
+            raise SeasonDataError(f"没有年度“{code}”") from None
+        return installed_season(code, None)
+    except SeasonVersion.DoesNotExist as missing:
+        raise SeasonDataError(str(missing)) from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Eligibility decision for a profile: `zhicheng eligibility PROFILE.json [--text]` or "
+        "`zhicheng eligibility --batch IN.jsonl [-o OUT.jsonl]`, under `--season CODE[@VERSION]` "
+        "(a stored season version, see docs/seasons.md; default lianyungang-2024)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("args", nargs="*")
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        # The policy CLI owns its arguments (and is Django-free); pass them through untouched.
+        from zhicheng.policy.cli import main
+
+        raise SystemExit(main(argv[2:], resolve=stored_season))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from zhicheng.policy.cli import main
+
+        raise SystemExit(main(list(args), resolve=stored_season))

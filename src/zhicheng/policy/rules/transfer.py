@@ -14,14 +14,9 @@ def same_level(ctx: Context) -> list[Out]:
     held_here = ctx.holds_at_least(ctx.level, series.code)
     if held_here:
         return [fail(f"已取得{held_here[0].label}，无须转评")]
-    sources = [
-        t
-        for t in ctx.titles_at(ctx.level)
-        if t.series != series.code and t.kind in ("national", "out_of_town")
-    ]
-    if not sources:
+    source = ctx.transfer_source
+    if source is None:
         return [fail(f"同级转评须已取得其他系列{level_name(ctx.level)}职称，资料未显示持有")]
-    source = sources[0]
     ctx.need(f"{source.label.split('（')[0]}证书", "二（八）1")
     moves = sorted(
         (t for t in ctx.profile.transfers if t.to_series == series.code),

@@ -11,7 +11,7 @@ from typing import Any, TypeVar, overload
 from zhicheng.policy import dates
 from zhicheng.policy.catalogue import Catalogue, Series
 from zhicheng.policy.decision import ExcludedMaterial, ExcludedYear, Material, Seniority
-from zhicheng.policy.education import Recognised, recognise
+from zhicheng.policy.education import Recognised, describe, recognise
 from zhicheng.policy.levels import LEVEL_RANK, level_name
 from zhicheng.policy.profile import Profile, TitleHeld
 from zhicheng.policy.season import Requirement, Season
@@ -168,9 +168,33 @@ class Context:
         return best
 
     @fact
+    def no_education_reason(self) -> str:
+        """Why no education counts, naming each record's kind (二（三）), for the messages."""
+        if not self.education:
+            return "未填写学历"
+        parts = []
+        for item in self.education:
+            record = item.record
+            what = f"{describe(record, self.season)}（{record.date.isoformat()}）"
+            if record.kind == "training_certificate":
+                parts.append(f"{what}不能作为学历依据（{item.clause}）")
+            elif record.date > self.season.materials_cutoff:
+                parts.append(f"{what}晚于学历（学位）截止时间{self.season.materials_cutoff}")
+            else:
+                parts.append(f"{what}未予认定（{item.clause}）")
+        return "；".join(parts)
+
+    @fact
     def education_level(self) -> str:
         best = self.best_education
         return best.level if best and best.level else "below_secondary"
+
+    @fact
+    def education_phrase(self) -> str:
+        """最高认可学历为…, or why none counts (the records and the clauses setting them aside)."""
+        if self.best_education is None:
+            return f"没有可认定的学历（{self.no_education_reason}）"
+        return f"最高认可学历为{self.education_label}"
 
     @fact
     def education_label(self) -> str:
@@ -258,6 +282,21 @@ class Context:
     def special_exception(self) -> bool:
         """二（一）: returnees, exchanged officials, transferred officers on a first application."""
         return bool(self.special_route_names) and self.first_application
+
+    # --- 以考代评 -------------------------------------------------------------------------
+    @fact
+    def exam_instead_of_evaluation(self) -> str | None:
+        """二（七）: the name of the 以考代评 specialty the request falls in, else None."""
+        section = self.season.section("exams", "exam_instead_of_evaluation")
+        if self.level not in section["levels"]:
+            return None
+        for item in section["specialties"]:
+            if item["series"] != self.series.code:
+                continue
+            if item["specialties"] and self.request.specialty not in item["specialties"]:
+                continue
+            return str(item["name"])
+        return None
 
     # --- requirements -------------------------------------------------------------------
     @fact

@@ -34,10 +34,28 @@ def _name(season: Season, level: str) -> str:
     return season.education_name(level)
 
 
+TECHNICAL_CLASS_NAMES = {
+    "intermediate_worker": "中级工班",
+    "senior_worker": "高级工班",
+    "preparatory_technician": "预备技师（技师）班",
+}
+
+
+def describe(ed: Education, season: Season) -> str:
+    """The record as a caseworker names it: the kind, and the level only where the record has one
+    of its own (a training certificate has none; a technical school's follows from its class)."""
+    kind = KIND_NAMES[ed.kind]
+    if ed.kind == "training_certificate":
+        return kind
+    if ed.kind == "technical_school":
+        return f"{kind}{TECHNICAL_CLASS_NAMES[ed.technical_class]}" if ed.technical_class else kind
+    return f"{kind}{_name(season, ed.level)}" if ed.level else kind
+
+
 def recognise(index: int, ed: Education, season: Season) -> Recognised:
     data = season.raw["education"]
-    kind = KIND_NAMES[ed.kind]
-    label = f"第{index + 1}条学历（{kind}{_name(season, ed.level)}，{ed.date.isoformat()}）"
+    what = "记录" if ed.kind == "training_certificate" else "学历"
+    label = f"第{index + 1}条{what}（{describe(ed, season)}，{ed.date.isoformat()}）"
     cutoff = season.materials_cutoff
     if ed.date > cutoff:
         return Recognised(
@@ -139,18 +157,13 @@ def recognise(index: int, ed: Education, season: Season) -> Recognised:
                 f"{label}未说明班次（中级工班、高级工班、预备技师班）或未毕业，无法认定对应学历",
             )
         level = rule["equivalent"][ed.technical_class]
-        class_name = {
-            "intermediate_worker": "中级工班",
-            "senior_worker": "高级工班",
-            "preparatory_technician": "预备技师（技师）班",
-        }[ed.technical_class]
         return Recognised(
             index,
             ed,
             level,
             "pass",
             clause,
-            f"{label}为{class_name}毕业，视同{_name(season, level)}学历",
+            f"{label}毕业，视同{_name(season, level)}学历",
         )
     # National education (全日制 / 非全日制).
     if ed.completed:

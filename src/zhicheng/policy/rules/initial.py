@@ -28,7 +28,7 @@ def conditions(ctx: Context) -> list[Out]:
         ]
     best = ctx.best_education
     if best is None:
-        return [fail("没有可认定的学历，不能申报初定")]
+        return [fail(f"{ctx.no_education_reason}，没有可认定的学历，不能申报初定")]
     year = best.record.date.year
     label = f"{ctx.education_label}学历于{best.record.date.isoformat()}取得"
     recent = int(data["recent_from_year"])
@@ -63,15 +63,18 @@ def table(ctx: Context) -> list[Out] | None:
     row = next((r for r in ctx.season.initial_rows if best.level in r.education), None)
     if row is None:
         return [fail(f"最高认可学历为{ctx.education_label}，不在初定条件表内", "二（十一）")]
-    out: list[Out] = []
+    # One conclusion about the table's conditions: the unmet ones fail together; otherwise the
+    # open ones go to review; only when all are met does it pass (never a pass beside a fail).
+    unmet: list[str] = []
+    open_items: list[str] = []
+    met: list[str] = [f"具备{ctx.education_label}学历（对应{level_name(row.level)}）"]
     if row.level != ctx.level:
-        out.append(
-            fail(
-                f"具备{ctx.education_label}学历可初定{level_name(row.level)}职称，本次申报{level_name(ctx.level)}",
-                row.item,
-            )
+        unmet.append(
+            f"具备{ctx.education_label}学历可初定{level_name(row.level)}职称，本次申报{level_name(ctx.level)}"
         )
+        met.clear()
     ctx.need("初定申报表及学历（学位）证书", row.item)
+    internship_met = True
     if row.internship_years:
         counted_to = ctx.date
         if (
@@ -90,16 +93,24 @@ def table(ctx: Context) -> list[Out] | None:
             f"自{best.record.date.isoformat()}至申报日期{counted_to.isoformat()}，本专业技术岗位见习"
             f"{format_months(sen.months_counted)}，要求{row.internship_years}年"
         )
-        out.append(
-            ok(f"{facts}，已期满", row.item) if sen.met else fail(f"{facts}，见习未满", row.item)
-        )
+        if sen.met:
+            met.append(f"{facts}，已期满")
+        else:
+            internship_met = False
+            unmet.append(f"{facts}，见习未满")
     elif not ctx.profile.employment.professional_work:
-        out.append(fail("须从事本专业技术工作", row.item))
+        unmet.append("须从事本专业技术工作，资料显示未从事专业技术工作")
     passed = ctx.request.internship_assessment_passed
     if passed is None:
-        out.append(review("资料未说明见习期满（或从事本专业技术工作）是否经考察合格", row.item))
+        open_items.append("资料未说明见习期满（或从事本专业技术工作）是否经考察合格")
     elif not passed:
-        out.append(fail("经考察不合格，不能初定", row.item))
+        unmet.append("经考察不合格")
+    elif internship_met:
+        met.append("经考察合格")
     else:
-        out.append(ok(f"经考察合格，按{row.item}可初定{level_name(row.level)}职称", row.item))
-    return out
+        unmet.append("见习期满后方可考察，所填考察合格不能作为初定依据")
+    if unmet:
+        return [fail(f"{'；'.join(unmet)}，不符合{row.item}", row.item)]
+    if open_items:
+        return [review(f"{'；'.join(met + open_items)}", row.item)]
+    return [ok(f"{'；'.join(met)}，符合{row.item}初定条件", row.item)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from zhicheng.policy.catalogue import load_catalogue
 from zhicheng.policy.levels import LevelCode
@@ -74,6 +74,23 @@ Route = Literal[
     "assessment_recognition",
 ]
 
+# A calendar date as JSON text: exactly YYYY-MM-DD, and a day that exists (format "date", RFC
+# 3339 full-date; the CLI parses profiles strictly, so the schema says all it accepts).
+DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+Date = Annotated[
+    dt.date, WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN})
+]
+
+
+def _whole_number(value: object) -> object:
+    """JSON Schema's "integer" includes 2019.0; strict parsing alone would refuse it."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Integer = Annotated[int, BeforeValidator(_whole_number)]
+
 Text = Annotated[str, Field(max_length=500)]
 ShortText = Annotated[str, Field(min_length=1, max_length=100)]
 
@@ -88,7 +105,11 @@ def _check_series(value: str) -> str:
     return value
 
 
-SeriesCode = Annotated[str, AfterValidator(_check_series)]
+SeriesCode = Annotated[
+    str,
+    AfterValidator(_check_series),
+    WithJsonSchema({"type": "string", "enum": sorted(load_catalogue().series)}),
+]
 
 
 class Residence(_Model):
@@ -130,7 +151,7 @@ class Education(_Model):
     completed: bool = Field(
         default=True, description="diploma/degree obtained (False: 结业/肄业, no diploma)"
     )
-    date: dt.date = Field(description="date the diploma, degree or certificate was obtained")
+    date: Date = Field(description="date the diploma, degree or certificate was obtained")
     major: Text | None = None
     major_matches_work: bool = True
     recognised_by_education_authority: bool | None = Field(
@@ -146,7 +167,7 @@ class TitleHeld(_Model):
     specialty: Text | None = None
     level: LevelCode
     name: Text | None = None
-    date: dt.date = Field(description="qualification date 取得资格时间")
+    date: Date = Field(description="qualification date 取得资格时间")
     kind: TitleKind = "national"
     obtained_via: ObtainedVia = "evaluation"
     issuer: Text | None = None
@@ -155,38 +176,32 @@ class TitleHeld(_Model):
 
 
 class WorkPeriod(_Model):
-    start: dt.date
-    end: dt.date | None = Field(default=None, description="None = ongoing")
+    start: Date
+    end: Date | None = Field(default=None, description="None = ongoing")
     employer: Text | None = None
     position: Text | None = None
     series: SeriesCode | None = None
     professional: bool = Field(default=True, description="professional/technical work in the field")
 
-    @model_validator(mode="after")
-    def _order(self) -> WorkPeriod:
-        if self.end is not None and self.end < self.start:
-            raise ValueError("工作经历的结束日期早于开始日期")
-        return self
-
 
 class AnnualAssessment(_Model):
-    year: int = Field(ge=1950, le=2100)
+    year: Integer = Field(ge=1950, le=2100)
     grade: Grade
 
 
 class Sanction(_Model):
     kind: SanctionKind
     name: Text | None = Field(default=None, description="e.g. 警告、记过、记大过、降级、撤职")
-    decided_on: dt.date
-    impact_until: dt.date | None = Field(
+    decided_on: Date
+    impact_until: Date | None = Field(
         default=None, description="last day of the impact period 影响期"
     )
 
 
 class IntegrityRecord(_Model):
     kind: IntegrityKind
-    recorded_on: dt.date
-    barred_until: dt.date | None = None
+    recorded_on: Date
+    barred_until: Date | None = None
     description: Text | None = None
 
 
@@ -194,8 +209,8 @@ class Exam(_Model):
     subject: Text
     series: SeriesCode
     level: LevelCode
-    passed_on: dt.date
-    valid_until: dt.date | None = None
+    passed_on: Date
+    valid_until: Date | None = None
     certificate_number: Text | None = None
 
 
@@ -205,12 +220,12 @@ class Qualification(_Model):
     kind: QualificationKind = "vocational"
     name: Text
     skill_level: SkillLevel | None = None
-    obtained_on: dt.date
+    obtained_on: Date
     certificate_number: Text | None = None
 
 
 class ContinuingEducationYear(_Model):
-    year: int = Field(ge=1950, le=2100)
+    year: Integer = Field(ge=1950, le=2100)
     public_hours: float = Field(default=0, ge=0, le=2000)
     professional_hours: float = Field(default=0, ge=0, le=2000)
     public_certificate: bool = Field(
@@ -222,7 +237,7 @@ class Achievement(_Model):
     id: ShortText
     title: Text
     kind: AchievementKind
-    date: dt.date
+    date: Date
     representative: bool = False
     used_in_passed_evaluation: bool = False
 
@@ -235,7 +250,7 @@ class OtherApplication(_Model):
 
 
 class PostTransfer(_Model):
-    date: dt.date
+    date: Date
     from_series: SeriesCode
     to_series: SeriesCode
     assessment_passed: bool | None = Field(default=None, description="转岗考核合格")
@@ -262,10 +277,10 @@ class Request(_Model):
     specialty: Text
     level: LevelCode
     route: Route = "normal"
-    plan_row: int | None = Field(
-        default=None, ge=1, description="attachment row number of the committee plan"
+    plan_row: Annotated[int, Field(ge=1), BeforeValidator(_whole_number)] | None = Field(
+        default=None, description="attachment row number of the committee plan"
     )
-    application_date: dt.date
+    application_date: Date
     internship_assessment_passed: bool | None = Field(
         default=None, description="初定: 见习期满经考察合格"
     )

@@ -7,14 +7,15 @@ Change the shape only together with a `SCHEMA_VERSION` bump, a regenerated
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from zhicheng.policy.catalogue import load_catalogue
 from zhicheng.policy.levels import LevelCode
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
+SCHEMA_VERSIONS = ("1.0", "1.1")  # 1.0 is read as 1.1 (docs/policy.md, Versioning)
 
 ResidenceCategory = Literal["mainland", "hong_kong", "macau", "taiwan", "foreign"]
 Permit = Literal[
@@ -61,7 +62,10 @@ ObtainedVia = Literal[
 Evidence = Literal["certificate", "application_form", "approval_document"]
 Grade = Literal["excellent", "competent", "basically_competent", "incompetent", "not_graded"]
 SanctionKind = Literal["party_discipline", "government", "administrative", "other"]
-IntegrityKind = Literal["fraud", "academic_misconduct", "false_pledge", "other"]
+IntegrityKind = Literal["fraud", "title_revoked", "academic_misconduct", "false_pledge", "other"]
+# What the decision that made the record imposed (1.1): recorded only, a bar until barred_until
+# (取消申报资格), or 一票否决 (veto: not eligible while the record runs).
+IntegrityConsequence = Literal["recorded", "barred", "veto"]
 QualificationKind = Literal["vocational", "international", "skilled_worker"]
 SkillLevel = Literal["senior_worker", "technician", "senior_technician"]
 AchievementKind = Literal["paper", "project", "award", "patent", "report", "work", "other"]
@@ -90,6 +94,9 @@ def _whole_number(value: object) -> object:
 
 
 Integer = Annotated[int, BeforeValidator(_whole_number)]
+# Constraints before the validator, so the JSON Schema states them (minimum, maximum).
+Year = Annotated[int, Field(ge=1950, le=2100), BeforeValidator(_whole_number)]
+PlanRow = Annotated[int, Field(ge=1), BeforeValidator(_whole_number)]
 
 Text = Annotated[str, Field(max_length=500)]
 ShortText = Annotated[str, Field(min_length=1, max_length=100)]
@@ -144,9 +151,14 @@ class Employment(_Model):
 
 
 class Education(_Model):
-    """One education record (二（三）)."""
+    """One education record (二（三）).
 
-    level: EducationLevel
+    `level` (1.1: optional) is the level of national education the record states; a technical
+    school's follows from `technical_class` and a training certificate has none, so neither
+    needs it. A national-education record without a level is not recognised (a review finding).
+    """
+
+    level: EducationLevel | None = None
     kind: EducationKind = "full_time"
     completed: bool = Field(
         default=True, description="diploma/degree obtained (False: 结业/肄业, no diploma)"
@@ -202,6 +214,9 @@ class IntegrityRecord(_Model):
     kind: IntegrityKind
     recorded_on: Date
     barred_until: Date | None = None
+    consequence: IntegrityConsequence | None = Field(
+        default=None, description="1.1: recorded / barred (取消申报资格) / veto (一票否决)"
+    )
     description: Text | None = None
 
 
@@ -233,6 +248,13 @@ class ContinuingEducationYear(_Model):
     )
 
 
+class ReusedIn(_Model):
+    """The passed evaluation an achievement was already used in (二（二）)."""
+
+    year: Integer = Field(ge=1950, le=2100)
+    evaluation: Text = Field(description="e.g. 2021年度工程技术系列中级评审")
+
+
 class Achievement(_Model):
     id: ShortText
     title: Text
@@ -240,6 +262,9 @@ class Achievement(_Model):
     date: Date
     representative: bool = False
     used_in_passed_evaluation: bool = False
+    used_in: ReusedIn | None = Field(
+        default=None, description="1.1: the passed evaluation the achievement was used in"
+    )
 
 
 class OtherApplication(_Model):
@@ -247,6 +272,10 @@ class OtherApplication(_Model):
     specialty: Text | None = None
     level: LevelCode
     office: Text | None = None
+    season: Year | None = Field(default=None, description="1.1: the year of the season applied in")
+    plan_row: PlanRow | None = Field(
+        default=None, description="1.1: attachment row number of the committee applied to"
+    )
 
 
 class PostTransfer(_Model):
@@ -277,17 +306,21 @@ class Request(_Model):
     specialty: Text
     level: LevelCode
     route: Route = "normal"
-    plan_row: Annotated[int, Field(ge=1), BeforeValidator(_whole_number)] | None = Field(
+    plan_row: PlanRow | None = Field(
         default=None, description="attachment row number of the committee plan"
     )
     application_date: Date
     internship_assessment_passed: bool | None = Field(
         default=None, description="初定: 见习期满经考察合格"
     )
+    internship_end: Date | None = Field(default=None, description="1.1, 初定: 见习期满日期")
+    assessment_date: Date | None = Field(default=None, description="1.1, 初定: 考察日期")
 
 
 class Profile(_Model):
-    schema_version: Literal["1.0"] = Field(description="profile format version")
+    schema_version: Literal["1.0", "1.1"] = Field(
+        description="profile format version (1.0 is read as 1.1: docs/policy.md, Versioning)"
+    )
     applicant_id: ShortText | None = None
     name: Text | None = None
     residence: Residence
@@ -308,3 +341,19 @@ class Profile(_Model):
     transfers: list[PostTransfer] = Field(default_factory=list)
     special_routes: SpecialRoutes = Field(default_factory=SpecialRoutes)
     request: Request
+
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """A 1.0 profile as 1.1 (docs/policy.md, Versioning): every 1.0 document is a 1.1 document
+    but for its version; education records whose level 1.1 derives (technical school, from the
+    class) or that have none (training certificate) lose the level 1.0 had to carry."""
+    if data.get("schema_version") != "1.0":
+        return data
+    out = {**data, "schema_version": "1.1"}
+    out["education"] = [
+        {k: v for k, v in ed.items() if k != "level"}
+        if isinstance(ed, dict) and ed.get("kind") in ("technical_school", "training_certificate")
+        else ed
+        for ed in data.get("education", [])
+    ]
+    return out

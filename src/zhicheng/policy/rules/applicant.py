@@ -190,6 +190,19 @@ def parse_integrity_kinds(season: Season) -> dict[str, IntegrityConsequence]:
     return out
 
 
+STATED_CONSEQUENCES = {"veto": "处理决定为一票否决", "barred": "处理决定取消申报资格"}
+
+
+def _bar_reason(kind: IntegrityConsequence, stated: str | None) -> str:
+    if kind.consequence == "ineligible":
+        return f"依据{kind.document}（{kind.summary}）"
+    return f"{STATED_CONSEQUENCES[stated or 'veto']}（{kind.clause}）"
+
+
+def _bar_years(kind: IntegrityConsequence, record_years: int) -> int:
+    return kind.years if kind.consequence == "ineligible" else record_years
+
+
 @rule("integrity.record", "五（四）", "职称申报评审诚信档案（记录期3年）；一票否决")
 def integrity(ctx: Context) -> list[Out]:
     years = ctx.season.period("integrity_record_years")
@@ -214,13 +227,17 @@ def integrity(ctx: Context) -> list[Out]:
                 )
             )
             continue
-        if kind.consequence == "ineligible":
-            bar_end = add_years(r.recorded_on, kind.years)
+        if kind.consequence == "ineligible" or r.consequence in ("veto", "barred"):
+            # The record's own consequence (1.1) is never weaker than the season's for its kind.
+            bar_end = add_years(
+                r.recorded_on, kind.years if kind.consequence == "ineligible" else years
+            )
             if bar_end >= ctx.date:
                 out.append(
                     fail(
-                        f"{label}；依据{kind.document}（{kind.summary}），自记录之日起{kind.years}年内"
-                        f"不得申报（至{bar_end.isoformat()}），申报日期{date}在此期限内",
+                        f"{label}；{_bar_reason(kind, r.consequence)}，自记录之日起"
+                        f"{_bar_years(kind, years)}年内不得申报（至{bar_end.isoformat()}），"
+                        f"申报日期{date}在此期限内",
                         kind.clause,
                     )
                 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zhicheng.policy.context import Context
-from zhicheng.policy.dates import format_months
+from zhicheng.policy.dates import add_years, format_months
 from zhicheng.policy.levels import level_name
 from zhicheng.policy.registry import Out, fail, ok, review, rule
 
@@ -93,7 +93,11 @@ def table(ctx: Context) -> list[Out] | None:
             f"自{best.record.date.isoformat()}至申报日期{counted_to.isoformat()}，本专业技术岗位见习"
             f"{format_months(sen.months_counted)}，要求{row.internship_years}年"
         )
-        if sen.met:
+        stated_end = ctx.request.internship_end
+        if stated_end is not None:
+            # 1.1: the end of the internship as stated; it must be reached by the date counted to.
+            facts += f"，见习期满日期{stated_end.isoformat()}"
+        if sen.met and (stated_end is None or stated_end <= counted_to):
             met.append(f"{facts}，已期满")
         else:
             internship_met = False
@@ -101,12 +105,26 @@ def table(ctx: Context) -> list[Out] | None:
     elif not ctx.profile.employment.professional_work:
         unmet.append("须从事本专业技术工作，资料显示未从事专业技术工作")
     passed = ctx.request.internship_assessment_passed
-    if passed is None:
+    assessed_on = ctx.request.assessment_date
+    internship_end = ctx.request.internship_end
+    if internship_end is None and row.internship_years:
+        internship_end = add_years(best.record.date, row.internship_years)
+    if (
+        passed
+        and assessed_on is not None
+        and internship_end is not None
+        and assessed_on < internship_end
+    ):
+        unmet.append(
+            f"考察日期{assessed_on.isoformat()}早于见习期满日期{internship_end.isoformat()}，"
+            "考察应在见习期满后进行"
+        )
+    elif passed is None:
         open_items.append("资料未说明见习期满（或从事本专业技术工作）是否经考察合格")
     elif not passed:
         unmet.append("经考察不合格")
     elif internship_met:
-        met.append("经考察合格")
+        met.append(f"{assessed_on.isoformat()}经考察合格" if assessed_on else "经考察合格")
     else:
         unmet.append("见习期满后方可考察，所填考察合格不能作为初定依据")
     if unmet:

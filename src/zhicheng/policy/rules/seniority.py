@@ -117,17 +117,20 @@ def materials_cutoff(ctx: Context) -> list[Out] | None:
 def no_reuse(ctx: Context) -> list[Out] | None:
     out: list[Out] = []
     for a in ctx.profile.achievements:
-        if a.used_in_passed_evaluation:
+        if a.used_in is not None:
+            reason = f"已在{a.used_in.year}年{a.used_in.evaluation}（评审通过）中使用"
+        elif a.used_in_passed_evaluation:
             reason = "往年申报职称且评审通过时已使用"
-            ctx.exclude("achievement", a.id, a.title, reason, "二（二）")
-            out.append(
-                info(f"{KIND_NAMES[a.kind]}“{a.title}”{reason}，不能再次使用（不影响其他材料）")
-            )
+        else:
+            continue
+        ctx.exclude("achievement", a.id, a.title, reason, "二（二）")
+        out.append(info(f"{KIND_NAMES[a.kind]}“{a.title}”{reason}，不能再次使用（不影响其他材料）"))
     usable = [
         a
         for a in ctx.profile.achievements
         if a.representative
         and not a.used_in_passed_evaluation
+        and a.used_in is None
         and a.date <= ctx.season.materials_cutoff
     ]
     if ctx.profile.achievements:

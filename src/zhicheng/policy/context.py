@@ -434,16 +434,6 @@ class Context:
         return dates.merge(spans)
 
     @fact
-    def work_history_problems(self) -> list[str]:
-        """Work periods that end before they start: not counted, and named for a person."""
-        return [
-            f"第{i + 1}段工作经历结束日期{p.end.isoformat()}"
-            f"早于开始日期{p.start.isoformat()}，未计入"
-            for i, p in enumerate(self.profile.work_history)
-            if p.end is not None and p.end < p.start
-        ]
-
-    @fact
     def excluded_assessment_years(self) -> dict[int, str]:
         out: dict[int, str] = {}
         for a in self.profile.annual_assessments:
@@ -472,7 +462,6 @@ class Context:
             base = [(anchor, end)] if anchor < end else []
             notes.append("未填写工作经历，按起算日至截止日连续计算")
         else:
-            notes.extend(self.work_history_problems)
             # dates.intersect(span, (anchor, end)) for each span, inlined.
             base = []
             for first, last in spans:

@@ -9,7 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 from zhicheng.policy.catalogue import load_catalogue
 from zhicheng.policy.levels import LevelCode
@@ -188,12 +196,24 @@ class TitleHeld(_Model):
 
 
 class WorkPeriod(_Model):
+    """A period of work. `end` must not be before `start`: the one rule of the profile that JSON
+    Schema cannot state (it compares two fields); parsing refuses it with a Chinese message."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"x-zhicheng-rule": "end, when given, is not before start"}
+    )
     start: Date
     end: Date | None = Field(default=None, description="None = ongoing")
     employer: Text | None = None
     position: Text | None = None
     series: SeriesCode | None = None
     professional: bool = Field(default=True, description="professional/technical work in the field")
+
+    @model_validator(mode="after")
+    def _order(self) -> WorkPeriod:
+        if self.end is not None and self.end < self.start:
+            raise ValueError("工作经历的结束日期早于开始日期")
+        return self
 
 
 class AnnualAssessment(_Model):

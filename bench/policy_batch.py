@@ -25,8 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from zhicheng.policy import Profile, evaluate, load_season
-from zhicheng.policy.cli import decide_lines
+from zhicheng.policy import evaluate, load_season
+from zhicheng.policy.cli import decide_lines, parse_profile
 from zhicheng.policy.sample import write_jsonl
 
 
@@ -45,7 +45,7 @@ def _phases(source: Path, limit: int = 10_000) -> None:
         spent = [0.0, 0.0, 0.0]
         for line in lines:
             t0 = clock()
-            profile = Profile.model_validate_json(line)
+            profile = parse_profile(line)
             t1 = clock()
             decision = evaluate(profile, season)
             t2 = clock()

@@ -105,7 +105,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # The same backend, making var/ on first connection rather than here on import.
+    DATABASES["default"]["ENGINE"] = "zhicheng.core.sqlite3"
     # IMMEDIATE transactions avoid lock-upgrade deadlocks between concurrent writers.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}

@@ -126,3 +126,43 @@ def test_batch_workers_give_the_same_output_in_the_same_order(tmp_path, monkeypa
     assert one == two
     assert one[0] == 2 and len(one[1].splitlines()) == 11
     assert run("--batch", str(source), "--workers", "0")[0] == 2
+
+
+def _zhicheng(cwd, *argv: str) -> subprocess.CompletedProcess[bytes]:
+    """The `zhicheng` command in `cwd`, with the default (embedded SQLite) settings."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("ZHICHENG_VAR_DIR", "DATABASE_URL")}
+    env["PYTHONPATH"] = str(ROOT / "src")
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "zhicheng", *argv],
+        capture_output=True,
+        timeout=180,
+        cwd=cwd,
+        env=env,
+    )
+
+
+def test_commands_that_need_no_database_leave_no_var_directory(tmp_path):
+    for argv in (["--help"], ["eligibility", str(BASE_FILE)], ["eligibility", "--help"]):
+        result = _zhicheng(tmp_path, *argv)
+        assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+        assert list(tmp_path.iterdir()) == [], argv
+
+
+def test_the_embedded_database_directory_is_made_on_first_connection(tmp_path):
+    script = (
+        "import django; django.setup(); from django.db import connection; "
+        "connection.ensure_connection(); print(connection.vendor)"
+    )
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("ZHICHENG_VAR_DIR", "DATABASE_URL")}
+    env.update(PYTHONPATH=str(ROOT / "src"), DJANGO_SETTINGS_MODULE="zhicheng.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, timeout=180, cwd=tmp_path, env=env
+    )
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    assert result.stdout.decode().strip() == "sqlite"
+    assert (tmp_path / "var" / "zhicheng.sqlite3").exists()

@@ -159,3 +159,43 @@ def test_low_confidence_parameters_are_data():
     season = load_season()
     assert {h.confidence for h in season.hours} == {"L"}
     assert all(row.confidence in ("M", "L") for row in season.qualification_rows.values())
+
+
+def test_every_integrity_kind_has_a_cited_consequence():
+    from typing import get_args
+
+    from zhicheng.policy.profile import IntegrityKind
+    from zhicheng.policy.rules.applicant import parse_integrity_kinds
+
+    kinds = parse_integrity_kinds(load_season())
+    assert set(kinds) == set(get_args(IntegrityKind))
+    barred = {k for k, v in kinds.items() if v.consequence == "ineligible"}
+    assert {"fraud", "academic_misconduct", "false_pledge"} <= barred
+    assert kinds["other"].consequence == "review"
+    for item in kinds.values():
+        assert item.clause == "五（四）" and item.document and item.summary and item.years == 3
+
+
+def test_a_missing_or_wrong_integrity_consequence_names_file_and_key():
+    import dataclasses
+
+    from zhicheng.policy.rules.applicant import parse_integrity_kinds
+    from zhicheng.policy.season import SeasonDataError
+
+    season = load_season()
+    eligibility = season.raw["eligibility"]
+    kinds = dict(eligibility["integrity"]["kinds"])
+    for broken, expected in (
+        ({k: v for k, v in kinds.items() if k != "fraud"}, "[integrity.kinds.fraud]"),
+        ({**kinds, "fraud": {**kinds["fraud"], "consequence": "warn"}}, "consequence"),
+        ({**kinds, "gossip": kinds["other"]}, "gossip"),
+    ):
+        raw = {
+            **season.raw,
+            "eligibility": {
+                **eligibility,
+                "integrity": {**eligibility["integrity"], "kinds": broken},
+            },
+        }
+        with pytest.raises(SeasonDataError, match=expected.replace("[", r"\[").replace("]", r"\]")):
+            parse_integrity_kinds(dataclasses.replace(season, raw=raw))

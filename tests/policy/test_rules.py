@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from tests.policy.helpers import base, day, decide, messages, outcome
 
 
@@ -37,12 +39,51 @@ def test_integrity_record_expires_after_three_years():
     data = base()
     date = day(data["request"]["application_date"])
     record = date.replace(year=date.year - 3)
+    for kind, within in (("fraud", "ineligible"), ("other", "needs_review")):
+        data["integrity_records"] = [
+            {"kind": kind, "recorded_on": str(record - dt.timedelta(days=1))}
+        ]
+        assert decide(data).verdict == "eligible"
+        data["integrity_records"][0]["recorded_on"] = str(record)
+        assert decide(data).verdict == within
+
+
+@pytest.mark.parametrize("kind", ["fraud", "academic_misconduct", "false_pledge"])
+def test_fraud_misconduct_and_false_pledge_bar_for_the_stated_period(kind):
+    """五（四） 一票否决, 人社部发〔2024〕56号: ineligible while the 3 years run, not review."""
+    data = base()
     data["integrity_records"] = [
-        {"kind": "fraud", "recorded_on": str(record - dt.timedelta(days=1))}
+        {"kind": kind, "recorded_on": "2022-03-01", "description": "以抄袭论文取得的职称被撤销"}
     ]
+    d = decide(data)
+    assert d.verdict == "ineligible" and outcome(d, "integrity.record") == "fail"
+    text = messages(d, "integrity.record")
+    # The record (date, kind, what happened), the end of the bar and the rule it rests on.
+    assert "2022-03-01" in text and "以抄袭论文取得的职称被撤销" in text
+    assert "至2025-03-01" in text
+    finding = next(f for f in d.findings if f.rule == "integrity.record")
+    assert finding.clause == "五（四）"
+    expected = "人社部发〔2024〕56号" if kind == "false_pledge" else "一票否决"
+    assert expected in text
+
+
+def test_other_records_go_to_review_and_a_stated_bar_still_bars():
+    data = base()
+    data["integrity_records"] = [{"kind": "other", "recorded_on": "2022-03-01"}]
+    d = decide(data)
+    assert d.verdict == "needs_review"
+    assert "其他失信行为" in messages(d, "integrity.record")
+    assert "2025-03-01" in messages(d, "integrity.record")
+    # The record period is over, but the decision barred applying until after the application.
+    data["integrity_records"] = [
+        {"kind": "other", "recorded_on": "2020-03-01", "barred_until": "2024-07-15"}
+    ]
+    d = decide(data)
+    assert d.verdict == "ineligible" and "取消申报资格至2024-07-15" in messages(
+        d, "integrity.record"
+    )
+    data["integrity_records"][0]["barred_until"] = "2024-07-14"
     assert decide(data).verdict == "eligible"
-    data["integrity_records"][0]["recorded_on"] = str(record)
-    assert decide(data).verdict == "needs_review"
 
 
 def test_every_ineligible_decision_names_a_failing_finding():

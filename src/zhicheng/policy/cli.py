@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import io
 import multiprocessing
+import re
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -35,13 +36,14 @@ EXIT_OK = 0
 EXIT_INVALID = 2
 IO_BUFFER = 1 << 20  # batch files are read and written in 1 MiB blocks
 CHUNK_LINES = 256  # lines per task with --workers
+DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 MESSAGES = {
     "missing": "缺少必填字段",
     "extra_forbidden": "不允许的字段（拼写错误或本版本不支持）",
     "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
     "date_parsing": "日期格式应为 YYYY-MM-DD",
-    "date_type": "应为日期 YYYY-MM-DD",
+    "date_type": "应为日期文本 YYYY-MM-DD",
     "date_from_datetime_inexact": "应为日期（不含时间）",
     "int_parsing": "应为整数",
     "int_type": "应为整数",
@@ -82,6 +84,8 @@ def describe_errors(exc: ValidationError) -> list[dict[str, str]]:
             text = f"取值无效（{err.get('input')!r}），应为 {expected}"
         elif kind == "value_error":
             text = detail.removeprefix("Value error, ")
+        elif kind == "date_parsing" and _looks_like_a_date(err.get("input")):
+            text = _missing_day(str(err["input"]))
         else:
             text = MESSAGES.get(kind, detail)
             if kind in ("json_invalid",):
@@ -90,13 +94,29 @@ def describe_errors(exc: ValidationError) -> list[dict[str, str]]:
     return problems
 
 
+def _looks_like_a_date(value: object) -> bool:
+    return isinstance(value, str) and DATE_SHAPE.fullmatch(value) is not None
+
+
+def _missing_day(text: str) -> str:
+    """The format is right but the calendar has no such day: say which part does not exist."""
+    year, month, day = (int(part) for part in text.split("-"))
+    if year < 1:
+        return f"该日期不存在：没有{year}年（{text}）"
+    if not 1 <= month <= 12:
+        return f"该日期不存在：没有{month}月（{text}）"
+    return f"该日期不存在：{year}年{month}月没有{day}日（{text}）"
+
+
 def _print_problems(problems: list[dict[str, str]], stream: IO[str], prefix: str = "") -> None:
     for p in problems:
         stream.write(f"{prefix}{p['path']}: {p['problem']}\n")
 
 
 def parse_profile(data: str | bytes) -> Profile:
-    return Profile.model_validate_json(data)
+    """A profile from JSON text, parsed strictly: what docs/schema/profile.schema.json accepts
+    (no 1 for true, no "2019" for 2019, no timestamps or times for dates)."""
+    return Profile.model_validate_json(data, strict=True)
 
 
 def installed_season(code: str, version: int | None) -> Season:
@@ -128,6 +148,9 @@ def _single(
             raw = fh.read()
     except OSError as exc:
         err.write(f"无法读取 {path}：{exc.strerror}\n")
+        return EXIT_INVALID
+    if not raw.strip():
+        err.write(f"{path}: 文件为空，没有申报资料\n")
         return EXIT_INVALID
     try:
         profile = parse_profile(raw)
@@ -229,12 +252,14 @@ def _batch(
     to_file = output not in (None, "-")
     sink: BinarySink = open(str(output), "wb", buffering=IO_BUFFER) if to_file else _binary(out)
     bad = 0
+    seen = 0
     results = (
         decide_lines(source, season) if workers <= 1
         else decide_lines_parallel(source, workers, season)
     )
     try:
         for number, data, problems in results:
+            seen += 1
             if data is None:
                 bad += 1
                 err.write(f"第{number}行（line {number}）：申报资料不符合格式\n")
@@ -249,6 +274,9 @@ def _batch(
             sink.close()
         else:
             sink.flush()
+    if not seen:
+        err.write(f"{path}: 文件为空，没有申报资料\n")
+        return EXIT_INVALID
     if bad:
         err.write(f"共{bad}行无效，未生成结论\n")
         return EXIT_INVALID

@@ -11,7 +11,7 @@ from typing import Any, TypeVar, overload
 from zhicheng.policy import dates
 from zhicheng.policy.catalogue import Catalogue, Series
 from zhicheng.policy.decision import ExcludedMaterial, ExcludedYear, Material, Seniority
-from zhicheng.policy.education import Recognised, recognise
+from zhicheng.policy.education import Recognised, describe, recognise
 from zhicheng.policy.levels import LEVEL_RANK, level_name
 from zhicheng.policy.profile import Profile, TitleHeld
 from zhicheng.policy.season import Requirement, Season
@@ -168,9 +168,33 @@ class Context:
         return best
 
     @fact
+    def no_education_reason(self) -> str:
+        """Why no education counts, naming each record's kind (二（三）), for the messages."""
+        if not self.education:
+            return "未填写学历"
+        parts = []
+        for item in self.education:
+            record = item.record
+            what = f"{describe(record, self.season)}（{record.date.isoformat()}）"
+            if record.kind == "training_certificate":
+                parts.append(f"{what}不能作为学历依据（{item.clause}）")
+            elif record.date > self.season.materials_cutoff:
+                parts.append(f"{what}晚于学历（学位）截止时间{self.season.materials_cutoff}")
+            else:
+                parts.append(f"{what}未予认定（{item.clause}）")
+        return "；".join(parts)
+
+    @fact
     def education_level(self) -> str:
         best = self.best_education
         return best.level if best and best.level else "below_secondary"
+
+    @fact
+    def education_phrase(self) -> str:
+        """最高认可学历为…, or why none counts (the records and the clauses setting them aside)."""
+        if self.best_education is None:
+            return f"没有可认定的学历（{self.no_education_reason}）"
+        return f"最高认可学历为{self.education_label}"
 
     @fact
     def education_label(self) -> str:
@@ -259,6 +283,21 @@ class Context:
         """二（一）: returnees, exchanged officials, transferred officers on a first application."""
         return bool(self.special_route_names) and self.first_application
 
+    # --- 以考代评 -------------------------------------------------------------------------
+    @fact
+    def exam_instead_of_evaluation(self) -> str | None:
+        """二（七）: the name of the 以考代评 specialty the request falls in, else None."""
+        section = self.season.section("exams", "exam_instead_of_evaluation")
+        if self.level not in section["levels"]:
+            return None
+        for item in section["specialties"]:
+            if item["series"] != self.series.code:
+                continue
+            if item["specialties"] and self.request.specialty not in item["specialties"]:
+                continue
+            return str(item["name"])
+        return None
+
     # --- requirements -------------------------------------------------------------------
     @fact
     def requirement(self) -> Requirement | None:
@@ -300,6 +339,85 @@ class Context:
             and t.date <= title.date
         ]
         return min(same, key=lambda t: t.date) if same else title
+
+    # --- the title an application builds on, per route -------------------------------------
+    @fact
+    def transfer_source(self) -> TitleFact | None:
+        """同级转评: the same-level title in another series being transferred (earliest)."""
+        sources = [
+            t
+            for t in self.titles_at(self.level)
+            if t.series != self.series.code and t.kind in ("national", "out_of_town")
+        ]
+        return sources[0] if sources else None
+
+    @fact
+    def local_exception_basis(self) -> tuple[TitleHeld, Seniority] | None:
+        """学历破格 (二（十）): the local title used as the basis, with its years counted.
+
+        The best candidate: a title in the series applied for first, then one whose years are
+        met, then the highest level. Computed here so the rules that run before
+        `title.local_exception` (二（九） continuing education) use the same basis.
+        """
+        if not self.local_titles:
+            return None
+        years_by_level = self.season.section("eligibility", "local_titles")["years"]
+        candidates = []
+        for t in self.local_titles:
+            required = int(years_by_level[t.level]) * 12
+            sen = self.count_seniority(t.date, f"取得地方{level_name(t.level)}职称", required)
+            candidates.append((t, sen))
+        candidates.sort(
+            key=lambda c: (c[0].series != self.series.code, not c[1].met, -LEVEL_RANK[c[0].level])
+        )
+        return candidates[0]
+
+    @fact
+    def continuing_anchor(self) -> tuple[dt.date, str] | None:
+        """Where the continuing-education years start (二（九）), and "after what" in words.
+
+        The years checked are those after the title this application builds on: the previous
+        level in the series (for a title obtained by transfer, the original title, since the
+        years count continuously, 二（八）1), the title being transferred (同级转评), the local
+        title used for 学历破格 (二（十）). With no such title, the last title held, else the
+        education (a first title).
+        """
+        route = self.route
+        if route == "education_exception":
+            found = self.local_exception_basis
+            if found is not None:
+                title = found[0]
+                name = self.title_name(title.series, title.level)
+                return title.date, f"地方{name}（{title.date.isoformat()}取得）后"
+        elif route == "same_level_transfer":
+            source = self.transfer_source
+            if source is not None:
+                return source.date, f"{source.label}后"
+        else:
+            req = self.requirement
+            if req is not None and req.allowed and req.after is not None:
+                basis = self.basis_title()
+                if basis is not None:
+                    origin = self.transfer_origin(basis)
+                    if origin is not basis:
+                        return origin.date, f"{origin.label}后（转评为{basis.label}，年限连续计算）"
+                    return basis.date, f"{basis.label}后"
+        held = [t for t in self.titles if t.kind != "qualification"]
+        latest_local = max(self.local_titles, key=lambda t: t.date, default=None)
+        latest = max(held, key=lambda t: t.date, default=None)
+        if latest_local is not None and (latest is None or latest_local.date > latest.date):
+            return latest_local.date, (
+                f"地方{self.title_name(latest_local.series, latest_local.level)}"
+                f"（{latest_local.date.isoformat()}取得）后"
+            )
+        if latest is not None:
+            return latest.date, f"{latest.label}后"
+        best = self.best_education
+        if best is not None:
+            return best.record.date, (
+                f"{self.education_label}学历（{best.record.date.isoformat()}取得）后（首次申报职称）"
+            )
+        return None
 
     # --- seniority ----------------------------------------------------------------------
     @fact

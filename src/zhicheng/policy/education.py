@@ -34,10 +34,28 @@ def _name(season: Season, level: str) -> str:
     return season.education_name(level)
 
 
+TECHNICAL_CLASS_NAMES = {
+    "intermediate_worker": "中级工班",
+    "senior_worker": "高级工班",
+    "preparatory_technician": "预备技师（技师）班",
+}
+
+
+def describe(ed: Education, season: Season) -> str:
+    """The record as a caseworker names it: the kind, and the level only where the record has one
+    of its own (a training certificate has none; a technical school's follows from its class)."""
+    kind = KIND_NAMES[ed.kind]
+    if ed.kind == "training_certificate":
+        return kind
+    if ed.kind == "technical_school":
+        return f"{kind}{TECHNICAL_CLASS_NAMES[ed.technical_class]}" if ed.technical_class else kind
+    return f"{kind}{_name(season, ed.level)}" if ed.level else kind
+
+
 def recognise(index: int, ed: Education, season: Season) -> Recognised:
     data = season.raw["education"]
-    kind = KIND_NAMES[ed.kind]
-    label = f"第{index + 1}条学历（{kind}{_name(season, ed.level)}，{ed.date.isoformat()}）"
+    what = "记录" if ed.kind == "training_certificate" else "学历"
+    label = f"第{index + 1}条{what}（{describe(ed, season)}，{ed.date.isoformat()}）"
     cutoff = season.materials_cutoff
     if ed.date > cutoff:
         return Recognised(
@@ -56,6 +74,17 @@ def recognise(index: int, ed: Education, season: Season) -> Recognised:
             "info",
             data["training_certificate"]["clause"],
             f"{label}为培训班颁发的修业、结业或专业证书，不能作为学历依据，可作为评审专业能力的参考",
+        )
+    if ed.kind == "technical_school":
+        return _technical_school(index, ed, season, label)
+    if ed.level is None:
+        return Recognised(
+            index,
+            ed,
+            None,
+            "needs_review",
+            "二（三）",
+            f"{label}未填写学历层次（专科、本科、研究生等），无法认定，须补充",
         )
     if ed.kind == "military_academy":
         clause = data["military_academy"]["clause"]
@@ -126,33 +155,13 @@ def recognise(index: int, ed: Education, season: Season) -> Recognised:
             clause,
             f"{label}为学制{ed.programme_years:g}年的长期班次，按{_name(season, ed.level)}认可",
         )
-    if ed.kind == "technical_school":
-        rule = data["technical_school"]
-        clause = rule["clause"]
-        if ed.technical_class is None or not ed.completed:
-            return Recognised(
-                index,
-                ed,
-                None,
-                "needs_review",
-                clause,
-                f"{label}未说明班次（中级工班、高级工班、预备技师班）或未毕业，无法认定对应学历",
-            )
-        level = rule["equivalent"][ed.technical_class]
-        class_name = {
-            "intermediate_worker": "中级工班",
-            "senior_worker": "高级工班",
-            "preparatory_technician": "预备技师（技师）班",
-        }[ed.technical_class]
-        return Recognised(
-            index,
-            ed,
-            level,
-            "pass",
-            clause,
-            f"{label}为{class_name}毕业，视同{_name(season, level)}学历",
-        )
-    # National education (全日制 / 非全日制).
+    return _national(index, ed, season, label)
+
+
+def _national(index: int, ed: Education, season: Season, label: str) -> Recognised:
+    """National education (全日制 / 非全日制): completed, or 二（三）3 one level down."""
+    data = season.raw["education"]
+    assert ed.level is not None
     if ed.completed:
         return Recognised(index, ed, ed.level, "pass", "二（三）", f"{label}予以认可")
     rule = data["incomplete_full_time"]
@@ -176,4 +185,27 @@ def recognise(index: int, ed: Education, season: Season) -> Recognised:
         "info",
         clause,
         f"{label}未取得学历、学位，且不属全日制普通高等学校大中专毕业生，不予认定",
+    )
+
+
+def _technical_school(index: int, ed: Education, season: Season, label: str) -> Recognised:
+    rule = season.raw["education"]["technical_school"]
+    clause = rule["clause"]
+    if ed.technical_class is None or not ed.completed:
+        return Recognised(
+            index,
+            ed,
+            None,
+            "needs_review",
+            clause,
+            f"{label}未说明班次（中级工班、高级工班、预备技师班）或未毕业，无法认定对应学历",
+        )
+    level = rule["equivalent"][ed.technical_class]
+    return Recognised(
+        index,
+        ed,
+        level,
+        "pass",
+        clause,
+        f"{label}毕业，视同{_name(season, level)}学历",
     )

@@ -7,14 +7,23 @@ Change the shape only together with a `SCHEMA_VERSION` bump, a regenerated
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 from zhicheng.policy.catalogue import load_catalogue
 from zhicheng.policy.levels import LevelCode
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
+SCHEMA_VERSIONS = ("1.0", "1.1")  # 1.0 is read as 1.1 (docs/policy.md, Versioning)
 
 ResidenceCategory = Literal["mainland", "hong_kong", "macau", "taiwan", "foreign"]
 Permit = Literal[
@@ -61,7 +70,10 @@ ObtainedVia = Literal[
 Evidence = Literal["certificate", "application_form", "approval_document"]
 Grade = Literal["excellent", "competent", "basically_competent", "incompetent", "not_graded"]
 SanctionKind = Literal["party_discipline", "government", "administrative", "other"]
-IntegrityKind = Literal["fraud", "academic_misconduct", "false_pledge", "other"]
+IntegrityKind = Literal["fraud", "title_revoked", "academic_misconduct", "false_pledge", "other"]
+# What the decision that made the record imposed (1.1): recorded only, a bar until barred_until
+# (取消申报资格), or 一票否决 (veto: not eligible while the record runs).
+IntegrityConsequence = Literal["recorded", "barred", "veto"]
 QualificationKind = Literal["vocational", "international", "skilled_worker"]
 SkillLevel = Literal["senior_worker", "technician", "senior_technician"]
 AchievementKind = Literal["paper", "project", "award", "patent", "report", "work", "other"]
@@ -73,6 +85,26 @@ Route = Literal[
     "education_exception",
     "assessment_recognition",
 ]
+
+# A calendar date as JSON text: exactly YYYY-MM-DD, and a day that exists (format "date", RFC
+# 3339 full-date; the CLI parses profiles strictly, so the schema says all it accepts).
+DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+Date = Annotated[
+    dt.date, WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN})
+]
+
+
+def _whole_number(value: object) -> object:
+    """JSON Schema's "integer" includes 2019.0; strict parsing alone would refuse it."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Integer = Annotated[int, BeforeValidator(_whole_number)]
+# Constraints before the validator, so the JSON Schema states them (minimum, maximum).
+Year = Annotated[int, Field(ge=1950, le=2100), BeforeValidator(_whole_number)]
+PlanRow = Annotated[int, Field(ge=1), BeforeValidator(_whole_number)]
 
 Text = Annotated[str, Field(max_length=500)]
 ShortText = Annotated[str, Field(min_length=1, max_length=100)]
@@ -88,7 +120,11 @@ def _check_series(value: str) -> str:
     return value
 
 
-SeriesCode = Annotated[str, AfterValidator(_check_series)]
+SeriesCode = Annotated[
+    str,
+    AfterValidator(_check_series),
+    WithJsonSchema({"type": "string", "enum": sorted(load_catalogue().series)}),
+]
 
 
 class Residence(_Model):
@@ -123,14 +159,19 @@ class Employment(_Model):
 
 
 class Education(_Model):
-    """One education record (二（三）)."""
+    """One education record (二（三）).
 
-    level: EducationLevel
+    `level` (1.1: optional) is the level of national education the record states; a technical
+    school's follows from `technical_class` and a training certificate has none, so neither
+    needs it. A national-education record without a level is not recognised (a review finding).
+    """
+
+    level: EducationLevel | None = None
     kind: EducationKind = "full_time"
     completed: bool = Field(
         default=True, description="diploma/degree obtained (False: 结业/肄业, no diploma)"
     )
-    date: dt.date = Field(description="date the diploma, degree or certificate was obtained")
+    date: Date = Field(description="date the diploma, degree or certificate was obtained")
     major: Text | None = None
     major_matches_work: bool = True
     recognised_by_education_authority: bool | None = Field(
@@ -146,7 +187,7 @@ class TitleHeld(_Model):
     specialty: Text | None = None
     level: LevelCode
     name: Text | None = None
-    date: dt.date = Field(description="qualification date 取得资格时间")
+    date: Date = Field(description="qualification date 取得资格时间")
     kind: TitleKind = "national"
     obtained_via: ObtainedVia = "evaluation"
     issuer: Text | None = None
@@ -155,8 +196,14 @@ class TitleHeld(_Model):
 
 
 class WorkPeriod(_Model):
-    start: dt.date
-    end: dt.date | None = Field(default=None, description="None = ongoing")
+    """A period of work. `end` must not be before `start`: the one rule of the profile that JSON
+    Schema cannot state (it compares two fields); parsing refuses it with a Chinese message."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"x-zhicheng-rule": "end, when given, is not before start"}
+    )
+    start: Date
+    end: Date | None = Field(default=None, description="None = ongoing")
     employer: Text | None = None
     position: Text | None = None
     series: SeriesCode | None = None
@@ -170,23 +217,26 @@ class WorkPeriod(_Model):
 
 
 class AnnualAssessment(_Model):
-    year: int = Field(ge=1950, le=2100)
+    year: Integer = Field(ge=1950, le=2100)
     grade: Grade
 
 
 class Sanction(_Model):
     kind: SanctionKind
     name: Text | None = Field(default=None, description="e.g. 警告、记过、记大过、降级、撤职")
-    decided_on: dt.date
-    impact_until: dt.date | None = Field(
+    decided_on: Date
+    impact_until: Date | None = Field(
         default=None, description="last day of the impact period 影响期"
     )
 
 
 class IntegrityRecord(_Model):
     kind: IntegrityKind
-    recorded_on: dt.date
-    barred_until: dt.date | None = None
+    recorded_on: Date
+    barred_until: Date | None = None
+    consequence: IntegrityConsequence | None = Field(
+        default=None, description="1.1: recorded / barred (取消申报资格) / veto (一票否决)"
+    )
     description: Text | None = None
 
 
@@ -194,8 +244,8 @@ class Exam(_Model):
     subject: Text
     series: SeriesCode
     level: LevelCode
-    passed_on: dt.date
-    valid_until: dt.date | None = None
+    passed_on: Date
+    valid_until: Date | None = None
     certificate_number: Text | None = None
 
 
@@ -205,12 +255,12 @@ class Qualification(_Model):
     kind: QualificationKind = "vocational"
     name: Text
     skill_level: SkillLevel | None = None
-    obtained_on: dt.date
+    obtained_on: Date
     certificate_number: Text | None = None
 
 
 class ContinuingEducationYear(_Model):
-    year: int = Field(ge=1950, le=2100)
+    year: Integer = Field(ge=1950, le=2100)
     public_hours: float = Field(default=0, ge=0, le=2000)
     professional_hours: float = Field(default=0, ge=0, le=2000)
     public_certificate: bool = Field(
@@ -218,13 +268,23 @@ class ContinuingEducationYear(_Model):
     )
 
 
+class ReusedIn(_Model):
+    """The passed evaluation an achievement was already used in (二（二）)."""
+
+    year: Integer = Field(ge=1950, le=2100)
+    evaluation: Text = Field(description="e.g. 2021年度工程技术系列中级评审")
+
+
 class Achievement(_Model):
     id: ShortText
     title: Text
     kind: AchievementKind
-    date: dt.date
+    date: Date
     representative: bool = False
     used_in_passed_evaluation: bool = False
+    used_in: ReusedIn | None = Field(
+        default=None, description="1.1: the passed evaluation the achievement was used in"
+    )
 
 
 class OtherApplication(_Model):
@@ -232,10 +292,14 @@ class OtherApplication(_Model):
     specialty: Text | None = None
     level: LevelCode
     office: Text | None = None
+    season: Year | None = Field(default=None, description="1.1: the year of the season applied in")
+    plan_row: PlanRow | None = Field(
+        default=None, description="1.1: attachment row number of the committee applied to"
+    )
 
 
 class PostTransfer(_Model):
-    date: dt.date
+    date: Date
     from_series: SeriesCode
     to_series: SeriesCode
     assessment_passed: bool | None = Field(default=None, description="转岗考核合格")
@@ -262,17 +326,21 @@ class Request(_Model):
     specialty: Text
     level: LevelCode
     route: Route = "normal"
-    plan_row: int | None = Field(
-        default=None, ge=1, description="attachment row number of the committee plan"
+    plan_row: PlanRow | None = Field(
+        default=None, description="attachment row number of the committee plan"
     )
-    application_date: dt.date
+    application_date: Date
     internship_assessment_passed: bool | None = Field(
         default=None, description="初定: 见习期满经考察合格"
     )
+    internship_end: Date | None = Field(default=None, description="1.1, 初定: 见习期满日期")
+    assessment_date: Date | None = Field(default=None, description="1.1, 初定: 考察日期")
 
 
 class Profile(_Model):
-    schema_version: Literal["1.0"] = Field(description="profile format version")
+    schema_version: Literal["1.0", "1.1"] = Field(
+        description="profile format version (1.0 is read as 1.1: docs/policy.md, Versioning)"
+    )
     applicant_id: ShortText | None = None
     name: Text | None = None
     residence: Residence
@@ -293,3 +361,19 @@ class Profile(_Model):
     transfers: list[PostTransfer] = Field(default_factory=list)
     special_routes: SpecialRoutes = Field(default_factory=SpecialRoutes)
     request: Request
+
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """A 1.0 profile as 1.1 (docs/policy.md, Versioning): every 1.0 document is a 1.1 document
+    but for its version; education records whose level 1.1 derives (technical school, from the
+    class) or that have none (training certificate) lose the level 1.0 had to carry."""
+    if data.get("schema_version") != "1.0":
+        return data
+    out = {**data, "schema_version": "1.1"}
+    out["education"] = [
+        {k: v for k, v in ed.items() if k != "level"}
+        if isinstance(ed, dict) and ed.get("kind") in ("technical_school", "training_certificate")
+        else ed
+        for ed in data.get("education", [])
+    ]
+    return out

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import get_args
+
 from zhicheng.policy.context import Context
 from zhicheng.policy.dates import add_years
+from zhicheng.policy.profile import IntegrityKind
 from zhicheng.policy.registry import Out, fail, info, ok, review, rule
+from zhicheng.policy.season import Season, SeasonDataError
 
 STATUS_NAMES = {
     "employed": "在职",
@@ -31,12 +36,6 @@ SANCTION_NAMES = {
     "government": "政务处分",
     "administrative": "行政处分",
     "other": "其他处理",
-}
-INTEGRITY_NAMES = {
-    "fraud": "弄虚作假",
-    "academic_misconduct": "学术不端",
-    "false_pledge": "虚假承诺",
-    "other": "其他失信行为",
 }
 
 
@@ -131,37 +130,128 @@ def sanction(ctx: Context) -> list[Out]:
     return out
 
 
-@rule("integrity.record", "五（四）", "职称申报评审诚信档案（记录期3年）")
+@dataclass(frozen=True, slots=True)
+class IntegrityConsequence:
+    """What a record of one kind means for an application (eligibility.toml [integrity.kinds])."""
+
+    kind: str
+    name: str
+    consequence: str  # ineligible / review
+    years: int
+    clause: str
+    document: str
+    summary: str
+
+
+INTEGRITY_CONSEQUENCES = ("ineligible", "review")
+
+
+def integrity_consequences(ctx: Context) -> dict[str, IntegrityConsequence]:
+    """The season's consequence per record kind, validated once per season (kept in ctx.memo)."""
+    key = ("integrity.kinds",)
+    found: dict[str, IntegrityConsequence] | None = ctx.memo.get(key)
+    if found is None:
+        found = ctx.remember(key, parse_integrity_kinds(ctx.season))
+    return found
+
+
+def parse_integrity_kinds(season: Season) -> dict[str, IntegrityConsequence]:
+    where = f"{season.code}/eligibility.toml [integrity.kinds"
+    kinds = season.section("eligibility", "integrity").get("kinds")
+    if not isinstance(kinds, dict):
+        raise SeasonDataError(f"{season.code}/eligibility.toml: 缺少 [integrity.kinds]")
+    out: dict[str, IntegrityConsequence] = {}
+    for kind in get_args(IntegrityKind):
+        raw = kinds.get(kind)
+        if not isinstance(raw, dict):
+            raise SeasonDataError(f"{where}.{kind}]: 缺少该类记录的处理规定")
+        try:
+            item = IntegrityConsequence(
+                kind=kind,
+                name=str(raw["name"]),
+                consequence=str(raw["consequence"]),
+                years=int(raw["years"]),
+                clause=str(raw["clause"]),
+                document=str(raw["document"]),
+                summary=str(raw["summary"]),
+            )
+        except KeyError as exc:
+            raise SeasonDataError(f"{where}.{kind}]: 缺少 {exc.args[0]}") from exc
+        if item.consequence not in INTEGRITY_CONSEQUENCES:
+            raise SeasonDataError(
+                f"{where}.{kind}].consequence: 应为 {' / '.join(INTEGRITY_CONSEQUENCES)}"
+            )
+        if item.years < 0:
+            raise SeasonDataError(f"{where}.{kind}].years: 不能为负数")
+        out[kind] = item
+    unknown = set(kinds) - set(out)
+    if unknown:
+        raise SeasonDataError(f"{where}]: 未知记录类别 {', '.join(sorted(unknown))}")
+    return out
+
+
+STATED_CONSEQUENCES = {"veto": "处理决定为一票否决", "barred": "处理决定取消申报资格"}
+
+
+def _bar_reason(kind: IntegrityConsequence, stated: str | None) -> str:
+    if kind.consequence == "ineligible":
+        return f"依据{kind.document}（{kind.summary}）"
+    return f"{STATED_CONSEQUENCES[stated or 'veto']}（{kind.clause}）"
+
+
+def _bar_years(kind: IntegrityConsequence, record_years: int) -> int:
+    return kind.years if kind.consequence == "ineligible" else record_years
+
+
+@rule("integrity.record", "五（四）", "职称申报评审诚信档案（记录期3年）；一票否决")
 def integrity(ctx: Context) -> list[Out]:
     years = ctx.season.period("integrity_record_years")
-    section = ctx.season.section("eligibility", "integrity")
-    pledge_years = int(section["false_pledge_bar_years"])
     out: list[Out] = []
+    kinds = integrity_consequences(ctx) if ctx.profile.integrity_records else {}
+    date = ctx.date.isoformat()
     for r in ctx.profile.integrity_records:
-        name = INTEGRITY_NAMES[r.kind]
-        until = add_years(r.recorded_on, years)
-        label = f"{r.recorded_on.isoformat()}记入诚信档案（{name}）"
-        if r.barred_until is not None and r.barred_until >= ctx.date:
+        kind = kinds[r.kind]
+        record_end = add_years(r.recorded_on, years)
+        what = f"{kind.name}：{r.description}" if r.description else kind.name
+        label = (
+            f"{r.recorded_on.isoformat()}记入职称申报评审诚信档案（{what}），"
+            f"记录期至{record_end.isoformat()}"
+        )
+        stated = r.barred_until
+        if stated is not None and stated >= ctx.date:
+            # A bar the decision itself states: it holds whatever the kind.
             out.append(
                 fail(
-                    f"{label}，取消申报资格至{r.barred_until.isoformat()}，申报日期{ctx.date.isoformat()}在此期限内"
+                    f"{label}；处理决定取消申报资格至{stated.isoformat()}，申报日期{date}在此期限内",
+                    kind.clause,
                 )
             )
-        elif r.kind == "false_pledge" and add_years(r.recorded_on, pledge_years) >= ctx.date:
-            out.append(
-                fail(
-                    f"{label}，虚假承诺{pledge_years}年内不得申报（{section['false_pledge_source'].split(':')[0]}），"
-                    f"至{add_years(r.recorded_on, pledge_years).isoformat()}"
-                )
+            continue
+        if kind.consequence == "ineligible" or r.consequence in ("veto", "barred"):
+            # The record's own consequence (1.1) is never weaker than the season's for its kind.
+            bar_end = add_years(
+                r.recorded_on, kind.years if kind.consequence == "ineligible" else years
             )
-        elif until >= ctx.date:
+            if bar_end >= ctx.date:
+                out.append(
+                    fail(
+                        f"{label}；{_bar_reason(kind, r.consequence)}，自记录之日起"
+                        f"{_bar_years(kind, years)}年内不得申报（至{bar_end.isoformat()}），"
+                        f"申报日期{date}在此期限内",
+                        kind.clause,
+                    )
+                )
+                continue
+        if record_end >= ctx.date:
             out.append(
                 review(
-                    f"{label}，记录期{years}年至{until.isoformat()}尚未届满，须核实情节是否严重、是否取消申报资格"
+                    f"{label}，申报日期{date}尚在记录期内；依据{kind.document}（{kind.summary}），"
+                    "须核实情节是否严重、是否取消申报资格",
+                    kind.clause,
                 )
             )
         else:
-            out.append(ok(f"{label}，记录期{years}年已于{until.isoformat()}届满"))
+            out.append(ok(f"{label}，已于申报日期{date}前届满", kind.clause))
     ctx.need("申报承诺书（承诺所提供证书、业绩成果、论文等材料真实可靠）", "五（四）")
     if not out:
         out.append(ok(f"近{years}年无职称申报评审诚信档案记录"))

@@ -13,16 +13,10 @@ def hours(ctx: Context) -> list[Out] | None:
         return None
     if ctx.special_exception:
         return [info("首次申报的海外归国、交流、转业人员，继续教育情况由评委会参照同类人员审核")]
-    sen = ctx.seniority or ctx.normal_seniority
-    anchor = sen.anchor if sen is not None else None
-    if anchor is None:
-        basis = ctx.basis_title()
-        if basis is not None:
-            anchor = basis.date
-        elif ctx.best_education is not None:
-            anchor = ctx.best_education.record.date
-    if anchor is None:
+    found = ctx.continuing_anchor
+    if found is None:
         return None
+    anchor, since = found
     first = anchor.year + 1
     cutoff = ctx.cutoff
     last = cutoff.year if (cutoff.month, cutoff.day) == (12, 31) else cutoff.year - 1
@@ -30,11 +24,12 @@ def hours(ctx: Context) -> list[Out] | None:
     if max_years:
         first = max(first, last - max_years + 1)
     if first > last:
-        return [ok(f"起算日期{anchor.isoformat()}至{last}年无完整年度，无须提供继续教育证明")]
+        return [ok(f"自{since}至{last}年无完整年度，无须提供继续教育证明")]
     cert = data["certificate_name"]
     records = {r.year: r for r in ctx.profile.continuing_education}
     get = records.get
     out: list[Out] = []
+    missing: list[str] = []
     missing_cert: list[str] = []
     # The years in runs sharing one hours rule (season.hours_for), still in year order.
     for years, rule_h in ctx.season.hours_segments(first, last):
@@ -42,7 +37,7 @@ def hours(ctx: Context) -> list[Out] | None:
             for year in years:
                 record = get(year)
                 if record is None:
-                    out.append(fail(f"未填写{year}年度继续教育情况及{cert}"))
+                    missing.append(str(year))
                 elif not record.public_certificate:
                     missing_cert.append(str(year))
             continue
@@ -54,7 +49,7 @@ def hours(ctx: Context) -> list[Out] | None:
         for year in years:
             record = get(year)
             if record is None:
-                out.append(fail(f"未填写{year}年度继续教育情况及{cert}"))
+                missing.append(str(year))
                 continue
             if not record.public_certificate:
                 missing_cert.append(str(year))
@@ -74,9 +69,16 @@ def hours(ctx: Context) -> list[Out] | None:
                 out.append(
                     uncertain(rule_h.confidence, f"{year}年度继续教育学时不足：{'，'.join(short)}")
                 )
+    years_text = f"{first}—{last}年度" if first < last else f"{first}年度"
+    span = f"自{since}的{years_text}"
+    if missing:
+        years_missing = "、".join(missing)
+        out.insert(
+            0, fail(f"{span}须提供继续教育情况，未填写{years_missing}年度继续教育情况及{cert}")
+        )
     if missing_cert:
         out.append(fail(f"{'、'.join(missing_cert)}年度未提供{cert}"))
-    ctx.need(f"{first}—{last}年度{cert}", "二（九）")
+    ctx.need(f"{years_text}{cert}", "二（九）")
     if not out:
-        out.append(ok(f"{first}—{last}年度继续教育学时达标，且均有{cert}"))
+        out.append(ok(f"{span}继续教育学时达标，且均有{cert}"))
     return out

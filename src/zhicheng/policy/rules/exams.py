@@ -67,18 +67,12 @@ def instead_of_evaluation(ctx: Context) -> tuple[Out, ...]:
 
 
 def _instead_of_evaluation(ctx: Context) -> list[Out] | None:
-    section = ctx.season.section("exams", "exam_instead_of_evaluation")
-    if ctx.level not in section["levels"]:
+    name = ctx.exam_instead_of_evaluation
+    if name is None:
         return None
-    for item in section["specialties"]:
-        if item["series"] != ctx.series.code:
-            continue
-        if item["specialties"] and ctx.request.specialty not in item["specialties"]:
-            continue
-        return [
-            fail(
-                f"{item['name']}专业{level_name(ctx.level)}职称实行以考代评，考试成绩合格即取得相应职称，"
-                "不再进行评审或认定"
-            )
-        ]
-    return None
+    return [
+        fail(
+            f"{name}专业{level_name(ctx.level)}职称实行以考代评，考试成绩合格即取得相应职称，"
+            "不再进行评审或认定"
+        )
+    ]

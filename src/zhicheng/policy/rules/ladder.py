@@ -39,7 +39,8 @@ def _catalogue(ctx: Context) -> list[Out]:
         owner_name = ctx.catalogue[owner].name
         out.append(
             review(
-                f"专业“{ctx.request.specialty}”在职称目录中属于{owner_name}系列，而申报系列为{series.name}，须核实"
+                f"申报{ctx.target_name}，但专业“{ctx.request.specialty}”在职称目录中属于{owner_name}系列，"
+                f"而申报系列为{series.name}，须核实"
             )
         )
     elif owner is None:
@@ -54,7 +55,8 @@ def _catalogue(ctx: Context) -> list[Out]:
                 f"{series.name}系列的职称名称和层级置信度为{series.confidence}（{series.source}），以省有关文件为准"
             )
         )
-    out.insert(0, ok(f"申报{ctx.target_name}，{ctx.request.specialty}专业"))
+    if not any(outcome == "needs_review" for outcome, _, _ in out):
+        out.insert(0, ok(f"申报{ctx.target_name}，{ctx.request.specialty}专业"))
     return out
 
 
@@ -63,19 +65,21 @@ def education_requirement(ctx: Context) -> list[Out] | None:
     if not _ladder_applies(ctx) or ctx.special_exception:
         return None
     req = ctx.requirement
-    edu = ctx.education_label
+    edu = ctx.education_phrase
     if req is None:
+        if ctx.exam_instead_of_evaluation:
+            return None  # 以考代评: no evaluation, so no conditions (exam.instead_of_evaluation)
         return [review(f"申报季数据中没有{ctx.target_name}的学历资历条件，须按省资格条件人工审核")]
     ctx.need("学历（学位）证书原件或学信网证明（3个月内）", "五（五）")
     if not req.allowed:
         return [
             uncertain(
                 req.confidence,
-                f"最高认可学历为{edu}，按{ctx.series.name}系列资格条件不能申报{level_name(ctx.level)}"
+                f"{edu}，按{ctx.series.name}系列资格条件不能申报{level_name(ctx.level)}"
                 f"（{req.source}）；学历不达标的可按二（十）持地方职称学历破格申报中级",
             )
         ]
-    return [ok(f"最高认可学历为{edu}，可申报{level_name(ctx.level)}（{req.source}）")]
+    return [ok(f"{edu}，可申报{level_name(ctx.level)}（{req.source}）")]
 
 
 @rule("level.ladder", ("二（一）", "二（八）1", "二（十）"), "逐级申报", LADDER_ROUTES)

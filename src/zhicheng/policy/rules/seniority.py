@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from zhicheng.policy.context import Context
 from zhicheng.policy.dates import format_months
+from zhicheng.policy.education import describe
 from zhicheng.policy.levels import level_name
 from zhicheng.policy.registry import Out, info, ok, review, rule, uncertain
 from zhicheng.policy.rules.ladder import LADDER_ROUTES, _ladder_applies
 
+GRADE_NAMES = {
+    "basically_competent": "基本合格（基本称职）",
+    "incompetent": "不合格（不称职）",
+}
 KIND_NAMES = {
     "paper": "论文",
     "project": "项目",
@@ -45,17 +50,23 @@ def seniority_years(ctx: Context) -> list[Out] | None:
     ctx.need(f"{ctx.cutoff.year}年及以前各年度考核结果", "二（二）")
     out: list[Out] = []
     if sen.excluded_years:
-        years = "、".join(f"{y.year}年度（{y.months}个月）" for y in sen.excluded_years)
-        out.append(info(f"{years}考核基本合格（基本称职）或不合格（不称职），不计算为资历年限"))
-    if sen.notes:
-        out.append(review("；".join(sen.notes) + "，须核对工作经历"))
+        years = "、".join(
+            f"{y.year}年度考核{GRADE_NAMES[y.grade]}（{y.months}个月）" for y in sen.excluded_years
+        )
+        out.append(info(f"{years}，不计算为资历年限"))
     anchor = sen.anchor.isoformat() if sen.anchor else "—"
     required = sen.months_required or 0
     base = (
         f"自{anchor}（{sen.basis}）至资历截止时间{cutoff}，计入资历{format_months(sen.months_counted)}"
         f"（{sen.months_counted}个月），要求满{format_months(required)}"
     )
-    if sen.met:
+    if sen.notes:
+        # Counted without a work history (continuously from the anchor, the most it can be): a
+        # shortfall stands, a sufficient count is one conclusion left open for a person.
+        base += f"（{'；'.join(sen.notes)}）"
+    if sen.met and sen.notes:
+        out.insert(0, review(f"{base}，已满足要求，须核对工作经历"))
+    elif sen.met:
         out.insert(0, ok(base))
     elif ctx.grassroots_valid:
         out.insert(
@@ -86,7 +97,7 @@ def materials_cutoff(ctx: Context) -> list[Out] | None:
             ctx.exclude(
                 "education",
                 f"education[{item.index}]",
-                f"{ctx.season.education_name(item.record.level)}学历",
+                f"{describe(item.record, ctx.season)}学历",
                 f"取得日期{item.record.date.isoformat()}晚于学历（学位）截止时间{cutoff.isoformat()}",
                 "二（二）",
             )
@@ -106,22 +117,31 @@ def materials_cutoff(ctx: Context) -> list[Out] | None:
 def no_reuse(ctx: Context) -> list[Out] | None:
     out: list[Out] = []
     for a in ctx.profile.achievements:
-        if a.used_in_passed_evaluation:
+        if a.used_in is not None:
+            reason = f"已在{a.used_in.year}年{a.used_in.evaluation}（评审通过）中使用"
+        elif a.used_in_passed_evaluation:
             reason = "往年申报职称且评审通过时已使用"
-            ctx.exclude("achievement", a.id, a.title, reason, "二（二）")
-            out.append(
-                info(f"{KIND_NAMES[a.kind]}“{a.title}”{reason}，不能再次使用（不影响其他材料）")
-            )
+        else:
+            continue
+        ctx.exclude("achievement", a.id, a.title, reason, "二（二）")
+        out.append(info(f"{KIND_NAMES[a.kind]}“{a.title}”{reason}，不能再次使用（不影响其他材料）"))
     usable = [
         a
         for a in ctx.profile.achievements
         if a.representative
         and not a.used_in_passed_evaluation
+        and a.used_in is None
         and a.date <= ctx.season.materials_cutoff
     ]
     if ctx.profile.achievements:
         if usable:
             ctx.need(f"代表作{len(usable)}项", "五（一）")
         else:
-            out.append(info("扣除不予计入的材料后，无可用的代表作，请补充（代表作制度，五（一））"))
+            out.append(
+                review(
+                    f"共{len(ctx.profile.achievements)}项业绩成果，扣除不予计入的材料后没有可用的代表作"
+                    "（代表作制度），须补充代表作后方可受理",
+                    "五（一）",
+                )
+            )
     return out or None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zhicheng.policy.context import Context
 from zhicheng.policy.dates import format_months
-from zhicheng.policy.levels import LEVEL_RANK, level_name
+from zhicheng.policy.levels import level_name
 from zhicheng.policy.registry import Out, fail, ok, review, rule
 
 EVIDENCE_NAMES = {
@@ -36,18 +36,10 @@ def local_exception(ctx: Context) -> list[Out]:
                 f"最高认可学历为{ctx.education_label}，已达到{ctx.series.name}系列{level_name(target)}学历条件，不属学历不达标人员，应按正常渠道申报"
             )
         ]
-    if not ctx.local_titles:
+    found = ctx.local_exception_basis
+    if found is None:
         return [fail("学历破格申报须持有地方职称证书，资料未显示持有")]
-    years_by_level = section["years"]
-    candidates = []
-    for t in ctx.local_titles:
-        required = int(years_by_level[t.level]) * 12
-        sen = ctx.count_seniority(t.date, f"取得地方{level_name(t.level)}职称", required)
-        candidates.append((t, sen))
-    candidates.sort(
-        key=lambda c: (c[0].series != ctx.series.code, not c[1].met, -LEVEL_RANK[c[0].level])
-    )
-    title, sen = candidates[0]
+    title, sen = found
     ctx.seniority = sen
     ctx.need("地方职称证书", "二（十）")
     facts = (

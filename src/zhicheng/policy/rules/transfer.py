@@ -5,7 +5,7 @@ from __future__ import annotations
 from zhicheng.policy.context import Context
 from zhicheng.policy.dates import add_years
 from zhicheng.policy.levels import level_name
-from zhicheng.policy.registry import Out, fail, ok, review, rule
+from zhicheng.policy.registry import Out, fail, info, ok, review, rule
 
 
 @rule("transfer.same_level", "二（八）1", "转岗考核合格后可申报同级转评", ("same_level_transfer",))
@@ -14,14 +14,9 @@ def same_level(ctx: Context) -> list[Out]:
     held_here = ctx.holds_at_least(ctx.level, series.code)
     if held_here:
         return [fail(f"已取得{held_here[0].label}，无须转评")]
-    sources = [
-        t
-        for t in ctx.titles_at(ctx.level)
-        if t.series != series.code and t.kind in ("national", "out_of_town")
-    ]
-    if not sources:
+    source = ctx.transfer_source
+    if source is None:
         return [fail(f"同级转评须已取得其他系列{level_name(ctx.level)}职称，资料未显示持有")]
-    source = sources[0]
     ctx.need(f"{source.label.split('（')[0]}证书", "二（八）1")
     moves = sorted(
         (t for t in ctx.profile.transfers if t.to_series == series.code),
@@ -73,6 +68,8 @@ def one_series(ctx: Context) -> list[Out]:
     out: list[Out] = []
     for other in ctx.profile.other_applications:
         other_name = ctx.title_name(other.series, other.level)
+        if other.season is not None and other.season != ctx.season.year:
+            continue  # another season's application: not "the same year" (二（八）2)
         same_series = (
             other.series == req.series and (other.specialty or req.specialty) == req.specialty
         )
@@ -84,13 +81,25 @@ def one_series(ctx: Context) -> list[Out]:
                 )
             )
         elif other.level == req.level:
+            where = other.office or "其他评委会"
+            if other.plan_row is not None:
+                where = f"附件第{other.plan_row}行的评委会（{other.office or '办事机构未填'}）"
+            if other.plan_row is not None and other.plan_row == req.plan_row:
+                out.append(
+                    info(
+                        f"本年度已就{other_name}向{where}提出申请，与本次申报为同一评委会，"
+                        "不属向两个评审委员会申请",
+                        "四",
+                    )
+                )
+                continue
             out.append(
                 review(
-                    f"本年度已就{other_name}向{other.office or '其他评委会'}提出申请；"
+                    f"本年度已就{other_name}向{where}提出申请；"
                     "同一年度同一职称层级原则上只能向一个评审委员会提出申请",
                     "四",
                 )
             )
-    if not out:
-        out.append(ok("本年度未申报其他系列（专业）职称"))
+    if not any(outcome in ("fail", "needs_review") for outcome, _, _ in out):
+        out.insert(0, ok("本年度未申报其他系列（专业）职称"))
     return out

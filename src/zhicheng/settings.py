@@ -434,3 +434,9 @@ ZHICHENG_REPLICA_VIEWS = [
 # After a write a browser reads from the primary for this long (sees its own change).
 ZHICHENG_REPLICA_PIN_SECONDS = int(os.environ.get("ZHICHENG_REPLICA_PIN_SECONDS", "10"))
 # --- end deploy ---
+
+# --- security (issue 23; docs/security.md) ---
+# allauth reads the client address through AccountAdapter.get_client_ip (core.network); its
+# own setting is kept equal so nothing in allauth can disagree with the site.
+ALLAUTH_TRUSTED_PROXY_COUNT = ZHICHENG_PROXY_COUNT
+# --- end security ---

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from pydantic import ValidationError as PydanticError
 
 from zhicheng.core import clock
+from zhicheng.core.network import client_address
 from zhicheng.core.operations import OperationError
 from zhicheng.documents.uploads import UploadRefused
 
@@ -48,10 +49,6 @@ from .profiles import (
     section_meta,
 )
 from .states import STATE_INFO, State, transitions_from
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _profile(request: HttpRequest) -> ApplicantProfile:
@@ -465,7 +462,7 @@ def commitment(request: HttpRequest, pk: int) -> HttpResponse:
         form = CommitmentForm(request.POST)
         if form.is_valid():
             try:
-                ops.accept_commitment(app, request.user, ip=_client_ip(request))
+                ops.accept_commitment(app, request.user, ip=client_address(request))
             except OperationError as exc:
                 form.add_error(None, str(exc))
             else:

@@ -8,10 +8,9 @@ load balancer in front of nginx (count 2). Plain TCP without a proxy: count 0.
 
 from __future__ import annotations
 
-from typing import Any
-
 import time
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from allauth.core.internal import ratelimit

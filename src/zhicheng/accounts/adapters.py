@@ -64,6 +64,21 @@ class AccountAdapter(DefaultAccountAdapter):
             return f"account:{user.pk}"
         return f"login:{str(login).strip().lower()}"
 
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """A refused attempt (too many failures for the account or from the address) is an
+        audit event: the lockout, with the address it came from."""
+        from django.core.exceptions import ValidationError
+
+        from .operations import record_authentication
+
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            login = credentials.get("email", credentials.get("username", "")) or ""
+            record_authentication("auth.lockout", user=account_for_login(str(login)),
+                                  client_address=client_address(request))
+            raise
+
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         """Setting up the first authenticator right after a password login needs no second
         password prompt (officials are sent there straight from the login). Deactivating

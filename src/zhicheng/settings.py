@@ -435,8 +435,14 @@ ZHICHENG_REPLICA_VIEWS = [
 ZHICHENG_REPLICA_PIN_SECONDS = int(os.environ.get("ZHICHENG_REPLICA_PIN_SECONDS", "10"))
 # --- end deploy ---
 
-# --- security (issue 23; docs/security.md) ---
+# --- security (docs/security.md) ---
 # allauth reads the client address through AccountAdapter.get_client_ip (core.network); its
 # own setting is kept equal so nothing in allauth can disagree with the site.
 ALLAUTH_TRUSTED_PROXY_COUNT = ZHICHENG_PROXY_COUNT
+# Odd input is refused before any view: 413 for bodies over the limit, 400 for NUL bytes
+# (zhicheng.core.inputs). After the messages middleware, so the refusal page renders.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "zhicheng.core.inputs.OddInputMiddleware",
+)
 # --- end security ---

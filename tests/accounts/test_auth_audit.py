@@ -1,5 +1,5 @@
 """Authentication steps are audit events with the client's address, and the city office
-finds them on the audit page (issue 23 item 3; docs/security.md)."""
+finds them on the audit page (docs/security.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Logins behind every documented deployment, and throttles per client and per account
-(issue 23 items 1-2; docs/security.md).
+(docs/security.md).
 
 The single machine: nginx talks to gunicorn on a unix socket, where REMOTE_ADDR is empty and
 nginx appends the client to X-Forwarded-For (ZHICHENG_PROXY_COUNT=1). Several app servers: a

@@ -1,4 +1,4 @@
-"""No secret in the audit chain or its exports (issue 23 item 4; docs/security.md).
+"""No secret in the audit chain or its exports (docs/security.md).
 
 Flows that handle secrets run through the real doors (the admin adds, changes and deletes
 an account; an API token is issued; a person logs in and out), then the whole chain and both

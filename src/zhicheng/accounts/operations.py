@@ -64,7 +64,7 @@ def register_identity(
     return user
 
 
-# --- authentication events (issue 23; docs/security.md §Authentication in the audit) -------
+# --- authentication events (docs/security.md §Authentication in the audit) -------
 
 
 class Visitor:

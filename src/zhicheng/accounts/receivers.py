@@ -1,4 +1,4 @@
-"""Authentication steps into the audit chain (issue 23; docs/security.md): allauth's and
+"""Authentication steps into the audit chain (docs/security.md): allauth's and
 Django's signals call `operations.record_authentication` with the client's address
 (core.network, the same address the throttles count). Connected in AccountsConfig.ready()."""
 

@@ -1,5 +1,5 @@
 """What never enters an audit event, a log line or an export: passwords and their hashes,
-secret keys, TOTP secrets and recovery codes, tokens (issue 23; docs/security.md).
+secret keys, TOTP secrets and recovery codes, tokens (docs/security.md).
 
 The deny-list is applied where snapshots are made (`core.operations.model_fields_snapshot`)
 and again to every event's data (`core.audit.append_event`), so an operation that hands a

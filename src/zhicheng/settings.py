@@ -445,4 +445,16 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
     "zhicheng.core.inputs.OddInputMiddleware",
 )
+# A weak secret key never starts production (Django's `check --deploy` only warns): the
+# placeholder of deploy/zhicheng.env.example, a short key, or one of few distinct characters.
+_WEAK_KEY_WORDS = ("change-me", "changeme", "insecure", "example", "password", "placeholder")
+if PRODUCTION and (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or any(word in SECRET_KEY.lower() for word in _WEAK_KEY_WORDS)
+):
+    raise RuntimeError(
+        "ZHICHENG_SECRET_KEY is too weak for production: use at least 50 random characters, "
+        "e.g. python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+    )
 # --- end security ---

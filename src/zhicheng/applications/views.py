@@ -42,17 +42,26 @@ from .profiles import (
     LIST_SECTIONS,
     RequestData,
     decide,
+    default_facts,
     describe_row,
     fact_choices,
     online_verified,
     profile_payload,
     section_meta,
+    validate_facts,
 )
 from .states import STATE_INFO, State, transitions_from
 
 
 def _profile(request: HttpRequest) -> ApplicantProfile:
     profile = queries.profile_of(request.user)
+    if profile is None and request.method in ("GET", "HEAD"):
+        # Reading never writes: the empty profile is shown without being saved; the first
+        # change creates it (through the door, with its audit event).
+        facts = validate_facts(default_facts())
+        owner: Any = request.user  # the views are login_required
+        return ApplicantProfile(user=owner, facts=facts,
+                                schema_version=facts["schema_version"])
     if profile is None:
         ops.create_profile(request.user)
         profile = queries.profile_of(request.user)

@@ -73,8 +73,9 @@ def test_a_nul_byte_in_an_api_body_is_refused(demo_users):
     c = Client(raise_request_exception=False)
     r = c.post("/api/verify", json.dumps({"number": "a\u0000b"}),
                content_type="application/json")
-    assert r.status_code == 400
-    assert r.json()["error"]["code"] == "nul_byte"
+    assert r.status_code == 422  # the API's answer to an invalid field
+    assert r.json()["error"] == {"code": "validation_error", "message": NUL_MESSAGE,
+                                 "details": []}
 
 
 def test_an_api_body_over_the_limit_is_413(settings):

@@ -93,6 +93,8 @@ class OddInputMiddleware:
             return _refusal(request, 413, "too_large", TOO_LARGE_MESSAGE.format(
                 mb=int(getattr(settings, "ZHICHENG_MAX_UPLOAD_BYTES", 0)) // (1024 * 1024)))
         if nul:
+            if request.path_info.startswith("/api/"):  # the API's answer to invalid fields
+                return _refusal(request, 422, "validation_error", NUL_MESSAGE)
             return _refusal(request, 400, "nul_byte", NUL_MESSAGE)
         return self.get_response(request)
 

@@ -449,3 +449,27 @@ ZHICHENG_REPLICA_VIEWS = [
 # After a write a browser reads from the primary for this long (sees its own change).
 ZHICHENG_REPLICA_PIN_SECONDS = int(os.environ.get("ZHICHENG_REPLICA_PIN_SECONDS", "10"))
 # --- end deploy ---
+
+# --- security (docs/security.md) ---
+# allauth reads the client address through AccountAdapter.get_client_ip (core.network); its
+# own setting is kept equal so nothing in allauth can disagree with the site.
+ALLAUTH_TRUSTED_PROXY_COUNT = ZHICHENG_PROXY_COUNT
+# Odd input is refused before any view: 413 for bodies over the limit, 400 for NUL bytes
+# (zhicheng.core.inputs). After the messages middleware, so the refusal page renders.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "zhicheng.core.inputs.OddInputMiddleware",
+)
+# A weak secret key never starts production (Django's `check --deploy` only warns): the
+# placeholder of deploy/zhicheng.env.example, a short key, or one of few distinct characters.
+_WEAK_KEY_WORDS = ("change-me", "changeme", "insecure", "example", "password", "placeholder")
+if PRODUCTION and (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or any(word in SECRET_KEY.lower() for word in _WEAK_KEY_WORDS)
+):
+    raise RuntimeError(
+        "ZHICHENG_SECRET_KEY is too weak for production: use at least 50 random characters, "
+        "e.g. python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+    )
+# --- end security ---

@@ -40,6 +40,16 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "ZHICHENG_SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize("key", ["change-me", "x" * 60, "change-me-" + "a1b2c3d4e5" * 5,
+                                 "Ab1-" * 10])
+def test_production_refuses_to_start_with_a_weak_secret_key(key):
+    env = _production_env()
+    env["ZHICHENG_SECRET_KEY"] = key
+    result = _zhicheng("check", env=env)
+    assert result.returncode != 0
+    assert "ZHICHENG_SECRET_KEY is too weak" in result.stderr
+
+
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_languages_are_configured(settings, language):
     assert language in dict(settings.LANGUAGES)

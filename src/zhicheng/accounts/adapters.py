@@ -11,9 +11,32 @@ from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from zhicheng.core.network import UNKNOWN_CLIENT, client_address
+
 from .officials import has_totp, is_official
+
+
+def account_for_login(login: str) -> Any:
+    """The account a login string names: its username or one of its e-mail addresses, in
+    any case. None when no account matches (the throttle then counts the string itself)."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    login = (login or "").strip()
+    if not login:
+        return None
+    user_model = get_user_model()
+    user = user_model._default_manager.filter(username__iexact=login).first()
+    if user is None and "@" in login:
+        user = user_model._default_manager.filter(email__iexact=login).first()
+        if user is None:
+            address = EmailAddress.objects.filter(email__iexact=login).select_related(
+                "user").first()
+            user = address.user if address else None
+    return user
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -31,6 +54,36 @@ class AccountAdapter(DefaultAccountAdapter):
         from zhicheng.portal.navigation import landing_url
 
         return landing_url(request.user)
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The one client address of the site (core.network), so the login throttles count
+        per client behind the proxies, never per proxy. On a unix socket with no usable
+        header the login still works and counts under one shared bucket."""
+        return client_address(request) or UNKNOWN_CLIENT
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """The failed-login lockout counts per account, whichever identifier was typed
+        (username or e-mail, any case): five wrong passwords under the username also
+        lock the e-mail route. Unknown logins count under the lowercased text."""
+        login = credentials.get("email", credentials.get("username", "")) or ""
+        user = account_for_login(str(login))
+        if user is not None:
+            return f"account:{user.pk}"
+        return f"login:{str(login).strip().lower()}"
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """A refused attempt (too many failures for the account or from the address) is an
+        audit event: the lockout, with the address it came from."""
+        from django.core.exceptions import ValidationError
+
+        from .operations import record_authentication
+
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            login = credentials.get("email", credentials.get("username", "")) or ""
+            record_authentication("auth.lockout", user=account_for_login(str(login)),
+                                  client_address=client_address(request))
+            raise
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         """Setting up the first authenticator right after a password login needs no second

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "zhicheng.accounts"
     verbose_name = _("账户")
+
+    def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect()  # authentication steps into the audit chain

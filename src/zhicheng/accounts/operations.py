@@ -62,3 +62,52 @@ def register_identity(
         }
     user.refresh_from_db()
     return user
+
+
+# --- authentication events (docs/security.md §Authentication in the audit) -------
+
+
+class Visitor:
+    """The actor of an event before anyone is signed in (a failed login, a lockout)."""
+
+    pk = None
+    is_authenticated = False
+    is_active = False
+
+    def __str__(self) -> str:
+        return "访客"
+
+
+VISITOR = Visitor()
+
+# action → what the summary says (the audit shows Chinese; the action is for searching).
+AUTH_EVENTS = {
+    "auth.login": "登录",
+    "auth.login_failed": "登录失败",
+    "auth.lockout": "登录失败次数过多，账户暂时锁定",
+    "auth.mfa_failed": "双重认证验证码错误",
+    "auth.logout": "退出登录",
+    "auth.password_changed": "修改密码",
+    "auth.password_set": "设置密码",
+    "auth.password_reset": "通过邮件重置密码",
+    "auth.mfa_added": "启用双重认证",
+    "auth.mfa_removed": "停用双重认证",
+    "auth.mfa_reset": "重新生成恢复码",
+    "auth.mfa_reset_by_office": "市职称办重置双重认证",
+    "auth.session_expired": "会话超时，自动退出",
+}
+
+
+def record_authentication(action: str, *, user: User | None, client_address: str | None,
+                          actor: Any = None, detail: str = "",
+                          data: dict[str, Any] | None = None) -> None:
+    """One audit event for an authentication step, with the client's address. Never the
+    password, the code typed or what the person typed as login name (it may be a password)."""
+    label = AUTH_EVENTS[action]
+    who = actor if actor is not None else (user if user is not None else VISITOR)
+    # By primary key: request.user is a lazy proxy, and the door locks the real row.
+    with operation(who, action, target=(User, user.pk) if user is not None else None) as op:
+        account = f"：{user.get_username()}" if user is not None else "：未知账户"
+        address = f"（地址 {client_address}）" if client_address else "（地址未知）"
+        op.summary = f"{label}{account}{address}{detail}"
+        op.data = {"client_address": client_address or "", **(data or {})}

@@ -30,6 +30,9 @@ WRITE_SCOPES = frozenset({Scope.REVIEWS_WRITE.value})
 MAX_NAME = 80
 
 
+# The longest a token may be valid (days): a credential must expire (docs/security.md).
+MAX_TOKEN_DAYS = 3660
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
@@ -78,6 +81,8 @@ def create_token(
     chosen = clean_scopes(scopes)
     if expires_at is not None and expires_at <= timezone.now():
         raise OperationError("有效期须晚于现在。")
+    if expires_at is not None and expires_at > timezone.now() + dt.timedelta(days=MAX_TOKEN_DAYS):
+        raise OperationError(f"有效期不能超过{MAX_TOKEN_DAYS}天。")
     with operation(
         actor, "api.token_create", target=organisation, permission="api.manage_tokens"
     ) as op:

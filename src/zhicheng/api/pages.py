@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhicheng.core.inputs import bounded_int
 from zhicheng.core.operations import OperationError
 
 from . import queries
 from .models import Scope
-from .operations import create_token, revoke_token
+from .operations import MAX_TOKEN_DAYS, create_token, revoke_token
 
-MAX_DAYS = 3660
+MAX_DAYS = MAX_TOKEN_DAYS
 
 
 @login_required
@@ -41,7 +42,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
                 raise OperationError(_("请选择机构。"))
             if request.POST.get("user") and member is None:
                 raise OperationError(_("经办人须是该机构的在职工作人员。"))
-            if days is not None and not 1 <= days <= MAX_DAYS:
+            # "-1", "0", "abc" or a huge number is refused, never read as "no expiry".
+            typed_days = (request.POST.get("days") or "").strip()
+            if (typed_days and days is None) or (days is not None and not 1 <= days <= MAX_DAYS):
                 raise OperationError(_("有效天数须在1到3660之间。"))
             expires = timezone.now() + dt.timedelta(days=days) if days else None
             created = create_token(
@@ -77,4 +80,4 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _int(value: object) -> int | None:
     text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 18 else None
+    return bounded_int(text)

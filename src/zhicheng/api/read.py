@@ -17,10 +17,10 @@ from zhicheng.applications.models import Application, Material
 from zhicheng.applications.states import State, state_label
 from zhicheng.catalogue.models import Level, Series, Title
 from zhicheng.certificates.models import VerificationResult
+from zhicheng.core.network import client_address
 from zhicheng.core.operations import NotPermitted
 from zhicheng.evaluation.models import Case, MeetingState
 from zhicheng.portal.queries import PlanFilters, plans
-from zhicheng.publicity.views import client_ip
 from zhicheng.reviews.models import CorrectionRequest, ReviewStep
 from zhicheng.reviews.queries import reviewable
 from zhicheng.seasons.models import Season, SeasonVersion, VersionStatus
@@ -50,7 +50,7 @@ def principal(request: HttpRequest, scope: str) -> Principal:
 
 def public(request: HttpRequest) -> None:
     limit, window = anonymous_rate()
-    rate_limit(f"ip:{client_ip(request) or 'unknown'}", limit, window)
+    rate_limit(f"ip:{client_address(request) or 'unknown'}", limit, window)
 
 
 def page_of(qs: QuerySet[Any], page: PageParams) -> tuple[int, list[Any]]:
@@ -319,7 +319,7 @@ def certificate_verify(request: HttpRequest, body: VerifyBody) -> Any:
         raise ValidationError([{"loc": ("body", "number"),
                                 "msg": "请填写证书编号和姓名，或提供二维码内容。"}])
     # The same path as the web page /verify/: one throttle counter, one log.
-    found = verification.verify(client_ip(request), number=body.number, name=body.name,
+    found = verification.verify(client_address(request), number=body.number, name=body.name,
                                 code=body.code)
     if found.result == VerificationResult.THROTTLED:
         raise Throttled(verification.throttle_window()[1])

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from pydantic import ValidationError as PydanticError
 
 from zhicheng.core import clock
+from zhicheng.core.network import client_address
 from zhicheng.core.operations import OperationError
 from zhicheng.documents.uploads import UploadRefused
 from zhicheng.seasons.queries import policy_season_for
@@ -42,21 +43,26 @@ from .profiles import (
     LIST_SECTIONS,
     RequestData,
     decide,
+    default_facts,
     describe_row,
     fact_choices,
     online_verified,
     profile_payload,
     section_meta,
+    validate_facts,
 )
 from .states import STATE_INFO, State, transitions_from
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def _profile(request: HttpRequest) -> ApplicantProfile:
     profile = queries.profile_of(request.user)
+    if profile is None and request.method in ("GET", "HEAD"):
+        # Reading never writes: the empty profile is shown without being saved; the first
+        # change creates it (through the door, with its audit event).
+        facts = validate_facts(default_facts())
+        owner: Any = request.user  # the views are login_required
+        return ApplicantProfile(user=owner, facts=facts,
+                                schema_version=facts["schema_version"])
     if profile is None:
         ops.create_profile(request.user)
         profile = queries.profile_of(request.user)
@@ -470,7 +476,7 @@ def commitment(request: HttpRequest, pk: int) -> HttpResponse:
         form = CommitmentForm(request.POST)
         if form.is_valid():
             try:
-                ops.accept_commitment(app, request.user, ip=_client_ip(request))
+                ops.accept_commitment(app, request.user, ip=client_address(request))
             except OperationError as exc:
                 form.add_error(None, str(exc))
             else:

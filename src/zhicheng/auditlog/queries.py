@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from zhicheng.certificates.payload import PayloadError, b64d, canonical_bytes
+from zhicheng.core.inputs import bounded_int
 from zhicheng.core.models import AuditEvent
 
 from .models import AuditCheckpoint
@@ -76,8 +77,9 @@ def target_q(target: str) -> Q:
     """A dossier number (申报编号, digits) matches the application and every event whose data
     names it; `type:id` (e.g. `evaluation.meeting:5`) matches that object; other text matches
     the object type."""
-    if target.isdigit():
-        return Q(target_type=APPLICATION, target_id=target) | Q(data__application=int(target))
+    if bounded_int(target) is not None:
+        return Q(target_type=APPLICATION, target_id=target) | Q(
+            data__application=bounded_int(target))
     typed = _TYPED_TARGET.match(target)
     if typed:
         return Q(target_type=typed.group(1), target_id=typed.group(2))
@@ -132,8 +134,8 @@ def dossier_id(event: AuditEvent) -> int | None:
     value = (event.data or {}).get("application") if isinstance(event.data, dict) else None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
+    if isinstance(value, str):
+        return bounded_int(value)
     return None
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhicheng.core import clock
+from zhicheng.core.inputs import bounded_int
 from zhicheng.integrity.operations import is_city_office
 
 from . import exports, queries
@@ -40,7 +41,7 @@ def city_office_only(view: View) -> View:
 
 
 def _int(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return bounded_int(raw)
 
 
 @city_office_only

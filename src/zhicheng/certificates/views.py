@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhicheng.applications.models import Application
+from zhicheng.core.network import client_address
 from zhicheng.core.operations import OperationError
 from zhicheng.orgs.permissions import is_city_office
-from zhicheng.publicity.views import client_ip
 
 from . import keys as keystore
 from . import operations as ops
@@ -130,7 +130,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         number = request.POST.get("number", "").strip()[:60]
         name = request.POST.get("name", "").strip()[:64]
         code = request.POST.get("code", "").strip()[:4000]
-        found = verification.verify(client_ip(request), number=number, name=name, code=code)
+        found = verification.verify(client_address(request), number=number, name=name, code=code)
         ctx.update(number=number, name=name, code=code, result=found.result.value,
                    result_label=found.result.label, certificate=found.certificate,
                    signed=found.signed)

@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .models import AuditEvent, AuditHead
+from .redaction import redact
 
 GENESIS = "0" * 64
 
@@ -91,7 +92,8 @@ def append_event(
         target_type=target_type,
         target_id=target_id,
         summary=summary[:500],
-        data=_json_safe(data or {}),
+        # Secrets never enter the chain, whoever passed them (core.redaction).
+        data=_json_safe(redact(data or {})),
         prev_hash=head.hash,
     )
     event.hash = event_digest(event)

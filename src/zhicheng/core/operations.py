@@ -21,6 +21,7 @@ from django.db import models, transaction
 
 from .actors import SYSTEM, System
 from .audit import append_event
+from .redaction import REDACTED, is_secret_field
 
 
 class OperationError(Exception):
@@ -125,11 +126,17 @@ def operation(
 def model_fields_snapshot(
     instance: models.Model, names: Collection[str] | None = None
 ) -> dict[str, Any]:
+    """The fields' values for the audit; secrets (core.redaction) appear only as a marker,
+    so the event shows that a password changed, never its hash."""
     out: dict[str, Any] = {}
+    label = instance._meta.label_lower
     for f in instance._meta.concrete_fields:
         if names is not None and f.name not in names:
             continue
-        out[f.attname] = f.value_from_object(instance)
+        value = f.value_from_object(instance)
+        if is_secret_field(label, f.name) or is_secret_field(label, f.attname):
+            value = REDACTED if value not in (None, "") else value
+        out[f.attname] = value
     return out
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from zhicheng.core import clock
+from zhicheng.core.network import client_address
 from zhicheng.core.operations import OperationError
 
 from . import operations as ops
@@ -23,21 +23,6 @@ from .forms import ObjectionForm, ResolveForm
 from .models import Kind, ObjectionState, Publicity, Status
 
 PAGE_SIZE = 50
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address; behind N trusted proxies (ZHICHENG_PROXY_COUNT) the N-th
-    address from the right of X-Forwarded-For, which those proxies appended."""
-    hops = int(getattr(settings, "ZHICHENG_PROXY_COUNT", 0))
-    if hops > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _decorate(publicity: Publicity, today: Any) -> Publicity:
@@ -94,7 +79,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     name=form.cleaned_data["name"],
                     contact=form.cleaned_data["contact"],
                     text=form.cleaned_data["text"],
-                    ip=client_ip(request),
+                    ip=client_address(request),
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)

@@ -26,6 +26,7 @@ from django.http import Http404
 from zhicheng.applications.models import Application, Submission
 from zhicheng.applications.states import State
 from zhicheng.core import clock
+from zhicheng.core.inputs import bounded_int
 from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
 from zhicheng.publicity.models import Publicity
@@ -174,8 +175,8 @@ def worklist(
     qs = annotate_worklist(qs.filter(by_role), user)
     if state:
         qs = qs.filter(state=state)
-    if plan.isdigit():
-        qs = qs.filter(plan_id=int(plan))
+    if bounded_int(plan) is not None:
+        qs = qs.filter(plan_id=bounded_int(plan))
     today = clock.today()
     if due == "overdue":
         qs = qs.filter(**{"due_date__lt": today})

@@ -27,6 +27,7 @@ from zhicheng.applications.states import (
     actor_has_role,
 )
 from zhicheng.core import clock
+from zhicheng.core.inputs import bounded_int, id_text
 from zhicheng.core.operations import OperationError
 from zhicheng.seasons.models import CommitteePlan
 
@@ -53,7 +54,9 @@ def _error(request: HttpRequest, exc: Exception) -> None:
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
-    return {k: request.GET.get(k, "").strip() for k in ("state", "plan", "due")}
+    filters = {k: request.GET.get(k, "").strip() for k in ("state", "plan", "due")}
+    filters["plan"] = id_text(filters["plan"])  # out of range = no plan chosen
+    return filters
 
 
 # A page of the worklist (nearest deadline first). A bureau's worklist runs to hundreds of
@@ -108,7 +111,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if request.POST.get("action") != "unit_start_review":
         messages.error(request, "只能批量“开始审核”；审核通过须逐份查阅材料后作出。")
         return redirect("reviews:worklist")
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = [n for n in map(bounded_int, request.POST.getlist("ids")) if n is not None]
     apps = list(reviewable(request.user).filter(pk__in=ids))
     done, failed = 0, []
     for app in apps:
@@ -281,7 +284,7 @@ def material(request: HttpRequest, pk: int, material_id: int) -> FileResponse:
 @require_POST
 def unit_check(request: HttpRequest, pk: int) -> HttpResponse:
     app = dossier_for(request.user, pk)
-    ids = [int(i) for i in request.POST.getlist("checked") if i.isdigit()]
+    ids = [n for n in map(bounded_int, request.POST.getlist("checked")) if n is not None]
     try:
         ops.save_unit_check(app, request.user, checked_ids=ids,
                             opinion=request.POST.get("opinion", ""))

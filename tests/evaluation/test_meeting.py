@@ -100,15 +100,17 @@ def test_draw_verify_command_reruns_to_the_same_experts(world) -> None:
     out = io.StringIO()
     call_command("draw", "verify", str(m.pk), stdout=out)
     text = out.getvalue()
-    selected = " ".join(map(str, m.draw_result["selected"]))
-    assert f"selected: {selected}" in text and "OK" in text
+    first = m.seats.filter(reserve=False).order_by("position").first().expert
+    # Names and Chinese, not ids and English: the first seated expert is named in the listing.
+    assert "入选专家：" in text and first.user.full_name in text
+    assert "一致：重新抽取得到的就是记录中的专家" in text and "selected" not in text
     ok, diffs = queries.verify(m)
     assert ok and not diffs
     err = io.StringIO()
     with pytest.raises(SystemExit) as exc:
         call_command("draw", "verify", str(m.pk), "--seed", "not-the-seed", stdout=io.StringIO(),
                      stderr=err)
-    assert exc.value.code == 1 and "DIFFERENT" in err.getvalue()
+    assert exc.value.code == 1 and "不一致：" in err.getvalue()
     # tampering with a seat is found
     seat = m.seats.filter(reserve=False).first()
     seat.expert = world.expert("顶替者")

@@ -3,6 +3,8 @@ also the review chain's steps), roles, routes, verdicts, profile field names, au
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext_lazy as _
 
 from zhicheng.core import labels
@@ -37,8 +39,25 @@ def _form_field_labels() -> dict[str, str]:
     for form in (*SECTION_FORMS.values(), EmploymentForm):
         for name, field in form.base_fields.items():
             if name != "version" and field.label:
-                out.setdefault(name, str(field.label).split("（")[0])
+                out.setdefault(name, _without_clause(str(field.label)))
     return out
+
+
+_CLAUSE = re.compile(r"^[一二三四五六七八九十]+(（[一二三四五六七八九十]+）)?[0-9]*$")
+
+
+def _without_clause(text: str) -> str:
+    """"已与用人单位签订劳动（聘用）合同（一（一））" -> "…劳动（聘用）合同": a field's name
+    in a diff or a refusal leaves the clause to the form."""
+    if not text.endswith("）"):
+        return text
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += {"）": 1, "（": -1}.get(text[i], 0)
+        if depth == 0:
+            inner = text[i + 1:-1].split("，")[-1]
+            return text[:i] if i and _CLAUSE.match(inner) else text
+    return text
 
 
 # Field names of the profile (diffs, refusals): the form's labels, plus the stored facts the

@@ -329,8 +329,15 @@ def test_defence_note_and_exports(world) -> None:
     assert payload["schema_version"] == "1.0" and payload["summary"]["passed"] == 1
     assert payload["applicants"][0]["agree"] == 5
     wb = load_workbook(io.BytesIO(data_report_xlsx(m)))
-    assert wb["评审对象"]["A2"].value == "application_id"
-    assert wb["评审对象"]["A3"].value == a.pk
+    sheet = wb["评审对象"]
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    # Labels for people; the codes only in the named columns other systems read.
+    assert row["申报编号"] == a.pk and row["评审结果"] == "通过" and row["因通过率未通过"] == "否"
+    assert row["层级"] == a.get_level_display() and row["系列"] == a.series.name
+    assert row["评审结果代码（系统用）"] == "passed" and row["层级代码（系统用）"] == a.level
+    meeting_sheet = {r[0].value: r[1].value for r in wb["会议"].iter_rows(min_row=2)}
+    assert meeting_sheet["评审人数"] == 1 and "summary.roster" not in meeting_sheet
 
 
 def test_data_report_due_late_and_sent_once(world) -> None:

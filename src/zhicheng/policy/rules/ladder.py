@@ -51,7 +51,7 @@ def _catalogue(ctx: Context) -> list[Out]:
     if series.confidence != "H":
         out.append(
             info(
-                f"{series.name}系列的职称名称和层级置信度为{series.confidence}（{series.source}），以省有关文件为准"
+                f"{series.name}系列的职称名称和层级以省有关文件为准"
             )
         )
     out.insert(0, ok(f"申报{ctx.target_name}，{ctx.request.specialty}专业"))
@@ -72,10 +72,11 @@ def education_requirement(ctx: Context) -> list[Out] | None:
             uncertain(
                 req.confidence,
                 f"最高认可学历为{edu}，按{ctx.series.name}系列资格条件不能申报{level_name(ctx.level)}"
-                f"（{req.source}）；学历不达标的可按二（十）持地方职称学历破格申报中级",
+                "；学历不达标的可按二（十）持地方职称学历破格申报中级",
             )
         ]
-    return [ok(f"最高认可学历为{edu}，可申报{level_name(ctx.level)}（{req.source}）")]
+    # The data's source and confidence stay in the season's TOML, not in what people read.
+    return [ok(f"最高认可学历为{edu}，可申报{level_name(ctx.level)}")]
 
 
 @rule("level.ladder", ("二（一）", "二（八）1", "二（十）"), "逐级申报", LADDER_ROUTES)

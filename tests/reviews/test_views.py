@@ -3,6 +3,7 @@ constant query count; two reviewers racing on one application."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import threading
 
@@ -275,7 +276,7 @@ def test_worklist_shows_deadlines_nearest_first(chain, demo_users, client):
     client.force_login(demo_users["unit_hr"])
     html = client.get("/review/").content.decode()
     end = Publicity.objects.get(application=in_publicity).last_day.isoformat()
-    assert f"公示至 {end}" in html
+    assert f"公示截止 {end}" in html
     assert html.index(f"/review/{in_publicity.pk}/") < html.index(f"/review/{waiting.pk}/")
 
 
@@ -297,3 +298,41 @@ def test_sampling_pages_belong_to_the_city_office(chain, demo_users, client):
     assert "已记录抽查意见" in r.content.decode()
     r = client.post("/review/sampling/", {"plan": app.plan.pk, "seed": "s"}, follow=True)
     assert "已抽取1份" in r.content.decode()
+
+
+def test_worklist_rows_show_received_due_days_left_and_a_closed_publicity(chain, demo_users,
+                                                                          client, today):
+    """Item 3 of issue 15: received date, due date with its clause or the system's limit,
+    working days left or overdue, and 公示期满 once a publicity has closed."""
+    import re
+
+    from zhicheng.publicity.models import Publicity
+
+    in_publicity = chain.unit_approved(chain.submitted())
+    waiting = chain.submitted()
+    received = waiting.submitted_at.astimezone().date().isoformat()
+    client.force_login(demo_users["unit_hr"])
+
+    def row(app):
+        html = client.get("/review/").content.decode()
+        start = html.index(f"/review/{app.pk}/")
+        return html[start:html.index("</tr>", start)]
+
+    unit = row(in_publicity)
+    end = Publicity.objects.get(application=in_publicity).last_day
+    assert f"公示截止 {end.isoformat()}" in unit and "四（二）" in unit
+    assert re.search(r"剩\d+个工作日", unit) and "单位公示中" in unit
+    pending = row(waiting)
+    assert received in pending and "审核期限" in pending and "系统设定" in pending
+
+    chain.close_publicity(in_publicity)  # the day after the last day; the task closed it
+    closed = row(in_publicity)
+    assert "公示期满，待单位推荐" in closed and "单位公示中" not in closed
+    assert "公示已结束" in closed and "已逾期" not in closed
+
+    # (Submission times follow the wall clock, business dates the pinned date: count from the
+    # later of the two.)
+    today((max(end, dt.date.fromisoformat(received)) + dt.timedelta(days=60)).isoformat())
+    late = row(waiting)
+    assert "table-danger" in client.get("/review/").content.decode()
+    assert re.search(r"已逾期\d+个工作日", late)

@@ -330,9 +330,16 @@ def test_worklist_rows_show_received_due_days_left_and_a_closed_publicity(chain,
     assert "公示期满，待单位推荐" in closed and "单位公示中" not in closed
     assert "公示已结束" in closed and "已逾期" not in closed
 
-    # (Submission times follow the wall clock, business dates the pinned date: count from the
-    # later of the two.)
-    today((max(end, dt.date.fromisoformat(received)) + dt.timedelta(days=60)).isoformat())
+    # Test setup only: submission times follow the wall clock while business dates follow the
+    # pinned date (demo time is another item of issue 15); put the receipt in the season.
+    from django.utils import timezone
+
+    from zhicheng.applications.models import Application
+
+    Application.objects.filter(pk=waiting.pk).update(
+        submitted_at=timezone.make_aware(dt.datetime(2024, 7, 1, 9)))
+    today("2024-09-30")
     late = row(waiting)
+    assert "2024-07-01" in late and "审核期限 2024-07-15" in late
     assert "table-danger" in client.get("/review/").content.decode()
     assert re.search(r"已逾期\d+个工作日", late)

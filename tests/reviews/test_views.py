@@ -343,3 +343,17 @@ def test_worklist_rows_show_received_due_days_left_and_a_closed_publicity(chain,
     assert "2024-07-01" in late and "审核期限 2024-07-15" in late
     assert "table-danger" in client.get("/review/").content.decode()
     assert re.search(r"已逾期\d+个工作日", late)
+
+
+def test_province_not_offered_on_a_city_level_dossier_and_ratio_in_percent(chain, demo_users,
+                                                                           client):
+    app = chain.at_committee()  # 中级: evaluated in the city
+    client.force_login(chain.committee)
+    html = client.get(f"/review/{app.pk}/").content.decode()
+    assert "复核通过，进入评前公示" in html and "报送省级高评委" not in html
+    senior = chain.at_committee(level="associate_senior")
+    assert "报送省级高评委" in client.get(f"/review/{senior.pk}/").content.decode()
+    chain.accepted()
+    client.force_login(demo_users["city_office"])
+    page = client.get("/review/sampling/").content.decode()
+    assert "10%" in page and "0.100" not in page

@@ -201,11 +201,19 @@ ACTION_BY_NAME = {a.name: a for a in ACTIONS}
 CITY_REVIEW = "city_office_review"
 
 
+# Actions offered only where their guard on the level can hold (a 中级 dossier is evaluated in
+# the city: 报送省级高评委 is not a choice there).
+LEVEL_GUARDED = {"forward_to_province"}
+
+
 def _available(app: Application, user: Any) -> list[Action]:
     out = []
     for action in ACTIONS:
         t = TRANSITION_BY_NAME[action.name]
         if t.allows_from(app.state) and actor_has_role(user, action.role, app):
+            if action.name in LEVEL_GUARDED and \
+                    app.level not in committee_setting(app.plan).provincial_levels:
+                continue
             out.append(action)
     return out
 

@@ -94,7 +94,7 @@ def _people_data(text: str, usernames: list[str]) -> str:
 def _export_text(url: str, content: bytes) -> str:
     if ".csv" in url:
         rows = csv.reader(io.StringIO(content.decode("utf-8-sig")))
-        return "\n".join(" | ".join(r) for r in rows)
+        return _without_code_columns("\n".join(" | ".join(r) for r in rows))
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(content), read_only=True)

@@ -33,10 +33,13 @@ labels.register("section", {"employment": _("工作单位与就业信息"), "res
 
 
 def _form_field_labels() -> dict[str, str]:
+    from django import forms as django_forms
+
     from .forms import SECTION_FORMS, EmploymentForm
 
     out: dict[str, str] = {}
-    for form in (*SECTION_FORMS.values(), EmploymentForm):
+    all_forms: list[type[django_forms.Form]] = [*SECTION_FORMS.values(), EmploymentForm]
+    for form in all_forms:
         for name, field in form.base_fields.items():
             if name != "version" and field.label:
                 out.setdefault(name, _without_clause(str(field.label)))

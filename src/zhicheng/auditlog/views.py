@@ -14,8 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhicheng.core import labels
-from zhicheng.core import clock
+from zhicheng.core import clock, labels
 from zhicheng.integrity.operations import is_city_office
 
 from . import exports, queries

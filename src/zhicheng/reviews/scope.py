@@ -102,7 +102,8 @@ class Deadline:
 
     @property
     def workdays_overdue(self) -> int:
-        return -self.workdays_left if self.workdays_left is not None and self.workdays_left < 0 else 0
+        left = self.workdays_left
+        return -left if left is not None and left < 0 else 0
 
     @property
     def due_today(self) -> bool:

@@ -43,16 +43,16 @@ class Command(BaseCommand):
         for key, what in (("selected", "入选专家"), ("reserve", "备选专家")):
             if again[key] != m.draw_result.get(key):
                 recorded = _listing(m.draw_result.get(key) or [], names)
-                problems.append(f"{what}：记录为{recorded}，重新抽取为{_listing(again[key], names)}")
+                rerun = _listing(again[key], names)
+                problems.append(f"{what}：记录为{recorded}，重新抽取为{rerun}")
         seated = list(
             m.seats.filter(reserve=False).order_by("position").values_list("expert_id", flat=True)
         )
         if seated != m.draw_result.get("selected"):
-            recorded = m.draw_result.get("selected") or []
+            recorded_ids: list[int] = m.draw_result.get("selected") or []
             names.update(_expert_names(seated))
-            problems.append(
-                f"数据库中的评委席位{_listing(seated, names)}与抽取记录{_listing(recorded, names)}不一致"
-            )
+            problems.append(f"数据库中的评委席位{_listing(seated, names)}"
+                            f"与抽取记录{_listing(recorded_ids, names)}不一致")
         if problems:
             for p in problems:
                 self.stderr.write(f"不一致：{p}")

@@ -92,6 +92,8 @@ def test_an_objection_is_filed_from_the_page(posted: Any) -> None:
     assert "异议已提交" in response.content.decode()
     o = Objection.objects.get(publicity=posted)
     assert (o.name, o.contact, o.text, o.ip) == ("", "13912345678", "资历不够", "203.0.113.5")
+    # The objector gets a reference number to quote (issue 15, item 7).
+    assert o.reference.startswith("GS-") and f"受理编号 {o.reference}" in response.content.decode()
 
 
 def test_errors_are_in_chinese_and_keep_what_was_typed(posted: Any) -> None:
@@ -119,7 +121,8 @@ def test_htmx_gets_only_the_form_back(posted: Any) -> None:
     response = Client().post(
         url, {"contact": "a@example.com", "text": "x"}, headers={"HX-Request": "true"}
     )
-    assert "异议已提交" in response.content.decode()
+    html = response.content.decode()
+    assert "异议已提交" in html and Objection.objects.get().reference in html
     assert Objection.objects.count() == 1
 
 

@@ -164,6 +164,11 @@ class Objection(models.Model):
     )
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
 
+    @property
+    def reference(self) -> str:
+        """The number the objector quotes when asking after it: GS-<year filed>-<00012>."""
+        return f"GS-{self.filed_at.year}-{self.pk:05d}"
+
     class Meta:
         ordering = ["filed_at", "pk"]
         verbose_name = _("异议")

@@ -79,8 +79,14 @@ def test_the_list_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(LIST_QUERIES):
         response = Client().get(LIST)
     html = response.content.decode()
-    assert html.count('class="card mb-3"') == 20
+    # Numbered tables as offices post them (序号、姓名、工作单位、申报专业、申报层级).
+    assert html.count('class="zc-publicity-row"') == 20
     assert html.index("单位公示") < html.index("评前公示")
+    unit_table = html[html.index("zc-publicity-table"):]
+    unit_table = unit_table[:unit_table.index("</table>")]
+    for heading in ("序号", "姓名", "工作单位", "申报专业", "申报层级"):
+        assert f">{heading}</th>" in unit_table
+    assert '<td class="text-end">11</td>' in unit_table  # posted + 10: numbered 1…11
 
 
 def test_an_objection_is_filed_from_the_page(posted: Any) -> None:

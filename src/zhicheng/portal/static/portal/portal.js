@@ -9,3 +9,9 @@
   document.addEventListener("DOMContentLoaded", function () { tooltips(document); });
   document.addEventListener("htmx:afterSwap", function (event) { tooltips(event.target); });
 })();
+
+// "打印名单" buttons (publicity lists): the page's print layout hides forms and navigation.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-zc-print]");
+  if (button) { window.print(); }
+});

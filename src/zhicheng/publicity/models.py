@@ -164,11 +164,6 @@ class Objection(models.Model):
     )
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
 
-    @property
-    def reference(self) -> str:
-        """The number the objector quotes when asking after it: GS-<year filed>-<00012>."""
-        return f"GS-{self.filed_at.year}-{self.pk:05d}"
-
     class Meta:
         ordering = ["filed_at", "pk"]
         verbose_name = _("异议")
@@ -192,6 +187,11 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"异议#{self.pk}（{self.get_state_display()}）"
+
+    @property
+    def reference(self) -> str:
+        """The number the objector quotes when asking after it: GS-<year filed>-<00012>."""
+        return f"GS-{self.filed_at.year}-{self.pk:05d}"
 
     @property
     def is_open(self) -> bool:

@@ -434,3 +434,20 @@ def test_notify_sends_an_email_after_commit(
     assert to_office and all("收到新的职称申报" in m.subject for m in to_office)
     n = user.notifications.get()
     assert n.emailed_at is not None
+
+
+def test_no_misleading_defaults_for_level_and_assessment(make_applicant: Any, plan: Any) -> None:
+    """Issue 15: 员级 preselected made the first decision read 不符合; 优秀 was a claim."""
+    c = client_for(make_applicant())
+    new = c.get(reverse("applications:new")).content.decode()
+    level = new[new.index('name="level"'):]
+    level = level[:level.index("</select>")]
+    assert '<option value="" selected>（请选择）</option>' in level
+    assert "selected" not in level.replace('<option value="" selected>', "")
+    form = c.get(reverse("applications:fact_add", args=["annual_assessments"])).content.decode()
+    grade = form[form.index('name="grade"'):]
+    grade = grade[:grade.index("</select>")]
+    assert '<option value="" selected>（请选择）</option>' in grade
+    r = c.post(reverse("applications:new"), {"plan": plan(41).pk, "series": "engineering",
+                                             "specialty": "质量工程", "route": "normal"})
+    assert "此项必填" in r.content.decode()

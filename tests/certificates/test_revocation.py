@@ -81,6 +81,7 @@ def test_revocation_everywhere(issued, city_office, tmp_path) -> None:
     # Public page: revoked, with the date and the reason category (not the evidence).
     page = _verify(Client(), number=cert.number, name="张证书")
     assert "已撤销" in page and "2024-11-15" in page and "弄虚作假" in page
+    assert "撤销决定文号：连职称办〔2024〕30号" in page
     assert EVIDENCE not in page
     assert "已撤销" in _verify(Client(), code=cert.qr_text)
     # Signed revocation list, verifiable with the public keys.

@@ -76,7 +76,7 @@ def test_make_run_tells_the_demo_season_story(demo_env, tmp_path) -> None:
     # Anyone with the seed re-runs the draw to the same experts.
     out = io.StringIO()
     call_command("draw", "verify", str(m1.pk), "--seed", m1.seed, stdout=out)
-    assert "OK" in out.getvalue()
+    assert "一致：" in out.getvalue()
     seated = [s.expert_id for s in m1.seats.filter(reserve=False).order_by("position")]
     assert " ".join(map(str, seated)) in out.getvalue()
 

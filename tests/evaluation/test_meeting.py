@@ -97,15 +97,17 @@ def test_draw_verify_command_reruns_to_the_same_experts(world) -> None:
     out = io.StringIO()
     call_command("draw", "verify", str(m.pk), stdout=out)
     text = out.getvalue()
-    selected = " ".join(map(str, m.draw_result["selected"]))
-    assert f"selected: {selected}" in text and "OK" in text
+    first = m.seats.filter(reserve=False).order_by("position").first().expert
+    # Names and Chinese, not ids and English: the first seated expert is named in the listing.
+    assert "入选专家：" in text and first.user.full_name in text
+    assert "一致：重新抽取得到的就是记录中的专家" in text and "selected" not in text
     ok, diffs = queries.verify(m)
     assert ok and not diffs
     err = io.StringIO()
     with pytest.raises(SystemExit) as exc:
         call_command("draw", "verify", str(m.pk), "--seed", "not-the-seed", stdout=io.StringIO(),
                      stderr=err)
-    assert exc.value.code == 1 and "DIFFERENT" in err.getvalue()
+    assert exc.value.code == 1 and "不一致：" in err.getvalue()
     # tampering with a seat is found
     seat = m.seats.filter(reserve=False).first()
     seat.expert = world.expert("顶替者")
@@ -290,8 +292,15 @@ def test_defence_note_and_exports(world) -> None:
     assert payload["schema_version"] == "1.0" and payload["summary"]["passed"] == 1
     assert payload["applicants"][0]["agree"] == 5
     wb = load_workbook(io.BytesIO(data_report_xlsx(m)))
-    assert wb["评审对象"]["A2"].value == "application_id"
-    assert wb["评审对象"]["A3"].value == a.pk
+    sheet = wb["评审对象"]
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    # Labels for people; the codes only in the named columns other systems read.
+    assert row["申报编号"] == a.pk and row["评审结果"] == "通过" and row["因通过率未通过"] == "否"
+    assert row["层级"] == a.get_level_display() and row["系列"] == a.series.name
+    assert row["评审结果代码（系统用）"] == "passed" and row["层级代码（系统用）"] == a.level
+    meeting_sheet = {r[0].value: r[1].value for r in wb["会议"].iter_rows(min_row=2)}
+    assert meeting_sheet["评审人数"] == 1 and "summary.roster" not in meeting_sheet
 
 
 def test_data_report_due_late_and_sent_once(world) -> None:

@@ -79,8 +79,14 @@ def test_the_list_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(LIST_QUERIES):
         response = Client().get(LIST)
     html = response.content.decode()
-    assert html.count('class="card mb-3"') == 20
+    # Numbered tables as offices post them (序号、姓名、工作单位、申报专业、申报层级).
+    assert html.count('class="zc-publicity-row"') == 20
     assert html.index("单位公示") < html.index("评前公示")
+    unit_table = html[html.index("zc-publicity-table"):]
+    unit_table = unit_table[:unit_table.index("</table>")]
+    for heading in ("序号", "姓名", "工作单位", "申报专业", "申报层级"):
+        assert f">{heading}</th>" in unit_table
+    assert '<td class="text-end">11</td>' in unit_table  # posted + 10: numbered 1…11
 
 
 def test_an_objection_is_filed_from_the_page(posted: Any) -> None:
@@ -92,6 +98,8 @@ def test_an_objection_is_filed_from_the_page(posted: Any) -> None:
     assert "异议已提交" in response.content.decode()
     o = Objection.objects.get(publicity=posted)
     assert (o.name, o.contact, o.text, o.ip) == ("", "13912345678", "资历不够", "203.0.113.5")
+    # The objector gets a reference number to quote (issue 15, item 7).
+    assert o.reference.startswith("GS-") and f"受理编号 {o.reference}" in response.content.decode()
 
 
 def test_errors_are_in_chinese_and_keep_what_was_typed(posted: Any) -> None:
@@ -119,7 +127,8 @@ def test_htmx_gets_only_the_form_back(posted: Any) -> None:
     response = Client().post(
         url, {"contact": "a@example.com", "text": "x"}, headers={"HX-Request": "true"}
     )
-    assert "异议已提交" in response.content.decode()
+    html = response.content.decode()
+    assert "异议已提交" in html and Objection.objects.get().reference in html
     assert Objection.objects.count() == 1
 
 

@@ -3,6 +3,7 @@ constant query count; two reviewers racing on one application."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import threading
 
@@ -275,7 +276,7 @@ def test_worklist_shows_deadlines_nearest_first(chain, demo_users, client):
     client.force_login(demo_users["unit_hr"])
     html = client.get("/review/").content.decode()
     end = Publicity.objects.get(application=in_publicity).last_day.isoformat()
-    assert f"公示至 {end}" in html
+    assert f"公示截止 {end}" in html
     assert html.index(f"/review/{in_publicity.pk}/") < html.index(f"/review/{waiting.pk}/")
 
 
@@ -324,3 +325,62 @@ def test_correction_due_date_in_a_year_without_calendar_is_refused_then_works(
     publish_example_2027(demo_users["city_office"])
     request = rops.request_corrections(app, reviewer, items=items)
     assert request.due_date.isoformat() == "2027-01-08"  # Jan 1 is a holiday
+
+
+def test_worklist_rows_show_received_due_days_left_and_a_closed_publicity(chain, demo_users,
+                                                                          client, today):
+    """Received date, due date with its clause or the system's limit,
+    working days left or overdue, and 公示期满 once a publicity has closed."""
+    import re
+
+    from zhicheng.publicity.models import Publicity
+
+    in_publicity = chain.unit_approved(chain.submitted())
+    waiting = chain.submitted()
+    received = waiting.submitted_at.astimezone().date().isoformat()
+    client.force_login(demo_users["unit_hr"])
+
+    def row(app):
+        html = client.get("/review/").content.decode()
+        start = html.index(f"/review/{app.pk}/")
+        return html[start:html.index("</tr>", start)]
+
+    unit = row(in_publicity)
+    end = Publicity.objects.get(application=in_publicity).last_day
+    assert f"公示截止 {end.isoformat()}" in unit and "四（二）" in unit
+    assert re.search(r"剩\d+个工作日", unit) and "单位公示中" in unit
+    pending = row(waiting)
+    assert received in pending and "审核期限" in pending and "系统设定" in pending
+
+    chain.close_publicity(in_publicity)  # the day after the last day; the task closed it
+    closed = row(in_publicity)
+    assert "公示期满，待单位推荐" in closed and "单位公示中" not in closed
+    assert "公示已结束" in closed and "已逾期" not in closed
+
+    # Test setup only: submission times follow the wall clock while business dates follow the
+    # pinned date (demo time is another item of issue 15); put the receipt in the season.
+    from django.utils import timezone
+
+    from zhicheng.applications.models import Application
+
+    Application.objects.filter(pk=waiting.pk).update(
+        submitted_at=timezone.make_aware(dt.datetime(2024, 7, 1, 9)))
+    today("2024-09-30")
+    late = row(waiting)
+    assert "2024-07-01" in late and "审核期限 2024-07-15" in late
+    assert "table-danger" in client.get("/review/").content.decode()
+    assert re.search(r"已逾期\d+个工作日", late)
+
+
+def test_province_not_offered_on_a_city_level_dossier_and_ratio_in_percent(chain, demo_users,
+                                                                           client):
+    app = chain.at_committee()  # 中级: evaluated in the city
+    client.force_login(chain.committee)
+    html = client.get(f"/review/{app.pk}/").content.decode()
+    assert "复核通过，进入评前公示" in html and "报送省级高评委" not in html
+    senior = chain.at_committee(level="associate_senior")
+    assert "报送省级高评委" in client.get(f"/review/{senior.pk}/").content.decode()
+    chain.accepted()
+    client.force_login(demo_users["city_office"])
+    page = client.get("/review/sampling/").content.decode()
+    assert "10%" in page and "0.100" not in page

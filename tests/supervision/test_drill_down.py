@@ -59,10 +59,11 @@ def test_the_dossier_shows_its_audit_trail_in_chain_order(city_client, recommend
     ).order_by("seq")
     actions = [e.action for e in events]
     assert "review.unit_approve" in actions and "review.unit_recommend" in actions
-    positions = [html.index(f"<code>{a}</code>") for a in actions]
+    # Each action by its label, with the code kept as the cell's tooltip (core.labels).
+    positions = [html.index(f'<td title="{a}">') for a in actions]
     assert positions == sorted(positions)
     # The unit publicity's own events belong to the dossier's trail too.
-    assert "<code>publicity." in html
+    assert '<td title="publicity.' in html and "单位审核通过并公示" in html
     assert "以下每条记录的内容与其哈希一致" in html
     last = events.last()
     assert row_cells(html, "class", "table-danger") == []

@@ -47,6 +47,9 @@ def _date(label: str, required: bool = True, **kw: Any) -> forms.DateField:
     )
 
 
+PICK = ("", "（请选择）")
+
+
 def _choice(label: str, choices: list[tuple[str, str]], required: bool = True,
             **kw: Any) -> forms.ChoiceField:
     return forms.ChoiceField(
@@ -187,7 +190,8 @@ class AssessmentForm(SectionForm):
     section = "annual_assessments"
     year = forms.IntegerField(label="年度", min_value=1950, max_value=2100,
                               widget=forms.NumberInput(attrs=TEXT), error_messages=ERRORS)
-    grade = _choice("考核结果", _labels("grade"))
+    # No preselected grade: 优秀 as a default would be a claim nobody made.
+    grade = _choice("考核结果", [PICK, *_labels("grade")])
 
 
 class SanctionForm(SectionForm):
@@ -313,7 +317,8 @@ class ApplicationForm(forms.Form):
     )
     specialty = _char("专业", required=True, max_length=120,
                       widget=forms.TextInput(attrs={**TEXT, "list": "specialties"}))
-    level = _choice("申报层级", [(str(v), str(label)) for v, label in Level.choices])
+    # No preselected level: 员级 as a default made the first decision read 不符合.
+    level = _choice("申报层级", [PICK, *((str(v), str(label)) for v, label in Level.choices)])
     route = _choice("申报途径", [(str(v), str(label)) for v, label in Route.choices])
     explanation = forms.CharField(
         label="情况说明（对“需人工审核”的事项逐项说明）", required=False, max_length=2000,

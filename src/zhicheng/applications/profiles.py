@@ -102,13 +102,28 @@ def pydantic_messages(error: PydanticError) -> list[tuple[tuple[Any, ...], str]]
     return out
 
 
+def location_label(loc: tuple[Any, ...]) -> str:
+    """("work_history", 0, "employer") -> "工作经历第1条·工作单位" (core.labels)."""
+    from zhicheng.core import labels
+
+    parts: list[str] = []
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            if parts:
+                parts[-1] += f"第{part + 1}条"
+            continue
+        kind = "section" if i == 0 else "field"
+        parts.append(labels.label(part, kind))
+    return "·".join(parts)
+
+
 def validate_facts(facts: dict[str, Any]) -> dict[str, Any]:
     """Validate with the policy engine's model; return the normalised JSON (dates as ISO)."""
     try:
         model = facts_model().model_validate(facts)
     except PydanticError as exc:
         raise ValidationError(
-            [f"{'.'.join(str(p) for p in loc)}：{msg}" for loc, msg in pydantic_messages(exc)]
+            [f"{location_label(loc)}：{msg}" for loc, msg in pydantic_messages(exc)]
         ) from exc
     return model.model_dump(mode="json", exclude_none=True)
 

@@ -536,7 +536,10 @@ def form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from .snapshots import form_snapshot
 
     url = request.build_absolute_uri(reverse("applications:detail", args=[app.pk]))
-    pdf = render_application_form(form_snapshot(latest.snapshot, latest.sha256), qr_url=url)
+    # The snapshot's fingerprint is for the offices that check a printout against the record;
+    # the applicant's own copy does not carry it.
+    digest = None if app.applicant_id == request.user.pk else latest.sha256
+    pdf = render_application_form(form_snapshot(latest.snapshot, digest), qr_url=url)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="application-{app.pk}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"

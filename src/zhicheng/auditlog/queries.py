@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from zhicheng.certificates.payload import PayloadError, b64d, canonical_bytes
+from zhicheng.core import labels
 from zhicheng.core.inputs import bounded_int
 from zhicheng.core.models import AuditEvent
 
@@ -163,18 +164,22 @@ def export_rows(qs: QuerySet[AuditEvent]) -> Iterator[list[Any]]:
             e.seq,
             timezone.localtime(e.created_at).replace(tzinfo=None),
             e.actor_label,
-            e.action,
-            e.target_type,
+            labels.label(e.action, "audit_action"),
+            labels.label(e.target_type, "target_type"),
             e.target_id,
             dossier_id(e) or "",
             e.summary,
             e.hash,
             e.prev_hash,
+            e.action,
+            e.target_type,
         ]
 
 
+# Labels first; the codes stay in the last two, clearly named columns for tools that re-check
+# the chain or filter by code.
 EXPORT_COLUMNS = ["序号", "时间", "操作人", "操作", "对象类型", "对象编号", "申报编号", "摘要",
-                  "哈希", "前一事件哈希"]
+                  "哈希", "前一事件哈希", "操作代码（系统用）", "对象类型代码（系统用）"]
 
 
 # --- signed checkpoints (docs/trust.md §Audit checkpoints) ---------------------------------

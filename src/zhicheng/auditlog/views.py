@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhicheng.core import clock
+from zhicheng.core import clock, labels
 from zhicheng.core.inputs import bounded_int
 from zhicheng.integrity.operations import is_city_office
 
@@ -54,8 +54,16 @@ def search(request: HttpRequest) -> HttpResponse:
     rows_with_links = [(e, pk, queries.dossier_url(pattern, pk)) for e, pk in rows]
     return render(request, "auditlog/search.html", {
         "f": f, "rows": rows_with_links, "page": result, "check": latest(),
-        "query": f.as_query(),
+        "query": f.as_query(), "action_choices": _action_choices(f.action),
     })
+
+
+def _action_choices(current: str) -> list[tuple[str, str]]:
+    """Every audit action by its label (a prefix typed into the URL stays selectable)."""
+    choices = sorted(labels.codes("audit_action").items(), key=lambda item: item[1])
+    if current and current not in dict(choices):
+        choices.insert(0, (current, labels.label(current, "audit_action")))
+    return choices
 
 
 def _export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:

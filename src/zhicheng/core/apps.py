@@ -12,3 +12,5 @@ class CoreConfig(AppConfig):
 
         # Every app's django-rules predicates live in its permissions.py (docs/architecture.md).
         autodiscover_modules("permissions")
+        # Every app's code -> label registrations live in its labels.py (core/labels.py).
+        autodiscover_modules("labels")

@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from zhicheng.catalogue.models import Level
+from zhicheng.core import labels
 from zhicheng.documents.fonts import register_cjk_font
 
 from .models import Meeting
@@ -81,6 +82,36 @@ APPLICANT_COLUMNS = [
     ("attending", "参加表决人数（应投）"),
     ("result", "评审结果"), ("held_back_by_pass_rate", "因通过率未通过"),
 ]
+# The codes another system reads (docs/data-report.md), after the labels, in named columns.
+CODE_COLUMNS = [
+    ("series", "系列代码（系统用）"), ("level", "层级代码（系统用）"),
+    ("result", "评审结果代码（系统用）"),
+]
+RESULT_LABELS = {"passed": "通过", "not_passed": "未通过"}
+MEETING_LABELS = {
+    "schema": "数据格式", "schema_version": "格式版本", "season": "评审年度",
+    "committee": "评委会", "office": "评委会办事机构",
+    "id": "会议编号", "date": "会议日期", "place": "会议地点",
+    "experts_drawn": "抽取评委人数", "experts_present": "出席评委人数",
+    "seed_sha256": "抽取种子哈希（SHA-256）", "pass_rate_percent": "通过率上限（%）",
+    "results_published_on": "结果公布日期",
+    "roster": "评审人数", "passed": "通过人数", "not_passed": "未通过人数",
+}
+
+
+def _cell(key: str, value: Any) -> Any:
+    """What a person reads in the workbook: labels, 是/否, — for nothing."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if value is None:
+        return "—"
+    if key == "series":
+        return labels.label(value, "series")
+    if key == "level":
+        return labels.label(value, "level")
+    if key == "result":
+        return RESULT_LABELS.get(value, value)
+    return value
 
 
 def data_report_xlsx(meeting: Meeting) -> bytes:
@@ -89,17 +120,17 @@ def data_report_xlsx(meeting: Meeting) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "评审对象"
-    ws.append([label for _, label in APPLICANT_COLUMNS])
-    ws.append([key for key, _ in APPLICANT_COLUMNS])
+    ws.append([text for _, text in APPLICANT_COLUMNS] + [text for _, text in CODE_COLUMNS])
     for row in payload["applicants"]:
-        ws.append([row[key] for key, _ in APPLICANT_COLUMNS])
+        ws.append([_cell(key, row[key]) for key, _ in APPLICANT_COLUMNS]
+                  + [row[key] for key, _ in CODE_COLUMNS])
     info = wb.create_sheet("会议")
+    info.append(["项目", "内容"])
     for key in ("schema", "schema_version", "season", "committee", "office"):
-        info.append([key, payload[key]])
-    for key, value in payload["meeting"].items():
-        info.append([f"meeting.{key}", value])
-    for key, value in payload["summary"].items():
-        info.append([f"summary.{key}", value])
+        value = meeting.season.name if key == "season" else payload[key]
+        info.append([MEETING_LABELS[key], _cell(key, value)])
+    for key, value in (*payload["meeting"].items(), *payload["summary"].items()):
+        info.append([MEETING_LABELS.get(key, key), _cell(key, value)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -66,7 +66,8 @@ def info(message: str, clause: str | None = None) -> Out:
 
 
 def uncertain(confidence: str, message: str, clause: str | None = None) -> Out:
-    """A failure resting on a parameter of confidence M or L goes to a person instead."""
+    """A failure resting on a parameter of confidence M or L goes to a person instead. The
+    message says so in words; the confidence itself stays a data field of the season."""
     if confidence == "H":
         return fail(message, clause)
-    return review(f"{message}（所依据参数置信度为{confidence}，须人工核实）", clause)
+    return review(f"{message}（须人工核实）", clause)

@@ -189,5 +189,10 @@ class Objection(models.Model):
         return f"异议#{self.pk}（{self.get_state_display()}）"
 
     @property
+    def reference(self) -> str:
+        """The number the objector quotes when asking after it: GS-<year filed>-<00012>."""
+        return f"GS-{self.filed_at.year}-{self.pk:05d}"
+
+    @property
     def is_open(self) -> bool:
         return self.state == ObjectionState.OPEN

@@ -71,10 +71,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     refusal = ""
     status = 200
     filed = False
+    reference = ""
     if request.method == "POST":
         if form.is_valid():
             try:
-                ops.file_objection(
+                objection = ops.file_objection(
                     publicity,
                     name=form.cleaned_data["name"],
                     contact=form.cleaned_data["contact"],
@@ -89,17 +90,19 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             except OperationError as exc:
                 refusal, status = str(exc), 409
             else:
-                filed = True
+                filed, reference = True, objection.reference
                 if not request.htmx:  # type: ignore[attr-defined]
                     messages.success(
                         request,
-                        _("异议已提交。公示单位将核实并书面处理，必要时通过您留下的联系方式联系您。"),
+                        _("异议已提交，受理编号 %(ref)s（查询或补充时请提供）。公示单位将核实并"
+                          "书面处理，必要时通过您留下的联系方式联系您。") % {"ref": reference},
                     )
                     return redirect("publicity:detail", pk=publicity.pk)
                 form = ObjectionForm(prefix_id=publicity.pk)
         else:
             status = 400
-    context = {"p": publicity, "form": form, "refusal": refusal, "filed": filed, "today": today}
+    context = {"p": publicity, "form": form, "refusal": refusal, "filed": filed,
+               "reference": reference, "today": today}
     if request.htmx:  # type: ignore[attr-defined]
         # htmx swaps only the form (errors included: htmx does not swap non-2xx answers).
         return render(request, "publicity/_objection_form.html", context)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zhicheng.applications.profiles import LIST_SECTIONS
+from zhicheng.core import labels
 
 # Profile keys that are derived or stamped at submission, never corrected by the applicant.
 IGNORED_PROFILE_KEYS = frozenset({"request", "name", "applicant_id", "schema_version"})
@@ -83,7 +84,7 @@ def _diff_profile(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
                     for field in sorted(set(x) | set(y)):
                         if x.get(field) != y.get(field):
                             changes.append(Change(
-                                target, f"{where}·{field}", "changed",
+                                target, f"{where}·{labels.label(field, 'field')}", "changed",
                                 _text(x.get(field)), _text(y.get(field)),
                             ))
                 else:
@@ -93,7 +94,7 @@ def _diff_profile(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
             for field in sorted(set(da) | set(db)):
                 if da.get(field) != db.get(field):
                     changes.append(Change(
-                        target, f"{label}·{field}", "changed",
+                        target, f"{label}·{labels.label(field, 'field')}", "changed",
                         _text(da.get(field)), _text(db.get(field)),
                     ))
         elif a != b:

@@ -132,9 +132,17 @@ def annotate_worklist(qs: QuerySet[Application], user: Any) -> QuerySet[Applicat
     publicity_end = Publicity.objects.filter(
         application=OuterRef("pk"), closed_at__isnull=True
     ).order_by("-round").values("last_day")[:1]
+    # The latest publicity, closed or not: a closed one still says "recommend now".
+    last_publicity_end = Publicity.objects.filter(application=OuterRef("pk")).order_by(
+        "-pk").values("last_day")[:1]
+    # Received: when the dossier last moved to where it waits (its latest step, or submission).
+    last_step = ReviewStep.objects.filter(application=OuterRef("pk")).order_by(
+        "-created_at", "-pk").values("created_at")[:1]
     return qs.annotate(
         due_date=Subquery(open_due),
         publicity_end=Subquery(publicity_end),
+        received_at=Coalesce(Subquery(last_step), F("submitted_at")),
+        last_publicity_end=Subquery(last_publicity_end),
         deadline=Coalesce(F("due_date"), F("publicity_end")),
         returns=Coalesce(Subquery(returns, output_field=IntegerField()), Value(0)),
         viewed=Exists(viewed),
@@ -184,7 +192,10 @@ def worklist(
         qs = qs.filter(**{"due_date__lte": today + dt.timedelta(days=7)})
     elif due == "none":
         qs = qs.filter(**{"due_date__isnull": True})
-    return qs.order_by(F("deadline").asc(nulls_last=True), "submitted_at", "pk")
+    # The nearest deadline first; rows waiting for a review are due N working days after they
+    # were received, so among them the oldest receipt comes first.
+    return qs.order_by(F("deadline").asc(nulls_last=True), F("received_at").asc(nulls_last=True),
+                       "pk")
 
 
 def dossier_for(user: Any, pk: int) -> Application:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -73,3 +74,83 @@ def reminder_due(due_date: dt.date, today: dt.date, calendar: Any) -> bool:
     if today > due_date:
         return False
     return bool(calendar.add_workdays(today, REMINDER_WORKDAYS) >= due_date)
+
+
+# --- what a worklist row says about its deadline ------------------------------------------------
+
+# The notice sets no time limit for a unit, a preliminary reviewer or a committee office to act
+# on a dossier (supervision.params): the review due date is the system's setting, said so.
+REVIEW_LIMIT_CLAUSE = ""
+CORRECTION_CLAUSE = "四（三）"
+PUBLICITY_CLAUSE = {"unit_publicity": "四（二）", "pre_evaluation_publicity": "四（四）"}
+# A publicity whose last day has passed waits for the next move, and the row says so.
+PUBLICITY_ENDED_LABEL = {
+    "unit_publicity": "公示期满，待单位推荐",
+    "pre_evaluation_publicity": "评前公示期满，待列入评审",
+}
+REVIEWING_STATES = frozenset({"submitted", "unit_review", "preliminary_review",
+                              "committee_recheck"})
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One worklist row's deadline: what it is, the date, the clause, working days left."""
+
+    what: str
+    due: dt.date | None
+    clause: str
+    workdays_left: int | None  # negative: working days overdue
+    stage_label: str
+    ended: bool = False  # a publicity past its last day: nothing is late, the next move is due
+
+    @property
+    def overdue(self) -> bool:
+        return not self.ended and self.workdays_left is not None and self.workdays_left < 0
+
+    @property
+    def workdays_overdue(self) -> int:
+        left = self.workdays_left
+        return -left if left is not None and left < 0 else 0
+
+    @property
+    def due_today(self) -> bool:
+        return self.workdays_left == 0
+
+
+def workdays_left(calendar: Any, today: dt.date, due: dt.date) -> int:
+    """Working days after today up to the due day (0 on the due day; negative when past)."""
+    if due >= today:
+        return calendar.count_workdays(today + dt.timedelta(days=1), due) if due > today else 0
+    # Past the due day is late even on a weekend: at least one working day.
+    return -max(1, calendar.count_workdays(due + dt.timedelta(days=1), today))
+
+
+def worklist_deadline(
+    *,
+    state: str,
+    state_label: str,
+    correction_due: dt.date | None,
+    publicity_end: dt.date | None,
+    received: dt.date | None,
+    today: dt.date,
+    calendar: Any,
+    review_workdays: int,
+) -> Deadline:
+    from zhicheng.policy.workdays import CalendarDataMissing
+
+    try:
+        if correction_due is not None:
+            return Deadline("补正期限", correction_due, CORRECTION_CLAUSE,
+                            workdays_left(calendar, today, correction_due), state_label)
+        if publicity_end is not None and state in PUBLICITY_CLAUSE:
+            ended = publicity_end < today
+            label = PUBLICITY_ENDED_LABEL[state] if ended else state_label
+            return Deadline("公示截止", publicity_end, PUBLICITY_CLAUSE[state],
+                            workdays_left(calendar, today, publicity_end), label, ended=ended)
+        if received is not None and state in REVIEWING_STATES:
+            due = calendar.add_workdays(received, review_workdays)
+            return Deadline("审核期限", due, REVIEW_LIMIT_CLAUSE,
+                            workdays_left(calendar, today, due), state_label)
+    except CalendarDataMissing:
+        pass  # no calendar for that year: the date is not known, nothing is made up
+    return Deadline("", None, "", None, state_label)

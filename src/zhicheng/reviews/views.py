@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhicheng.applications.models import Application
@@ -32,6 +33,7 @@ from zhicheng.core.operations import OperationError
 from zhicheng.seasons.models import CommitteePlan
 
 from . import operations as ops
+from . import scope
 from .diff import diff_snapshots
 from .exports import worklist_xlsx
 from .forms import CorrectionForm, CorrectionMaterialForm, DrawForm, FindingForm
@@ -73,7 +75,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     waiting = worklist_query(request.user, roles=roles, **filters)
     page = Paginator(waiting, WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    apps = list(page.object_list)
+    apps = _with_deadlines(list(page.object_list), clock.today())
     chosen = Q(pk=int(filters["plan"])) if filters["plan"].isdigit() else Q(pk__in=[])
     plans = CommitteePlan.objects.filter(
         Q(pk__in=waiting.order_by().values("plan_id")) | chosen
@@ -86,6 +88,26 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "can_bulk_start": roles.has("unit_hr"),
         "is_city_office": roles.is_city_office,
     })
+
+
+def _with_deadlines(apps: list[Any], today: dt.date) -> list[Any]:
+    """Each row's deadline (reviews.scope), the page sorted by due date, overdue first."""
+    from zhicheng.core.workdays import office_calendar
+    from zhicheng.supervision.params import supervision
+
+    calendar = office_calendar()
+    for app in apps:
+        received = timezone.localtime(app.received_at).date() if app.received_at else None
+        app.received_on = received
+        app.deadline_info = scope.worklist_deadline(
+            state=app.state, state_label=app.state_label, correction_due=app.due_date,
+            publicity_end=app.last_publicity_end, received=received, today=today,
+            calendar=calendar,
+            review_workdays=int(supervision(app.season, "review_overdue_workdays")),
+        )
+    apps.sort(key=lambda a: (a.deadline_info.due is None, a.deadline_info.due or today,
+                             a.received_on or today, a.pk))
+    return apps
 
 
 @login_required
@@ -182,11 +204,19 @@ ACTION_BY_NAME = {a.name: a for a in ACTIONS}
 CITY_REVIEW = "city_office_review"
 
 
+# Actions offered only where their guard on the level can hold (a 中级 dossier is evaluated in
+# the city: 报送省级高评委 is not a choice there).
+LEVEL_GUARDED = {"forward_to_province"}
+
+
 def _available(app: Application, user: Any) -> list[Action]:
     out = []
     for action in ACTIONS:
         t = TRANSITION_BY_NAME[action.name]
         if t.allows_from(app.state) and actor_has_role(user, action.role, app):
+            if action.name in LEVEL_GUARDED and \
+                    app.level not in committee_setting(app.plan).provincial_levels:
+                continue
             out.append(action)
     return out
 

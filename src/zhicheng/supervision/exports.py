@@ -27,6 +27,8 @@ class Sheet:
 
 
 def _cell(value: Any) -> Any:
+    if isinstance(value, bool):  # a person reads 是/否, not True/False
+        return "是" if value else "否"
     if isinstance(value, Decimal):
         return float(value)
     return value

@@ -52,7 +52,7 @@ def _catalogue(ctx: Context) -> list[Out]:
     if series.confidence != "H":
         out.append(
             info(
-                f"{series.name}系列的职称名称和层级置信度为{series.confidence}（{series.source}），以省有关文件为准"
+                f"{series.name}系列的职称名称和层级以省有关文件为准"
             )
         )
     if not any(outcome == "needs_review" for outcome, _, _ in out):
@@ -75,11 +75,12 @@ def education_requirement(ctx: Context) -> list[Out] | None:
         return [
             uncertain(
                 req.confidence,
-                f"{edu}，按{ctx.series.name}系列资格条件不能申报{level_name(ctx.level)}"
-                f"（{req.source}）；学历不达标的可按二（十）持地方职称学历破格申报中级",
+                f"最高认可学历为{edu}，按{ctx.series.name}系列资格条件不能申报{level_name(ctx.level)}"
+                "；学历不达标的可按二（十）持地方职称学历破格申报中级",
             )
         ]
-    return [ok(f"{edu}，可申报{level_name(ctx.level)}（{req.source}）")]
+    # The data's source and confidence stay in the season's TOML, not in what people read.
+    return [ok(f"最高认可学历为{edu}，可申报{level_name(ctx.level)}")]
 
 
 @rule("level.ladder", ("二（一）", "二（八）1", "二（十）"), "逐级申报", LADDER_ROUTES)

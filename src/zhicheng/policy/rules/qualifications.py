@@ -52,7 +52,7 @@ def mapping(ctx: Context) -> list[Out] | None:
             if row.series == ctx.series.code:
                 out.append(
                     ok(
-                        f"职业资格“{q.name}”（{q.obtained_on.isoformat()}）对应{target}（{data['mapping']['document']}，置信度{row.confidence}）"
+                        f"职业资格“{q.name}”（{q.obtained_on.isoformat()}）对应{target}（{data['mapping']['document']}）"
                     )
                 )
             else:

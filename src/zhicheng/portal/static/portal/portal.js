@@ -138,3 +138,10 @@
   window.addEventListener("resize", mark);
   document.addEventListener("htmx:afterSwap", mark);
 })();
+
+
+// "打印名单" buttons (publicity lists): the page's print layout hides forms and navigation.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-zc-print]");
+  if (button) { window.print(); }
+});

@@ -1,4 +1,4 @@
-"""Re-deciding a whole season: 300,000 profiles with `--workers 2`, target under 60 s (issue 18).
+"""Re-deciding a whole season: 300,000 profiles with `--workers 2`, target under 60 s.
 
     python bench/bench_redecide.py [COUNT] [--workers N] [--season-dir DIR] [--per-core N] [--keep]
 

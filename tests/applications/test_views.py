@@ -437,7 +437,7 @@ def test_notify_sends_an_email_after_commit(
 
 
 def test_no_misleading_defaults_for_level_and_assessment(make_applicant: Any, plan: Any) -> None:
-    """Issue 15: 员级 preselected made the first decision read 不符合; 优秀 was a claim."""
+    """员级 preselected made the first decision read 不符合; 优秀 was a claim."""
     c = client_for(make_applicant())
     new = c.get(reverse("applications:new")).content.decode()
     level = new[new.index('name="level"'):]

@@ -98,7 +98,7 @@ def test_an_objection_is_filed_from_the_page(posted: Any) -> None:
     assert "异议已提交" in response.content.decode()
     o = Objection.objects.get(publicity=posted)
     assert (o.name, o.contact, o.text, o.ip) == ("", "13912345678", "资历不够", "203.0.113.5")
-    # The objector gets a reference number to quote (issue 15, item 7).
+    # The objector gets a reference number to quote.
     assert o.reference.startswith("GS-") and f"受理编号 {o.reference}" in response.content.decode()
 
 

@@ -358,7 +358,7 @@ def test_worklist_rows_show_received_due_days_left_and_a_closed_publicity(chain,
     assert "公示已结束" in closed and "已逾期" not in closed
 
     # Test setup only: submission times follow the wall clock while business dates follow the
-    # pinned date (demo time is another item of issue 15); put the receipt in the season.
+    # pinned date (demo time does not yet cover timestamps); put the receipt in the season.
     from django.utils import timezone
 
     from zhicheng.applications.models import Application

@@ -31,7 +31,7 @@ def settings_from(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **env: str) -
 
 PRODUCTION = {
     "ZHICHENG_PRODUCTION": "1",
-    "ZHICHENG_SECRET_KEY": "s" * 60,
+    "ZHICHENG_SECRET_KEY": "test-only-" + "Kq7vR2mX9pL4wZ8nT3bY6cF1hJ5dG0sA" * 2,
     "ZHICHENG_ALLOWED_HOSTS": "zhicheng.example.gov.cn",
     "DATABASE_URL": "postgres://zhicheng@10.0.0.30:5432/zhicheng",
     "REDIS_URL": "redis://10.0.0.40:6379/0",

@@ -10,20 +10,21 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from zhicheng.core.actors import Actor, Outsider
 from zhicheng.core.operations import NotPermitted, has_permission, operation
 
 from .identity import Identity, mask_id
 from .models import User
 
 
-def _may_change(actor: Any, user: User) -> bool:
+def _may_change(actor: Actor, user: User) -> bool:
     return bool(
         getattr(actor, "pk", None) == user.pk or has_permission(actor, "accounts.change_user")
     )
 
 
 def register_identity(
-    actor: Any, user: User, identity: Identity, *, full_name: str, phone: str = ""
+    actor: Actor, user: User, identity: Identity, *, full_name: str, phone: str = ""
 ) -> User:
     """Record a person's real-name data (at sign-up, or by the city office on request)."""
     if not _may_change(actor, user):
@@ -67,12 +68,8 @@ def register_identity(
 # --- authentication events (docs/security.md §Authentication in the audit) -------
 
 
-class Visitor:
+class Visitor(Outsider):
     """The actor of an event before anyone is signed in (a failed login, a lockout)."""
-
-    pk = None
-    is_authenticated = False
-    is_active = False
 
     def __str__(self) -> str:
         return "访客"
@@ -99,7 +96,7 @@ AUTH_EVENTS = {
 
 
 def record_authentication(action: str, *, user: User | None, client_address: str | None,
-                          actor: Any = None, detail: str = "",
+                          actor: Actor | None = None, detail: str = "",
                           data: dict[str, Any] | None = None) -> None:
     """One audit event for an authentication step, with the client's address. Never the
     password, the code typed or what the person typed as login name (it may be a password)."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from zhicheng.core.actors import Actor, person_or_none
 from zhicheng.core.operations import (
     NotPermitted,
     OperationError,
@@ -68,7 +69,7 @@ def clean_scopes(scopes: Iterable[str]) -> list[str]:
 
 def create_token(
     organisation: Organisation,
-    actor: Any,
+    actor: Actor,
     *,
     name: str,
     scopes: Iterable[str],
@@ -100,7 +101,7 @@ def create_token(
         while ApiToken.objects.filter(prefix=prefix).exists():
             prefix = secrets.token_hex(4)
         raw = f"{TOKEN_START}{prefix}_{secrets.token_urlsafe(32)}"
-        creator = actor if getattr(actor, "pk", None) else None
+        creator = person_or_none(actor)
         token = ApiToken.objects.create(
             organisation=organisation, user=user, name=name, scopes=chosen, prefix=prefix,
             secret_hash=hash_token(raw), created_by=creator, created_by_label=str(actor),
@@ -116,7 +117,7 @@ def create_token(
     return NewToken(token=token, secret=raw)
 
 
-def revoke_token(token: ApiToken, actor: Any) -> ApiToken:
+def revoke_token(token: ApiToken, actor: Actor) -> ApiToken:
     with operation(actor, "api.token_revoke", target=token) as op:
         locked: ApiToken = op.obj
         if not has_permission(actor, "api.manage_tokens", locked.organisation):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from zhicheng.core.actors import Actor
+
 from .states import NO_CONTEXT, GuardContext, State, guard
 
 
@@ -21,7 +23,7 @@ def _decision(application: Any, context: GuardContext) -> Any:
 
 @guard("no_failing_finding")
 def no_failing_finding(
-    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
     failing = _decision(application, context).failing()
     if failing:
@@ -32,7 +34,7 @@ def no_failing_finding(
 
 @guard("needs_review_explained")
 def needs_review_explained(
-    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
     review = [f for f in _decision(application, context).findings if f.outcome == "needs_review"]
     if review and not application.explanation.strip():
@@ -42,7 +44,7 @@ def needs_review_explained(
 
 @guard("commitment_accepted")
 def commitment_accepted(
-    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
     from .commitment import commitment_sha256
 
@@ -55,7 +57,7 @@ def commitment_accepted(
 
 @guard("materials_present")
 def materials_present(
-    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
     if not application.materials.exists():
         return "请至少上传一份申报材料（PDF、JPEG或PNG）。"
@@ -64,7 +66,7 @@ def materials_present(
 
 @guard("employer_recorded")
 def employer_recorded(
-    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
     profile = getattr(application.applicant, "applicant_profile", None)
     if profile is None or (profile.employer_id is None and not profile.freelancer):
@@ -73,7 +75,9 @@ def employer_recorded(
 
 
 @guard("unit_not_acted")
-def unit_not_acted(application: Any, actor: Any, context: GuardContext = NO_CONTEXT) -> str | None:
+def unit_not_acted(
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT,
+) -> str | None:
     if application.state not in (State.DRAFT, State.SUBMITTED):
         return "用人单位已开始审核，不能再撤回；如需撤回请联系用人单位。"
     return None

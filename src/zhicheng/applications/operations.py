@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from zhicheng.core import clock
+from zhicheng.core.actors import Actor, person
 from zhicheng.core.operations import OperationError, StateConflict, operation
 from zhicheng.documents.uploads import check_application_quota, inspect_upload, store
 from zhicheng.orgs.models import Membership, Organisation, OrgKind
@@ -58,8 +59,8 @@ def _version_conflict(what: str) -> VersionConflict:
 # --- profile ------------------------------------------------------------------------------
 
 
-def create_profile(actor: Any) -> ApplicantProfile:
-    existing = ApplicantProfile.objects.filter(user=actor).first()
+def create_profile(actor: Actor) -> ApplicantProfile:
+    existing = ApplicantProfile.objects.filter(user=person(actor)).first()
     if existing is not None:
         return existing
     with operation(
@@ -67,7 +68,7 @@ def create_profile(actor: Any) -> ApplicantProfile:
     ) as op:
         facts = validate_facts(default_facts())
         profile = ApplicantProfile.objects.create(
-            user=actor, facts=facts, schema_version=facts["schema_version"]
+            user=person(actor), facts=facts, schema_version=facts["schema_version"]
         )
         op.obj = profile
         op.summary = "创建申报人资料"
@@ -84,7 +85,7 @@ def _save_facts(profile: ApplicantProfile, facts: dict[str, Any]) -> None:
 
 def update_employment(
     profile: ApplicantProfile,
-    actor: Any,
+    actor: Actor,
     *,
     version: int,
     employer: Organisation | None,
@@ -122,7 +123,7 @@ def update_employment(
 
 def save_fact(
     profile: ApplicantProfile,
-    actor: Any,
+    actor: Actor,
     section: str,
     index: int | None,
     row: dict[str, Any],
@@ -167,7 +168,7 @@ def save_fact(
 
 
 def delete_fact(
-    profile: ApplicantProfile, actor: Any, section: str, index: int, *, version: int
+    profile: ApplicantProfile, actor: Actor, section: str, index: int, *, version: int
 ) -> ApplicantProfile:
     if section not in LIST_SECTIONS:
         raise OperationError("未知的资料栏目。")
@@ -226,7 +227,7 @@ def check_plan_open(plan: CommitteePlan, today: dt.date | None = None) -> None:
 
 def _check_request(
     *,
-    actor: Any,
+    actor: Actor,
     season: Season,
     plan: CommitteePlan,
     series_id: int,
@@ -244,7 +245,7 @@ def _check_request(
     if not specialty.strip():
         raise OperationError("请填写申报专业。")
     other = (
-        Application.objects.filter(applicant=actor, season=season)
+        Application.objects.filter(applicant=person(actor), season=season)
         .exclude(state=State.WITHDRAWN)
         .exclude(pk=exclude_pk or 0)
         .first()
@@ -265,7 +266,7 @@ def _check_request(
 
 
 def start_application(
-    actor: Any,
+    actor: Actor,
     *,
     season: Season,
     plan: CommitteePlan,
@@ -283,7 +284,7 @@ def start_application(
         try:
             with transaction.atomic():
                 app = Application.objects.create(
-                    applicant=actor, season=season, plan=plan, series_id=series_id,
+                    applicant=person(actor), season=season, plan=plan, series_id=series_id,
                     specialty=specialty.strip(), level=level, route=route,
                     employer=profile.employer, freelancer=profile.freelancer,
                 )
@@ -299,7 +300,7 @@ def start_application(
 
 def update_application(
     application: Application,
-    actor: Any,
+    actor: Actor,
     *,
     version: int,
     plan: CommitteePlan,
@@ -331,7 +332,7 @@ def update_application(
     return app
 
 
-def accept_commitment(application: Application, actor: Any, *, ip: str | None) -> Application:
+def accept_commitment(application: Application, actor: Actor, *, ip: str | None) -> Application:
     with operation(
         actor, "application.commitment", target=application,
         permission="applications.change_application", allowed_states=[State.DRAFT],
@@ -357,7 +358,7 @@ def _materials_total(application: Application) -> int:
 
 def add_material(
     application: Application,
-    actor: Any,
+    actor: Actor,
     upload: Any,
     *,
     kind: str,
@@ -387,7 +388,7 @@ def add_material(
                 original_name=str(getattr(upload, "name", ""))[:255],
                 content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
                 document_date=document_date, is_representative=is_representative,
-                proves=proves, uploaded_by=actor,
+                proves=proves, uploaded_by=person(actor),
             )
             op.summary = f"上传材料：{material.title}"
             op.data = {"material": material.pk, "sha256": checked.sha256, "size": checked.size}
@@ -397,7 +398,7 @@ def add_material(
     return material
 
 
-def delete_material(material: Material, actor: Any) -> None:
+def delete_material(material: Material, actor: Actor) -> None:
     with operation(
         actor, "application.material.delete", target=material.application,
         permission="applications.change_application", allowed_states=[State.DRAFT],
@@ -424,7 +425,7 @@ def route_for(application: Application) -> tuple[Organisation | None, bool, Orga
 
 def submit_application(
     application: Application,
-    actor: Any,
+    actor: Actor,
     *,
     token: str,
     explanation: str | None = None,
@@ -449,7 +450,7 @@ def submit_application(
 
 
 def _submit(
-    application: Application, actor: Any, *, token: str, explanation: str | None
+    application: Application, actor: Actor, *, token: str, explanation: str | None
 ) -> Submission:
     with operation(
         actor, "application.submit", target=application,
@@ -489,7 +490,7 @@ def _submit(
         )
         submission = Submission.objects.create(
             application=app, number=number, snapshot=snapshot, sha256=snapshot_hash(snapshot),
-            token=token, created_by=actor,
+            token=token, created_by=person(actor),
         )
         where = employer.name if employer is not None else "市人才服务中心（自由职业）"
         notify(
@@ -520,7 +521,7 @@ def _submit(
     return submission
 
 
-def withdraw_application(application: Application, actor: Any, *, reason: str = "") -> None:
+def withdraw_application(application: Application, actor: Actor, *, reason: str = "") -> None:
     with operation(
         actor, "application.withdraw", target=application,
         permission="applications.withdraw_application",
@@ -537,10 +538,10 @@ def withdraw_application(application: Application, actor: Any, *, reason: str = 
         op.data = {"reason": reason}
 
 
-def mark_read(actor: Any, notification_ids: list[int] | None = None) -> int:
+def mark_read(actor: Actor, notification_ids: list[int] | None = None) -> int:
     from .models import Notification
 
-    qs = Notification.objects.filter(user=actor, read_at__isnull=True)
+    qs = Notification.objects.filter(user=person(actor), read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
     with operation(actor, "notification.read") as op:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 
+from zhicheng.core.actors import Actor
 from zhicheng.core.operations import SYSTEM, NotPermitted, StateConflict
 
 if TYPE_CHECKING:
@@ -263,7 +264,7 @@ def state_label(state: str) -> str:
 # --- roles ---------------------------------------------------------------------------------
 
 
-def actor_has_role(actor: Any, role: Role, application: Application) -> bool:
+def actor_has_role(actor: Actor, role: Role, application: Application) -> bool:
     """Does `actor` hold `role` for this application (object-scoped)? The same role
     predicates as every permission (`orgs.permissions`), applied to the application's
     employer, preliminary reviewer and committee office."""
@@ -331,7 +332,7 @@ class TransitionRefused(StateConflict):
 
 
 def check(
-    application: Application, name: str, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Application, name: str, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> Transition:
     """Raise unless `actor` may fire transition `name` on `application` now."""
     t = TRANSITION_BY_NAME.get(name)
@@ -355,7 +356,7 @@ def check(
 
 
 def fire(
-    application: Application, name: str, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Application, name: str, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> Transition:
     """Check and apply transition `name`. Call inside an operation holding the row lock.
     `context` carries what the operation was asked to do, for the transition's guards."""
@@ -368,7 +369,7 @@ def fire(
 
 
 def move_to(
-    application: Application, target: str, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Application, target: str, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> Transition:
     """Fire the transition leading from the current state to `target`, if the table has one."""
     t = transition_between(application.state, target)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils import timezone
 from zhicheng.applications.notifications import notify
 from zhicheng.certificates import keys as keystore
 from zhicheng.certificates.payload import b64e, canonical_bytes
+from zhicheng.core.actors import Actor
 from zhicheng.core.audit import GENESIS, VerifyResult, verify_chain
 from zhicheng.core.models import AuditHead
 from zhicheng.core.operations import SYSTEM, operation
@@ -40,7 +40,7 @@ def _needs_alert(result: VerifyResult, previous: ChainCheck | None) -> bool:
     return previous is None or previous.ok or previous.broken_seq != result.broken_seq
 
 
-def record_check(actor: Any = SYSTEM) -> ChainCheck:
+def record_check(actor: Actor = SYSTEM) -> ChainCheck:
     """Verify the whole chain now, store the result, alert on a new break."""
     result = verify_chain()
     previous = latest()
@@ -77,7 +77,7 @@ def audit_key_dir() -> Path:
     return Path(configured) if configured else keystore.key_dir() / "audit"
 
 
-def sign_checkpoint(actor: Any = SYSTEM) -> AuditCheckpoint:
+def sign_checkpoint(actor: Actor = SYSTEM) -> AuditCheckpoint:
     """Sign (seq, hash, time) of the chain's head now with the audit key (created on first
     use) and record it; the checkpoint's own audit event comes after the head it signs."""
     directory = audit_key_dir()

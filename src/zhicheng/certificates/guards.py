@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from zhicheng.applications.states import NO_CONTEXT, GuardContext, guard
+from zhicheng.core.actors import Actor
 
 
 @guard("certificate_signed")
 def certificate_signed(
-    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
     from .keys import load_public_keys
     from .models import Certificate, CertificateStatus
@@ -27,7 +28,7 @@ def certificate_signed(
 
 @guard("fraud_established")
 def fraud_established(
-    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
     if not context.evidence.strip() or not context.decision_number.strip():
         return "撤销须认定弄虚作假：请写明事实与证据和处理决定文号（五（四））。"
@@ -35,7 +36,7 @@ def fraud_established(
 
 
 @guard("special_route")
-def special_route(application: Any, actor: Any, context: GuardContext = NO_CONTEXT) -> str | None:
+def special_route(application: Any, actor: Actor, context: GuardContext = NO_CONTEXT) -> str | None:
     from zhicheng.applications.models import Route
 
     if application.route not in (Route.INITIAL_DETERMINATION, Route.ASSESSMENT_RECOGNITION):
@@ -45,7 +46,7 @@ def special_route(application: Any, actor: Any, context: GuardContext = NO_CONTE
 
 @guard("in_initial_determination_round")
 def in_initial_determination_round(
-    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
     from zhicheng.applications.models import Route
     from zhicheng.core import clock

@@ -16,6 +16,7 @@ from zhicheng.applications.models import Application, Route
 from zhicheng.applications.notifications import notify
 from zhicheng.applications.states import GuardContext, Role, State, actor_has_role, fire
 from zhicheng.core import clock
+from zhicheng.core.actors import Actor
 from zhicheng.core.operations import NotPermitted, OperationError, StateConflict, operation
 from zhicheng.integrity.operations import write_record
 from zhicheng.orgs.permissions import is_city_office
@@ -137,7 +138,7 @@ def build_payload(cert: Certificate, id_number: str) -> dict[str, Any]:
 
 def issue_certificate(
     application: Application,
-    actor: Any,
+    actor: Actor,
     *,
     approval_number: str,
     qualification_date: dt.date | None = None,
@@ -212,7 +213,7 @@ def fraud_context(*, evidence: str, decision_number: str) -> GuardContext:
     return GuardContext(reasons=evidence, evidence=evidence, decision_number=decision_number)
 
 
-def _check_inputs(actor: Any, evidence: str, decision_number: str) -> None:
+def _check_inputs(actor: Actor, evidence: str, decision_number: str) -> None:
     if not is_city_office(actor):
         raise NotPermitted("只有市职称办可以认定弄虚作假并撤销职称。")
     if not evidence.strip():
@@ -223,7 +224,7 @@ def _check_inputs(actor: Any, evidence: str, decision_number: str) -> None:
 
 def revoke_certificate(
     certificate: Certificate,
-    actor: Any,
+    actor: Actor,
     *,
     evidence: str,
     decision_number: str,
@@ -274,7 +275,7 @@ def revoke_certificate(
 
 
 def veto_for_fraud(
-    application: Application, actor: Any, evidence: str, decision_number: str = ""
+    application: Application, actor: Actor, evidence: str, decision_number: str = ""
 ) -> Application:
     """One-vote veto (一票否决, 五（四））: an applicant found to have lied during review is
     stopped at once (revoke transition) and recorded in the integrity archive."""
@@ -303,7 +304,7 @@ def veto_for_fraud(
     return app
 
 
-def confirm_special_route(application: Application, actor: Any) -> Application:
+def confirm_special_route(application: Application, actor: Actor) -> Application:
     """初定 / 考核认定: the city office confirms the result without a meeting
     (二（六）、二（十一）), inside a 初定 round (三（一））; the certificate is then issued
     as for any approved result."""

@@ -6,7 +6,7 @@ layers (core must not import the accounts app at runtime).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -25,7 +25,33 @@ class System:
 
 SYSTEM = System()
 
+class Outsider:
+    """An actor without an account who may still start an audited step (a member of the
+    public filing an objection, a visitor whose login failed). Subclasses say how the audit
+    names them; permissions never admit them (the door's check wants a person)."""
+
+    pk = None
+    is_authenticated = False
+    is_active = False
+
+
 # A view hands the door `request.user`, which may be an anonymous visitor: the door's
 # permission check refuses them, so the type admits them.
 # Evaluated lazily, so User and AnonymousUser are needed only by the type checker.
-type Actor = User | AnonymousUser | System
+type Actor = User | AnonymousUser | System | Outsider
+
+
+def person(actor: Actor) -> User:
+    """The signed-in person behind `actor`, where an operation records who acted (a foreign
+    key to the user). The door has already refused anonymous visitors; the system actor
+    never reaches these places, so either is a programming error, not a refusal."""
+    if actor is SYSTEM or not getattr(actor, "is_authenticated", False):
+        raise TypeError(f"an operation that records a person was called by {actor}")
+    return cast("User", actor)
+
+
+def person_or_none(actor: Actor | None) -> User | None:
+    """The signed-in person behind `actor`, or None for the system actor (recorded as 系统)."""
+    if actor is None or actor is SYSTEM or not getattr(actor, "is_authenticated", False):
+        return None
+    return cast("User", actor)

@@ -13,6 +13,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from zhicheng.core.actors import Actor, person_or_none
+
 from .models import AuditEvent, AuditHead
 from .redaction import redact
 
@@ -70,7 +72,7 @@ def target_label(target: models.Model | None) -> tuple[str, str]:
 
 def append_event(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     target: models.Model | None = None,
     summary: str = "",
@@ -81,13 +83,13 @@ def append_event(
         raise RuntimeError("audit events are written inside the operation's transaction")
     head, _ = AuditHead.objects.select_for_update(no_key=True).get_or_create(id=1)
     target_type, target_id = target_label(target)
-    user = actor if getattr(actor, "pk", None) else None
+    user = person_or_none(actor)
     event = AuditEvent(
         seq=head.seq + 1,
         created_at=timezone.now(),
         actor=user,
         # Users by name; SYSTEM as 系统; other non-user actors (e.g. 公众) by their label.
-        actor_label=str(actor) if actor is not None else "系统",
+        actor_label=str(actor) if person_or_none(actor) is not None else "系统",
         action=action,
         target_type=target_type,
         target_id=target_id,

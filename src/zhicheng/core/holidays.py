@@ -15,8 +15,8 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
+from zhicheng.core.actors import Actor
 from zhicheng.policy.workdays import BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR, CalendarDataMissing
 
 from .models import CalendarDay, CalendarYear
@@ -210,7 +210,7 @@ def check_complete(arrangement: Arrangement) -> list[str]:
     return problems
 
 
-def publish_year(actor: Any, arrangement: Arrangement, source: str) -> CalendarYear:
+def publish_year(actor: Actor, arrangement: Arrangement, source: str) -> CalendarYear:
     """Publish the year in one audited operation; refuse the whole year when incomplete."""
     with operation(actor, "calendar.year.publish", permission="core.add_calendaryear") as op:
         problems = check_complete(arrangement)

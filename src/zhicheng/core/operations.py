@@ -19,6 +19,8 @@ from typing import Any
 
 from django.db import models, transaction
 
+from zhicheng.core.actors import Actor, person
+
 from .actors import SYSTEM, System
 from .audit import append_event
 from .redaction import REDACTED, is_secret_field
@@ -42,7 +44,7 @@ class StateConflict(OperationError):
 
 @dataclass
 class Op:
-    actor: Any
+    actor: Actor
     action: str
     obj: Any = None
     summary: str = ""
@@ -60,15 +62,16 @@ DEFAULT_REFUSAL = "您没有权限执行此操作（或对象不在您的管辖�
 Refusal = str | Callable[[Any], str] | None
 
 
-def has_permission(actor: Any, permission: str, obj: Any = None) -> bool:
+def has_permission(actor: Actor, permission: str, obj: Any = None) -> bool:
     if actor is SYSTEM:
         return True
     if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
         return False
-    return bool(actor.has_perm(permission, obj) or (obj is not None and actor.has_perm(permission)))
+    user = person(actor)  # authenticated and active: a person, not the system
+    return bool(user.has_perm(permission, obj) or (obj is not None and user.has_perm(permission)))
 
 
-def require_permission(actor: Any, permission: str, obj: Any = None,
+def require_permission(actor: Actor, permission: str, obj: Any = None,
                        refusal: Refusal = None) -> None:
     """The door's permission check, for an operation that must refuse an actor before it
     validates its input (so a stranger learns nothing from validation messages)."""
@@ -79,7 +82,7 @@ def require_permission(actor: Any, permission: str, obj: Any = None,
 
 @contextmanager
 def operation(
-    actor: Any,
+    actor: Actor,
     action: str,
     *,
     target: models.Model | tuple[type[models.Model], Any] | None = None,
@@ -141,7 +144,8 @@ def model_fields_snapshot(
 
 
 def save_instance(
-    actor: Any, instance: models.Model, *, changed: Collection[str] | None = None, action: str = ""
+    actor: Actor, instance: models.Model,
+    *, changed: Collection[str] | None = None, action: str = ""
 ) -> models.Model:
     """Create or change a reference-data object (admin, importers) with its audit event."""
     meta = instance._meta
@@ -159,7 +163,7 @@ def save_instance(
     return instance
 
 
-def delete_instance(actor: Any, instance: models.Model) -> None:
+def delete_instance(actor: Actor, instance: models.Model) -> None:
     meta = instance._meta
     with operation(
         actor, f"{meta.label_lower}.delete", permission=f"{meta.app_label}.delete_{meta.model_name}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.db import transaction
 from zhicheng.accounts.identity import IdType, validate_resident_id
 from zhicheng.accounts.models import User
 from zhicheng.accounts.totp import activate_totp
+from zhicheng.core.actors import Actor
 from zhicheng.core.operations import operation
 from zhicheng.demo.applications import seed_applicant_profile
 from zhicheng.orgs.models import District, Membership, Organisation, OrgKind, Role
@@ -87,7 +87,7 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def seed_demo(actor: Any) -> list[DemoAccount]:
+def seed_demo(actor: Actor) -> list[DemoAccount]:
     """Create (or leave as they are) the demo employers and accounts; audited."""
     with transaction.atomic(), operation(actor, "demo.seed") as op:
         created: list[str] = []

@@ -8,6 +8,7 @@ from typing import Any
 from zhicheng.accounts.models import User
 from zhicheng.applications.models import ApplicantProfile
 from zhicheng.applications.profiles import new_uid, validate_facts
+from zhicheng.core.actors import Actor
 from zhicheng.core.operations import operation
 from zhicheng.orgs.models import Organisation
 
@@ -82,7 +83,7 @@ DEMO_FACTS: dict[str, Any] = {
 }
 
 
-def seed_applicant_profile(actor: Any, username: str = "applicant") -> ApplicantProfile | None:
+def seed_applicant_profile(actor: Actor, username: str = "applicant") -> ApplicantProfile | None:
     """Give the demo applicant the profile above (left as it is when one exists)."""
     user = User.objects.filter(username=username).first()
     employer = Organisation.objects.filter(name=DEMO_EMPLOYER).first()

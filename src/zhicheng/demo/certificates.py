@@ -5,14 +5,13 @@ offline verifier all show a revoked certificate. Idempotent."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from zhicheng.certificates.models import Certificate, CertificateStatus
 from zhicheng.certificates.operations import revoke_certificate
+from zhicheng.core.actors import Actor
 from zhicheng.demo.evaluation import REVOCATION_DECISION, REVOCATION_EVIDENCE, REVOKED
 
 
-def revoke_demo_certificate(actor: Any) -> tuple[Certificate | None, bool]:
+def revoke_demo_certificate(actor: Actor) -> tuple[Certificate | None, bool]:
     """(the demo certificate or None when it is not issued yet, revoked now?)."""
     cert = Certificate.objects.filter(holder__username=REVOKED).order_by("pk").first()
     if cert is None or cert.status == CertificateStatus.REVOKED:

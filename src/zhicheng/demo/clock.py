@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Any
 
 from zhicheng.core import clock
+from zhicheng.core.actors import Actor, person_or_none
 from zhicheng.core.operations import SYSTEM, NotPermitted, OperationError, operation
 from zhicheng.core.ticker import run_periodic_tasks
 from zhicheng.orgs.models import Membership, Role
@@ -21,14 +21,14 @@ class DemoClockError(OperationError):
     code = "demo_clock"
 
 
-def may_move(actor: Any) -> bool:
+def may_move(actor: Actor | None) -> bool:
     if actor is SYSTEM:
         return True
     return bool(getattr(actor, "is_authenticated", False) and Membership.objects.filter(
-        user=actor, active=True, role=Role.CITY_OFFICE).exists())
+        user=person_or_none(actor), active=True, role=Role.CITY_OFFICE).exists())
 
 
-def set_day(actor: Any, day: dt.date) -> dt.date:
+def set_day(actor: Actor, day: dt.date) -> dt.date:
     """Move the demo's business date to `day` (later than today); audited as demo.clock.set."""
     if not clock.demo_clock_enabled():
         raise DemoClockError("演示时钟未启用（仅演示模式 ZHICHENG_DEMO_CLOCK=1 可用）。")
@@ -52,7 +52,7 @@ def set_day(actor: Any, day: dt.date) -> dt.date:
     return day
 
 
-def advance(actor: Any, days: int) -> dt.date:
+def advance(actor: Actor, days: int) -> dt.date:
     if days < 1:
         raise DemoClockError("请填写要向后推进的天数（至少1天）。")
     if days > MAX_STEP_DAYS:

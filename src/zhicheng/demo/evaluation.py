@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from zhicheng.core import clock
+from zhicheng.core.actors import Actor
 from zhicheng.core.operations import SYSTEM, operation
 from zhicheng.demo.applications import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
 from zhicheng.documents.placeholder import one_page_pdf
@@ -126,7 +127,7 @@ def _resident_id(serial: int) -> str:
     return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
 
 
-def _demo_users(actor: Any, people: list[tuple[str, str]], *, with_profile: bool) -> list[Any]:
+def _demo_users(actor: Actor, people: list[tuple[str, str]], *, with_profile: bool) -> list[Any]:
     """The fictional applicants (with the demo applicant's profile) or experts; the demo
     password; left as they are when they exist. Accounts are made in one audited step:
     sign-up is not an operation of this system."""
@@ -173,7 +174,7 @@ def _demo_users(actor: Any, people: list[tuple[str, str]], *, with_profile: bool
 # --- committee and pool ----------------------------------------------------------------------
 
 
-def seed_committee(actor: Any = SYSTEM) -> Committee:
+def seed_committee(actor: Actor = SYSTEM) -> Committee:
     from zhicheng.accounts.models import User
     from zhicheng.catalogue.models import Series
     from zhicheng.orgs.models import Organisation
@@ -428,12 +429,12 @@ def draft_meeting_2(committee: Committee, season: Any) -> Meeting:
     return m
 
 
-def seed_demo_evaluation(actor: Any = SYSTEM) -> Committee:
+def seed_demo_evaluation(actor: Actor = SYSTEM) -> Committee:
     """The committee and the pool only (kept for callers of the first version)."""
     return seed_committee(actor)
 
 
-def seed_demo_season(actor: Any = SYSTEM) -> Story:
+def seed_demo_season(actor: Actor = SYSTEM) -> Story:
     from zhicheng.seasons.models import Season
 
     committee = seed_committee(actor)

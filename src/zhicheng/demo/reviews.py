@@ -17,6 +17,7 @@ from zhicheng.applications import operations as aops
 from zhicheng.applications.models import ApplicantProfile, Application
 from zhicheng.applications.profiles import validate_facts
 from zhicheng.catalogue.models import Series
+from zhicheng.core.actors import Actor
 from zhicheng.core.operations import operation
 from zhicheng.demo.accounts import DEMO_PASSWORD
 from zhicheng.demo.applications import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
@@ -33,7 +34,7 @@ def _pdf(text: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{text}.pdf", one_page_pdf(text), content_type="application/pdf")
 
 
-def seed_review_demo(actor: Any) -> Any:
+def seed_review_demo(actor: Actor) -> Any:
     """Create 张华's application through the real operations and start the unit review."""
     employer = Organisation.objects.filter(name=DEMO_EMPLOYER).first()
     plan = CommitteePlan.objects.filter(row=DEMO_PLAN_ROW, season__is_current=True).first()

@@ -18,6 +18,7 @@ from zhicheng.applications.states import (
     actor_has_role,
     guard,
 )
+from zhicheng.core.actors import Actor
 
 from . import arithmetic
 from .models import Case, MeetingState
@@ -34,7 +35,9 @@ def current_case(application: Any) -> Case | None:
 
 
 @guard("quorum_present")
-def quorum_present(application: Any, actor: Any, context: GuardContext = NO_CONTEXT) -> str | None:
+def quorum_present(
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT,
+) -> str | None:
     from .operations import quorum
 
     case = current_case(application)
@@ -48,7 +51,9 @@ def quorum_present(application: Any, actor: Any, context: GuardContext = NO_CONT
 
 
 @guard("two_thirds_yes")
-def two_thirds_yes(application: Any, actor: Any, context: GuardContext = NO_CONTEXT) -> str | None:
+def two_thirds_yes(
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT,
+) -> str | None:
     case = current_case(application)
     if case is None or case.passed is None or case.attending is None or case.agree is None:
         return "该申报尚未完成表决计票。"
@@ -63,7 +68,7 @@ if "in_committee_scope" not in GUARDS:  # pragma: no cover - reviews app registe
 
     @guard("in_committee_scope")
     def in_committee_scope(
-        application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+        application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
     ) -> str | None:
         from zhicheng.core.operations import SYSTEM
 

@@ -30,6 +30,7 @@ from zhicheng.applications.models import Application
 from zhicheng.applications.notifications import notify
 from zhicheng.applications.states import State, fire
 from zhicheng.core import clock
+from zhicheng.core.actors import Actor, person
 from zhicheng.core.holidays import refuse_outside_calendar
 from zhicheng.core.operations import (
     SYSTEM,
@@ -97,7 +98,7 @@ class EvaluationError(OperationError):
 # --- who may act -----------------------------------------------------------------------------
 
 
-def is_office(actor: Any, committee: Committee) -> bool:
+def is_office(actor: Actor, committee: Committee) -> bool:
     """Is `actor` in the committee's office? (The predicate behind evaluation.run_meeting.)"""
     return bool(runs_the_committee(actor, committee))
 
@@ -135,7 +136,7 @@ def _check_meeting_date(season: Any, date: dt.date) -> None:
 
 
 def create_meeting(
-    actor: Any, committee: Committee, season: Any, *, date: dt.date, place: str,
+    actor: Actor, committee: Committee, season: Any, *, date: dt.date, place: str,
     draw_spec: list[dict[str, Any]], pass_rate: Decimal | None = None,
 ) -> Meeting:
     require_permission(actor, "evaluation.run_meeting", committee, scheduling_refusal)
@@ -155,7 +156,7 @@ def create_meeting(
 
 
 def update_meeting(
-    meeting: Meeting, actor: Any, *, date: dt.date, place: str,
+    meeting: Meeting, actor: Actor, *, date: dt.date, place: str,
     draw_spec: list[dict[str, Any]], pass_rate: Decimal | None,
 ) -> Meeting:
     with operation(actor, "evaluation.meeting.update", target=meeting,
@@ -171,7 +172,7 @@ def update_meeting(
     return m
 
 
-def submit_opening_report(meeting: Meeting, actor: Any) -> Meeting:
+def submit_opening_report(meeting: Meeting, actor: Actor) -> Meeting:
     today = clock.today()
     with operation(actor, "evaluation.report.submit", target=meeting,
             permission="evaluation.run_meeting", refusal=office_refusal) as op:
@@ -205,7 +206,7 @@ def submit_opening_report(meeting: Meeting, actor: Any) -> Meeting:
     return m
 
 
-def decide_opening_report(meeting: Meeting, actor: Any, *, approve: bool,
+def decide_opening_report(meeting: Meeting, actor: Actor, *, approve: bool,
                           reasons: str = "") -> Meeting:
     with operation(actor, "evaluation.report.decide", target=meeting,
             permission="evaluation.supervise_meeting", refusal=CITY_REFUSAL) as op:
@@ -248,7 +249,7 @@ def _inputs(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def commit_draw(meeting: Meeting, actor: Any) -> Meeting:
+def commit_draw(meeting: Meeting, actor: Actor) -> Meeting:
     """Record the conflicts and the seed's hash BEFORE the draw (the seed stays hidden)."""
     with operation(actor, "evaluation.draw.commit", target=meeting,
             permission="evaluation.run_meeting", refusal=office_refusal) as op:
@@ -273,7 +274,7 @@ def commit_draw(meeting: Meeting, actor: Any) -> Meeting:
     return m
 
 
-def override_exclusion(exclusion: Exclusion, actor: Any, reason: str) -> Exclusion:
+def override_exclusion(exclusion: Exclusion, actor: Actor, reason: str) -> Exclusion:
     with operation(actor, "evaluation.draw.override", target=exclusion,
             permission="evaluation.run_meeting", refusal=office_refusal) as op:
         x: Exclusion = op.obj
@@ -290,7 +291,7 @@ def override_exclusion(exclusion: Exclusion, actor: Any, reason: str) -> Exclusi
     return x
 
 
-def run_draw(meeting: Meeting, actor: Any) -> Meeting:
+def run_draw(meeting: Meeting, actor: Actor) -> Meeting:
     """Draw with the committed seed, create the seats, reveal the seed."""
     with operation(actor, "evaluation.draw.run", target=meeting,
             permission="evaluation.run_meeting", refusal=office_refusal) as op:
@@ -327,7 +328,7 @@ def run_draw(meeting: Meeting, actor: Any) -> Meeting:
 # --- the meeting -----------------------------------------------------------------------------
 
 
-def record_attendance(meeting: Meeting, actor: Any, present_seat_ids: list[Any]) -> Meeting:
+def record_attendance(meeting: Meeting, actor: Actor, present_seat_ids: list[Any]) -> Meeting:
     with operation(actor, "evaluation.attendance", target=meeting,
             permission="evaluation.run_meeting", refusal=office_refusal) as op:
         m: Meeting = op.obj
@@ -350,7 +351,7 @@ def record_attendance(meeting: Meeting, actor: Any, present_seat_ids: list[Any])
     return m
 
 
-def call_in_reserve(seat: CommitteeSeat, actor: Any, reason: str = "") -> CommitteeSeat:
+def call_in_reserve(seat: CommitteeSeat, actor: Actor, reason: str = "") -> CommitteeSeat:
     """A reserve takes an absent expert's place (the drawn committee's size is unchanged),
     before the meeting's first vote, with the reason on record (page, audit, minutes)."""
     with operation(actor, "evaluation.reserve", target=seat,
@@ -375,7 +376,7 @@ def call_in_reserve(seat: CommitteeSeat, actor: Any, reason: str = "") -> Commit
     return s
 
 
-def open_meeting(meeting: Meeting, actor: Any) -> Meeting:
+def open_meeting(meeting: Meeting, actor: Actor) -> Meeting:
     with operation(actor, "evaluation.meeting.open", target=meeting,
             permission="evaluation.run_meeting", refusal=office_refusal) as op:
         m: Meeting = op.obj
@@ -396,7 +397,7 @@ def open_meeting(meeting: Meeting, actor: Any) -> Meeting:
     return m
 
 
-def recuse(case: Case, seat: CommitteeSeat, actor: Any, reason: str) -> Recusal:
+def recuse(case: Case, seat: CommitteeSeat, actor: Actor, reason: str) -> Recusal:
     """The expert leaves this case's vote and its denominator (ordered by the office, or
     declared by the expert themself)."""
     with operation(actor, "evaluation.recuse", target=case) as op:
@@ -417,7 +418,7 @@ def recuse(case: Case, seat: CommitteeSeat, actor: Any, reason: str) -> Recusal:
     return r
 
 
-def note_defence(case: Case, actor: Any, text: str) -> Case:
+def note_defence(case: Case, actor: Actor, text: str) -> Case:
     with operation(actor, "evaluation.defence", target=case,
             permission="evaluation.run_meeting", refusal=office_refusal) as op:
         c: Case = op.obj
@@ -428,7 +429,7 @@ def note_defence(case: Case, actor: Any, text: str) -> Case:
     return c
 
 
-def open_ballot(case: Case, actor: Any) -> Case:
+def open_ballot(case: Case, actor: Actor) -> Case:
     with operation(actor, "evaluation.ballot.open", target=case,
             permission="evaluation.run_meeting", refusal=office_refusal) as op:
         c: Case = op.obj
@@ -505,7 +506,7 @@ def _unseal(box: Fernet, sealed: bytes | memoryview) -> tuple[str, str]:
     return choice.strip(), code
 
 
-def cast_ballot(case: Case, actor: Any, choice: str) -> str:
+def cast_ballot(case: Case, actor: Actor, choice: str) -> str:
     """One ballot per eligible expert (frozen when the vote opened); in person only (no
     proxy), only while the ballot is open (no late ballot). Writes WHO voted (the receipt)
     and the ballot sealed with the tally key; returns the receipt code (shown once to the
@@ -553,7 +554,7 @@ def _seat_name(seat: CommitteeSeat) -> str:
     return f"第{seat.position}位 {seat.expert.user}"
 
 
-def close_ballot(case: Case, actor: Any, missing_reasons: dict[int, str] | None = None
+def close_ballot(case: Case, actor: Actor, missing_reasons: dict[int, str] | None = None
                  ) -> Case:
     """Close the vote and count it on the voters frozen when it opened: passes iff
     3·同意 ≥ 2·应投 (人社部令第40号 第二十四条; `arithmetic.passes`). While ballots are
@@ -602,7 +603,7 @@ def close_ballot(case: Case, actor: Any, missing_reasons: dict[int, str] | None 
     return c
 
 
-def decide_ceiling(meeting: Meeting, actor: Any, *, held_back: list[int], reason: str) -> Meeting:
+def decide_ceiling(meeting: Meeting, actor: Actor, *, held_back: list[int], reason: str) -> Meeting:
     """More passed than the pass rate allows: the office decides, in writing, which (if any)
     are held back; nothing is dropped silently."""
     with operation(actor, "evaluation.ceiling", target=meeting,
@@ -622,7 +623,7 @@ def decide_ceiling(meeting: Meeting, actor: Any, *, held_back: list[int], reason
     return m
 
 
-def assign_tally_roles(meeting: Meeting, actor: Any, counter: CommitteeSeat,
+def assign_tally_roles(meeting: Meeting, actor: Actor, counter: CommitteeSeat,
                        scrutineer: CommitteeSeat) -> Meeting:
     with operation(actor, "evaluation.tally.roles", target=meeting,
             permission="evaluation.run_meeting", refusal=office_refusal) as op:
@@ -639,7 +640,7 @@ def assign_tally_roles(meeting: Meeting, actor: Any, counter: CommitteeSeat,
     return m
 
 
-def sign_tally(meeting: Meeting, actor: Any) -> Meeting:
+def sign_tally(meeting: Meeting, actor: Actor) -> Meeting:
     with operation(actor, "evaluation.tally.sign", target=meeting) as op:
         m: Meeting = op.obj
         _require_state(m, S.TALLIED)
@@ -663,7 +664,7 @@ def sign_tally(meeting: Meeting, actor: Any) -> Meeting:
     return m
 
 
-def record_results(meeting: Meeting, actor: Any) -> Meeting:
+def record_results(meeting: Meeting, actor: Actor) -> Meeting:
     """Fire record_pass / record_fail per applicant (the state machine's guards re-check the
     quorum and the 2/3 rule)."""
     with operation(actor, "evaluation.results.record", target=meeting,
@@ -683,7 +684,7 @@ def record_results(meeting: Meeting, actor: Any) -> Meeting:
     return m
 
 
-def publish_results(meeting: Meeting, actor: Any) -> Meeting:
+def publish_results(meeting: Meeting, actor: Actor) -> Meeting:
     """结果公示 for every passed applicant (publicity app), everyone notified; the data
     report falls due N working days after (periods.data_report_workdays_after_results)."""
     from zhicheng.publicity.operations import open_publicity
@@ -720,7 +721,7 @@ def publish_results(meeting: Meeting, actor: Any) -> Meeting:
     return m
 
 
-def file_results(meeting: Meeting, actor: Any) -> Meeting:
+def file_results(meeting: Meeting, actor: Actor) -> Meeting:
     """核准/备案 by the city office: approve_result for every applicant in result publicity
     (guards: publicity closed, objections resolved)."""
     with operation(actor, "evaluation.results.file", target=meeting,
@@ -742,7 +743,7 @@ def file_results(meeting: Meeting, actor: Any) -> Meeting:
     return m
 
 
-def send_data_report(meeting: Meeting, actor: Any) -> DataReport:
+def send_data_report(meeting: Meeting, actor: Actor) -> DataReport:
     from .exports import data_report_payload
 
     today = clock.today()
@@ -767,7 +768,7 @@ def send_data_report(meeting: Meeting, actor: Any) -> DataReport:
     return report
 
 
-def log_dossier_access(case: Case, actor: Any) -> None:
+def log_dossier_access(case: Case, actor: Actor) -> None:
     """Experts read dossiers only during the meeting (read-only); every view is logged."""
     with transaction.atomic():
         m = case.meeting
@@ -775,7 +776,7 @@ def log_dossier_access(case: Case, actor: Any) -> None:
             raise NotPermitted("评委只能在评审会议期间查阅评审材料。")
         if not any(s.expert.user_id == getattr(actor, "pk", 0) for s in sitting(m)):
             raise NotPermitted("您不是本次会议的评委。")
-        DossierAccess.objects.create(case=case, user=actor)
+        DossierAccess.objects.create(case=case, user=person(actor))
 
 
 # --- committees, the expert pool, members, conflict declarations ---------------------------
@@ -797,7 +798,7 @@ def _check_term(start: dt.date, end: dt.date) -> None:
 
 
 def create_committee(
-    actor: Any, *, name: str, office: Any, series: list[Any], specialties: list[str],
+    actor: Actor, *, name: str, office: Any, series: list[Any], specialties: list[str],
     levels: list[str], by_specialty: bool, term_start: dt.date, term_end: dt.date,
     plans: list[Any],
 ) -> Committee:
@@ -825,7 +826,7 @@ def create_committee(
 
 
 def add_expert(
-    actor: Any, committee: Committee, *, user: Any, specialty: str, title_level: str,
+    actor: Actor, committee: Committee, *, user: Any, specialty: str, title_level: str,
     unit: Any, term_start: dt.date, term_end: dt.date, series: Any = None,
 ) -> Expert:
     """Add a person to the pool in one of the committee's series (default: its first)."""
@@ -853,7 +854,7 @@ def add_expert(
     return e
 
 
-def set_expert_active(actor: Any, committee: Committee, expert: Expert, active: bool) -> Expert:
+def set_expert_active(actor: Actor, committee: Committee, expert: Expert, active: bool) -> Expert:
     """Deactivate (or reactivate) a pool expert: an inactive expert is never drawn."""
     require_permission(actor, "evaluation.manage_committee", committee, pool_refusal)
     _in_pool(committee, expert)
@@ -869,7 +870,7 @@ def set_expert_active(actor: Any, committee: Committee, expert: Expert, active: 
     return e
 
 
-def seat_member(actor: Any, committee: Committee, expert: Expert, role: str) -> CommitteeMember:
+def seat_member(actor: Actor, committee: Committee, expert: Expert, role: str) -> CommitteeMember:
     require_permission(actor, "evaluation.manage_committee", committee, pool_refusal)
     _in_pool(committee, expert)
     if role not in MemberRole.values:
@@ -885,7 +886,7 @@ def seat_member(actor: Any, committee: Committee, expert: Expert, role: str) -> 
     return member
 
 
-def set_member_role(actor: Any, member: CommitteeMember, role: str) -> CommitteeMember:
+def set_member_role(actor: Actor, member: CommitteeMember, role: str) -> CommitteeMember:
     require_permission(actor, "evaluation.manage_committee", member.committee, pool_refusal)
     if role not in MemberRole.values:
         raise EvaluationError("职务不正确。")
@@ -899,7 +900,7 @@ def set_member_role(actor: Any, member: CommitteeMember, role: str) -> Committee
     return m
 
 
-def unseat_member(actor: Any, member: CommitteeMember) -> None:
+def unseat_member(actor: Actor, member: CommitteeMember) -> None:
     require_permission(actor, "evaluation.manage_committee", member.committee, pool_refusal)
     with operation(actor, "evaluation.member.unseat", target=member.committee) as op:
         locked = CommitteeMember.objects.select_for_update(no_key=True).filter(pk=member.pk).first()
@@ -911,7 +912,7 @@ def unseat_member(actor: Any, member: CommitteeMember) -> None:
 
 
 def declare_conflict(
-    actor: Any, expert: Expert, *, kind: str, note: str, applicant: Any = None, unit: Any = None,
+    actor: Actor, expert: Expert, *, kind: str, note: str, applicant: Any = None, unit: Any = None,
 ) -> ConflictDeclaration:
     """The expert declares a conflict with an applicant or a unit (the office may record one
     for them). Draws committed from now on exclude the expert from those applicants."""

@@ -8,6 +8,7 @@ from typing import Any
 
 import rules
 
+from zhicheng.core.actors import Actor
 from zhicheng.orgs.models import Role
 from zhicheng.orgs.permissions import has_role_in, is_city_office
 
@@ -26,7 +27,7 @@ def committee_of(obj: Any) -> Any:
 
 
 @rules.predicate
-def runs_the_committee(actor: Any, obj: Any) -> bool:
+def runs_the_committee(actor: Actor, obj: Any) -> bool:
     committee = committee_of(obj)
     return committee is not None and has_role_in(actor, Role.COMMITTEE_OFFICE, committee.office_id)
 

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from zhicheng.core import clock
+from zhicheng.core.actors import Actor, person_or_none
 from zhicheng.core.operations import NotPermitted, OperationError, operation
 from zhicheng.orgs.permissions import is_city_office
 
@@ -37,7 +38,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 
 def write_record(
-    actor: Any,
+    actor: Actor,
     *,
     subject_kind: str,
     reason: str,
@@ -71,7 +72,7 @@ def write_record(
             subject_kind=subject_kind, person=person, organisation=organisation,
             subject_name=name, reason=reason, description=description.strip(),
             decision_number=decision_number.strip(), start=start, end=end,
-            application=application, created_by=actor,
+            application=application, created_by=person_or_none(actor),
         )
         op.obj = record
         op.summary = f"记入诚信档案：{name}（{record.get_reason_display()}，{start}至{end}）"
@@ -80,7 +81,7 @@ def write_record(
 
 
 def record_cover_up(
-    actor: Any, *, description: str, decision_number: str, organisation: Any = None,
+    actor: Actor, *, description: str, decision_number: str, organisation: Any = None,
     staff: Any = None, application: Any = None,
 ) -> IntegrityRecord:
     """A unit or a member of staff who covered up or facilitated fraud (五（四））."""

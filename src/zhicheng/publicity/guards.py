@@ -11,6 +11,7 @@ from typing import Any
 
 from zhicheng.applications.states import NO_CONTEXT, GuardContext, guard, state_label
 from zhicheng.core import clock
+from zhicheng.core.actors import Actor
 from zhicheng.policy.dates import cn_date
 
 from .models import KIND_FOR_STATE, Kind, ObjectionState, Publicity
@@ -36,7 +37,7 @@ def _no_publicity(application: Any, kind: str | None) -> str:
 
 @guard("publicity_closed")
 def publicity_closed(
-    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
     kind, p = _current(application)
     if p is None:
@@ -56,7 +57,7 @@ def publicity_closed(
 
 @guard("objections_resolved")
 def objections_resolved(
-    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
     kind, p = _current(application)
     if p is None:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from zhicheng.applications.models import Application
 from zhicheng.applications.notifications import notify
 from zhicheng.core import clock
+from zhicheng.core.actors import Actor, Outsider, person, person_or_none
 from zhicheng.core.operations import (
     SYSTEM,
     NotPermitted,
@@ -70,12 +71,8 @@ class Throttled(ObjectionRefused):
     code = "throttled"
 
 
-class Public:
+class Public(Outsider):
     """The actor of an anonymous public action (filing an objection): recorded as 公众."""
-
-    pk = None
-    is_authenticated = False
-    is_active = False
 
     def __str__(self) -> str:
         return "公众"
@@ -153,7 +150,7 @@ def posting_organisation(application: Application, kind: str) -> Organisation:
     return org
 
 
-def _may_post(actor: Any, organisation: Organisation, kind: str) -> bool:
+def _may_post(actor: Actor, organisation: Organisation, kind: str) -> bool:
     if actor is SYSTEM:
         return True
     from zhicheng.orgs.models import Membership
@@ -161,7 +158,7 @@ def _may_post(actor: Any, organisation: Organisation, kind: str) -> bool:
     if not (getattr(actor, "is_authenticated", False) and getattr(actor, "is_active", False)):
         return False
     return Membership.objects.filter(
-        user=actor, active=True, organisation=organisation, role=POSTING_ROLE[kind]
+        user=person(actor), active=True, organisation=organisation, role=POSTING_ROLE[kind]
     ).exists()
 
 
@@ -186,7 +183,7 @@ def _applicant_name(application: Application) -> str:
 
 
 def open_publicity(
-    application: Application, kind: str, actor: Any, first_day: dt.date | None = None
+    application: Application, kind: str, actor: Actor, first_day: dt.date | None = None
 ) -> Publicity:
     """Post `application` for public scrutiny (kind: unit / pre_evaluation / result).
 
@@ -235,7 +232,7 @@ def open_publicity(
             required_workdays=period.workdays,
             parameter=period.parameter,
             clause=period.clause,
-            opened_by=actor if getattr(actor, "pk", None) else None,
+            opened_by=person_or_none(actor),
         )
         op.obj = publicity
         op.summary = (
@@ -339,7 +336,7 @@ def file_objection(
 
 
 def resolve_objection(
-    objection: Objection, actor: Any, *, resolution: str, outcome: str
+    objection: Objection, actor: Actor, *, resolution: str, outcome: str
 ) -> Objection:
     """The posting organisation answers an objection in writing: upheld or dismissed.
 
@@ -365,7 +362,7 @@ def resolve_objection(
         obj.state = ObjectionState.RESOLVED
         obj.resolution = resolution
         obj.outcome = outcome
-        obj.resolved_by = actor
+        obj.resolved_by = person(actor)
         obj.resolved_at = timezone.now()
         obj.save(update_fields=["state", "resolution", "outcome", "resolved_by", "resolved_at"])
         p = obj.publicity

@@ -10,6 +10,7 @@ from typing import Any
 
 from zhicheng.applications.states import NO_CONTEXT, GuardContext, Role, actor_has_role, guard
 from zhicheng.core import clock
+from zhicheng.core.actors import Actor
 
 from .diff import unlisted_changes
 from .models import CommitteeSetting, CorrectionRequest, CorrectionStatus, ReviewStep, UnitCheck
@@ -58,7 +59,7 @@ def materials_needing_originals(snapshot: dict[str, Any]) -> list[dict[str, Any]
 
 @guard("in_unit_jurisdiction")
 def in_unit_jurisdiction(
-    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
     if not actor_has_role(actor, Role.UNIT_HR, application):
         return "该申报不属于您所在单位，不能审核。"
@@ -67,7 +68,7 @@ def in_unit_jurisdiction(
 
 @guard("in_reviewer_jurisdiction")
 def in_reviewer_jurisdiction(
-    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
     if not actor_has_role(actor, Role.PRELIMINARY_REVIEWER, application):
         return "该申报的初审单位不是您所在的机构，不能初审。"
@@ -76,7 +77,7 @@ def in_reviewer_jurisdiction(
 
 @guard("in_committee_scope")
 def in_committee_scope(
-    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
     """The dossier is addressed to a plan whose committee office the actor belongs to (or the
     system acts). Whether its series and level are in the committee's scope is checked by
@@ -92,7 +93,7 @@ def in_committee_scope(
 
 
 @guard("reasons_given")
-def reasons_given(application: Any, actor: Any, context: GuardContext = NO_CONTEXT) -> str | None:
+def reasons_given(application: Any, actor: Actor, context: GuardContext = NO_CONTEXT) -> str | None:
     if not context.reasons.strip():
         return "请填写理由（将告知申报人）。"
     return None
@@ -100,7 +101,7 @@ def reasons_given(application: Any, actor: Any, context: GuardContext = NO_CONTE
 
 @guard("originals_checked")
 def originals_checked(
-    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
     submission = latest_submission(application)
     if submission is None:
@@ -117,7 +118,9 @@ def originals_checked(
 
 
 @guard("opinion_written")
-def opinion_written(application: Any, actor: Any, context: GuardContext = NO_CONTEXT) -> str | None:
+def opinion_written(
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT,
+) -> str | None:
     submission = latest_submission(application)
     check = UnitCheck.objects.filter(submission=submission).first() if submission else None
     if check is None or not check.opinion.strip():
@@ -129,7 +132,7 @@ def opinion_written(application: Any, actor: Any, context: GuardContext = NO_CON
 
 
 @guard("items_listed")
-def items_listed(application: Any, actor: Any, context: GuardContext = NO_CONTEXT) -> str | None:
+def items_listed(application: Any, actor: Actor, context: GuardContext = NO_CONTEXT) -> str | None:
     items = context.items
     if not items:
         return "请一次性列出需要补正的全部事项（四（三））。"
@@ -140,7 +143,7 @@ def items_listed(application: Any, actor: Any, context: GuardContext = NO_CONTEX
 
 
 @guard("due_date_set")
-def due_date_set(application: Any, actor: Any, context: GuardContext = NO_CONTEXT) -> str | None:
+def due_date_set(application: Any, actor: Actor, context: GuardContext = NO_CONTEXT) -> str | None:
     due = context.due_date
     if due is None:
         return "请设定补正期限。"
@@ -150,7 +153,9 @@ def due_date_set(application: Any, actor: Any, context: GuardContext = NO_CONTEX
 
 
 @guard("before_due_date")
-def before_due_date(application: Any, actor: Any, context: GuardContext = NO_CONTEXT) -> str | None:
+def before_due_date(
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT,
+) -> str | None:
     request = open_correction(application)
     if request is None:
         return "没有待补正的告知。"
@@ -161,7 +166,7 @@ def before_due_date(application: Any, actor: Any, context: GuardContext = NO_CON
 
 @guard("only_listed_items_changed")
 def only_listed_items_changed(
-    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
     request = open_correction(application)
     if request is None:
@@ -178,7 +183,7 @@ def only_listed_items_changed(
 
 @guard("correction_overdue")
 def correction_overdue(
-    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
     request = open_correction(application)
     if request is None:
@@ -193,7 +198,7 @@ def correction_overdue(
 
 @guard("evaluated_in_city")
 def evaluated_in_city(
-    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
     setting = committee_setting(application.plan)
     if application.level not in setting.city_levels:
@@ -205,7 +210,7 @@ def evaluated_in_city(
 
 @guard("senior_provincial")
 def senior_provincial(
-    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
     setting = committee_setting(application.plan)
     if application.level not in setting.provincial_levels:
@@ -215,7 +220,7 @@ def senior_provincial(
 
 @guard("city_office_reviewed")
 def city_office_reviewed(
-    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
     last_sent = (
         ReviewStep.objects.filter(application=application, step="preliminary_approve")
@@ -231,7 +236,7 @@ def city_office_reviewed(
 
 @guard("provincial_result_received")
 def provincial_result_received(
-    application: Any, actor: Any, context: GuardContext = NO_CONTEXT
+    application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
     if not context.document_number.strip():
         return "请填写省高评委评审结果的文号。"

@@ -24,6 +24,7 @@ from zhicheng.applications.profiles import decide_application
 from zhicheng.applications.snapshots import build_snapshot
 from zhicheng.applications.states import GuardContext, Role, State, actor_has_role, fire
 from zhicheng.core import clock
+from zhicheng.core.actors import Actor, person, person_or_none
 from zhicheng.core.operations import (
     SYSTEM,
     NotPermitted,
@@ -73,14 +74,14 @@ def _locked(op: Any) -> Application:
 
 def _step(
     app: Application,
-    actor: Any,
+    actor: Actor,
     step: str,
     *,
     organisation: Organisation | None = None,
     reasons: str = "",
     is_return: bool = False,
 ) -> ReviewStep:
-    user = actor if getattr(actor, "pk", None) else None
+    user = person_or_none(actor)
     return ReviewStep.objects.create(
         application=app, step=step, organisation=organisation, actor=user,
         actor_label=str(actor) if user else "系统", reasons=reasons, is_return=is_return,
@@ -114,18 +115,18 @@ def _what(app: Application) -> str:
     return f"{app.applicant}（{app.specialty}，{app.get_level_display()}）"
 
 
-def _require_viewed(app: Application, actor: Any) -> None:
+def _require_viewed(app: Application, actor: Actor) -> None:
     """No approval without each dossier opened (never bulk approval)."""
     submission = latest_submission(app)
     if submission is None or not DossierView.objects.filter(
-        submission=submission, user=actor
+        submission=submission, user=person(actor)
     ).exists():
         raise StateConflict(
             "请先打开并查阅该申报的全部材料，再作出审核决定（不得未经查阅批量通过）。"
         )
 
 
-def _open_publicity(app: Application, kind: str, actor: Any) -> Any:
+def _open_publicity(app: Application, kind: str, actor: Actor) -> Any:
     """Open the unit or pre-evaluation publicity through the publicity app (same transaction)."""
     from zhicheng.publicity.operations import open_publicity
 
@@ -139,17 +140,17 @@ def _reasons(reasons: str) -> str:
 # --- dossier views --------------------------------------------------------------------------
 
 
-def record_dossier_view(application: Application, actor: Any) -> DossierView | None:
+def record_dossier_view(application: Application, actor: Actor) -> DossierView | None:
     """Record that `actor` opened the dossier's current submission (once per submission)."""
     submission = latest_submission(application)
     if submission is None or not getattr(actor, "pk", None):
         return None
-    existing = DossierView.objects.filter(submission=submission, user=actor).first()
+    existing = DossierView.objects.filter(submission=submission, user=person(actor)).first()
     if existing is not None:
         return existing
     with operation(actor, "review.dossier_view", target=application) as op:
         view, _ = DossierView.objects.get_or_create(
-            submission=submission, user=actor, defaults={"application": application}
+            submission=submission, user=person(actor), defaults={"application": application}
         )
         op.summary = f"查阅申报材料（第{submission.number}次提交）"
         op.data = {"submission": submission.pk}
@@ -159,7 +160,7 @@ def record_dossier_view(application: Application, actor: Any) -> DossierView | N
 # --- unit review (四（二）) ------------------------------------------------------------------
 
 
-def unit_start_review(application: Application, actor: Any) -> Application:
+def unit_start_review(application: Application, actor: Actor) -> Application:
     with operation(actor, "review.unit_start_review", target=application) as op:
         app = _locked(op)
         t = fire(app, "unit_start_review", actor)
@@ -171,7 +172,7 @@ def unit_start_review(application: Application, actor: Any) -> Application:
 
 
 def save_unit_check(
-    application: Application, actor: Any, *, checked_ids: list[int], opinion: str
+    application: Application, actor: Actor, *, checked_ids: list[int], opinion: str
 ) -> UnitCheck:
     """Tick "已核对原件" per material and write the unit's opinion (draft, may be saved often)."""
     with operation(
@@ -190,16 +191,16 @@ def save_unit_check(
         checked = {str(i): by_id[i]["sha256"] for i in sorted(set(checked_ids))}
         check, _ = UnitCheck.objects.get_or_create(
             submission=submission,
-            defaults={"application": app, "updated_by": actor, "checked": {}},
+            defaults={"application": app, "updated_by": person(actor), "checked": {}},
         )
-        check.checked, check.opinion, check.updated_by = checked, opinion.strip(), actor
+        check.checked, check.opinion, check.updated_by = checked, opinion.strip(), person(actor)
         check.save()
         op.summary = f"核对原件{len(checked)}份，{'已' if check.opinion else '未'}填写单位意见"
         op.data = {"submission": submission.pk, "checked": checked}
     return check
 
 
-def unit_approve(application: Application, actor: Any) -> Application:
+def unit_approve(application: Application, actor: Actor) -> Application:
     with operation(actor, "review.unit_approve", target=application) as op:
         app = _locked(op)
         _require_viewed(app, actor)
@@ -216,7 +217,7 @@ def unit_approve(application: Application, actor: Any) -> Application:
     return app
 
 
-def unit_return(application: Application, actor: Any, *, reasons: str) -> Application:
+def unit_return(application: Application, actor: Actor, *, reasons: str) -> Application:
     with operation(actor, "review.unit_return", target=application) as op:
         app = _locked(op)
         t = fire(app, "unit_return", actor, GuardContext(reasons=_reasons(reasons)))
@@ -229,7 +230,7 @@ def unit_return(application: Application, actor: Any, *, reasons: str) -> Applic
     return app
 
 
-def unit_recommend(application: Application, actor: Any) -> Application:
+def unit_recommend(application: Application, actor: Actor) -> Application:
     with operation(actor, "review.unit_recommend", target=application) as op:
         app = _locked(op)
         t = fire(app, "unit_recommend", actor)
@@ -244,7 +245,7 @@ def unit_recommend(application: Application, actor: Any) -> Application:
     return app
 
 
-def unit_objection_upheld(application: Application, actor: Any, *, reasons: str) -> Application:
+def unit_objection_upheld(application: Application, actor: Actor, *, reasons: str) -> Application:
     """An objection to the unit publicity was upheld (resolved in writing in the publicity
     app): the unit does not recommend the application."""
     with operation(actor, "review.unit_objection_upheld", target=application) as op:
@@ -261,7 +262,7 @@ def unit_objection_upheld(application: Application, actor: Any, *, reasons: str)
 # --- preliminary review (四（三）) -----------------------------------------------------------
 
 
-def preliminary_approve(application: Application, actor: Any) -> Application:
+def preliminary_approve(application: Application, actor: Actor) -> Application:
     with operation(actor, "review.preliminary_approve", target=application) as op:
         app = _locked(op)
         _require_viewed(app, actor)
@@ -279,7 +280,7 @@ def preliminary_approve(application: Application, actor: Any) -> Application:
     return app
 
 
-def preliminary_reject(application: Application, actor: Any, *, reasons: str) -> Application:
+def preliminary_reject(application: Application, actor: Actor, *, reasons: str) -> Application:
     with operation(actor, "review.preliminary_reject", target=application) as op:
         app = _locked(op)
         t = fire(app, "preliminary_reject", actor, GuardContext(reasons=_reasons(reasons)))
@@ -304,7 +305,7 @@ def correction_targets(submission: Submission) -> list[tuple[str, str]]:
 
 def request_corrections(
     application: Application,
-    actor: Any,
+    actor: Actor,
     *,
     items: list[dict[str, str]],
     due_date: dt.date | None = None,
@@ -332,7 +333,7 @@ def request_corrections(
         assert app.preliminary_reviewer is not None  # the state machine checked the role
         request = CorrectionRequest.objects.create(
             application=app, number=number, reviewer=app.preliminary_reviewer,
-            requested_by=actor, items=clean, due_date=due, submission=submission,
+            requested_by=person(actor), items=clean, due_date=due, submission=submission,
         )
         lines = "\n".join(f"{i}. {c['label']}：{c['problem']}" for i, c in enumerate(clean, 1))
         _step(app, actor, t.name, organisation=app.preliminary_reviewer,
@@ -347,7 +348,7 @@ def request_corrections(
     return request
 
 
-def _correction_for_applicant(app: Application, actor: Any) -> CorrectionRequest:
+def _correction_for_applicant(app: Application, actor: Actor) -> CorrectionRequest:
     if app.applicant_id != getattr(actor, "pk", None):
         raise NotPermitted("只能补正本人的申报。")
     request = open_correction(app)
@@ -362,7 +363,7 @@ def _correction_for_applicant(app: Application, actor: Any) -> CorrectionRequest
 
 def replace_material(
     application: Application,
-    actor: Any,
+    actor: Actor,
     *,
     material_id: int | None,
     upload: Any,
@@ -402,7 +403,7 @@ def replace_material(
                 content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
                 document_date=document_date or (old.document_date if old else clock.today()),
                 is_representative=old.is_representative if old else False,
-                proves=old.proves if old else "", uploaded_by=actor,
+                proves=old.proves if old else "", uploaded_by=person(actor),
             )
             if old is not None:
                 replaced = dict(request.replacements)
@@ -421,7 +422,7 @@ def replace_material(
     return material
 
 
-def resubmit_corrections(application: Application, actor: Any) -> Submission:
+def resubmit_corrections(application: Application, actor: Actor) -> Submission:
     """Freeze a new snapshot after correcting only the listed items (四（三））."""
     with operation(actor, "review.resubmit_corrections", target=application) as op:
         app = _locked(op)
@@ -443,7 +444,7 @@ def resubmit_corrections(application: Application, actor: Any) -> Submission:
         app.save(update_fields=["version", "updated_at"])
         submission = Submission.objects.create(
             application=app, number=number, snapshot=snapshot, sha256=snapshot_hash(snapshot),
-            token=secrets.token_hex(16), created_by=actor,
+            token=secrets.token_hex(16), created_by=person(actor),
         )
         request.status = CorrectionStatus.ANSWERED
         request.answered_submission = submission
@@ -549,7 +550,7 @@ def scope_problems(app: Application) -> list[str]:
     return problems
 
 
-def committee_accept(application: Application, actor: Any) -> Application:
+def committee_accept(application: Application, actor: Actor) -> Application:
     with operation(actor, "review.committee_accept", target=application) as op:
         app = _locked(op)
         if app.state == State.COMMITTEE_RECHECK and actor_has_role(
@@ -573,7 +574,7 @@ def committee_accept(application: Application, actor: Any) -> Application:
     return app
 
 
-def committee_return(application: Application, actor: Any, *, reasons: str) -> Application:
+def committee_return(application: Application, actor: Actor, *, reasons: str) -> Application:
     """Back through the channel it came from: to the same preliminary reviewer."""
     with operation(actor, "review.committee_return", target=application) as op:
         app = _locked(op)
@@ -591,7 +592,7 @@ def committee_return(application: Application, actor: Any, *, reasons: str) -> A
     return app
 
 
-def committee_refuse(application: Application, actor: Any, *, reasons: str) -> Application:
+def committee_refuse(application: Application, actor: Actor, *, reasons: str) -> Application:
     with operation(actor, "review.committee_refuse", target=application) as op:
         app = _locked(op)
         t = fire(app, "committee_refuse", actor, GuardContext(reasons=_reasons(reasons)))
@@ -607,7 +608,7 @@ def committee_refuse(application: Application, actor: Any, *, reasons: str) -> A
 
 
 def pre_evaluation_objection_upheld(
-    application: Application, actor: Any, *, reasons: str
+    application: Application, actor: Actor, *, reasons: str
 ) -> Application:
     with operation(actor, "review.pre_evaluation_objection_upheld", target=application) as op:
         app = _locked(op)
@@ -655,7 +656,7 @@ def _close_pre_evaluation(application: Application) -> None:
 # --- senior dossiers and the province ------------------------------------------------------
 
 
-def city_office_review(application: Application, actor: Any, *, opinion: str) -> ReviewStep:
+def city_office_review(application: Application, actor: Actor, *, opinion: str) -> ReviewStep:
     """The city title office's review of a senior dossier before it goes to the province."""
     with operation(
         actor, "review.city_office_review", target=application,
@@ -669,7 +670,7 @@ def city_office_review(application: Application, actor: Any, *, opinion: str) ->
         if not opinion.strip():
             raise OperationError("请填写审核意见。")
         org = Membership.objects.filter(
-            user=actor, role=OrgRole.CITY_OFFICE, active=True
+            user=person(actor), role=OrgRole.CITY_OFFICE, active=True
         ).select_related("organisation").first()
         step = _step(app, actor, "city_office_review",
                      organisation=org.organisation if org else None, reasons=opinion.strip())
@@ -680,7 +681,7 @@ def city_office_review(application: Application, actor: Any, *, opinion: str) ->
     return step
 
 
-def forward_to_province(application: Application, actor: Any) -> ProvincialForward:
+def forward_to_province(application: Application, actor: Actor) -> ProvincialForward:
     from .exports import build_package
 
     with operation(actor, "review.forward_to_province", target=application) as op:
@@ -694,7 +695,7 @@ def forward_to_province(application: Application, actor: Any) -> ProvincialForwa
             f"reviews/packages/{app.pk}-{digest[:16]}.zip", ContentFile(data)
         )
         forward = ProvincialForward.objects.create(
-            application=app, submission=submission, forwarded_by=actor, package=name,
+            application=app, submission=submission, forwarded_by=person(actor), package=name,
             package_sha256=digest, forwarded_at=step.created_at,
         )
         _notify_applicant(app, "review.forwarded", "已报送省级高评委",
@@ -705,7 +706,7 @@ def forward_to_province(application: Application, actor: Any) -> ProvincialForwa
 
 
 def record_provincial_result(
-    application: Application, actor: Any, *, passed: bool, document_number: str
+    application: Application, actor: Actor, *, passed: bool, document_number: str
 ) -> ProvincialForward:
     name = "record_provincial_pass" if passed else "record_provincial_fail"
     with operation(actor, f"review.{name}", target=application) as op:
@@ -746,7 +747,7 @@ def draw(population: list[int], share: Decimal, seed: str) -> list[int]:
     return sorted(rng.sample(sorted(population), k))
 
 
-def draw_sample(plan: CommitteePlan, actor: Any, *, seed: str = "") -> SamplingDraw:
+def draw_sample(plan: CommitteePlan, actor: Actor, *, seed: str = "") -> SamplingDraw:
     require_permission(actor, "reviews.sample", None, SAMPLING_REFUSAL)
     seed = seed.strip() or secrets.token_hex(16)
     with operation(actor, "review.sampling_draw", target=(CommitteePlan, plan.pk)) as op:
@@ -757,7 +758,7 @@ def draw_sample(plan: CommitteePlan, actor: Any, *, seed: str = "") -> SamplingD
             raise OperationError("该评委会尚无复核通过的申报，无需抽查。")
         sample = draw(population, share, seed)
         record = SamplingDraw.objects.create(
-            plan=locked, drawn_by=actor, seed=seed,
+            plan=locked, drawn_by=person(actor), seed=seed,
             seed_sha256=hashlib.sha256(seed.encode("utf-8")).hexdigest(), share=share,
             population=population, sample=sample,
         )
@@ -768,7 +769,7 @@ def draw_sample(plan: CommitteePlan, actor: Any, *, seed: str = "") -> SamplingD
 
 
 def record_finding(
-    sampling: SamplingDraw, application: Application, actor: Any, *, outcome: str, finding: str
+    sampling: SamplingDraw, application: Application, actor: Actor, *, outcome: str, finding: str
 ) -> SampleFinding:
     require_permission(actor, "reviews.sample", None, SAMPLING_REFUSAL)
     if application.pk not in sampling.sample:
@@ -778,7 +779,7 @@ def record_finding(
     with operation(actor, "review.sampling_finding", target=application) as op:
         record, _ = SampleFinding.objects.update_or_create(
             draw=sampling, application=application,
-            defaults={"outcome": outcome, "finding": finding.strip(), "recorded_by": actor,
+            defaults={"outcome": outcome, "finding": finding.strip(), "recorded_by": person(actor),
                       "recorded_at": timezone.now()},
         )
         op.summary = f"抽查意见：{record.get_outcome_display()}"
@@ -788,7 +789,7 @@ def record_finding(
 
 def update_committee_setting(
     plan: CommitteePlan,
-    actor: Any,
+    actor: Actor,
     *,
     sample_share: Decimal | None = None,
     city_levels: list[str] | None = None,

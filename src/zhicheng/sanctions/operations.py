@@ -19,6 +19,7 @@ from zhicheng.applications.models import Application
 from zhicheng.applications.notifications import notify
 from zhicheng.applications.states import State, fire
 from zhicheng.core import clock
+from zhicheng.core.actors import Actor, person
 from zhicheng.core.operations import (
     SYSTEM,
     NotPermitted,
@@ -47,7 +48,7 @@ VOIDABLE_MEETING_STATES = (MeetingState.SIGNED, MeetingState.PUBLISHED, MeetingS
 VOIDED_APPLICATION_STATES = (State.PASSED, State.RESULT_PUBLICITY, State.APPROVED)
 
 
-def is_office_member(actor: Any, office_id: int) -> bool:
+def is_office_member(actor: Actor, office_id: int) -> bool:
     return has_role_in(actor, OrgRole.COMMITTEE_OFFICE, office_id)
 
 
@@ -87,7 +88,7 @@ def _tell_city(sanction: Sanction, title: str, body: str) -> None:
 
 
 def _decide(
-    actor: Any, kind: str, office: Organisation, *, committee: Committee | None = None,
+    actor: Actor, kind: str, office: Organisation, *, committee: Committee | None = None,
     meeting: Meeting | None = None, decision_number: str, reason: str, evidence: str,
     due_on: dt.date | None = None,
 ) -> Sanction:
@@ -95,7 +96,7 @@ def _decide(
     return Sanction.objects.create(
         kind=kind, office=office, committee=committee, meeting=meeting,
         decision_number=decision_number, reason=reason, evidence=evidence,
-        decided_on=clock.today(), decided_by=actor, due_on=due_on,
+        decided_on=clock.today(), decided_by=person(actor), due_on=due_on,
     )
 
 
@@ -111,7 +112,7 @@ def _audit_data(s: Sanction) -> dict[str, Any]:
 
 
 def order_correction(
-    actor: Any, office: Organisation, *, committee: Committee | None = None,
+    actor: Actor, office: Organisation, *, committee: Committee | None = None,
     decision_number: str, reason: str, evidence: str, due_on: dt.date | None,
 ) -> Sanction:
     require_permission(actor, "sanctions.decide", None, REFUSAL)
@@ -134,7 +135,7 @@ def order_correction(
     return s
 
 
-def report_correction(sanction: Sanction, actor: Any, report: str) -> Sanction:
+def report_correction(sanction: Sanction, actor: Actor, report: str) -> Sanction:
     """The committee office records what it corrected (before or after the due date)."""
     with operation(actor, "sanction.correction.report", target=sanction) as op:
         s: Sanction = op.obj
@@ -149,7 +150,7 @@ def report_correction(sanction: Sanction, actor: Any, report: str) -> Sanction:
         if not report.strip():
             raise SanctionError("请填写整改报告（整改了什么、如何整改、相关材料）。")
         today = clock.today()
-        s.report, s.reported_on, s.reported_by = report.strip(), today, actor
+        s.report, s.reported_on, s.reported_by = report.strip(), today, person(actor)
         s.status = Status.REPORTED
         s.save()
         late = s.due_on is not None and today > s.due_on
@@ -160,7 +161,7 @@ def report_correction(sanction: Sanction, actor: Any, report: str) -> Sanction:
     return s
 
 
-def close_correction(sanction: Sanction, actor: Any, note: str) -> Sanction:
+def close_correction(sanction: Sanction, actor: Actor, note: str) -> Sanction:
     with operation(actor, "sanction.correction.close", target=sanction,
             permission="sanctions.decide", refusal=REFUSAL) as op:
         s: Sanction = op.obj
@@ -171,7 +172,7 @@ def close_correction(sanction: Sanction, actor: Any, note: str) -> Sanction:
         if not note.strip():
             raise SanctionError("请填写销号意见。")
         s.status, s.ended_on, s.ended_by, s.end_note = (
-            Status.CLOSED, clock.today(), actor, note.strip())
+            Status.CLOSED, clock.today(), person(actor), note.strip())
         s.save()
         op.summary = f"整改销号：{s.decision_number}"
         op.data = {"note": s.end_note}
@@ -203,7 +204,7 @@ def flag_overdue(sanction: Sanction) -> bool:
 
 
 def suspend_evaluation(
-    actor: Any, office: Organisation, *, committee: Committee | None = None,
+    actor: Actor, office: Organisation, *, committee: Committee | None = None,
     decision_number: str, reason: str, evidence: str,
 ) -> Sanction:
     require_permission(actor, "sanctions.decide", None, REFUSAL)
@@ -220,7 +221,7 @@ def suspend_evaluation(
     return s
 
 
-def lift_suspension(sanction: Sanction, actor: Any, *, decision_number: str,
+def lift_suspension(sanction: Sanction, actor: Actor, *, decision_number: str,
                     note: str) -> Sanction:
     with operation(actor, "sanction.suspension.lift", target=sanction,
             permission="sanctions.decide", refusal=REFUSAL) as op:
@@ -231,7 +232,7 @@ def lift_suspension(sanction: Sanction, actor: Any, *, decision_number: str,
             raise StateConflict("该暂停评审已解除。")
         if not decision_number.strip() or not note.strip():
             raise SanctionError("请填写解除决定文号和解除理由。")
-        s.status, s.ended_on, s.ended_by = Status.LIFTED, clock.today(), actor
+        s.status, s.ended_on, s.ended_by = Status.LIFTED, clock.today(), person(actor)
         s.end_decision_number, s.end_note = decision_number.strip(), note.strip()
         s.save()
         op.summary = f"解除暂停评审：{s.decision_number}（{s.end_decision_number}）"
@@ -244,7 +245,7 @@ def lift_suspension(sanction: Sanction, actor: Any, *, decision_number: str,
 # --- 3. results declared void (宣布评审结果无效) ---------------------------------------------
 
 
-def _void_application(app: Application, actor: Any, s: Sanction) -> str:
+def _void_application(app: Application, actor: Actor, s: Sanction) -> str:
     """Take back one applicant's pass; returns what happened (for the record)."""
     from zhicheng.certificates.models import Certificate, CertificateStatus, RevocationCategory
     from zhicheng.certificates.operations import fraud_context, revoke_certificate
@@ -267,7 +268,7 @@ def _void_application(app: Application, actor: Any, s: Sanction) -> str:
 
 
 def declare_results_void(
-    actor: Any, meeting: Meeting, *, decision_number: str, reason: str, evidence: str,
+    actor: Actor, meeting: Meeting, *, decision_number: str, reason: str, evidence: str,
 ) -> Sanction:
     require_permission(actor, "sanctions.decide", None, REFUSAL)
     with operation(actor, "sanction.void_results.order", target=meeting) as op:
@@ -305,7 +306,7 @@ def declare_results_void(
 
 
 def withdraw_right(
-    actor: Any, committee: Committee, *, decision_number: str, reason: str, evidence: str,
+    actor: Actor, committee: Committee, *, decision_number: str, reason: str, evidence: str,
 ) -> Sanction:
     require_permission(actor, "sanctions.decide", None, REFUSAL)
     with operation(actor, "sanction.withdrawal.order", target=committee) as op:

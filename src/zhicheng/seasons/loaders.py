@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.utils import translation
 
 from zhicheng.catalogue.models import Series, Specialty, Title
+from zhicheng.core.actors import Actor
 from zhicheng.core.operations import operation
 from zhicheng.orgs.models import District, Organisation, OrgKind
 from zhicheng.policy.package import PackageProblem
@@ -74,7 +75,7 @@ def _upsert(
     return obj
 
 
-def _audited(actor: Any, action: str, summary: str, work: Any) -> LoadReport:
+def _audited(actor: Actor, action: str, summary: str, work: Any) -> LoadReport:
     """Run `work(report)` in one transaction; audit it only when something changed."""
     with transaction.atomic():
         report = LoadReport()
@@ -86,7 +87,7 @@ def _audited(actor: Any, action: str, summary: str, work: Any) -> LoadReport:
     return report
 
 
-def load_organisations(actor: Any, path: Path = ORGS_FILE) -> LoadReport:
+def load_organisations(actor: Actor, path: Path = ORGS_FILE) -> LoadReport:
     """The organisations file of a package (by default the installed 2024 package's)."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return _audited(
@@ -155,7 +156,7 @@ def apply_organisations(report: LoadReport, data: dict[str, Any]) -> None:
         )
 
 
-def load_catalogue(actor: Any, path: Path = CATALOGUE_FILE) -> LoadReport:
+def load_catalogue(actor: Actor, path: Path = CATALOGUE_FILE) -> LoadReport:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
 
     def work(report: LoadReport) -> None:
@@ -186,7 +187,7 @@ def _date(value: Any) -> dt.date:
 
 
 def load_season(
-    actor: Any,
+    actor: Actor,
     code: str,
     directory: Path | None = None,
     *,

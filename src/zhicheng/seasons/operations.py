@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from zhicheng.core import clock
+from zhicheng.core.actors import Actor
 from zhicheng.core.operations import OperationError, operation, require_permission
 from zhicheng.policy.package import (
     PackageData,
@@ -46,12 +47,12 @@ from .models import Season, SeasonVersion, VersionStatus
 MANAGE = "seasons.manage_season"
 
 
-def _actor_user(actor: Any) -> Any:
+def _actor_user(actor: Actor) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def load_package(
-    actor: Any,
+    actor: Actor,
     path: Path,
     *,
     code: str | None = None,
@@ -75,7 +76,7 @@ def load_package(
 
 
 def store_version(
-    actor: Any,
+    actor: Actor,
     data: PackageData,
     *,
     publish: bool = False,
@@ -161,7 +162,7 @@ def _publish(report: LoadReport, version: SeasonVersion, on: dt.date) -> None:
     apply_notice(report, season, tables["season"]["season"], texts.get("notice", ""))
 
 
-def publish_version(actor: Any, version: SeasonVersion, on: dt.date | None = None) -> LoadReport:
+def publish_version(actor: Actor, version: SeasonVersion, on: dt.date | None = None) -> LoadReport:
     """Publish a draft version on `on` (default today), audited; a published one is refused."""
     with operation(actor, "season.publish", target=version.season, permission=MANAGE) as op:
         locked = SeasonVersion.objects.select_for_update().get(pk=version.pk)
@@ -180,7 +181,7 @@ def publish_version(actor: Any, version: SeasonVersion, on: dt.date | None = Non
 DATE_KEYS = ("seniority_cutoff", "materials_cutoff", "evaluation_deadline", "committee_notice_due")
 
 
-def correct_dates(actor: Any, season: Season, changes: dict[str, dt.date], note: str = "") -> \
+def correct_dates(actor: Actor, season: Season, changes: dict[str, dt.date], note: str = "") -> \
         SeasonVersion:
     """The office corrects dates of a published season: a new version with those dates,
     published today, so the engine decides new applications with them. Submitted applications
@@ -215,7 +216,7 @@ class VerdictChange:
         return self.old_verdict != self.new_verdict
 
 
-def redecide(actor: Any, season: Season, version: SeasonVersion | None = None, *,
+def redecide(actor: Actor, season: Season, version: SeasonVersion | None = None, *,
              dry_run: bool = False) -> list[VerdictChange]:
     """Decide every submitted application of the season again under `version` (default: the
     published one) and move it onto that version; returns every application with its old and

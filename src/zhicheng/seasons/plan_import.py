@@ -10,11 +10,12 @@ to an existing organisation, create a new one, or state that the cell is not an 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from zhicheng.core.actors import Actor
 from zhicheng.core.operations import OperationError, operation
 from zhicheng.orgs.models import Organisation, OrgKind
 from zhicheng.policy.plans import PlanRow
@@ -112,7 +113,7 @@ def _values(row: PlanRow) -> dict[str, str]:
 
 
 def import_plan_table(
-    actor: Any, season: Season, upload: PlanFile, decisions: dict[str, OfficeDecision]
+    actor: Actor, season: Season, upload: PlanFile, decisions: dict[str, OfficeDecision]
 ) -> LoadReport:
     """Write the uploaded table into `season` in one audited operation; refuse the whole file
     (nothing written) when it has errors or an unknown office is undecided."""

@@ -22,7 +22,7 @@ install: .venv/.installed
 run: install
 	scripts/ensure-system --runtime
 	$(BIN)/zhicheng migrate --noinput -v0
-	$(BIN)/zhicheng load_season --quiet-warnings
+	$(BIN)/zhicheng load_season --quiet-warnings --publish-at $(DEMO_TODAY)
 	$(BIN)/zhicheng seed_demo
 	$(BIN)/zhicheng evaluation_demo
 	$(DEMO_ENV) $(BIN)/zhicheng certificate keygen --if-missing

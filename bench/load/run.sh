@@ -64,7 +64,7 @@ if [[ "${LOAD_KEEP_DB:-0}" != 1 ]]; then
   rm -rf "$ZHICHENG_VAR_DIR"
   rm -f "$OUT/loadavg.txt" "$OUT/surge.json" "$OUT/audit.txt"
   "$BIN/zhicheng" migrate --noinput -v0
-  "$BIN/zhicheng" load_season --quiet-warnings >/dev/null
+  "$BIN/zhicheng" load_season --quiet-warnings --publish-at 2024-07-15 >/dev/null
   "$BIN/zhicheng" seed_demo >/dev/null
   "$BIN/zhicheng" certificate keygen --if-missing >/dev/null
   log "seeding $N applications"

@@ -44,7 +44,11 @@ def _sign_up(page: Any, base: str, mailoutbox: Any) -> None:
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mailoutbox[-1].body).group(0)
     page.goto(link)
     page.click("main form button[type=submit]")
-    page.wait_for_url(re.compile(r".*/apply/$"))  # an applicant lands on 我的申报
+    page.wait_for_load_state("load")
+    # Confirming the address signs the applicant in; 我的申报 is one click from the work bar.
+    if not re.search(r"/apply/$", page.url):
+        page.locator("#work-nav").get_by_role("link", name="我的申报").first.click()
+    page.wait_for_url(re.compile(r".*/apply/$"))
 
 
 def _add(page: Any, base: str, section: str, values: dict[str, str], checks: dict[str, bool]

@@ -144,7 +144,8 @@ def work(settings: Any, season: Any, demo_users: Any, tmp_path: Any, make_applic
 
 
 @pytest.fixture
-def journey(page: Any, live_server: Any) -> Journey:
+def journey(page: Any, live_server: Any, season: Any) -> Journey:
+    # `season` reloads the 2024 season when an earlier live-server test flushed the database.
     return Journey(page, live_server.url)
 
 

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.test import Client
 
 MAKE_RUN = [  # (command arguments, environment of that Makefile line)
-    (["load_season", "--quiet-warnings"], {}),
+    (["load_season", "--quiet-warnings", "--publish-at", "2024-07-15"], {}),
     (["seed_demo"], {}),
     (["evaluation_demo"], {}),
     (["certificate", "keygen", "--if-missing"], {}),

@@ -54,6 +54,14 @@ class AccountAdapter(DefaultAccountAdapter):
         from zhicheng.portal.navigation import landing_url
 
         return landing_url(request.user)
+
+    def get_email_verification_redirect_url(self, email_address: Any) -> str:
+        """A confirmed sign-up lands on the person's work too (an applicant: 我的申报): the
+        request may still be anonymous here, so the landing is worked out for the owner."""
+        from zhicheng.portal.navigation import landing_url
+
+        return landing_url(email_address.user)
+
     def get_client_ip(self, request: HttpRequest) -> str:
         """The one client address of the site (core.network), so the login throttles count
         per client behind the proxies, never per proxy. On a unix socket with no usable

@@ -60,10 +60,10 @@ def test_the_dossier_shows_its_audit_trail_in_chain_order(city_client, recommend
     actions = [e.action for e in events]
     assert "review.unit_approve" in actions and "review.unit_recommend" in actions
     # Each action by its label, with the code kept as the cell's tooltip (core.labels).
-    positions = [html.index(f'<td title="{a}">') for a in actions]
+    positions = [html.index(f'<td data-action="{a}">') for a in actions]
     assert positions == sorted(positions)
     # The unit publicity's own events belong to the dossier's trail too.
-    assert '<td title="publicity.' in html and "单位审核通过并公示" in html
+    assert '<td data-action="publicity.' in html and "单位审核通过并公示" in html
     assert "以下每条记录的内容与其哈希一致" in html
     last = events.last()
     assert row_cells(html, "class", "table-danger") == []
@@ -94,4 +94,4 @@ def test_the_dossier_page_runs_a_constant_number_of_queries(
     rops.record_dossier_view(recommended, reviewer)
     rops.preliminary_approve(recommended, reviewer)  # more events
     with django_assert_max_num_queries(len(before.captured_queries)):
-        assert "review.preliminary_approve" in city_client.get(url).content.decode()
+        assert 'data-action="review.preliminary_approve"' in city_client.get(url).content.decode()

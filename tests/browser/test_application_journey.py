@@ -9,6 +9,7 @@ import subprocess
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from stdnum.cn import ric
 
 pytestmark = pytest.mark.browser
@@ -45,10 +46,9 @@ def _sign_up(page: Any, base: str, mailoutbox: Any) -> None:
     page.goto(link)
     page.click("main form button[type=submit]")
     page.wait_for_load_state("load")
-    # Confirming the address signs the applicant in; 我的申报 is one click from the work bar.
-    if not re.search(r"/apply/$", page.url):
-        page.locator("#work-nav").get_by_role("link", name="我的申报").first.click()
+    # Confirming the address signs the applicant in and lands on 我的申报.
     page.wait_for_url(re.compile(r".*/apply/$"))
+    expect(page.locator("h1")).to_contain_text("我的申报")
 
 
 def _add(page: Any, base: str, section: str, values: dict[str, str], checks: dict[str, bool]

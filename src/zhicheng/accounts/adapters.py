@@ -12,6 +12,7 @@ from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhicheng.core.network import UNKNOWN_CLIENT, client_address
@@ -54,6 +55,13 @@ class AccountAdapter(DefaultAccountAdapter):
         from zhicheng.portal.navigation import landing_url
 
         return landing_url(request.user)
+
+    def get_signup_redirect_url(self, request: Any) -> str:
+        """Where a sign-up goes once its e-mail is confirmed: allauth fixes this URL when the
+        form is sent (the login resumed on confirmation uses it, not the verification
+        redirect). Only applicants sign themselves up — offices create officials' accounts —
+        so it is the applicant's landing, 我的申报."""
+        return reverse("applications:dashboard")
 
     def get_email_verification_redirect_url(self, email_address: Any) -> str:
         """A confirmed sign-up lands on the person's work too (an applicant: 我的申报): the

@@ -452,3 +452,51 @@ def test_no_misleading_defaults_for_level_and_assessment(make_applicant: Any, pl
     r = c.post(reverse("applications:new"), {"plan": plan(41).pk, "series": "engineering",
                                              "specialty": "质量工程", "route": "normal"})
     assert "此项必填" in r.content.decode()
+
+
+def test_dashboard_names_the_next_deadline_and_what_to_do(
+    make_applicant: Any, ready_draft: Any,
+) -> None:
+    """A draft in plan row 41 (受理 5–7月) on 2024-07-15: submit by 2024-07-31, 16 days left."""
+    user = make_applicant()
+    app = ready_draft(user)
+    page = client_for(user).get(reverse("applications:dashboard")).content.decode()
+    card = page.split('class="alert alert-warning next-deadline"', 1)[1].split("</div>\n</div>")[0]
+    assert "下一个期限：2024-07-31（还有16天）" in card
+    assert "核对资格审查结果并提交申报" in card
+    assert f'href="{reverse("applications:detail", args=[app.pk])}"' in card
+
+
+def test_dashboard_deadline_follows_an_open_correction_request(
+    make_applicant: Any, ready_draft: Any,
+) -> None:
+    """Once a correction is requested, the correction's due day is the day to act by."""
+    from zhicheng.reviews.models import CorrectionRequest
+
+    user = make_applicant()
+    app = ready_draft(user)
+    c = client_for(user)
+    submitted = c.post(reverse("applications:submit", args=[app.pk]), {"token": "t-due"})
+    assert submitted.status_code == 302
+    submission = app.submissions.get()
+    # The reviewer's request, as reviews.operations.request_correction leaves it.
+    Application.objects.filter(pk=app.pk).update(state="correction_requested")
+    CorrectionRequest.objects.create(
+        application=app, number=1, reviewer=app.employer, requested_by=user,
+        items=[{"target": "section:education", "label": "学历", "problem": "缺少学位证书"}],
+        due_date=dt.date(2024, 7, 26), submission=submission,
+    )
+    page = c.get(reverse("applications:dashboard")).content.decode()
+    assert "下一个期限：2024-07-26（还有11天）" in page
+    assert "按补正通知一次性补正" in page and "补正期限（四（三））" in page
+
+
+def test_dashboard_has_no_deadline_card_without_a_day_to_act(
+    make_applicant: Any, ready_draft: Any, settings: Any,
+) -> None:
+    """After the window has closed nothing is shown as a deadline still to meet."""
+    user = make_applicant()
+    ready_draft(user)
+    settings.ZHICHENG_TODAY = "2024-08-01"
+    page = client_for(user).get(reverse("applications:dashboard")).content.decode()
+    assert "next-deadline" not in page and "下一个期限" not in page

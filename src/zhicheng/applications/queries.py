@@ -9,6 +9,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from zhicheng.orgs.models import Membership, Role
+from zhicheng.publicity.models import Publicity
+from zhicheng.reviews.models import CorrectionRequest, CorrectionStatus
 from zhicheng.seasons.models import CommitteePlan, Season
 
 from .models import ApplicantProfile, Application, Material, Notification, Submission
@@ -27,7 +29,9 @@ def _anonymous(user: Any) -> bool:
 
 
 def my_applications(user: Any) -> QuerySet[Application]:
-    """The applicant's own applications, with materials and submissions prefetched."""
+    """The applicant's own applications, with materials and submissions prefetched, and the
+    open correction request and the publicities that are not closed (the dashboard's deadlines)
+    as `open_corrections` and `open_publicities`."""
     if _anonymous(user):
         return Application.objects.none()
     return (
@@ -36,6 +40,17 @@ def my_applications(user: Any) -> QuerySet[Application]:
         .prefetch_related(
             Prefetch("materials", queryset=Material.objects.order_by("uploaded_at", "pk")),
             Prefetch("submissions", queryset=Submission.objects.order_by("number")),
+            Prefetch(
+                "correction_requests",
+                queryset=CorrectionRequest.objects.filter(
+                    status=CorrectionStatus.OPEN).order_by("due_date"),
+                to_attr="open_corrections",
+            ),
+            Prefetch(
+                "publicities",
+                queryset=Publicity.objects.filter(closed_at__isnull=True).order_by("first_day"),
+                to_attr="open_publicities",
+            ),
         )
     )
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +20,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError as PydanticError
 
@@ -73,39 +76,68 @@ def _profile(request: HttpRequest) -> ApplicantProfile:
 # --- dashboard & inbox ---------------------------------------------------------------------
 
 
-def next_step(app: Application) -> tuple[str, str]:
-    """(what the applicant must do next, by when) for the dashboard."""
-    plan = app.plan
-    months = plan.acceptance_months
-    deadline = ""
-    if months:
-        deadline = f"{app.season.year}年{months[-1]}月底前（{plan.acceptance_text}）"
+@dataclass(frozen=True)
+class NextStep:
+    """What the applicant must do next on one application, and by when (the dashboard)."""
+
+    todo: str
+    due: dt.date | None = None  # the last day to act, when the applicant must act
+    basis: str = ""  # where that day comes from, as the applicant reads it
+    publicity: Any = None  # a publicity of the application running or about to run
+
+
+def _window_end(app: Application) -> dt.date | None:
+    """The last day of the plan's acceptance window this season: the end of the last month
+    of 附件 评审计划表「申报材料受理时间」."""
+    months = app.plan.acceptance_months
+    if not months:
+        return None
+    year, month = app.season.year, months[-1]
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def next_step(app: Application) -> NextStep:
+    running = next(iter(getattr(app, "open_publicities", [])), None)
     if app.state == State.DRAFT:
-        if app.commitment_accepted_at is None:
-            return "完善资料、上传材料、签署承诺书并提交", deadline
-        return "核对资格审查结果并提交申报", deadline
+        todo = (_("完善资料、上传材料、签署承诺书并提交") if app.commitment_accepted_at is None
+                else _("核对资格审查结果并提交申报"))
+        return NextStep(str(todo), _window_end(app),
+                        _("受理时间：%(text)s") % {"text": app.plan.acceptance_text})
     if app.state == State.SUBMITTED:
-        return "等待用人单位审核；请将纸质材料交单位核对原件", ""
+        return NextStep(str(_("等待用人单位审核；请将纸质材料交单位核对原件")))
     if app.state == State.CORRECTION_REQUESTED:
-        return "按补正通知一次性补正", ""
-    return STATE_INFO[app.state].description, ""
+        request = next(iter(getattr(app, "open_corrections", [])), None)
+        return NextStep(str(_("按补正通知一次性补正")), request.due_date if request else None,
+                        str(_("补正期限（四（三））")) if request else "")
+    return NextStep(str(STATE_INFO[app.state].description), publicity=running)
+
+
+def next_deadline(steps: list[tuple[Application, NextStep]], today: dt.date) -> \
+        tuple[Application, NextStep] | None:
+    """The applicant's nearest day to act that has not passed, over all their applications."""
+    waiting = [(a, s) for a, s in steps if s.due is not None and s.due >= today]
+    return min(waiting, key=lambda pair: pair[1].due or today, default=None)
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     apps = list(queries.my_applications(request.user))
-    rows = [(a, *next_step(a)) for a in apps]
+    rows = [(a, next_step(a)) for a in apps]
     unit_apps = list(queries.unit_applications(request.user))
+    today = clock.today()
+    nearest = next_deadline(rows, today)
     return render(
         request,
         "applications/dashboard.html",
         {
             "rows": rows,
+            "nearest": nearest,
+            "nearest_days": (nearest[1].due - today).days if nearest and nearest[1].due else None,
             "unit_apps": unit_apps,
             "notifications": list(queries.inbox(request.user, limit=10)),
             "unread": queries.unread_count(request.user),
             "profile": queries.profile_of(request.user),
-            "today": clock.today(),
+            "today": today,
         },
     )
 

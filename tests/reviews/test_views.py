@@ -384,3 +384,34 @@ def test_province_not_offered_on_a_city_level_dossier_and_ratio_in_percent(chain
     client.force_login(demo_users["city_office"])
     page = client.get("/review/sampling/").content.decode()
     assert "10%" in page and "0.100" not in page
+
+
+def test_dossier_shows_the_running_publicity_and_recommend_waits_for_its_end(chain, demo_users,
+                                                                            client):
+    """While the unit publicity runs, the dossier shows its dates, state, working days left and
+    objections, and 推荐 is shown disabled with the day it ends; once it has closed, 推荐 is the
+    primary action (四（二））."""
+    from django.urls import reverse
+
+    from zhicheng.publicity.models import Publicity
+
+    app = chain.unit_approved(chain.submitted())
+    publicity = Publicity.objects.get(application=app)
+    client.force_login(demo_users["unit_hr"])
+    recommend = reverse("reviews:act", args=[app.pk, "unit_recommend"])
+
+    page = client.get(f"/review/{app.pk}/").content.decode()
+    section = page.split('id="publicities"', 1)[1].split("</table>", 1)[0]
+    assert "单位公示" in section and publicity.date_range_full in section
+    assert "公示中" in section and "共0件，待处理0件" in section
+    waits = page.split('id="recommend-waits"', 1)[1].split("</p>", 1)[0]
+    assert "disabled" in waits and "公示期满，推荐至初审" in waits
+    assert f"单位公示至{publicity.last_day.isoformat()}" in waits
+    assert f'action="{recommend}"' not in page
+
+    chain.close_publicity(app)
+    page = client.get(f"/review/{app.pk}/").content.decode()
+    assert 'id="recommend-waits"' not in page
+    form = page.split(f'action="{recommend}"', 1)[1].split("</form>", 1)[0]
+    assert 'class="btn btn-primary"' in form and "公示期满，推荐至初审" in form
+    assert "已结束" in page.split('id="publicities"', 1)[1].split("</table>", 1)[0]

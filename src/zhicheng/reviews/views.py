@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from zhicheng.applications.models import Application
@@ -30,6 +31,10 @@ from zhicheng.applications.states import (
 from zhicheng.core import clock
 from zhicheng.core.inputs import bounded_int, id_text
 from zhicheng.core.operations import OperationError
+from zhicheng.core.workdays import office_calendar
+from zhicheng.policy.workdays import CalendarDataMissing
+from zhicheng.publicity.models import Kind, Status
+from zhicheng.publicity.queries import application_publicities
 from zhicheng.seasons.models import CommitteePlan
 
 from . import operations as ops
@@ -155,7 +160,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
 @dataclass(frozen=True)
 class Action:
     name: str
-    label: str
+    label: Any  # a lazy translation
     role: Role
     run: Callable[[Application, Any, dict[str, str]], Any]
     needs: str = ""  # "reasons" | "opinion" | "document_number"
@@ -163,39 +168,40 @@ class Action:
 
 
 ACTIONS: list[Action] = [
-    Action("unit_start_review", "开始审核", Role.UNIT_HR,
+    Action("unit_start_review", _("开始审核"), Role.UNIT_HR,
            lambda a, u, d: ops.unit_start_review(a, u)),
-    Action("unit_approve", "审核通过并公示", Role.UNIT_HR, lambda a, u, d: ops.unit_approve(a, u)),
-    Action("unit_return", "退回修改", Role.UNIT_HR,
+    Action("unit_approve", _("审核通过并公示"), Role.UNIT_HR,
+           lambda a, u, d: ops.unit_approve(a, u)),
+    Action("unit_return", _("退回修改"), Role.UNIT_HR,
            lambda a, u, d: ops.unit_return(a, u, reasons=d["reasons"]), "reasons", "warning"),
-    Action("unit_recommend", "公示期满，推荐至初审", Role.UNIT_HR,
+    Action("unit_recommend", _("公示期满，推荐至初审"), Role.UNIT_HR,
            lambda a, u, d: ops.unit_recommend(a, u)),
-    Action("unit_objection_upheld", "异议成立，不予推荐", Role.UNIT_HR,
+    Action("unit_objection_upheld", _("异议成立，不予推荐"), Role.UNIT_HR,
            lambda a, u, d: ops.unit_objection_upheld(a, u, reasons=d["reasons"]), "reasons",
            "danger"),
-    Action("preliminary_approve", "初审通过，报送评委会", Role.PRELIMINARY_REVIEWER,
+    Action("preliminary_approve", _("初审通过，报送评委会"), Role.PRELIMINARY_REVIEWER,
            lambda a, u, d: ops.preliminary_approve(a, u)),
-    Action("preliminary_reject", "初审不予通过", Role.PRELIMINARY_REVIEWER,
+    Action("preliminary_reject", _("初审不予通过"), Role.PRELIMINARY_REVIEWER,
            lambda a, u, d: ops.preliminary_reject(a, u, reasons=d["reasons"]), "reasons",
            "danger"),
-    Action("committee_accept", "复核通过，进入评前公示", Role.COMMITTEE_OFFICE,
+    Action("committee_accept", _("复核通过，进入评前公示"), Role.COMMITTEE_OFFICE,
            lambda a, u, d: ops.committee_accept(a, u)),
-    Action("committee_return", "按原渠道退回初审单位", Role.COMMITTEE_OFFICE,
+    Action("committee_return", _("按原渠道退回初审单位"), Role.COMMITTEE_OFFICE,
            lambda a, u, d: ops.committee_return(a, u, reasons=d["reasons"]), "reasons",
            "warning"),
-    Action("committee_refuse", "不予受理（超出范围或程序不符）", Role.COMMITTEE_OFFICE,
+    Action("committee_refuse", _("不予受理（超出范围或程序不符）"), Role.COMMITTEE_OFFICE,
            lambda a, u, d: ops.committee_refuse(a, u, reasons=d["reasons"]), "reasons",
            "danger"),
-    Action("pre_evaluation_objection_upheld", "评前公示异议成立，不提交评审",
+    Action("pre_evaluation_objection_upheld", _("评前公示异议成立，不提交评审"),
            Role.COMMITTEE_OFFICE,
            lambda a, u, d: ops.pre_evaluation_objection_upheld(a, u, reasons=d["reasons"]),
            "reasons", "danger"),
-    Action("forward_to_province", "报送省级高评委", Role.COMMITTEE_OFFICE,
+    Action("forward_to_province", _("报送省级高评委"), Role.COMMITTEE_OFFICE,
            lambda a, u, d: ops.forward_to_province(a, u)),
-    Action("record_provincial_pass", "登记省高评委结果：通过", Role.COMMITTEE_OFFICE,
+    Action("record_provincial_pass", _("登记省高评委结果：通过"), Role.COMMITTEE_OFFICE,
            lambda a, u, d: ops.record_provincial_result(
                a, u, passed=True, document_number=d["document_number"]), "document_number"),
-    Action("record_provincial_fail", "登记省高评委结果：未通过", Role.COMMITTEE_OFFICE,
+    Action("record_provincial_fail", _("登记省高评委结果：未通过"), Role.COMMITTEE_OFFICE,
            lambda a, u, d: ops.record_provincial_result(
                a, u, passed=False, document_number=d["document_number"]), "document_number",
            "secondary"),
@@ -227,6 +233,43 @@ def _snapshot_materials(app: Application) -> dict[int, dict[str, Any]]:
         for m in sub.snapshot.get("materials", []):
             found[int(m["id"])] = m
     return found
+
+
+@dataclass(frozen=True)
+class PublicityPanel:
+    """One publicity of the dossier as the reviewer reads it: dates, state, days left."""
+
+    publicity: Any
+    status_label: str
+    running: bool
+    ended: bool
+    workdays_left: int | None  # after today, up to the last day; None outside the calendar
+
+
+def _publicity_panels(app: Application, today: dt.date) -> list[PublicityPanel]:
+    """Every publicity of the dossier (one query, objection counts annotated)."""
+    found = list(application_publicities(app))
+    calendar = office_calendar() if found else None
+    panels = []
+    for p in found:
+        status = p.status_on(today)
+        left = None
+        if status != Status.ENDED and calendar is not None:
+            try:
+                left = scope.workdays_left(calendar, today, p.last_day)
+            except CalendarDataMissing:
+                left = None
+        panels.append(PublicityPanel(p, str(status.label), status == Status.RUNNING,
+                                     status == Status.ENDED, left))
+    return panels
+
+
+def _recommend_waits(app: Application, panels: list[PublicityPanel]) -> PublicityPanel | None:
+    """The unit publicity still running, while 推荐 must wait for it to end (四（二）)."""
+    if app.state != State.UNIT_PUBLICITY:
+        return None
+    unit = [p for p in panels if p.publicity.kind == Kind.UNIT and not p.ended]
+    return unit[-1] if unit else None
 
 
 def _profile_sections(snapshot: dict[str, Any]) -> list[tuple[str, list[str]]]:
@@ -267,8 +310,13 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     setting = committee_setting(app.plan)
     roles = roles_of(request.user)
     forward = ProvincialForward.objects.filter(application=app).first()
+    panels = _publicity_panels(app, clock.today())
+    waiting = _recommend_waits(app, panels)
+    actions = _available(app, request.user)
     context = {
         "app": app,
+        "publicities": panels,
+        "recommend_waits": waiting,
         "submission": current,
         "submissions": submissions,
         "materials": materials,
@@ -277,7 +325,9 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": list(app.review_steps.all()),
         "returns": sum(1 for s in app.review_steps.all() if s.is_return),
         "corrections": list(app.correction_requests.all()),
-        "actions": _available(app, request.user),
+        "actions": [a for a in actions if not (waiting and a.name == "unit_recommend")],
+        "waiting_action": next((a for a in actions if waiting and a.name == "unit_recommend"),
+                               None),
         "can_check": app.state == State.UNIT_REVIEW and actor_has_role(
             request.user, Role.UNIT_HR, app),
         "can_correct": app.state == State.PRELIMINARY_REVIEW and actor_has_role(
@@ -367,7 +417,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if spec is None:
             raise Http404("没有该操作。")
         spec.run(app, request.user, data)
-        messages.success(request, f"已完成：{spec.label}。")
+        messages.success(request, _("已完成：%(action)s。") % {"action": spec.label})
     except OperationError as exc:
         _error(request, exc)
     return redirect("reviews:dossier", pk=pk)

@@ -296,6 +296,40 @@ def test_printable_form_has_the_applicants_name(make_applicant: Any, ready_draft
     assert "钱学习" in squeezed and "工程师" in squeezed
 
 
+def _pdf_text(content: bytes) -> str:
+    text = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True,
+                          check=True).stdout.decode()
+    return "".join(text.split())
+
+
+def test_printable_form_carries_what_the_office_stamps(
+    make_applicant: Any, ready_draft: Any, demo_users: Any,
+) -> None:
+    """The 申报表 prints the full identity number and phone for the applicant and the unit HR
+    who stamps it (the pages keep them masked), the committee's real name, and the school,
+    degree, duties, assessing unit, journal and the applicant's rank from the profile."""
+    from stdnum.cn import ric
+
+    body = "32070619850722461"
+    id_number = body + ric.calc_check_digit(body)
+    user = make_applicant(name="钱学习")
+    user.id_type, user.id_number, user.phone = "resident", id_number, "13812345678"
+    user.save(update_fields=["id_type", "id_number", "phone"])
+    app = ready_draft(user)
+    ops.submit_application(app, user, token="t-stamp")
+
+    own = _pdf_text(client_for(user).get(reverse("applications:form_pdf", args=[app.pk])).content)
+    hr = client_for(demo_users["unit_hr"])
+    stamped = _pdf_text(hr.get(reverse("applications:form_pdf", args=[app.pk])).content)
+    for text in (own, stamped):
+        assert id_number in text and "13812345678" in text
+        assert "质量工程专业技术资格评审委员会" in text
+        assert "南京工程学院" in text and "工学学士" in text
+        assert "焊接质量检验" in text and "《焊接技术》" in text and "第1作者" in text
+    page = hr.get(reverse("applications:detail", args=[app.pk])).content.decode()
+    assert id_number not in page and "13812345678" not in page
+
+
 # --- permissions ----------------------------------------------------------------------------
 
 

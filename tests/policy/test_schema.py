@@ -19,7 +19,7 @@ def test_committed_schema_matches_code():
 def test_schema_carries_the_version():
     schema = json.loads(render())
     assert schema["x-schema-version"] == SCHEMA_VERSION
-    assert schema["properties"]["schema_version"]["enum"] == ["1.0", SCHEMA_VERSION]
+    assert schema["properties"]["schema_version"]["enum"] == ["1.0", "1.1", SCHEMA_VERSION]
     assert "request" in schema["required"]
 
 

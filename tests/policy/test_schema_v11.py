@@ -1,4 +1,5 @@
-"""Profile schema 1.1: what it can say that 1.0 could not, and 1.0 input read through upgrade()."""
+"""Profile schema 1.1 and 1.2: what they can say that 1.0 could not, and older input read
+through upgrade()."""
 
 from __future__ import annotations
 
@@ -15,8 +16,35 @@ from zhicheng.policy.profile import SCHEMA_VERSION, upgrade
 PROFILES = sorted(p for p in EXAMPLES.glob("*.json") if not p.name.endswith(".expected.json"))
 
 
-def test_the_version_is_1_1():
-    assert SCHEMA_VERSION == "1.1"
+def test_the_version_is_1_2():
+    assert SCHEMA_VERSION == "1.2"
+
+
+def test_a_1_1_document_is_a_1_2_document_but_for_its_version():
+    data = {**base(), "schema_version": "1.1"}
+    converted = upgrade(data)
+    assert converted == {**data, "schema_version": "1.2"}
+    assert evaluate(parse_profile(json.dumps(data))).to_dict() == \
+        evaluate(parse_profile(json.dumps(converted))).to_dict()
+
+
+def test_1_2_carries_what_the_form_prints_and_the_engine_ignores_it():
+    """School, degree, duties, assessing unit, an achievement's source and the applicant's
+    rank are printed on the 申报表; they change no verdict."""
+    plain = upgrade(base())
+    printed = json.loads(json.dumps(plain))
+    for ed in printed["education"]:
+        ed.update(school="南京工业大学", degree="工学学士")
+    for w in printed["work_history"]:
+        w["duties"] = "质量检验与标准化"
+    for a in printed["annual_assessments"]:
+        a["unit"] = "连云港某检测中心"
+    for a in printed["achievements"]:
+        a.update(source="《中国质量》", role="第1作者")
+    profile = parse_profile(json.dumps(printed))
+    assert profile.education[0].school == "南京工业大学"
+    assert evaluate(profile).to_dict()["verdict"] == evaluate(
+        parse_profile(json.dumps(plain))).to_dict()["verdict"]
 
 
 @pytest.mark.parametrize("path", PROFILES, ids=lambda p: p.stem)
@@ -24,7 +52,7 @@ def test_a_1_0_document_decides_as_its_1_1_conversion(path: Path):
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["schema_version"] == "1.0"
     converted = upgrade(data)
-    assert converted["schema_version"] == "1.1"
+    assert converted["schema_version"] == SCHEMA_VERSION
     as_10 = evaluate(parse_profile(json.dumps(data))).to_dict()
     as_11 = evaluate(parse_profile(json.dumps(converted))).to_dict()
     assert as_10 == as_11

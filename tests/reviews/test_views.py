@@ -156,7 +156,7 @@ def _object_urls(app):
     mid = sub.snapshot["materials"][0]["id"]
     gets = [f"/review/{app.pk}/", f"/review/{app.pk}/material/{mid}/",
             f"/review/{app.pk}/corrections/", f"/review/{app.pk}/package.zip",
-            f"/review/mine/{app.pk}/"]
+            f"/review/{app.pk}/form.pdf", f"/review/mine/{app.pk}/"]
     posts = [f"/review/{app.pk}/act/{a.name}/" for a in ACTIONS]
     posts += [f"/review/{app.pk}/act/{CITY_REVIEW}/", f"/review/{app.pk}/check/",
               f"/review/{app.pk}/corrections/", f"/review/mine/{app.pk}/resubmit/",
@@ -415,3 +415,22 @@ def test_dossier_shows_the_running_publicity_and_recommend_waits_for_its_end(cha
     form = page.split(f'action="{recommend}"', 1)[1].split("</form>", 1)[0]
     assert 'class="btn btn-primary"' in form and "公示期满，推荐至初审" in form
     assert "已结束" in page.split('id="publicities"', 1)[1].split("</table>", 1)[0]
+
+
+def test_the_reviewing_office_prints_the_form_it_stamps_from_the_dossier(two_districts,
+                                                                        demo_users, client):
+    """The preliminary reviewer prints the 申报表 from the dossier page, with the full identity
+    number it must check; the dossier page itself shows it masked."""
+    import subprocess
+
+    a, _b = two_districts
+    a.applicant.id_type, a.applicant.id_number = "resident", "320706198507224610"
+    a.applicant.save(update_fields=["id_type", "id_number"])
+    client.force_login(demo_users["haizhou_reviewer"])
+    page = client.get(f"/review/{a.pk}/").content.decode()
+    assert f'href="/review/{a.pk}/form.pdf"' in page and "320706198507224610" not in page
+    r = client.get(f"/review/{a.pk}/form.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    text = subprocess.run(["pdftotext", "-", "-"], input=r.content, capture_output=True,
+                          check=True).stdout.decode()
+    assert "320706198507224610" in "".join(text.split())

@@ -136,7 +136,9 @@ class EducationForm(SectionForm):
     ])
     completed = _bool("已取得毕业证书或学位（未取得请取消勾选）", initial=True)
     date = _date("毕业（取得）日期")
+    school = _char("毕业院校")
     major = _char("所学专业")
+    degree = _char("学位（如工学学士，无则不填）")
     major_matches_work = _bool("所学专业与从事专业一致", initial=True)
     verified_online = _bool("已通过学信网在线核验（提供3个月内的学信网证明，可免交原件，五（五））")
     report_date = _date("学信网证明日期", required=False)
@@ -183,6 +185,7 @@ class WorkForm(SectionForm):
     end = _date("结束日期（至今可不填）", required=False)
     employer = _char("工作单位", required=True)
     position = _char("岗位或职务")
+    duties = _char("从事专业技术工作内容", max_length=200)
     professional = _bool("从事专业技术工作", initial=True)
 
 
@@ -192,6 +195,7 @@ class AssessmentForm(SectionForm):
                               widget=forms.NumberInput(attrs=TEXT), error_messages=ERRORS)
     # No preselected grade: 优秀 as a default would be a claim nobody made.
     grade = _choice("考核结果", [PICK, *_labels("grade")])
+    unit = _char("考核单位")
 
 
 class SanctionForm(SectionForm):
@@ -237,6 +241,8 @@ class AchievementForm(SectionForm):
     title = _char("名称", required=True)
     kind = _choice("类别", _labels("achievement"))
     date = _date("取得（发表）日期")
+    source = _char("刊物、出版社、项目来源或授予单位")
+    role = _char("本人排名或角色（如第1作者、主持）", max_length=60)
     representative = _bool("代表作（五（一））")
     used_in_passed_evaluation = _bool("往年评审通过时已使用过（不能再次使用，二（二））")
 

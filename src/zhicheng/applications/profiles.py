@@ -205,14 +205,16 @@ def describe_row(section: str, row: dict[str, Any]) -> str:
         return row.get(key)
 
     if section == "education":
-        return f"{LABELS['level'].get(g('level'), g('level'))} {g('major') or ''}（{g('date')}）"
+        where = " ".join(str(x) for x in (g("school"), g("major"), g("degree")) if x)
+        return f"{LABELS['level'].get(g('level'), g('level'))} {where}（{g('date')}）"
     if section == "titles":
         name = g("name") or LABELS["title_level"].get(g("level"), g("level"))
         return f"{name}（{g('date')}取得）"
     if section == "work_history":
         return f"{g('start')}至{g('end') or '今'} {g('employer') or ''} {g('position') or ''}"
     if section == "annual_assessments":
-        return f"{g('year')}年度 {LABELS['grade'].get(g('grade'), g('grade'))}"
+        unit = f"（{g('unit')}）" if g("unit") else ""
+        return f"{g('year')}年度 {LABELS['grade'].get(g('grade'), g('grade'))}{unit}"
     if section == "sanctions":
         return f"{g('name') or g('kind')}（{g('decided_on')}，影响期至{g('impact_until') or '—'}）"
     if section == "exams":
@@ -225,7 +227,8 @@ def describe_row(section: str, row: dict[str, Any]) -> str:
     if section == "achievements":
         rep = "【代表作】" if g("representative") else ""
         kind = LABELS["achievement"].get(g("kind"), g("kind"))
-        return f"{rep}{g('title')}（{kind}，{g('date')}）"
+        extra = "".join(f"，{x}" for x in (g("source"), g("role")) if x)
+        return f"{rep}{g('title')}（{kind}，{g('date')}{extra}）"
     return str(row)
 
 

@@ -164,8 +164,13 @@ def _title_name(title: dict[str, Any]) -> str:
     return str(title.get("name") or LABELS["title_level"].get(title["level"], ""))
 
 
-def form_snapshot(snapshot: dict[str, Any], sha256: str | None = None) -> dict[str, Any]:
-    """Map a frozen snapshot to the shape `documents.pdf.render_application_form` prints."""
+def form_snapshot(snapshot: dict[str, Any], sha256: str | None = None, *,
+                  committee: str | None = None, identity: Any = None) -> dict[str, Any]:
+    """Map a frozen snapshot to the shape `documents.pdf.render_application_form` prints.
+
+    `committee` is the committee's real name (evaluation.queries.committee_name); `identity`
+    the applicant's account, whose full identity number and phone the form prints for the
+    people entitled to print it (the applicant and the offices handling the dossier)."""
     app = snapshot["application"]
     who = snapshot["applicant"]
     profile = snapshot["profile"]
@@ -190,17 +195,19 @@ def form_snapshot(snapshot: dict[str, Any], sha256: str | None = None) -> dict[s
             "school": e.get("school", "") or "",
             "major": e.get("major") or "",
             "education": LABELS["level"].get(e.get("level", ""), e.get("level", "")),
-            "degree": "",
+            "degree": e.get("degree") or "",
             "mode": _MODE.get(e.get("kind", ""), ""),
         }
         if i < len(verified) and verified[i]:
             row["verified_online"] = True
         education.append(row)
     ip = snapshot["commitment"]["ip"]
+    full_id = str(getattr(identity, "id_number", "") or "")
+    full_phone = str(getattr(identity, "phone", "") or "")
     return {
         "application_no": f"{snapshot['application']['season']['year']}-{app['id']:06d}",
         "season": f"{app['season']['year']}年度",
-        "committee": app["plan"]["office"] or app["plan"]["specialty"],
+        "committee": committee or app["plan"]["office"] or app["plan"]["specialty"],
         "plan": f"计划第{app['plan']['row']}行 · {app['plan']['specialty']}",
         "submitted_at": snapshot.get("submitted_at") or snapshot["commitment"]["accepted_at"],
         "applicant": {
@@ -209,8 +216,9 @@ def form_snapshot(snapshot: dict[str, Any], sha256: str | None = None) -> dict[s
             "birth_date": who.get("birth_date"),
             "id_type": who.get("id_type", ""),
             "id_masked": who.get("id_masked", "") or "",
+            **({"id_number": full_id} if full_id else {}),
             "unit": unit,
-            "phone": who.get("phone_masked", ""),
+            "phone": full_phone or who.get("phone_masked", ""),
         },
         "request": {
             "series": app["series"]["name"],
@@ -241,12 +249,14 @@ def form_snapshot(snapshot: dict[str, Any], sha256: str | None = None) -> dict[s
                 "end": w.get("end"),
                 "employer": w.get("employer") or "",
                 "position": w.get("position") or "",
-                "duties": "专业技术工作" if w.get("professional", True) else "非专业技术工作",
+                "duties": w.get("duties")
+                or ("专业技术工作" if w.get("professional", True) else "非专业技术工作"),
             }
             for w in work
         ],
         "assessments": [
-            {"year": a["year"], "grade": LABELS["grade"].get(a["grade"], a["grade"])}
+            {"year": a["year"], "grade": LABELS["grade"].get(a["grade"], a["grade"]),
+             **({"unit": a["unit"]} if a.get("unit") else {})}
             for a in sorted(profile.get("annual_assessments", []), key=lambda a: a["year"])
         ],
         "continuing_education": [
@@ -263,8 +273,8 @@ def form_snapshot(snapshot: dict[str, Any], sha256: str | None = None) -> dict[s
                 "kind": LABELS["achievement"].get(a.get("kind", ""), a.get("kind", "")),
                 "title": a["title"],
                 "date": a.get("date"),
-                "source": "",
-                "role": "",
+                "source": a.get("source") or "",
+                "role": a.get("role") or "",
                 "representative": bool(a.get("representative")),
             }
             for a in profile.get("achievements", [])

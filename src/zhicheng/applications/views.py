@@ -33,6 +33,7 @@ from zhicheng.seasons.queries import policy_season_for
 from . import operations as ops
 from . import queries
 from .commitment import COMMITMENT_CLAUSE, COMMITMENT_TEXT, COMMITMENT_TITLE
+from .exports import form_pdf_response
 from .forms import (
     SECTION_FORMS,
     ApplicationForm,
@@ -558,23 +559,5 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    app = queries.application_for(request.user, pk)
-    submissions = list(app.submissions.all())
-    if not submissions:
-        raise Http404("申报尚未提交，没有可打印的申报表。")
-    latest = submissions[-1]
-    from zhicheng.documents.pdf import render_application_form
-
-    from .snapshots import form_snapshot
-
-    url = request.build_absolute_uri(reverse("applications:detail", args=[app.pk]))
-    # The snapshot's fingerprint is for the offices that check a printout against the record;
-    # the applicant's own copy does not carry it.
-    digest = None if app.applicant_id == request.user.pk else latest.sha256
-    pdf = render_application_form(form_snapshot(latest.snapshot, digest), qr_url=url)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="application-{app.pk}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return form_pdf_response(request, queries.application_for(request.user, pk))
 

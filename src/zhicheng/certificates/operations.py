@@ -98,12 +98,10 @@ def _evaluated_by(application: Application) -> Any:
 
 
 def _committee(application: Application, meeting: Any = None) -> str:
-    if meeting is not None:
-        return str(meeting.committee.name)  # the committee that actually evaluated
-    plan = application.plan
-    if application.route == Route.ASSESSMENT_RECOGNITION:
-        return f"{application.season.city}职称考核认定（{plan.specialty}）"
-    return f"{application.season.city}{plan.specialty}专业技术资格评审委员会"
+    """The committee that evaluated, or the one formed for the plan row (evaluation.queries)."""
+    from zhicheng.evaluation.queries import committee_name
+
+    return committee_name(application, meeting)
 
 
 def build_payload(cert: Certificate, id_number: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ DEMO_PLAN_ROW = 41  # 质量工程 (市场监督局), accepting 5–7月: open o
 DEMO_SPECIALTY = "质量工程"
 
 DEMO_FACTS: dict[str, Any] = {
-    "schema_version": "1.0",
+    "schema_version": "1.2",
     "residence": {"category": "mainland", "permit": "none"},
     "employment": {
         "status": "employed",
@@ -33,7 +33,9 @@ DEMO_FACTS: dict[str, Any] = {
             "level": "bachelor",
             "kind": "full_time",
             "date": "2015-06-30",
+            "school": "南京工程学院",
             "major": "机械设计制造及其自动化",
+            "degree": "工学学士",
         }
     ],
     "titles": [
@@ -53,12 +55,13 @@ DEMO_FACTS: dict[str, Any] = {
             "start": "2015-07-15",
             "employer": DEMO_EMPLOYER,
             "position": "质量工程师（技术员）",
+            "duties": "焊接质量检验、质量体系运行与产品质量追溯",
             "series": "engineering",
             "professional": True,
         }
     ],
     "annual_assessments": [
-        {"year": y, "grade": "excellent" if y == 2022 else "competent"}
+        {"year": y, "grade": "excellent" if y == 2022 else "competent", "unit": DEMO_EMPLOYER}
         for y in range(2019, 2024)
     ],
     "continuing_education": [
@@ -71,6 +74,8 @@ DEMO_FACTS: dict[str, Any] = {
             "title": "基于机器视觉的焊缝缺陷在线检测方法研究",
             "kind": "paper",
             "date": "2023-05-20",
+            "source": "《焊接技术》",
+            "role": "第1作者",
             "representative": True,
         },
         {
@@ -78,6 +83,8 @@ DEMO_FACTS: dict[str, Any] = {
             "title": "智能装配线质量追溯系统建设项目",
             "kind": "project",
             "date": "2022-11-30",
+            "source": "企业技术改造项目",
+            "role": "主持",
         },
     ],
 }

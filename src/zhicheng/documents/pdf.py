@@ -345,7 +345,8 @@ class _Form:
         years = _text(r["years_in_profession"])
         if _number(years) is not None:
             years = f"{years} 年"
-        identity = f"{_text(a['id_type'])}　{_text(a['id_masked'])}".strip()
+        number = a.get("id_number") or a["id_masked"]
+        identity = f"{_text(a['id_type'])}　{_text(number)}".strip()
         current = _text(r["current_title"]) or "无"
         rows: list[list[Flowable | str]] = [
             [self.p("一、基本情况", st.section), "", "", ""],

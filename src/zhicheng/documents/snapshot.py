@@ -22,9 +22,12 @@ class ApplicantData(TypedDict):
     gender: str  # 男 / 女
     birth_date: DateLike  # printed as 出生年月 (year.month)
     id_type: str  # 居民身份证 / 港澳居民来往内地通行证 / 护照 …
-    id_masked: str  # masked number, e.g. 320703********1234; never the full number
+    id_masked: str  # masked number, e.g. 320703********1234
+    # The full number, printed instead of id_masked: only for the applicant and the offices
+    # that handle the dossier, who stamp the form (docs/documents.md).
+    id_number: NotRequired[str]
     unit: str  # 工作单位 (full name)
-    phone: NotRequired[str]  # printed as given: mask it in the builder if needed
+    phone: NotRequired[str]  # printed as given
 
 
 class RequestData(TypedDict):
@@ -170,6 +173,7 @@ def validate_snapshot(snapshot: Any) -> None:
     if not problems:
         masked = str(snapshot["applicant"]["id_masked"])
         if len(masked) >= 6 and "*" not in masked:
-            problems.append("applicant.id_masked 必须是脱敏后的证件号码（含 *），不能打印完整号码")
+            problems.append(
+                "applicant.id_masked 必须是脱敏后的证件号码（含 *）；完整号码放在 id_number")
     if problems:
         raise SnapshotError("申报快照格式不符：" + "；".join(problems[:20]))

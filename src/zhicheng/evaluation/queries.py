@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from zhicheng.applications.models import Application
+from zhicheng.applications.models import Application, Route
 from zhicheng.applications.states import State
 from zhicheng.catalogue.models import LEVEL_ORDER, Level
 from zhicheng.core import clock
@@ -77,6 +77,22 @@ def composition_violations(committee: Committee, season: Any = None) -> list[str
         if e.series_id not in {s.pk for s in committee.series.all()}:
             out.append(f"专家{e.user}的系列不在评委会评审范围内。")
     return out
+
+
+def committee_name(application: Application, meeting: Meeting | None = None) -> str:
+    """The committee's name as the 申报表 and the certificate print it: the committee of the
+    meeting that evaluated the application when given, else the committee formed for its plan
+    row, else the name the plan row implies (城市 + 专业 + 专业技术资格评审委员会; 考核认定
+    for that route, 三（二）)."""
+    if meeting is not None:
+        return str(meeting.committee.name)
+    formed = Committee.objects.filter(plans=application.plan_id).order_by("pk").first()
+    if formed is not None:
+        return str(formed.name)
+    plan, city = application.plan, application.season.city
+    if application.route == Route.ASSESSMENT_RECOGNITION:
+        return f"{city}职称考核认定（{plan.specialty}）"
+    return f"{city}{plan.specialty}专业技术资格评审委员会"
 
 
 def office_ids(user: Any) -> list[int]:

@@ -22,8 +22,9 @@ from pydantic import (
 from zhicheng.policy.catalogue import load_catalogue
 from zhicheng.policy.levels import LevelCode
 
-SCHEMA_VERSION = "1.1"
-SCHEMA_VERSIONS = ("1.0", "1.1")  # 1.0 is read as 1.1 (docs/policy.md, Versioning)
+SCHEMA_VERSION = "1.2"
+# Older documents are read through `upgrade` (docs/policy.md, Versioning).
+SCHEMA_VERSIONS = ("1.0", "1.1", "1.2")
 
 ResidenceCategory = Literal["mainland", "hong_kong", "macau", "taiwan", "foreign"]
 Permit = Literal[
@@ -172,7 +173,11 @@ class Education(_Model):
         default=True, description="diploma/degree obtained (False: 结业/肄业, no diploma)"
     )
     date: Date = Field(description="date the diploma, degree or certificate was obtained")
+    school: Text | None = Field(default=None, description="1.2: 毕业院校 (printed on the form)")
     major: Text | None = None
+    degree: Text | None = Field(
+        default=None, description="1.2: 学位, e.g. 工学学士 (printed on the form)"
+    )
     major_matches_work: bool = True
     recognised_by_education_authority: bool | None = Field(
         default=None, description="military academy: recognised by the education authority"
@@ -206,6 +211,9 @@ class WorkPeriod(_Model):
     end: Date | None = Field(default=None, description="None = ongoing")
     employer: Text | None = None
     position: Text | None = None
+    duties: Text | None = Field(
+        default=None, description="1.2: 从事专业技术工作内容 (printed on the form)"
+    )
     series: SeriesCode | None = None
     professional: bool = Field(default=True, description="professional/technical work in the field")
 
@@ -219,6 +227,7 @@ class WorkPeriod(_Model):
 class AnnualAssessment(_Model):
     year: Integer = Field(ge=1950, le=2100)
     grade: Grade
+    unit: Text | None = Field(default=None, description="1.2: 考核单位 (printed on the form)")
 
 
 class Sanction(_Model):
@@ -280,6 +289,12 @@ class Achievement(_Model):
     title: Text
     kind: AchievementKind
     date: Date
+    source: Text | None = Field(
+        default=None, description="1.2: 刊物、出版社、项目来源或授予单位 (printed on the form)"
+    )
+    role: Text | None = Field(
+        default=None, description="1.2: 本人排名或角色, e.g. 第1作者 / 主持 (printed on the form)"
+    )
     representative: bool = False
     used_in_passed_evaluation: bool = False
     used_in: ReusedIn | None = Field(
@@ -338,8 +353,9 @@ class Request(_Model):
 
 
 class Profile(_Model):
-    schema_version: Literal["1.0", "1.1"] = Field(
-        description="profile format version (1.0 is read as 1.1: docs/policy.md, Versioning)"
+    schema_version: Literal["1.0", "1.1", "1.2"] = Field(
+        description="profile format version (1.0 and 1.1 are read as 1.2: docs/policy.md, "
+        "Versioning)"
     )
     applicant_id: ShortText | None = None
     name: Text | None = None
@@ -364,16 +380,20 @@ class Profile(_Model):
 
 
 def upgrade(data: dict[str, Any]) -> dict[str, Any]:
-    """A 1.0 profile as 1.1 (docs/policy.md, Versioning): every 1.0 document is a 1.1 document
-    but for its version; education records whose level 1.1 derives (technical school, from the
+    """An older profile as the current version (docs/policy.md, Versioning). 1.1 and 1.2 differ
+    only by optional fields the form prints, so a 1.1 document is a 1.2 document but for its
+    version. 1.0 → 1.1: education records whose level 1.1 derives (technical school, from the
     class) or that have none (training certificate) lose the level 1.0 had to carry."""
-    if data.get("schema_version") != "1.0":
+    version = data.get("schema_version")
+    if version not in ("1.0", "1.1"):
         return data
-    out = {**data, "schema_version": "1.1"}
-    out["education"] = [
-        {k: v for k, v in ed.items() if k != "level"}
-        if isinstance(ed, dict) and ed.get("kind") in ("technical_school", "training_certificate")
-        else ed
-        for ed in data.get("education", [])
-    ]
+    out = {**data, "schema_version": SCHEMA_VERSION}
+    if version == "1.0":
+        out["education"] = [
+            {k: v for k, v in ed.items() if k != "level"}
+            if isinstance(ed, dict)
+            and ed.get("kind") in ("technical_school", "training_certificate")
+            else ed
+            for ed in data.get("education", [])
+        ]
     return out

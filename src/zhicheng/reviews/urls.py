@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:pk>/corrections/", views.corrections, name="corrections"),
     path("<int:pk>/act/<slug:action>/", views.act, name="act"),
     path("<int:pk>/package.zip", views.package, name="package"),
+    path("<int:pk>/form.pdf", views.form_pdf, name="form_pdf"),
 ]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from zhicheng.applications.exports import form_pdf_response
 from zhicheng.applications.models import Application
 from zhicheng.applications.states import (
     TRANSITION_BY_NAME,
@@ -283,6 +284,13 @@ def _profile_sections(snapshot: dict[str, Any]) -> list[tuple[str, list[str]]]:
         if rows:
             out.append((f"{label}（{clause}）", [describe_row(section, r) for r in rows]))
     return out
+
+
+@login_required
+def form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 申报表 the reviewing office prints and stamps (its opinion box), with the full
+    identity number: the office handles this dossier (dossier_for scopes it)."""
+    return form_pdf_response(request, dossier_for(request.user, pk))
 
 
 @login_required

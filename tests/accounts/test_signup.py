@@ -162,6 +162,31 @@ def test_foreigner_without_work_permit_is_refused(client, season):
     assert user.foreign_permit_number == "320700123456789012"
 
 
+@pytest.mark.parametrize("name", ["王😀明", "王明1", "王明★", "John Smith", "·王明"])
+def test_a_name_no_identity_document_carries_is_refused_and_kept(client, season, name):
+    r = client.post(reverse("account_signup"), form(full_name=name))
+    html = r.content.decode()
+    assert r.status_code == 200 and "姓名须与证件一致" in html
+    assert f'value="{name}"' in html and 'value="zhangxy@example.invalid"' in html
+    assert not User.objects.filter(username="zhangxy").exists()
+
+
+@pytest.mark.parametrize("name", ["阿依古丽·买买提", "𠀾晓燕", "欧阳晓燕"])
+def test_chinese_names_with_the_middle_dot_are_accepted(client, season, name):
+    assert client.post(reverse("account_signup"), form(full_name=name)).status_code == 302
+    assert User.objects.get(username="zhangxy").full_name == name
+
+
+def test_the_confirmation_mail_is_in_chinese_and_names_the_account(client, season, mailoutbox):
+    client.post(reverse("account_signup"), form())
+    message = mailoutbox[-1]
+    assert message.subject == "[职称评审] 请确认您的电子邮箱"
+    assert message.body.startswith("您好：")
+    assert "张晓燕（用户名 zhangxy）在职称评审系统注册了账户" in message.body
+    assert re.search(r"https?://[^/\s]+/accounts/confirm-email/\S+/", message.body)
+    assert "Hello" not in message.body and "127.0.0.1" not in message.body.split("http")[0]
+
+
 def test_same_id_cannot_register_twice(client, season):
     assert client.post(reverse("account_signup"), form()).status_code == 302
     client.logout()

@@ -237,3 +237,27 @@ def test_searches_and_unknown_parameters_are_not_cached(client, season):
     assert cache.get(key("month=13")) is None  # ...and that rendering is not kept
     get(client, "?office=市工信局&q=")  # the form's empty search box: kept
     assert cache.get(key("office=市工信局&q=")) is not None
+
+
+def test_data_warnings_follow_the_filter(client, season):
+    """A filtered table lists only the warnings about the rows it shows, on the full page and
+    in the htmx swap (out of band), and says so."""
+    from zhicheng.seasons.models import DataWarning
+
+    phone = DataWarning.objects.get(season=season, message__contains="855573381")
+    own = CommitteePlan.objects.get(season=season, row=phone.row)
+    other = (CommitteePlan.objects.filter(season=season).exclude(office_name=own.office_name)
+             .exclude(office_name="").first())
+
+    def warnings(office, **headers):
+        r = client.get("/plans/", {"office": office}, headers=headers)
+        assert r.status_code == 200
+        html = r.content.decode()
+        return html[html.index('id="data-warnings-section"'):]
+
+    assert "855573381" in warnings(own.office_name)
+    theirs = warnings(other.office_name)
+    assert "855573381" not in theirs and "只列出当前筛选结果中各行的提示" in theirs
+    swapped = warnings(other.office_name, **{"HX-Request": "true"})
+    assert 'hx-swap-oob="true"' in swapped and "855573381" not in swapped
+    assert "855573381" in get(client)[get(client).index('id="data-warnings"'):]

@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from zhicheng.core import clock
 
-from .identity import ForeignPermitType, IdType, Sex, check_identity, validate_phone
+from .identity import (
+    ForeignPermitType,
+    IdType,
+    Sex,
+    check_identity,
+    validate_phone,
+    validate_real_name,
+)
 from .models import User
 from .operations import register_identity
 
@@ -96,6 +103,11 @@ class SignupForm(AllauthSignupForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean()
+        if "id_type" in cleaned and "full_name" in cleaned:
+            try:
+                validate_real_name(cleaned["full_name"], cleaned["id_type"])
+            except ValidationError as e:
+                self.add_error("full_name", e)
         if "id_type" not in cleaned or "id_number" not in cleaned:
             return cleaned
         try:

@@ -274,6 +274,35 @@ def validate_phone(value: str) -> None:
         )
 
 
+# A real name as the identity document writes it: Chinese characters (the CJK ideograph blocks,
+# extensions included) with the middle dot of minority and transliterated foreign names
+# Latin letters only for a foreign passport, with the spaces,
+# hyphens, apostrophes and full stops passports print. No digits, emoji or other symbols.
+# (Resident identity cards print the middle dot as U+00B7.)
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_CHINESE_NAME = re.compile(f"^[{_HAN}]+(?:·[{_HAN}]+)*$")
+_PASSPORT_NAME = re.compile(f"^[A-Za-z{_HAN}]+(?:[ \\-'.·][A-Za-z{_HAN}]+)*\\.?$")
+
+
+def validate_real_name(name: str, id_type: str) -> None:
+    """Refuse a name that no identity document could carry (a clear error, never a silent
+    change: the PDF font has no glyph for an emoji and would drop it)."""
+    value = (name or "").strip()
+    if id_type == IdType.PASSPORT:
+        if not _PASSPORT_NAME.match(value):
+            raise ValidationError(
+                _("姓名须与护照一致：只能使用汉字或拉丁字母，可含空格、连字符“-”、撇号和间隔号“·”。"),
+                code="real_name",
+            )
+        return
+    if not _CHINESE_NAME.match(value):
+        raise ValidationError(
+            _("姓名须与证件一致：只能使用汉字，少数民族和外国译名用间隔号“·”分隔（如“阿依古丽·买买提”）；"
+              "持护照的外籍人员请先选择证件类型“护照”。"),
+            code="real_name",
+        )
+
+
 def mask_id(number: str | None) -> str:
     """Mask an identity number for display: `3207**********1234`.
 

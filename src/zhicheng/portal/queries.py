@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.expressions import Combinable, CombinedExpression
@@ -120,13 +121,17 @@ def upcoming_plans(season: Season, day: dt.date) -> list[tuple[int, list[Committ
     return sorted(by_month.items())[:2]
 
 
-def data_warnings(season: Season) -> QuerySet[DataWarning]:
-    """Open warnings first; the missing rows and suspect phones before the blank fields."""
+def data_warnings(season: Season, rows: QuerySet[Any] | None = None) -> QuerySet[DataWarning]:
+    """Open warnings first; the missing rows and suspect phones before the blank fields.
+    With `rows` (a filtered table), only the warnings about those rows."""
     weight = Case(
         When(field="row", then=Value(0)), When(field="phone", then=Value(1)), default=Value(2)
     )
+    found = DataWarning.objects.filter(season=season)
+    if rows is not None:
+        found = found.filter(row__in=rows).exclude(field="row")
     return (
-        DataWarning.objects.filter(season=season)
+        found
         .annotate(weight=weight)
         .order_by("resolved", "weight", "row", "field")
     )

@@ -96,17 +96,25 @@ def plan_table(request: HttpRequest) -> HttpResponse:
         }, request=request)
         plancache.store(key, results)
     results = mark_safe(results)  # our own template's output, escaped when it was rendered
+    # The data warnings follow the filter: only the rows the table shows (a subquery).
+    shown = queries.plans(season, filters).values("row") if filters.active else None
+    warnings = {
+        "warnings": queries.data_warnings(season, rows=shown),
+        "warnings_filtered": shown is not None,
+        "field_labels": FIELD_LABELS,
+    }
     htmx = getattr(request, "htmx", None)
     if bool(htmx) and not htmx.history_restore_request:  # type: ignore[union-attr]
-        response = HttpResponse(results)
+        # The table is swapped in place; the warnings follow out of band.
+        response = HttpResponse(results + render_to_string(
+            "portal/_plan_warnings.html", {**warnings, "oob": True}, request=request))
     else:
         response = render(request, "portal/plan_table.html", {
             "season": season,
             "form": form,
             "results": results,
-            "warnings": queries.data_warnings(season),
-            "field_labels": FIELD_LABELS,
             "today": today,
+            **warnings,
         })
     patch_vary_headers(response, ("HX-Request",))
     return response

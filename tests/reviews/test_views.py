@@ -69,6 +69,7 @@ def test_correction_page_and_applicant_page(chain, demo_users, client):
         "due_date": "2024-08-30",
     })
     assert r.status_code == 200 and "请写明该项存在的问题" in r.content.decode()
+    assert '<textarea class="form-control form-control-sm" rows="2"' in r.content.decode()
     r = client.post(f"/review/{app.pk}/corrections/", {
         "target_0": f"material:{mid}", "problem_0": "扫描不清晰", "due_date": "2024-08-30",
     })
@@ -80,8 +81,13 @@ def test_correction_page_and_applicant_page(chain, demo_users, client):
     assert "扫描不清晰" in html and "2024-08-30" in html
     from tests.factories.reviews import pdf_upload
 
+    assert "已上传" not in html.split('id="items"', 1)[1].split("</ol>", 1)[0]
     client.post(f"/review/mine/{app.pk}/material/", {"material_id": mid,
                                                      "file": pdf_upload(text="new scan")})
+    # The item now says it has been answered, with the file that answers it.
+    items = client.get(f"/review/mine/{app.pk}/").content.decode().split(
+        'id="items"', 1)[1].split("</ol>", 1)[0]
+    assert 'class="mb-2 answered"' in items and "已上传" in items
     r = client.post(f"/review/mine/{app.pk}/resubmit/", follow=True)
     assert "补正已提交" in r.content.decode()
     app.refresh_from_db()
@@ -434,3 +440,24 @@ def test_the_reviewing_office_prints_the_form_it_stamps_from_the_dossier(two_dis
     text = subprocess.run(["pdftotext", "-", "-"], input=r.content, capture_output=True,
                           check=True).stdout.decode()
     assert "320706198507224610" in "".join(text.split())
+
+
+def test_a_new_material_asked_for_is_uploaded_with_its_category(chain, demo_users, client):
+    """An item asking for a new material offers the categories and a date, and shows the
+    uploaded file with its category once it is in."""
+    from tests.factories.reviews import pdf_upload
+
+    app = chain.at_preliminary()
+    rops.request_corrections(app, demo_users["haizhou_reviewer"], items=[
+        {"target": "material:new", "problem": "请补充2023年度考核登记表"}])
+    client.force_login(app.applicant)
+    html = client.get(f"/review/mine/{app.pk}/").content.decode()
+    assert '<select class="form-select form-select-sm w-auto" name="kind"' in html
+    assert '<option value="assessment">年度考核</option>' in html
+    r = client.post(f"/review/mine/{app.pk}/material/", {
+        "file": pdf_upload(text="assessment 2023"), "title": "2023年度考核登记表",
+        "kind": "assessment", "document_date": "2024-01-10"})
+    assert r.status_code == 302
+    items = client.get(f"/review/mine/{app.pk}/").content.decode().split(
+        'id="items"', 1)[1].split("</ol>", 1)[0]
+    assert "已上传" in items and "2023年度考核登记表（年度考核" in items

@@ -33,7 +33,8 @@ class CorrectionForm(forms.Form):
                 label=f"第{i + 1}项：资料或材料", choices=choices, required=False
             )
             self.fields[f"problem_{i}"] = forms.CharField(
-                label=f"第{i + 1}项：存在的问题及补正要求", required=False, max_length=500
+                label=f"第{i + 1}项：存在的问题及补正要求", required=False, max_length=500,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
 
     def rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from zhicheng.applications.exports import form_pdf_response
-from zhicheng.applications.models import Application
+from zhicheng.applications.models import Application, MaterialKind
 from zhicheng.applications.states import (
     TRANSITION_BY_NAME,
     Role,
@@ -456,16 +456,24 @@ def my_corrections(request: HttpRequest, pk: int) -> HttpResponse:
     if request_ is not None:
         current = {m.pk: m for m in app.materials.all()}
         replaced = {int(v): int(k) for k, v in request_.replacements.items()}
+        replacing = {int(k) for k in request_.replacements}
+        # Materials added since the request that replace nothing answer the "new" items.
+        added = [m for m in current.values()
+                 if m.uploaded_at >= request_.created_at and m.pk not in replacing]
         for item in request_.items:
             target = item["target"]
             mid = None
             if target.startswith("material:") and target != "material:new":
                 listed = int(target.split(":", 1)[1])
                 mid = replaced.get(listed, listed)
+            is_new = target == "material:new"
+            answered = ([current[mid]] if mid in replacing and mid in current else
+                        added if is_new else [])
             items.append({**item, "material_id": mid, "material": current.get(mid)
-                          if mid else None, "is_new": target == "material:new"})
+                          if mid else None, "is_new": is_new, "answered": answered})
     return render(request, "reviews/mine.html", {
         "app": app, "request_": request_, "items": items,
+        "kinds": [(k.value, k.label) for k in MaterialKind],
         "steps": [s for s in app.review_steps.all() if s.reasons],
         "form": CorrectionMaterialForm(),
     })

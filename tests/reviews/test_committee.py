@@ -152,3 +152,28 @@ def test_tampered_material_blocks_forwarding(chain, demo_users):
         rops.forward_to_province(app, chain.committee)
     app.refresh_from_db()
     assert app.state == State.COMMITTEE_RECHECK
+
+
+def test_a_sampling_problem_is_on_the_trail_and_told_to_the_committee_office(chain, demo_users):
+    """A finding goes on the dossier's trail (both outcomes); 发现问题 also reaches the
+    committee office's inbox with what was found."""
+    from zhicheng.applications.models import Notification
+
+    city = demo_users["city_office"]
+    apps = [chain.accepted() for _ in range(2)]
+    rops.update_committee_setting(apps[0].plan, city, sample_share=Decimal("1"))
+    draw = rops.draw_sample(apps[0].plan, city, seed="trail")
+    fine, wrong = apps
+    rops.record_finding(draw, fine, city, outcome="ok", finding="材料齐全。")
+    assert not Notification.objects.filter(kind="review.sampling_problem").exists()
+    rops.record_finding(draw, wrong, city, outcome="problem", finding="业绩证明缺少单位盖章。")
+
+    trail = [(s.step, s.reasons) for s in wrong.review_steps.all()]
+    assert ("sampling_finding", "发现问题：业绩证明缺少单位盖章。") in trail
+    assert ("sampling_finding", "未发现问题：材料齐全。") in [
+        (s.step, s.reasons) for s in fine.review_steps.all()]
+    told = Notification.objects.filter(kind="review.sampling_problem", application=wrong)
+    assert told.exists() and all(
+        n.user.memberships.filter(organisation_id=wrong.plan.office_id,
+                                  role="committee_office").exists() for n in told)
+    assert "业绩证明缺少单位盖章" in told.first().body

@@ -21,7 +21,8 @@ labels.register_choices("material_kind", MaterialKind)
 labels.register("transition", {t.name: t.label for t in TRANSITIONS})
 # A review step is the transition it recorded, or the city office's sampling check.
 labels.register("step", {t.name: t.label for t in TRANSITIONS})
-labels.register("step", {"city_office_review": _("市职称办抽查")})
+labels.register("step", {"city_office_review": _("市职称办抽查"),
+                         "sampling_finding": _("市职称办抽查结果")})
 labels.register("verdict", VERDICT_NAMES)
 labels.register("outcome", OUTCOME_NAMES)
 labels.register("level", profiles.LABELS["title_level"])

@@ -782,6 +782,20 @@ def record_finding(
             defaults={"outcome": outcome, "finding": finding.strip(), "recorded_by": person(actor),
                       "recorded_at": timezone.now()},
         )
+        # On the dossier's trail, and the committee office hears of a problem found.
+        org = Membership.objects.filter(
+            user=person(actor), role=OrgRole.CITY_OFFICE, active=True
+        ).select_related("organisation").first()
+        _step(application, actor, "sampling_finding",
+              organisation=org.organisation if org else None,
+              reasons=f"{record.get_outcome_display()}：{finding.strip()}")
+        if outcome == FindingOutcome.PROBLEM:
+            _notify_office(
+                application.plan.office_id, OrgRole.COMMITTEE_OFFICE, "review.sampling_problem",
+                "市职称办抽查发现问题",
+                f"市职称办抽查{_what(application)}的申报材料，发现问题：{finding.strip()}",
+                application,
+            )
         op.summary = f"抽查意见：{record.get_outcome_display()}"
         op.data = {"draw": sampling.pk, "outcome": outcome, "finding": finding.strip()}
     return record

@@ -256,3 +256,37 @@ def test_the_list_opens_an_entrys_objection_form_on_demand(posted: Any) -> None:
     assert fragment.status_code == 200 and "<html" not in body
     assert f'id="objection-{posted.pk}"' in body and 'name="contact"' in body
     assert 'name="contact"' in Client().get(detail).content.decode()
+
+
+def _pdf_text(content: bytes) -> str:
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True,
+                          check=True).stdout.decode()
+    return "".join(text.split())
+
+
+def test_the_batch_notice_prints_the_numbered_list_the_office_posts(
+    posted: Any, make_application: Any, unit_hr: Any, today: Any,
+) -> None:
+    """One notice per batch (kind, office, plan row, period): title, office, period with its
+    clause, the numbered list, where to object, the date; nothing private; other batches out."""
+    same = open_publicity(make_application(name="孙同批"), "unit", unit_hr)
+    today("2024-09-30")
+    later = open_publicity(make_application(name="李下批"), "unit", unit_hr)
+    page = Client().get(reverse("publicity:detail", args=[posted.pk])).content.decode()
+    assert f'href="{reverse("publicity:notice", args=[posted.pk])}"' in page
+
+    r = Client().get(reverse("publicity:notice", args=[posted.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    text = _pdf_text(r.content)
+    office = posted.organisation.name
+    assert f"{office}关于2024年度职称申报人员的公示" in text
+    assert "（共2人）" in text and "2024年9月27日至2024年10月9日（5个工作日）" in text
+    assert "1孙同批" in text and "2钱公示" in text and "李下批" not in text
+    assert "四（二）" in text and "可实名或匿名" in text and "2024年9月27日" in text
+    user = posted.application.applicant
+    for secret in (user.id_number, user.phone, "0518-87654321", "海州区保密路88号"):
+        assert secret not in text
+    assert same.pk != later.pk
+    assert Client().get(reverse("publicity:notice", args=[999999])).status_code == 404

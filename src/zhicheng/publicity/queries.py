@@ -35,6 +35,8 @@ PUBLIC_FIELDS = (
     "application__series__name",
     "application__plan__specialty",
     "application__plan__office_name",
+    "application__plan__phone",
+    "application__season__year",
 )
 
 
@@ -53,6 +55,7 @@ def _public_base() -> QuerySet[Publicity]:
         "application__employer",
         "application__series",
         "application__plan",
+        "application__season",
     ).only(*PUBLIC_FIELDS)
 
 
@@ -86,6 +89,18 @@ def public_publicity(pk: int, today: dt.date) -> Publicity | None:
     """One entry, while the public list would show it (not after the display window)."""
     since = today - dt.timedelta(days=ended_visible_days())
     return _public_base().filter(pk=pk, last_day__gte=since).first()
+
+
+def public_batch(publicity: Publicity) -> list[Publicity]:
+    """The batch a publicity was posted in, as its notice lists it: the same kind, posting
+    office, plan row and period (the office posts one notice per batch), by name."""
+    return list(
+        _public_base().filter(
+            kind=publicity.kind, organisation_id=publicity.organisation_id,
+            application__plan_id=publicity.application.plan_id,
+            first_day=publicity.first_day, last_day=publicity.last_day,
+        ).order_by("application__applicant__full_name", "pk")
+    )
 
 
 def current_publicity(application: Application, kind: str | None = None) -> Publicity | None:

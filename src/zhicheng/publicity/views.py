@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -19,6 +20,7 @@ from zhicheng.core.operations import OperationError
 
 from . import operations as ops
 from . import queries
+from .exports import render_batch_notice
 from .forms import ObjectionForm, ResolveForm
 from .models import Kind, ObjectionState, Publicity, Status
 
@@ -57,6 +59,19 @@ def public_list(request: HttpRequest) -> HttpResponse:
             "today": today,
         },
     )
+
+
+def batch_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable notice of the batch this entry was posted in (public while listed)."""
+    publicity = queries.public_publicity(pk, clock.today())
+    if publicity is None:
+        raise Http404
+    pdf = render_batch_notice(queries.public_batch(publicity),
+                              site_url=request.build_absolute_uri(reverse("publicity:list")))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="publicity-notice-{pk}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

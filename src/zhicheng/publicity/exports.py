@@ -23,13 +23,13 @@ from zhicheng.policy.dates import cn_date
 from .models import Kind, Publicity
 
 # The notice's title by kind, after the issuing office's name.
-TITLES = {
+TITLES: dict[str, str] = {
     Kind.UNIT: "关于{year}年度职称申报人员的公示",
     Kind.PRE_EVALUATION: "关于{year}年度{committee}职称评审评前公示",
     Kind.RESULT: "关于{year}年度{committee}职称评审结果的公示",
 }
 # What is being made public, in the body's first sentence.
-SUBJECTS = {
+SUBJECTS: dict[str, str] = {
     Kind.UNIT: "经本单位审核，现将申报{year}年度专业技术资格评审的人员名单予以公示",
     Kind.PRE_EVALUATION: "经评委会办事机构复核，现将提交{committee}评审的人员名单予以公示",
     Kind.RESULT: "经{committee}评审表决，现将评审通过人员名单予以公示",

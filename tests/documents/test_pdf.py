@@ -175,3 +175,22 @@ def test_missing_font_names_the_package(settings: Any) -> None:
     settings.ZHICHENG_PDF_FONT = "/nonexistent/font.ttc"
     with pytest.raises(FontUnavailable, match="fonts-wqy-microhei"):
         render(SAMPLE_SNAPSHOT)
+
+
+def _page_texts(pdf: bytes) -> list[str]:
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return ["".join((page.extract_text() or "").split()) for page in pages]
+
+
+def test_a_long_work_row_runs_on_from_page_one_instead_of_leaving_it_half_empty() -> None:
+    """A work-history row longer than the space left on page 1 starts there and continues on
+    page 2 (the row splits), so page 1 is not left half empty."""
+    snapshot = sample()
+    snapshot["education"] = snapshot["education"][:1]
+    snapshot["titles"] = snapshot["titles"][:1]
+    long_duties = "负责焊接工艺评定与质量追溯。" * 120 + "以上为全部内容"
+    snapshot["work"] = [{**snapshot["work"][0], "duties": long_duties}]
+    pages = _page_texts(render(snapshot))
+    first = next(i for i, text in enumerate(pages) if "四、工作经历" in text)
+    assert "负责焊接工艺评定与质量追溯" in pages[first]  # the row starts under its heading
+    assert "以上为全部内容" in "".join(pages[first + 1:])  # and runs on to the next page

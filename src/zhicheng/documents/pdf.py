@@ -282,6 +282,10 @@ class _Form:
             repeatRows=2,
             style=TableStyle(commands),
             hAlign="CENTER",
+            # A row taller than the space left (a long work history or achievement) splits
+            # across the page break instead of leaving the page half empty — or, taller than
+            # a whole page, failing to lay out at all.
+            splitInRow=1,
         )
 
     # -- head ---------------------------------------------------------------------------

@@ -179,7 +179,7 @@ def test_employment_section_records_the_employer(make_applicant: Any, org: Any) 
     profile = ApplicantProfile.objects.get(user=user)
     target = org("连云港港湾新材料科技有限公司")
     r = client_for(user).post(reverse("applications:employment"), {
-        "employer": target.pk, "contract": "on", "professional_work": "on", "city": "连云港市",
+        "employer": target.pk, "contract": "yes", "professional_work": "on", "city": "连云港市",
         "residence": "mainland", "permit": "none", "version": profile.version,
     })
     assert r.status_code == 302
@@ -534,3 +534,27 @@ def test_dashboard_has_no_deadline_card_without_a_day_to_act(
     settings.ZHICHENG_TODAY = "2024-08-01"
     page = client_for(user).get(reverse("applications:dashboard")).content.decode()
     assert "next-deadline" not in page and "下一个期限" not in page
+
+
+def test_the_contract_is_asked_not_preselected_and_kept_once_answered(
+    make_applicant: Any, org: Any,
+) -> None:
+    """A new profile's employment form asks whether the contract is signed (nothing
+    preselected) and refuses to save without an answer; once answered, it shows the answer."""
+    user = make_applicant(None)
+    profile = ApplicantProfile.objects.get(user=user)
+    c = client_for(user)
+    page = c.get(reverse("applications:employment")).content.decode()
+    select = page.split('id="id_contract"', 1)[1].split("</select>", 1)[0]
+    assert "selected" not in select.split('value="yes"', 1)[1].split("</option>", 1)[0]
+    target = org("连云港港湾新材料科技有限公司")
+    form = {"employer": target.pk, "professional_work": "on", "city": "连云港市",
+            "residence": "mainland", "permit": "none", "version": profile.version}
+    r = c.post(reverse("applications:employment"), form)
+    assert r.status_code == 200
+    assert "请选择是否已与用人单位签订劳动（聘用）合同" in r.content.decode()
+    assert c.post(reverse("applications:employment"), {**form, "contract": "no"}).status_code == 302
+    profile.refresh_from_db()
+    assert profile.facts["employment"]["contract"] is False
+    page = c.get(reverse("applications:employment")).content.decode()
+    assert '<option value="no" selected>' in page

@@ -73,6 +73,7 @@ def test_applicant_applies_online(page, live_server, season, settings, mailoutbo
     # The profile: employer first (routing), then the facts the engine reads.
     page.goto(f"{base}/apply/profile/employment/")
     page.select_option("#id_employer", label=EMPLOYER)
+    page.select_option("#id_contract", label="已签订")  # asked, never preselected
     page.click("form.section-form button[type=submit]")
     page.wait_for_url(re.compile(r".*/apply/profile/$"))
     assert EMPLOYER in page.inner_text("#employment")

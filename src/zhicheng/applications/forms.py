@@ -268,7 +268,13 @@ class EmploymentForm(VersionedForm):
         help_text="单位不在列表中的，请联系单位人事部门到市职称办登记。",
     )
     freelancer = _bool("自由职业（由市人才服务中心审核上报，四）")
-    contract = _bool("已与用人单位签订劳动（聘用）合同（一（一））", initial=True)
+    # No preselected answer: 已签订 as a default would be a claim nobody made.
+    contract = forms.TypedChoiceField(
+        label="已与用人单位签订劳动（聘用）合同（一（一））",
+        choices=[PICK, ("yes", "已签订"), ("no", "未签订")],
+        coerce=lambda value: value == "yes", empty_value=None, required=False,
+        widget=forms.Select(attrs=SELECT), error_messages=ERRORS,
+    )
     professional_work = _bool("目前从事专业技术工作", initial=True)
     city = _char("就业城市", required=True, initial="连云港市")
     residence = _choice("户籍（国籍）类别", [
@@ -293,6 +299,8 @@ class EmploymentForm(VersionedForm):
             self.add_error("employer", "自由职业者不选择工作单位；请二选一。")
         if not cleaned.get("freelancer") and not cleaned.get("employer") and not self.errors:
             self.add_error("employer", "请选择工作单位，或勾选自由职业。")
+        if not cleaned.get("freelancer") and cleaned.get("contract") is None:
+            self.add_error("contract", "请选择是否已与用人单位签订劳动（聘用）合同。")
         if cleaned.get("residence") == "foreign" and cleaned.get("permit") == "none":
             self.add_error("permit", "外籍人员须持有外国人来华工作许可证、永久居留身份证或"
                                      "江苏省海外高层次人才居住证（一（二））。")

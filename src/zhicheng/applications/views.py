@@ -220,7 +220,7 @@ def employment_edit(request: HttpRequest) -> HttpResponse:
                     freelancer=d["freelancer"],
                     employment={
                         "status": "freelance" if d["freelancer"] else "employed",
-                        "city": d["city"], "contract": d["contract"],
+                        "city": d["city"], "contract": bool(d["contract"]),
                         "professional_work": d["professional_work"],
                     },
                     residence={"category": d["residence"], "permit": d["permit"]},
@@ -237,7 +237,11 @@ def employment_edit(request: HttpRequest) -> HttpResponse:
     else:
         form = EmploymentForm(initial={
             "version": profile.version, "employer": profile.employer_id,
-            "freelancer": profile.freelancer, "contract": emp.get("contract", True),
+            "freelancer": profile.freelancer,
+            # Answered once this form was saved (update_employment records the social
+            # insurance check with it); until then it asks, with no preselected 已签订.
+            "contract": ({True: "yes", False: "no"}[bool(emp.get("contract"))]
+                         if "social_insurance" in profile.meta else ""),
             "professional_work": emp.get("professional_work", True),
             "city": emp.get("city", "连云港市"), "residence": res.get("category", "mainland"),
             "permit": res.get("permit", "none"),

@@ -461,3 +461,24 @@ def test_a_new_material_asked_for_is_uploaded_with_its_category(chain, demo_user
     items = client.get(f"/review/mine/{app.pk}/").content.decode().split(
         'id="items"', 1)[1].split("</ol>", 1)[0]
     assert "已上传" in items and "2023年度考核登记表（年度考核" in items
+
+
+def test_the_worklist_finds_by_name_id_tail_and_application_number(chain, demo_users, client):
+    """The search box finds a dossier by part of the name, the last digits of the identity
+    number, or the 申报编号 as the form prints it (2024-000123); the filter is kept."""
+    a, b = chain.submitted(), chain.submitted()
+    a.applicant.full_name, a.applicant.id_type = "欧阳检索", "resident"
+    a.applicant.id_number = "320706198507224610"
+    a.applicant.save(update_fields=["full_name", "id_type", "id_number"])
+    client.force_login(demo_users["unit_hr"])
+
+    def rows(q):
+        html = client.get("/review/", {"q": q}).content.decode()
+        return {pk for pk in (a.pk, b.pk) if f'href="/review/{pk}/"' in html}, html
+
+    assert rows("欧阳")[0] == {a.pk}
+    assert rows("4610")[0] == {a.pk}
+    found, html = rows(f"{a.season.year}-{a.pk:06d}")
+    assert found == {a.pk} and f'value="{a.season.year}-{a.pk:06d}"' in html
+    assert rows(f"{a.season.year - 1}-{a.pk:06d}")[0] == set()
+    assert rows("")[0] == {a.pk, b.pk}

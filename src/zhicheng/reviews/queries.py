@@ -4,6 +4,7 @@ related rows, so a worklist page runs a constant number of queries whatever its 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -149,16 +150,38 @@ def annotate_worklist(qs: QuerySet[Application], user: Any) -> QuerySet[Applicat
     )
 
 
+APPLICATION_NUMBER = re.compile(r"^(\d{4})-(\d{1,9})$")  # 2024-000123, as the 申报表 prints it
+
+
+def search(text: str) -> Q:
+    """A reviewer's search box: 申报编号 (2024-000123, or the bare number), the last four or
+    more characters of the identity number (3207…123X), or part of the name."""
+    text = text.strip()[:40]
+    numbered = APPLICATION_NUMBER.match(text)
+    if numbered:
+        number = bounded_int(numbered.group(2))
+        return Q(pk=number or 0, season__year=int(numbered.group(1)))
+    found = Q(applicant__full_name__icontains=text)
+    tail = text.upper()
+    if len(tail) >= 4 and re.fullmatch(r"\d+X?", tail):
+        found |= Q(applicant__id_number__endswith=tail)
+    if text.isdigit() and bounded_int(text) is not None:
+        found |= Q(pk=bounded_int(text))
+    return found
+
+
 def worklist(
     user: Any,
     *,
     state: str = "",
     plan: str = "",
     due: str = "",
+    q: str = "",
     roles: Roles | None = None,
 ) -> QuerySet[Application]:
     """What waits for this user: by role, the nearest deadline first (a correction's due
-    date, else the end of a running publicity; overdue first), then the oldest."""
+    date, else the end of a running publicity; overdue first), then the oldest. `q` finds
+    by name, the last digits of the identity number, or the 申报编号 (see `search`)."""
     roles = roles or roles_of(user)
     waiting: set[str] = set()
     for role, states in WAITING.items():
@@ -185,6 +208,8 @@ def worklist(
         qs = qs.filter(state=state)
     if bounded_int(plan) is not None:
         qs = qs.filter(plan_id=bounded_int(plan))
+    if q.strip():
+        qs = qs.filter(search(q))
     today = clock.today()
     if due == "overdue":
         qs = qs.filter(**{"due_date__lt": today})

@@ -62,7 +62,8 @@ def _error(request: HttpRequest, exc: Exception) -> None:
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
-    filters = {k: request.GET.get(k, "").strip() for k in ("state", "plan", "due")}
+    filters = {k: request.GET.get(k, "").strip() for k in ("state", "plan", "due", "q")}
+    filters["q"] = filters["q"][:40]
     filters["plan"] = id_text(filters["plan"])  # out of range = no plan chosen
     return filters
 

@@ -250,3 +250,23 @@ def test_archive_keeps_pages_and_refuses_new_applications(db, season, demo_users
         start_application(demo_users["applicant"], season=season, plan=plan,
                           series_id=plan.series.first().pk, specialty="质量工程",
                           level="intermediate", route="normal")
+
+
+def test_every_lifecycle_operation_refuses_other_roles(db, season, demo_users):
+    from zhicheng.seasons.operations import archive_season, edit_draft, publish_version
+
+    version = _derive(_client(demo_users["city_office"]), season)
+    events = AuditEvent.objects.count()
+    stranger = demo_users["gongxin_committee"]
+    with pytest.raises(NotPermitted):
+        edit_draft(stranger, version, version.data, "改动")
+    with pytest.raises(NotPermitted):
+        publish_version(stranger, version)
+    with pytest.raises(NotPermitted):
+        archive_season(stranger, season)
+    client = _client(stranger)
+    for url in (DRAFT, DRAFT + "diff/", DRAFT + "preview/", DRAFT + "plan-row/"):
+        assert client.get(url).status_code == 403
+    assert client.post(DRAFT + "publish/", {"on": "2025-01-02"}).status_code == 403
+    version.refresh_from_db()
+    assert version.status == "draft" and AuditEvent.objects.count() == events

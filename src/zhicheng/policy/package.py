@@ -478,10 +478,16 @@ class Parameter:
     clause: str
     text: str
     source: str
+    confidence: str = ""  # H / M / L as the tables write it
 
     @property
     def key(self) -> str:
         return f"{self.part}:{self.path}"
+
+    @property
+    def shown(self) -> str:
+        """The value as the office reads it (a date as YYYY-MM-DD)."""
+        return str(self.value[DATE_TAG]) if self.kind == "date" else str(self.value)
 
     @property
     def kind(self) -> str:
@@ -514,8 +520,8 @@ def parameters(data: PackageData) -> list[Parameter]:
                 keys = ["value"] if "value" in node else sorted(node)
                 for key in keys:
                     item = Parameter(part, ".".join([*path, key]), node.get(key), clause,
-                                     str(node.get("text", "")),
-                                     str(node.get("source", node.get("confidence", ""))))
+                                     str(node.get("text", "")), str(node.get("source", "")),
+                                     str(node.get("confidence", "")))
                     if item.kind in EDITABLE_KINDS:
                         found.append(item)
             for key, value in node.items():

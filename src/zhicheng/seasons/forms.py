@@ -24,6 +24,8 @@ DATE_LABELS = {
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d",
                              attrs={"type": "date", "class": "form-control form-control-sm"})
 TEXT = {"class": "form-control form-control-sm"}
+# How sure the reading of the clause is (the tables' `confidence`: H / M / L).
+CONFIDENCE = {"H": _("高"), "M": _("中"), "L": _("低")}
 
 
 class DeriveForm(forms.Form):

@@ -37,6 +37,7 @@ from zhicheng.supervision.access import city_office_required
 
 from . import operations, queries
 from .forms import (
+    CONFIDENCE,
     DATE_LABELS,
     DatesForm,
     DeriveForm,
@@ -120,7 +121,8 @@ def _draft_page(request: HttpRequest, version: SeasonVersion, status: int = 200,
         "dates_form": extra.pop("dates_form", None) or DatesForm(dates),
         "date_texts": {k: (DATE_LABELS.get(k, ""), n.get("clause", ""), n.get("text", ""))
                        for k, n in dates.items()},
-        "parameters": [p for p in parameters(data) if not p.path.startswith("dates.")],
+        "parameters": [(p, CONFIDENCE.get(p.confidence, "")) for p in parameters(data)
+                       if not p.path.startswith("dates.")],
         "plan_rows": plan_records(data),
         "upload_form": extra.pop("upload_form", None) or PlanUploadForm(),
         "unknown_offices": [
@@ -205,6 +207,7 @@ def parameter(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
     status = 400 if request.method == "POST" else 200
     return render(request, "seasons/draft_parameter.html", {
         "version": version, "season": version.season, "item": item, "form": form,
+        "confidence": CONFIDENCE.get(item.confidence, ""),
         "editable": version.status == VersionStatus.DRAFT,
     }, status=status)
 

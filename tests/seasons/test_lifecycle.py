@@ -270,3 +270,38 @@ def test_every_lifecycle_operation_refuses_other_roles(db, season, demo_users):
     assert client.post(DRAFT + "publish/", {"on": "2025-01-02"}).status_code == 403
     version.refresh_from_db()
     assert version.status == "draft" and AuditEvent.objects.count() == events
+
+
+def test_a_correction_draft_copies_the_published_version_and_replaces_it(db, season, demo_users):
+    from zhicheng.seasons.models import VersionStatus
+
+    client = _client(demo_users["city_office"])
+    published = season.published_version
+    url = f"/supervision/seasons/lianyungang-2024/v{published.number}/"
+    response = client.post(url + "correct/")
+    draft = season.versions.get(number=published.number + 1)
+    assert response["Location"] == f"/supervision/seasons/lianyungang-2024/v{draft.number}/"
+    assert draft.status == VersionStatus.DRAFT and draft.sha256 == published.sha256
+    assert _events("season.correction_draft") == 1
+    again = client.post(url + "correct/")  # one open draft at a time
+    assert again.status_code == 302 and season.versions.count() == published.number + 1
+    page = client.get(f"/supervision/seasons/lianyungang-2024/v{draft.number}/").content
+    assert f"对照：{season.name}第{published.number}版" in page.decode()
+    assert client.post(f"/supervision/seasons/lianyungang-2024/v{draft.number}/publish/",
+                       {"on": "2024-07-01"}).status_code == 302
+    published.refresh_from_db()
+    season.refresh_from_db()
+    assert published.status == VersionStatus.SUPERSEDED and season.published_version == draft
+
+
+def test_the_plan_import_page_sends_a_draft_season_to_its_draft_page(db, season, demo_users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = _client(demo_users["city_office"])
+    version = _derive(client, season)
+    upload = SimpleUploadedFile("计划表.csv", "序号,专业名称\n1,统计\n".encode())
+    response = client.post("/supervision/plan-import/", {"season": "lianyungang-2025",
+                                                         "file": upload})
+    assert response.status_code == 400
+    assert "数据还是草稿：请在“届次管理”打开它的草稿页上传计划表" in response.content.decode()
+    assert not version.season.plans.exists()

@@ -12,5 +12,6 @@ labels.register("audit_action", {
     "season.plan_import": _("导入评审计划表"),
     "season.derive": _("以上一届为基础新建草稿"),
     "season.edit_draft": _("修改年度草稿"),
+    "season.correction_draft": _("新建更正草稿"),
     "season.archive": _("结束并归档年度"),
 })

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<slug:code>/v<int:number>/preview/", views.preview, name="preview"),
     path("<slug:code>/v<int:number>/diff/", views.diff, name="diff"),
     path("<slug:code>/v<int:number>/publish/", views.publish, name="publish"),
+    path("<slug:code>/v<int:number>/correct/", views.correct, name="correct"),
 ]

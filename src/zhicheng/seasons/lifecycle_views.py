@@ -341,6 +341,19 @@ def publish(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
 
 @city_office_required
 @require_POST
+def correct(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
+    version = _version(code, number)
+    try:
+        draft = operations.correction_draft(request.user, version)
+    except OperationError as refused:
+        messages.error(request, str(refused))
+        return redirect(_draft_url(version))
+    messages.success(request, _("已新建更正草稿：修改后发布，新的申报即按更正后的数据判定。"))
+    return redirect(_draft_url(draft))
+
+
+@city_office_required
+@require_POST
 def archive(request: HttpRequest, code: str) -> HttpResponseBase:
     season = Season.objects.filter(code=code).first()
     if season is None:

@@ -310,6 +310,31 @@ def derive_draft(actor: Actor, base: SeasonVersion, code: str, name: str) -> Sea
     return version
 
 
+def correction_draft(actor: Actor, base: SeasonVersion) -> SeasonVersion:
+    """A new draft version of the same season, a copy of its published version (no date
+    moved): the way to correct a published season in the browser (one audit event)."""
+    with operation(actor, "season.correction_draft", target=base.season,
+                   permission=MANAGE) as op:
+        season = Season.objects.select_for_update().get(pk=base.season_id)
+        if season.archived_on is not None:
+            raise OperationError(f"{season.name}已归档，不能再更正。")
+        if base.status != VersionStatus.PUBLISHED or season.published_version_id != base.pk:
+            raise OperationError("只能以本年度现行发布的版本为基础新建更正草稿。")
+        open_draft = season.versions.filter(status=VersionStatus.DRAFT).order_by("-number").first()
+        if open_draft is not None:
+            raise OperationError(
+                f"{season.name}已有第{open_draft.number}版草稿，请先修改或发布它。")
+        number = (season.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        data = from_json_safe(base.data)
+        version = SeasonVersion.objects.create(
+            season=season, number=number, data=data, sha256=package_hash(data),
+            note=f"以第{base.number}版为基础的更正草稿", created_by=_actor_user(actor),
+        )
+        op.summary = f"以{season.name}第{base.number}版为基础新建更正草稿第{number}版"
+        op.data = {"from_version": base.number, "version": number, "sha256": version.sha256}
+    return version
+
+
 def edit_draft(actor: Actor, version: SeasonVersion, data: PackageData, summary: str,
                details: dict[str, Any] | None = None) -> SeasonVersion:
     """Replace a draft's data (drafts are mutable; a published version is refused). The draft
@@ -317,7 +342,7 @@ def edit_draft(actor: Actor, version: SeasonVersion, data: PackageData, summary:
     with operation(actor, "season.edit_draft", target=version.season, permission=MANAGE) as op:
         locked = SeasonVersion.objects.select_for_update().get(pk=version.pk)
         if locked.status != VersionStatus.DRAFT:
-            raise OperationError(f"{locked.label}已发布，不能修改；请以它为基础新建草稿。")
+            raise OperationError(f"{locked.label}已发布，不能修改；请以它为基础新建更正草稿。")
         if locked.season.archived_on is not None:
             raise OperationError(f"{locked.season.name}已归档，不能修改。")
         before = locked.sha256

@@ -305,3 +305,24 @@ def test_the_plan_import_page_sends_a_draft_season_to_its_draft_page(db, season,
     assert response.status_code == 400
     assert "数据还是草稿：请在“届次管理”打开它的草稿页上传计划表" in response.content.decode()
     assert not version.season.plans.exists()
+
+
+def test_the_notice_is_edited_and_a_bad_date_keeps_the_text(db, season, demo_users):
+    client = _client(demo_users["city_office"])
+    version = _derive(client, season)
+    assert "通知文号仍是上一届的" in client.get(DRAFT).content.decode()
+    posted = {"notice_number": "连职称办〔2025〕3号",
+              "notice_title": "关于做好2025年度全市职称评审工作的通知",
+              "notice_date": "2025-04-31", "body": "# 一、总体要求\n正文"}
+    refused = client.post(DRAFT + "notice/", posted)
+    assert refused.status_code == 400
+    assert "发文日期：请输入存在的日期" in refused.content.decode()
+    assert "连职称办〔2025〕3号" in refused.content.decode() and _events("season.edit_draft") == 0
+    saved = client.post(DRAFT + "notice/", {**posted, "notice_date": "2025-04-30"})
+    assert saved.status_code == 302
+    version.refresh_from_db()
+    head = version.data["tables"]["season"]["season"]
+    assert head["notice_number"] == "连职称办〔2025〕3号"
+    assert head["notice_date"] == {"$date": "2025-04-30"}
+    assert version.data["texts"]["notice"].startswith("# 一、总体要求")
+    assert "通知文号仍是上一届的" not in client.get(DRAFT).content.decode()

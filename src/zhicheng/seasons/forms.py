@@ -165,3 +165,17 @@ class PlanUploadForm(forms.Form):
                                attrs={"class": "form-control form-control-sm",
                                       "accept": ".xlsx,.csv"}),
                            error_messages={"required": _("请选择要上传的文件")})
+
+
+class NoticeForm(forms.Form):
+    """The season's notice: its number, title and date (season.toml) and its text (notice.md)."""
+
+    notice_number = forms.CharField(label=_("通知文号"), max_length=60,
+                                    widget=forms.TextInput(attrs=TEXT))
+    notice_title = forms.CharField(label=_("通知标题"), max_length=120,
+                                   widget=forms.TextInput(attrs=TEXT))
+    notice_date = forms.DateField(label=_("发文日期"), widget=DATE_INPUT, error_messages={
+        "invalid": _("请输入存在的日期（年-月-日）"), "required": _("请填写发文日期")})
+    body = forms.CharField(label=_("通知正文（Markdown，条款用标题）"), required=False,
+                           max_length=200_000,
+                           widget=forms.Textarea(attrs={**TEXT, "rows": 8}))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("<slug:code>/archive/", views.archive, name="archive"),
     path("<slug:code>/v<int:number>/", views.draft, name="draft"),
     path("<slug:code>/v<int:number>/dates/", views.dates, name="dates"),
+    path("<slug:code>/v<int:number>/notice/", views.notice, name="notice"),
     path("<slug:code>/v<int:number>/parameter/", views.parameter, name="parameter"),
     path("<slug:code>/v<int:number>/plan-row/", views.plan_row, name="plan_row"),
     path("<slug:code>/v<int:number>/plan-upload/", views.plan_upload, name="plan_upload"),

@@ -41,6 +41,7 @@ from .forms import (
     DATE_LABELS,
     DatesForm,
     DeriveForm,
+    NoticeForm,
     OfficeForm,
     ParameterForm,
     PlanRowForm,
@@ -121,6 +122,7 @@ def _draft_page(request: HttpRequest, version: SeasonVersion, status: int = 200,
         "dates_form": extra.pop("dates_form", None) or DatesForm(dates),
         "date_texts": {k: (DATE_LABELS.get(k, ""), n.get("clause", ""), n.get("text", ""))
                        for k, n in dates.items()},
+        "notice_form": extra.pop("notice_form", None) or _notice_form(version),
         "parameters": [(p, CONFIDENCE.get(p.confidence, "")) for p in parameters(data)
                        if not p.path.startswith("dates.")],
         "plan_rows": plan_records(data),
@@ -176,6 +178,34 @@ def dates(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
     summary = "修改关键日期：" + "、".join(
         f"{DATE_LABELS.get(k, k)}={v}" for k, v in changed.items())
     return _save(request, version, data, summary, {"dates": changed}) or redirect(
+        _draft_url(version))
+
+
+def _notice_form(version: SeasonVersion, posted: Any = None) -> NoticeForm:
+    head = version.data["tables"]["season"]["season"]
+    day = head.get("notice_date")
+    return NoticeForm(posted, initial={
+        "notice_number": head.get("notice_number", ""),
+        "notice_title": head.get("notice_title", ""),
+        "notice_date": dt.date.fromisoformat(day["$date"]) if isinstance(day, dict) else None,
+        "body": version.data["texts"].get("notice", ""),
+    })
+
+
+@city_office_required
+@require_POST
+def notice(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
+    version = _version(code, number)
+    form = _notice_form(version, request.POST)
+    if not form.is_valid():
+        return _draft_page(request, version, status=400, notice_form=form)
+    data = version.data
+    for key in ("notice_number", "notice_title", "notice_date"):
+        data = set_value(data, "season", f"season.{key}", form.cleaned_data[key])
+    data = {**data, "texts": {**data["texts"], "notice": form.cleaned_data["body"]}}
+    number_text = form.cleaned_data["notice_number"]
+    summary = f"修改通知：{number_text}《{form.cleaned_data['notice_title']}》"
+    return _save(request, version, data, summary, {"notice_number": number_text}) or redirect(
         _draft_url(version))
 
 

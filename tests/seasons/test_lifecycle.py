@@ -326,3 +326,14 @@ def test_the_notice_is_edited_and_a_bad_date_keeps_the_text(db, season, demo_use
     assert head["notice_date"] == {"$date": "2025-04-30"}
     assert version.data["texts"]["notice"].startswith("# 一、总体要求")
     assert "通知文号仍是上一届的" not in client.get(DRAFT).content.decode()
+
+
+def test_the_pages_read_in_english(db, season, demo_users):
+    client = _client(demo_users["city_office"])
+    _derive(client, season)
+    client.cookies["django_language"] = "en"
+    index = client.get(BASE).content.decode()
+    assert "New draft from the previous season" in index and "Create draft" in index
+    draft = client.get(DRAFT).content.decode()
+    assert "Validation problems" in draft and "Publish this version" in draft
+    assert "Decision diff preview" in client.get(DRAFT + "diff/").content.decode()

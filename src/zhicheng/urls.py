@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("audit/", include((audit_urls.public_patterns, "audit"))),  # public checkpoints
     # --- end sanctions and audit browsing ---
     path("supervision/plan-import/", include("zhicheng.seasons.plan_urls")),
+    path("supervision/seasons/", include("zhicheng.seasons.lifecycle_urls")),
     path("supervision/", include("zhicheng.supervision.urls")),
     path("demo-clock/", demo_views.demo_clock, name="demo_clock"),  # demo mode only
     # --- certificates ---

@@ -224,7 +224,8 @@ def test_city_office_journey(journey, work, demo_password) -> None:
     _official(journey, "city_office", demo_password, "/supervision/")
     assert re.fullmatch(r"/supervision/plan/\d+/", journey.link_to("/supervision/plan/"))
     for name, url in (
-        ("统计分析", "/supervision/statistics/"), ("材料抽查", "/review/sampling/"),
+        ("统计分析", "/supervision/statistics/"), ("届次管理", "/supervision/seasons/"),
+        ("材料抽查", "/review/sampling/"),
         ("证书签发", "/certificates/office/"), ("处理措施", "/supervision/sanctions/"),
         ("审计日志", "/supervision/audit/"), ("待办", "/review/"),
     ):

@@ -33,7 +33,8 @@ WORK_BAR = {
     ],
     "expert": ["/evaluation/expert/"],
     "city_office": [
-        "/supervision/", "/supervision/statistics/", "/review/sampling/", "/certificates/office/",
+        "/supervision/", "/supervision/statistics/", "/supervision/seasons/",
+        "/review/sampling/", "/certificates/office/",
         "/supervision/sanctions/", "/supervision/audit/", "/admin/",
         "/review/", "/evaluation/", "/api/tokens/",
     ],

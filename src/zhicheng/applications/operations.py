@@ -275,6 +275,8 @@ def start_application(
     level: str,
     route: str,
 ) -> Application:
+    if season.archived_on is not None:
+        raise OperationError(f"{season.name}已结束归档，不再受理新的申报。")
     profile = create_profile(actor)
     with operation(actor, "application.create", permission="applications.add_application") as op:
         _check_request(

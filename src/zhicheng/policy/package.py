@@ -386,3 +386,158 @@ def set_value(data: PackageData, part: str, dotted: str, value: Any) -> PackageD
     else:
         node[last] = to_json(value)
     return new
+
+
+# --- editing a draft's data (the city office's pages call these; plain data in, copy out) ---
+PLAN_FIELDS = ("row", "specialty", "office", "phone", "address", "acceptance", "evaluation",
+               "remarks")
+
+
+def plan_records(data: PackageData) -> list[dict[str, str]]:
+    """The rows of the package's plans.csv as printed (merged cells blank), in file order."""
+    import csv
+    import io
+
+    text = data.get("texts", {}).get("plans", "")
+    reader = csv.DictReader(io.StringIO(text))
+    return [{k: (row.get(k) or "").strip() for k in PLAN_FIELDS} for row in reader]
+
+
+def _csv(fields: tuple[str, ...], records: list[dict[str, str]]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: record.get(k, "") for k in fields})
+    return out.getvalue()
+
+
+def with_plan_row(data: PackageData, values: dict[str, str]) -> PackageData:
+    """A copy with one plan row replaced (same 序号) or added, the rows kept in 序号 order.
+    A merge note for a cell that now holds a printed value is dropped (the value is typed)."""
+    import csv
+    import io
+
+    new = json.loads(canonical(data))
+    number = str(int(values["row"]))
+    record = {k: str(values.get(k, "")).strip() for k in PLAN_FIELDS} | {"row": number}
+    records = [r for r in plan_records(new) if r["row"] != number] + [record]
+    records.sort(key=lambda r: int(r["row"]) if r["row"].isdigit() else 0)
+    new["texts"]["plans"] = _csv(PLAN_FIELDS, records)
+    merges = new["texts"].get("merges", "")
+    if merges:
+        rows = list(csv.DictReader(io.StringIO(merges)))
+        kept = [m for m in rows if not (m.get("row", "").strip() == number
+                                        and record.get(m.get("field", "").strip()))]
+        new["texts"]["merges"] = _csv(("row", "field", "from_row", "reason"), kept)
+    return new
+
+
+def with_plan_texts(data: PackageData, plans: str, merges: str) -> PackageData:
+    """A copy with the whole plan table replaced (an uploaded workbook or CSV)."""
+    new = json.loads(canonical(data))
+    new["texts"]["plans"] = plans
+    if merges:
+        new["texts"]["merges"] = merges
+    else:
+        new["texts"].pop("merges", None)
+    return new
+
+
+def with_department(data: PackageData, name: str, short_name: str, source: str) -> PackageData:
+    """A copy whose organisations.toml names one more city department (a committee office)."""
+    new = json.loads(canonical(data))
+    orgs = new["tables"].setdefault("organisations", {})
+    orgs.setdefault("departments", []).append(
+        {"name": name, "short_name": short_name, "source": source}
+    )
+    return new
+
+
+def with_not_office(data: PackageData, text: str) -> PackageData:
+    """A copy where `text` in the office column is declared not an office (kept as printed)."""
+    new = json.loads(canonical(data))
+    orgs = new["tables"].setdefault("organisations", {})
+    table = orgs.setdefault("plan_table", {})
+    names = table.setdefault("not_offices", [])
+    if text not in names:
+        names.append(text)
+    return new
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One value of a table that cites a clause: what the office may change in a draft."""
+
+    part: str  # the TOML part ("season", "initial_determination", …)
+    path: str  # dotted path inside the part, for set_value
+    value: Any
+    clause: str
+    text: str
+    source: str
+    confidence: str = ""  # H / M / L as the tables write it
+
+    @property
+    def key(self) -> str:
+        return f"{self.part}:{self.path}"
+
+    @property
+    def shown(self) -> str:
+        """The value as the office reads it (a date as YYYY-MM-DD)."""
+        return str(self.value[DATE_TAG]) if self.kind == "date" else str(self.value)
+
+    @property
+    def kind(self) -> str:
+        value = self.value
+        if isinstance(value, dict) and set(value) == {DATE_TAG}:
+            return "date"
+        if isinstance(value, bool):
+            return "bool"
+        if isinstance(value, int):
+            return "int"
+        if isinstance(value, float):
+            return "float"
+        return "text"
+
+
+EDITABLE_KINDS = ("date", "int", "float")
+
+
+def parameters(data: PackageData) -> list[Parameter]:
+    """Every dated or numeric value beside a clause in the package's TOML tables: the key
+    dates and periods of season.toml, the 初定 thresholds, the eligibility values …"""
+    found: list[Parameter] = []
+
+    def walk(part: str, node: Any, path: list[str]) -> None:
+        if isinstance(node, dict):
+            if DATE_TAG in node:
+                return
+            clause = node.get("clause")
+            if isinstance(clause, str):
+                keys = ["value"] if "value" in node else sorted(node)
+                for key in keys:
+                    item = Parameter(part, ".".join([*path, key]), node.get(key), clause,
+                                     str(node.get("text", "")), str(node.get("source", "")),
+                                     str(node.get("confidence", "")))
+                    if item.kind in EDITABLE_KINDS:
+                        found.append(item)
+            for key, value in node.items():
+                if isinstance(value, dict | list):
+                    walk(part, value, [*path, key])
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(part, value, [*path, str(index)])
+
+    for part in TOML_PARTS:
+        walk(part, data.get("tables", {}).get(part, {}), [])
+    return found
+
+
+def get_value(data: PackageData, part: str, dotted: str) -> Any:
+    node: Any = data["tables"][part]
+    for key in dotted.split("."):
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    return node

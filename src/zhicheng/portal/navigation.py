@@ -89,6 +89,7 @@ def build(user: Any) -> Navigation:
         city = NavGroup(_("市职称办"), [
             NavLink(_("监督总览"), reverse("supervision:dashboard")),
             NavLink(_("统计分析"), reverse("supervision:statistics")),
+            NavLink(_("届次管理"), reverse("seasons:index")),
             NavLink(_("材料抽查"), reverse("reviews:sampling")),
             NavLink(_("证书签发"), reverse("certificates:office"),
                     approved_for_issue(user).count(), _("份待签发")),

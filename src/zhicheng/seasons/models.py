@@ -29,6 +29,8 @@ class Season(models.Model):
         "SeasonVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("生效版本"),
     )
+    # Closed and archived: its pages stay readable, it takes no new applications.
+    archived_on = models.DateField(_("归档日期"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year"]

@@ -24,7 +24,9 @@ from zhicheng.core.operations import OperationError, operation, require_permissi
 from zhicheng.policy.package import (
     PackageData,
     PackageProblem,
+    canonical,
     code_of,
+    derive,
     from_json,
     package_hash,
     plan_table_from_data,
@@ -168,6 +170,14 @@ def publish_version(actor: Actor, version: SeasonVersion, on: dt.date | None = N
         locked = SeasonVersion.objects.select_for_update().get(pk=version.pk)
         if locked.status != VersionStatus.DRAFT:
             raise OperationError(f"{locked.label}不是草稿，不能再次发布。")
+        errors = [p for p in validate(locked.data) if p.severity == "error"]
+        if errors:
+            raise OperationError(
+                f"{locked.label}还有{len(errors)}个问题，改正后才能发布：" +
+                "；".join(str(p) for p in errors[:5])
+            )
+        if locked.season.archived_on is not None:
+            raise OperationError(f"{locked.season.name}已归档，不能再发布新版本。")
         report = LoadReport()
         day = on or clock.today()
         _publish(report, locked, day)
@@ -261,3 +271,116 @@ def redecide(actor: Actor, season: Season, version: SeasonVersion | None = None,
             "unchanged": [r.application_id for r in results if not r.changed][:1000],
         }
     return results
+
+
+# --- the city office's lifecycle in the browser (docs/seasons.md §In the browser) ---------
+SEASON_CODE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def derive_draft(actor: Actor, base: SeasonVersion, code: str, name: str) -> SeasonVersion:
+    """A new season from an earlier one: its data copied, every date moved by the years between
+    them (`policy.package.derive`), stored as the new season's first draft (one audit event)."""
+    import re
+
+    require_permission(actor, MANAGE, base.season)
+    code = code.strip()
+    name = name.strip()
+    if not re.fullmatch(SEASON_CODE, code) or len(code) > 50:
+        raise OperationError("年度代码只能用小写字母、数字和连字符，例如 lianyungang-2025。")
+    if not name:
+        raise OperationError("请填写新年度的名称。")
+    if Season.objects.filter(code=code).exists():
+        raise OperationError(f"已有代码为“{code}”的年度，请换一个代码。")
+    if base.status == VersionStatus.DRAFT:
+        raise OperationError("只能以已发布的年度数据为基础新建草稿。")
+    data = derive(base.data, code, years=1, name=name)
+    with operation(actor, "season.derive", target=base.season, permission=MANAGE) as op:
+        tables = from_json(data["tables"])
+        season = Season.objects.create(code=code, **season_fields(tables["season"]))
+        version = SeasonVersion.objects.create(
+            season=season, number=1, data=data, sha256=package_hash(data),
+            note=f"以{base.season.name}第{base.number}版为基础新建，日期顺延一年"[:200],
+            created_by=_actor_user(actor),
+        )
+        op.summary = (f"以{base.season.name}第{base.number}版为基础新建{name}草稿"
+                      "（所有日期顺延一年）")
+        op.data = {"from": {"season": base.season.code, "version": base.number,
+                            "sha256": base.sha256},
+                   "season": code, "version": 1, "sha256": version.sha256}
+    return version
+
+
+def correction_draft(actor: Actor, base: SeasonVersion) -> SeasonVersion:
+    """A new draft version of the same season, a copy of its published version (no date
+    moved): the way to correct a published season in the browser (one audit event)."""
+    with operation(actor, "season.correction_draft", target=base.season,
+                   permission=MANAGE) as op:
+        season = Season.objects.select_for_update().get(pk=base.season_id)
+        if season.archived_on is not None:
+            raise OperationError(f"{season.name}已归档，不能再更正。")
+        if base.status != VersionStatus.PUBLISHED or season.published_version_id != base.pk:
+            raise OperationError("只能以本年度现行发布的版本为基础新建更正草稿。")
+        open_draft = season.versions.filter(status=VersionStatus.DRAFT).order_by("-number").first()
+        if open_draft is not None:
+            raise OperationError(
+                f"{season.name}已有第{open_draft.number}版草稿，请先修改或发布它。")
+        number = (season.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        data = from_json_safe(base.data)
+        version = SeasonVersion.objects.create(
+            season=season, number=number, data=data, sha256=package_hash(data),
+            note=f"以第{base.number}版为基础的更正草稿", created_by=_actor_user(actor),
+        )
+        op.summary = f"以{season.name}第{base.number}版为基础新建更正草稿第{number}版"
+        op.data = {"from_version": base.number, "version": number, "sha256": version.sha256}
+    return version
+
+
+def edit_draft(actor: Actor, version: SeasonVersion, data: PackageData, summary: str,
+               details: dict[str, Any] | None = None) -> SeasonVersion:
+    """Replace a draft's data (drafts are mutable; a published version is refused). The draft
+    may still have validation problems: they are listed on its page and block publishing."""
+    with operation(actor, "season.edit_draft", target=version.season, permission=MANAGE) as op:
+        locked = SeasonVersion.objects.select_for_update().get(pk=version.pk)
+        if locked.status != VersionStatus.DRAFT:
+            raise OperationError(f"{locked.label}已发布，不能修改；请以它为基础新建更正草稿。")
+        if locked.season.archived_on is not None:
+            raise OperationError(f"{locked.season.name}已归档，不能修改。")
+        before = locked.sha256
+        clean = from_json_safe(data)
+        locked.data = clean
+        locked.sha256 = package_hash(clean)
+        locked.save(update_fields=["data", "sha256"])
+        op.summary = f"修改{locked.season.name}第{locked.number}版草稿：{summary}"[:300]
+        op.data = {"version": locked.number, "from_sha256": before, "sha256": locked.sha256,
+                   **(details or {})}
+    version.refresh_from_db()
+    return version
+
+
+def from_json_safe(data: PackageData) -> PackageData:
+    """The data as stored JSON (a deep copy: the caller's dict is never aliased)."""
+    import json
+
+    result: PackageData = json.loads(canonical(data))
+    return result
+
+
+def archive_season(actor: Actor, season: Season, on: dt.date | None = None) -> Season:
+    """Close and archive a season: its pages stay readable, it takes no new applications and
+    no new versions. The current season cannot be archived (publish its successor first)."""
+    with operation(actor, "season.archive", target=season, permission=MANAGE) as op:
+        locked = Season.objects.select_for_update().get(pk=season.pk)
+        if locked.archived_on is not None:
+            raise OperationError(f"{locked.name}已于{locked.archived_on.isoformat()}归档。")
+        if locked.is_current:
+            raise OperationError(
+                f"{locked.name}是当前年度，不能归档：请先发布下一年度，使其成为当前年度。")
+        if locked.published_version_id is None:
+            raise OperationError(f"{locked.name}从未发布，无需归档；草稿可以继续修改。")
+        day = on or clock.today()
+        locked.archived_on = day
+        locked.save(update_fields=["archived_on"])
+        op.summary = f"结束并归档{locked.name}（归档日期{day.isoformat()}），不再受理新申报"
+        op.data = {"archived_on": day.isoformat()}
+    season.refresh_from_db()
+    return season

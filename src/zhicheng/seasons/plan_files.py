@@ -83,6 +83,9 @@ class PlanFile:
     digest: str
     table: PlanTable
     problems: list[CellProblem]
+    # The table as a package's plans.csv and merges.csv (what a season draft stores).
+    plans_text: str = ""
+    merges_text: str = ""
 
     @property
     def errors(self) -> list[CellProblem]:
@@ -231,6 +234,8 @@ def read_plan_file(season: str, filename: str, data: bytes, merges_text: str = "
         digest=hashlib.sha256(data).hexdigest(),
         table=table,
         problems=problems,
+        plans_text=plans_text,
+        merges_text=merges_text or file_merges,
     )
 
 

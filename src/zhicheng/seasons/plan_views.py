@@ -69,6 +69,11 @@ def upload(request: HttpRequest) -> HttpResponse:
         return _page(request, {
             "chosen": code, "refusal": _("请选择评审年度并选择要上传的文件。"),
         }, status=400)
+    if season.published_version_id is None and season.versions.exists():
+        # A draft's plan table is part of its data: rows written here would not be published.
+        return _page(request, {"chosen": code, "refusal": _(
+            "%(name)s的数据还是草稿：请在“届次管理”打开它的草稿页上传计划表，发布时一并生效。")
+            % {"name": season.name}}, status=400)
     if file.size and file.size > MAX_UPLOAD_BYTES:
         return _page(request, {"chosen": code, "refusal": _(
             "文件超过%(mb)dMB：评审计划表不应这么大。") % {"mb": MAX_UPLOAD_BYTES // 1024 // 1024}},

@@ -3,12 +3,14 @@ application is decided under, the versions of a season."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from zhicheng.policy import Season as PolicySeason
-from zhicheng.policy.package import season_from_data
+from zhicheng.policy.decision import Decision
+from zhicheng.policy.package import PackageProblem, season_from_data, validate
 from zhicheng.policy.season import SeasonDataError, load_season
 
 from .models import Season, SeasonVersion, VersionStatus
@@ -94,3 +96,156 @@ def version_summary(version: SeasonVersion) -> dict[str, Any]:
         "note": version.note,
         "current": version.status == VersionStatus.PUBLISHED,
     }
+
+
+# --- the city office's lifecycle pages ----------------------------------------------------
+SAMPLE_PROFILES = 40  # synthetic profiles of policy.sample decided on the diff page
+
+
+def lifecycle_seasons() -> list[Season]:
+    """Every season with its versions (data left out), newest first: two queries."""
+    return list(
+        Season.objects.order_by("-year", "code").prefetch_related(
+            Prefetch("versions", queryset=SeasonVersion.objects.defer("data").order_by("-number"))
+        )
+    )
+
+
+def comparison_base(version: SeasonVersion) -> SeasonVersion | None:
+    """What a draft is compared with: its season's published version (a correction), else the
+    published version of the season it was derived from."""
+    season = version.season
+    if season.published_version_id is not None and season.published_version_id != version.pk:
+        return season.published_version
+    origin = version.data.get("manifest", {}).get("package", {}).get("derived_from")
+    if origin:
+        found = Season.objects.select_related("published_version").filter(code=origin).first()
+        if found is not None:
+            return found.published_version
+    return None
+
+
+def draft_problems(version: SeasonVersion) -> list[PackageProblem]:
+    problems = validate(version.data)
+    try:
+        if not [p for p in problems if p.severity == "error"]:
+            season_from_data(version.data)
+    except SeasonDataError as exc:
+        problems.append(PackageProblem("season.toml", str(exc)))
+    return problems
+
+
+@dataclass(frozen=True)
+class RuleChange:
+    clause: str
+    old: str  # the finding's message under the base version ("" when the rule did not run)
+    new: str
+    old_outcome: str
+    new_outcome: str
+
+
+@dataclass(frozen=True)
+class ProfileChange:
+    who: str
+    source: str  # "sample" | "application"
+    old_verdict: str
+    new_verdict: str
+    because: list[RuleChange]
+
+
+@dataclass
+class DecisionDiff:
+    base: SeasonVersion
+    years: int
+    decided: int = 0
+    samples: int = 0
+    applications: int = 0
+    changes: list[ProfileChange] = field(default_factory=list)
+
+
+def _moved(payload: dict[str, Any], years: int) -> dict[str, Any]:
+    """The same person applying `years` later (only the application date moves)."""
+    import copy
+    import datetime as dt
+
+    moved = copy.deepcopy(payload)
+    request = moved.get("request", {})
+    day = request.get("application_date")
+    if day and years:
+        when = dt.date.fromisoformat(day)
+        try:
+            when = when.replace(year=when.year + years)
+        except ValueError:
+            when = when.replace(year=when.year + years, day=28)
+        request["application_date"] = when.isoformat()
+    return moved
+
+
+def _because(old: Decision, new: Decision) -> list[RuleChange]:
+    before, after = old.outcomes(), new.outcomes()
+    by_rule_old = {f.rule: f for f in old.findings}
+    by_rule_new = {f.rule: f for f in new.findings}
+    order = {"info": 0, "pass": 1, "needs_review": 2, "fail": 3}
+    out = []
+    for rule in sorted(set(before) | set(after), key=lambda r: -order[after.get(r, "info")]):
+        if before.get(rule) == after.get(rule):
+            continue
+        o, n = by_rule_old.get(rule), by_rule_new.get(rule)
+        worst_new = [f for f in new.findings if f.rule == rule and f.outcome == after.get(rule)]
+        worst_old = [f for f in old.findings if f.rule == rule and f.outcome == before.get(rule)]
+        n = worst_new[0] if worst_new else n
+        o = worst_old[0] if worst_old else o
+        cited = n or o
+        out.append(RuleChange(
+            clause=cited.clause if cited is not None else "",
+            old=o.message if o else "", new=n.message if n else "",
+            old_outcome=before.get(rule, ""), new_outcome=after.get(rule, ""),
+        ))
+    return out
+
+
+def decision_diff(version: SeasonVersion, limit: int = 200) -> DecisionDiff | None:
+    """Decide a set of profiles under the draft and under its comparison base and list those
+    whose verdict changes, with the findings that differ. The set: the first SAMPLE_PROFILES
+    synthetic profiles of `policy.sample` (seed 2024) and the submitted applications of the
+    base season (at most `limit`), each applying `years` later under the draft."""
+    from zhicheng.applications.models import Application
+    from zhicheng.applications.profiles import profile_payload, request_of
+    from zhicheng.policy import evaluate
+    from zhicheng.policy.profile import Profile
+    from zhicheng.policy.sample import profiles
+
+    base = comparison_base(version)
+    if base is None:
+        return None
+    draft_engine = season_from_data(version.data)
+    base_engine = policy_season_of(base)
+    years = version.season.year - base.season.year
+    diff = DecisionDiff(base=base, years=years)
+    cases: list[tuple[str, str, dict[str, Any]]] = [
+        (f"样例申报人{i + 1}", "sample", p) for i, p in enumerate(profiles(SAMPLE_PROFILES))
+    ]
+    diff.samples = len(cases)
+    apps = list(
+        Application.objects.filter(season=base.season, submitted_at__isnull=False)
+        .select_related("applicant__applicant_profile", "series", "plan", "season")
+        .order_by("pk")[:limit]
+    )
+    for app in apps:
+        profile = getattr(app.applicant, "applicant_profile", None)
+        if profile is None:
+            continue
+        cases.append((str(app.applicant), "application",
+                      profile_payload(profile, request_of(app), app)))
+    diff.applications = len(cases) - diff.samples
+    for who, source, payload in cases:
+        try:
+            old = evaluate(Profile.model_validate(payload), base_engine)
+            new = evaluate(Profile.model_validate(_moved(payload, years)), draft_engine)
+        except (ValueError, SeasonDataError):
+            continue
+        diff.decided += 1
+        if old.verdict != new.verdict:
+            diff.changes.append(ProfileChange(who, source, old.verdict, new.verdict,
+                                              _because(old, new)))
+    return diff

@@ -429,7 +429,6 @@ def submit_application(
     *,
     token: str,
     explanation: str | None = None,
-    request_meta: dict[str, Any] | None = None,
 ) -> Submission:
     """Freeze a snapshot, route it and move draft → submitted. A repeated token (double click,
     retried request) returns the first submission instead of submitting twice."""

@@ -93,7 +93,7 @@ def _write_private(path: Path, key: Ed25519PrivateKey) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(pem)
-    os.chmod(path, 0o600)
+    path.chmod(0o600)
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
@@ -114,7 +114,7 @@ def generate(directory: Path | None = None, *, today: dt.date | None = None) -> 
     Returns the new key id (`k<UTC date>-<8 hex of the public key's SHA-256>`)."""
     directory = directory or key_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    os.chmod(directory, 0o700)
+    directory.chmod(0o700)
     private = Ed25519PrivateKey.generate()
     raw = private.public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw

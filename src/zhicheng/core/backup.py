@@ -366,7 +366,7 @@ def _file_fields() -> Iterator[tuple[type[models.Model], str]]:
                 yield model, f.name
 
 
-def check_restored(manifest: dict[str, Any], backup: Path | None = None) -> RestoreReport:
+def check_restored(manifest: dict[str, Any]) -> RestoreReport:
     """Compare the live database and directories with the manifest; run the audit
     verification and the registered ones (certificates). Used right after a restore and by
     `restore --check`."""
@@ -434,4 +434,4 @@ def restore_backup(backup: Path, *, say: Say = _quiet) -> RestoreReport:
     if (backup / "keys").is_dir():
         keys.mkdir(parents=True, exist_ok=True, mode=0o700)
         say(f"签名密钥 (keys): {_copy_tree(backup / 'keys', keys)} 个文件 → {keys}")
-    return check_restored(manifest, backup)
+    return check_restored(manifest)

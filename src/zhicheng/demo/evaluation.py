@@ -329,7 +329,7 @@ def _choices(username: str, n: int) -> list[str]:
     return ["agree"] * n
 
 
-def hold_meeting_1(committee: Committee, season: Any, apps: list[Any]) -> Meeting:
+def hold_meeting_1(committee: Committee, season: Any) -> Meeting:
     S = MeetingState
     office, city = _office(committee), _city()
     m = Meeting.objects.filter(committee=committee, date=MEETING_1.date).first()
@@ -443,8 +443,8 @@ def seed_demo_season(actor: Actor = SYSTEM) -> Story:
     users_1 = _demo_users(actor, STORY_1, with_profile=True)
     existing_1 = Meeting.objects.filter(committee=committee, date=MEETING_1.date).first()
     if existing_1 is None or existing_1.state != MeetingState.FILED:
-        apps_1 = _applications(users_1, DAYS_1)
-        story.meeting_1 = hold_meeting_1(committee, season, apps_1)
+        _applications(users_1, DAYS_1)  # the cases the meeting's draw picks up
+        story.meeting_1 = hold_meeting_1(committee, season)
     else:
         story.meeting_1 = existing_1
     users_2 = _demo_users(actor, STORY_2, with_profile=True)

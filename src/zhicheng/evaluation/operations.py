@@ -544,7 +544,7 @@ def _count_sealed(case: Case) -> dict[str, int]:
     CountedReceipt.objects.bulk_create(
         [CountedReceipt(case=case, code=code) for code in sorted(code for _ch, code in opened)])
     _shred_tally_key(case)
-    counts = {ch: 0 for ch in Choice.values}
+    counts = dict.fromkeys(Choice.values, 0)
     for ch, _code in opened:
         counts[ch] += 1
     return counts

@@ -227,9 +227,8 @@ def _former_units(application: Application, since: dt.date) -> set[str]:
             ended = dt.date.fromisoformat(str(end)) if end else None
         except ValueError:
             ended = None
-        if ended is None or ended >= since:
-            if entry.get("employer"):
-                out.add(str(entry["employer"]))
+        if (ended is None or ended >= since) and entry.get("employer"):
+            out.add(str(entry["employer"]))
     return out
 
 

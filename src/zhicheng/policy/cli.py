@@ -144,8 +144,7 @@ def _single(
     path: str, as_text: bool, out: IO[str], err: IO[str], season: Season | None = None
 ) -> int:
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        raw = Path(path).read_bytes()
     except OSError as exc:
         err.write(f"无法读取 {path}：{exc.strerror}\n")
         return EXIT_INVALID
@@ -244,13 +243,18 @@ def _batch(
 ) -> int:
     try:
         source: IO[bytes] = (
-            sys.stdin.buffer if path == "-" else open(path, "rb", buffering=IO_BUFFER)
+            # closed in the `finally` below (standard input is left open)
+            sys.stdin.buffer if path == "-"
+            else open(path, "rb", buffering=IO_BUFFER)  # noqa: SIM115, PTH123
         )
     except OSError as exc:
         err.write(f"无法读取 {path}：{exc.strerror}\n")
         return EXIT_INVALID
     to_file = output not in (None, "-")
-    sink: BinarySink = open(str(output), "wb", buffering=IO_BUFFER) if to_file else _binary(out)
+    sink: BinarySink = (  # closed in the `finally` below
+        open(str(output), "wb", buffering=IO_BUFFER) if to_file  # noqa: SIM115, PTH123
+        else _binary(out)
+    )
     bad = 0
     seen = 0
     results = (

@@ -62,8 +62,7 @@ class Command(BaseCommand):
 
     def _create(self, options: dict[str, Any]) -> None:
         from zhicheng.accounts.models import User
-
-        from ...operations import create_token
+        from zhicheng.api.operations import create_token
 
         org = self._org(options["org"])
         user = None
@@ -89,7 +88,7 @@ class Command(BaseCommand):
                               "密钥只显示这一次。")
 
     def _list(self, options: dict[str, Any]) -> None:
-        from ...models import ApiToken
+        from zhicheng.api.models import ApiToken
 
         qs = ApiToken.objects.select_related("organisation", "user").order_by("pk")
         if options.get("org"):
@@ -102,8 +101,8 @@ class Command(BaseCommand):
             ]))
 
     def _revoke(self, options: dict[str, Any]) -> None:
-        from ...models import ApiToken
-        from ...operations import revoke_token
+        from zhicheng.api.models import ApiToken
+        from zhicheng.api.operations import revoke_token
 
         token = ApiToken.objects.filter(prefix=options["prefix"]).first()
         if token is None:

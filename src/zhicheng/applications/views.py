@@ -21,9 +21,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError as PydanticError
 
+from zhicheng.catalogue.models import Specialty
 from zhicheng.core import clock
 from zhicheng.core.network import client_address
 from zhicheng.core.operations import OperationError
+from zhicheng.documents.pdf import render_application_form
 from zhicheng.documents.uploads import UploadRefused
 from zhicheng.seasons.queries import policy_season_for
 
@@ -48,9 +50,11 @@ from .profiles import (
     fact_choices,
     online_verified,
     profile_payload,
+    pydantic_messages,
     section_meta,
     validate_facts,
 )
+from .snapshots import form_snapshot
 from .states import STATE_INFO, State, transitions_from
 
 
@@ -300,7 +304,6 @@ def _decision_context(
         else:
             decision = decide(payload, plan.season)
     except PydanticError as exc:
-        from .profiles import pydantic_messages
 
         return {"decision": None, "problems": [m for _loc, m in pydantic_messages(exc)]}
     return {"decision": decision, "problems": []}
@@ -345,8 +348,6 @@ def new_application(request: HttpRequest) -> HttpResponse:
 
 
 def _specialties() -> list[str]:
-    from zhicheng.catalogue.models import Specialty
-
     return list(Specialty.objects.values_list("name", flat=True).distinct().order_by("name"))
 
 
@@ -531,9 +532,7 @@ def form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if not submissions:
         raise Http404("申报尚未提交，没有可打印的申报表。")
     latest = submissions[-1]
-    from zhicheng.documents.pdf import render_application_form
 
-    from .snapshots import form_snapshot
 
     url = request.build_absolute_uri(reverse("applications:detail", args=[app.pk]))
     # The snapshot's fingerprint is for the offices that check a printout against the record;

@@ -26,6 +26,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+
+from zhicheng.core import clock
 
 from .payload import b64d, b64e
 
@@ -69,8 +72,6 @@ class PublicKey:
 
 
 def key_dir() -> Path:
-    from django.conf import settings
-
     return Path(settings.ZHICHENG_KEY_DIR)
 
 
@@ -78,7 +79,6 @@ def _business_start(day: dt.date | None) -> str:
     """Key validity runs on the platform's business dates (the ones certificates carry), not
     the machine's: a key made on business day D is valid from D 00:00 (docs/trust.md)."""
     if day is None:
-        from zhicheng.core import clock
 
         day = clock.today()
     return f"{day.isoformat()}T00:00:00+00:00"

@@ -37,6 +37,8 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.db import DEFAULT_DB_ALIAS, connections, models
 
+from zhicheng.core.audit import verify_chain
+
 FORMAT = "zhicheng-backup/1"
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
@@ -160,7 +162,7 @@ def table_counts(alias: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
 
 
 def _dump_postgresql(target: Path) -> dict[str, int]:
-    import psycopg
+    import psycopg  # PostgreSQL only: the driver is not needed for SQLite
 
     connection = connections[DEFAULT_DB_ALIAS]
     settings_dict = connection.settings_dict
@@ -404,7 +406,6 @@ def check_restored(manifest: dict[str, Any]) -> RestoreReport:
                     f"{model._meta.label} #{pk} 的文件不存在 (file missing): {value}"
                 )
     report.checks.append(f"数据库引用的 {referenced} 个文件都在 (referenced files exist)")
-    from zhicheng.core.audit import verify_chain
 
     chain = verify_chain()
     if chain.ok:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from zhicheng.documents.pdf import render_application_form
 from zhicheng.documents.snapshot import ApplicationSnapshot
 
 COMMITMENT_TEXT = (
@@ -222,8 +223,6 @@ SAMPLE_SNAPSHOT: ApplicationSnapshot = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    from zhicheng.documents.pdf import render_application_form
-
     args = sys.argv[1:] if argv is None else argv
     target = args[0] if args else "application-form-sample.pdf"
     with Path(target).open("wb") as out:

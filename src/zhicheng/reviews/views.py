@@ -14,13 +14,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhicheng.applications.models import Application
+from zhicheng.applications.profiles import LIST_SECTIONS, describe_row
 from zhicheng.applications.states import (
     TRANSITION_BY_NAME,
     Role,
@@ -30,7 +31,9 @@ from zhicheng.applications.states import (
 from zhicheng.core import clock
 from zhicheng.core.inputs import bounded_int, id_text
 from zhicheng.core.operations import OperationError
+from zhicheng.core.workdays import office_calendar
 from zhicheng.seasons.models import CommitteePlan
+from zhicheng.supervision.params import supervision
 
 from . import operations as ops
 from . import scope
@@ -38,7 +41,7 @@ from .diff import diff_snapshots
 from .exports import worklist_xlsx
 from .forms import CorrectionForm, CorrectionMaterialForm, DrawForm, FindingForm
 from .guards import committee_setting, exempt_from_originals, open_correction
-from .models import ProvincialForward, SamplingDraw, UnitCheck
+from .models import ProvincialForward, ReviewStep, SamplingDraw, UnitCheck
 from .queries import dossier_for, reviewable, roles_of, sampling_draws
 from .queries import my_corrections as my_corrections_query
 from .queries import worklist as worklist_query
@@ -92,9 +95,6 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 def _with_deadlines(apps: list[Any], today: dt.date) -> list[Any]:
     """Each row's deadline (reviews.scope), the page sorted by due date, overdue first."""
-    from zhicheng.core.workdays import office_calendar
-    from zhicheng.supervision.params import supervision
-
     calendar = office_calendar()
     for app in apps:
         received = timezone.localtime(app.received_at).date() if app.received_at else None
@@ -231,8 +231,6 @@ def _snapshot_materials(app: Application) -> dict[int, dict[str, Any]]:
 
 def _profile_sections(snapshot: dict[str, Any]) -> list[tuple[str, list[str]]]:
     """The submitted profile as the applicant's pages describe it, section by section."""
-    from zhicheng.applications.profiles import LIST_SECTIONS, describe_row
-
     profile = snapshot.get("profile") or {}
     out = []
     for section, (label, clause) in LIST_SECTIONS.items():
@@ -465,9 +463,7 @@ def sampling(request: HttpRequest) -> HttpResponse:
             except OperationError as exc:
                 _error(request, exc)
     populations = []
-    from django.db.models import Count
 
-    from .models import ReviewStep
 
     counts = (
         ReviewStep.objects.filter(step="committee_accept")

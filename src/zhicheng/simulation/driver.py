@@ -47,6 +47,7 @@ from zhicheng.documents.placeholder import one_page_pdf
 from zhicheng.evaluation import operations as ev_ops
 from zhicheng.evaluation import queries as ev_queries
 from zhicheng.evaluation.models import Meeting
+from zhicheng.integrity.models import IntegrityRecord
 from zhicheng.publicity import operations as pub_ops
 from zhicheng.publicity.models import Objection, Publicity
 from zhicheng.reviews import operations as rev_ops
@@ -644,8 +645,6 @@ class Simulation:
                 decision_number=f"连职称办〔{self.season.year}〕撤{d.person.index}号"))
 
     def _summarise(self) -> None:
-        from zhicheng.integrity.models import IntegrityRecord
-
         ids = [d.app.pk for d in self.dossiers if d.app is not None]
         states: Counter[str] = Counter()
         for start in range(0, len(ids), 5000):

@@ -71,7 +71,7 @@ def run_export(n: int, tmp: str) -> dict[str, Any]:
     from zhicheng.reviews.exports import worklist_xlsx
 
     size = 0
-    with open(Path(tmp) / "roster.xlsx", "wb") as out:
+    with (Path(tmp) / "roster.xlsx").open("wb") as out:
         for chunk in worklist_xlsx(_applications(n)):
             out.write(chunk)
             size += len(chunk)
@@ -111,7 +111,7 @@ def run_certificates(n: int, tmp: str) -> dict[str, Any]:
     from zhicheng.simulation.bulk import certificates_zip
 
     path = Path(tmp) / "certificates.zip"
-    with open(path, "wb") as out:
+    with path.open("wb") as out:
         count = certificates_zip(_certificates(n), out)
     return {"bytes": path.stat().st_size, "count": count}
 
@@ -119,7 +119,7 @@ def run_certificates(n: int, tmp: str) -> dict[str, Any]:
 def prepare_policy(n: int, tmp: str) -> None:
     from zhicheng.policy.sample import write_jsonl
 
-    with open(Path(tmp) / "profiles.jsonl", "w", encoding="utf-8") as fh:
+    with (Path(tmp) / "profiles.jsonl").open("w", encoding="utf-8") as fh:
         write_jsonl(n, fh)  # one profile at a time: the RSS before the batch stays small
 
 
@@ -127,7 +127,7 @@ def run_policy(n: int, tmp: str) -> dict[str, Any]:
     from zhicheng.policy.cli import decide_lines
 
     source = Path(tmp) / "profiles.jsonl"
-    with open(source, "rb") as src, open(Path(tmp) / "decisions.jsonl", "wb") as out:
+    with source.open("rb") as src, (Path(tmp) / "decisions.jsonl").open("wb") as out:
         for _number, decision, problems in decide_lines(src):
             out.write(decision if decision is not None else json.dumps(problems).encode())
             out.write(b"\n")

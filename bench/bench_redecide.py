@@ -31,14 +31,11 @@ import sys
 import tempfile
 import time
 from collections import deque
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from zhicheng.policy import evaluate, load_season
-from zhicheng.policy.cli import CHUNK_LINES, describe_errors, parse_profile
+from zhicheng.policy.cli import decide_chunk, line_chunks, parse_profile
 from zhicheng.policy.sample import write_jsonl
 from zhicheng.policy.season import DEFAULT_SEASON, Season, read_season
 
@@ -60,30 +57,8 @@ def _init_worker(directory: str | None) -> None:
 
 
 def _decide_chunk(chunk: list[tuple[int, bytes]]) -> list[Result]:
-    """cli._decide_chunk against the season the worker was started with."""
-    season = _SEASON or load_season()
-    results: list[Result] = []
-    for number, line in chunk:
-        try:
-            profile = parse_profile(line)
-        except ValidationError as exc:
-            results.append((number, None, describe_errors(exc)))
-            continue
-        results.append((number, evaluate(profile, season).to_json_bytes(), []))
-    return results
-
-
-def _chunks(source: Any) -> Iterator[list[tuple[int, bytes]]]:
-    chunk: list[tuple[int, bytes]] = []
-    for number, line in enumerate(source, start=1):
-        if not line or line.isspace():
-            continue
-        chunk.append((number, line))
-        if len(chunk) >= CHUNK_LINES:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    """cli.decide_chunk against the season the worker was started with."""
+    return decide_chunk(chunk, _SEASON or load_season())
 
 
 def redecide(source: Path, target: Path, workers: int, directory: str | None) -> int:
@@ -111,7 +86,7 @@ def redecide(source: Path, target: Path, workers: int, directory: str | None) ->
                 out.write(b"\n")
                 decided += 1
 
-        for chunk in _chunks(src):
+        for chunk in line_chunks(src):
             pending.append(pool.apply_async(_decide_chunk, (chunk,)))
             if len(pending) >= 4 * workers:
                 drain(pending.popleft())

@@ -233,7 +233,7 @@ class Templates:
 # --- cloning --------------------------------------------------------------------------------
 
 
-def synthetic_employers(count: int, rng: random.Random) -> list[Organisation]:
+def synthetic_employers(count: int) -> list[Organisation]:
     districts = list(District.objects.order_by("code"))
     existing = set(Organisation.objects.filter(name__startswith="连云港负载测试").values_list(
         "name", flat=True))
@@ -460,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     t0 = time.monotonic()
 
-    employers = synthetic_employers(args.employers, rng)
+    employers = synthetic_employers(args.employers)
     reviewer_of = {e.pk: preliminary_reviewer_for(e) for e in employers}
     # The load reviewer's organisation: the district bureau of the first synthetic employer.
     load_org = reviewer_of[employers[0].pk]

@@ -72,7 +72,7 @@ def test_correction_list_and_validation(api, token, chain, demo_users):
     assert app.correction_requests.get().due_date.isoformat() == "2024-08-15"
 
 
-def test_unit_check_approve_and_committee_accept(api, token, chain, demo_users, settings):
+def test_unit_check_approve_and_committee_accept(api, token, chain, demo_users):
     app = chain.submitted()
     hr = demo_users["unit_hr"]
     unit = token("连云港海澜智能装备有限公司", ["reviews:write"], user=hr)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,7 +36,7 @@ def browser() -> Iterator[Any]:
     """Chromium for one test module. Playwright's sync API runs an event loop in this
     thread, so Django's ORM needs DJANGO_ALLOW_ASYNC_UNSAFE meanwhile; it is set only
     while the browser is up (`check --deploy` in other tests must not inherit it)."""
-    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         pytest.fail(f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 

@@ -108,7 +108,7 @@ def test_office_page_issue_via_http(make_approved, city_office, demo_users) -> N
     assert hr.get("/certificates/office/").status_code == 404
 
 
-def test_offline_verifier_command(issued, settings, tmp_path) -> None:
+def test_offline_verifier_command(issued, tmp_path) -> None:
     from pypdf import PdfReader  # noqa: F401
 
     cert = issued()

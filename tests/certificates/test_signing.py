@@ -42,7 +42,7 @@ def test_private_key_file_mode_0600(settings) -> None:
     assert path.stat().st_mode & 0o777 == 0o600
 
 
-def test_rotation_keeps_old_signatures_valid(settings) -> None:
+def test_rotation_keeps_old_signatures_valid() -> None:
     old_body, old_sig, old_kid = sign_payload({"no": "OLD"})
     new_kid = keys.generate()
     assert new_kid != old_kid and keys.active_key_id() == new_kid

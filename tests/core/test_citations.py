@@ -124,7 +124,7 @@ def test_the_scan_sees_the_files_that_cite():
     assert "README.md" in names
 
 
-def test_a_missing_heading_is_caught(tmp_path):
+def test_a_missing_heading_is_caught():
     headings = domain_headings()
     assert "Years of work" in headings
     line = "source = \"docs/domain.md §No such heading\""

@@ -26,7 +26,7 @@ D = dt.date
 
 def test_builtin_range_is_what_the_installed_chinese_calendar_covers():
     last = max(d.year for d in chinese_calendar.constants.holidays)
-    assert workdays.BUILTIN_LAST_YEAR == last
+    assert last == workdays.BUILTIN_LAST_YEAR
     assert workdays.WorkdayCalendar().has_year(last)
     assert not workdays.WorkdayCalendar().has_year(last + 1)
     chinese_calendar.is_workday(D(last, 6, 1))  # really covered: does not raise

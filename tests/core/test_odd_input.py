@@ -157,14 +157,14 @@ def test_fuzz_every_address_answers_without_a_server_error(demo_users):
         for who, c in identities.items():
             for number in ("1", HUGE) if who == "city_office" else (HUGE,):
                 path = _fill(route, number)
-                params = {p: value for p in PARAMS}
+                params = dict.fromkeys(PARAMS, value)
                 for method in ("get", "post"):
                     r = getattr(c, method)(path, params)
                     if r.status_code >= 500:
                         failures.append(f"{method.upper()} {path} as {who} ({value[:12]!r}): "
                                         f"{r.status_code}")
                 if path.startswith("/api/"):
-                    r = c.post(path, json.dumps({p: value for p in PARAMS}),
+                    r = c.post(path, json.dumps(dict.fromkeys(PARAMS, value)),
                                content_type="application/json")
                     if r.status_code >= 500:
                         failures.append(f"POST json {path} as {who}: {r.status_code}")

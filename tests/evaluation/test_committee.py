@@ -41,7 +41,7 @@ def test_even_small_long_terms_and_chairs_are_reported(world) -> None:
     assert "应有且只有一名主任委员（现有0名）。" in v
 
 
-def test_minimum_sizes_are_parameters(world, settings) -> None:
+def test_minimum_sizes_are_parameters(world) -> None:
     _members(world, 7)
     world.committee.by_specialty = False
     world.committee.save()

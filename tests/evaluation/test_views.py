@@ -14,7 +14,7 @@ from zhicheng.evaluation.models import DossierAccess, Meeting, MeetingState
 pytestmark = pytest.mark.django_db
 
 
-def test_a_meeting_through_the_pages(world, client) -> None:
+def test_a_meeting_through_the_pages(world) -> None:
     world.pool(7)
     world.application("页面甲")
     office = Client()

@@ -19,7 +19,7 @@ POLICY_SEASON = Path(__file__).resolve().parents[2] / "src/zhicheng/policy/seaso
 
 CITED = [
     "一",
-    *[f"二（{n}）" for n in "一 二 三 四 五 六 七 八 九 十 十一".split()],
+    *[f"二（{n}）" for n in ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一"]],
     "三（一）",
     "三（二）",
     "三（三）",
@@ -28,7 +28,7 @@ CITED = [
     "四（二）",
     "四（三）",
     "四（四）",
-    *[f"五（{n}）" for n in "一 二 三 四 五".split()],
+    *[f"五（{n}）" for n in ["一", "二", "三", "四", "五"]],
 ]
 
 

@@ -174,7 +174,7 @@ def test_constant_number_of_queries(client, season, django_assert_max_num_querie
     assert "市职称办补录" in html
 
 
-def test_query_count_does_not_depend_on_rows(client, season, django_assert_num_queries):
+def test_query_count_does_not_depend_on_rows(client, season):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

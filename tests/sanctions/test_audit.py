@@ -123,9 +123,9 @@ def test_a_tampered_row_is_caught_alerted_once_and_shown_in_red(
 
     victim = AuditEvent.objects.filter(action="test.tamper").order_by("seq").first()
     AuditEvent.objects.filter(pk=victim.pk).update(summary="被悄悄改过的摘要")
-    with caplog.at_level(logging.ERROR, logger="zhicheng.audit"):
-        with django_capture_on_commit_callbacks(execute=True):
-            result = verify_chain_task.apply(kwargs={"force": True}).get()
+    with (caplog.at_level(logging.ERROR, logger="zhicheng.audit"),
+          django_capture_on_commit_callbacks(execute=True)):
+        result = verify_chain_task.apply(kwargs={"force": True}).get()
     assert result == f"broken at #{victim.seq}"
     check = ChainCheck.objects.order_by("-pk").first()
     assert not check.ok and check.broken_seq == victim.seq and check.alerted

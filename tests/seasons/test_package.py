@@ -36,7 +36,7 @@ def test_the_2024_season_is_a_clean_package():
     assert len(season.plans) == 53
 
 
-def test_the_data_is_json_and_its_hash_is_stable(tmp_path: Path):
+def test_the_data_is_json_and_its_hash_is_stable():
     data, _ = read_package(season_dir("lianyungang-2024"))
     stored = json.loads(json.dumps(data))  # what the database gives back
     assert package_hash(stored) == package_hash(data)

@@ -8,24 +8,26 @@ from typing import Any
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
+from allauth.account.models import EmailAddress
 from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhicheng.core.network import UNKNOWN_CLIENT, client_address
+from zhicheng.portal.navigation import landing_url
 
 from .officials import has_totp, is_official
+from .operations import record_authentication
 
 
 def account_for_login(login: str) -> Any:
     """The account a login string names: its username or one of its e-mail addresses, in
     any case. None when no account matches (the throttle then counts the string itself)."""
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth import get_user_model
-
     login = (login or "").strip()
     if not login:
         return None
@@ -52,8 +54,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: Any) -> str:
         """After login each person lands on their work (portal/navigation.py), unless the
         login page was asked for with `next`, which allauth honours before asking here."""
-        from zhicheng.portal.navigation import landing_url
-
         return landing_url(request.user)
 
     def get_signup_redirect_url(self, request: Any) -> str:
@@ -66,8 +66,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_email_verification_redirect_url(self, email_address: Any) -> str:
         """A confirmed sign-up lands on the person's work too (an applicant: 我的申报): the
         request may still be anonymous here, so the landing is worked out for the owner."""
-        from zhicheng.portal.navigation import landing_url
-
         return landing_url(email_address.user)
 
     def get_client_ip(self, request: HttpRequest) -> str:
@@ -89,10 +87,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         """A refused attempt (too many failures for the account or from the address) is an
         audit event: the lockout, with the address it came from."""
-        from django.core.exceptions import ValidationError
-
-        from .operations import record_authentication
-
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError:

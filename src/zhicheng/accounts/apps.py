@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户")
 
     def ready(self) -> None:
+        # Imported in ready(): these modules import models, which load after the app registry.
         from . import receivers
 
         receivers.connect()  # authentication steps into the audit chain

@@ -16,6 +16,7 @@ from ninja.errors import ValidationError
 from zhicheng.applications.models import Application, Material
 from zhicheng.applications.states import State, state_label
 from zhicheng.catalogue.models import Level, Series, Title
+from zhicheng.certificates import verification
 from zhicheng.certificates.models import VerificationResult
 from zhicheng.core.network import client_address
 from zhicheng.core.operations import NotPermitted
@@ -27,7 +28,7 @@ from zhicheng.seasons.models import Season, SeasonVersion, VersionStatus
 from zhicheng.seasons.queries import published_seasons, version_summary
 
 from . import schemas as s
-from .auth import Principal, anonymous_rate, rate_limit
+from .auth import Principal, Throttled, anonymous_rate, rate_limit
 from .models import Scope
 from .params import Id, PageParams, Text
 
@@ -311,10 +312,6 @@ class VerifyBody(Schema):
 @router.post("/certificates/verify", response={200: s.VerifyOut, PUBLIC_ERRORS: s.ErrorOut},
              auth=None, tags=["certificates"], summary="证书查验（公开，限频）")
 def certificate_verify(request: HttpRequest, body: VerifyBody) -> Any:
-    from zhicheng.certificates import verification
-
-    from .auth import Throttled
-
     if not body.code.strip() and not (body.number.strip() and body.name.strip()):
         raise ValidationError([{"loc": ("body", "number"),
                                 "msg": "请填写证书编号和姓名，或提供二维码内容。"}])

@@ -22,7 +22,9 @@ from zhicheng.policy import Profile
 from zhicheng.seasons.models import CommitteePlan
 
 from .models import MaterialKind, Route
+from .operations import OperationError, check_plan_open
 from .profiles import LABELS, pydantic_messages
+from .queries import plans_for
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
 TEXT = {"class": "form-control"}
@@ -342,7 +344,6 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args: Any, season: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from .queries import plans_for
 
         plans = plans_for(season) if season is not None else CommitteePlan.objects.none()
         typing.cast(forms.ModelChoiceField, self.fields["plan"]).queryset = plans
@@ -352,7 +353,6 @@ class ApplicationForm(forms.Form):
 
     def clean_plan(self) -> CommitteePlan:
         plan: CommitteePlan = self.cleaned_data["plan"]
-        from .operations import OperationError, check_plan_open
 
         try:
             check_plan_open(plan)

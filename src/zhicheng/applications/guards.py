@@ -8,6 +8,8 @@ from typing import Any
 
 from zhicheng.core.actors import Actor
 
+from .commitment import commitment_sha256
+from .profiles import decide_application
 from .states import NO_CONTEXT, GuardContext, State, guard
 
 
@@ -15,7 +17,6 @@ def _decision(application: Any, context: GuardContext) -> Any:
     """The decision the submit operation computed, or a fresh one when fired without it."""
     if context.decision is not None:
         return context.decision
-    from .profiles import decide_application
 
     _payload, decision = decide_application(application)
     return decision
@@ -46,8 +47,6 @@ def needs_review_explained(
 def commitment_accepted(
     application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
-    from .commitment import commitment_sha256
-
     if application.commitment_accepted_at is None:
         return "请先阅读并签署《专业技术资格评审申报承诺书》（五（四））。"
     if application.commitment_sha256 != commitment_sha256():

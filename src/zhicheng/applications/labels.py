@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 
+from django import forms as django_forms
 from django.utils.translation import gettext_lazy as _
 
 from zhicheng.core import labels
 from zhicheng.policy.decision import OUTCOME_NAMES, VERDICT_NAMES
 
 from . import profiles
+from .forms import SECTION_FORMS, EmploymentForm
 from .models import MaterialKind, Route
 from .states import TRANSITIONS, Role, State
 
@@ -34,10 +36,6 @@ labels.register("section", {"employment": _("工作单位与就业信息"), "res
 
 
 def _form_field_labels() -> dict[str, str]:
-    from django import forms as django_forms
-
-    from .forms import SECTION_FORMS, EmploymentForm
-
     out: dict[str, str] = {}
     all_forms: list[type[django_forms.Form]] = [*SECTION_FORMS.values(), EmploymentForm]
     for form in all_forms:

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from .models import Application, Notification
+from .tasks import send_notification_email
 
 
 def notify(
@@ -28,8 +29,6 @@ def notify(
         return n  # nowhere to mail it: the inbox row is all, no task queued for nothing
 
     def send() -> None:
-        from .tasks import send_notification_email
-
         send_notification_email.delay(n.pk)
 
     transaction.on_commit(send)

@@ -19,6 +19,7 @@ from zhicheng.core.operations import OperationError, StateConflict, operation
 from zhicheng.documents.uploads import check_application_quota, inspect_upload, store
 from zhicheng.orgs.models import Membership, Organisation, OrgKind
 from zhicheng.orgs.queries import preliminary_reviewer_for
+from zhicheng.sanctions.checks import ensure_plan_accepting
 from zhicheng.seasons.models import CommitteePlan, Season
 from zhicheng.seasons.queries import engine_version
 
@@ -28,6 +29,7 @@ from .models import (
     ApplicantProfile,
     Application,
     Material,
+    Notification,
     Submission,
     snapshot_hash,
 )
@@ -202,8 +204,6 @@ def _month_name(month: int) -> str:
 
 
 def check_plan_open(plan: CommitteePlan, today: dt.date | None = None) -> None:
-    from zhicheng.sanctions.checks import ensure_plan_accepting
-
     ensure_plan_accepting(plan)  # 五（三）: a plan whose committees lost the right is closed
     day = today or clock.today()
     if plan.is_open_on(day):
@@ -431,7 +431,6 @@ def submit_application(
     *,
     token: str,
     explanation: str | None = None,
-    request_meta: dict[str, Any] | None = None,
 ) -> Submission:
     """Freeze a snapshot, route it and move draft → submitted. A repeated token (double click,
     retried request) returns the first submission instead of submitting twice."""
@@ -541,8 +540,6 @@ def withdraw_application(application: Application, actor: Actor, *, reason: str 
 
 
 def mark_read(actor: Actor, notification_ids: list[int] | None = None) -> int:
-    from .models import Notification
-
     qs = Notification.objects.filter(user=person(actor), read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)

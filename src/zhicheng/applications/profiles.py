@@ -7,6 +7,7 @@ and the employment facts that follow from the chosen employer, and `decide` runs
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import secrets
 from dataclasses import dataclass
@@ -17,9 +18,10 @@ from django.core.exceptions import ValidationError
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic import ValidationError as PydanticError
 
-from zhicheng.core import clock
+from zhicheng.core import clock, labels
 from zhicheng.policy import SCHEMA_VERSION, Decision, Profile, evaluate, load_season
 from zhicheng.policy import Season as PolicySeason
+from zhicheng.seasons.queries import engine_season, policy_season_for
 
 if TYPE_CHECKING:
     from zhicheng.seasons.models import Season as SeasonRow
@@ -57,8 +59,6 @@ DEFAULT_FACTS: dict[str, Any] = {
 
 
 def default_facts() -> dict[str, Any]:
-    import copy
-
     return copy.deepcopy(DEFAULT_FACTS)
 
 
@@ -104,8 +104,6 @@ def pydantic_messages(error: PydanticError) -> list[tuple[tuple[Any, ...], str]]
 
 def location_label(loc: tuple[Any, ...]) -> str:
     """("work_history", 0, "employer") -> "工作经历第1条·工作单位" (core.labels)."""
-    from zhicheng.core import labels
-
     parts: list[str] = []
     for i, part in enumerate(loc):
         if isinstance(part, int):
@@ -335,8 +333,6 @@ def policy_season(code: str) -> PolicySeason:
 def decide(payload: dict[str, Any], season: str | PolicySeason | SeasonRow) -> Decision:
     """Decide a payload under a season: the engine's own, a stored season (its published
     version) or the code of an installed package."""
-    from zhicheng.seasons.queries import engine_season
-
     profile = Profile.model_validate(payload)
     if isinstance(season, str):
         return evaluate(profile, policy_season(season))
@@ -360,8 +356,6 @@ def decide_application(
 ) -> tuple[dict[str, Any], Decision]:
     """Decide under `season`, by default the season version the application is decided under
     (its recorded version once submitted, else the season's published one)."""
-    from zhicheng.seasons.queries import policy_season_for
-
     profile = application.applicant.applicant_profile
     payload = profile_payload(profile, request_of(application), application)
     return payload, decide(payload, season or policy_season_for(application))

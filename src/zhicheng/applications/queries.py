@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -145,8 +146,6 @@ def plans_for(season: Season) -> QuerySet[CommitteePlan]:
 
 
 def current_season() -> Season | None:
-    from django.conf import settings
-
     season = Season.objects.filter(is_current=True).first()
     if season is None:
         season = Season.objects.filter(code=settings.ZHICHENG_SEASON).first()

@@ -22,6 +22,8 @@ from django.db import models, transaction
 
 from zhicheng.core.actors import Actor
 from zhicheng.core.operations import SYSTEM, NotPermitted, StateConflict
+from zhicheng.orgs.models import Role as OrgRole
+from zhicheng.orgs.permissions import has_role_in, is_active_user, is_city_office
 
 if TYPE_CHECKING:
     from .models import Application
@@ -268,9 +270,6 @@ def actor_has_role(actor: Actor, role: Role, application: Application) -> bool:
     """Does `actor` hold `role` for this application (object-scoped)? The same role
     predicates as every permission (`orgs.permissions`), applied to the application's
     employer, preliminary reviewer and committee office."""
-    from zhicheng.orgs.models import Role as OrgRole
-    from zhicheng.orgs.permissions import has_role_in, is_active_user, is_city_office
-
     if role == Role.SYSTEM:
         return actor is SYSTEM
     if actor is SYSTEM or not is_active_user(actor):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError as PydanticError
 
+from zhicheng.catalogue.models import Specialty
 from zhicheng.core import clock
 from zhicheng.core.network import client_address
 from zhicheng.core.operations import OperationError
@@ -52,6 +53,7 @@ from .profiles import (
     fact_choices,
     online_verified,
     profile_payload,
+    pydantic_messages,
     section_meta,
     validate_facts,
 )
@@ -337,7 +339,6 @@ def _decision_context(
         else:
             decision = decide(payload, plan.season)
     except PydanticError as exc:
-        from .profiles import pydantic_messages
 
         return {"decision": None, "problems": [m for _loc, m in pydantic_messages(exc)]}
     return {"decision": decision, "problems": []}
@@ -382,8 +383,6 @@ def new_application(request: HttpRequest) -> HttpResponse:
 
 
 def _specialties() -> list[str]:
-    from zhicheng.catalogue.models import Specialty
-
     return list(Specialty.objects.values_list("name", flat=True).distinct().order_by("name"))
 
 

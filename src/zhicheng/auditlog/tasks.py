@@ -10,13 +10,12 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from .models import ChainCheck
+from .models import AuditCheckpoint, ChainCheck
+from .operations import record_check, sign_checkpoint
 
 
 @shared_task(name="auditlog.verify_chain")
 def verify_chain_task(force: bool = False) -> str:
-    from .operations import record_check
-
     interval = int(getattr(settings, "ZHICHENG_AUDIT_VERIFY_SECONDS", 3600))
     since = timezone.now() - dt.timedelta(seconds=interval)
     if not force and ChainCheck.objects.filter(checked_at__gt=since).exists():
@@ -29,9 +28,6 @@ def verify_chain_task(force: bool = False) -> str:
 def checkpoint_task(force: bool = False) -> str:
     """At least daily (docs/trust.md): sign a checkpoint when the last one is older than
     ZHICHENG_AUDIT_CHECKPOINT_SECONDS (a day by default)."""
-    from .models import AuditCheckpoint
-    from .operations import sign_checkpoint
-
     interval = int(getattr(settings, "ZHICHENG_AUDIT_CHECKPOINT_SECONDS", 86400))
     last = AuditCheckpoint.objects.order_by("-pk").first()
     if not force and last is not None and dt.datetime.fromisoformat(last.time) > (

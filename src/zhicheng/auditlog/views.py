@@ -20,12 +20,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhicheng.certificates import keys as keystore
 from zhicheng.core import clock, labels
 from zhicheng.core.inputs import bounded_int
 from zhicheng.integrity.operations import is_city_office
 
 from . import exports, queries
-from .operations import latest, record_check
+from .operations import audit_key_dir, latest, record_check
 
 View = Callable[..., HttpResponseBase]
 
@@ -124,10 +125,6 @@ def checkpoints_json(request: HttpRequest) -> HttpResponse:
 
 
 def audit_keys_json(request: HttpRequest) -> HttpResponse:
-    from zhicheng.certificates import keys as keystore
-
-    from .operations import audit_key_dir
-
     directory = audit_key_dir()
     keys = keystore.published_keys(directory) if directory.is_dir() else []
     return JsonResponse({"algorithm": keystore.ALGORITHM, "keys": keys},

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from zhicheng.core import labels
 
-from .models import Level
+from .models import Level, Series
 
 labels.register_choices("level", Level)
 
 
 def _series_name(code: str) -> str | None:
-    from .models import Series
-
     return Series.objects.filter(code=code).values_list("name", flat=True).first()
 
 

@@ -7,6 +7,7 @@ class CertificatesConfig(AppConfig):
     verbose_name = "电子证书"
 
     def ready(self) -> None:
+        # Imported in ready(): these modules import models, which load after the app registry.
         from zhicheng.core.backup import register_restore_check
 
         from . import guards  # noqa: F401  (registers the state machine's guards)

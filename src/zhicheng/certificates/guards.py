@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from zhicheng.applications.models import Route
 from zhicheng.applications.states import NO_CONTEXT, GuardContext, guard
+from zhicheng.core import clock
 from zhicheng.core.actors import Actor
+from zhicheng.core.operations import OperationError
+
+from .keys import load_public_keys
+from .models import Certificate, CertificateStatus
+from .operations import initial_determination_round
+from .signing import verify_text
 
 
 @guard("certificate_signed")
 def certificate_signed(
     application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
-    from .keys import load_public_keys
-    from .models import Certificate, CertificateStatus
-    from .signing import verify_text
-
     cert = Certificate.objects.filter(
         application_id=application.pk, status=CertificateStatus.VALID
     ).first()
@@ -37,8 +41,6 @@ def fraud_established(
 
 @guard("special_route")
 def special_route(application: Any, actor: Actor, context: GuardContext = NO_CONTEXT) -> str | None:
-    from zhicheng.applications.models import Route
-
     if application.route not in (Route.INITIAL_DETERMINATION, Route.ASSESSMENT_RECOGNITION):
         return "只有职称初定和考核认定可不经评审会议直接核准（二（六）、二（十一））。"
     return None
@@ -48,12 +50,6 @@ def special_route(application: Any, actor: Actor, context: GuardContext = NO_CON
 def in_initial_determination_round(
     application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
 ) -> str | None:
-    from zhicheng.applications.models import Route
-    from zhicheng.core import clock
-    from zhicheng.core.operations import OperationError
-
-    from .operations import initial_determination_round
-
     if application.route != Route.INITIAL_DETERMINATION:
         return None
     try:

@@ -26,6 +26,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+
+from zhicheng.core import clock
 
 from .payload import b64d, b64e
 
@@ -69,8 +72,6 @@ class PublicKey:
 
 
 def key_dir() -> Path:
-    from django.conf import settings
-
     return Path(settings.ZHICHENG_KEY_DIR)
 
 
@@ -78,7 +79,6 @@ def _business_start(day: dt.date | None) -> str:
     """Key validity runs on the platform's business dates (the ones certificates carry), not
     the machine's: a key made on business day D is valid from D 00:00 (docs/trust.md)."""
     if day is None:
-        from zhicheng.core import clock
 
         day = clock.today()
     return f"{day.isoformat()}T00:00:00+00:00"
@@ -93,7 +93,7 @@ def _write_private(path: Path, key: Ed25519PrivateKey) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(pem)
-    os.chmod(path, 0o600)
+    path.chmod(0o600)
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
@@ -114,7 +114,7 @@ def generate(directory: Path | None = None, *, today: dt.date | None = None) -> 
     Returns the new key id (`k<UTC date>-<8 hex of the public key's SHA-256>`)."""
     directory = directory or key_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    os.chmod(directory, 0o700)
+    directory.chmod(0o700)
     private = Ed25519PrivateKey.generate()
     raw = private.public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw

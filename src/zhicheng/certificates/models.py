@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .payload import b64d, encode
+
 
 class CertificateStatus(models.TextChoices):
     VALID = "valid", _("有效")
@@ -123,8 +125,6 @@ class Certificate(models.Model):
 
     @property
     def qr_text(self) -> str:
-        from .payload import b64d, encode
-
         return encode(self.payload.encode("utf-8"), b64d(self.signature), self.key_id)
 
 

@@ -15,9 +15,11 @@ from django.urls import reverse
 from zhicheng.applications.models import Application, Route
 from zhicheng.applications.notifications import notify
 from zhicheng.applications.states import GuardContext, Role, State, actor_has_role, fire
+from zhicheng.catalogue.models import Title
 from zhicheng.core import clock
 from zhicheng.core.actors import Actor
 from zhicheng.core.operations import NotPermitted, OperationError, StateConflict, operation
+from zhicheng.evaluation.models import Case
 from zhicheng.integrity.operations import write_record
 from zhicheng.orgs.permissions import is_city_office
 
@@ -72,8 +74,6 @@ def initial_determination_round(season: Any, day: dt.date) -> str:
 
 
 def _title_name(application: Application) -> str:
-    from zhicheng.catalogue.models import Title
-
     title = Title.objects.filter(series=application.series, level=application.level).first()
     if title is not None:
         return title.name
@@ -90,8 +90,6 @@ def _authority(season: Any) -> str:
 
 def _evaluated_by(application: Application) -> Any:
     """The meeting that evaluated the application (its latest case), or None."""
-    from zhicheng.evaluation.models import Case
-
     case = (Case.objects.filter(application=application)
             .select_related("meeting__committee").order_by("-meeting__date", "-pk").first())
     return case.meeting if case is not None else None

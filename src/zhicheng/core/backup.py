@@ -37,6 +37,8 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.db import DEFAULT_DB_ALIAS, connections, models
 
+from zhicheng.core.audit import verify_chain
+
 FORMAT = "zhicheng-backup/1"
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
@@ -160,7 +162,7 @@ def table_counts(alias: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
 
 
 def _dump_postgresql(target: Path) -> dict[str, int]:
-    import psycopg
+    import psycopg  # PostgreSQL only: the driver is not needed for SQLite
 
     connection = connections[DEFAULT_DB_ALIAS]
     settings_dict = connection.settings_dict
@@ -366,7 +368,7 @@ def _file_fields() -> Iterator[tuple[type[models.Model], str]]:
                 yield model, f.name
 
 
-def check_restored(manifest: dict[str, Any], backup: Path | None = None) -> RestoreReport:
+def check_restored(manifest: dict[str, Any]) -> RestoreReport:
     """Compare the live database and directories with the manifest; run the audit
     verification and the registered ones (certificates). Used right after a restore and by
     `restore --check`."""
@@ -404,7 +406,6 @@ def check_restored(manifest: dict[str, Any], backup: Path | None = None) -> Rest
                     f"{model._meta.label} #{pk} 的文件不存在 (file missing): {value}"
                 )
     report.checks.append(f"数据库引用的 {referenced} 个文件都在 (referenced files exist)")
-    from zhicheng.core.audit import verify_chain
 
     chain = verify_chain()
     if chain.ok:
@@ -434,4 +435,4 @@ def restore_backup(backup: Path, *, say: Say = _quiet) -> RestoreReport:
     if (backup / "keys").is_dir():
         keys.mkdir(parents=True, exist_ok=True, mode=0o700)
         say(f"签名密钥 (keys): {_copy_tree(backup / 'keys', keys)} 个文件 → {keys}")
-    return check_restored(manifest, backup)
+    return check_restored(manifest)

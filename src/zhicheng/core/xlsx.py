@@ -10,7 +10,8 @@ from openpyxl import Workbook
 
 
 def stream_workbook(wb: Workbook, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    # closed by the generator below once the response has streamed it
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     wb.save(spool)
     spool.seek(0)
 

@@ -6,7 +6,6 @@ periodic tasks run right after a move (publicities that ended close at once)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from zhicheng.core import clock
 from zhicheng.core.actors import Actor, person_or_none
@@ -45,7 +44,7 @@ def set_day(actor: Actor, day: dt.date) -> dt.date:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(day.isoformat() + "\n", encoding="utf-8")
-        os.replace(tmp, path)  # atomic: a reader sees the old date or the new one
+        tmp.replace(path)  # atomic: a reader sees the old date or the new one
         op.summary = f"演示日期由{before.isoformat()}调整为{day.isoformat()}（仅演示模式）"
         op.data = {"from": before, "to": day}
     run_periodic_tasks()

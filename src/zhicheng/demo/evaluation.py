@@ -28,9 +28,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from zhicheng.accounts.identity import IdType, validate_resident_id
+from zhicheng.accounts.models import User
+from zhicheng.applications import operations as aops
+from zhicheng.applications.models import ApplicantProfile, Application
+from zhicheng.applications.profiles import validate_facts
+from zhicheng.applications.states import State
+from zhicheng.catalogue.models import Series
 from zhicheng.core import clock
 from zhicheng.core.actors import Actor
 from zhicheng.core.operations import SYSTEM, operation
+from zhicheng.demo.accounts import DEMO_PASSWORD
 from zhicheng.demo.applications import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
 from zhicheng.documents.placeholder import one_page_pdf
 from zhicheng.evaluation import operations as ops
@@ -44,6 +55,10 @@ from zhicheng.evaluation.models import (
     MeetingState,
     MemberRole,
 )
+from zhicheng.orgs.models import Membership, Organisation, Role
+from zhicheng.publicity.operations import close_due_publicities
+from zhicheng.reviews import operations as rops
+from zhicheng.seasons.models import CommitteePlan, Season
 
 D = dt.date
 DEMO_COMMITTEE = "连云港市质量工程专业中级职称评审委员会（演示）"
@@ -131,15 +146,6 @@ def _demo_users(actor: Actor, people: list[tuple[str, str]], *, with_profile: bo
     """The fictional applicants (with the demo applicant's profile) or experts; the demo
     password; left as they are when they exist. Accounts are made in one audited step:
     sign-up is not an operation of this system."""
-    from allauth.account.models import EmailAddress
-
-    from zhicheng.accounts.identity import IdType, validate_resident_id
-    from zhicheng.accounts.models import User
-    from zhicheng.applications.models import ApplicantProfile
-    from zhicheng.applications.profiles import validate_facts
-    from zhicheng.demo.accounts import DEMO_PASSWORD
-    from zhicheng.orgs.models import Organisation
-
     existing = {u.username: u for u in User.objects.filter(username__in=[p[0] for p in people])}
     missing = [p for p in people if p[0] not in existing
                or not existing[p[0]].password or not existing[p[0]].has_usable_password()
@@ -175,11 +181,6 @@ def _demo_users(actor: Actor, people: list[tuple[str, str]], *, with_profile: bo
 
 
 def seed_committee(actor: Actor = SYSTEM) -> Committee:
-    from zhicheng.accounts.models import User
-    from zhicheng.catalogue.models import Series
-    from zhicheng.orgs.models import Organisation
-    from zhicheng.seasons.models import CommitteePlan, Season
-
     season = Season.objects.filter(is_current=True).first() or Season.objects.latest("year")
     plan = CommitteePlan.objects.get(season=season, row=DEMO_PLAN_ROW)
     engineering = Series.objects.get(code="engineering")
@@ -212,14 +213,10 @@ def seed_committee(actor: Actor = SYSTEM) -> Committee:
 
 
 def _pdf(text: str) -> Any:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return SimpleUploadedFile("material.pdf", one_page_pdf(text), content_type="application/pdf")
 
 
 def _role_user(org_id: Any, role: str) -> Any:
-    from zhicheng.orgs.models import Membership
-
     m = Membership.objects.filter(organisation_id=org_id, role=role, active=True).select_related(
         "user").order_by("pk").first()
     if m is None:
@@ -230,14 +227,6 @@ def _role_user(org_id: Any, role: str) -> Any:
 def _applications(users: list[Any], days: dict[str, dt.date]) -> list[Any]:
     """Bring each applicant's application to ready_for_meeting, step by step on its date;
     each step only for the applications still before it."""
-    from zhicheng.applications import operations as aops
-    from zhicheng.applications.models import Application
-    from zhicheng.applications.states import State
-    from zhicheng.catalogue.models import Series
-    from zhicheng.publicity.operations import close_due_publicities
-    from zhicheng.reviews import operations as rops
-    from zhicheng.seasons.models import CommitteePlan
-
     def current() -> dict[int, Any]:
         return {a.applicant_id: a for a in Application.objects.filter(applicant__in=users)
                 .exclude(state=State.WITHDRAWN).select_related("plan", "employer")}
@@ -314,8 +303,6 @@ def _office(committee: Committee) -> Any:
 
 
 def _city() -> Any:
-    from zhicheng.orgs.models import Membership, Role
-
     m = Membership.objects.filter(role=Role.CITY_OFFICE, active=True).select_related(
         "user").order_by("pk").first()
     if m is None:
@@ -329,7 +316,7 @@ def _choices(username: str, n: int) -> list[str]:
     return ["agree"] * n
 
 
-def hold_meeting_1(committee: Committee, season: Any, apps: list[Any]) -> Meeting:
+def hold_meeting_1(committee: Committee, season: Any) -> Meeting:
     S = MeetingState
     office, city = _office(committee), _city()
     m = Meeting.objects.filter(committee=committee, date=MEETING_1.date).first()
@@ -365,7 +352,6 @@ def hold_meeting_1(committee: Committee, season: Any, apps: list[Any]) -> Meetin
                 if m.state == S.TALLIED and seat is not None:
                     m = ops.sign_tally(m, seat.expert.user)
     if m.state == S.SIGNED:
-        from zhicheng.applications.states import State
 
         if any(c.application.state == State.READY_FOR_MEETING
                for c in m.cases.select_related("application")):
@@ -379,7 +365,6 @@ def hold_meeting_1(committee: Committee, season: Any, apps: list[Any]) -> Meetin
             ops.send_data_report(m, office)
     m.refresh_from_db()
     if m.state == S.PUBLISHED:
-        from zhicheng.publicity.operations import close_due_publicities
 
         with on_day(DAYS_1["close"]):
             close_due_publicities()
@@ -435,16 +420,14 @@ def seed_demo_evaluation(actor: Actor = SYSTEM) -> Committee:
 
 
 def seed_demo_season(actor: Actor = SYSTEM) -> Story:
-    from zhicheng.seasons.models import Season
-
     committee = seed_committee(actor)
     season = Season.objects.filter(is_current=True).first() or Season.objects.latest("year")
     story = Story(committee=committee)
     users_1 = _demo_users(actor, STORY_1, with_profile=True)
     existing_1 = Meeting.objects.filter(committee=committee, date=MEETING_1.date).first()
     if existing_1 is None or existing_1.state != MeetingState.FILED:
-        apps_1 = _applications(users_1, DAYS_1)
-        story.meeting_1 = hold_meeting_1(committee, season, apps_1)
+        _applications(users_1, DAYS_1)  # the cases the meeting's draw picks up
+        story.meeting_1 = hold_meeting_1(committee, season)
     else:
         story.meeting_1 = existing_1
     users_2 = _demo_users(actor, STORY_2, with_profile=True)

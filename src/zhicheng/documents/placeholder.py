@@ -7,7 +7,7 @@ import io
 
 
 def one_page_pdf(text: str) -> bytes:
-    from reportlab.pdfgen import canvas
+    from reportlab.pdfgen import canvas  # start-up time: reportlab loads only for a PDF
 
     buf = io.BytesIO()
     page = canvas.Canvas(buf)

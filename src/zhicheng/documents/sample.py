@@ -7,7 +7,9 @@ Builders: produce exactly this shape (see `zhicheng.documents.snapshot` for the 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
+from zhicheng.documents.pdf import render_application_form
 from zhicheng.documents.snapshot import ApplicationSnapshot
 
 COMMITMENT_TEXT = (
@@ -221,11 +223,9 @@ SAMPLE_SNAPSHOT: ApplicationSnapshot = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    from zhicheng.documents.pdf import render_application_form
-
     args = sys.argv[1:] if argv is None else argv
     target = args[0] if args else "application-form-sample.pdf"
-    with open(target, "wb") as out:
+    with Path(target).open("wb") as out:
         out.write(
             render_application_form(
                 SAMPLE_SNAPSHOT, qr_url="https://zhicheng.example/applications/LYG-2024-GC-000123"

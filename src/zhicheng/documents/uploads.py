@@ -256,7 +256,7 @@ def _check_pdf(file: Any, size: int) -> int:
     if b"%%EOF" not in file.read(PDF_EOF_WINDOW):
         raise damaged
     file.seek(0)
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # start-up time: loaded on the first upload
 
     try:
         reader = PdfReader(file, strict=False)
@@ -285,7 +285,7 @@ def _check_image(file: Any, kind: Kind) -> None:
         raise damaged
     file.seek(0)
     try:
-        from PIL import Image
+        from PIL import Image  # start-up time: loaded on the first upload
     except ImportError:  # Pillow comes with ReportLab; without it the header check must do
         return
     expected = "PNG" if kind is Kind.PNG else "JPEG"

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhicheng.accounts.models import User
 from zhicheng.catalogue.models import Level
+from zhicheng.orgs.models import Organisation
+
+from .models import ConflictKind
 
 
 class MeetingForm(forms.Form):
@@ -35,18 +40,12 @@ class ExpertForm(forms.Form):
     term_end = forms.DateField(label=_("任期届满"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean_username(self) -> object:
-        from zhicheng.accounts.models import User
-
         user = User.objects.filter(username=self.cleaned_data["username"].strip()).first()
         if user is None:
             raise forms.ValidationError(_("没有该账户，请先为专家开通账户。"))
         return user
 
     def clean_unit(self) -> object:
-        from django.db.models import Q
-
-        from zhicheng.orgs.models import Organisation
-
         text = self.cleaned_data["unit"].strip()
         unit = Organisation.objects.filter(Q(name=text) | Q(credit_code=text.upper())).first()
         if unit is None:
@@ -62,7 +61,5 @@ class ConflictForm(forms.Form):
     note = forms.CharField(label=_("具体情况"), max_length=200)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        from .models import ConflictKind
-
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["kind"].choices = ConflictKind.choices  # type: ignore[attr-defined]

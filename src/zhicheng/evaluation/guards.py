@@ -19,9 +19,11 @@ from zhicheng.applications.states import (
     guard,
 )
 from zhicheng.core.actors import Actor
+from zhicheng.core.operations import SYSTEM
 
 from . import arithmetic
 from .models import Case, MeetingState
+from .operations import quorum
 
 
 def current_case(application: Any) -> Case | None:
@@ -38,8 +40,6 @@ def current_case(application: Any) -> Case | None:
 def quorum_present(
     application: Any, actor: Actor, context: GuardContext = NO_CONTEXT,
 ) -> str | None:
-    from .operations import quorum
-
     case = current_case(application)
     if case is None:
         return "该申报未列入任何评审会议。"
@@ -70,8 +70,6 @@ if "in_committee_scope" not in GUARDS:  # pragma: no cover - reviews app registe
     def in_committee_scope(
         application: Any, actor: Actor, context: GuardContext = NO_CONTEXT
     ) -> str | None:
-        from zhicheng.core.operations import SYSTEM
-
         if actor is SYSTEM or actor_has_role(actor, Role.COMMITTEE_OFFICE, application):
             return None
         return "该申报不是报送您所在评委会办事机构的，不能处理。"

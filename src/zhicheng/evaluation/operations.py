@@ -44,10 +44,12 @@ from zhicheng.core.workdays import office_calendar
 from zhicheng.orgs.permissions import is_city_office
 from zhicheng.policy.dates import cn_date
 from zhicheng.policy.workdays import CalendarDataMissing
+from zhicheng.publicity.operations import open_publicity
 from zhicheng.sanctions.checks import ensure_may_evaluate
 
 from . import arithmetic, params
 from . import draw as pure
+from .exports import data_report_payload
 from .models import (
     Ballot,
     BallotReceipt,
@@ -544,7 +546,7 @@ def _count_sealed(case: Case) -> dict[str, int]:
     CountedReceipt.objects.bulk_create(
         [CountedReceipt(case=case, code=code) for code in sorted(code for _ch, code in opened)])
     _shred_tally_key(case)
-    counts = {ch: 0 for ch in Choice.values}
+    counts = dict.fromkeys(Choice.values, 0)
     for ch, _code in opened:
         counts[ch] += 1
     return counts
@@ -687,8 +689,6 @@ def record_results(meeting: Meeting, actor: Actor) -> Meeting:
 def publish_results(meeting: Meeting, actor: Actor) -> Meeting:
     """结果公示 for every passed applicant (publicity app), everyone notified; the data
     report falls due N working days after (periods.data_report_workdays_after_results)."""
-    from zhicheng.publicity.operations import open_publicity
-
     today = clock.today()
     with operation(actor, "evaluation.results.publish", target=meeting,
             permission="evaluation.run_meeting", refusal=office_refusal) as op:
@@ -744,8 +744,6 @@ def file_results(meeting: Meeting, actor: Actor) -> Meeting:
 
 
 def send_data_report(meeting: Meeting, actor: Actor) -> DataReport:
-    from .exports import data_report_payload
-
     today = clock.today()
     with operation(actor, "evaluation.data_report.send", target=meeting,
             permission="evaluation.run_meeting", refusal=office_refusal) as op:

@@ -18,6 +18,7 @@ from zhicheng.orgs.permissions import is_city_office
 from . import arithmetic, params
 from . import draw as pure
 from .models import (
+    BallotReceipt,
     Case,
     Committee,
     CommitteeSeat,
@@ -188,8 +189,6 @@ def drawable_meetings(user: Any) -> list[Meeting]:
 def roster_people(meetings: list[Meeting]) -> dict[int, list[Any]]:
     """Applicants (name, unit) on each meeting's roster: published already in the
     pre-evaluation publicity (四（四）), so an expert may see them to declare a conflict."""
-    from zhicheng.applications.models import Application
-
     ids = {int(r["application"]) for m in meetings for r in (m.roster or [])}
     apps = {a.pk: a for a in Application.objects.filter(pk__in=ids).select_related(
         "applicant", "employer")}
@@ -198,8 +197,6 @@ def roster_people(meetings: list[Meeting]) -> dict[int, list[Any]]:
 
 
 def declarations_of(user: Any) -> QuerySet[Any]:
-    from .models import ConflictDeclaration
-
     return ConflictDeclaration.objects.filter(expert__user_id=getattr(user, "pk", 0) or 0
                                               ).select_related("applicant", "unit", "expert")
 
@@ -243,9 +240,8 @@ def _former_units(application: Application, since: dt.date) -> set[str]:
             ended = dt.date.fromisoformat(str(end)) if end else None
         except ValueError:
             ended = None
-        if ended is None or ended >= since:
-            if entry.get("employer"):
-                out.add(str(entry["employer"]))
+        if (ended is None or ended >= since) and entry.get("employer"):
+            out.add(str(entry["employer"]))
     return out
 
 
@@ -350,8 +346,6 @@ def ballot_progress(case: Case) -> dict[str, Any]:
 
 def progress_of(meeting: Meeting, cases: list[Case]) -> dict[int, dict[str, Any]]:
     """`ballot_progress` of every case whose vote has opened, in two queries."""
-    from .models import BallotReceipt
-
     seats = {s.pk: s for s in meeting.seats.select_related("expert__user")}
     started = [c for c in cases if c.ballot_open or c.ballot_closed]
     voted: dict[int, set[int]] = {c.pk: set() for c in started}

@@ -16,11 +16,21 @@ from django.views.decorators.http import require_POST
 
 from zhicheng.core import clock
 from zhicheng.core.operations import OperationError
+from zhicheng.seasons.models import Season
 
 from . import exports, queries
 from . import operations as ops
-from .forms import MeetingForm
-from .models import Case, Choice, CommitteeSeat, Exclusion, Meeting, MeetingState
+from .forms import ConflictForm, ExpertForm, MeetingForm
+from .models import (
+    Case,
+    Choice,
+    CommitteeMember,
+    CommitteeSeat,
+    Exclusion,
+    Meeting,
+    MeetingState,
+    MemberRole,
+)
 
 
 def _meeting(request: HttpRequest, pk: int) -> Meeting:
@@ -54,7 +64,6 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         season = c.plans.select_related("season").first()
-        from zhicheng.seasons.models import Season
 
         s = season.season if season else Season.objects.get(is_current=True)
         try:
@@ -70,9 +79,6 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _committee_page(request: HttpRequest, c: Any, form: Any, expert_form: Any = None
                     ) -> HttpResponse:
-    from .forms import ExpertForm
-    from .models import MemberRole
-
     members = list(c.members.select_related("expert__user", "expert__unit").order_by(
         "role", "pk"))
     seated = {mb.expert_id for mb in members}
@@ -281,8 +287,6 @@ def data_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @login_required
 def expert_home(request: HttpRequest) -> HttpResponse:
     """Meetings I may be drawn for (with their rosters), my conflict declarations, my seats."""
-    from .forms import ConflictForm
-
     entries = list(queries.expert_entries(request.user))
     if not entries:
         raise Http404
@@ -345,16 +349,12 @@ def _pool_expert(c: Any, pk: Any) -> Any:
 
 
 def _member(c: Any, pk: Any) -> Any:
-    from .models import CommitteeMember
-
     return get_object_or_404(CommitteeMember.objects.select_related("expert__user", "committee"),
                              committee=c, pk=pk)
 
 
 def _add_expert(request: HttpRequest, c: Any) -> HttpResponse:
     """A refused expert form comes back filled in, with the reason."""
-    from .forms import ExpertForm
-
     form = ExpertForm(request.POST, prefix="expert")
     if form.is_valid():
         d = form.cleaned_data

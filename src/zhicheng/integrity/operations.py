@@ -9,6 +9,7 @@ from zhicheng.core import clock
 from zhicheng.core.actors import Actor, person_or_none
 from zhicheng.core.operations import NotPermitted, OperationError, operation
 from zhicheng.orgs.permissions import is_city_office
+from zhicheng.seasons.models import Season
 
 from .models import IntegrityRecord, Reason, SubjectKind
 
@@ -17,8 +18,6 @@ DEFAULT_RECORD_YEARS = 3
 
 def record_years(season: Any = None) -> int:
     """The season parameter `integrity_record_years` (五（四）: 3 years)."""
-    from zhicheng.seasons.models import Season
-
     season = season or Season.objects.filter(is_current=True).first()
     if season is not None:
         periods = (season.parameters or {}).get("periods", {})

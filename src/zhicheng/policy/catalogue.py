@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
-from zhicheng.policy.levels import LEVEL_RANK, LEVELS
+from zhicheng.policy.levels import LEVEL_RANK, LEVELS, level_name
 
 CATALOGUE_PATH = Path(__file__).parent / "data" / "catalogue.toml"
 CONFIDENCES = ("H", "M", "L")
@@ -56,8 +56,6 @@ class Series:
 
 
 def _level_word(level: str) -> str:
-    from zhicheng.policy.levels import level_name
-
     return level_name(level)
 
 

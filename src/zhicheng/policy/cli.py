@@ -144,8 +144,7 @@ def _single(
     path: str, as_text: bool, out: IO[str], err: IO[str], season: Season | None = None
 ) -> int:
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        raw = Path(path).read_bytes()
     except OSError as exc:
         err.write(f"无法读取 {path}：{exc.strerror}\n")
         return EXIT_INVALID
@@ -192,7 +191,11 @@ def _init_worker(season: Season | None) -> None:
 
 def _decide_chunk(chunk: list[tuple[int, bytes]]) -> list[Result]:
     """decide_lines over (line number, line) pairs, in a worker process."""
-    season = _WORKER_SEASON[0] if _WORKER_SEASON else load_season()
+    return decide_chunk(chunk, _WORKER_SEASON[0] if _WORKER_SEASON else load_season())
+
+
+def decide_chunk(chunk: list[tuple[int, bytes]], season: Season) -> list[Result]:
+    """One decision (or the profile's problems) per (line number, line) pair."""
     results: list[Result] = []
     for number, line in chunk:
         try:
@@ -204,6 +207,20 @@ def _decide_chunk(chunk: list[tuple[int, bytes]]) -> list[Result]:
     return results
 
 
+def line_chunks(lines: Iterable[bytes]) -> Iterator[list[tuple[int, bytes]]]:
+    """The non-blank lines as (line number, line) pairs, CHUNK_LINES at a time."""
+    chunk: list[tuple[int, bytes]] = []
+    for number, line in enumerate(lines, start=1):
+        if not line or line.isspace():  # blank (same test as not line.strip(), no copy)
+            continue
+        chunk.append((number, line))
+        if len(chunk) >= CHUNK_LINES:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def decide_lines_parallel(
     lines: Iterable[bytes], workers: int, season: Season | None = None
 ) -> Iterator[Result]:
@@ -212,25 +229,12 @@ def decide_lines_parallel(
     Lines go out in chunks of CHUNK_LINES; at most 4 chunks per worker are in flight, so memory
     stays flat however long the input is.
     """
-
-    def chunks() -> Iterator[list[tuple[int, bytes]]]:
-        chunk: list[tuple[int, bytes]] = []
-        for number, line in enumerate(lines, start=1):
-            if not line or line.isspace():  # blank (same test as not line.strip(), no copy)
-                continue
-            chunk.append((number, line))
-            if len(chunk) >= CHUNK_LINES:
-                yield chunk
-                chunk = []
-        if chunk:
-            yield chunk
-
     season = season or load_season()  # a bad season fails here, before any worker starts
     with multiprocessing.get_context().Pool(
         workers, initializer=_init_worker, initargs=(season,)
     ) as pool:
         pending: deque[Any] = deque()
-        for chunk in chunks():
+        for chunk in line_chunks(lines):
             pending.append(pool.apply_async(_decide_chunk, (chunk,)))
             if len(pending) >= 4 * workers:
                 yield from pending.popleft().get()
@@ -244,13 +248,18 @@ def _batch(
 ) -> int:
     try:
         source: IO[bytes] = (
-            sys.stdin.buffer if path == "-" else open(path, "rb", buffering=IO_BUFFER)
+            # closed in the `finally` below (standard input is left open)
+            sys.stdin.buffer if path == "-"
+            else open(path, "rb", buffering=IO_BUFFER)  # noqa: SIM115, PTH123
         )
     except OSError as exc:
         err.write(f"无法读取 {path}：{exc.strerror}\n")
         return EXIT_INVALID
     to_file = output not in (None, "-")
-    sink: BinarySink = open(str(output), "wb", buffering=IO_BUFFER) if to_file else _binary(out)
+    sink: BinarySink = (  # closed in the `finally` below
+        open(str(output), "wb", buffering=IO_BUFFER) if to_file  # noqa: SIM115, PTH123
+        else _binary(out)
+    )
     bad = 0
     seen = 0
     results = (

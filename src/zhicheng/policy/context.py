@@ -437,9 +437,8 @@ class Context:
     def excluded_assessment_years(self) -> dict[int, str]:
         out: dict[int, str] = {}
         for a in self.profile.annual_assessments:
-            if a.grade in EXCLUDED_GRADES:
-                if a.year not in out or a.grade == "incompetent":
-                    out[a.year] = a.grade
+            if a.grade in EXCLUDED_GRADES and (a.year not in out or a.grade == "incompetent"):
+                out[a.year] = a.grade
         return out
 
     @fact

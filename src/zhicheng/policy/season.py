@@ -437,6 +437,7 @@ def parse_season(code: str, directory: Path | None, raw: dict[str, dict[str, Any
 
 def read_season(code: str, directory: Path | None = None) -> Season:
     """The season of a package folder (docs/seasons.md); every problem named or none loaded."""
+    # cycle: package.py imports this module
     from zhicheng.policy.package import PackageRefused, load_package
 
     base = directory or SEASONS_DIR / code

@@ -18,8 +18,14 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from zhicheng.applications.queries import my_applications, profile_of, unread_count
+from zhicheng.certificates.queries import approved_for_issue
+from zhicheng.evaluation.queries import expert_entries
 from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
+from zhicheng.publicity.queries import objections_for
+from zhicheng.reviews.queries import Roles
+from zhicheng.reviews.queries import worklist as worklist_query
 
 WORKLIST_ROLES = (
     OrgRole.UNIT_HR, OrgRole.PRELIMINARY_REVIEWER, OrgRole.COMMITTEE_OFFICE, OrgRole.CITY_OFFICE,
@@ -72,13 +78,6 @@ def build(user: Any) -> Navigation:
     """The work bar and the landing page of `user` (an anonymous visitor has neither)."""
     if not (getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)):
         return Navigation([], reverse("portal:home"))
-    # Imported here: the portal's public pages need none of the work apps' queries.
-    from zhicheng.applications.queries import my_applications, profile_of, unread_count
-    from zhicheng.certificates.queries import approved_for_issue
-    from zhicheng.evaluation.queries import expert_entries
-    from zhicheng.publicity.queries import objections_for
-    from zhicheng.reviews.queries import Roles
-    from zhicheng.reviews.queries import worklist as worklist_query
 
     roles = _roles(user)
     groups: list[NavGroup] = []

@@ -22,6 +22,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from zhicheng.accounts.models import User
 from zhicheng.applications.models import Application
 from zhicheng.applications.notifications import notify
 from zhicheng.core import clock
@@ -33,8 +34,9 @@ from zhicheng.core.operations import (
     StateConflict,
     operation,
 )
+from zhicheng.core.parameters import ParameterMissing, parameter
 from zhicheng.core.workdays import office_calendar
-from zhicheng.orgs.models import Organisation
+from zhicheng.orgs.models import Membership, Organisation
 from zhicheng.policy.dates import cn_date
 from zhicheng.policy.workdays import CalendarDataMissing, WorkdayCalendar
 
@@ -100,8 +102,6 @@ class Period:
 
 def period_parameter(season: Any, kind: str) -> tuple[int, str, str]:
     """(working days, clause, text) of a kind of publicity, from the season's parameters."""
-    from zhicheng.core.parameters import ParameterMissing, parameter
-
     name = parameter_name(kind)
     label = Kind(kind).label
     try:
@@ -153,7 +153,6 @@ def posting_organisation(application: Application, kind: str) -> Organisation:
 def _may_post(actor: Actor, organisation: Organisation, kind: str) -> bool:
     if actor is SYSTEM:
         return True
-    from zhicheng.orgs.models import Membership
 
     if not (getattr(actor, "is_authenticated", False) and getattr(actor, "is_active", False)):
         return False
@@ -163,8 +162,6 @@ def _may_post(actor: Actor, organisation: Organisation, kind: str) -> bool:
 
 
 def _posters(publicity: Publicity) -> list[Any]:
-    from zhicheng.accounts.models import User
-
     return list(
         User.objects.filter(
             is_active=True,

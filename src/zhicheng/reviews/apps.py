@@ -7,6 +7,7 @@ class ReviewsConfig(AppConfig):
     verbose_name = "审核流程"
 
     def ready(self) -> None:
+        # Imported in ready(): these modules import models, which load after the app registry.
         from zhicheng.publicity.signals import publicity_closed
 
         from . import guards  # noqa: F401  (registers the guards)

@@ -11,6 +11,7 @@ from typing import Any
 from zhicheng.applications.states import NO_CONTEXT, GuardContext, Role, actor_has_role, guard
 from zhicheng.core import clock
 from zhicheng.core.actors import Actor
+from zhicheng.core.operations import SYSTEM
 
 from .diff import unlisted_changes
 from .models import CommitteeSetting, CorrectionRequest, CorrectionStatus, ReviewStep, UnitCheck
@@ -82,8 +83,6 @@ def in_committee_scope(
     """The dossier is addressed to a plan whose committee office the actor belongs to (or the
     system acts). Whether its series and level are in the committee's scope is checked by
     `committee_accept` (a dossier outside it can only be refused, 四（四）)."""
-    from zhicheng.core.operations import SYSTEM
-
     if actor is SYSTEM or actor_has_role(actor, Role.COMMITTEE_OFFICE, application):
         return None
     return "该申报不是报送您所在评委会办事机构的，不能处理。"

@@ -22,7 +22,7 @@ from zhicheng.applications.models import Application, Material, Submission, snap
 from zhicheng.applications.notifications import notify
 from zhicheng.applications.profiles import decide_application
 from zhicheng.applications.snapshots import build_snapshot
-from zhicheng.applications.states import GuardContext, Role, State, actor_has_role, fire
+from zhicheng.applications.states import GuardContext, Role, State, actor_has_role, check, fire
 from zhicheng.core import clock
 from zhicheng.core.actors import Actor, person, person_or_none
 from zhicheng.core.operations import (
@@ -33,12 +33,15 @@ from zhicheng.core.operations import (
     operation,
     require_permission,
 )
+from zhicheng.documents.uploads import check_application_quota, inspect_upload, store
 from zhicheng.orgs.models import Membership, Organisation, OrgKind
 from zhicheng.orgs.models import Role as OrgRole
 from zhicheng.orgs.queries import preliminary_reviewer_for
+from zhicheng.publicity.operations import open_publicity
 from zhicheng.seasons.models import CommitteePlan
 
 from .diff import NEW_MATERIAL, SECTION_LABELS, diff_snapshots, material_target
+from .exports import build_package
 from .guards import committee_setting, latest_submission, open_correction
 from .models import (
     CommitteeSetting,
@@ -128,8 +131,6 @@ def _require_viewed(app: Application, actor: Actor) -> None:
 
 def _open_publicity(app: Application, kind: str, actor: Actor) -> Any:
     """Open the unit or pre-evaluation publicity through the publicity app (same transaction)."""
-    from zhicheng.publicity.operations import open_publicity
-
     return open_publicity(app, kind, actor)
 
 
@@ -373,8 +374,6 @@ def replace_material(
 ) -> Material:
     """Upload a corrected material: a replacement of a listed one, or (when the list asks
     for it) a missing one. Files of earlier snapshots are kept."""
-    from zhicheng.documents.uploads import check_application_quota, inspect_upload, store
-
     checked = inspect_upload(upload)
     name = store(upload, checked)
     try:
@@ -634,8 +633,6 @@ def close_pre_evaluation(application: Application) -> bool:
 
 
 def _close_pre_evaluation(application: Application) -> None:
-    from zhicheng.applications.states import check
-
     with operation(SYSTEM, "review.close_pre_evaluation_publicity", target=application) as op:
         app = _locked(op)
         if app.state != State.PRE_EVALUATION_PUBLICITY:
@@ -682,8 +679,6 @@ def city_office_review(application: Application, actor: Actor, *, opinion: str) 
 
 
 def forward_to_province(application: Application, actor: Actor) -> ProvincialForward:
-    from .exports import build_package
-
     with operation(actor, "review.forward_to_province", target=application) as op:
         app = _locked(op)
         _require_viewed(app, actor)

@@ -20,6 +20,10 @@ from typing import Any
 from django.conf import settings
 
 from zhicheng.catalogue.models import Level
+from zhicheng.core.holidays import refuse_outside_calendar
+from zhicheng.core.parameters import parameter
+from zhicheng.core.workdays import office_calendar
+from zhicheng.policy.workdays import CalendarDataMissing
 
 JUNIOR = [Level.ENTRY.value, Level.ASSISTANT.value, Level.INTERMEDIATE.value]
 SENIOR = [Level.ASSOCIATE_SENIOR.value, Level.FULL_SENIOR.value]
@@ -46,8 +50,6 @@ def default_scope(specialty: str) -> tuple[list[str], list[str], str]:
 def correction_workdays(season: Any) -> int:
     """Working days for a correction (the one accessor, `core.parameters`); a season value that
     is not a positive whole number falls back to the setting ZHICHENG_CORRECTION_WORKDAYS."""
-    from zhicheng.core.parameters import parameter
-
     value = parameter(season, "correction_workdays").value
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
@@ -56,10 +58,6 @@ def correction_workdays(season: Any) -> int:
 
 def default_due_date(season: Any, today: dt.date) -> dt.date:
     """The correction due date; a year without calendar data refuses clearly, naming it."""
-    from zhicheng.core.holidays import refuse_outside_calendar
-    from zhicheng.core.workdays import office_calendar
-    from zhicheng.policy.workdays import CalendarDataMissing
-
     try:
         return office_calendar().add_workdays(today, correction_workdays(season))
     except CalendarDataMissing as exc:
@@ -136,8 +134,6 @@ def worklist_deadline(
     calendar: Any,
     review_workdays: int,
 ) -> Deadline:
-    from zhicheng.policy.workdays import CalendarDataMissing
-
     try:
         if correction_due is not None:
             return Deadline("补正期限", correction_due, CORRECTION_CLAUSE,

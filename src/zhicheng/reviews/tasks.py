@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from zhicheng.applications.models import Application
+from zhicheng.applications.states import State
 from zhicheng.core import clock
 from zhicheng.core.operations import OperationError
 from zhicheng.core.workdays import office_calendar
 
 from .models import CorrectionRequest, CorrectionStatus
+from .operations import close_pre_evaluation, expire_correction, remind_correction
 from .scope import reminder_due
 
 
 @shared_task(name="reviews.expire_corrections")
 def expire_corrections() -> int:
     """Correction requests not answered by their due date end as abandoned (视为放弃)."""
-    from .operations import expire_correction
-
     today = clock.today()
     expired = 0
     overdue = CorrectionRequest.objects.filter(
@@ -35,8 +36,6 @@ def expire_corrections() -> int:
 @shared_task(name="reviews.remind_corrections")
 def remind_corrections() -> int:
     """One reminder per open request, 2 working days before its due date."""
-    from .operations import remind_correction
-
     today = clock.today()
     calendar = office_calendar()
     sent = 0
@@ -54,11 +53,6 @@ def advance_pre_evaluation() -> int:
     """Dossiers whose pre-evaluation publicity closed with objections resolved become ready
     for the meeting (also triggered when a publicity closes; this sweep catches dossiers whose
     last objection was resolved after the close)."""
-    from zhicheng.applications.models import Application
-    from zhicheng.applications.states import State
-
-    from .operations import close_pre_evaluation
-
     moved = 0
     for app in Application.objects.filter(state=State.PRE_EVALUATION_PUBLICITY):
         if close_pre_evaluation(app):
@@ -68,7 +62,5 @@ def advance_pre_evaluation() -> int:
 
 def on_publicity_closed(sender: object, publicity: object, **kwargs: object) -> None:
     """publicity.signals.publicity_closed → the pre-evaluation step moves on by itself."""
-    from .operations import close_pre_evaluation
-
     if getattr(publicity, "kind", None) == "pre_evaluation":
         close_pre_evaluation(publicity.application)  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from zhicheng.applications.exports import form_pdf_response
 from zhicheng.applications.models import Application, MaterialKind
+from zhicheng.applications.profiles import LIST_SECTIONS, describe_row
 from zhicheng.applications.states import (
     TRANSITION_BY_NAME,
     Role,
@@ -37,6 +38,7 @@ from zhicheng.policy.workdays import CalendarDataMissing
 from zhicheng.publicity.models import Kind, Status
 from zhicheng.publicity.queries import application_publicities
 from zhicheng.seasons.models import CommitteePlan
+from zhicheng.supervision.params import supervision
 
 from . import operations as ops
 from . import scope
@@ -44,7 +46,7 @@ from .diff import diff_snapshots
 from .exports import worklist_xlsx
 from .forms import CorrectionForm, CorrectionMaterialForm, DrawForm, FindingForm
 from .guards import committee_setting, exempt_from_originals, open_correction
-from .models import ProvincialForward, SamplingDraw, UnitCheck
+from .models import ProvincialForward, ReviewStep, SamplingDraw, UnitCheck
 from .queries import dossier_for, reviewable, roles_of, sampling_draws
 from .queries import my_corrections as my_corrections_query
 from .queries import worklist as worklist_query
@@ -99,9 +101,6 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 def _with_deadlines(apps: list[Any], today: dt.date) -> list[Any]:
     """Each row's deadline (reviews.scope), the page sorted by due date, overdue first."""
-    from zhicheng.core.workdays import office_calendar
-    from zhicheng.supervision.params import supervision
-
     calendar = office_calendar()
     for app in apps:
         received = timezone.localtime(app.received_at).date() if app.received_at else None
@@ -171,23 +170,23 @@ class Action:
 
 ACTIONS: list[Action] = [
     Action("unit_start_review", _("开始审核"), Role.UNIT_HR,
-           lambda a, u, d: ops.unit_start_review(a, u)),
+           lambda a, u, _d: ops.unit_start_review(a, u)),
     Action("unit_approve", _("审核通过并公示"), Role.UNIT_HR,
-           lambda a, u, d: ops.unit_approve(a, u)),
+           lambda a, u, _d: ops.unit_approve(a, u)),
     Action("unit_return", _("退回修改"), Role.UNIT_HR,
            lambda a, u, d: ops.unit_return(a, u, reasons=d["reasons"]), "reasons", "warning"),
     Action("unit_recommend", _("公示期满，推荐至初审"), Role.UNIT_HR,
-           lambda a, u, d: ops.unit_recommend(a, u)),
+           lambda a, u, _d: ops.unit_recommend(a, u)),
     Action("unit_objection_upheld", _("异议成立，不予推荐"), Role.UNIT_HR,
            lambda a, u, d: ops.unit_objection_upheld(a, u, reasons=d["reasons"]), "reasons",
            "danger"),
     Action("preliminary_approve", _("初审通过，报送评委会"), Role.PRELIMINARY_REVIEWER,
-           lambda a, u, d: ops.preliminary_approve(a, u)),
+           lambda a, u, _d: ops.preliminary_approve(a, u)),
     Action("preliminary_reject", _("初审不予通过"), Role.PRELIMINARY_REVIEWER,
            lambda a, u, d: ops.preliminary_reject(a, u, reasons=d["reasons"]), "reasons",
            "danger"),
     Action("committee_accept", _("复核通过，进入评前公示"), Role.COMMITTEE_OFFICE,
-           lambda a, u, d: ops.committee_accept(a, u)),
+           lambda a, u, _d: ops.committee_accept(a, u)),
     Action("committee_return", _("按原渠道退回初审单位"), Role.COMMITTEE_OFFICE,
            lambda a, u, d: ops.committee_return(a, u, reasons=d["reasons"]), "reasons",
            "warning"),
@@ -199,7 +198,7 @@ ACTIONS: list[Action] = [
            lambda a, u, d: ops.pre_evaluation_objection_upheld(a, u, reasons=d["reasons"]),
            "reasons", "danger"),
     Action("forward_to_province", _("报送省级高评委"), Role.COMMITTEE_OFFICE,
-           lambda a, u, d: ops.forward_to_province(a, u)),
+           lambda a, u, _d: ops.forward_to_province(a, u)),
     Action("record_provincial_pass", _("登记省高评委结果：通过"), Role.COMMITTEE_OFFICE,
            lambda a, u, d: ops.record_provincial_result(
                a, u, passed=True, document_number=d["document_number"]), "document_number"),
@@ -276,8 +275,6 @@ def _recommend_waits(app: Application, panels: list[PublicityPanel]) -> Publicit
 
 def _profile_sections(snapshot: dict[str, Any]) -> list[tuple[str, list[str]]]:
     """The submitted profile as the applicant's pages describe it, section by section."""
-    from zhicheng.applications.profiles import LIST_SECTIONS, describe_row
-
     profile = snapshot.get("profile") or {}
     out = []
     for section, (label, clause) in LIST_SECTIONS.items():
@@ -532,9 +529,7 @@ def sampling(request: HttpRequest) -> HttpResponse:
             except OperationError as exc:
                 _error(request, exc)
     populations = []
-    from django.db.models import Count
 
-    from .models import ReviewStep
 
     counts = (
         ReviewStep.objects.filter(step="committee_accept")

@@ -18,6 +18,8 @@ from django.urls import reverse
 from zhicheng.applications.models import Application
 from zhicheng.applications.notifications import notify
 from zhicheng.applications.states import State, fire
+from zhicheng.certificates.models import Certificate, CertificateStatus, RevocationCategory
+from zhicheng.certificates.operations import fraud_context, revoke_certificate
 from zhicheng.core import clock
 from zhicheng.core.actors import Actor, person
 from zhicheng.core.operations import (
@@ -247,9 +249,6 @@ def lift_suspension(sanction: Sanction, actor: Actor, *, decision_number: str,
 
 def _void_application(app: Application, actor: Actor, s: Sanction) -> str:
     """Take back one applicant's pass; returns what happened (for the record)."""
-    from zhicheng.certificates.models import Certificate, CertificateStatus, RevocationCategory
-    from zhicheng.certificates.operations import fraud_context, revoke_certificate
-
     evidence = f"{s.office}评审结果经市职称办宣布无效（五（三））：{s.reason}。{s.evidence}"
     cert = Certificate.objects.filter(application_id=app.pk).first()
     if cert is not None:

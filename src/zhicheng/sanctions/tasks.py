@@ -9,12 +9,11 @@ from zhicheng.core import clock
 from zhicheng.core.operations import OperationError
 
 from .models import Kind, Sanction, Status
+from .operations import flag_overdue
 
 
 @shared_task(name="sanctions.flag_overdue_corrections")
 def flag_overdue_corrections() -> int:
-    from .operations import flag_overdue
-
     flagged = 0
     overdue = Sanction.objects.filter(
         kind=Kind.CORRECTION, status=Status.IN_FORCE, due_on__lt=clock.today(),

@@ -5,7 +5,9 @@ written through one audited operation per load; a file with errors changes nothi
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -196,7 +198,7 @@ def load_season(
 ) -> LoadReport:
     """Load a season package as a new version (a draft unless `publish`); see
     `seasons.operations.load_package`. Kept for the callers that load and publish at once."""
-    from .operations import load_package
+    from .operations import load_package  # cycle: operations.py imports this module
 
     return load_package(
         actor, directory or season_dir(code), code=code, publish=publish, publish_on=publish_on
@@ -237,9 +239,6 @@ def _json_params(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_scope(text: str) -> dict[int, list[str]]:
-    import csv
-    import io
-
     scope: dict[int, list[str]] = {}
     for record in csv.DictReader(io.StringIO(text)):
         scope[int(record["row"])] = [c for c in record["series"].split() if c]

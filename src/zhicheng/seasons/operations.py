@@ -18,6 +18,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from zhicheng.applications.models import Application
+from zhicheng.applications.profiles import decide_application
 from zhicheng.core import clock
 from zhicheng.core.actors import Actor
 from zhicheng.core.operations import OperationError, operation, require_permission
@@ -45,6 +47,7 @@ from .loaders import (
     season_fields,
 )
 from .models import Season, SeasonVersion, VersionStatus
+from .queries import policy_season_of
 
 MANAGE = "seasons.manage_season"
 
@@ -231,11 +234,6 @@ def redecide(actor: Actor, season: Season, version: SeasonVersion | None = None,
     """Decide every submitted application of the season again under `version` (default: the
     published one) and move it onto that version; returns every application with its old and
     new verdict. `dry_run` lists without writing. One audit event names whose verdict changes."""
-    from zhicheng.applications.models import Application
-    from zhicheng.applications.profiles import decide_application
-
-    from .queries import policy_season_of
-
     require_permission(actor, MANAGE, season)
     target = version or season.published_version
     if target is None or target.season_id != season.pk or target.status == VersionStatus.DRAFT:

@@ -17,6 +17,7 @@ from celery import shared_task
 from django.core.files import File
 from django.core.files.storage import default_storage
 
+from zhicheng.certificates.models import Certificate
 from zhicheng.certificates.pdf import render_certificate
 
 
@@ -32,8 +33,6 @@ def certificates_zip(certs: Iterable[Any], fh: IO[bytes]) -> int:
 @shared_task(name="bulk.certificates_zip")
 def certificates_zip_task(season_id: int, chunk_size: int = 200) -> dict[str, Any]:
     """All valid certificates of a season as one zip in storage; returns its name and count."""
-    from zhicheng.certificates.models import Certificate
-
     certs = (Certificate.objects.filter(application__season_id=season_id, status="valid")
              .order_by("number").iterator(chunk_size=chunk_size))
     with tempfile.TemporaryFile() as spool:

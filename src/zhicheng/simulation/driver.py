@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -46,6 +47,7 @@ from zhicheng.documents.placeholder import one_page_pdf
 from zhicheng.evaluation import operations as ev_ops
 from zhicheng.evaluation import queries as ev_queries
 from zhicheng.evaluation.models import Meeting
+from zhicheng.integrity.models import IntegrityRecord
 from zhicheng.publicity import operations as pub_ops
 from zhicheng.publicity.models import Objection, Publicity
 from zhicheng.reviews import operations as rev_ops
@@ -272,9 +274,11 @@ class Simulation:
         crashed: list[str] = []
         for pid, path in children:
             _, status = os.waitpid(pid, 0)
-            with open(path, "rb") as fh:
-                result = pickle.load(fh) if os.path.getsize(path) else {"crash": "no result"}
-            os.unlink(path)
+            result_file = Path(path)
+            with result_file.open("rb") as fh:
+                result = (pickle.load(fh) if result_file.stat().st_size
+                          else {"crash": "no result"})
+            result_file.unlink()
             if "crash" in result or os.waitstatus_to_exitcode(status) != 0:
                 crashed.append(str(result.get("crash", f"exit status {status}")))
                 continue
@@ -305,7 +309,7 @@ class Simulation:
         except BaseException:  # the parent reports it; a worker never returns into the CLI
             result, code = {"crash": traceback.format_exc()}, 1
         try:
-            with open(path, "wb") as fh:
+            with Path(path).open("wb") as fh:
                 pickle.dump(result, fh)
             connections.close_all()
         finally:
@@ -552,7 +556,7 @@ class Simulation:
             self._meeting(plan, cohort)
             bar.advance()
         bar.close()
-        provincial = [d for d in self._active(State.FORWARDED_TO_PROVINCE)]
+        provincial = list(self._active(State.FORWARDED_TO_PROVINCE))
         for cohort in self._by_plan(provincial).values():
             plan = cohort[0].plan
             self._plan_day(plan, self._workdays(self.today_by_plan[plan.pk], 20))
@@ -641,8 +645,6 @@ class Simulation:
                 decision_number=f"连职称办〔{self.season.year}〕撤{d.person.index}号"))
 
     def _summarise(self) -> None:
-        from zhicheng.integrity.models import IntegrityRecord
-
         ids = [d.app.pk for d in self.dossiers if d.app is not None]
         states: Counter[str] = Counter()
         for start in range(0, len(ids), 5000):

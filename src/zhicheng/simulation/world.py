@@ -134,7 +134,7 @@ def build(season: Season, *, applicants: int, seed: int, label: str) -> World:
                   accepts=accepts,
                   specialty=specialty, employers=[], plan_for={}, offers={}, series=series)
     _organisations(world, applicants, rng)
-    _committees(world, seed)
+    _committees(world)
     return world
 
 
@@ -196,10 +196,10 @@ def _organisations(world: World, applicants: int, rng: random.Random) -> None:
             world.plan_for[(e, s, level)] = rng.choice(by_pair[(s, level)])
 
 
-def _committees(world: World, seed: int) -> None:
+def _committees(world: World) -> None:
     year = world.season.year
-    expert_units = [o for o in Organisation.objects.filter(kind=OrgKind.EMPLOYER)
-                    .exclude(pk__in=[e.pk for e in world.employers]).order_by("pk")]
+    expert_units = list(Organisation.objects.filter(kind=OrgKind.EMPLOYER)
+                    .exclude(pk__in=[e.pk for e in world.employers]).order_by("pk"))
     with operation(SYSTEM, "simulate.committees") as op:
         n = 0
         for plan in world.plans:

@@ -34,11 +34,13 @@ from django.utils.translation import gettext_lazy as _
 from zhicheng.applications.models import Application, Route
 from zhicheng.applications.states import State
 from zhicheng.catalogue.models import LEVEL_ORDER, Level, Series
+from zhicheng.certificates.models import Certificate
 from zhicheng.core import clock
 from zhicheng.core.models import AuditEvent
 from zhicheng.core.workdays import office_calendar
+from zhicheng.evaluation.models import Case as EvaluationCase
 from zhicheng.evaluation.models import Committee, DataReport, Meeting, MeetingState
-from zhicheng.orgs.models import EmployerType
+from zhicheng.orgs.models import District, EmployerType
 from zhicheng.policy.workdays import CalendarDataMissing, WorkdayCalendar
 from zhicheng.publicity.models import Kind, Publicity
 from zhicheng.reviews.models import CorrectionRequest, CorrectionStatus, ReviewStep
@@ -424,9 +426,6 @@ def dossier(pk: int) -> Application | None:
 def audit_trail(app: Application) -> list[AuditEvent]:
     """Every audit event targeting the application, its publicities, its evaluation cases
     and its certificate, in chain order. Two queries."""
-    from zhicheng.certificates.models import Certificate
-    from zhicheng.evaluation.models import Case as EvaluationCase
-
     related = Application.objects.filter(pk=app.pk).values_list(
         "publicities__pk", "evaluation_cases__pk", "certificate__pk")
     publicity_ids: set[str] = set()
@@ -578,8 +577,6 @@ class Labels:
 
 def labels() -> Labels:
     """Names for the codes the tables group by (two queries)."""
-    from zhicheng.orgs.models import District
-
     series = {code: (i, name) for i, (code, name) in enumerate(
         Series.objects.order_by("position", "code").values_list("code", "name"))}
     districts = {code: (i, name) for i, (code, name) in enumerate(

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
-from ..clauses import clause_anchor
+from zhicheng.portal.clauses import clause_anchor
 
 register = template.Library()
 

@@ -9,9 +9,14 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Q
 from django.utils import timezone
 
+from zhicheng.accounts.models import User
+from zhicheng.api.models import ApiToken
+from zhicheng.api.operations import create_token, revoke_token
 from zhicheng.core.operations import SYSTEM, OperationError
+from zhicheng.orgs.models import Organisation
 
 
 class Command(BaseCommand):
@@ -41,8 +46,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def _actor(self, options: dict[str, Any]) -> Any:
-        from zhicheng.accounts.models import User
-
         if not options.get("actor"):
             return SYSTEM
         user = User.objects.filter(username=options["actor"]).first()
@@ -51,20 +54,12 @@ class Command(BaseCommand):
         return user
 
     def _org(self, name: str) -> Any:
-        from django.db.models import Q
-
-        from zhicheng.orgs.models import Organisation
-
         found = list(Organisation.objects.filter(Q(name=name) | Q(short_name=name))[:2])
         if len(found) != 1:
             raise CommandError(f"--org: 没有唯一的机构“{name}”")
         return found[0]
 
     def _create(self, options: dict[str, Any]) -> None:
-        from zhicheng.accounts.models import User
-
-        from ...operations import create_token
-
         org = self._org(options["org"])
         user = None
         if options.get("user"):
@@ -89,8 +84,6 @@ class Command(BaseCommand):
                               "密钥只显示这一次。")
 
     def _list(self, options: dict[str, Any]) -> None:
-        from ...models import ApiToken
-
         qs = ApiToken.objects.select_related("organisation", "user").order_by("pk")
         if options.get("org"):
             qs = qs.filter(organisation=self._org(options["org"]))
@@ -102,9 +95,6 @@ class Command(BaseCommand):
             ]))
 
     def _revoke(self, options: dict[str, Any]) -> None:
-        from ...models import ApiToken
-        from ...operations import revoke_token
-
         token = ApiToken.objects.filter(prefix=options["prefix"]).first()
         if token is None:
             raise CommandError(f"没有前缀为“{options['prefix']}”的令牌")

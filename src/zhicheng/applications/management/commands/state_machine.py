@@ -3,6 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from zhicheng.applications.states import render_markdown
+
 DOC = Path(__file__).resolve().parents[5] / "docs" / "state-machine.md"
 
 
@@ -21,7 +23,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from zhicheng.applications import guards  # noqa: F401  (guards decide "ready")
-        from zhicheng.applications.states import render_markdown
 
         text = render_markdown()
         out = Path(options["output"])

@@ -12,11 +12,21 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from zhicheng.accounts.models import User
+from zhicheng.applications.models import Application
+from zhicheng.applications.states import State
+from zhicheng.certificates import keys
+from zhicheng.certificates.models import Certificate
+from zhicheng.certificates.operations import issue_certificate, revoke_certificate
+from zhicheng.certificates.payload import PREFIX
+from zhicheng.certificates.queries import revocation_list
+from zhicheng.certificates.signing import verify_revocation_list, verify_text
+from zhicheng.core.operations import OperationError
+from zhicheng.orgs.models import Membership, Role
+
 
 def read_code(source: str) -> str:
     """The QR text from a certificate PDF (its Keywords), a text file, or the argument."""
-    from zhicheng.certificates.payload import PREFIX
-
     if source.strip().startswith(PREFIX + "."):
         return source.strip()
     if "#" + PREFIX + "." in source:  # the verification link of the QR code
@@ -28,7 +38,7 @@ def read_code(source: str) -> str:
         is_file = False
     if is_file:
         if path.read_bytes()[:5] == b"%PDF-":
-            from pypdf import PdfReader
+            from pypdf import PdfReader  # start-up time: only `verify` reads a PDF
 
             meta = PdfReader(str(path)).metadata
             keywords = str(meta.get("/Keywords", "") or "") if meta is not None else ""
@@ -38,6 +48,28 @@ def read_code(source: str) -> str:
         text = path.read_text(encoding="utf-8").strip()
         return text.split("#", 1)[1].strip() if "#" + PREFIX + "." in text else text
     return source.strip()
+
+
+def acting_user(username: str | None) -> User:
+    """The account given with --as, else the first active city title office account (also the
+    demo's revocation, `certificate_demo`)."""
+    if username:
+        actor = User.objects.filter(username=username).first()
+        if actor is None:
+            raise CommandError(f"没有账户 {username} (no such account)")
+        return actor
+    m = Membership.objects.filter(role=Role.CITY_OFFICE, active=True,
+                                  user__is_active=True).select_related("user").first()
+    if m is None:
+        raise CommandError("没有市职称办账户 (no city title office account)")
+    return m.user
+
+
+def revocation_line(cert: Certificate, *, revoked_now: bool) -> str:
+    """What `certificate revoke` and `certificate_demo` print for a revoked certificate."""
+    state = "已撤销 / revoked" if revoked_now else "此前已撤销 / already revoked"
+    return (f"{cert.number} {cert.holder_name}: {state} "
+            f"({cert.revocation_decision_number}, {cert.revoked_on})")
 
 
 class Command(BaseCommand):
@@ -81,8 +113,6 @@ class Command(BaseCommand):
             self._revoke(options)
 
     def _keygen(self, options: dict[str, Any], *, rotate: bool) -> None:
-        from zhicheng.certificates import keys
-
         directory = Path(options["dir"]) if options.get("dir") else keys.key_dir()
         if options.get("if_missing"):
             key_id, created = keys.ensure_key(directory)
@@ -100,9 +130,6 @@ class Command(BaseCommand):
             self.stdout.write(f"旧密钥 {previous} 停止签发，继续用于验证 / {previous} retired")
 
     def _verify(self, options: dict[str, Any]) -> None:
-        from zhicheng.certificates import keys
-        from zhicheng.certificates.signing import verify_revocation_list, verify_text
-
         source = Path(options["keys"]) if options.get("keys") else keys.key_dir()
         try:
             public_keys = keys.load_public_keys(source)
@@ -131,25 +158,9 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _actor(self, options: dict[str, Any]) -> Any:
-        from zhicheng.accounts.models import User
-        from zhicheng.orgs.models import Membership, Role
-
-        if options.get("username"):
-            actor = User.objects.filter(username=options["username"]).first()
-            if actor is None:
-                raise CommandError(f"没有账户 {options['username']} (no such account)")
-            return actor
-        m = Membership.objects.filter(role=Role.CITY_OFFICE, active=True,
-                                      user__is_active=True).select_related("user").first()
-        if m is None:
-            raise CommandError("没有市职称办账户 (no city title office account)")
-        return m.user
+        return acting_user(options.get("username"))
 
     def _revoke(self, options: dict[str, Any]) -> None:
-        from zhicheng.certificates.models import Certificate
-        from zhicheng.certificates.operations import revoke_certificate
-        from zhicheng.core.operations import OperationError
-
         actor = self._actor(options)
         try:
             cert = Certificate.objects.filter(
@@ -162,16 +173,9 @@ class Command(BaseCommand):
             ), True
         except OperationError as exc:
             raise CommandError(str(exc)) from exc
-        state = "已撤销 / revoked" if now else "此前已撤销 / already revoked"
-        self.stdout.write(f"{cert.number} {cert.holder_name}: {state} "
-                          f"({cert.revocation_decision_number}, {cert.revoked_on})")
+        self.stdout.write(revocation_line(cert, revoked_now=now))
 
     def _issue(self, options: dict[str, Any]) -> None:
-        from zhicheng.applications.models import Application
-        from zhicheng.applications.states import State
-        from zhicheng.certificates.operations import issue_certificate
-        from zhicheng.core.operations import OperationError
-
         actor = self._actor(options)
         issued = refused = 0
         for app in Application.objects.filter(state=State.APPROVED).select_related("season"):
@@ -189,8 +193,6 @@ class Command(BaseCommand):
         )
 
     def _revocations(self, options: dict[str, Any]) -> None:
-        from zhicheng.certificates.queries import revocation_list
-
         doc = revocation_list()
         text = json.dumps(doc, ensure_ascii=False, indent=2)
         if options.get("output"):

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         backup = Path(options["backup"])
         try:
             if options["check"]:
-                report = check_restored(load_manifest(backup), backup)
+                report = check_restored(load_manifest(backup))
             else:
                 report = restore_backup(backup, say=self.stdout.write)
         except BackupError as exc:

@@ -2,15 +2,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from zhicheng.policy.cli import installed_season, main
+from zhicheng.policy.season import SeasonDataError
+from zhicheng.seasons.models import Season, SeasonVersion
+from zhicheng.seasons.queries import find_version, policy_season_of
+
 
 def stored_season(code: str, version: int | None) -> Any:
     """--season CODE[@VERSION]: a stored season's published (or numbered) version, else the
     installed package or package path of that name."""
-    from zhicheng.policy.cli import installed_season
-    from zhicheng.policy.season import SeasonDataError
-    from zhicheng.seasons.models import Season, SeasonVersion
-    from zhicheng.seasons.queries import find_version, policy_season_of
-
     try:
         return policy_season_of(find_version(code, version))
     except Season.DoesNotExist:
@@ -38,6 +38,4 @@ class Command(BaseCommand):
         raise SystemExit(main(argv[2:], resolve=stored_season))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from zhicheng.policy.cli import main
-
         raise SystemExit(main(list(args), resolve=stored_season))

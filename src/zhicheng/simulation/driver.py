@@ -363,7 +363,7 @@ class Simulation:
             user = User.objects.create_user(
                 username=f"sim_{self.label}_{p.index}", password=None, full_name=p.name,
                 email="", id_type="resident",
-                id_number=p.id_number,
+                id_number=p.id_number, sex=p.sex, birth_date=p.birth_date,
             )
             facts = validate_facts(p.facts)
             meta = {s: [{"uid": row.get("id") or new_uid()} for row in facts.get(s, [])]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,20 @@ RECUSAL_ALLOWANCE = 3
 def pool_size(count: int = EXPERTS_PER_COMMITTEE, reserve: int = RESERVE_EXPERTS) -> int:
     """Experts in a committee's pool for a draw of `count` seats and `reserve` reserves."""
     return count + reserve + max(RECUSAL_ALLOWANCE, count // 3)
+
+
+# A third of the committees set a pass-rate ceiling for their meeting (the office's
+# setting, 五（二）); about one committee office in ten has not sent its data report by the
+# end of the simulation.
+PASS_RATE = Decimal("80")
+
+
+def pass_rate_for(plan: CommitteePlan) -> Decimal | None:
+    return PASS_RATE if plan.row % 3 == 0 else None
+
+
+def sends_data_report(plan: CommitteePlan) -> bool:
+    return plan.row % 10 != 7
 
 
 # Employer types in rough proportion to the applicants of a prefecture-level city (most

@@ -67,12 +67,11 @@ def test_every_figure_agrees_across_pages_exports_minutes_and_the_api(
     from pypdf import PdfReader
 
     from zhicheng.api.operations import create_token
-    from zhicheng.core.operations import SYSTEM
-    from zhicheng.orgs.models import Organisation, OrgKind
-
     from zhicheng.applications.models import Application
+    from zhicheng.core.operations import SYSTEM
     from zhicheng.evaluation.exports import minutes_pdf
     from zhicheng.evaluation.models import Case, DataReport, Meeting
+    from zhicheng.orgs.models import Organisation, OrgKind
     from zhicheng.seasons.models import CommitteePlan
 
     # --- the truth, from the records -----------------------------------------------------

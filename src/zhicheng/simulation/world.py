@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from zhicheng.accounts.models import User

@@ -148,9 +148,9 @@ def data_report_sheets(report: CityReport) -> list[Sheet]:
         ("按系列", "系列", report.by_series, report.series_total),
         ("按层级", "层级", report.by_level, report.level_total),
     ):
-        out.append(Sheet(title, [first, "参评人数（报送）", "通过人数（报送）", "未通过人数（报送）",
-                                 "通过率（报送）（%）"],
-                         [_report_row(r) for r in [*rows, total]]))
+        header = [first, "参评人数（报送）", "通过人数（报送）", "未通过人数（报送）",
+                  "通过率（报送）（%）"]
+        out.append(Sheet(title, header, [_report_row(r) for r in [*rows, total]]))
     return out
 
 

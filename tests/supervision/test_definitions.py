@@ -132,3 +132,17 @@ def test_every_export_has_distinct_headers_labels_and_the_definitions(city_clien
                 assert not shown & codes, (url, ws.title, shown & codes)
         sheet = list(wb["口径说明"].iter_rows(values_only=True))
         assert sheet[0] == ("指标", "口径") and list(sheet[1:]) == rows()
+
+
+def test_the_other_exports_of_the_project_have_distinct_headers():
+    """The worklist, the meeting's data report and the audit export: no header twice."""
+    from zhicheng.auditlog.queries import EXPORT_COLUMNS
+    from zhicheng.evaluation.exports import APPLICANT_COLUMNS, CODE_COLUMNS
+    from zhicheng.reviews.exports import WORKLIST_COLUMNS
+
+    for header in (
+        [str(h) for h in WORKLIST_COLUMNS],
+        [str(t) for _k, t in APPLICANT_COLUMNS] + [str(t) for _k, t in CODE_COLUMNS],
+        [str(h) for h in EXPORT_COLUMNS],
+    ):
+        assert len(set(header)) == len(header), header

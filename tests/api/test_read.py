@@ -115,3 +115,31 @@ def test_results_are_the_signed_tallies_in_scope(api, token, demo_season,
     assert api.get("/api/results", other).json()["count"] == 5  # the demo employer's district
     elsewhere = token("连云区人社局", ["results:read"])
     assert api.get("/api/results", elsewhere).json()["count"] == 0
+
+
+def test_results_state_the_vote_and_the_final_result_apart(api, token, demo_season):
+    """One applicant passed the vote and was held back by the pass-rate ceiling: the vote's
+    result says passed, the final result says not passed, and `?passed=true` (the final
+    result) leaves them out while `?vote_passed=true` keeps them."""
+    from zhicheng.evaluation.models import Case
+
+    city = token("连云港市专业技术人员职称(职业资格)工作领导小组办公室", ["results:read"])
+    items = api.get("/api/results", city).json()["items"]
+    held = next(r for r in items if r["vote_passed"])
+    # test setup: the office's ceiling decision, as decide_ceiling records it
+    Case.objects.filter(application_id=held["application_id"], passed=True).update(
+        held_back=True)
+    items = {r["application_id"]: r for r in api.get("/api/results", city).json()["items"]}
+    row = items[held["application_id"]]
+    assert row["vote_passed"] is True and row["held_back"] is True
+    assert row["passed"] is False and row["result"] == "held_back"
+    assert row["result_label"] == "未通过（因通过率上限）"
+    assert row["application_state_label"] and row["application_state_label"] != row[
+        "application_state"]
+    final = api.get("/api/results", city, passed="true").json()
+    votes = api.get("/api/results", city, vote_passed="true").json()
+    assert final["count"] == votes["count"] - 1 == 3
+    assert held["application_id"] not in {r["application_id"] for r in final["items"]}
+    assert all(r["passed"] == (r["result"] == "passed") for r in items.values())
+    not_final = api.get("/api/results", city, passed="false").json()
+    assert not_final["count"] == len(items) - 3

@@ -63,6 +63,18 @@ def test_a_small_season_runs_to_certificates_and_repeats_with_the_seed(
     assert report.states["certificate_issued"] > 0
     # the audit chain holds after the whole season
     assert verify_chain().ok
+    # every applicant's sex and birth date are those their resident ID carries
+    from zhicheng.accounts.identity import validate_resident_id
+    from zhicheng.applications.models import Application
+    from zhicheng.evaluation.models import Expert
+
+    people = [d.user for d in first.dossiers if d.user is not None]
+    assert people and all(validate_resident_id(p.id_number) == (p.birth_date, p.sex)
+                          for p in people)
+    # the experts work where no applicant of the season works: a draw is never short
+    units = set(Expert.objects.filter(specialty__startswith="模拟t1-")
+                .values_list("unit_id", flat=True))
+    assert units and not units & set(Application.objects.values_list("employer_id", flat=True))
     # every certificate verifies offline with the published key
     public = keys.load_public_keys()
     certs = list(Certificate.objects.filter(
@@ -99,6 +111,37 @@ def test_the_command_refuses_bad_input(season: Any) -> None:
     if connection.vendor == "sqlite":
         with pytest.raises(CommandError, match="needs PostgreSQL"):
             call_command("simulate", applicants=5, workers=2)
+
+
+def test_people_are_realistic_and_their_ids_agree() -> None:
+    """Sex and birth date are the ones the resident ID carries, births spread over every age
+    band, both sexes, districts of the city; the IDs pass the sign-up's own check."""
+    from zhicheng.accounts.identity import validate_resident_id
+    from zhicheng.simulation.world import EMPLOYER_TYPES, pool_size
+
+    employers = ["甲公司", "乙公司", "丙学校"]
+    offers = {0: [("engineering", "intermediate")], 1: [("engineering", "assistant")],
+              2: [("primary_secondary_teacher", "associate_senior")]}
+    people = population.applicants(600, SEED, employers=employers, offers=offers, id_salt=3)
+    assert len({p.id_number for p in people}) == len(people)
+    assert all(validate_resident_id(p.id_number) == (p.birth_date, p.sex) for p in people)
+    ages = Counter(_band(2024 - p.birth_date.year) for p in people if p.birth_date)
+    assert set(ages) == {"le35", "36_45", "46_54", "ge55"} and min(ages.values()) >= 10, ages
+    sexes = Counter(p.sex for p in people)
+    assert 0.35 < sexes["F"] / len(people) < 0.6
+    assert len({p.id_number[:6] for p in people}) == len(population.REGIONS)
+    # a senior applicant is older than a first-title one, on average
+    mean = {lv: sum(2024 - p.birth_date.year for p in people if p.level == lv)
+            / max(1, sum(1 for p in people if p.level == lv))
+            for lv in ("assistant", "associate_senior")}
+    assert mean["associate_senior"] > mean["assistant"] + 8
+    # employer types cover every kind; the pool holds the draw, its reserves and recusals
+    assert sum(w for _t, w, _n in EMPLOYER_TYPES) == 100
+    assert pool_size(7, 2) > 7 + 2
+
+
+def _band(age: int) -> str:
+    return "le35" if age <= 35 else "36_45" if age <= 45 else "46_54" if age <= 54 else "ge55"
 
 
 def test_end_states_are_the_documented_ones() -> None:

@@ -154,14 +154,17 @@ def test_export_has_the_same_numbers(city_client, built):
     header, by_row = rows[0], {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     assert len(rows) - 1 == len(built.season.plans.all())  # every plan of the season
     one = by_row[1]
-    assert one["受理窗口"] == "开放" and one["申报合计"] == 14
-    assert one["单位审核中"] == 1 and one["已提交"] == 1 and one["待补正"] == 2
-    assert one["评审通过"] == 3 and one["评审未通过"] == 1 and one["通过率（%）"] == 75.0
+    assert len(set(header)) == len(header)  # no two columns share a header
+    assert one["受理窗口"] == "开放" and one["申报数"] == 14
+    assert one["状态：单位审核中"] == 1 and one["状态：已提交"] == 1 and one["状态：待补正"] == 2
+    assert one["通过人数"] == 3 and one["未通过人数"] == 1 and one["通过率（%）"] == 75.0
+    assert one["状态：评审未通过"] == 1
+    assert "口径说明" in wb.sheetnames
     assert one["补正逾期"] == 1 and one["单位公示期满未推荐"] == 1
     assert one["审核超过10个工作日"] == 2
     two = by_row[2]
     assert two["开评报告待审批"] == 1 and two["评审数据逾期未报送"] == 1
-    assert two["评审数据逾期报送"] == 1 and "草稿" not in header
+    assert two["评审数据逾期报送"] == 1 and "状态：草稿" not in header
 
 
 def _grow(build: Build, n: int) -> None:

@@ -121,7 +121,7 @@ def test_each_statistics_table_exports_the_same_numbers(city_client, two_years):
     assert name == "职称评审统计-按系列-2023年度.xlsx"
     wb = load_workbook(io.BytesIO(b"".join(r.streaming_content)), read_only=True)
     rows = list(wb.worksheets[0].iter_rows(values_only=True))
-    assert rows[0] == ("系列", "2023年度申报数", "评审通过", "评审未通过", "通过率（%）",
+    assert rows[0] == ("系列", "2023年度申报数", "通过人数", "未通过人数", "通过率（%）",
                        "2022年度申报数", "申报数同比（%）", "2022年度通过率（%）")
     assert rows[1] == ("工程技术", 4, 2, 1, 66.7, 3, 33.3, 33.3)
     assert rows[-1][:4] == ("合计", 5, 2, 1)
@@ -146,6 +146,7 @@ def reports(build: Build) -> Build:
                       results=[("engineering", "intermediate", "passed")])
     missing = build.meeting(committee, "published", D(2024, 6, 20))
     build.data_report(missing, due=D(2024, 7, 10))
+    build.missing = missing  # type: ignore[attr-defined]
     return build
 
 
@@ -155,17 +156,32 @@ def test_data_reports_summed_for_the_city(city_client, reports):
     total = row_cells(section, "id", "zc-report-total")
     assert total == ["合计（已报送）", "4", "3", "1", "75.0%", "0", "15/16"]
     assert "数据逾期报送" in section and "数据逾期未报送" in section
-    assert "尚未报送" in section
+    assert "未报送" in row_cells(section, "data-meeting", str(reports.missing.pk))
+    # by series and by level, each with its total row
+    series = section[section.index('id="zc-report-series"'):section.index('id="zc-report-level"')]
+    assert row_cells(series, "data-key", "engineering") == ["工程技术", "3", "2", "1", "66.7%"]
+    assert row_cells(series, "data-key", "__total") == ["合计（已报送）", "4", "3", "1", "75.0%"]
+    level = section[section.index('id="zc-report-level"'):]
+    assert row_cells(level, "data-key", "__total") == ["合计（已报送）", "4", "3", "1", "75.0%"]
 
 
 def test_data_report_export(city_client, reports):
     r = city_client.get("/supervision/statistics/data-report.xlsx?season=lianyungang-2024")
     wb = load_workbook(io.BytesIO(b"".join(r.streaming_content)), read_only=True)
     meetings = list(wb["各评委会报送"].iter_rows(values_only=True))
-    assert [m[5] for m in meetings[1:]] == ["已报送", "逾期报送", "逾期未报送"]
-    assert sum(m[6] for m in meetings[1:]) == 4
+    header, *body, total = meetings
+    assert len(set(header)) == len(header)
+    assert [m[5] for m in body] == ["已报送", "逾期报送", "逾期未报送"]
+    # the report not sent shows 未报送, not zeros; the total row adds the two sent
+    assert body[2][6:] == ("未报送",) * 7
+    assert total[0] == "合计（已报送）" and total[6:10] == (4, 3, 1, 75.0)
+    assert sum(m[6] for m in body[:2]) == total[6]
     by_series = {row[0]: row for row in wb["按系列"].iter_rows(values_only=True)}
     assert by_series["工程技术"][1:4] == (3, 2, 1) and by_series["会计"][1:3] == (1, 1)
+    assert by_series["合计（已报送）"][1:4] == (4, 3, 1)
+    by_level = {row[0]: row for row in wb["按层级"].iter_rows(values_only=True)}
+    assert by_level["合计（已报送）"][1:4] == (4, 3, 1)
+    assert "口径说明" in wb.sheetnames
 
 
 def test_statistics_queries_do_not_grow(city_client, build, django_assert_max_num_queries):

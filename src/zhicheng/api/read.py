@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
@@ -262,7 +262,19 @@ def application_detail(request: HttpRequest, id: Annotated[Id, Path()]) -> Any:
 class ResultQuery(PageParams):
     series: Annotated[Text, Field(max_length=50)] = Field("", description="series code")
     level: Level | None = None
-    passed: bool | None = None
+    passed: bool | None = Field(None, description="the final result: passed the vote and "
+                                "not held back by the pass-rate ceiling")
+    vote_passed: bool | None = Field(None, description="the vote's result alone (2/3 in favour)")
+
+
+# The final result of a closed ballot, as the data report and the application record it.
+RESULT_LABELS = {"passed": "通过", "held_back": "未通过（因通过率上限）", "not_passed": "未通过"}
+
+
+def _result(case: Case) -> str:
+    if case.passed and case.held_back:
+        return "held_back"
+    return "passed" if case.passed else "not_passed"
 
 
 @router.get("/results", response={200: s.ResultPage, ERRORS: s.ErrorOut},
@@ -282,8 +294,11 @@ def result_list(request: HttpRequest, query: Query[ResultQuery]) -> Any:
         qs = qs.filter(application__series__code=query.series)
     if query.level:
         qs = qs.filter(application__level=query.level)
+    final = Q(passed=True, held_back=False)
     if query.passed is not None:
-        qs = qs.filter(passed=query.passed)
+        qs = qs.filter(final) if query.passed else qs.exclude(final)
+    if query.vote_passed is not None:
+        qs = qs.filter(passed=query.vote_passed)
     count, rows = page_of(qs, query)
     return {"count": count, "limit": query.limit, "offset": query.offset, "items": [
         {
@@ -292,8 +307,11 @@ def result_list(request: HttpRequest, query: Query[ResultQuery]) -> Any:
             "level": c.application.level, "committee": c.meeting.committee.name,
             "meeting_date": c.meeting.date, "attending": c.attending, "agree": c.agree,
             "disagree": c.disagree, "abstain": c.abstain, "not_voted": c.not_voted,
-            "passed": c.passed,
-            "held_back": c.held_back, "application_state": c.application.state,
+            "vote_passed": c.passed, "held_back": c.held_back,
+            "passed": bool(c.passed and not c.held_back), "result": _result(c),
+            "result_label": RESULT_LABELS[_result(c)],
+            "application_state": c.application.state,
+            "application_state_label": state_label(c.application.state),
         }
         for c in rows
     ]}

@@ -193,9 +193,16 @@ class ResultOut(Schema):
     disagree: int | None
     abstain: int | None
     not_voted: int | None
-    passed: bool | None
-    held_back: bool
-    application_state: str
+    vote_passed: bool | None = Field(description="the vote's result: at least 2/3 of the "
+                                     "attending experts agreed")
+    held_back: bool = Field(description="passed the vote, not passed under the pass-rate "
+                            "ceiling")
+    passed: bool = Field(description="the final result: passed the vote and not held back")
+    result: str = Field(description="passed, held_back or not_passed")
+    result_label: str
+    application_state: str = Field(description="the application's state now (later changes, "
+                                   "such as a revocation, show here)")
+    application_state_label: str
 
 
 class ResultPage(Page):

@@ -367,7 +367,7 @@ class Simulation:
             user = User.objects.create_user(
                 username=f"sim_{self.label}_{p.index}", password=None, full_name=p.name,
                 email="", id_type="resident",
-                id_number=p.id_number,
+                id_number=p.id_number, sex=p.sex, birth_date=p.birth_date,
             )
             facts = validate_facts(p.facts)
             meta = {s: [{"uid": row.get("id") or new_uid()} for row in facts.get(s, [])]
@@ -576,7 +576,8 @@ class Simulation:
                                           "specialty": world_mod.expert_specialty(self.label, plan),
                                           "level": "associate_senior",
                                           "count": world_mod.EXPERTS_PER_COMMITTEE,
-                                          "reserve": world_mod.RESERVE_EXPERTS}])
+                                          "reserve": world_mod.RESERVE_EXPERTS}],
+                                      pass_rate=world_mod.pass_rate_for(plan))
             ev_ops.submit_opening_report(m, office)
             ev_ops.decide_opening_report(m, w.city, approve=True)
             ev_ops.commit_draw(m, office)
@@ -601,6 +602,7 @@ class Simulation:
             ev_ops.close_ballot(case, office)
 
         self._each("ballots", cases, vote)
+        self._ceiling(m, office, fates)
         with transaction.atomic():
             m.refresh_from_db()
             ev_ops.assign_tally_roles(m, office, seats[0], seats[1])
@@ -611,6 +613,25 @@ class Simulation:
         self.meetings[plan.pk] = m
         self.report.meetings += 1
 
+    def _ceiling(self, m: Meeting, office: Any, fates: dict[int, Dossier]) -> None:
+        """More passed the vote than the meeting's pass rate allows: the office holds back
+        those with the fewest votes in favour (the latest applicant first on a tie) and
+        says so in writing, as the minutes and the data report then show."""
+        m.refresh_from_db()
+        report = ev_queries.ceiling_report(m)
+        if not report["exceeded"]:
+            return
+
+        def order(case: Any) -> tuple[int, int]:
+            d = fates.get(case.application_id)
+            return case.agree or 0, -(d.person.index if d is not None else case.application_id)
+
+        passed = sorted((c for c in m.cases.all() if c.passed), key=order)
+        held = [c.pk for c in passed[:report["passed"] - report["ceiling"]]]
+        ev_ops.decide_ceiling(m, office, held_back=held, reason=(
+            f"通过{report['passed']}人，超过通过率上限{report['ceiling']}人；"
+            "按同意票由少到多确定因通过率不予通过的人员。"))
+
     def phase_results(self) -> None:
         for plan_pk, m in self.meetings.items():
             plan = next(p for p in self.world.plans if p.pk == plan_pk)
@@ -619,7 +640,8 @@ class Simulation:
             with transaction.atomic():
                 m.refresh_from_db()
                 ev_ops.file_results(m, self.world.city)
-                ev_ops.send_data_report(m, self.world.committee_office[plan.office_id])
+                if world_mod.sends_data_report(plan):
+                    ev_ops.send_data_report(m, self.world.committee_office[plan.office_id])
 
     def phase_certificates(self) -> None:
         for cohort in self._by_plan(self._active(State.APPROVED)).values():

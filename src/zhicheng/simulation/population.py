@@ -48,13 +48,40 @@ def _pick(rng: random.Random, table: list[tuple[str, int]]) -> str:
     return rng.choices([k for k, _ in table], weights=[w for _, w in table])[0]
 
 
-def resident_id(index: int, salt: int) -> str:
-    """A valid (checksummed) 18-digit resident ID, unique per (salt, index) for salt < 8 and
-    index < 1,100,000 (salt: how many simulations ran in the database before this one)."""
-    birth = dt.date(1960, 1, 1) + dt.timedelta(days=(index // 1000) + (salt % 8) * 1100)
-    body = f"320706{birth:%Y%m%d}{index % 1000:03d}"
-    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, _WEIGHTS, strict=True)) % 11]
-    return body + check
+# County-level codes of Lianyungang in use today (连云区, 海州区, 赣榆区, 东海县, 灌云县, 灌南县),
+# in rough proportion to their populations: the first six digits of a resident ID.
+REGIONS = [("320703", 5), ("320706", 25), ("320707", 20), ("320722", 20), ("320723", 16),
+           ("320724", 14)]
+# Age of a first degree; then the level applied for sets how long ago that was.
+GRADUATION_AGE = (21, 24)
+GRADUATED = {"assistant": (2006, 2019), "intermediate": (1998, 2018),
+             "associate_senior": (1990, 2013)}
+
+
+def check_digit(body: str) -> str:
+    return "10X98765432"[sum(int(d) * w for d, w in zip(body, _WEIGHTS, strict=True)) % 11]
+
+
+def resident_id(index: int, salt: int, *, birth: dt.date, sex: str, region: str) -> str:
+    """A valid (checksummed) 18-digit resident ID whose digits 7–14 are `birth` and whose
+    17th digit's parity is `sex` (odd: male). Digits 15–17 are the salt (how many simulations
+    ran in the database before this one), a digit of the index and a parity digit; for
+    salt < 10 two runs never share a number, and `applicants()` keeps apart the numbers of
+    one run that would coincide."""
+    parity = (index % 5) * 2 + (1 if sex == "M" else 0)
+    body = f"{region}{birth:%Y%m%d}{salt % 10}{(index // 5) % 10}{parity}"
+    return body + check_digit(body)
+
+
+def person(rng: random.Random, level: str) -> tuple[str, dt.date, dt.date, str]:
+    """(sex, birth date, graduation date, region code) of one applicant: the graduation year
+    by the level applied for, the birth date 21–24 years before it."""
+    first, last = GRADUATED[level]
+    graduated = dt.date(rng.randint(first, last), 6, 30)
+    age = rng.randint(*GRADUATION_AGE)
+    birth = dt.date(graduated.year - age, 1, 1) + dt.timedelta(days=rng.randrange(365))
+    sex = "M" if rng.random() < 0.55 else "F"
+    return sex, birth, graduated, _pick(rng, REGIONS)
 
 
 @dataclass
@@ -68,13 +95,16 @@ class Applicant:
     fate: str
     facts: dict[str, Any] = field(default_factory=dict)
     votes_against: int = 0
+    sex: str = ""
+    birth_date: dt.date | None = None
 
 
-def facts_for(rng: random.Random, *, series: str, level: str, employer_name: str) -> dict[str, Any]:
+def facts_for(rng: random.Random, *, series: str, level: str, employer_name: str,
+              graduated: dt.date | None = None) -> dict[str, Any]:
     """A profile in the form's schema: the demo applicant's shape with realistic variation."""
     facts = copy.deepcopy(DEMO_FACTS)
     education = _pick(rng, EDUCATION)
-    graduated = dt.date(rng.randint(2004, 2015), 6, 30)
+    graduated = graduated or dt.date(rng.randint(2004, 2015), 6, 30)
     facts["education"][0].update(level=education, date=graduated.isoformat(), major="相关专业")
     title_year = min(2019, graduated.year + rng.randint(2, 5))
     if level == "assistant":
@@ -118,6 +148,7 @@ def applicants(n: int, seed: int, *, employers: list[str],
     fate_names = list(FATES)
     fate_weights = [*FATES.values(), 1000 - sum(FATES.values())]
     out = []
+    used: set[str] = set()
     for i in range(n):
         employer = rng.randrange(len(employers))
         choices = offers[employer]
@@ -125,9 +156,17 @@ def applicants(n: int, seed: int, *, employers: list[str],
         series, level = rng.choice(preferred or choices)
         fate = rng.choices([*fate_names, "normal"], weights=fate_weights)[0]
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
-        facts = facts_for(rng, series=series, level=level, employer_name=employers[employer])
+        sex, birth, graduated, region = person(rng, level)
+        facts = facts_for(rng, series=series, level=level, employer_name=employers[employer],
+                          graduated=graduated)
+        number = resident_id(i, id_salt, birth=birth, sex=sex, region=region)
+        while number in used:  # same birth date, region and digits: the next day
+            birth += dt.timedelta(days=1)
+            number = resident_id(i, id_salt, birth=birth, sex=sex, region=region)
+        used.add(number)
         out.append(Applicant(
-            index=i, name=name, id_number=resident_id(i, id_salt), employer=employer, series=series,
+            index=i, name=name, id_number=number, employer=employer, series=series,
             level=level, fate=fate, facts=facts, votes_against=rng.randint(0, 2),
+            sex=sex, birth_date=birth,
         ))
     return out

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from zhicheng.accounts.models import User
@@ -23,8 +24,45 @@ from zhicheng.seasons.models import CommitteePlan, Season
 from .population import facts_for
 
 LEVELS = ("assistant", "intermediate", "associate_senior")
+# Each simulated meeting draws this many experts and reserves (五（二）: at least 7 for a
+# meeting; the committee office sets its draw). The pool holds them plus room for
+# recusals, so a draw never falls short.
 EXPERTS_PER_COMMITTEE = 7
 RESERVE_EXPERTS = 2
+RECUSAL_ALLOWANCE = 3
+
+
+def pool_size(count: int = EXPERTS_PER_COMMITTEE, reserve: int = RESERVE_EXPERTS) -> int:
+    """Experts in a committee's pool for a draw of `count` seats and `reserve` reserves."""
+    return count + reserve + max(RECUSAL_ALLOWANCE, count // 3)
+
+
+# A third of the committees set a pass-rate ceiling for their meeting (the office's
+# setting, 五（二）); about one committee office in ten has not sent its data report by the
+# end of the simulation.
+PASS_RATE = Decimal("80")
+
+
+def pass_rate_for(plan: CommitteePlan) -> Decimal | None:
+    return PASS_RATE if plan.row % 3 == 0 else None
+
+
+def sends_data_report(plan: CommitteePlan) -> bool:
+    return plan.row % 10 != 7
+
+
+# Employer types in rough proportion to the applicants of a prefecture-level city (most
+# professional staff work in public institutions: schools, hospitals, institutes), each
+# with the kinds of names such units carry.
+EMPLOYER_TYPES: list[tuple[str, int, tuple[str, ...]]] = [
+    ("public_institution", 45, ("学校", "医院", "设计研究院", "检验检测中心")),
+    ("state_enterprise", 15, ("集团有限公司", "港务有限公司")),
+    ("private_enterprise", 32, ("科技有限公司", "工程有限公司", "实业有限公司")),
+    ("social_organisation", 5, ("行业协会", "民办非企业研究院")),
+    ("other", 3, ("专业合作社",)),
+]
+# The units the experts work at: the pool's own, no applicant of the run works there.
+EXPERT_UNITS = ("大学", "职业技术学院", "第一人民医院", "工程研究院", "质量技术研究所")
 # District plans (printed as "初级, 中小学教师中级, 建设工程中级") name one specialty per series.
 DISTRICT_SPECIALTY = {"engineering": "建设工程", "primary_secondary_teacher": "中小学教师"}
 
@@ -154,15 +192,18 @@ def _organisations(world: World, applicants: int, rng: random.Random) -> None:
     departments = [o for o in Organisation.objects.filter(kind=OrgKind.CITY_DEPARTMENT)
                    .order_by("pk") if o.pk in offices]
     per_district = max(2, applicants // (40 * len(districts)))
-    kinds = ["科技有限公司", "工程有限公司", "实业有限公司", "设计研究院", "学校"]
+    types = [t for t, _w, _n in EMPLOYER_TYPES]
+    weights = [w for _t, w, _n in EMPLOYER_TYPES]
+    names = {t: n for t, _w, n in EMPLOYER_TYPES}
     employers = []
     with operation(SYSTEM, "simulate.employers") as op:
         for d in districts:
             for k in range(per_district):
                 supervised = rng.random() < 0.2 and departments
+                kind = rng.choices(types, weights=weights)[0]
                 org = Organisation.objects.create(
-                    name=f"连云港{d.name}模拟{world.label}-{k + 1:03d}{kinds[k % len(kinds)]}",
-                    kind=OrgKind.EMPLOYER, district=d,
+                    name=f"连云港{d.name}模拟{world.label}-{k + 1:03d}{rng.choice(names[kind])}",
+                    kind=OrgKind.EMPLOYER, district=d, employer_type=kind,
                     supervisor=rng.choice(departments) if supervised else None,
                     agency_managed=not supervised and rng.random() < 0.1,
                 )
@@ -198,9 +239,16 @@ def _organisations(world: World, applicants: int, rng: random.Random) -> None:
 
 def _committees(world: World) -> None:
     year = world.season.year
-    expert_units = list(Organisation.objects.filter(kind=OrgKind.EMPLOYER)
-                    .exclude(pk__in=[e.pk for e in world.employers]).order_by("pk"))
+    # The experts' own units: no applicant works there (an expert from an applicant's unit
+    # is recused, and a committee whose plan also has other applications, such as the
+    # demo's, would lose its pool to them).
     with operation(SYSTEM, "simulate.committees") as op:
+        expert_units = [
+            Organisation.objects.create(
+                name=f"连云港模拟{world.label}{unit}", kind=OrgKind.EMPLOYER,
+                employer_type="public_institution")
+            for unit in EXPERT_UNITS
+        ]
         n = 0
         for plan in world.plans:
             assert plan.office is not None  # only plans with an office are simulated
@@ -214,7 +262,7 @@ def _committees(world: World) -> None:
             committee.series.add(*[world.series[c] for c in codes])
             committee.plans.add(plan)
             world.committees[plan.pk] = committee
-            for i in range(EXPERTS_PER_COMMITTEE + RESERVE_EXPERTS):
+            for i in range(pool_size()):
                 n += 1
                 user = User.objects.create_user(
                     username=f"sim_{world.label}_expert_{plan.row}_{i}", password=None,
@@ -225,8 +273,9 @@ def _committees(world: World) -> None:
                     user=user, series=world.series[codes[0]],
                     specialty=expert_specialty(world.label, plan),
                     title_level="associate_senior",
-                    unit=expert_units[n % len(expert_units)] if expert_units else plan.office,
+                    unit=expert_units[n % len(expert_units)],
                     term_start=dt.date(year - 1, 1, 1), term_end=dt.date(year + 1, 12, 31),
                 )
                 world.experts[expert.pk] = user
-        op.summary = f"模拟：{len(world.committees)}个评委会，专家{n}名"
+        op.summary = (f"模拟：{len(world.committees)}个评委会，专家{n}名"
+                      f"（所在单位{len(expert_units)}家）")

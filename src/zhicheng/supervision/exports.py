@@ -14,7 +14,8 @@ from openpyxl import Workbook
 
 from zhicheng.core.xlsx import stream_workbook
 
-from .queries import SHOWN_STATES, CityReport, Dashboard, StatTable
+from . import definitions
+from .queries import SHOWN_STATES, CityReport, Dashboard, StatRow, StatTable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -44,8 +45,15 @@ def xlsx_chunks(sheets: Sequence[Sheet], chunk_size: int = 64 * 1024) -> Iterato
     return stream_workbook(wb, chunk_size)
 
 
+def definitions_sheet() -> Sheet:
+    """What every figure counts (supervision/definitions.py), in every workbook."""
+    return Sheet("口径说明", ["指标", "口径"], definitions.rows())
+
+
 def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(xlsx_chunks(sheets), content_type=XLSX)
+    """The workbook of `sheets` and, last, the sheet 口径说明."""
+    response = StreamingHttpResponse(xlsx_chunks([*sheets, definitions_sheet()]),
+                                     content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
@@ -59,8 +67,10 @@ _REPORT_STATUS = {"": "", "waiting": "待报送", "sent": "已报送", "late": "
 def dashboard_sheet(board: Dashboard) -> Sheet:
     header = [
         "序号", "评委会（专业）", "评委会办事机构", "申报材料受理时间", "受理窗口",
-        *[str(s.label) for s in SHOWN_STATES],
-        "申报合计", "评审通过", "评审未通过", "通过率（%）",
+        # One column per state, headed 状态：… so that the state 评审通过 and the figure
+        # 通过人数 (four states, without 初定/考核认定) never share a header.
+        *[f"状态：{s.label}" for s in SHOWN_STATES],
+        "申报数", "通过人数", "未通过人数", "通过率（%）",
         "补正逾期", "单位公示期满未推荐", f"审核超过{board.review_overdue_workdays}个工作日",
         "开评报告待审批", "评审会议（日期 状态）", "评审数据逾期未报送", "评审数据逾期报送",
     ]
@@ -87,7 +97,7 @@ def dashboard_sheet(board: Dashboard) -> Sheet:
 
 
 def stat_sheet(table: StatTable, season_name: str, previous_name: str = "") -> Sheet:
-    header = [str(table.dimension.label), f"{season_name}申报数", "评审通过", "评审未通过",
+    header = [str(table.dimension.label), f"{season_name}申报数", "通过人数", "未通过人数",
               "通过率（%）"]
     if table.has_previous:
         header += [f"{previous_name}申报数", "申报数同比（%）", f"{previous_name}通过率（%）"]
@@ -102,22 +112,47 @@ def stat_sheet(table: StatTable, season_name: str, previous_name: str = "") -> S
     return Sheet(str(table.dimension.title), header, rows())
 
 
+NOT_REPORTED = "未报送"
+
+
 def data_report_sheets(report: CityReport) -> list[Sheet]:
+    """Each meeting's report (未报送 where the figures are not known yet, never zeros), the
+    total of the reports sent, and the same by series and by level with their totals."""
+
+    def meeting_rows() -> Iterator[list[Any]]:
+        for r in report.rows:
+            info = r.info
+            sent = bool(info.report and info.report.sent_on)
+            figures: list[Any] = (
+                [r.roster, r.passed, r.not_passed, r.pass_rate, r.held_back, r.experts_drawn,
+                 r.experts_present] if sent else [NOT_REPORTED] * 7)
+            yield [info.meeting.committee.name, info.meeting.committee.office.name,
+                   info.meeting.date, info.report.due_on if info.report else None,
+                   info.report.sent_on if info.report else None,
+                   _REPORT_STATUS[info.report_status], *figures]
+        t = report.totals
+        if t is not None:
+            yield ["合计（已报送）", "", None, None, None, f"已报送{len(report.sent)}次会议",
+                   t.roster, t.passed, t.not_passed, t.pass_rate, t.held_back,
+                   t.experts_drawn, t.experts_present]
+
     meetings = Sheet(
         "各评委会报送",
-        ["评委会", "办事机构", "会议日期", "报送期限", "报送日期", "报送状态", "参评人数",
-         "评审通过", "评审未通过", "通过率（%）", "因通过率未通过", "抽取评委", "出席评委"],
-        [
-            [r.info.meeting.committee.name, r.info.meeting.committee.office.name,
-             r.info.meeting.date, r.info.report.due_on if r.info.report else None,
-             r.info.report.sent_on if r.info.report else None,
-             _REPORT_STATUS[r.info.report_status], r.roster, r.passed, r.not_passed,
-             r.pass_rate, r.held_back, r.experts_drawn, r.experts_present]
-            for r in report.rows
-        ],
+        ["评委会", "办事机构", "会议日期", "报送期限", "报送日期", "报送状态",
+         "参评人数（报送）", "通过人数（报送）", "未通过人数（报送）", "通过率（报送）（%）",
+         "因通过率未通过", "抽取评委", "出席评委"],
+        meeting_rows(),
     )
     out = [meetings]
-    for title, rows in (("按系列", report.by_series), ("按层级", report.by_level)):
-        out.append(Sheet(title, ["分组", "参评人数", "评审通过", "评审未通过", "通过率（%）"],
-                         [[r.label, r.total, r.passed, r.failed, r.pass_rate] for r in rows]))
+    for title, first, rows, total in (
+        ("按系列", "系列", report.by_series, report.series_total),
+        ("按层级", "层级", report.by_level, report.level_total),
+    ):
+        header = [first, "参评人数（报送）", "通过人数（报送）", "未通过人数（报送）",
+                  "通过率（报送）（%）"]
+        out.append(Sheet(title, header, [_report_row(r) for r in [*rows, total]]))
     return out
+
+
+def _report_row(r: StatRow) -> list[Any]:
+    return [r.label, r.total, r.passed, r.failed, r.pass_rate]

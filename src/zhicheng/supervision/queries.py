@@ -680,6 +680,14 @@ class CityReport:
     by_level: list[StatRow]
 
     @property
+    def series_total(self) -> StatRow:
+        return _sum_rows(self.by_series, str(_("合计（已报送）")))
+
+    @property
+    def level_total(self) -> StatRow:
+        return _sum_rows(self.by_level, str(_("合计（已报送）")))
+
+    @property
     def sent(self) -> list[ReportRow]:
         return [r for r in self.rows if r.info.report and r.info.report.sent_on]
 
@@ -696,6 +704,15 @@ class CityReport:
             out.experts_drawn += r.experts_drawn
             out.experts_present += r.experts_present
         return out
+
+
+def _sum_rows(rows: list[StatRow], label: str) -> StatRow:
+    out = StatRow("__total", label)
+    for r in rows:
+        out.total += r.total
+        out.passed += r.passed
+        out.failed += r.failed
+    return out
 
 
 def city_data_report(season: Season, today: dt.date | None = None,

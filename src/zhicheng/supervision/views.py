@@ -106,13 +106,19 @@ def _statistics_context(choice: queries.SeasonChoice) -> dict[str, Any]:
     series = tables[0]
     chart = charts.percent_bars(
         _("各系列评审通过率"),
-        _("每个系列一行：评审通过人数占已表决人数的比例；数字同“按系列”表。"),
+        _("每个系列一行：通过人数占（通过人数＋未通过人数）的比例；数字同“按系列”表。"),
         [(r.label, r.pass_rate, f"（{r.passed}/{r.passed + r.failed}）") for r in series.rows],
     ) if series.rows else None
+    today = clock.today()
+    report = queries.city_data_report(choice.season, today, names)
     return {
         "choice": choice, "season": choice.season, "previous": choice.previous,
-        "tables": tables, "chart": chart,
-        "report": queries.city_data_report(choice.season, clock.today(), names),
+        "tables": tables, "chart": chart, "report": report, "today": today,
+        "age_date": queries.age_reference(choice.season),
+        "report_tables": [
+            (_("按系列（已报送）"), "series", report.by_series, report.series_total),
+            (_("按层级（已报送）"), "level", report.by_level, report.level_total),
+        ],
     }
 
 

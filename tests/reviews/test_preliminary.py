@@ -79,14 +79,17 @@ def test_correction_list_is_complete_and_dated_on_the_calendar(chain, demo_users
     assert row.due_date == request.due_date and row.returns == 1
 
 
-def test_season_parameter_sets_the_default_period(chain, demo_users, settings):
+def test_season_parameter_sets_the_default_period(chain, demo_users):
+    from zhicheng.core.parameters import ParameterMissing
     from zhicheng.reviews.scope import correction_workdays
 
     app = chain.at_preliminary()
-    app.season.parameters = {**app.season.parameters, "correction_workdays": {"value": 3}}
+    assert correction_workdays(app.season) == 10
+    periods = {**app.season.parameters["periods"], "correction_workdays": {"value": 3}}
+    app.season.parameters = {**app.season.parameters, "periods": periods}
     assert correction_workdays(app.season) == 3
-    settings.ZHICHENG_CORRECTION_WORKDAYS = 7
-    assert correction_workdays(type("S", (), {"parameters": {}})()) == 7
+    with pytest.raises(ParameterMissing, match="periods.correction_workdays"):
+        correction_workdays(type("S", (), {"parameters": {}})())
 
 
 def test_resubmission_of_listed_items_with_diff(chain, demo_users, client):

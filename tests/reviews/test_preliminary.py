@@ -210,3 +210,18 @@ def test_the_applicant_is_emailed_through_celery(chain, demo_users, mailoutbox,
     mail = [m for m in mailoutbox if app.applicant.email in m.to]
     assert mail and mail[-1].subject == "[职称评审] 请补正申报材料"
     assert "视为放弃申报" in mail[-1].body and f"/review/mine/{app.pk}/" in mail[-1].body
+
+
+def test_reminders_in_a_year_without_calendar_data_log_a_refusal_naming_it(
+    chain, demo_users, today, caplog
+):
+    """The task runs in the ticker: a reminder day it cannot count is skipped with one clear
+    warning naming the year, never an exception."""
+    app = chain.at_preliminary()
+    request = _request(app, demo_users["haizhou_reviewer"])
+    CorrectionRequest.objects.filter(pk=request.pk).update(due_date=dt.date(2027, 1, 6))
+    today("2026-12-30")
+    with caplog.at_level("WARNING", logger="zhicheng.reviews.tasks"):
+        assert tasks.remind_corrections() == 0
+    assert "工作日历没有2027年的数据" in caplog.text
+    assert not Notification.objects.filter(kind="review.correction_reminder").exists()

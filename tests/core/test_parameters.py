@@ -100,3 +100,18 @@ def test_publicity_reads_its_period_through_the_accessor():
     s = fake_season(periods={"pre_evaluation_publicity_workdays": {"value": 5, "clause": "四（二）",
                                                               "text": "公示5个工作日"}})
     assert period_parameter(s, "pre_evaluation")[0] == 5
+
+
+def test_a_package_without_a_rule_parameter_or_its_source_is_refused_by_name(tmp_path):
+    from tests.factories.seasons import copy_package, edit
+    from zhicheng.policy.package import read_package
+
+    folder = copy_package(tmp_path, "lianyungang-2025", years=1)
+    edit(folder, "season.toml", "[supervision.review_overdue_workdays]", "[supervision.other]")
+    source = 'source = "《职称评审管理暂行规定》（人社部令第40号）；docs/domain.md §National rules"'
+    edit(folder, "season.toml", f'{source}\nconfidence = "H"\n', "")
+    _data, problems = read_package(folder)
+    messages = [str(p) for p in problems]
+    assert any("缺少年度参数 [supervision.review_overdue_workdays]" in m for m in messages)
+    assert any("[evaluation.committee_max_term_years] 缺少 source" in m for m in messages)
+    assert all(m.startswith("[错误] season.toml") for m in messages), messages

@@ -225,3 +225,14 @@ def test_reminders_in_a_year_without_calendar_data_log_a_refusal_naming_it(
         assert tasks.remind_corrections() == 0
     assert "工作日历没有2027年的数据" in caplog.text
     assert not Notification.objects.filter(kind="review.correction_reminder").exists()
+
+
+def test_the_correction_request_keeps_the_parameter_it_was_counted_with(chain, demo_users):
+    app = chain.at_preliminary()
+    request = _request(app, demo_users["haizhou_reviewer"])
+    event = AuditEvent.objects.filter(action="review.request_corrections").latest("pk")
+    assert event.data["parameters"]["periods.correction_workdays"] == {
+        "value": 10, "source": "season", "clause": "四（三）", "confidence": "L"}
+    from zhicheng.core import clock
+
+    assert request.due_date == office_calendar().add_workdays(clock.today(), 10)

@@ -54,11 +54,18 @@ def composition_violations(committee: Committee, season: Any = None) -> list[str
 
     See docs/domain.md §National rules.
     """
-    out: list[str] = []
     if season is None:
         season = rules_season(committee)
     if season is None:
         return ["尚无评审年度，无法按年度参数核对评委会组建要求。"]
+    try:
+        return _composition_violations(committee, season)
+    except params.ParameterMissing as exc:
+        return [str(exc)]
+
+
+def _composition_violations(committee: Committee, season: Any) -> list[str]:
+    out: list[str] = []
     members = list(committee.members.select_related("expert__user"))
     n = len(members)
     if n % 2 == 0:

@@ -133,7 +133,7 @@ def worklist_deadline(
     received: dt.date | None,
     today: dt.date,
     calendar: Any,
-    review_workdays: int,
+    review_workdays: int | None,
 ) -> Deadline:
     from zhicheng.policy.workdays import CalendarDataMissing
 
@@ -146,7 +146,7 @@ def worklist_deadline(
             label = PUBLICITY_ENDED_LABEL[state] if ended else state_label
             return Deadline("公示截止", publicity_end, PUBLICITY_CLAUSE[state],
                             workdays_left(calendar, today, publicity_end), label, ended=ended)
-        if received is not None and state in REVIEWING_STATES:
+        if received is not None and state in REVIEWING_STATES and review_workdays:
             due = calendar.add_workdays(received, review_workdays)
             return Deadline("审核期限", due, REVIEW_LIMIT_CLAUSE,
                             workdays_left(calendar, today, due), state_label)

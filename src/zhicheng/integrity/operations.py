@@ -12,6 +12,7 @@ from zhicheng.orgs.permissions import is_city_office
 
 from .models import IntegrityRecord, Reason, SubjectKind
 
+
 def record_years(season: Any = None) -> int:
     """The season parameter `periods.integrity_record_years` (五（四）: 3 years in 2024) of
     the season, else of the current season, through the one accessor (`core.parameters`)."""

@@ -1,7 +1,7 @@
 """Parameters of the evaluation, read through the one accessor (`core.parameters`) from the
 season's parameters (`[evaluation.*]` and `[periods.*]` in season.toml, each with its source
-and confidence). Values marked M/L are never constants in code (docs/domain.md §Confidence
-marks)."""
+and confidence). Values marked M/L are never constants in code
+(docs/domain.md §Confidence marks)."""
 
 from __future__ import annotations
 

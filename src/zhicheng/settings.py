@@ -257,6 +257,15 @@ ZHICHENG_MAX_APPLICATION_BYTES = int(
 )
 # --- end applications ---
 
+# --- seasons ---
+# A season version published at a later date (`load_season --publish-at`, the season pages)
+# waits as a scheduled draft; this task publishes it on that date (docs/seasons.md, idempotent).
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "seasons.publish_due": {"task": "seasons.publish_due", "schedule": 3600.0},
+}
+# --- end seasons ---
+
 # --- publicity ---
 # Publicity (公示) and objections (docs/publicity.md). The close task runs every hour;
 # it is idempotent, so running it more often or twice at once closes nothing twice.
@@ -272,15 +281,14 @@ ZHICHENG_OBJECTION_THROTTLE = (
 )
 # Reverse proxies in front of the app that append X-Forwarded-For (nginx: 1); 0 = none.
 ZHICHENG_PROXY_COUNT = int(os.environ.get("ZHICHENG_PROXY_COUNT", "0"))
-# How long an ended publicity stays listed on the public page (calendar days).
-ZHICHENG_PUBLICITY_ENDED_VISIBLE_DAYS = 30
+# How long an ended publicity stays listed is a season parameter
+# (periods.publicity_ended_visible_days, docs/seasons.md §Season parameters).
 # --- end publicity ---
 
 # --- reviews ---
-# The review chain (docs/reviews.md). Correction due dates: N working days after the request
-# (the season parameter `correction_workdays` wins when present). Both tasks are idempotent.
+# The review chain (docs/reviews.md). Correction due dates: N working days after the request,
+# N the season parameter periods.correction_workdays. Both tasks are idempotent.
 INSTALLED_APPS += ["zhicheng.reviews"]
-ZHICHENG_CORRECTION_WORKDAYS = int(os.environ.get("ZHICHENG_CORRECTION_WORKDAYS", "10"))
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "reviews.expire_corrections": {"task": "reviews.expire_corrections", "schedule": 3600.0},
@@ -292,25 +300,12 @@ CELERY_BEAT_SCHEDULE = {
 # --- end reviews ---
 
 # --- evaluation ---
-# The evaluation meeting (docs/evaluation.md). System parameters; a season may override any
-# of them under parameters["evaluation"][name]. Committee minimum sizes per highest level:
-# [by series, by specialty] (docs/domain.md §National rules: 高级 25/11 H; 中级 15/7 and 初级 7 L).
+# The evaluation meeting (docs/evaluation.md). Its rules (committee sizes, terms, recusal
+# years) are season parameters ([evaluation.*] in season.toml, docs/seasons.md).
 INSTALLED_APPS += ["zhicheng.evaluation"]
 # Tally keys of open votes (one file per case, deleted when the vote is counted): outside the
 # database and outside the backups on purpose (docs/evaluation.md, "Secret ballot").
 ZHICHENG_BALLOT_KEY_DIR = os.environ.get("ZHICHENG_BALLOT_KEY_DIR", str(VAR_DIR / "ballot-keys"))
-ZHICHENG_EVALUATION = {
-    "committee_min_size": {
-        "full_senior": [25, 11],
-        "associate_senior": [25, 11],
-        "intermediate": [15, 7],
-        "assistant": [7, 7],
-        "entry": [7, 7],
-    },
-    "committee_max_term_years": 3,
-    "expert_max_term_years": 3,
-    "former_unit_avoid_years": 3,
-}
 # --- end evaluation ---
 
 # --- certificates ---
@@ -324,14 +319,9 @@ ZHICHENG_VERIFY_THROTTLE = (int(os.environ.get("ZHICHENG_VERIFICATIONS_PER_10MIN
 # --- end certificates ---
 
 # --- supervision ---
-# The city title office's dashboard and statistics (docs/supervision.md). A dossier waiting
-# at a unit, a preliminary reviewer or a committee office longer than this many working days
-# counts as overdue (no source sets a limit: a season may override it under
-# parameters["supervision"]["review_overdue_workdays"]).
+# The city title office's dashboard and statistics (docs/supervision.md). When a dossier
+# counts as overdue is the season parameter [supervision.review_overdue_workdays].
 INSTALLED_APPS += ["zhicheng.supervision"]
-ZHICHENG_SUPERVISION = {
-    "review_overdue_workdays": int(os.environ.get("ZHICHENG_REVIEW_OVERDUE_WORKDAYS", "10")),
-}
 # --- end supervision ---
 
 # --- sanctions and audit ---

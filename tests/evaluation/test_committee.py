@@ -48,7 +48,8 @@ def test_minimum_sizes_are_parameters(world) -> None:
     assert "中级评委会按系列组建，委员应不少于15人，现有7人。" in composition_violations(
         world.committee, world.season)
     params = copy.deepcopy(world.season.parameters)
-    params["evaluation"] = {"committee_min_size": {"intermediate": [7, 5]}}
+    params["evaluation"]["committee_min_size"] = {
+        "value": {"intermediate": [7, 5]}, "source": "示例", "confidence": "L"}
     world.season.parameters = params
     world.season.save()
     assert composition_violations(world.committee, world.season) == []

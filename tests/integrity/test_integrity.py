@@ -77,3 +77,16 @@ def test_cover_up_records_for_units_and_staff(city_office, demo_users) -> None:
     with pytest.raises(NotPermitted):
         record_cover_up(demo_users["unit_hr"], organisation=unit, description="x",
                         decision_number="y")
+
+
+def test_a_record_keeps_the_record_period_it_was_written_with(make_approved, city_office) -> None:
+    from zhicheng.core.models import AuditEvent
+
+    app = make_approved()
+    record = write_record(city_office, subject_kind="person", person=app.applicant,
+                          reason="fraud", description="伪造论文",
+                          decision_number="连职称办〔2024〕9号", application=app)
+    assert record.end == record.start.replace(year=record.start.year + 3)
+    event = AuditEvent.objects.filter(action="integrity.record").latest("pk")
+    assert event.data["parameters"]["periods.integrity_record_years"] == {
+        "value": 3, "source": "season", "clause": "五（四）"}

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 LIST = "/publicity/"
 # The public list's query budget: the same for 1 entry and for 20.
-LIST_QUERIES = 2  # the page count and the page itself
+LIST_QUERIES = 3  # the seasons (their display windows), the page count and the page itself
 # session, user, MFA middleware (2), memberships, count, page; and the work bar of a unit HR
 # (portal/navigation.py: its roles, the expert check and one count per queue): constant per request.
 NAV_BAR_QUERIES = 7

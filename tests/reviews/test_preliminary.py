@@ -79,14 +79,17 @@ def test_correction_list_is_complete_and_dated_on_the_calendar(chain, demo_users
     assert row.due_date == request.due_date and row.returns == 1
 
 
-def test_season_parameter_sets_the_default_period(chain, demo_users, settings):
+def test_season_parameter_sets_the_default_period(chain, demo_users):
+    from zhicheng.core.parameters import ParameterMissing
     from zhicheng.reviews.scope import correction_workdays
 
     app = chain.at_preliminary()
-    app.season.parameters = {**app.season.parameters, "correction_workdays": {"value": 3}}
+    assert correction_workdays(app.season) == 10
+    periods = {**app.season.parameters["periods"], "correction_workdays": {"value": 3}}
+    app.season.parameters = {**app.season.parameters, "periods": periods}
     assert correction_workdays(app.season) == 3
-    settings.ZHICHENG_CORRECTION_WORKDAYS = 7
-    assert correction_workdays(type("S", (), {"parameters": {}})()) == 7
+    with pytest.raises(ParameterMissing, match="periods.correction_workdays"):
+        correction_workdays(type("S", (), {"parameters": {}})())
 
 
 def test_resubmission_of_listed_items_with_diff(chain, demo_users, client):
@@ -207,3 +210,29 @@ def test_the_applicant_is_emailed_through_celery(chain, demo_users, mailoutbox,
     mail = [m for m in mailoutbox if app.applicant.email in m.to]
     assert mail and mail[-1].subject == "[职称评审] 请补正申报材料"
     assert "视为放弃申报" in mail[-1].body and f"/review/mine/{app.pk}/" in mail[-1].body
+
+
+def test_reminders_in_a_year_without_calendar_data_log_a_refusal_naming_it(
+    chain, demo_users, today, caplog
+):
+    """The task runs in the ticker: a reminder day it cannot count is skipped with one clear
+    warning naming the year, never an exception."""
+    app = chain.at_preliminary()
+    request = _request(app, demo_users["haizhou_reviewer"])
+    CorrectionRequest.objects.filter(pk=request.pk).update(due_date=dt.date(2027, 1, 6))
+    today("2026-12-30")
+    with caplog.at_level("WARNING", logger="zhicheng.reviews.tasks"):
+        assert tasks.remind_corrections() == 0
+    assert "工作日历没有2027年的数据" in caplog.text
+    assert not Notification.objects.filter(kind="review.correction_reminder").exists()
+
+
+def test_the_correction_request_keeps_the_parameter_it_was_counted_with(chain, demo_users):
+    app = chain.at_preliminary()
+    request = _request(app, demo_users["haizhou_reviewer"])
+    event = AuditEvent.objects.filter(action="review.request_corrections").latest("pk")
+    assert event.data["parameters"]["periods.correction_workdays"] == {
+        "value": 10, "source": "season", "clause": "四（三）", "confidence": "L"}
+    from zhicheng.core import clock
+
+    assert request.due_date == office_calendar().add_workdays(clock.today(), 10)

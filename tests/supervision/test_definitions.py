@@ -118,7 +118,7 @@ def _workbooks(client) -> dict[str, object]:
 
 def test_every_export_has_distinct_headers_labels_and_the_definitions(city_client,
                                                                       season_data):
-    codes = ({s.value for s in State} | {v for v in Level.values}
+    codes = ({s.value for s in State} | set(Level.values)
              | set(EmployerType.values) | set(Series.objects.values_list("code", flat=True))
              | {"waiting", "sent", "late", "overdue", "M", "F"})
     for url, wb in _workbooks(city_client).items():

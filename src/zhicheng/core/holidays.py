@@ -111,6 +111,15 @@ def _dates(text: str, year: int) -> list[dt.date]:
     return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
+def _pieces(text: str) -> list[str]:
+    """The dates or ranges of one table cell: separated by 、，; or, when the cell holds no
+    range, by spaces (`2027-09-26 2027-10-09`)."""
+    parts = [p.strip() for p in re.split(r"[,，、;；]+", text) if p.strip()]
+    if not re.search(r"至|到|~|～|—|–", text):
+        parts = [q for p in parts for q in p.split()]
+    return parts
+
+
 def from_form(year: int, fields: dict[str, str]) -> Arrangement:
     """The short form: per festival `<name>-rest` (a date or range) and `<name>-work` (make-up
     days separated by spaces, commas or 、)."""
@@ -155,6 +164,8 @@ def from_table(year: int, data: bytes) -> Arrangement:
         if not any(values):
             continue
         cell = dict(enumerate(values))
+        if not cell.get(at_date, "").strip():
+            continue  # a template line left blank (a missing festival is named by the check)
         kind, name = cell.get(at_kind, ""), cell.get(at_name, "")
         if kind in WORK_WORDS or "上班" in kind:
             is_workday = True
@@ -163,14 +174,102 @@ def from_table(year: int, data: bytes) -> Arrangement:
         else:
             arrangement.problems.append(f"第{number}行：安排“{kind}”应为“放假”或“上班”")
             continue
+        dates = []
         try:
-            dates = _dates(cell.get(at_date, ""), year)
+            for piece in _pieces(cell.get(at_date, "")):
+                dates.extend(_dates(piece, year))
         except ValueError as exc:
             arrangement.problems.append(f"第{number}行：{exc}")
             continue
         # kept as written: "国庆节、中秋节" counts for both festivals
         arrangement.days.extend(ArrangedDay(d, is_workday, name or "—") for d in dates)
     return arrangement
+
+
+def to_lines(arrangement: Arrangement) -> str:
+    """The arrangement as plain lines `日期,放假|上班,节日` (the preview carries them to the
+    confirmation; `from_lines` reads them back)."""
+    return "\n".join(f"{d.date.isoformat()},{'上班' if d.is_workday else '放假'},{d.festival}"
+                     for d in sorted(arrangement.days, key=lambda d: (d.date, d.is_workday)))
+
+
+def from_lines(year: int, text: str) -> Arrangement:
+    """The lines of `to_lines`, read back (a line that does not parse is a named problem)."""
+    arrangement = Arrangement(year)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split(",", 2)]
+        try:
+            day = dt.date.fromisoformat(parts[0])
+        except ValueError:
+            arrangement.problems.append(f"预览数据第{number}行不是日期，请重新检查并预览")
+            continue
+        arrangement.days.append(ArrangedDay(day, len(parts) > 1 and parts[1] == "上班",
+                                            parts[2] if len(parts) > 2 else "—"))
+    return arrangement
+
+
+@dataclass(frozen=True)
+class PreviewDay:
+    date: dt.date
+    is_workday: bool
+    festivals: str
+
+    @property
+    def weekday(self) -> str:
+        return f"星期{WEEKDAY[self.date.weekday()]}"
+
+
+def preview(arrangement: Arrangement) -> list[PreviewDay]:
+    """What the year will hold: every holiday and make-up working day in date order (a date
+    given for two festivals, as 国庆节、中秋节, is one day naming both)."""
+    days: dict[tuple[dt.date, bool], list[str]] = {}
+    for d in arrangement.days:
+        names = days.setdefault((d.date, d.is_workday), [])
+        if d.festival not in names:
+            names.append(d.festival)
+    return [PreviewDay(day, work, "、".join(names))
+            for (day, work), names in sorted(days.items())]
+
+
+TEMPLATE_HEADER = ("日期", "安排", "节日")
+
+
+def template_workbook(year: int) -> bytes:
+    """The downloadable template of a year's arrangement: the three columns, one line per
+    festival to fill in (a range `开始至结束` in one cell), make-up days as 上班, and a sheet
+    that says how."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{year}年放假安排"
+    ws.append(list(TEMPLATE_HEADER))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for name, _months in FESTIVALS:
+        ws.append(["", "放假", name])
+        ws.append(["", "上班", name])
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["C"].width = 16
+    notes = wb.create_sheet("填写说明")
+    for line in (
+        f"按国务院办公厅关于{year}年部分节假日安排的通知填写，每行一个日期或一段日期。",
+        f"日期写作{year}-01-01，一段日期写作{year}-02-06至{year}-02-13。",
+        "安排写“放假”或“上班”（调休上班日）；没有调休上班日的节日，把“上班”一行的日期留空。",
+        "节日与通知一致（元旦、春节、清明节、劳动节、端午节、中秋节、国庆节）；"
+        "合并放假写“国庆节、中秋节”。",
+        "周末本来休息的日子不必写。日期留空的行不读取。",
+    ):
+        notes.append([line])
+    notes.column_dimensions["A"].width = 100
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def check_complete(arrangement: Arrangement) -> list[str]:

@@ -1,6 +1,7 @@
-"""Parameters of the evaluation, read through the one accessor (`core.parameters`): season
-parameters win, then the system settings (`ZHICHENG_EVALUATION`). Values marked M/L are never
-constants in code (docs/domain.md §Confidence marks)."""
+"""Parameters of the evaluation, read through the one accessor (`core.parameters`) from the
+season's parameters (`[evaluation.*]` and `[periods.*]` in season.toml, each with its source
+and confidence). Values marked M/L are never constants in code
+(docs/domain.md §Confidence marks)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,5 @@ def period_clause(season: Any, name: str) -> str:
 
 
 def evaluation(season: Any | None, name: str) -> Any:
-    """A system parameter of the evaluation, overridable per season under
-    `parameters["evaluation"][name]`."""
+    """`parameters["evaluation"][name]` of the season (committee sizes, terms, recusal)."""
     return parameter(season, f"evaluation.{name}").value

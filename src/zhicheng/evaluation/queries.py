@@ -41,11 +41,31 @@ def _years_later(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def rules_season(committee: Committee) -> Any:
+    """The season whose parameters judge a committee: the newest season of its plans, else
+    the current season (None when no season is loaded)."""
+    from zhicheng.applications.queries import current_season
+
+    plan = committee.plans.select_related("season").order_by("-season__year").first()
+    return plan.season if plan is not None else current_season()
+
+
 def composition_violations(committee: Committee, season: Any = None) -> list[str]:
     """Odd number, minimum sizes (parameters), terms ≤ 3 years, one chair.
 
     See docs/domain.md §National rules.
     """
+    if season is None:
+        season = rules_season(committee)
+    if season is None:
+        return ["尚无评审年度，无法按年度参数核对评委会组建要求。"]
+    try:
+        return _composition_violations(committee, season)
+    except params.ParameterMissing as exc:
+        return [str(exc)]
+
+
+def _composition_violations(committee: Committee, season: Any) -> list[str]:
     out: list[str] = []
     members = list(committee.members.select_related("expert__user"))
     n = len(members)

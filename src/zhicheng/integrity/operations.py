@@ -13,20 +13,16 @@ from zhicheng.seasons.models import Season
 
 from .models import IntegrityRecord, Reason, SubjectKind
 
-DEFAULT_RECORD_YEARS = 3
-
 
 def record_years(season: Any = None) -> int:
-    """The season parameter `integrity_record_years` (五（四）: 3 years)."""
+    """The season parameter `periods.integrity_record_years` (五（四）: 3 years in 2024) of
+    the season, else of the current season, through the one accessor (`core.parameters`)."""
+    from zhicheng.core.parameters import ParameterMissing, parameter
+
     season = season or Season.objects.filter(is_current=True).first()
-    if season is not None:
-        periods = (season.parameters or {}).get("periods", {})
-        value = periods.get("integrity_record_years")
-        if isinstance(value, dict) and "value" in value:
-            return int(value["value"])
-        if isinstance(value, int):
-            return value
-    return DEFAULT_RECORD_YEARS
+    if season is None:
+        raise ParameterMissing("没有当前评审年度，无法确定诚信档案的记录期（五（四））。")
+    return int(parameter(season, "periods.integrity_record_years").value)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -61,12 +57,13 @@ def write_record(
     if reason not in Reason.values:
         raise OperationError("失信情形不正确。")
     start = start or clock.today()
-    end = add_years(start, record_years(season or getattr(application, "season", None)))
     name = (
         organisation.name if subject_kind == SubjectKind.UNIT
         else (getattr(person, "full_name", "") or person.get_username())
     )
     with operation(actor, "integrity.record") as op:
+        # read inside the operation: its event keeps the record period it used
+        end = add_years(start, record_years(season or getattr(application, "season", None)))
         record = IntegrityRecord.objects.create(
             subject_kind=subject_kind, person=person, organisation=organisation,
             subject_name=name, reason=reason, description=description.strip(),

@@ -33,6 +33,14 @@ TOML_PARTS = tuple(name.removesuffix(".toml") for name in DATA_FILES)
 TEXT_PARTS = {"plans": "plans.csv", "merges": "merges.csv", "scope": "scope.csv"}
 REQUIRED_TEXT = ("plans",)
 DEFAULT_NOTICE = "notice.md"
+# The rules of the season the apps read through the parameter accessor (docs/seasons.md
+# §Season parameters): each must be in season.toml with a value, a source and a confidence.
+RULE_PARAMETERS = (
+    "periods.correction_workdays", "periods.publicity_ended_visible_days",
+    "evaluation.committee_min_size", "evaluation.committee_max_term_years",
+    "evaluation.expert_max_term_years", "evaluation.former_unit_avoid_years",
+    "supervision.review_overdue_workdays",
+)
 DEFAULT_ORGANISATIONS = "organisations.toml"
 DATE_TAG = "$date"
 # tomllib's messages the office is most likely to meet, in Chinese.
@@ -293,8 +301,31 @@ def validate(data: PackageData) -> list[PackageProblem]:
         problems.append(PackageProblem(named[1] if named else season_file, str(exc)))
     except (KeyError, TypeError, ValueError) as exc:
         problems.append(PackageProblem(season_file, f"数据不完整或类型错误：{exc!s}"))
+    problems.extend(_rule_parameter_problems(data, season_file))
     if "plans" in data["texts"]:
         problems.extend(_plan_problems(data))
+    return problems
+
+
+def _rule_parameter_problems(data: PackageData, season_file: str) -> list[PackageProblem]:
+    """Every rule parameter the apps need, present with value, source and confidence."""
+    table = data["tables"].get("season")
+    if not isinstance(table, dict):
+        return []
+    problems: list[PackageProblem] = []
+    for name in RULE_PARAMETERS:
+        group, _dot, key = name.partition(".")
+        entry = table.get(group, {}).get(key) if isinstance(table.get(group), dict) else None
+        if not isinstance(entry, dict) or "value" not in entry:
+            problems.append(PackageProblem(
+                season_file, f"缺少年度参数 [{group}.{key}]（value、source、confidence）",
+                field=name))
+            continue
+        for part in ("source", "confidence"):
+            if not str(entry.get(part, "")).strip():
+                problems.append(PackageProblem(
+                    season_file, f"年度参数 [{group}.{key}] 缺少 {part}（来源或可信度）",
+                    field=f"{name}.{part}"))
     return problems
 
 

@@ -5,15 +5,17 @@ fetches its related rows up front: a page runs a constant number of queries."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from zhicheng.applications.models import Application
 from zhicheng.orgs.models import Membership
 
 from .models import KIND_FOR_STATE, KIND_ORDER, POSTING_ROLE, Objection, ObjectionState, Publicity
+
+logger = logging.getLogger(__name__)
 
 # The only columns a public page reads. Anything else (the applicant's identity number,
 # phone, email, birth date; the employer's phone and address) stays in the database.
@@ -59,9 +61,31 @@ def _public_base() -> QuerySet[Publicity]:
     ).only(*PUBLIC_FIELDS)
 
 
-def ended_visible_days() -> int:
-    """How long an ended publicity stays on the public list (a display setting)."""
-    return int(getattr(settings, "ZHICHENG_PUBLICITY_ENDED_VISIBLE_DAYS", 30))
+def ended_visible_days(season: Any) -> int:
+    """How long an ended publicity of `season` stays on the public list (calendar days, the
+    season parameter `periods.publicity_ended_visible_days`, through the one accessor)."""
+    from zhicheng.core.parameters import parameter
+
+    return int(parameter(season, "periods.publicity_ended_visible_days").value)
+
+
+def _still_listed(today: dt.date) -> Q:
+    """Running and upcoming publicities, and those ended within their season's display
+    window. One query for the seasons; a season without the parameter lists none that ended
+    (logged, never a failing page)."""
+    from zhicheng.core.parameters import ParameterMissing
+    from zhicheng.seasons.models import Season
+
+    listed = Q(last_day__gte=today)
+    for season in Season.objects.only("pk", "code", "name", "parameters"):
+        try:
+            days = ended_visible_days(season)
+        except (ParameterMissing, TypeError, ValueError):
+            logger.warning("season %s sets no periods.publicity_ended_visible_days", season.code)
+            continue
+        listed |= Q(application__season_id=season.pk,
+                    last_day__gte=today - dt.timedelta(days=days))
+    return listed
 
 
 def public_publicities(
@@ -69,8 +93,7 @@ def public_publicities(
 ) -> QuerySet[Publicity]:
     """Running publicities, upcoming ones and those ended in the last few weeks, in the
     order of the procedure (unit, pre-evaluation, result), newest first within a kind."""
-    since = today - dt.timedelta(days=ended_visible_days())
-    qs = _public_base().filter(last_day__gte=since)
+    qs = _public_base().filter(_still_listed(today))
     if kind:
         qs = qs.filter(kind=kind)
     q = q.strip()
@@ -87,8 +110,7 @@ def public_publicities(
 
 def public_publicity(pk: int, today: dt.date) -> Publicity | None:
     """One entry, while the public list would show it (not after the display window)."""
-    since = today - dt.timedelta(days=ended_visible_days())
-    return _public_base().filter(pk=pk, last_day__gte=since).first()
+    return _public_base().filter(_still_listed(today), pk=pk).first()
 
 
 def public_batch(publicity: Publicity) -> list[Publicity]:

@@ -8,7 +8,7 @@
   evaluates 员级–中级 and the senior levels go to the province (四（四）:
   高级申报材料……报送省级高评委会评审).
 - The correction due date: N working days after the request, N from the season parameter
-  `correction_workdays` or the setting ZHICHENG_CORRECTION_WORKDAYS (default 10).
+  `periods.correction_workdays` (四（三）; the notice sets no number, the 2024 package says 10).
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-
-from django.conf import settings
 
 from zhicheng.catalogue.models import Level
 from zhicheng.core.holidays import refuse_outside_calendar
@@ -49,11 +47,14 @@ def default_scope(specialty: str) -> tuple[list[str], list[str], str]:
 
 def correction_workdays(season: Any) -> int:
     """Working days for a correction (the one accessor, `core.parameters`); a season value that
-    is not a positive whole number falls back to the setting ZHICHENG_CORRECTION_WORKDAYS."""
-    value = parameter(season, "correction_workdays").value
+    is not a positive whole number is refused naming the parameter."""
+    from zhicheng.core.parameters import ParameterMissing
+
+    value = parameter(season, "periods.correction_workdays").value
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
-    return int(getattr(settings, "ZHICHENG_CORRECTION_WORKDAYS", 10))
+    raise ParameterMissing(
+        f"年度参数“periods.correction_workdays”应为正整数（工作日数），请在{season}的年度参数中更正。")
 
 
 def default_due_date(season: Any, today: dt.date) -> dt.date:
@@ -132,7 +133,7 @@ def worklist_deadline(
     received: dt.date | None,
     today: dt.date,
     calendar: Any,
-    review_workdays: int,
+    review_workdays: int | None,
 ) -> Deadline:
     try:
         if correction_due is not None:
@@ -143,7 +144,7 @@ def worklist_deadline(
             label = PUBLICITY_ENDED_LABEL[state] if ended else state_label
             return Deadline("公示截止", publicity_end, PUBLICITY_CLAUSE[state],
                             workdays_left(calendar, today, publicity_end), label, ended=ended)
-        if received is not None and state in REVIEWING_STATES:
+        if received is not None and state in REVIEWING_STATES and review_workdays:
             due = calendar.add_workdays(received, review_workdays)
             return Deadline("审核期限", due, REVIEW_LIMIT_CLAUSE,
                             workdays_left(calendar, today, due), state_label)

@@ -3,17 +3,23 @@ idempotent: running them twice changes nothing more than running them once."""
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 
 from zhicheng.applications.models import Application
 from zhicheng.applications.states import State
 from zhicheng.core import clock
+from zhicheng.core.holidays import calendar_missing_text
 from zhicheng.core.operations import OperationError
 from zhicheng.core.workdays import office_calendar
+from zhicheng.policy.workdays import CalendarDataMissing
 
 from .models import CorrectionRequest, CorrectionStatus
 from .operations import close_pre_evaluation, expire_correction, remind_correction
 from .scope import reminder_due
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="reviews.expire_corrections")
@@ -35,16 +41,27 @@ def expire_corrections() -> int:
 
 @shared_task(name="reviews.remind_corrections")
 def remind_corrections() -> int:
-    """One reminder per open request, 2 working days before its due date."""
+    """One reminder per open request, 2 working days before its due date. A request whose
+    reminder day cannot be counted (a year without calendar data) is skipped with one clear
+    warning naming the year; the others are reminded."""
+
     today = clock.today()
     calendar = office_calendar()
     sent = 0
+    missing: set[int] = set()
     pending = CorrectionRequest.objects.filter(
         status=CorrectionStatus.OPEN, reminded_at__isnull=True, due_date__gte=today
     ).select_related("application")
     for request in pending:
-        if reminder_due(request.due_date, today, calendar) and remind_correction(request):
+        try:
+            due = reminder_due(request.due_date, today, calendar)
+        except CalendarDataMissing as exc:
+            missing.add(exc.year)
+            continue
+        if due and remind_correction(request):
             sent += 1
+    for year in sorted(missing):
+        logger.warning("补正期限提醒未发送：%s", calendar_missing_text(year))
     return sent
 
 

@@ -101,7 +101,21 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 def _with_deadlines(apps: list[Any], today: dt.date) -> list[Any]:
     """Each row's deadline (reviews.scope), the page sorted by due date, overdue first."""
+    from zhicheng.core.parameters import ParameterMissing
+    from zhicheng.core.workdays import office_calendar
+
     calendar = office_calendar()
+    limits: dict[int, int | None] = {}
+
+    def review_workdays(season: Any) -> int | None:
+        """The season's review time limit; a season without it shows no review due date."""
+        if season.pk not in limits:
+            try:
+                limits[season.pk] = int(supervision(season, "review_overdue_workdays"))
+            except ParameterMissing:
+                limits[season.pk] = None
+        return limits[season.pk]
+
     for app in apps:
         received = timezone.localtime(app.received_at).date() if app.received_at else None
         app.received_on = received
@@ -109,7 +123,7 @@ def _with_deadlines(apps: list[Any], today: dt.date) -> list[Any]:
             state=app.state, state_label=app.state_label, correction_due=app.due_date,
             publicity_end=app.last_publicity_end, received=received, today=today,
             calendar=calendar,
-            review_workdays=int(supervision(app.season, "review_overdue_workdays")),
+            review_workdays=review_workdays(app.season),
         )
     apps.sort(key=lambda a: (a.deadline_info.due is None, a.deadline_info.due or today,
                              a.received_on or today, a.pk))

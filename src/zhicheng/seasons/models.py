@@ -199,6 +199,8 @@ class SeasonVersion(models.Model):
         _("状态"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT
     )
     published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    # A draft to be published on this date by the daily task (seasons.publish_due).
+    scheduled_on = models.DateField(_("计划发布日期"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     created_by = models.ForeignKey(

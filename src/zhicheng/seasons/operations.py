@@ -118,26 +118,48 @@ def store_version(
             )
             report.created.append(f"年度数据版本:{version}")
         if publish and version.status == VersionStatus.DRAFT:
-            _publish(report, version, publish_on or clock.today())
+            day = publish_on or clock.today()
+            if day > clock.today():
+                _schedule(report, version, day)
+            else:
+                _publish(report, version, day)
         for problem in plan_table_from_data(data).warnings:
             report.warnings.append(str(problem))
         if report.changed:
             with operation(actor, "season.load", target=season, permission=MANAGE) as op:
                 published = version.status == VersionStatus.PUBLISHED
+                state = ("并发布" if published else
+                         f"（草稿，计划于{version.scheduled_on.isoformat()}发布）"
+                         if version.scheduled_on else "（草稿，未发布）")
                 op.summary = (
-                    f"导入{code}年度数据包第{version.number}版"
-                    f"{'并发布' if published else '（草稿，未发布）'}"
+                    f"导入{code}年度数据包第{version.number}版{state}"
                     f"：新增{len(report.created)}项，修改{len(report.updated)}项"
                 )
                 op.data = {
                     "version": version.number, "sha256": sha,
                     "created": report.created[:500], "updated": report.updated[:500],
+                    **({"scheduled_on": version.scheduled_on.isoformat()}
+                       if version.scheduled_on else {}),
                 }
     return report
 
 
+def _schedule(report: LoadReport, version: SeasonVersion, on: dt.date) -> None:
+    """Mark a draft to be published on `on` (a later date) by `publish_due`; one scheduled
+    draft per season (scheduling another unschedules the previous one)."""
+    SeasonVersion.objects.filter(season_id=version.season_id, status=VersionStatus.DRAFT) \
+        .exclude(pk=version.pk).exclude(scheduled_on=None).update(scheduled_on=None)
+    if version.scheduled_on != on:
+        version.scheduled_on = on
+        version.save(update_fields=["scheduled_on"])
+        report.updated.append(f"年度数据版本:{version} 计划于{on.isoformat()}发布")
+
+
 def _publish(report: LoadReport, version: SeasonVersion, on: dt.date) -> None:
     season = Season.objects.select_for_update().get(pk=version.season_id)
+    # Publishing settles the season's schedule: no older draft publishes over this one later.
+    SeasonVersion.objects.filter(season=season, status=VersionStatus.DRAFT) \
+        .exclude(scheduled_on=None).update(scheduled_on=None)
     tables = from_json(version.data["tables"])
     texts = version.data["texts"]
     apply_organisations(report, tables["organisations"])
@@ -152,7 +174,8 @@ def _publish(report: LoadReport, version: SeasonVersion, on: dt.date) -> None:
         SeasonVersion.objects.filter(pk=previous.pk).update(status=VersionStatus.SUPERSEDED)
     version.status = VersionStatus.PUBLISHED
     version.published_on = on
-    version.save(update_fields=["status", "published_on"])
+    version.scheduled_on = None
+    version.save(update_fields=["status", "published_on", "scheduled_on"])
     season.published_version = version
     current = Season.objects.filter(is_current=True).exclude(pk=season.pk).first()
     # An older season published (or corrected) later never becomes current again.
@@ -189,6 +212,47 @@ def publish_version(actor: Actor, version: SeasonVersion, on: dt.date | None = N
                    "published_on": day.isoformat(), "updated": report.updated[:500]}
     version.refresh_from_db()
     return report
+
+
+def schedule_publication(actor: Actor, version: SeasonVersion, on: dt.date) -> LoadReport:
+    """Publish a draft on `on`: today or earlier publishes now (`publish_version`); a later
+    date is kept on the draft and the daily task `seasons.publish_due` publishes it through
+    `publish_version` on that date (audited: `season.schedule`, then `season.publish`)."""
+    if on <= clock.today():
+        return publish_version(actor, version, on)
+    with operation(actor, "season.schedule", target=version.season, permission=MANAGE) as op:
+        locked = SeasonVersion.objects.select_for_update().get(pk=version.pk)
+        if locked.status != VersionStatus.DRAFT:
+            raise OperationError(f"{locked.label}不是草稿，不能再次发布。")
+        report = LoadReport()
+        _schedule(report, locked, on)
+        op.summary = f"{locked.season.name}第{locked.number}版数据计划于{on.isoformat()}发布"
+        op.data = {"version": locked.number, "sha256": locked.sha256,
+                   "scheduled_on": on.isoformat()}
+    version.refresh_from_db()
+    return report
+
+
+def publish_due(today: dt.date | None = None) -> list[str]:
+    """Publish every draft whose scheduled date has come (the daily task; idempotent: a
+    published version is no longer a scheduled draft). Each through `publish_version` on its
+    scheduled date, one audit event each, actor SYSTEM. Returns the versions published."""
+    from zhicheng.core.operations import SYSTEM
+
+    day = today or clock.today()
+    published: list[str] = []
+    due = SeasonVersion.objects.filter(status=VersionStatus.DRAFT, scheduled_on__lte=day) \
+        .select_related("season").order_by("scheduled_on", "season__year", "number")
+    for version in due:
+        if not SeasonVersion.objects.filter(pk=version.pk, status=VersionStatus.DRAFT,
+                                            scheduled_on__lte=day).exists():
+            continue  # unscheduled meanwhile (another version of the season was published)
+        try:
+            publish_version(SYSTEM, version, version.scheduled_on)
+        except OperationError:
+            continue  # another run published it first, or a newer version replaced it
+        published.append(str(version))
+    return published
 
 
 DATE_KEYS = ("seniority_cutoff", "materials_cutoff", "evaluation_deadline", "committee_notice_due")

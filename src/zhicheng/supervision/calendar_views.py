@@ -1,13 +1,16 @@
 """The city office enters a year's working-day calendar (the State Council's holiday
 arrangement) for a year the installed chinese-calendar does not cover: a short form per
-festival, or an uploaded table. The year is checked complete before it is published."""
+festival, or an uploaded table (a template workbook is offered). Either is first shown as a
+preview — every holiday and make-up working day, and the completeness check — and the year
+is saved only when the office confirms the preview."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -15,11 +18,17 @@ from django.views.decorators.http import require_http_methods
 from zhicheng.core import clock
 from zhicheng.core.holidays import (
     FESTIVAL_NAMES,
+    Arrangement,
     CalendarRefused,
+    check_complete,
     covered_years,
     from_form,
+    from_lines,
     from_table,
+    preview,
     publish_year,
+    template_workbook,
+    to_lines,
 )
 from zhicheng.core.models import CalendarYear
 from zhicheng.core.operations import OperationError
@@ -62,23 +71,55 @@ def calendar(request: HttpRequest) -> HttpResponseBase:
     if year is None:
         return render(request, "supervision/calendar.html", _context(
             request, problems=[_("请填写要录入的年份（如2027）。")]), status=400)
+    source = request.POST.get("source", "")
+    mode = request.POST.get("mode")
     try:
-        if request.POST.get("mode") == "upload":
+        if mode == "confirm":
+            entry = publish_year(request.user, from_lines(year, request.POST.get("days", "")),
+                                 source)
+            messages.success(request, _("已发布%(year)s年工作日历（%(source)s）。")
+                             % {"year": entry.year, "source": entry.source})
+            return redirect("supervision:calendar")
+        if mode == "upload":
             upload = request.FILES.get("file")
             if upload is None:
                 raise TableRefused(_("请选择要上传的放假安排表。"))
             arrangement = from_table(year, upload.read())
         else:
             arrangement = from_form(year, {k: str(v) for k, v in request.POST.items()})
-        entry = publish_year(request.user, arrangement, request.POST.get("source", ""))
     except CalendarRefused as refused:
         return render(request, "supervision/calendar.html", _context(
             request, problems=refused.problems), status=400)
     except (TableRefused, OperationError) as refused:
         return render(request, "supervision/calendar.html", _context(
             request, problems=[str(refused)]), status=400)
-    messages.success(request, _("已发布%(year)s年工作日历（%(source)s）。")
-                     % {"year": entry.year, "source": entry.source})
-    return redirect("supervision:calendar")
+    return _preview(request, arrangement, source)
 
 
+def _preview(request: HttpRequest, arrangement: Arrangement, source: str) -> HttpResponse:
+    """The year as it will be saved, with the completeness check; nothing is saved yet."""
+    problems = check_complete(arrangement)
+    if not source.strip():
+        problems.insert(0, _("请填写依据（国务院办公厅放假安排通知的文号）"))
+    days = preview(arrangement)
+    return render(request, "supervision/calendar.html", _context(
+        request, problems=problems, preview=days, preview_year=arrangement.year,
+        preview_lines=to_lines(arrangement), preview_source=source.strip(),
+        rest_count=sum(not d.is_workday for d in days),
+        work_count=sum(d.is_workday for d in days),
+    ), status=400 if problems else 200)
+
+
+@city_office_required
+@require_http_methods(["GET"])
+def calendar_template(request: HttpRequest) -> HttpResponse:
+    """The template workbook of a year's holiday arrangement (日期, 安排, 节日)."""
+    year = _year(request.GET.get("year", "")) or clock.today().year + 1
+    response = HttpResponse(
+        template_workbook(year),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = quote(f"{year}年放假安排模板.xlsx")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"holidays-{year}.xlsx\"; filename*=UTF-8''{name}")
+    return response

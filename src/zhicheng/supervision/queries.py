@@ -37,6 +37,7 @@ from zhicheng.catalogue.models import LEVEL_ORDER, Level, Series
 from zhicheng.certificates.models import Certificate
 from zhicheng.core import clock
 from zhicheng.core.models import AuditEvent
+from zhicheng.core.parameters import ParameterMissing
 from zhicheng.core.workdays import office_calendar
 from zhicheng.evaluation.models import Case as EvaluationCase
 from zhicheng.evaluation.models import Committee, DataReport, Meeting, MeetingState
@@ -182,7 +183,7 @@ class Dashboard:
     season: Season
     today: dt.date
     rows: list[PlanRow]
-    review_overdue_workdays: int
+    review_overdue_workdays: int | None
     review_cutoff: dt.date | None
     calendar_problem: str = ""
     calendar_warning: str = ""  # this or next year's working-day calendar is missing
@@ -342,12 +343,15 @@ def dashboard(season: Season, today: dt.date | None = None) -> Dashboard:
         if plan_id in rows:
             rows[plan_id].publicity_overdue = n
 
-    workdays = int(supervision(season, "review_overdue_workdays"))
     cutoff: dt.date | None = None
     problem = ""
     calendar = office_calendar()
+    workdays: int | None = None
     try:
+        workdays = int(supervision(season, "review_overdue_workdays"))
         cutoff = workdays_before(calendar, today, workdays)
+    except ParameterMissing as exc:
+        problem = str(exc)  # the season sets no limit: nothing is counted as overdue
     except CalendarDataMissing as exc:
         problem = str(_("工作日历缺少%(year)s年的数据，无法判断审核是否超期；"
                         "请在管理后台的“工作日历”中补录该年并标记为已发布。")

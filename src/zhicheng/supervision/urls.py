@@ -10,5 +10,6 @@ urlpatterns = [
     path("dossier/<int:pk>/", views.dossier, name="dossier"),
     path("statistics/", views.statistics, name="statistics"),
     path("calendar/", calendar_views.calendar, name="calendar"),
+    path("calendar/template.xlsx", calendar_views.calendar_template, name="calendar_template"),
     path("statistics/<slug:dimension>.xlsx", views.statistics_export, name="statistics_export"),
 ]

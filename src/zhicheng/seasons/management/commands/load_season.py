@@ -28,7 +28,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--publish-at", type=dt.date.fromisoformat, metavar="DATE",
-            help="publish the loaded version on DATE (YYYY-MM-DD); without it a draft is stored",
+            help="publish the loaded version on DATE (YYYY-MM-DD; a later date is published on "
+                 "that day by the task seasons.publish_due); without it a draft is stored",
         )
         parser.add_argument("--quiet-warnings", action="store_true")
 
@@ -61,7 +62,9 @@ class Command(BaseCommand):
         season = Season.objects.select_related("published_version").get(code=code)
         latest = season.versions.order_by("-number").first()
         state = "当前年度" if season.is_current else "非当前年度"
+        scheduled = (f"，计划于{latest.scheduled_on.isoformat()}发布"
+                     if latest is not None and latest.scheduled_on else "")
         self.stdout.write(
             f"{season.name}：最新为第{latest.number if latest else 0}版"
-            f"（{latest.get_status_display() if latest else '无'}），{state}"
+            f"（{latest.get_status_display() if latest else '无'}{scheduled}），{state}"
         )

@@ -217,17 +217,23 @@ def test_preview_shows_the_plan_table_as_published(db, season, demo_users):
     assert "推断自第2行" in page
 
 
-def test_a_future_publication_date_is_stored_and_shown(db, season, demo_users, settings):
-    from zhicheng.seasons.models import Season
+def test_a_future_publication_date_is_scheduled_shown_and_published_then(db, season,
+                                                                        demo_users, settings):
+    from zhicheng.seasons.models import Season, VersionStatus
+    from zhicheng.seasons.operations import publish_due
 
     settings.ZHICHENG_TODAY = "2024-12-01"
     client = _client(demo_users["city_office"])
     version = _derive(client, season)
     assert client.post(DRAFT + "publish/", {"on": "2025-01-02"}).status_code == 302
     version.refresh_from_db()
-    assert version.published_on == dt.date(2025, 1, 2)
+    assert version.status == VersionStatus.DRAFT and version.scheduled_on == dt.date(2025, 1, 2)
     assert Season.objects.get(is_current=True).code == "lianyungang-2024"
     assert "将于2025年1月2日生效" in client.get(BASE).content.decode()
+    assert publish_due(dt.date(2025, 1, 2))  # the daily task, on the day
+    version.refresh_from_db()
+    assert version.status == VersionStatus.PUBLISHED
+    assert version.published_on == dt.date(2025, 1, 2)
 
 
 def test_archive_keeps_pages_and_refuses_new_applications(db, season, demo_users):

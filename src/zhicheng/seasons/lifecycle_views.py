@@ -355,12 +355,13 @@ def publish(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
         return _draft_page(request, version, status=400, publish_form=form)
     day: dt.date = form.cleaned_data["on"]
     try:
-        operations.publish_version(request.user, version, day)
+        # A later date is kept on the draft; the daily task publishes it then.
+        operations.schedule_publication(request.user, version, day)
     except OperationError as refused:
         return _draft_page(request, version, status=400, publish_form=form, refusal=str(refused))
     if day > clock.today():
         messages.success(request, _(
-            "已发布%(name)s第%(n)d版，发布日期%(day)s：到该日期才生效，在此之前当前年度不变。")
+            "已安排%(name)s第%(n)d版于%(day)s发布：到该日期才生效，在此之前当前年度不变。")
             % {"name": version.season.name, "n": version.number, "day": day.isoformat()})
     else:
         messages.success(request, _("已发布%(name)s第%(n)d版（发布日期%(day)s）。")

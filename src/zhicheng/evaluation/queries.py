@@ -303,11 +303,30 @@ def sitting(meeting: Meeting) -> list[CommitteeSeat]:
     return [s for s in meeting.seats.select_related("expert") if s.sits]
 
 
+def quorum_share(meeting: Meeting) -> tuple[int, int]:
+    """The season's quorum (evaluation.panel.quorum, 2/3 by 人社部令第40号)."""
+    value, _clause = params.panel(meeting.season, "quorum")
+    num, den = (int(v) for v in value)
+    return num, den
+
+
 def quorum(meeting: Meeting) -> tuple[bool, int, int]:
     """(holds, present, committee size): the drawn committee is the selected seats."""
-    size = meeting.seats.filter(reserve=False).count()
-    present = sum(1 for s in sitting(meeting) if s.present)
-    return arithmetic.quorum_holds(present, size), present, size
+    seats = sitting(meeting)
+    size = sum(1 for s in seats if not s.reserve)
+    present = sum(1 for s in seats if s.present)
+    return arithmetic.quorum_holds(present, size, quorum_share(meeting)), present, size
+
+
+def quorum_needed(meeting: Meeting, size: int) -> int:
+    return arithmetic.quorum_needed(size, quorum_share(meeting))
+
+
+def quorum_refusal(meeting: Meeting, present: int, size: int) -> str:
+    num, den = share = quorum_share(meeting)
+    words = "三分之二" if share == (2, 3) else f"{num}/{den}"
+    return (f"出席评委{present}人，不足抽取评委{size}人的{words}"
+            f"（至少{arithmetic.quorum_needed(size, share)}人）")
 
 
 def live_voters(case: Case) -> list[CommitteeSeat]:
@@ -405,3 +424,20 @@ def draw_record(meeting: Meeting) -> dict[str, Any]:
         "seed": meeting.seed if drawn else None,
         "result": result,
     }
+
+
+def presiding_choices(meeting: Meeting) -> list[Any]:
+    """The committee's members who may preside (the season's evaluation.panel.presiding_roles)."""
+    roles, _clause = params.panel(meeting.season, "presiding_roles")
+    return list(meeting.committee.members.filter(role__in=list(roles or []), expert__active=True)
+                .select_related("expert__user").order_by("role", "pk"))
+
+
+def results_recorded(meeting: Meeting, cases: list[Case]) -> dict[str, int] | None:
+    """After 登记表决结果: how many passed and failed (None while nothing is recorded)."""
+    states = dict(Application.objects.filter(pk__in=[c.application_id for c in cases])
+                  .values_list("pk", "state"))
+    if not states or any(st == State.READY_FOR_MEETING for st in states.values()):
+        return None
+    passed = sum(1 for c in cases if c.passed and not c.held_back)
+    return {"passed": passed, "failed": len(cases) - passed}

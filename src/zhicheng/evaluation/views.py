@@ -20,7 +20,15 @@ from zhicheng.core.operations import OperationError
 from . import exports, queries
 from . import operations as ops
 from .forms import MeetingForm
-from .models import Case, Choice, CommitteeSeat, Exclusion, Meeting, MeetingState
+from .models import (
+    Case,
+    Choice,
+    CommitteeMember,
+    CommitteeSeat,
+    Exclusion,
+    Meeting,
+    MeetingState,
+)
 
 
 def _meeting(request: HttpRequest, pk: int) -> Meeting:
@@ -93,15 +101,26 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("evaluation:ballot", m.pk)
     holds, present, size = queries.quorum(m) if m.seats.exists() else (False, 0, 0)
     cases = list(m.cases.select_related("application__applicant", "application__employer")
-                 .prefetch_related("recusals"))
+                 .prefetch_related("recusals__seat__expert__user"))
     progress = queries.progress_of(m, cases)
     for c in cases:
         c.progress = progress.get(c.pk)  # type: ignore[attr-defined]
+    editable = m.state in (MeetingState.DRAFT, MeetingState.RETURNED)
+    edit_form = None
+    if editable:
+        g = (m.draw_spec or [{}])[0]
+        edit_form = MeetingForm(initial={
+            "date": m.date, "place": m.place, "pass_rate": m.pass_rate,
+            "specialty": g.get("specialty"), "level": g.get("level"), "count": g.get("count"),
+            "reserve": g.get("reserve")})
     return render(request, "evaluation/meeting.html", {
+        "edit_form": edit_form,
+        "presiding_choices": queries.presiding_choices(m),
+        "results": queries.results_recorded(m, cases),
         "m": m, "cases": cases, "seats": m.seats.select_related("expert__user", "expert__unit"),
         "exclusions": m.exclusions.select_related("expert__user", "application__applicant"),
         "quorum": holds, "present": present, "size": size,
-        "needed": ops.arithmetic.quorum_needed(size), "ceiling": queries.ceiling_report(m),
+        "needed": queries.quorum_needed(m, size), "ceiling": queries.ceiling_report(m),
         "is_office": ops.is_office(request.user, m.committee),
         "is_city": queries.is_city(request.user), "S": MeetingState,
         "report_due": queries.report_due(m), "today": clock.today(),
@@ -129,6 +148,10 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting], Any]] = {
         get_object_or_404(Exclusion, meeting=m, pk=r.POST.get("exclusion")), r.user,
         r.POST.get("reason", "")),
     "run_draw": lambda r, m: ops.run_draw(m, r.user),
+    "presiding": lambda r, m: ops.name_presiding(m, r.user, get_object_or_404(
+        CommitteeMember.objects.select_related("expert__user"), committee=m.committee,
+        pk=r.POST.get("member"))),
+    "update_report": lambda r, m: _update_report(r, m),
     "attendance": lambda r, m: ops.record_attendance(m, r.user, r.POST.getlist("present")),
     "call_in": lambda r, m: ops.call_in_reserve(_seat(m, r.POST.get("seat")), r.user,
                                                 r.POST.get("reason", "")),
@@ -154,10 +177,28 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting], Any]] = {
 }
 
 
+def _update_report(request: HttpRequest, m: Meeting) -> Meeting:
+    form = MeetingForm(request.POST)
+    if not form.is_valid():
+        raise ops.EvaluationError(
+            "；".join(str(e) for errs in form.errors.values() for e in errs))
+    return ops.update_meeting(m, request.user, date=form.cleaned_data["date"],
+                              place=form.cleaned_data["place"], draw_spec=form.spec(),
+                              pass_rate=form.cleaned_data["pass_rate"])
+
+
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     m = _meeting(request, pk)
+    if action == "delete_report":
+        try:
+            committee = ops.delete_meeting(m, request.user)
+        except OperationError as exc:
+            messages.error(request, str(exc))
+            return redirect("evaluation:meeting", m.pk)
+        messages.success(request, _("已删除开评报告。"))
+        return redirect("evaluation:committee", committee.pk)
     _perform(request, ACTIONS, action, m)
     return redirect("evaluation:meeting", m.pk)
 

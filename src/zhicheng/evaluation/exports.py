@@ -213,3 +213,63 @@ def minutes_pdf(meeting: Meeting) -> bytes:
     SimpleDocTemplate(out, pagesize=A4, title=f"{meeting} 评审会议纪要",
                       leftMargin=15 * mm, rightMargin=15 * mm).build(story)
     return out.getvalue()
+
+
+# --- the expert's copy of a material ------------------------------------------------------------
+
+
+def _watermark_page(width: float, height: float, text: str, font: str) -> Any:
+    """A transparent page the size of the material's page with `text` repeated diagonally."""
+    from pypdf import PdfReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    c = Canvas(out, pagesize=(width, height))
+    c.setFillColor(colors.Color(0.55, 0.55, 0.55, alpha=0.28))
+    c.setFont(font, 11)
+    c.saveState()
+    c.translate(width / 2, height / 2)
+    c.rotate(35)
+    step = 70
+    span = int(max(width, height))
+    for y in range(-span, span, step):
+        c.drawCentredString(0, y, text)
+    c.restoreState()
+    c.setFillColor(colors.Color(0.4, 0.4, 0.4, alpha=0.8))
+    c.setFont(font, 7)
+    c.drawString(8, 8, text)
+    c.save()
+    return PdfReader(io.BytesIO(out.getvalue())).pages[0]
+
+
+def watermarked_material(data: bytes, content_type: str, text: str) -> bytes:
+    """The material as a PDF with every page watermarked with `text` (the expert's name and
+    the time), so a leaked copy can be traced (docs/evaluation.md §What experts evaluate).
+    PDFs keep their pages; images become one A4 page."""
+    from pypdf import PdfReader, PdfWriter
+
+    font = register_cjk_font()
+    if content_type == "application/pdf":
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+        for page in writer.pages:
+            box = page.mediabox
+            page.merge_page(_watermark_page(float(box.width), float(box.height), text, font))
+    else:
+        from reportlab.lib.utils import ImageReader
+        from reportlab.pdfgen.canvas import Canvas
+
+        image = ImageReader(io.BytesIO(data))
+        iw, ih = image.getSize()
+        width, height = A4
+        scale = min((width - 20 * mm) / iw, (height - 20 * mm) / ih, 1.0)
+        out = io.BytesIO()
+        c = Canvas(out, pagesize=A4)
+        c.drawImage(image, (width - iw * scale) / 2, (height - ih * scale) / 2,
+                    iw * scale, ih * scale)
+        c.save()
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(out.getvalue())))
+        writer.pages[0].merge_page(_watermark_page(width, height, text, font))
+    writer.add_metadata({"/Title": text})
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()

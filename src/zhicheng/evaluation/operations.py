@@ -859,15 +859,26 @@ def send_data_report(meeting: Meeting, actor: Actor) -> DataReport:
     return report
 
 
-def log_dossier_access(case: Case, actor: Actor) -> None:
-    """Experts read dossiers only during the meeting (read-only); every view is logged."""
-    with transaction.atomic():
-        m = case.meeting
+def log_dossier_access(case: Case, actor: Actor, material: str = "") -> CommitteeSeat:
+    """An expert opens a case (or one of its materials) during the meeting: only a drawn,
+    sitting expert who has not recused from the case, only while the meeting is open;
+    every opening is audited (who, which case, which material) and logged."""
+    with operation(actor, "evaluation.dossier.open", target=case) as op:
+        c: Case = op.obj
+        m = c.meeting
         if m.state != S.OPEN:
             raise NotPermitted("评委只能在评审会议期间查阅评审材料。")
-        if not any(s.expert.user_id == getattr(actor, "pk", 0) for s in sitting(m)):
+        seat = next((s for s in sitting(m) if s.expert.user_id == getattr(actor, "pk", 0)),
+                    None)
+        if seat is None:
             raise NotPermitted("您不是本次会议的评委。")
-        DossierAccess.objects.create(case=case, user=person(actor))
+        if c.recusals.filter(seat=seat).exists():
+            raise NotPermitted("您已回避该评审对象，不能查阅其评审材料。")
+        DossierAccess.objects.create(case=c, user=person(actor))
+        op.summary = (f"评委查阅评审材料：评审对象{c.application_id}"
+                      + (f"，材料《{material}》" if material else ""))
+        op.data = {"case": c.pk, "seat": seat.pk, "material": material}
+    return seat
 
 
 # --- committees, the expert pool, members, conflict declarations ---------------------------

@@ -441,3 +441,38 @@ def results_recorded(meeting: Meeting, cases: list[Case]) -> dict[str, int] | No
         return None
     passed = sum(1 for c in cases if c.passed and not c.held_back)
     return {"passed": passed, "failed": len(cases) - passed}
+
+
+# --- the expert's case page ------------------------------------------------------------------
+
+
+def _latest_submission(case: Case) -> Any:
+    return case.application.submissions.order_by("-number").first()
+
+
+def case_materials(case: Case) -> dict[int, dict[str, Any]]:
+    """The materials of the case's latest submission, by id."""
+    sub = _latest_submission(case)
+    return {int(mt["id"]): mt for mt in (sub.snapshot.get("materials", []) if sub else [])}
+
+
+def case_dossier(case: Case) -> dict[str, Any]:
+    """What an expert evaluates (docs/evaluation.md §What experts evaluate): the submitted
+    profile section by section, the eligibility decision with its findings, the review
+    chain's opinions, the materials; in a constant number of queries."""
+    from zhicheng.applications.profiles import LIST_SECTIONS, describe_row
+
+    app = Application.objects.select_related("applicant", "employer", "series").get(
+        pk=case.application_id)
+    sub = _latest_submission(case)
+    snapshot = sub.snapshot if sub else {}
+    profile = snapshot.get("profile") or {}
+    sections = []
+    for section, (label, clause) in LIST_SECTIONS.items():
+        rows = profile.get(section) or []
+        if rows:
+            sections.append((f"{label}（{clause}）", [describe_row(section, r) for r in rows]))
+    return {"app": app, "submission": sub, "sections": sections,
+            "decision": snapshot.get("decision") or {},
+            "materials": list(snapshot.get("materials", [])),
+            "opinions": list(app.review_steps.select_related("organisation").order_by("pk"))}

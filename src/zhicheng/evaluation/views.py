@@ -28,6 +28,7 @@ from .models import (
     Exclusion,
     Meeting,
     MeetingState,
+    Recusal,
 )
 
 
@@ -251,7 +252,10 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, str(exc))
     uid = int(request.user.pk or 0)
     cases = []
+    recused = set(Recusal.objects.filter(case__meeting=m, seat__expert__user_id=uid)
+                  .values_list("case_id", flat=True))
     for c in m.cases.select_related("application__applicant"):
+        c.recused = c.pk in recused  # type: ignore[attr-defined]
         c.can_vote = c.ballot_open and any(  # type: ignore[attr-defined]
             s.expert.user_id == uid for s in queries.voters(c)
         ) and not c.receipts.filter(seat__expert__user_id=uid).exists()
@@ -272,19 +276,66 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def dossier(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    """The expert's case page (during the meeting, drawn, sitting, not recused; audited):
+    profile summary, eligibility decision with its findings, the review chain's opinions,
+    the materials (opened watermarked), the defence notes, and asking for recusal."""
     m = _meeting(request, pk)
     case = _case(m, case_pk)
+    if request.method == "POST":
+        seat = next((s for s in queries.sitting(m) if s.expert.user_id == request.user.pk),
+                    None)
+        if seat is None:
+            raise Http404
+        try:
+            ops.recuse(case, seat, request.user, request.POST.get("reason", ""))
+        except OperationError as exc:
+            messages.error(request, str(exc))
+            return redirect("evaluation:dossier", m.pk, case.pk)
+        messages.success(request, _("已登记回避：您不再查阅、也不参加该评审对象的表决。"))
+        return redirect("evaluation:ballot", m.pk)
     try:
         ops.log_dossier_access(case, request.user)
     except OperationError as exc:
         messages.error(request, str(exc))
         return redirect("evaluation:ballot", m.pk)
-    app = case.application
-    submission = app.submissions.order_by("-number").first()
     return render(request, "evaluation/dossier.html", {
-        "m": m, "case": case, "app": app,
-        "snapshot": submission.snapshot if submission else {},
+        "m": m, "case": case, **queries.case_dossier(case),
+        "can_recuse": not (case.ballot_open or case.ballot_closed),
     })
+
+
+@login_required
+def dossier_material(request: HttpRequest, pk: int, case_pk: int, material_id: int
+                     ) -> HttpResponse:
+    """One material of the case, as a PDF watermarked with the expert's name and the time."""
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    m = _meeting(request, pk)
+    case = _case(m, case_pk)
+    material = queries.case_materials(case).get(material_id)
+    if material is None:
+        raise Http404
+    try:
+        ops.log_dossier_access(case, request.user, material.get("title", ""))
+    except OperationError as exc:
+        messages.error(request, str(exc))
+        return redirect("evaluation:ballot", m.pk)
+    try:
+        with default_storage.open(material["stored_name"], "rb") as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        raise Http404 from None
+    now = timezone.localtime()
+    user = request.user
+    text = (f"{getattr(user, 'full_name', '') or user} · {now:%Y-%m-%d %H:%M} · "
+            f"{m.committee} 评审专用，不得外传")
+    r = HttpResponse(exports.watermarked_material(data, material.get("content_type", ""), text),
+                     content_type="application/pdf")
+    r["Content-Disposition"] = "inline"
+    r["X-Content-Type-Options"] = "nosniff"
+    r["Cache-Control"] = "no-store"
+    return r
 
 
 def _staff_only(request: HttpRequest, pk: int) -> Meeting:

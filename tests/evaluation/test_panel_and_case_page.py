@@ -1,0 +1,189 @@
+"""Panel rules as season data (minimum drawn experts, odd panel, reserves, quorum share,
+presiding chair or vice-chair), draft opening reports edited and deleted, and the expert's
+case page: what an expert evaluates, materials opened watermarked, every opening audited,
+recusal asked for on the page."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from zhicheng.core.models import AuditEvent
+from zhicheng.evaluation import operations as ops
+from zhicheng.evaluation import queries
+from zhicheng.evaluation.models import CommitteeMember, Meeting, MeetingState, MemberRole
+
+
+def _spec(count: int, reserve: int = 0) -> list[dict]:
+    return [{"specialty": "质量工程", "level": "associate_senior", "count": count,
+             "reserve": reserve}]
+
+
+def test_a_one_expert_draw_plan_is_refused_with_the_clause(world) -> None:
+    with pytest.raises(ops.EvaluationError, match=r"中级评委会（按专业组建）每次评审会议至少抽取5名"
+                       r"评审专家（人社部令第40号.*），抽取方案为1人"):
+        world.meeting(count=1, reserve=0)
+    with pytest.raises(ops.EvaluationError, match="应为单数.*抽取方案为6人"):
+        world.meeting(count=6, reserve=0)
+    m = world.meeting(count=5, reserve=0)
+    with pytest.raises(ops.EvaluationError, match="至少抽取5名"):
+        ops.update_meeting(m, world.office, date=m.date, place=m.place, draw_spec=_spec(3),
+                           pass_rate=None)
+    m.refresh_from_db()
+    assert m.draw_spec[0]["count"] == 5  # the refused change lost nothing
+
+
+def test_panel_rules_are_read_from_the_season(world) -> None:
+    season = world.season
+    season.parameters.setdefault("evaluation", {})["panel"] = {
+        **season.parameters.get("evaluation", {}).get("panel", {}),
+        "min_reserve": {"value": 1, "clause": "测试条款"},
+        "quorum": {"value": [3, 4], "clause": "测试条款"},
+    }
+    season.save()
+    with pytest.raises(ops.EvaluationError, match="至少须有1名备选专家（测试条款）"):
+        world.meeting(count=5, reserve=0)
+    world.pool(8)
+    world.application()
+    m = world.drawn(count=5, reserve=1)
+    seats = [s for s in m.seats.all() if not s.reserve]
+    ops.record_attendance(m, world.office, [s.pk for s in seats[:3]])  # 3/5 < 3/4
+    world.today(m.date.isoformat())
+    m = ops.open_meeting(m, world.office)
+    with pytest.raises(ops.EvaluationError, match="不足抽取评委5人的3/4（至少4人）"):
+        ops.open_ballot(m.cases.get(), world.office)
+
+
+def test_the_meeting_opens_only_with_a_chair_or_vice_chair_presiding(world) -> None:
+    world.pool(6)
+    world.application()
+    m = world.approved(count=5, reserve=0)
+    ops.commit_draw(m, world.office)
+    m = ops.run_draw(m, world.office)
+    ops.record_attendance(m, world.office, [s.pk for s in m.seats.all()])
+    world.today(m.date.isoformat())
+    with pytest.raises(ops.EvaluationError, match="主任委员或者副主任委员主持.*请先指定"):
+        ops.open_meeting(m, world.office)
+    plain = CommitteeMember.objects.create(committee=world.committee, role=MemberRole.MEMBER,
+                                           expert=world.expert("普通委员", specialty="其他"))
+    with pytest.raises(ops.EvaluationError, match="由主任委员或副主任委员主持"):
+        ops.name_presiding(m, world.office, plain)
+    vice = CommitteeMember.objects.create(committee=world.committee,
+                                          role=MemberRole.VICE_CHAIR,
+                                          expert=world.expert("副主任", specialty="其他"))
+    ops.name_presiding(m, world.office, vice)
+    assert ops.open_meeting(m, world.office).presiding == vice
+    assert AuditEvent.objects.filter(action="evaluation.meeting.presiding").count() == 1
+
+
+def test_a_draft_opening_report_is_edited_and_deleted_on_its_page(world, client) -> None:
+    world.application()
+    m = world.meeting(count=5, reserve=0)
+    client.force_login(world.office)
+    page = client.get(reverse("evaluation:meeting", args=[m.pk])).content.decode()
+    assert "修改或删除开评报告" in page
+    r = client.post(reverse("evaluation:act", args=[m.pk, "update_report"]), {
+        "date": "2024-10-28", "place": "新会议室", "specialty": "质量工程",
+        "level": "associate_senior", "count": "7", "reserve": "1"}, follow=True)
+    m.refresh_from_db()
+    assert (m.place, m.draw_spec[0]["count"]) == ("新会议室", 7), r.content.decode()[:400]
+    r = client.post(reverse("evaluation:act", args=[m.pk, "delete_report"]), follow=True)
+    assert "已删除开评报告" in r.content.decode()
+    assert not Meeting.objects.filter(pk=m.pk).exists()
+    assert AuditEvent.objects.filter(action="evaluation.meeting.delete").count() == 1
+
+
+# --- the expert's case page --------------------------------------------------------------------
+
+
+def _submitted(world, settings, tmp_path, name: str = "材料甲"):
+    from zhicheng.applications.models import Submission
+    from zhicheng.documents.placeholder import one_page_pdf
+    from zhicheng.reviews.models import ReviewStep
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    app = world.application(name)
+    pdf = one_page_pdf("代表作")
+    stored = default_storage.save("materials/test-work.pdf", ContentFile(pdf))
+    snapshot = {
+        "profile": {"education": [{"level": "bachelor", "major": "材料工程",
+                                   "date": "2010-07-01"}],
+                    "achievements": [{"kind": "paper", "title": "高性能复合材料的检测方法",
+                                      "date": "2022-05-01"}]},
+        "decision": {"verdict": "eligible", "findings": [
+            {"clause": "二（二）", "outcome": "pass", "message": "任职年限满5年"}]},
+        "materials": [{"id": 1, "title": "代表作：检测方法论文", "stored_name": stored,
+                       "content_type": "application/pdf",
+                       "sha256": hashlib.sha256(pdf).hexdigest()}],
+    }
+    Submission.objects.create(application=app, number=1, snapshot=snapshot, sha256="0" * 64,
+                              token=f"t{app.pk}", created_by=app.applicant)
+    ReviewStep.objects.create(application=app, step="unit_approve", actor_label="单位人事",
+                              reasons="材料真实，同意推荐")
+    return app
+
+
+def test_the_case_page_shows_what_an_expert_evaluates_and_audits_every_opening(
+        world, client, settings, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    world.pool(6)
+    app = _submitted(world, settings, tmp_path)
+    m = world.opened(count=5, reserve=0)
+    case = m.cases.get(application=app)
+    expert = m.seats.filter(reserve=False).first().expert.user
+    client.force_login(expert)
+    ballot = client.get(reverse("evaluation:ballot", args=[m.pk])).content.decode()
+    url = reverse("evaluation:dossier", args=[m.pk, case.pk])
+    assert url in ballot
+    page = client.get(url).content.decode()
+    for text in ("材料工程", "高性能复合材料的检测方法", "任职年限满5年", "材料真实，同意推荐",
+                 "代表作：检测方法论文", "申请回避"):
+        assert text in page, text
+    assert "符合申报条件" in page and "单位审核通过并公示" in page  # labels, never codes
+    assert "unit_approve" not in page
+    material = reverse("evaluation:dossier_material", args=[m.pk, case.pk, 1])
+    assert material in page
+    r = client.get(material)
+    assert r["Content-Type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(r.content)).pages[0].extract_text()
+    assert str(expert.full_name) in text  # the watermark names the expert
+    opened = AuditEvent.objects.filter(action="evaluation.dossier.open")
+    assert opened.count() == 2 and "代表作：检测方法论文" in opened.last().summary
+
+
+def test_the_case_page_only_for_seated_experts_who_have_not_recused(
+        world, client, settings, tmp_path) -> None:
+    world.pool(7)
+    app = _submitted(world, settings, tmp_path)
+    m = world.drawn(count=5, reserve=1)
+    case = m.cases.get(application=app)
+    seats = [s for s in m.seats.select_related("expert__user") if not s.reserve]
+    reserve = m.seats.get(reserve=True)
+    url = reverse("evaluation:dossier", args=[m.pk, case.pk])
+    client.force_login(seats[0].expert.user)
+    assert "会议期间" in client.get(url, follow=True).content.decode()  # not open yet
+    ops.record_attendance(m, world.office, [s.pk for s in seats])
+    world.today(m.date.isoformat())
+    ops.open_meeting(m, world.office)
+    client.force_login(reserve.expert.user)  # a reserve not called in does not sit
+    assert client.get(url).status_code == 404
+    client.force_login(world.user("路人"))
+    assert client.get(url).status_code == 404
+    # The expert asks for recusal on the page: out of the vote and of the dossier.
+    client.force_login(seats[1].expert.user)
+    r = client.post(url, {"reason": "曾与申报人同一课题组"}, follow=True)
+    assert "已登记回避" in r.content.decode()
+    assert seats[1].pk not in {s.pk for s in queries.voters(case)}
+    assert "已回避" in client.get(reverse("evaluation:ballot", args=[m.pk])).content.decode()
+    assert "已回避该评审对象" in client.get(url, follow=True).content.decode()
+    office_page = client.get(reverse("evaluation:meeting", args=[m.pk]))
+    client.force_login(world.office)
+    office_page = client.get(reverse("evaluation:meeting", args=[m.pk])).content.decode()
+    assert "曾与申报人同一课题组" in office_page and str(seats[1].expert.user) in office_page
+    assert m.state != MeetingState.DRAFT

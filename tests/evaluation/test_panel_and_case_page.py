@@ -5,6 +5,7 @@ recusal asked for on the page."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 
@@ -101,7 +102,7 @@ def test_a_draft_opening_report_is_edited_and_deleted_on_its_page(world, client)
 # --- the expert's case page --------------------------------------------------------------------
 
 
-def _submitted(world, settings, tmp_path, name: str = "材料甲"):
+def submitted(world, settings, tmp_path, name: str = "材料甲"):
     from zhicheng.applications.models import Submission
     from zhicheng.documents.placeholder import one_page_pdf
     from zhicheng.reviews.models import ReviewStep
@@ -133,7 +134,7 @@ def test_the_case_page_shows_what_an_expert_evaluates_and_audits_every_opening(
     from pypdf import PdfReader
 
     world.pool(6)
-    app = _submitted(world, settings, tmp_path)
+    app = submitted(world, settings, tmp_path)
     m = world.opened(count=5, reserve=0)
     case = m.cases.get(application=app)
     expert = m.seats.filter(reserve=False).first().expert.user
@@ -160,7 +161,7 @@ def test_the_case_page_shows_what_an_expert_evaluates_and_audits_every_opening(
 def test_the_case_page_only_for_seated_experts_who_have_not_recused(
         world, client, settings, tmp_path) -> None:
     world.pool(7)
-    app = _submitted(world, settings, tmp_path)
+    app = submitted(world, settings, tmp_path)
     m = world.drawn(count=5, reserve=1)
     case = m.cases.get(application=app)
     seats = [s for s in m.seats.select_related("expert__user") if not s.reserve]
@@ -187,3 +188,106 @@ def test_the_case_page_only_for_seated_experts_who_have_not_recused(
     office_page = client.get(reverse("evaluation:meeting", args=[m.pk])).content.decode()
     assert "曾与申报人同一课题组" in office_page and str(seats[1].expert.user) in office_page
     assert m.state != MeetingState.DRAFT
+
+
+def test_the_minutes_name_everyone_and_every_figure(world) -> None:
+    from pypdf import PdfReader
+
+    from zhicheng.evaluation.exports import minutes_pdf
+
+    world.pool(7)
+    app = world.application("纪要甲")
+    m = world.opened(present=4, count=5, reserve=1)
+    seats = [s for s in m.seats.select_related("expert__user").order_by("position")]
+    absent = next(s for s in seats if not s.reserve and not s.present)
+    case = m.cases.get(application=app)
+    present = [s for s in seats if s.present]
+    ops.recuse(case, present[0], world.office, "与评审对象同一课题组")
+    ops.note_defence(case, world.office, "答辩陈述清楚，回答准确")
+    ops.open_ballot(case, world.office)
+    for seat in queries.voters(case)[:2]:
+        ops.cast_ballot(case, seat.expert.user, "agree")
+    missing = queries.voters(case)[2]
+    ops.close_ballot(case, world.office, {missing.pk: "中途离会"})
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(minutes_pdf(m))).pages)
+    text = text.replace("\n", "")
+    for needle in (f"缺席：第{absent.position}位 {absent.expert.user}",
+                   str(present[0].expert.user), "与评审对象同一课题组",
+                   "答辩陈述清楚，回答准确", "中途离会", "会议主持人：",
+                   f"{world.chair().expert.user}（主任委员）", "会议主持人签字（主任委员"):
+        assert needle.replace(" ", "") in text.replace(" ", ""), needle
+    assert "主任委员签字：" not in text  # no unnamed chair line
+
+
+def test_recording_results_costs_constant_queries_per_meeting(world, django_assert_max_num_queries
+                                                              ) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def signed(n: int) -> Meeting:
+        apps = [world.application(f"批量{n}-{i}") for i in range(n)]
+        m = world.opened(count=5, reserve=0)
+        world.vote_all(m, {a.pk: ["agree"] * 5 for a in apps})
+        seats = list(m.seats.all())
+        ops.assign_tally_roles(m, world.office, seats[0], seats[1])
+        ops.sign_tally(m, seats[0].expert.user)
+        ops.sign_tally(m, seats[1].expert.user)
+        m.refresh_from_db()
+        return m
+
+    world.pool(6)
+    counts = []
+    for n in (2, 6):
+        m = signed(n)
+        with CaptureQueriesContext(connection) as q:
+            ops.record_results(m, world.office)
+        counts.append(len(q))
+        world.today("2024-10-08")
+    # Per applicant only the state machine's UPDATE remains; the quorum, the cases, the plans
+    # and the office's role are read once for the whole meeting.
+    assert counts[1] - counts[0] <= 4, counts
+
+
+def test_the_city_office_and_the_drawn_experts_are_notified(world) -> None:
+    from zhicheng.applications.models import Notification
+
+    world.pool(7)
+    world.application()
+    m = world.meeting(count=5, reserve=1)
+    ops.submit_opening_report(m, world.office)
+    waiting = Notification.objects.get(user=world.city, kind="evaluation.report_waiting")
+    assert "开评报告待审批" in waiting.title and "评审对象1人" in waiting.body
+    assert waiting.url == reverse("evaluation:meeting", args=[m.pk])
+    ops.decide_opening_report(m, world.city, approve=True)
+    ops.commit_draw(m, world.office)
+    m = ops.run_draw(m, world.office)
+    drawn = Notification.objects.filter(kind="evaluation.drawn")
+    assert {n.user_id for n in drawn} == {s.expert.user_id for s in m.seats.all()}
+    body = drawn.first().body
+    assert "2024年10月25日" in body and m.place in body and "2024年10月24日前" in body
+    assert drawn.filter(title__contains="备选评审专家").count() == 1
+
+
+def test_the_meeting_list_names_date_state_and_next_deadline(world, client) -> None:
+    world.application()
+    first = world.meeting(count=5, reserve=0, date=dt.date(2024, 10, 25))
+    world.meeting(count=5, reserve=0, date=dt.date(2024, 10, 30))
+    client.force_login(world.office)
+    page = client.get(reverse("evaluation:index")).content.decode()
+    assert f"{world.committee} · 2024-10-25" in page and f"{world.committee} · 2024-10-30" in page
+    assert "报送开评报告，最迟2024年10月15日" in page
+    assert first.pk
+
+
+def test_the_audit_search_by_meeting_finds_its_cases_events(world) -> None:
+    from zhicheng.auditlog.queries import target_q
+
+    world.pool(6)
+    world.application()
+    m = world.opened(count=5, reserve=0)
+    case = m.cases.get()
+    seat = m.seats.first()
+    ops.recuse(case, seat, world.office, "同一课题组")
+    found = set(AuditEvent.objects.filter(target_q(f"evaluation.meeting:{m.pk}"))
+                .values_list("action", flat=True))
+    assert {"evaluation.meeting.open", "evaluation.recuse"} <= found

@@ -8,7 +8,6 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-
 TWO_THIRDS = (2, 3)
 
 

@@ -30,7 +30,6 @@ from zhicheng.core.actors import Actor
 from . import arithmetic
 from .models import Case, MeetingState
 
-
 _BATCH: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
     "zhicheng_results_batch", default=None)
 

@@ -42,10 +42,11 @@ from zhicheng.core.operations import (
     require_permission,
 )
 from zhicheng.core.workdays import office_calendar
-from zhicheng.orgs.permissions import is_city_office
+from zhicheng.orgs.permissions import is_city_office, remembered_roles
 from zhicheng.policy.dates import cn_date
 from zhicheng.policy.workdays import CalendarDataMissing
 from zhicheng.sanctions.checks import ensure_may_evaluate
+from zhicheng.seasons.models import CommitteePlan
 
 from . import arithmetic, params
 from . import draw as pure
@@ -250,9 +251,40 @@ def submit_opening_report(meeting: Meeting, actor: Actor) -> Meeting:
         m.report_reasons = ""
         m.state = S.SUBMITTED
         m.save()
+        _notify_city(m, len(apps))
         op.summary = f"报送开评报告：{m}，评审对象{len(apps)}人，抽取评委{m.seats_drawn}人"
         op.data = {"roster": [a.pk for a in apps], "due": due, "date": m.date}
     return m
+
+
+def _notify_city(m: Meeting, roster: int) -> None:
+    """The city office learns that an opening report waits for its approval (五（二））."""
+    from django.urls import reverse
+
+    from zhicheng.orgs.models import Membership
+    from zhicheng.orgs.models import Role as OrgRole
+
+    url = reverse("evaluation:meeting", args=[m.pk])
+    for member in Membership.objects.filter(role=OrgRole.CITY_OFFICE, active=True
+                                            ).select_related("user"):
+        notify(member.user, "evaluation.report_waiting", f"开评报告待审批：{m.committee}",
+               f"{m.committee.office}报送了{cn_date(m.date)}在{m.place}召开的评审会议的开评报告"
+               f"（评审对象{roster}人，抽取评委{m.seats_drawn}人），请审批。", url=url)
+
+
+def _notify_drawn(m: Meeting) -> None:
+    """Every drawn expert (and reserve) learns the meeting, place, time and until when to
+    declare a conflict (the day before the meeting; at the meeting: recusal on the case page)."""
+    from django.urls import reverse
+
+    url = reverse("evaluation:expert")
+    deadline = m.date - dt.timedelta(days=1)
+    for seat in m.seats.select_related("expert__user"):
+        role = "备选评审专家" if seat.reserve else "评审专家"
+        notify(seat.expert.user, "evaluation.drawn", f"您被抽取为{m.committee}{role}",
+               f"评审会议：{cn_date(m.date)}，地点：{m.place}。"
+               f"如与评审对象存在利害关系，请于{cn_date(deadline)}前在“我的评审”中申报；"
+               "会议期间也可在评审材料页申请回避。评委名单不得外传。", url=url)
 
 
 def decide_opening_report(meeting: Meeting, actor: Actor, *, approve: bool,
@@ -367,6 +399,7 @@ def run_draw(meeting: Meeting, actor: Actor) -> Meeting:
         m.draw_result = result.as_dict()
         m.state = S.DRAWN
         m.save()
+        _notify_drawn(m)
         op.summary = (f"抽取评委：{len(result.selected)}人，备选{len(result.reserve)}人；"
                       f"种子{m.seed}")
         op.data = {"seed_hash": m.seed_hash, "seed": m.seed, "result": m.draw_result,
@@ -755,15 +788,20 @@ def record_results(meeting: Meeting, actor: Actor) -> Meeting:
             permission="evaluation.run_meeting", refusal=office_refusal) as op:
         m: Meeting = op.obj
         _require_state(m, S.SIGNED)
-        cases = list(m.cases.select_related("meeting"))
+        cases = list(m.cases.defer("eligible_seats", "missing_reasons"))
         for c in cases:
             c.meeting = m
-        apps = list(Application.objects.select_for_update(no_key=True, of=("self",)).filter(
+        apps = list(Application.objects.select_for_update(no_key=True).filter(
             pk__in=[c.application_id for c in cases], state=State.READY_FOR_MEETING,
-        ).select_related("plan").order_by("pk"))
+        ).order_by("pk"))
+        plans = {p.pk: p for p in CommitteePlan.objects.filter(
+            pk__in={a.plan_id for a in apps}).only("id", "office_id")}
+        for app in apps:  # the role checks read only the plan's office
+            if app.plan_id in plans:
+                app.plan = plans[app.plan_id]
         by_app = {c.application_id: c for c in cases}
         out = {}
-        with results_batch(m, cases, quorum(m)):
+        with results_batch(m, cases, quorum(m)), remembered_roles():
             for app in apps:
                 c = by_app[app.pk]
                 name = "record_pass" if c.passed and not c.held_back else "record_fail"

@@ -93,7 +93,7 @@ def is_city(user: Any) -> bool:
 
 def meetings_for(user: Any) -> QuerySet[Meeting]:
     """Office: its committees' meetings; city office: all; expert: meetings they sit in."""
-    qs = Meeting.objects.select_related("committee__office", "season").annotate(
+    qs = Meeting.objects.select_related("committee__office", "season", "data_report").annotate(
         n_cases=Count("cases", distinct=True))
     if is_city(user):
         return qs
@@ -476,3 +476,41 @@ def case_dossier(case: Case) -> dict[str, Any]:
             "decision": snapshot.get("decision") or {},
             "materials": list(snapshot.get("materials", [])),
             "opinions": list(app.review_steps.select_related("organisation").order_by("pk"))}
+
+
+def audit_targets_of_meeting(meeting_id: int) -> Q:
+    """The audit events filed under a meeting's cases and seats (votes, recusals, dossier
+    openings, call-ins), for the audit search by meeting."""
+    cases = [str(i) for i in Case.objects.filter(meeting_id=meeting_id).values_list(
+        "pk", flat=True)]
+    seats = [str(i) for i in CommitteeSeat.objects.filter(meeting_id=meeting_id).values_list(
+        "pk", flat=True)]
+    return (Q(target_type="evaluation.case", target_id__in=cases)
+            | Q(target_type="evaluation.committeeseat", target_id__in=seats))
+
+
+def next_step(meeting: Meeting) -> str:
+    """The meeting's next step and its deadline, for the meeting list."""
+    from zhicheng.policy.dates import cn_date
+
+    st = meeting.state
+    if st in (S.DRAFT, S.RETURNED):
+        return f"报送开评报告，最迟{cn_date(report_due(meeting))}"
+    if st == S.SUBMITTED:
+        return "市职称办审批开评报告"
+    if st == S.APPROVED:
+        return f"公布种子哈希并抽取评委（会议{cn_date(meeting.date)}前）"
+    if st == S.DRAWN:
+        return f"召开评审会议：{cn_date(meeting.date)}"
+    if st in (S.OPEN, S.TALLIED):
+        return "表决、计票并由计票人和监票人签字"
+    if st == S.SIGNED:
+        return "登记表决结果并发布结果公示"
+    report = getattr(meeting, "data_report", None)
+    if st == S.PUBLISHED:
+        if report is not None and report.sent_on is None:
+            return f"报送评审数据，最迟{cn_date(report.due_on)}；市职称办核准备案"
+        return "市职称办核准备案"
+    if report is not None and report.sent_on is None:
+        return f"报送评审数据，最迟{cn_date(report.due_on)}"
+    return "—"

@@ -49,8 +49,11 @@ def index(request: HttpRequest) -> HttpResponse:
     reports = list(queries.data_reports(request.user))
     for r in reports:
         r.overdue = queries.overdue(r, today)  # type: ignore[attr-defined]
+    meetings = list(queries.meetings_for(request.user))
+    for m in meetings:
+        m.next_step = queries.next_step(m)  # type: ignore[attr-defined]
     return render(request, "evaluation/index.html", {
-        "meetings": queries.meetings_for(request.user),
+        "meetings": meetings,
         "committees": queries.committees_for(request.user),
         "reports": reports, "today": today, "is_city": queries.is_city(request.user),
         "is_expert": queries.expert_entries(request.user).exists(),

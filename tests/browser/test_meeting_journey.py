@@ -98,8 +98,7 @@ def test_meeting_journey(page, live_server, season, settings, demo_users, tmp_pa
         page.check(f"input[name=present][value='{s.pk}']")
     _press(page, "登记出席")
     assert "达到法定人数" in page.inner_text("#quorum")
-    _press(page, "开始评审会议")  # refused: nobody presides yet
-    assert "请先指定本次会议的主持人" in page.content()
+    assert "尚未指定" in page.inner_text("#presiding")
     _press(page, "保存主持人")  # the chair is the one choice offered
     assert f"{chair.expert.user}（主任委员）" in page.inner_text("#presiding")
     _press(page, "开始评审会议")  # refused: the meeting is on 25 October

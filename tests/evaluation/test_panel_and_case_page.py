@@ -291,3 +291,16 @@ def test_the_audit_search_by_meeting_finds_its_cases_events(world) -> None:
     found = set(AuditEvent.objects.filter(target_q(f"evaluation.meeting:{m.pk}"))
                 .values_list("action", flat=True))
     assert {"evaluation.meeting.open", "evaluation.recuse"} <= found
+
+
+def test_an_image_material_becomes_one_watermarked_page() -> None:
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from zhicheng.evaluation.exports import watermarked_material
+
+    buf = io.BytesIO()
+    Image.new("RGB", (400, 300), "white").save(buf, format="PNG")
+    pdf = watermarked_material(buf.getvalue(), "image/png", "专家乙 · 2024-10-25 09:30")
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) == 1 and "专家乙" in pages[0].extract_text()

@@ -304,3 +304,16 @@ def test_an_image_material_becomes_one_watermarked_page() -> None:
     pdf = watermarked_material(buf.getvalue(), "image/png", "专家乙 · 2024-10-25 09:30")
     pages = PdfReader(io.BytesIO(pdf)).pages
     assert len(pages) == 1 and "专家乙" in pages[0].extract_text()
+
+
+def test_remembered_roles_last_only_for_the_block(world) -> None:
+    from zhicheng.orgs.models import Membership, Role
+    from zhicheng.orgs.permissions import has_role_in, remembered_roles
+
+    office_id = world.gongxin.pk
+    with remembered_roles():
+        assert has_role_in(world.office, Role.COMMITTEE_OFFICE, office_id)
+        Membership.objects.filter(user=world.office, organisation_id=office_id).update(
+            active=False)
+        assert has_role_in(world.office, Role.COMMITTEE_OFFICE, office_id)  # same operation
+    assert not has_role_in(world.office, Role.COMMITTEE_OFFICE, office_id)  # asked again

@@ -505,7 +505,8 @@ def open_meeting(meeting: Meeting, actor: Actor) -> Meeting:
         if m.presiding_id is None:
             _roles, clause = _presiding_roles(m)
             raise EvaluationError(
-                f"评审会议由主任委员或者副主任委员主持（{clause}）：请先指定本次会议的主持人。")
+                f"评审会议由主任委员或者副主任委员主持（{clause}）：请先指定本次会议的主持人"
+                "（评委会尚无主任委员、副主任委员的，先在评委会页面聘任）。")
         m.state = S.OPEN
         m.save(update_fields=["state"])
         op.summary = f"评审会议开始：{m}"

@@ -93,6 +93,12 @@ def test_a_draft_opening_report_is_edited_and_deleted_on_its_page(world, client)
         "level": "associate_senior", "count": "7", "reserve": "1"}, follow=True)
     m.refresh_from_db()
     assert (m.place, m.draw_spec[0]["count"]) == ("新会议室", 7), r.content.decode()[:400]
+    refused = client.post(reverse("evaluation:act", args=[m.pk, "update_report"]), {
+        "date": "2024-10-28", "place": "打错的会议室", "specialty": "质量工程",
+        "level": "associate_senior", "count": "1", "reserve": "0"}).content.decode()
+    assert "至少抽取5名" in refused and 'value="打错的会议室"' in refused  # kept as typed
+    m.refresh_from_db()
+    assert m.place == "新会议室"
     r = client.post(reverse("evaluation:act", args=[m.pk, "delete_report"]), follow=True)
     assert "已删除开评报告" in r.content.decode()
     assert not Meeting.objects.filter(pk=m.pk).exists()

@@ -103,6 +103,11 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     m = _meeting(request, pk)
     if not _staff_view(request, m):
         return redirect("evaluation:ballot", m.pk)
+    return _meeting_page(request, m)
+
+
+def _meeting_page(request: HttpRequest, m: Meeting, edit_form: Any = None) -> HttpResponse:
+    """The meeting page; a refused edit of the opening report comes back as typed."""
     holds, present, size = queries.quorum(m) if m.seats.exists() else (False, 0, 0)
     cases = list(m.cases.select_related("application__applicant", "application__employer")
                  .prefetch_related("recusals__seat__expert__user"))
@@ -110,8 +115,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     for c in cases:
         c.progress = progress.get(c.pk)  # type: ignore[attr-defined]
     editable = m.state in (MeetingState.DRAFT, MeetingState.RETURNED)
-    edit_form = None
-    if editable:
+    if editable and edit_form is None:
         g = (m.draw_spec or [{}])[0]
         edit_form = MeetingForm(initial={
             "date": m.date, "place": m.place, "pass_rate": m.pass_rate,
@@ -155,7 +159,6 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting], Any]] = {
     "presiding": lambda r, m: ops.name_presiding(m, r.user, get_object_or_404(
         CommitteeMember.objects.select_related("expert__user"), committee=m.committee,
         pk=r.POST.get("member"))),
-    "update_report": lambda r, m: _update_report(r, m),
     "attendance": lambda r, m: ops.record_attendance(m, r.user, r.POST.getlist("present")),
     "call_in": lambda r, m: ops.call_in_reserve(_seat(m, r.POST.get("seat")), r.user,
                                                 r.POST.get("reason", "")),
@@ -181,20 +184,31 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting], Any]] = {
 }
 
 
-def _update_report(request: HttpRequest, m: Meeting) -> Meeting:
+def _update_report(request: HttpRequest, m: Meeting) -> HttpResponse:
+    """Edit a draft or returned opening report; refused, the page keeps what was typed."""
     form = MeetingForm(request.POST)
     if not form.is_valid():
-        raise ops.EvaluationError(
-            "；".join(str(e) for errs in form.errors.values() for e in errs))
-    return ops.update_meeting(m, request.user, date=form.cleaned_data["date"],
-                              place=form.cleaned_data["place"], draw_spec=form.spec(),
-                              pass_rate=form.cleaned_data["pass_rate"])
+        messages.error(request, "；".join(str(e) for errs in form.errors.values()
+                                         for e in errs))
+        return _meeting_page(request, m, form)
+    try:
+        ops.update_meeting(m, request.user, date=form.cleaned_data["date"],
+                           place=form.cleaned_data["place"], draw_spec=form.spec(),
+                           pass_rate=form.cleaned_data["pass_rate"])
+    except OperationError as exc:
+        messages.error(request, str(exc))
+        m.refresh_from_db()
+        return _meeting_page(request, m, form)
+    messages.success(request, _("已完成。"))
+    return redirect("evaluation:meeting", m.pk)
 
 
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     m = _meeting(request, pk)
+    if action == "update_report":
+        return _update_report(request, m)
     if action == "delete_report":
         try:
             committee = ops.delete_meeting(m, request.user)

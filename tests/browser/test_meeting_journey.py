@@ -57,6 +57,7 @@ def test_meeting_journey(page, live_server, season, settings, demo_users, tmp_pa
     world = World(season, demo_users, settings)
     world.pool(6)
     world.expert("同单位专家", unit=world.employer)  # excluded before the draw
+    chair = world.chair()  # 主任委员, who will preside
     a = world.application("旅程甲")
     b = world.application("旅程乙")
 
@@ -97,6 +98,9 @@ def test_meeting_journey(page, live_server, season, settings, demo_users, tmp_pa
         page.check(f"input[name=present][value='{s.pk}']")
     _press(page, "登记出席")
     assert "达到法定人数" in page.inner_text("#quorum")
+    assert "尚未指定" in page.inner_text("#presiding")
+    _press(page, "保存主持人")  # the chair is the one choice offered
+    assert f"{chair.expert.user}（主任委员）" in page.inner_text("#presiding")
     _press(page, "开始评审会议")  # refused: the meeting is on 25 October
     assert "尚未到会议日期" in page.content() and "评委已抽取" in page.inner_text("#meeting-state")
 

@@ -134,3 +134,23 @@ def test_make_run_tells_the_demo_season_story(demo_env, tmp_path) -> None:
             out = io.StringIO()
             call_command(*offline, "--revocations", str(rev_file), stdout=out)
             assert cert.number in out.getvalue()
+
+    # Meeting 2 can be held with a 7-expert panel and its reserve called in: the pool less
+    # the conflicts leaves enough experts for the plan (7 + 1).
+    from zhicheng.demo.evaluation import _city, _office
+    from zhicheng.evaluation import operations as ops
+    from zhicheng.evaluation import queries
+
+    demo_env.ZHICHENG_TODAY = "2024-07-15"
+    office = _office(m2.committee)
+    ops.submit_opening_report(m2, office)
+    ops.decide_opening_report(m2, _city(), approve=True)
+    ops.commit_draw(m2, office)
+    m2 = ops.run_draw(m2, office)
+    drawn = list(m2.seats.filter(reserve=False).order_by("position"))
+    reserve = m2.seats.get(reserve=True)
+    assert len(drawn) == 7
+    ops.record_attendance(m2, office, [s.pk for s in drawn[1:]])
+    ops.call_in_reserve(reserve, office, f"第{drawn[0].position}位评委因病缺席")
+    ops.record_attendance(m2, office, [s.pk for s in drawn[1:]] + [reserve.pk])
+    assert queries.quorum(m2) == (True, 7, 7)

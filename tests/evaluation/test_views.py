@@ -42,6 +42,7 @@ def test_a_meeting_through_the_pages(world) -> None:
     seats = [s for s in m.seats.all() if not s.reserve]
     office.post(f"{base}/act/attendance/", {"present": [s.pk for s in seats]})
     world.today("2024-10-25")  # the meeting's day
+    office.post(f"{base}/act/presiding/", {"member": world.chair().pk})
     office.post(f"{base}/act/open_meeting/")
     case = m.cases.get()
     office.post(f"{base}/act/open_ballot/", {"case": case.pk})

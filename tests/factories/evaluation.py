@@ -120,7 +120,22 @@ class World:
     def drawn(self, **kwargs: Any) -> Any:
         m = self.approved(**kwargs)
         ops.commit_draw(m, self.office)
-        return ops.run_draw(m, self.office)
+        m = ops.run_draw(m, self.office)
+        return ops.name_presiding(m, self.office, self.chair())
+
+    def chair(self) -> Any:
+        """The committee's chair (主任委员), who presides the meetings (人社部令第40号)."""
+        from zhicheng.evaluation.models import CommitteeMember, MemberRole
+
+        member = CommitteeMember.objects.filter(committee=self.committee,
+                                                role=MemberRole.CHAIR).first()
+        if member is None:
+            member = CommitteeMember.objects.create(
+                committee=self.committee,
+                # another specialty: never drawn by the plans of these tests
+                expert=self.expert("主任委员", specialty="评委会主任"),
+                role=MemberRole.CHAIR)
+        return member
 
     def opened(self, present: int | None = None, **kwargs: Any) -> Any:
         m = self.drawn(**kwargs)

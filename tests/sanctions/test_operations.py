@@ -143,7 +143,7 @@ def test_suspending_one_committee_leaves_the_office_s_other_committees_working(w
         world.meeting()
     ev.create_meeting(world.office, other, world.season, date=dt.date(2024, 10, 25),
                       place="会议室", draw_spec=[{"specialty": "x", "level": "intermediate",
-                                                  "count": 1, "reserve": 0}])
+                                                  "count": 5, "reserve": 0}])
 
 
 # --- 3. results declared void ---------------------------------------------------------------

@@ -76,14 +76,21 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 def target_q(target: str) -> Q:
     """A dossier number (申报编号, digits) matches the application and every event whose data
-    names it; `type:id` (e.g. `evaluation.meeting:5`) matches that object; other text matches
-    the object type."""
+    names it; `type:id` (e.g. `evaluation.meeting:5`) matches that object (a meeting also its
+    cases' and seats' events: ballots, recusals, dossier openings, call-ins); other text
+    matches the object type."""
     if bounded_int(target) is not None:
         return Q(target_type=APPLICATION, target_id=target) | Q(
             data__application=bounded_int(target))
     typed = _TYPED_TARGET.match(target)
     if typed:
-        return Q(target_type=typed.group(1), target_id=typed.group(2))
+        q = Q(target_type=typed.group(1), target_id=typed.group(2))
+        if typed.group(1) == "evaluation.meeting" and bounded_int(typed.group(2)) is not None:
+            # a meeting's own events and those filed under its cases and seats
+            from zhicheng.evaluation.queries import audit_targets_of_meeting
+
+            q |= audit_targets_of_meeting(int(typed.group(2)))
+        return q
     return Q(target_type__icontains=target)
 
 

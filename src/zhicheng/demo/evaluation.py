@@ -110,7 +110,7 @@ class MeetingPlan:
 
 
 MEETING_1 = MeetingPlan(DAYS_1["meeting"], "市场监督局五楼会议室（演示）", Decimal("80"), 5, 2)
-MEETING_2 = MeetingPlan(D(2024, 7, 26), "市场监督局五楼会议室（演示）", Decimal("100"), 3, 1)
+MEETING_2 = MeetingPlan(D(2024, 7, 26), "市场监督局五楼会议室（演示）", Decimal("100"), 7, 1)
 _ID_SERIALS = {f"demo_applicant_{i}": 700 + i for i in range(1, 9)}
 
 
@@ -383,6 +383,11 @@ def _vote(m: Meeting, office: Any) -> None:
     """Attendance (every drawn expert), the meeting opens, one recusal, every case voted."""
     S = MeetingState
     if m.state == S.DRAWN:
+        if m.presiding_id is None:  # 主任委员主持 (人社部令第40号)
+            chair = CommitteeMember.objects.filter(committee=m.committee,
+                                                   role=MemberRole.CHAIR).first()
+            if chair is not None:
+                m = ops.name_presiding(m, office, chair)
         ops.record_attendance(m, office, [s.pk for s in m.seats.filter(reserve=False)])
         m = ops.open_meeting(m, office)
     cases = list(m.cases.select_related("application__applicant").order_by("pk"))

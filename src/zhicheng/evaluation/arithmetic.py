@@ -8,15 +8,21 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-
-def quorum_holds(present: int, committee_size: int) -> bool:
-    """Attending experts >= 2/3 of the (drawn) committee."""
-    return committee_size > 0 and 3 * present >= 2 * committee_size
+TWO_THIRDS = (2, 3)
 
 
-def quorum_needed(committee_size: int) -> int:
-    """The smallest attendance that holds the quorum: ceil(2n/3)."""
-    return -(-2 * committee_size // 3)
+def quorum_holds(present: int, committee_size: int,
+                 share: tuple[int, int] = TWO_THIRDS) -> bool:
+    """Attending experts >= share (2/3: 人社部令第40号, the season's evaluation.panel.quorum)
+    of the (drawn) committee."""
+    num, den = share
+    return committee_size > 0 and den * present >= num * committee_size
+
+
+def quorum_needed(committee_size: int, share: tuple[int, int] = TWO_THIRDS) -> int:
+    """The smallest attendance that holds the quorum: ceil(2n/3) for 2/3."""
+    num, den = share
+    return -(-num * committee_size // den)
 
 
 def passes(agree: int, attending: int) -> bool:

@@ -136,6 +136,10 @@ def data_report_xlsx(meeting: Meeting) -> bytes:
     return out.getvalue()
 
 
+def _n(value: Any) -> Any:
+    return "—" if value is None else value
+
+
 def _signed(flag: bool) -> str:
     return "已签字" if flag else "未签字"
 
@@ -162,7 +166,8 @@ def minutes_pdf(meeting: Meeting) -> bytes:
         Spacer(1, 3 * mm), Paragraph("一、评审对象花名册", p),
     ]
     cases = list(meeting.cases.select_related("application__applicant",
-                                              "application__employer"))
+                                              "application__employer")
+                 .prefetch_related("recusals"))
     story.append(table(
         [["序号", "姓名", "工作单位", "专业", "层级"]]
         + [[i, c.application.applicant, c.application.employer or "", c.application.specialty,
@@ -176,26 +181,47 @@ def minutes_pdf(meeting: Meeting) -> bytes:
                         f"复核命令：zhicheng draw verify {meeting.pk}", small),
               Spacer(1, 3 * mm), Paragraph("三、评委出席情况", p)]
     seats = list(meeting.seats.select_related("expert__user", "expert__unit"))
+    seat_names = {s.pk: f"第{s.position}位 {s.expert.user}" for s in seats}
     story.append(table(
-        [["顺序", "评委", "专业", "类别", "出席"]]
-        + [[s.position, s.expert.user, s.expert.specialty,
-            "备选递补" if s.called_in else ("备选" if s.reserve else "抽取"),
-            "是" if s.present else "否"] for s in seats],
-        [14 * mm, 40 * mm, 60 * mm, 28 * mm, 20 * mm]))
+        [["顺序", "评委", "工作单位", "专业", "类别", "出席"]]
+        + [[s.position, s.expert.user, s.expert.unit, s.expert.specialty,
+            "备选递补" if s.called_in else ("备选（未递补）" if s.reserve else "抽取"),
+            "出席" if s.present else ("缺席" if s.sits else "—")] for s in seats],
+        [12 * mm, 26 * mm, 52 * mm, 34 * mm, 24 * mm, 14 * mm]))
+    absent = [s for s in seats if s.sits and not s.present]
+    story.append(Paragraph(
+        "缺席：" + ("、".join(seat_names[s.pk] for s in absent) if absent else "无"), small))
     for s in seats:
         if s.called_in:
             story.append(Paragraph(
                 f"备选递补：第{s.position}位 {s.expert.user}，"
                 f"理由：{s.call_in_reason or '—'}", small))
-    story += [Spacer(1, 3 * mm), Paragraph("四、表决结果", p)]
+    presiding = meeting.presiding
+    story.append(Paragraph(
+        "会议主持人：" + (f"{presiding.expert.user}（{presiding.get_role_display()}）"
+                       if presiding else "未指定"), small))
+    story += [Spacer(1, 3 * mm), Paragraph("四、回避与答辩", p)]
+    recusals = [(c, r) for c in cases for r in c.recusals.all()]
+    story.append(table(
+        [["评审对象", "回避评委", "回避理由"]]
+        + [[c.application.applicant, seat_names.get(r.seat_id, r.seat_id), r.reason]
+           for c, r in recusals] + ([] if recusals else [["—", "无回避", ""]]),
+        [40 * mm, 45 * mm, 95 * mm]))
+    notes = [c for c in cases if c.defence_note]
+    for c in notes:
+        story.append(Paragraph(f"答辩记录（{c.application.applicant}）：{c.defence_note}", small))
+    if not notes:
+        story.append(Paragraph("答辩记录：无", small))
+    story += [Spacer(1, 3 * mm), Paragraph("五、表决结果", p)]
     story.append(table(
         [["姓名", "同意", "不同意", "弃权", "未投票", "应投", "回避", "结果"]]
-        + [[c.application.applicant, c.agree, c.disagree, c.abstain, c.not_voted, c.attending,
-            c.recusals.count(),
-            "通过" if c.passed and not c.held_back else ("超出通过率" if c.held_back else "未通过")]
+        + [[c.application.applicant, _n(c.agree), _n(c.disagree), _n(c.abstain),
+            _n(c.not_voted), _n(c.attending), len(c.recusals.all()),
+            "未表决" if not c.ballot_closed else (
+                "通过" if c.passed and not c.held_back else (
+                    "超出通过率" if c.held_back else "未通过"))]
            for c in cases],
         [33 * mm, 16 * mm, 16 * mm, 16 * mm, 16 * mm, 16 * mm, 14 * mm, 30 * mm]))
-    seat_names = {s.pk: f"第{s.position}位 {s.expert.user}" for s in seats}
     for c in cases:
         for seat_id, why in sorted((c.missing_reasons or {}).items()):
             story.append(Paragraph(
@@ -205,11 +231,75 @@ def minutes_pdf(meeting: Meeting) -> bytes:
         story.append(Paragraph(f"超出通过率的处理决定：{meeting.ceiling_decision}", small))
     counter = meeting.counter.expert.user if meeting.counter else "—"
     scrutineer = meeting.scrutineer.expert.user if meeting.scrutineer else "—"
+    chair = (f"{presiding.get_role_display()} {presiding.expert.user}" if presiding
+             else "会议主持人（未指定）")
     story += [Spacer(1, 4 * mm),
               Paragraph(f"计票人：{counter}（{_signed(meeting.counter_signed)}）"
                         f"　监票人：{scrutineer}（{_signed(meeting.scrutineer_signed)}）", p),
-              Paragraph("主任委员签字：____________", p)]
+              Paragraph(f"会议主持人签字（{chair}）：____________", p),
+              Paragraph(f"计票人签字（{counter}）：____________　"
+                        f"监票人签字（{scrutineer}）：____________", p)]
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4, title=f"{meeting} 评审会议纪要",
                       leftMargin=15 * mm, rightMargin=15 * mm).build(story)
     return out.getvalue()
+
+
+# --- the expert's copy of a material ------------------------------------------------------------
+
+
+def _watermark_page(width: float, height: float, text: str, font: str) -> Any:
+    """A transparent page the size of the material's page with `text` repeated diagonally."""
+    from pypdf import PdfReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    c = Canvas(out, pagesize=(width, height))
+    c.setFillColor(colors.Color(0.55, 0.55, 0.55, alpha=0.28))
+    c.setFont(font, 11)
+    c.saveState()
+    c.translate(width / 2, height / 2)
+    c.rotate(35)
+    step = 70
+    span = int(max(width, height))
+    for y in range(-span, span, step):
+        c.drawCentredString(0, y, text)
+    c.restoreState()
+    c.setFillColor(colors.Color(0.4, 0.4, 0.4, alpha=0.8))
+    c.setFont(font, 7)
+    c.drawString(8, 8, text)
+    c.save()
+    return PdfReader(io.BytesIO(out.getvalue())).pages[0]
+
+
+def watermarked_material(data: bytes, content_type: str, text: str) -> bytes:
+    """The material as a PDF with every page watermarked with `text` (the expert's name and
+    the time), so a leaked copy can be traced (docs/evaluation.md §What experts evaluate).
+    PDFs keep their pages; images become one A4 page."""
+    from pypdf import PdfReader, PdfWriter
+
+    font = register_cjk_font()
+    if content_type == "application/pdf":
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+        for page in writer.pages:
+            box = page.mediabox
+            page.merge_page(_watermark_page(float(box.width), float(box.height), text, font))
+    else:
+        from reportlab.lib.utils import ImageReader
+        from reportlab.pdfgen.canvas import Canvas
+
+        image = ImageReader(io.BytesIO(data))
+        iw, ih = image.getSize()
+        width, height = A4
+        scale = min((width - 20 * mm) / iw, (height - 20 * mm) / ih, 1.0)
+        out = io.BytesIO()
+        c = Canvas(out, pagesize=A4)
+        c.drawImage(image, (width - iw * scale) / 2, (height - ih * scale) / 2,
+                    iw * scale, ih * scale)
+        c.save()
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(out.getvalue())))
+        writer.pages[0].merge_page(_watermark_page(width, height, text, font))
+    writer.add_metadata({"/Title": text})
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()

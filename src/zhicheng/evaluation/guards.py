@@ -4,10 +4,17 @@
 committee present. `two_thirds_yes`: its counted vote has 3·agree ≥ 2·(present experts not
 recused from it), and the office did not hold it back under the pass-rate ceiling.
 `in_committee_scope` is registered by the review chain (reviews/guards.py); this module
-registers it only if nobody has."""
+registers it only if nobody has.
+
+`results_batch(meeting, cases)`: while `record_results` registers a whole meeting, the guards
+read the meeting's quorum and each case from facts loaded once (a constant number of
+queries for the meeting, not a few per case); they still decide every applicant."""
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from zhicheng.applications.states import (
@@ -25,8 +32,26 @@ from . import arithmetic
 from .models import Case, MeetingState
 from .operations import quorum
 
+_BATCH: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "zhicheng_results_batch", default=None)
+
+
+@contextmanager
+def results_batch(meeting: Any, cases: list[Case], quorum: tuple[bool, int, int]
+                  ) -> Iterator[None]:
+    token = _BATCH.set({"meeting": meeting.pk, "quorum": quorum,
+                        "cases": {c.application_id: c for c in cases}})
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+
 
 def current_case(application: Any) -> Case | None:
+    batch = _BATCH.get()
+    if batch is not None and application.pk in batch["cases"]:
+        case: Case = batch["cases"][application.pk]
+        return case
     return (
         Case.objects.filter(application_id=application.pk)
         .exclude(meeting__state__in=[MeetingState.DRAFT, MeetingState.RETURNED])
@@ -43,10 +68,15 @@ def quorum_present(
     case = current_case(application)
     if case is None:
         return "该申报未列入任何评审会议。"
-    holds, present, size = quorum(case.meeting)
+    batch = _BATCH.get()
+    if batch is not None and batch["meeting"] == case.meeting_id:
+        holds, present, size = batch["quorum"]
+    else:
+        holds, present, size = quorum(case.meeting)
     if not holds:
-        return (f"出席评委{present}人，不足抽取评委{size}人的三分之二"
-                f"（至少{arithmetic.quorum_needed(size)}人）。")
+        from .queries import quorum_refusal
+
+        return f"{quorum_refusal(case.meeting, present, size)}。"
     return None
 
 

@@ -165,6 +165,9 @@ class Meeting(models.Model):
     counter_signed = models.BooleanField(_("计票人已签字"), default=False)
     scrutineer_signed = models.BooleanField(_("监票人已签字"), default=False)
     results_published_on = models.DateField(_("结果公布日期"), null=True, blank=True)
+    # 评审会议由主任委员或者副主任委员主持 (人社部令第40号): named before the meeting opens.
+    presiding = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, null=True,
+                                  blank=True, related_name="+", verbose_name=_("会议主持人"))
 
     class Meta:
         ordering = ["-date", "pk"]

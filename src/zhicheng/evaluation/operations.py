@@ -4,7 +4,7 @@ through `applications.states.fire`.
 
 Opening report: create_meeting → submit_opening_report → decide_opening_report.
 Draw: commit_draw (seed hash shown) → override_exclusion* → run_draw (seed revealed).
-Meeting: record_attendance, call_in_reserve, open_meeting, recuse, note_defence,
+Meeting: name_presiding, record_attendance, call_in_reserve, open_meeting, recuse, note_defence,
 open_ballot → cast_ballot* → close_ballot (tally), assign_tally_roles, decide_ceiling,
 sign_tally → record_results (record_pass/record_fail) → publish_results (结果公示)
 → file_results (核准/备案, approve_result) → send_data_report.
@@ -29,6 +29,7 @@ from django.db.models import Q
 from zhicheng.applications.models import Application
 from zhicheng.applications.notifications import notify
 from zhicheng.applications.states import State, fire
+from zhicheng.catalogue.models import LEVEL_ORDER, Level
 from zhicheng.core import clock
 from zhicheng.core.actors import Actor, person
 from zhicheng.core.holidays import refuse_outside_calendar
@@ -41,11 +42,12 @@ from zhicheng.core.operations import (
     require_permission,
 )
 from zhicheng.core.workdays import office_calendar
-from zhicheng.orgs.permissions import is_city_office
+from zhicheng.orgs.permissions import is_city_office, remembered_roles
 from zhicheng.policy.dates import cn_date
 from zhicheng.policy.workdays import CalendarDataMissing
 from zhicheng.publicity.operations import open_publicity
 from zhicheng.sanctions.checks import ensure_may_evaluate
+from zhicheng.seasons.models import CommitteePlan
 
 from . import arithmetic, params
 from . import draw as pure
@@ -83,6 +85,7 @@ from .queries import (
     conflicts,
     live_voters,
     quorum,
+    quorum_refusal,
     report_due,
     result_for,
     roster_applications,
@@ -128,6 +131,33 @@ def _clean_spec(draw_spec: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return spec
 
 
+def _check_panel(committee: Committee, season: Any, spec: list[dict[str, Any]]) -> None:
+    """The draw plan obeys the season's panel rules (docs/evaluation.md §Panel rules): at
+    least the minimum drawn experts for the committee's highest level and kind, an odd
+    number, the minimum reserves; each refusal names its clause."""
+    drawn = sum(g["count"] for g in spec)
+    reserves = sum(g["reserve"] for g in spec)
+    levels = [lv for lv in committee.levels if lv in LEVEL_ORDER]
+    minimum, clause = params.panel(season, "min_drawn")
+    if minimum and levels:
+        top = max(levels, key=LEVEL_ORDER.index)
+        sizes = minimum.get(top)
+        if sizes:
+            need = int(sizes[1] if committee.by_specialty else sizes[0])
+            kind = "按专业" if committee.by_specialty else "按系列"
+            if drawn < need:
+                raise EvaluationError(
+                    f"{Level(top).label}评委会（{kind}组建）每次评审会议至少抽取{need}名评审专家"
+                    f"（{clause}），抽取方案为{drawn}人。")
+    odd, clause = params.panel(season, "odd")
+    if odd and drawn % 2 == 0:
+        raise EvaluationError(f"评审专家人数应为单数（{clause}），抽取方案为{drawn}人。")
+    min_reserve, clause = params.panel(season, "min_reserve")
+    if min_reserve and reserves < int(min_reserve):
+        raise EvaluationError(
+            f"每次抽取至少须有{int(min_reserve)}名备选专家（{clause}），抽取方案为{reserves}人。")
+
+
 def _check_meeting_date(season: Any, date: dt.date) -> None:
     if date.year != season.year:
         raise EvaluationError(f"评审会议须在{season.year}年度内召开（所填日期为{cn_date(date)}）。")
@@ -145,6 +175,7 @@ def create_meeting(
     ensure_may_evaluate(committee)  # 五（三）: suspended or withdrawn committees do not evaluate
     _check_meeting_date(season, date)
     spec = _clean_spec(draw_spec)
+    _check_panel(committee, season, spec)
     with operation(actor, "evaluation.meeting.create") as op:
         meeting = Meeting.objects.create(
             committee=committee, season=season, date=date, place=place.strip(),
@@ -166,12 +197,30 @@ def update_meeting(
         m: Meeting = op.obj
         _require_state(m, S.DRAFT, S.RETURNED)
         _check_meeting_date(m.season, date)
-        m.date, m.place, m.draw_spec, m.pass_rate = date, place.strip(), _clean_spec(
-            draw_spec), pass_rate
+        spec = _clean_spec(draw_spec)
+        _check_panel(m.committee, m.season, spec)
+        m.date, m.place, m.draw_spec, m.pass_rate = date, place.strip(), spec, pass_rate
         m.save()
         op.summary = f"修改开评报告：{m}"
         op.data = {"date": date, "place": place, "draw_spec": m.draw_spec}
     return m
+
+
+def delete_meeting(meeting: Meeting, actor: Actor) -> Committee:
+    """Delete an opening report not yet approved (a draft, or one returned or refused as
+    late): its roster goes with it; the applications stay ready for another meeting."""
+    with operation(actor, "evaluation.meeting.delete", target=meeting.committee,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
+        m = Meeting.objects.select_for_update(no_key=True).filter(pk=meeting.pk).first()
+        if m is None:
+            raise StateConflict("该开评报告已删除，请刷新后查看。")
+        _require_state(m, S.DRAFT, S.RETURNED)
+        op.summary = f"删除开评报告：{m}"
+        op.data = {"meeting": m.pk, "date": m.date, "roster": [c.application_id
+                                                               for c in m.cases.all()]}
+        m.cases.all().delete()
+        m.delete()
+    return meeting.committee
 
 
 def submit_opening_report(meeting: Meeting, actor: Actor) -> Meeting:
@@ -182,6 +231,7 @@ def submit_opening_report(meeting: Meeting, actor: Actor) -> Meeting:
         ensure_may_evaluate(m.committee)
         _require_state(m, S.DRAFT, S.RETURNED)
         _check_meeting_date(m.season, m.date)
+        _check_panel(m.committee, m.season, m.draw_spec)
         due = report_due(m)
         days = params.period(m.season, "opening_report_days_before_meeting")
         if today > due:
@@ -203,9 +253,40 @@ def submit_opening_report(meeting: Meeting, actor: Actor) -> Meeting:
         m.report_reasons = ""
         m.state = S.SUBMITTED
         m.save()
+        _notify_city(m, len(apps))
         op.summary = f"报送开评报告：{m}，评审对象{len(apps)}人，抽取评委{m.seats_drawn}人"
         op.data = {"roster": [a.pk for a in apps], "due": due, "date": m.date}
     return m
+
+
+def _notify_city(m: Meeting, roster: int) -> None:
+    """The city office learns that an opening report waits for its approval (五（二））."""
+    from django.urls import reverse
+
+    from zhicheng.orgs.models import Membership
+    from zhicheng.orgs.models import Role as OrgRole
+
+    url = reverse("evaluation:meeting", args=[m.pk])
+    for member in Membership.objects.filter(role=OrgRole.CITY_OFFICE, active=True
+                                            ).select_related("user"):
+        notify(member.user, "evaluation.report_waiting", f"开评报告待审批：{m.committee}",
+               f"{m.committee.office}报送了{cn_date(m.date)}在{m.place}召开的评审会议的开评报告"
+               f"（评审对象{roster}人，抽取评委{m.seats_drawn}人），请审批。", url=url)
+
+
+def _notify_drawn(m: Meeting) -> None:
+    """Every drawn expert (and reserve) learns the meeting, place, time and until when to
+    declare a conflict (the day before the meeting; at the meeting: recusal on the case page)."""
+    from django.urls import reverse
+
+    url = reverse("evaluation:expert")
+    deadline = m.date - dt.timedelta(days=1)
+    for seat in m.seats.select_related("expert__user"):
+        role = "备选评审专家" if seat.reserve else "评审专家"
+        notify(seat.expert.user, "evaluation.drawn", f"您被抽取为{m.committee}{role}",
+               f"评审会议：{cn_date(m.date)}，地点：{m.place}。"
+               f"如与评审对象存在利害关系，请于{cn_date(deadline)}前在“我的评审”中申报；"
+               "会议期间也可在评审材料页申请回避。评委名单不得外传。", url=url)
 
 
 def decide_opening_report(meeting: Meeting, actor: Actor, *, approve: bool,
@@ -320,6 +401,7 @@ def run_draw(meeting: Meeting, actor: Actor) -> Meeting:
         m.draw_result = result.as_dict()
         m.state = S.DRAWN
         m.save()
+        _notify_drawn(m)
         op.summary = (f"抽取评委：{len(result.selected)}人，备选{len(result.reserve)}人；"
                       f"种子{m.seed}")
         op.data = {"seed_hash": m.seed_hash, "seed": m.seed, "result": m.draw_result,
@@ -378,6 +460,35 @@ def call_in_reserve(seat: CommitteeSeat, actor: Actor, reason: str = "") -> Comm
     return s
 
 
+def _presiding_roles(meeting: Meeting) -> tuple[list[str], str]:
+    roles, clause = params.panel(meeting.season, "presiding_roles")
+    return [str(r) for r in roles or []], clause
+
+
+def name_presiding(meeting: Meeting, actor: Actor, member: CommitteeMember) -> Meeting:
+    """Name who presides the meeting: the committee's chair or a vice-chair (评审会议由主任委员
+    或者副主任委员主持, 人社部令第40号; the season's evaluation.panel.presiding_roles)."""
+    with operation(actor, "evaluation.meeting.presiding", target=meeting,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
+        m: Meeting = op.obj
+        _require_state(m, S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED, S.DRAWN)
+        roles, clause = _presiding_roles(m)
+        if member.committee_id != m.committee_id:
+            raise EvaluationError("主持人须为本评委会的委员。")
+        if member.role not in roles:
+            names = "或".join(str(MemberRole(r).label) for r in roles if r in MemberRole.values)
+            raise EvaluationError(
+                f"评审会议由{names}主持（{clause}），{member.expert.user}是"
+                f"{member.get_role_display()}。")
+        if not member.expert.active:
+            raise EvaluationError("已停用的专家不能主持评审会议。")
+        m.presiding = member
+        m.save(update_fields=["presiding"])
+        op.summary = f"会议主持人：{member.expert.user}（{member.get_role_display()}）"
+        op.data = {"member": member.pk, "role": member.role}
+    return m
+
+
 def open_meeting(meeting: Meeting, actor: Actor) -> Meeting:
     with operation(actor, "evaluation.meeting.open", target=meeting,
             permission="evaluation.run_meeting", refusal=office_refusal) as op:
@@ -393,6 +504,11 @@ def open_meeting(meeting: Meeting, actor: Actor) -> Meeting:
             )
         if today > m.season.evaluation_deadline:
             raise EvaluationError(f"评审须于{cn_date(m.season.evaluation_deadline)}前完成。")
+        if m.presiding_id is None:
+            _roles, clause = _presiding_roles(m)
+            raise EvaluationError(
+                f"评审会议由主任委员或者副主任委员主持（{clause}）：请先指定本次会议的主持人"
+                "（评委会尚无主任委员、副主任委员的，先在评委会页面聘任）。")
         m.state = S.OPEN
         m.save(update_fields=["state"])
         op.summary = f"评审会议开始：{m}"
@@ -439,10 +555,7 @@ def open_ballot(case: Case, actor: Actor) -> Case:
         _require_state(m, S.OPEN)
         holds, present, size = quorum(m)
         if not holds:
-            raise EvaluationError(
-                f"出席评委{present}人，不足抽取评委{size}人的三分之二"
-                f"（至少{arithmetic.quorum_needed(size)}人），不能表决。"
-            )
+            raise EvaluationError(f"{quorum_refusal(m, present, size)}，不能表决。")
         if c.ballot_open or c.ballot_closed:
             raise StateConflict("该评审对象的投票已开始或已结束。")
         eligible = live_voters(c)
@@ -668,20 +781,37 @@ def sign_tally(meeting: Meeting, actor: Actor) -> Meeting:
 
 def record_results(meeting: Meeting, actor: Actor) -> Meeting:
     """Fire record_pass / record_fail per applicant (the state machine's guards re-check the
-    quorum and the 2/3 rule)."""
+    quorum and the 2/3 rule). O(cases): the applications are locked and loaded in one query,
+    the quorum is computed once and the guards read it with each case from memory
+    (`guards.results_batch`), so the per-case cost is the state machine's own checks and one
+    UPDATE (bench/bench_record_results.py)."""
+    from .guards import results_batch
+
     with operation(actor, "evaluation.results.record", target=meeting,
             permission="evaluation.run_meeting", refusal=office_refusal) as op:
         m: Meeting = op.obj
         _require_state(m, S.SIGNED)
+        cases = list(m.cases.defer("eligible_seats", "missing_reasons"))
+        for c in cases:
+            c.meeting = m
+        apps = list(Application.objects.select_for_update(no_key=True).filter(
+            pk__in=[c.application_id for c in cases], state=State.READY_FOR_MEETING,
+        ).order_by("pk"))
+        plans = {p.pk: p for p in CommitteePlan.objects.filter(
+            pk__in={a.plan_id for a in apps}).only("id", "office_id")}
+        for app in apps:  # the role checks read only the plan's office
+            if app.plan_id in plans:
+                app.plan = plans[app.plan_id]
+        by_app = {c.application_id: c for c in cases}
         out = {}
-        for c in m.cases.select_related("application"):
-            app = Application.objects.select_for_update(no_key=True).get(pk=c.application_id)
-            if app.state != State.READY_FOR_MEETING:
-                continue
-            name = "record_pass" if c.passed and not c.held_back else "record_fail"
-            fire(app, name, actor)
-            out[app.pk] = name
-        op.summary = f"登记表决结果：通过{sum(v == 'record_pass' for v in out.values())}人"
+        with results_batch(m, cases, quorum(m)), remembered_roles():
+            for app in apps:
+                c = by_app[app.pk]
+                name = "record_pass" if c.passed and not c.held_back else "record_fail"
+                fire(app, name, actor)
+                out[app.pk] = name
+        passed = sum(v == "record_pass" for v in out.values())
+        op.summary = f"登记表决结果：通过{passed}人，未通过{len(out) - passed}人"
         op.data = {"results": out}
     return m
 
@@ -766,15 +896,26 @@ def send_data_report(meeting: Meeting, actor: Actor) -> DataReport:
     return report
 
 
-def log_dossier_access(case: Case, actor: Actor) -> None:
-    """Experts read dossiers only during the meeting (read-only); every view is logged."""
-    with transaction.atomic():
-        m = case.meeting
+def log_dossier_access(case: Case, actor: Actor, material: str = "") -> CommitteeSeat:
+    """An expert opens a case (or one of its materials) during the meeting: only a drawn,
+    sitting expert who has not recused from the case, only while the meeting is open;
+    every opening is audited (who, which case, which material) and logged."""
+    with operation(actor, "evaluation.dossier.open", target=case) as op:
+        c: Case = op.obj
+        m = c.meeting
         if m.state != S.OPEN:
             raise NotPermitted("评委只能在评审会议期间查阅评审材料。")
-        if not any(s.expert.user_id == getattr(actor, "pk", 0) for s in sitting(m)):
+        seat = next((s for s in sitting(m) if s.expert.user_id == getattr(actor, "pk", 0)),
+                    None)
+        if seat is None:
             raise NotPermitted("您不是本次会议的评委。")
-        DossierAccess.objects.create(case=case, user=person(actor))
+        if c.recusals.filter(seat=seat).exists():
+            raise NotPermitted("您已回避该评审对象，不能查阅其评审材料。")
+        DossierAccess.objects.create(case=c, user=person(actor))
+        op.summary = (f"评委查阅评审材料：评审对象{c.application_id}"
+                      + (f"，材料《{material}》" if material else ""))
+        op.data = {"case": c.pk, "seat": seat.pk, "material": material}
+    return seat
 
 
 # --- committees, the expert pool, members, conflict declarations ---------------------------

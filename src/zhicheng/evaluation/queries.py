@@ -130,7 +130,7 @@ def is_city(user: Any) -> bool:
 
 def meetings_for(user: Any) -> QuerySet[Meeting]:
     """Office: its committees' meetings; city office: all; expert: meetings they sit in."""
-    qs = Meeting.objects.select_related("committee__office", "season").annotate(
+    qs = Meeting.objects.select_related("committee__office", "season", "data_report").annotate(
         n_cases=Count("cases", distinct=True))
     if is_city(user):
         return qs
@@ -335,11 +335,30 @@ def sitting(meeting: Meeting) -> list[CommitteeSeat]:
     return [s for s in meeting.seats.select_related("expert") if s.sits]
 
 
+def quorum_share(meeting: Meeting) -> tuple[int, int]:
+    """The season's quorum (evaluation.panel.quorum, 2/3 by 人社部令第40号)."""
+    value, _clause = params.panel(meeting.season, "quorum")
+    num, den = (int(v) for v in value)
+    return num, den
+
+
 def quorum(meeting: Meeting) -> tuple[bool, int, int]:
     """(holds, present, committee size): the drawn committee is the selected seats."""
-    size = meeting.seats.filter(reserve=False).count()
-    present = sum(1 for s in sitting(meeting) if s.present)
-    return arithmetic.quorum_holds(present, size), present, size
+    seats = sitting(meeting)
+    size = sum(1 for s in seats if not s.reserve)
+    present = sum(1 for s in seats if s.present)
+    return arithmetic.quorum_holds(present, size, quorum_share(meeting)), present, size
+
+
+def quorum_needed(meeting: Meeting, size: int) -> int:
+    return arithmetic.quorum_needed(size, quorum_share(meeting))
+
+
+def quorum_refusal(meeting: Meeting, present: int, size: int) -> str:
+    num, den = share = quorum_share(meeting)
+    words = "三分之二" if share == (2, 3) else f"{num}/{den}"
+    return (f"出席评委{present}人，不足抽取评委{size}人的{words}"
+            f"（至少{arithmetic.quorum_needed(size, share)}人）")
 
 
 def live_voters(case: Case) -> list[CommitteeSeat]:
@@ -435,3 +454,93 @@ def draw_record(meeting: Meeting) -> dict[str, Any]:
         "seed": meeting.seed if drawn else None,
         "result": result,
     }
+
+
+def presiding_choices(meeting: Meeting) -> list[Any]:
+    """The committee's members who may preside (the season's evaluation.panel.presiding_roles)."""
+    roles, _clause = params.panel(meeting.season, "presiding_roles")
+    return list(meeting.committee.members.filter(role__in=list(roles or []), expert__active=True)
+                .select_related("expert__user").order_by("role", "pk"))
+
+
+def results_recorded(cases: list[Case]) -> dict[str, int] | None:
+    """After 登记表决结果: how many passed and failed (None while nothing is recorded)."""
+    states = dict(Application.objects.filter(pk__in=[c.application_id for c in cases])
+                  .values_list("pk", "state"))
+    if not states or any(st == State.READY_FOR_MEETING for st in states.values()):
+        return None
+    passed = sum(1 for c in cases if c.passed and not c.held_back)
+    return {"passed": passed, "failed": len(cases) - passed}
+
+
+# --- the expert's case page ------------------------------------------------------------------
+
+
+def _latest_submission(case: Case) -> Any:
+    return case.application.submissions.order_by("-number").first()
+
+
+def case_materials(case: Case) -> dict[int, dict[str, Any]]:
+    """The materials of the case's latest submission, by id."""
+    sub = _latest_submission(case)
+    return {int(mt["id"]): mt for mt in (sub.snapshot.get("materials", []) if sub else [])}
+
+
+def case_dossier(case: Case) -> dict[str, Any]:
+    """What an expert evaluates (docs/evaluation.md §What experts evaluate): the submitted
+    profile section by section, the eligibility decision with its findings, the review
+    chain's opinions, the materials; in a constant number of queries."""
+    from zhicheng.applications.profiles import LIST_SECTIONS, describe_row
+
+    app = Application.objects.select_related("applicant", "employer", "series").get(
+        pk=case.application_id)
+    sub = _latest_submission(case)
+    snapshot = sub.snapshot if sub else {}
+    profile = snapshot.get("profile") or {}
+    sections = []
+    for section, (label, clause) in LIST_SECTIONS.items():
+        rows = profile.get(section) or []
+        if rows:
+            sections.append((f"{label}（{clause}）", [describe_row(section, r) for r in rows]))
+    return {"app": app, "submission": sub, "sections": sections,
+            "decision": snapshot.get("decision") or {},
+            "materials": list(snapshot.get("materials", [])),
+            "opinions": list(app.review_steps.select_related("organisation").order_by("pk"))}
+
+
+def audit_targets_of_meeting(meeting_id: int) -> Q:
+    """The audit events filed under a meeting's cases and seats (votes, recusals, dossier
+    openings, call-ins), for the audit search by meeting."""
+    cases = [str(i) for i in Case.objects.filter(meeting_id=meeting_id).values_list(
+        "pk", flat=True)]
+    seats = [str(i) for i in CommitteeSeat.objects.filter(meeting_id=meeting_id).values_list(
+        "pk", flat=True)]
+    return (Q(target_type="evaluation.case", target_id__in=cases)
+            | Q(target_type="evaluation.committeeseat", target_id__in=seats))
+
+
+def next_step(meeting: Meeting) -> str:
+    """The meeting's next step and its deadline, for the meeting list."""
+    from zhicheng.policy.dates import cn_date
+
+    st = meeting.state
+    if st in (S.DRAFT, S.RETURNED):
+        return f"报送开评报告，最迟{cn_date(report_due(meeting))}"
+    if st == S.SUBMITTED:
+        return "市职称办审批开评报告"
+    if st == S.APPROVED:
+        return f"公布种子哈希并抽取评委（会议{cn_date(meeting.date)}前）"
+    if st == S.DRAWN:
+        return f"召开评审会议：{cn_date(meeting.date)}"
+    if st in (S.OPEN, S.TALLIED):
+        return "表决、计票并由计票人和监票人签字"
+    if st == S.SIGNED:
+        return "登记表决结果并发布结果公示"
+    report = getattr(meeting, "data_report", None)
+    if st == S.PUBLISHED:
+        if report is not None and report.sent_on is None:
+            return f"报送评审数据，最迟{cn_date(report.due_on)}；市职称办核准备案"
+        return "市职称办核准备案"
+    if report is not None and report.sent_on is None:
+        return f"报送评审数据，最迟{cn_date(report.due_on)}"
+    return "—"

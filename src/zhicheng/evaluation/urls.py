@@ -12,6 +12,8 @@ urlpatterns = [
     path("meeting/<int:pk>/act/<slug:action>/", views.act, name="act"),
     path("meeting/<int:pk>/ballot/", views.ballot, name="ballot"),
     path("meeting/<int:pk>/dossier/<int:case_pk>/", views.dossier, name="dossier"),
+    path("meeting/<int:pk>/dossier/<int:case_pk>/material/<int:material_id>/",
+         views.dossier_material, name="dossier_material"),
     path("meeting/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes"),
     path("meeting/<int:pk>/data-report.<str:fmt>", views.data_report, name="data_report"),
 ]

@@ -30,6 +30,7 @@ from .models import (
     Meeting,
     MeetingState,
     MemberRole,
+    Recusal,
 )
 
 
@@ -50,8 +51,11 @@ def index(request: HttpRequest) -> HttpResponse:
     reports = list(queries.data_reports(request.user))
     for r in reports:
         r.overdue = queries.overdue(r, today)  # type: ignore[attr-defined]
+    meetings = list(queries.meetings_for(request.user))
+    for m in meetings:
+        m.next_step = queries.next_step(m)  # type: ignore[attr-defined]
     return render(request, "evaluation/index.html", {
-        "meetings": queries.meetings_for(request.user),
+        "meetings": meetings,
         "committees": queries.committees_for(request.user),
         "reports": reports, "today": today, "is_city": queries.is_city(request.user),
         "is_expert": queries.expert_entries(request.user).exists(),
@@ -97,17 +101,32 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     m = _meeting(request, pk)
     if not _staff_view(request, m):
         return redirect("evaluation:ballot", m.pk)
+    return _meeting_page(request, m)
+
+
+def _meeting_page(request: HttpRequest, m: Meeting, edit_form: Any = None) -> HttpResponse:
+    """The meeting page; a refused edit of the opening report comes back as typed."""
     holds, present, size = queries.quorum(m) if m.seats.exists() else (False, 0, 0)
     cases = list(m.cases.select_related("application__applicant", "application__employer")
-                 .prefetch_related("recusals"))
+                 .prefetch_related("recusals__seat__expert__user"))
     progress = queries.progress_of(m, cases)
     for c in cases:
         c.progress = progress.get(c.pk)  # type: ignore[attr-defined]
+    editable = m.state in (MeetingState.DRAFT, MeetingState.RETURNED)
+    if editable and edit_form is None:
+        g = (m.draw_spec or [{}])[0]
+        edit_form = MeetingForm(initial={
+            "date": m.date, "place": m.place, "pass_rate": m.pass_rate,
+            "specialty": g.get("specialty"), "level": g.get("level"), "count": g.get("count"),
+            "reserve": g.get("reserve")})
     return render(request, "evaluation/meeting.html", {
+        "edit_form": edit_form,
+        "presiding_choices": queries.presiding_choices(m),
+        "results": queries.results_recorded(cases),
         "m": m, "cases": cases, "seats": m.seats.select_related("expert__user", "expert__unit"),
         "exclusions": m.exclusions.select_related("expert__user", "application__applicant"),
         "quorum": holds, "present": present, "size": size,
-        "needed": ops.arithmetic.quorum_needed(size), "ceiling": queries.ceiling_report(m),
+        "needed": queries.quorum_needed(m, size), "ceiling": queries.ceiling_report(m),
         "is_office": ops.is_office(request.user, m.committee),
         "is_city": queries.is_city(request.user), "S": MeetingState,
         "report_due": queries.report_due(m), "today": clock.today(),
@@ -135,6 +154,9 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting], Any]] = {
         get_object_or_404(Exclusion, meeting=m, pk=r.POST.get("exclusion")), r.user,
         r.POST.get("reason", "")),
     "run_draw": lambda r, m: ops.run_draw(m, r.user),
+    "presiding": lambda r, m: ops.name_presiding(m, r.user, get_object_or_404(
+        CommitteeMember.objects.select_related("expert__user"), committee=m.committee,
+        pk=r.POST.get("member"))),
     "attendance": lambda r, m: ops.record_attendance(m, r.user, r.POST.getlist("present")),
     "call_in": lambda r, m: ops.call_in_reserve(_seat(m, r.POST.get("seat")), r.user,
                                                 r.POST.get("reason", "")),
@@ -160,10 +182,39 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting], Any]] = {
 }
 
 
+def _update_report(request: HttpRequest, m: Meeting) -> HttpResponse:
+    """Edit a draft or returned opening report; refused, the page keeps what was typed."""
+    form = MeetingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(str(e) for errs in form.errors.values()
+                                         for e in errs))
+        return _meeting_page(request, m, form)
+    try:
+        ops.update_meeting(m, request.user, date=form.cleaned_data["date"],
+                           place=form.cleaned_data["place"], draw_spec=form.spec(),
+                           pass_rate=form.cleaned_data["pass_rate"])
+    except OperationError as exc:
+        messages.error(request, str(exc))
+        m.refresh_from_db()
+        return _meeting_page(request, m, form)
+    messages.success(request, _("已完成。"))
+    return redirect("evaluation:meeting", m.pk)
+
+
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     m = _meeting(request, pk)
+    if action == "update_report":
+        return _update_report(request, m)
+    if action == "delete_report":
+        try:
+            committee = ops.delete_meeting(m, request.user)
+        except OperationError as exc:
+            messages.error(request, str(exc))
+            return redirect("evaluation:meeting", m.pk)
+        messages.success(request, _("已删除开评报告。"))
+        return redirect("evaluation:committee", committee.pk)
     _perform(request, ACTIONS, action, m)
     return redirect("evaluation:meeting", m.pk)
 
@@ -216,7 +267,10 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, str(exc))
     uid = int(request.user.pk or 0)
     cases = []
+    recused = set(Recusal.objects.filter(case__meeting=m, seat__expert__user_id=uid)
+                  .values_list("case_id", flat=True))
     for c in m.cases.select_related("application__applicant"):
+        c.recused = c.pk in recused  # type: ignore[attr-defined]
         c.can_vote = c.ballot_open and any(  # type: ignore[attr-defined]
             s.expert.user_id == uid for s in queries.voters(c)
         ) and not c.receipts.filter(seat__expert__user_id=uid).exists()
@@ -237,19 +291,66 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def dossier(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    """The expert's case page (during the meeting, drawn, sitting, not recused; audited):
+    profile summary, eligibility decision with its findings, the review chain's opinions,
+    the materials (opened watermarked), the defence notes, and asking for recusal."""
     m = _meeting(request, pk)
     case = _case(m, case_pk)
+    if request.method == "POST":
+        seat = next((s for s in queries.sitting(m) if s.expert.user_id == request.user.pk),
+                    None)
+        if seat is None:
+            raise Http404
+        try:
+            ops.recuse(case, seat, request.user, request.POST.get("reason", ""))
+        except OperationError as exc:
+            messages.error(request, str(exc))
+            return redirect("evaluation:dossier", m.pk, case.pk)
+        messages.success(request, _("已登记回避：您不再查阅、也不参加该评审对象的表决。"))
+        return redirect("evaluation:ballot", m.pk)
     try:
         ops.log_dossier_access(case, request.user)
     except OperationError as exc:
         messages.error(request, str(exc))
         return redirect("evaluation:ballot", m.pk)
-    app = case.application
-    submission = app.submissions.order_by("-number").first()
     return render(request, "evaluation/dossier.html", {
-        "m": m, "case": case, "app": app,
-        "snapshot": submission.snapshot if submission else {},
+        "m": m, "case": case, **queries.case_dossier(case),
+        "can_recuse": not (case.ballot_open or case.ballot_closed),
     })
+
+
+@login_required
+def dossier_material(request: HttpRequest, pk: int, case_pk: int, material_id: int
+                     ) -> HttpResponse:
+    """One material of the case, as a PDF watermarked with the expert's name and the time."""
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    m = _meeting(request, pk)
+    case = _case(m, case_pk)
+    material = queries.case_materials(case).get(material_id)
+    if material is None:
+        raise Http404
+    try:
+        ops.log_dossier_access(case, request.user, material.get("title", ""))
+    except OperationError as exc:
+        messages.error(request, str(exc))
+        return redirect("evaluation:ballot", m.pk)
+    try:
+        with default_storage.open(material["stored_name"], "rb") as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        raise Http404 from None
+    now = timezone.localtime()
+    user = request.user
+    text = (f"{getattr(user, 'full_name', '') or user} · {now:%Y-%m-%d %H:%M} · "
+            f"{m.committee} 评审专用，不得外传")
+    r = HttpResponse(exports.watermarked_material(data, material.get("content_type", ""), text),
+                     content_type="application/pdf")
+    r["Content-Disposition"] = "inline"
+    r["X-Content-Type-Options"] = "nosniff"
+    r["Cache-Control"] = "no-store"
+    return r
 
 
 def _staff_only(request: HttpRequest, pk: int) -> Meeting:

@@ -3,6 +3,9 @@ belongs to the city title office. "Is this the city office?" is answered here an
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, cast
 
 import rules
@@ -28,14 +31,37 @@ def is_city_office(actor: Actor | None) -> bool:
     return Membership.objects.filter(user=person, role=Role.CITY_OFFICE, active=True).exists()
 
 
+_REMEMBERED: contextvars.ContextVar[dict[tuple[int, str, int], bool] | None] = (
+    contextvars.ContextVar("zhicheng_remembered_roles", default=None))
+
+
+@contextmanager
+def remembered_roles() -> Iterator[None]:
+    """Inside the block `has_role_in` answers each (person, role, organisation) once: for an
+    operation that checks the same role on many rows in one transaction (the meeting's
+    `record_results` fires a transition per applicant). Only within that one operation."""
+    token = _REMEMBERED.set({})
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
 def has_role_in(actor: Actor | None, role: str, organisation_id: int | None) -> bool:
     """An active member of `organisation_id` in `role` (unit HR, reviewer, committee office)."""
     if not is_active_user(actor) or organisation_id is None:
         return False
     person = cast("User", actor)
-    return Membership.objects.filter(
+    memo = _REMEMBERED.get()
+    key = (int(person.pk), str(role), int(organisation_id))
+    if memo is not None and key in memo:
+        return memo[key]
+    answer = Membership.objects.filter(
         user=person, role=role, active=True, organisation_id=organisation_id
     ).exists()
+    if memo is not None:
+        memo[key] = answer
+    return answer
 
 
 REFERENCE_MODELS = {

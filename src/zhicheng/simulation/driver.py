@@ -587,6 +587,9 @@ class Simulation:
             seats = [s for s in m.seats.select_related("expert").order_by("position")
                      if not s.reserve]
             ev_ops.record_attendance(m, office, [s.pk for s in seats])
+            chair = committee.members.filter(role="chair").select_related("expert").first()
+            if chair is not None:
+                ev_ops.name_presiding(m, office, chair)
             ev_ops.open_meeting(m, office)
         fates = {d.app.pk: d for d in cohort if d.app is not None}
         cases = list(m.cases.select_related("application").order_by("pk"))

@@ -15,7 +15,7 @@ from zhicheng.applications.profiles import decide, validate_facts
 from zhicheng.catalogue.models import Series
 from zhicheng.core.operations import SYSTEM, OperationError, operation
 from zhicheng.core.workdays import office_calendar
-from zhicheng.evaluation.models import Committee, Expert
+from zhicheng.evaluation.models import Committee, CommitteeMember, Expert, MemberRole
 from zhicheng.orgs.models import District, Membership, Organisation, OrgKind, Role
 from zhicheng.orgs.queries import preliminary_reviewer_for
 from zhicheng.reviews.guards import committee_setting
@@ -256,7 +256,7 @@ def _committees(world: World) -> None:
             committee = Committee.objects.create(
                 name=f"模拟{world.label}-{plan.row:02d} {plan.specialty}评委会"[:120],
                 office=plan.office, specialties=[plan.specialty],
-                levels=sorted({lv for _, lv in world.accepts[plan.pk]}), by_specialty=False,
+                levels=sorted({lv for _, lv in world.accepts[plan.pk]}), by_specialty=True,
                 term_start=dt.date(year - 1, 1, 1), term_end=dt.date(year + 1, 12, 31),
             )
             committee.series.add(*[world.series[c] for c in codes])
@@ -277,5 +277,8 @@ def _committees(world: World) -> None:
                     term_start=dt.date(year - 1, 1, 1), term_end=dt.date(year + 1, 12, 31),
                 )
                 world.experts[expert.pk] = user
+                if i == 0:  # the chair presides the meetings (人社部令第40号)
+                    CommitteeMember.objects.create(committee=committee, expert=expert,
+                                                   role=MemberRole.CHAIR)
         op.summary = (f"模拟：{len(world.committees)}个评委会，专家{n}名"
                       f"（所在单位{len(expert_units)}家）")

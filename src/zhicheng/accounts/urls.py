@@ -3,9 +3,10 @@ and 我的账户. allauth's URL names are global (account_login, mfa_index…), 
 
 from django.urls import include, path
 
-from . import views
+from . import sessions, views
 
 urlpatterns = [
     path("me/", views.my_account, name="my_account"),
+    path("session/keepalive/", sessions.keepalive, name="session_keepalive"),
     path("", include("allauth.urls")),
 ]

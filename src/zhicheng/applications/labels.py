@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from zhicheng.core import labels
 from zhicheng.policy.decision import OUTCOME_NAMES, VERDICT_NAMES
 
+from zhicheng.documents.pdfclean import LABELS as PDF_ACTIVE_CONTENT
+
 from . import profiles
 from .models import MaterialKind, Route
 from .states import TRANSITIONS, Role, State
@@ -83,3 +85,6 @@ labels.register("audit_action", {
 })
 for t in TRANSITIONS:
     labels.register("audit_action", {f"application.{t.name}": t.label})
+
+# What was removed from an uploaded PDF (documents.pdfclean), shown to reviewers.
+labels.register("pdf_active_content", PDF_ACTIVE_CONTENT)

@@ -506,8 +506,8 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+MIDDLEWARE.insert(  # after SecurityMiddleware (and WhiteNoise in production)
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 )
 # --- end security ---

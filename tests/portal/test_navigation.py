@@ -34,7 +34,8 @@ WORK_BAR = {
     "expert": ["/evaluation/expert/"],
     "city_office": [
         "/supervision/", "/supervision/statistics/", "/review/sampling/", "/certificates/office/",
-        "/supervision/sanctions/", "/supervision/audit/", "/admin/",
+        "/supervision/sanctions/", "/supervision/audit/", "/accounts/officials/second-factor/",
+        "/admin/",
         "/review/", "/evaluation/", "/api/tokens/",
     ],
 }

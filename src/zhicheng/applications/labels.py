@@ -8,9 +8,8 @@ import re
 from django.utils.translation import gettext_lazy as _
 
 from zhicheng.core import labels
-from zhicheng.policy.decision import OUTCOME_NAMES, VERDICT_NAMES
-
 from zhicheng.documents.pdfclean import LABELS as PDF_ACTIVE_CONTENT
+from zhicheng.policy.decision import OUTCOME_NAMES, VERDICT_NAMES
 
 from . import profiles
 from .models import MaterialKind, Route

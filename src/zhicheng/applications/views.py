@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from pydantic import ValidationError as PydanticError
 
 from zhicheng.core import clock
-from zhicheng.core.labels import label
+from zhicheng.core import labels as core_labels
 from zhicheng.core.network import client_address
 from zhicheng.core.operations import OperationError
 from zhicheng.documents.uploads import UploadRefused
@@ -433,7 +433,7 @@ def material_upload(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"材料“{d['title']}”已上传。")
             if material.removed_content:
-                removed = "、".join(label(c, "pdf_active_content")
+                removed = "、".join(core_labels.label(c, "pdf_active_content")
                                    for c in material.removed_content)
                 messages.warning(request, f"该PDF含有{removed}，上传时已自动清除；审核人员看到的"
                                           "是清除后的文件，页面内容未改动。")

@@ -29,6 +29,8 @@ def test_the_city_office_resets_a_lost_second_factor(
     office, reviewer = demo_users["city_office"], demo_users["haizhou_reviewer"]
     assert Authenticator.objects.filter(user=reviewer).exists()
     c = signed_in(office)
+    reviewers_desk = signed_in(reviewer)  # the official's own session, open before the reset
+    assert reviewers_desk.get("/review/").status_code == 200
     bar = c.get("/supervision/").content.decode()
     assert f'href="{PAGE}"' in bar and "重置双重认证" in bar
     page = c.get(PAGE + "?q=haizhou").content.decode()
@@ -46,6 +48,14 @@ def test_the_city_office_resets_a_lost_second_factor(
     [message] = mail.outbox
     assert message.to == [reviewer.email] and "已被市职称办重置" in message.subject
     assert "手机丢失" in message.body and "重新完成设置" in message.body
+
+    # The session open before the reset ends at its next request.
+    r = reviewers_desk.get("/review/")
+    assert r.status_code == 302 and r["Location"].startswith(reverse("account_login"))
+    assert "双重认证已被市职称办重置" in reviewers_desk.get(r["Location"]).content.decode()
+    [ended] = AuditEvent.objects.filter(action="auth.session_expired")
+    assert ended.actor_id == reviewer.pk and ended.data["reason"] == "revoked"
+    assert signed_in(office).get("/supervision/").status_code == 200  # others are untouched
 
     # The official's next login asks for a new authenticator, not for the lost one's code.
     fresh = Client()

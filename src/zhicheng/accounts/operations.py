@@ -138,6 +138,10 @@ def reset_second_factor(actor: Actor, user: User, *, reason: str,
         removed, _detail = Authenticator.objects.filter(user_id=user.pk).delete()
         if not removed:
             raise OperationError("该工作人员尚未启用双重认证，无需重置。")
+        # Every open session of the official ends at its next request (accounts.sessions).
+        from django.utils import timezone
+
+        User.objects.filter(pk=user.pk).update(sessions_revoked_at=timezone.now())
         address = f"（地址 {client_address}）" if client_address else "（地址未知）"
         op.summary = (f"{AUTH_EVENTS['auth.mfa_reset_by_office']}：{user.get_username()}"
                       f"{address}；原因：{reason}")

@@ -54,19 +54,23 @@ def stamp(request: HttpRequest | None, user: Any) -> None:
     session = getattr(request, "session", None)
     if session is None:
         return
-    now = int(time.time())
-    session[STARTED] = now
-    session[SEEN] = now
+    now = time.time()
+    session[STARTED] = now  # exact: compared with the moment the person's sessions were ended
+    session[SEEN] = int(now)
     session[OFFICIAL] = is_official(user)
 
 
 def expiry(request: HttpRequest, now: float) -> str | None:
-    """Why the session of this request has ended ("idle", "lifetime"), or None."""
+    """Why the session of this request has ended ("idle", "lifetime", "revoked": the
+    person's sessions were ended after it started), or None."""
     session = request.session
     started, seen = session.get(STARTED), session.get(SEEN)
     if started is None or seen is None:  # a session from before these rules: starts now
         stamp(request, request.user)
         return None
+    revoked = getattr(request.user, "sessions_revoked_at", None)
+    if revoked is not None and float(started) < revoked.timestamp():
+        return "revoked"
     if now - float(started) >= lifetime_seconds():
         return "lifetime"
     if now - float(seen) >= idle_seconds(bool(session.get(OFFICIAL))):
@@ -117,8 +121,11 @@ class SessionLifetimeMiddleware:
         user = request.user
         official = bool(request.session.get(OFFICIAL))
         minutes = idle_seconds(official) // 60
-        detail = (f"（超过 {minutes} 分钟未操作）" if reason == "idle"
-                  else f"（登录已满 {settings.ZHICHENG_SESSION_MAX_HOURS} 小时）")
+        detail = {
+            "idle": f"（超过 {minutes} 分钟未操作）",
+            "lifetime": f"（登录已满 {settings.ZHICHENG_SESSION_MAX_HOURS} 小时）",
+            "revoked": "（双重认证已被重置，原有登录失效）",
+        }[reason]
         record_authentication("auth.session_expired", user=user,  # type: ignore[arg-type]
                               client_address=client_address(request), detail=detail,
                               data={"reason": reason})
@@ -127,6 +134,8 @@ class SessionLifetimeMiddleware:
         if reason == "idle":
             text = _("您已超过 %(minutes)s 分钟未操作，为安全起见已自动退出，请重新登录。") % {
                 "minutes": minutes}
+        elif reason == "revoked":
+            text = _("您的双重认证已被市职称办重置，原有登录已失效。请重新登录并设置身份验证器。")
         else:
             text = _("您本次登录已满 %(hours)s 小时，为安全起见请重新登录。") % {
                 "hours": settings.ZHICHENG_SESSION_MAX_HOURS}

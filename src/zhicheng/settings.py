@@ -462,4 +462,42 @@ if PRODUCTION and (
         "ZHICHENG_SECRET_KEY is too weak for production: use at least 50 random characters, "
         "e.g. python -c 'import secrets; print(secrets.token_urlsafe(64))'"
     )
+# Sessions (zhicheng.accounts.sessions): idle timeout for officials and for applicants,
+# absolute lifetime for everybody, the warning before the end; re-authentication before
+# sensitive actions (zhicheng.accounts.reauth) within this many seconds.
+ZHICHENG_SESSION_IDLE_MINUTES = int(os.environ.get("ZHICHENG_SESSION_IDLE_MINUTES", "30"))
+ZHICHENG_APPLICANT_SESSION_IDLE_MINUTES = int(
+    os.environ.get("ZHICHENG_APPLICANT_SESSION_IDLE_MINUTES", "120"))
+ZHICHENG_SESSION_MAX_HOURS = int(os.environ.get("ZHICHENG_SESSION_MAX_HOURS", "12"))
+ZHICHENG_SESSION_WARNING_SECONDS = int(os.environ.get("ZHICHENG_SESSION_WARNING_SECONDS", "120"))
+ZHICHENG_REAUTH_SECONDS = int(os.environ.get("ZHICHENG_REAUTH_SECONDS", "300"))
+ACCOUNT_REAUTHENTICATION_TIMEOUT = ZHICHENG_REAUTH_SECONDS
+# The browser cookie never outlives the absolute lifetime.
+SESSION_COOKIE_AGE = ZHICHENG_SESSION_MAX_HOURS * 3600
+MIDDLEWARE.insert(  # after the messages middleware: the login page says why
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "zhicheng.accounts.sessions.SessionLifetimeMiddleware",
+)
+# Content-Security-Policy on every answer (Django's own middleware): scripts, styles, fonts
+# and images from this site only; no inline script or style anywhere (htmx is configured not
+# to inject its indicator style, base.html). deploy/nginx sends the same policy for what
+# nginx answers itself.
+from django.utils.csp import CSP  # noqa: E402
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],  # Bootstrap's form controls draw with data: SVGs
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+MIDDLEWARE.insert(  # after SecurityMiddleware (and WhiteNoise in production)
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+)
 # --- end security ---

@@ -28,6 +28,7 @@ ALLOWED_URL_NAMES = frozenset(
         "account_confirm_email",
         "account_email_verification_sent",
         "set_language",
+        "session_keepalive",  # the warning's 继续使用 (sessions.py) answers JSON, never a page
     }
 )
 ALLOWED_PREFIXES = ("mfa_",)

@@ -25,6 +25,9 @@ class User(AbstractUser):
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # Sessions started before this moment are ended at their next request (accounts.sessions):
+    # set when the city office resets the person's second factor.
+    sessions_revoked_at = models.DateTimeField(_("会话失效时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("用户")

@@ -108,3 +108,65 @@ def record_authentication(action: str, *, user: User | None, client_address: str
         address = f"（地址 {client_address}）" if client_address else "（地址未知）"
         op.summary = f"{label}{account}{address}{detail}"
         op.data = {"client_address": client_address or "", **(data or {})}
+
+
+# --- the city office resets a lost second factor (docs/accounts.md) ----------------------
+
+
+def reset_second_factor(actor: Actor, user: User, *, reason: str,
+                        client_address: str | None) -> int:
+    """Remove every authenticator of an official (TOTP and recovery codes) so that the next
+    login asks them to set up a new one; audited with the reason, and the official is told
+    by e-mail. Returns how many authenticators were removed."""
+    from allauth.mfa.models import Authenticator
+    from django.db import transaction
+
+    from zhicheng.core.operations import OperationError, require_permission
+
+    from .permissions import RESET_REFUSAL
+
+    require_permission(actor, "accounts.reset_second_factor", user, RESET_REFUSAL)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise OperationError("请填写重置原因（例如：手机丢失，已电话核实本人身份）。")
+    if len(reason) > 200:
+        raise OperationError("重置原因不能超过200个字。")
+    if getattr(actor, "pk", None) == user.pk:
+        raise OperationError("不能重置本人的双重认证，请由市职称办的其他工作人员办理。")
+    with operation(actor, "auth.mfa_reset_by_office", target=(User, user.pk),
+                   permission="accounts.reset_second_factor", refusal=RESET_REFUSAL) as op:
+        removed, _detail = Authenticator.objects.filter(user_id=user.pk).delete()
+        if not removed:
+            raise OperationError("该工作人员尚未启用双重认证，无需重置。")
+        # Every open session of the official ends at its next request (accounts.sessions).
+        from django.utils import timezone
+
+        User.objects.filter(pk=user.pk).update(sessions_revoked_at=timezone.now())
+        address = f"（地址 {client_address}）" if client_address else "（地址未知）"
+        op.summary = (f"{AUTH_EVENTS['auth.mfa_reset_by_office']}：{user.get_username()}"
+                      f"{address}；原因：{reason}")
+        op.data = {"client_address": client_address or "", "reason": reason,
+                   "removed": removed}
+    if user.email:
+        transaction.on_commit(lambda: _tell_reset(user, reason))
+    return int(removed)
+
+
+def _tell_reset(user: User, reason: str) -> None:
+    import logging
+
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    try:
+        send_mail(
+            "[职称评审] 您的双重认证已被市职称办重置",
+            f"{user.full_name or user.get_username()}：\n\n"
+            f"市职称办已重置您账户（{user.get_username()}）的双重认证，原因：{reason}。\n"
+            "您下次登录时须用手机上的身份验证器应用重新完成设置；原来的验证码和恢复码已失效。\n"
+            "如果这不是您本人申请的，请立即联系市职称办。\n",
+            settings.DEFAULT_FROM_EMAIL, [user.email],
+        )
+    except Exception:  # the reset stands; the audit event records it either way
+        logging.getLogger(__name__).warning("second-factor reset mail to user %s failed",
+                                            user.pk)

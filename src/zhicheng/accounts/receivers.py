@@ -15,6 +15,7 @@ from zhicheng.core.network import client_address
 
 from .adapters import account_for_login
 from .operations import record_authentication
+from .sessions import stamp
 
 
 def _address(request: HttpRequest | None) -> str | None:
@@ -27,6 +28,10 @@ def _user(user: Any) -> Any:
 
 def logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     record_authentication("auth.login", user=_user(user), client_address=_address(request))
+
+
+def session_started(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    stamp(request, user)  # the idle timeout and lifetime count from here (sessions.py)
 
 
 def login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
@@ -57,6 +62,7 @@ def _simple(action: str) -> Any:
 
 RECEIVERS = [
     (account_signals.user_logged_in, logged_in),
+    (auth_signals.user_logged_in, session_started),
     (auth_signals.user_login_failed, login_failed),
     (auth_signals.user_logged_out, logged_out),
     (account_signals.password_changed, _simple("auth.password_changed")),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhicheng.accounts.reauth import sensitive
 from zhicheng.core.inputs import bounded_int
 from zhicheng.core.operations import OperationError
 
@@ -25,6 +26,7 @@ MAX_DAYS = MAX_TOKEN_DAYS
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@sensitive  # issuing a token (docs/security.md §Sessions); the list itself is a GET
 def tokens(request: HttpRequest) -> HttpResponse:
     organisations = queries.manageable_organisations(request.user)
     if not organisations.exists():

@@ -9,6 +9,7 @@ from django import forms as django_forms
 from django.utils.translation import gettext_lazy as _
 
 from zhicheng.core import labels
+from zhicheng.documents.pdfclean import LABELS as PDF_ACTIVE_CONTENT
 from zhicheng.policy.decision import OUTCOME_NAMES, VERDICT_NAMES
 
 from . import profiles
@@ -82,3 +83,6 @@ labels.register("audit_action", {
 })
 for t in TRANSITIONS:
     labels.register("audit_action", {f"application.{t.name}": t.label})
+
+# What was removed from an uploaded PDF (documents.pdfclean), shown to reviewers.
+labels.register("pdf_active_content", PDF_ACTIVE_CONTENT)

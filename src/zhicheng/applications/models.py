@@ -173,6 +173,11 @@ class Material(models.Model):
     content_type = models.CharField(_("文件类型"), max_length=60)
     size = models.PositiveBigIntegerField(_("大小（字节）"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # A PDF whose active content was removed on upload (documents.pdfclean): the hash of the
+    # file as uploaded, and what was removed (codes of pdfclean.LABELS). `sha256` is the
+    # stored, cleaned file's.
+    original_sha256 = models.CharField(_("原始文件SHA-256"), max_length=64, blank=True)
+    removed_content = models.JSONField(_("已清除的活动内容"), default=list, blank=True)
     document_date = models.DateField(_("材料日期"))
     is_representative = models.BooleanField(_("代表作"), default=False)
     proves = models.CharField(_("证明的资料条目"), max_length=40, blank=True)

@@ -389,11 +389,16 @@ def add_material(
                 application=app, kind=kind, title=title.strip(), file=name,
                 original_name=str(getattr(upload, "name", ""))[:255],
                 content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
+                original_sha256=checked.original_sha256, removed_content=list(checked.removed),
                 document_date=document_date, is_representative=is_representative,
                 proves=proves, uploaded_by=person(actor),
             )
             op.summary = f"上传材料：{material.title}"
             op.data = {"material": material.pk, "sha256": checked.sha256, "size": checked.size}
+            if checked.removed:  # active content taken out of the PDF (documents.pdfclean)
+                op.summary += "（已清除文件中的活动内容）"
+                op.data |= {"original_sha256": checked.original_sha256,
+                            "removed_content": list(checked.removed)}
     except BaseException:
         default_storage.delete(name)
         raise

@@ -118,6 +118,10 @@ def build_snapshot(
                 "is_representative": m.is_representative,
                 "proves": m.proves,
                 "uploaded_at": _iso(m.uploaded_at),
+                # Only for a PDF cleaned on upload (documents.pdfclean): the uploaded file's
+                # hash and what was removed; other materials' snapshots are as before.
+                **({"original_sha256": m.original_sha256,
+                    "removed_content": list(m.removed_content)} if m.removed_content else {}),
             }
             for m in materials
         ],

@@ -26,6 +26,7 @@ from pydantic import ValidationError as PydanticError
 
 from zhicheng.catalogue.models import Specialty
 from zhicheng.core import clock
+from zhicheng.core import labels as core_labels
 from zhicheng.core.network import client_address
 from zhicheng.core.operations import OperationError
 from zhicheng.documents.uploads import UploadRefused
@@ -456,7 +457,7 @@ def material_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         try:
-            ops.add_material(
+            material = ops.add_material(
                 app, request.user, d["file"], kind=d["kind"], title=d["title"],
                 document_date=d["document_date"], is_representative=d["is_representative"],
                 proves=d["proves"] or "",
@@ -467,6 +468,11 @@ def material_upload(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, _message(exc))
         else:
             messages.success(request, f"材料“{d['title']}”已上传。")
+            if material.removed_content:
+                removed = "、".join(core_labels.label(c, "pdf_active_content")
+                                   for c in material.removed_content)
+                messages.warning(request, f"该PDF含有{removed}，上传时已自动清除；审核人员看到的"
+                                          "是清除后的文件，页面内容未改动。")
             return redirect(reverse("applications:detail", args=[app.pk]) + "#materials")
     return render(request, "applications/material_form.html",
                   {"app": app, "material_form": form}, status=400)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhicheng.accounts.reauth import sensitive
 from zhicheng.applications.models import Application
 from zhicheng.core.network import client_address
 from zhicheng.core.operations import OperationError
@@ -67,6 +68,7 @@ def office(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@sensitive  # signs with the city's key (docs/security.md §Sessions)
 def issue(request: HttpRequest, pk: int) -> HttpResponse:
     _office_only(request)
     app = get_object_or_404(queries.approved_for_issue(request.user), pk=pk)
@@ -84,6 +86,7 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@sensitive
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     _office_only(request)
     cert = get_object_or_404(queries.office_certificates(request.user), pk=pk)

@@ -66,7 +66,8 @@ class UploadRefused(ValidationError):
     """An upload that is refused; `message_zh` says why in Chinese, `code` is stable.
 
     Codes: ``empty``, ``too_large``, ``unsupported_type``, ``pdf_encrypted``,
-    ``pdf_damaged``, ``image_damaged``, ``image_too_large``, ``quota_exceeded``.
+    ``pdf_damaged``, ``pdf_uncleanable``, ``image_damaged``, ``image_too_large``,
+    ``quota_exceeded``.
     """
 
     def __init__(self, message_zh: str, code: str) -> None:
@@ -88,6 +89,11 @@ class CheckedUpload:
     size: int
     sha256: str
     pages: int | None = None  # PDF page count; None for images
+    # A PDF whose active content was removed (documents.pdfclean): the cleaned bytes are
+    # what is stored (`size` and `sha256` are theirs); the upload's own hash is kept here.
+    cleaned: bytes | None = None
+    original_sha256: str = ""
+    removed: tuple[str, ...] = ()
 
 
 class _Readable(Protocol):
@@ -222,13 +228,24 @@ def inspect_upload(file: Any, *, max_bytes: int | None = None) -> CheckedUpload:
         file.seek(0)
         raise _refuse_type(head)
     pages: int | None = None
+    cleaned = None
     try:
         if kind is Kind.PDF:
             pages = _check_pdf(file, size)
+            from .pdfclean import neutralise
+
+            cleaned = neutralise(b"".join(_chunks(file)))  # at most the upload limit
         else:
             _check_image(file, kind)
     finally:
         file.seek(0)
+    if cleaned is not None and cleaned.data is not None:
+        return CheckedUpload(
+            kind=kind, content_type=kind.content_type, extension=kind.extension,
+            size=len(cleaned.data), sha256=hashlib.sha256(cleaned.data).hexdigest(),
+            pages=pages, cleaned=cleaned.data, original_sha256=digest.hexdigest(),
+            removed=tuple(cleaned.removed),
+        )
     return CheckedUpload(
         kind=kind,
         content_type=kind.content_type,
@@ -344,6 +361,9 @@ def store(
     """
     target = default_storage if storage is None else storage
     name = generated_name(checked, prefix=prefix)
+    if checked.cleaned is not None:  # the PDF without its active content, never the upload
+        stored = target.save(name, File(io.BytesIO(checked.cleaned), name=name))
+        return str(stored)
     file.seek(0)
     content = file if isinstance(file, File) else File(file, name=name)
     stored = target.save(name, content)

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhicheng.accounts.reauth import require_recent_authentication
 from zhicheng.core import clock
 from zhicheng.core.operations import OperationError
 from zhicheng.seasons.models import Season
@@ -201,9 +202,17 @@ def _update_report(request: HttpRequest, m: Meeting) -> HttpResponse:
     return redirect("evaluation:meeting", m.pk)
 
 
+# Recording (and so signing) and publishing the results need a fresh password check
+# (docs/security.md §Sessions); so does changing a member's role on a committee.
+SENSITIVE_ACTIONS = frozenset({"record_results", "publish"})
+SENSITIVE_COMMITTEE_ACTIONS = frozenset({"role"})
+
+
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action in SENSITIVE_ACTIONS:
+        require_recent_authentication(request)
     m = _meeting(request, pk)
     if action == "update_report":
         return _update_report(request, m)
@@ -238,6 +247,8 @@ def _perform(request: HttpRequest, actions: dict[str, Any], action: str, target:
 def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     """The expert's page: the cases, their dossiers (read-only, during the meeting), the
     ballot; a receipt code is shown once after voting; anyone seated can check a code."""
+    if request.method == "POST" and "sign" in request.POST:
+        require_recent_authentication(request)  # signing the tally (docs/security.md)
     m = _meeting(request, pk)
     receipt = None
     checked = None
@@ -489,6 +500,8 @@ COMMITTEE_ACTIONS: dict[str, Callable[[HttpRequest, Any], Any]] = {
 @login_required
 @require_POST
 def committee_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action in SENSITIVE_COMMITTEE_ACTIONS:
+        require_recent_authentication(request)
     c = _committee_for_office(request, pk)
     if action == "add_expert":
         return _add_expert(request, c)

@@ -400,6 +400,7 @@ def replace_material(
                 title=(title or (old.title if old else "") or "补正材料").strip(),
                 file=name, original_name=str(getattr(upload, "name", ""))[:255],
                 content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
+                original_sha256=checked.original_sha256, removed_content=list(checked.removed),
                 document_date=document_date or (old.document_date if old else clock.today()),
                 is_representative=old.is_representative if old else False,
                 proves=old.proves if old else "", uploaded_by=person(actor),
@@ -415,6 +416,9 @@ def replace_material(
             op.summary = f"补正材料：{material.title}"
             op.data = {"material": material.pk, "sha256": checked.sha256,
                        "replaces": old.pk if old else None}
+            if checked.removed:  # active content taken out of the PDF (documents.pdfclean)
+                op.data |= {"original_sha256": checked.original_sha256,
+                            "removed_content": list(checked.removed)}
     except BaseException:
         default_storage.delete(name)
         raise

@@ -35,7 +35,7 @@ def _open(title: str, desc: str, height: int) -> tuple[str, list[str]]:
     tid, did = f"zc-chart-{n}-title", f"zc-chart-{n}-desc"
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="zc-chart" role="img" '
-        f'viewBox="0 0 {WIDTH} {height}" width="100%" style="max-width:{WIDTH}px" '
+        f'viewBox="0 0 {WIDTH} {height}" width="100%" '
         f'aria-labelledby="{tid} {did}" font-family="sans-serif" font-size="12">'
         f'<title id="{tid}">{escape(title)}</title><desc id="{did}">{escape(desc)}</desc>'
     )

@@ -145,3 +145,112 @@ document.addEventListener("click", function (event) {
   var button = event.target.closest && event.target.closest("[data-zc-print]");
   if (button) { window.print(); }
 });
+
+// Forms that ask before sending (data-zc-confirm="question") or send only once (data-zc-once):
+// instead of inline onsubmit handlers, which the Content-Security-Policy forbids.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form || !form.hasAttribute) return;
+  var question = form.getAttribute("data-zc-confirm");
+  if (question && !window.confirm(question)) { event.preventDefault(); return; }
+  if (form.hasAttribute("data-zc-once")) {
+    form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (b) { b.disabled = true; });
+  }
+});
+
+// The end of a session (zhicheng.accounts.sessions): #zc-session says how many seconds are
+// left until the idle timeout and until the absolute lifetime. Shortly before the end a
+// warning offers 「继续使用」 (renews the idle timeout) — what is typed meanwhile stays in the
+// drafts above; at the end the page says so and links the login, which brings the typing back.
+(function () {
+  document.addEventListener("DOMContentLoaded", function () {
+    var el = document.getElementById("zc-session");
+    if (!el) return;
+    var zh = document.documentElement.lang.indexOf("zh") === 0;
+    var started = Date.now();
+    var idle = parseInt(el.getAttribute("data-idle"), 10) * 1000;
+    var lifetime = parseInt(el.getAttribute("data-lifetime"), 10) * 1000;
+    var warn = parseInt(el.getAttribute("data-warn"), 10) * 1000;
+    var box = null;
+    var timer = null;
+
+    function csrf() {
+      var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+      if (input) return input.value;
+      var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+      return m ? decodeURIComponent(m[1]) : "";
+    }
+    function left() {  // milliseconds until the session ends, whichever comes first
+      var passed = Date.now() - started;
+      return Math.min(idle - passed, lifetime - passed);
+    }
+    function show(text, withButton) {
+      if (!box) {
+        box = document.createElement("div");
+        box.className = "alert alert-warning shadow zc-session-warning";
+        box.setAttribute("role", "alert");
+        document.body.appendChild(box);
+      }
+      box.textContent = "";
+      var p = document.createElement("p");
+      p.className = "mb-2";
+      p.textContent = text;
+      box.appendChild(p);
+      if (withButton) {
+        var b = document.createElement("button");
+        b.type = "button";
+        b.className = "btn btn-sm btn-primary";
+        b.textContent = zh ? "继续使用" : "Stay signed in";
+        b.addEventListener("click", keepAlive);
+        box.appendChild(b);
+      } else {
+        var a = document.createElement("a");
+        a.className = "btn btn-sm btn-primary";
+        a.href = el.getAttribute("data-login") + "?next=" + encodeURIComponent(window.location.pathname + window.location.search);
+        a.textContent = zh ? "重新登录" : "Sign in again";
+        box.appendChild(a);
+      }
+    }
+    function hide() { if (box) { box.remove(); box = null; } }
+    function expired() {
+      show(zh ? "为安全起见，本次登录已自动退出。本页已填写的内容已保留，重新登录后将恢复。"
+              : "You have been signed out for security. What you typed on this page is kept and comes back after you sign in again.", false);
+    }
+    function keepAlive() {
+      fetch(el.getAttribute("data-keepalive"), {
+        method: "POST", credentials: "same-origin",
+        headers: { "X-CSRFToken": csrf(), "X-Requested-With": "fetch" }
+      }).then(function (r) { return r.json().then(function (d) { return [r.status, d]; }); })
+        .then(function (res) {
+          if (res[0] !== 200 || res[1].expired) { expired(); return; }
+          started = Date.now();
+          idle = res[1].idle * 1000;
+          lifetime = res[1].lifetime * 1000;
+          hide();
+          schedule();
+        })
+        .catch(function () { /* offline: the next check decides */ });
+    }
+    function tick() {
+      var ms = left();
+      if (ms <= 0) { expired(); return; }
+      if (ms <= warn) {
+        var minutes = Math.max(1, Math.ceil(ms / 60000));
+        var byLifetime = lifetime - (Date.now() - started) <= idle - (Date.now() - started);
+        show(zh ? (byLifetime ? "本次登录将在约 " + minutes + " 分钟后到期，请先保存正在填写的内容。"
+                              : "您已较长时间未操作，约 " + minutes + " 分钟后将自动退出。已填写的内容会保留。")
+                : (byLifetime ? "Your sign-in ends in about " + minutes + " minute(s); please save what you are typing."
+                              : "You will be signed out in about " + minutes + " minute(s) of inactivity. What you typed is kept."),
+             !byLifetime);
+      }
+      schedule();
+    }
+    function schedule() {
+      if (timer) clearTimeout(timer);
+      var ms = left();
+      timer = setTimeout(tick, Math.max(1000, Math.min(ms - warn > 0 ? ms - warn : 1000, 60000)));
+    }
+    schedule();
+    if (left() <= warn) tick();
+  });
+})();

@@ -191,7 +191,9 @@ def test_every_figure_agrees_across_pages_exports_minutes_and_the_api(
         assert sum(1 for i in listed if i["held_back"]) == held[m.pk]
         text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(minutes_pdf(m))).pages)
         # the table of results, without the ceiling decision and the signatures below it
-        votes = re.split("超出通过率的处理决定|计票人：", text[re.search("[一二三四五六七八九十]、表决结果", text).start():])[0]
+        heading = re.search("[一二三四五六七八九十]、表决结果", text)
+        assert heading is not None
+        votes = re.split("超出通过率的处理决定|计票人：", text[heading.start():])[0]
         shown_held = votes.count("超出通过率")
         shown_failed = votes.count("未通过")
         shown_passed = votes.count("通过") - shown_failed - shown_held

@@ -164,7 +164,9 @@ def test_meeting_journey(page, live_server, season, settings, demo_users, tmp_pa
     page.goto(f"{base}/evaluation/meeting/{m.pk}/")
     _advance_demo_clock(page, 7)
     assert "2024年11月4日" in page.inner_text(".zc-pinned")
+    page.fill("#approval-number", "测试职称办〔2024〕12号")
     _press(page, "核准备案")
     assert "已核准备案" in page.inner_text("#meeting-state")
+    assert "测试职称办〔2024〕12号" in page.inner_text("#approval")
     for app in (a, b):
         assert Application.objects.get(pk=app.pk).state == "approved"

@@ -219,14 +219,22 @@ def test_sign_off_by_two_different_members_then_results_publish_file(world) -> N
     # data report: 10 working days after 2024-10-28 -> 2024-11-11
     assert m.data_report.due_on == dt.date(2024, 11, 11)
     with pytest.raises(Exception, match="尚未期满"):
-        ops.file_results(m, world.city)
+        ops.file_results(m, world.city, approval_number="测试〔2024〕1号")
     from zhicheng.publicity.operations import close_due_publicities
 
     close_due_publicities(dt.date(2024, 11, 4))
     world.today("2024-11-04")
     with pytest.raises(NotPermitted):
-        ops.file_results(m, world.office)
-    ops.file_results(m, world.city)
+        ops.file_results(m, world.office, approval_number="测试〔2024〕1号")
+    with pytest.raises(Exception, match="请填写核准备案文号"):
+        ops.file_results(m, world.city, approval_number="  ")
+    ops.file_results(m, world.city, approval_number=" 测试〔2024〕1号 ")
+    m.refresh_from_db()
+    # The filing's document number is what the meeting's certificates will carry.
+    from zhicheng.certificates.operations import filed_approval_number
+
+    assert m.approval_number == "测试〔2024〕1号"
+    assert filed_approval_number(a) == "测试〔2024〕1号"
     a.refresh_from_db()
     assert a.state == State.APPROVED
     assert Notification.objects.filter(user=a.applicant, title__contains="核准备案").exists()

@@ -37,7 +37,7 @@ def results(world: World, *, stage: str = "signed") -> tuple[Any, Any, Any]:
     if stage == "filed":
         close_due_publicities(dt.date(2024, 11, 4))
         world.today("2024-11-04")
-        ev.file_results(m, world.city)
+        ev.file_results(m, world.city, approval_number="测试〔2024〕1号")
     m.refresh_from_db()
     passed_app.refresh_from_db()
     failed_app.refresh_from_db()

@@ -198,7 +198,7 @@ def test_void_results_before_certificates_revokes_the_passes(world) -> None:
 
     close_due_publicities(dt.date(2024, 11, 4))
     world.today("2024-11-04")
-    ev.file_results(m, world.city)
+    ev.file_results(m, world.city, approval_number="测试〔2024〕1号")
     passed_app.refresh_from_db()
     assert passed_app.state == State.REVOKED
 

@@ -95,6 +95,12 @@ def _evaluated_by(application: Application) -> Any:
     return case.meeting if case is not None else None
 
 
+def filed_approval_number(application: Application) -> str:
+    """The 核准备案文号 of the meeting that evaluated the application ("" if none)."""
+    meeting = _evaluated_by(application)
+    return str(meeting.approval_number) if meeting is not None else ""
+
+
 def _committee(application: Application, meeting: Any = None) -> str:
     """The committee that evaluated, or the one formed for the plan row (evaluation.queries)."""
     from zhicheng.evaluation.queries import committee_name
@@ -136,15 +142,18 @@ def issue_certificate(
     application: Application,
     actor: Actor,
     *,
-    approval_number: str,
+    approval_number: str = "",
     qualification_date: dt.date | None = None,
     review_number: str = "",
 ) -> Certificate:
     """Number, sign and store the certificate of an approved result, then fire
     `issue_certificate` (approved → certificate_issued). City title office only. Applications
-    of the 初定 route are issued only inside a round month (三（一）)."""
+    of the 初定 route are issued only inside a round month (三（一）). The approval number is
+    the 核准备案文号 the meeting was filed under unless another one is given."""
     if not approval_number.strip():
-        raise OperationError("请填写批准文号。")
+        approval_number = filed_approval_number(application)
+    if not approval_number.strip():
+        raise OperationError("请填写批准文号（该申报的评审结果没有核准备案文号）。")
     with operation(actor, "certificate.issue", target=application) as op:
         app: Application = op.obj
         if app.state != State.APPROVED:

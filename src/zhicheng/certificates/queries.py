@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from zhicheng.applications.models import Application
 from zhicheng.applications.states import State
 from zhicheng.core.models import AuditHead
+from zhicheng.evaluation.models import Case
 from zhicheng.orgs.permissions import is_city_office
 
 from .models import Certificate, CertificateStatus
@@ -29,12 +30,15 @@ def holder_certificate(user: Any, number: str) -> Certificate | None:
 
 
 def approved_for_issue(user: Any) -> QuerySet[Application]:
-    """Approved results waiting for a certificate (city title office only)."""
+    """Approved results waiting for a certificate (city title office only), each with the
+    核准备案文号 of the meeting that evaluated it (`filed_approval`, "" if none)."""
     if not is_city_office(user):
         return Application.objects.none()
+    latest = Case.objects.filter(application=OuterRef("pk")).order_by("-meeting__date", "-pk")
     return (
         Application.objects.filter(state=State.APPROVED)
         .select_related("applicant", "series", "plan", "season")
+        .annotate(filed_approval=Subquery(latest.values("meeting__approval_number")[:1]))
         .order_by("pk")
     )
 

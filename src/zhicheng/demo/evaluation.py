@@ -375,7 +375,8 @@ def hold_meeting_1(committee: Committee, season: Any, *,
         with on_day(days["close"]):
             close_due_publicities()
         with on_day(days["file"]):
-            m = ops.file_results(m, city)
+            m = ops.file_results(
+                m, city, approval_number=f"{season.city}职称办〔{season.year}〕{m.pk}号")
     return m
 
 

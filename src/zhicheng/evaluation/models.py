@@ -158,6 +158,9 @@ class Meeting(models.Model):
     draw_inputs = models.JSONField(_("抽取输入"), default=dict, blank=True)
     draw_result = models.JSONField(_("抽取结果"), default=dict, blank=True)
     ceiling_decision = models.TextField(_("超出通过率的处理决定"), blank=True)
+    # The city office's 核准备案 document, given when it files the results; the certificates
+    # of the meeting carry it as their approval number.
+    approval_number = models.CharField(_("核准备案文号"), max_length=80, blank=True)
     counter = models.ForeignKey("CommitteeSeat", on_delete=models.PROTECT, null=True,
                                 blank=True, related_name="+", verbose_name=_("计票人"))
     scrutineer = models.ForeignKey("CommitteeSeat", on_delete=models.PROTECT, null=True,

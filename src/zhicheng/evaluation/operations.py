@@ -851,13 +851,19 @@ def publish_results(meeting: Meeting, actor: Actor) -> Meeting:
     return m
 
 
-def file_results(meeting: Meeting, actor: Actor) -> Meeting:
-    """核准/备案 by the city office: approve_result for every applicant in result publicity
+def file_results(meeting: Meeting, actor: Actor, *, approval_number: str) -> Meeting:
+    """核准/备案 by the city office under its document number (`approval_number`, printed on
+    every certificate of the meeting): approve_result for every applicant in result publicity
     (guards: publicity closed, objections resolved)."""
+    number = " ".join(approval_number.split())
     with operation(actor, "evaluation.results.file", target=meeting,
             permission="evaluation.supervise_meeting", refusal=CITY_REFUSAL) as op:
         m: Meeting = op.obj
         _require_state(m, S.PUBLISHED)
+        if not number:
+            raise EvaluationError("请填写核准备案文号（如“××职称办〔2024〕12号”），证书将载明。")
+        if len(number) > 80:
+            raise EvaluationError("核准备案文号不能超过80个字符。")
         filed = []
         for c in m.cases.select_related("application"):
             app = Application.objects.select_for_update(no_key=True).get(pk=c.application_id)
@@ -867,9 +873,10 @@ def file_results(meeting: Meeting, actor: Actor) -> Meeting:
                 notify(app.applicant, "evaluation.filed", "评审结果已核准备案",
                        f"您经{m.committee}评审通过的结果已由市职称办核准备案。", application=app)
         m.state = S.FILED
-        m.save(update_fields=["state"])
-        op.summary = f"核准备案：{m}，{len(filed)}人"
-        op.data = {"filed": filed}
+        m.approval_number = number
+        m.save(update_fields=["state", "approval_number"])
+        op.summary = f"核准备案：{m}，{len(filed)}人（{number}）"
+        op.data = {"filed": filed, "approval_number": number}
     return m
 
 

@@ -178,7 +178,8 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting], Any]] = {
         reason=r.POST.get("reason", "")),
     "record_results": lambda r, m: ops.record_results(m, r.user),
     "publish": lambda r, m: ops.publish_results(m, r.user),
-    "file": lambda r, m: ops.file_results(m, r.user),
+    "file": lambda r, m: ops.file_results(
+        m, r.user, approval_number=r.POST.get("approval_number", "")),
     "send_data_report": lambda r, m: ops.send_data_report(m, r.user),
 }
 

@@ -642,7 +642,9 @@ class Simulation:
             self._close_publicities(cohort, "result")
             with transaction.atomic():
                 m.refresh_from_db()
-                ev_ops.file_results(m, self.world.city)
+                ev_ops.file_results(
+                    m, self.world.city,
+                    approval_number=f"模拟职称办〔{m.date.year}〕{m.pk}号")
                 if world_mod.sends_data_report(plan):
                     ev_ops.send_data_report(m, self.world.committee_office[plan.office_id])
 

@@ -179,9 +179,10 @@ class Command(BaseCommand):
         actor = self._actor(options)
         issued = refused = 0
         for app in Application.objects.filter(state=State.APPROVED).select_related("season"):
-            approval = options["approval_number"] or f"连职称办〔{app.season.year}〕核准备案"
             try:
-                cert = issue_certificate(app, actor, approval_number=approval)
+                # Without --approval-number: the 核准备案文号 the results were filed under.
+                cert = issue_certificate(app, actor,
+                                         approval_number=options["approval_number"] or "")
             except OperationError as exc:
                 refused += 1
                 self.stderr.write(f"{app.pk}: {exc}")

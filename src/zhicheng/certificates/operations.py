@@ -96,9 +96,16 @@ def _evaluated_by(application: Application) -> Any:
 
 
 def filed_approval_number(application: Application) -> str:
-    """The 核准备案文号 of the meeting that evaluated the application ("" if none)."""
+    """The document number the result was approved under: the 核准备案文号 the evaluating
+    meeting was filed under, or the provincial committee's 省级文号 for a forwarded senior
+    dossier ("" if neither)."""
+    from zhicheng.reviews.models import ProvincialForward
+
     meeting = _evaluated_by(application)
-    return str(meeting.approval_number) if meeting is not None else ""
+    if meeting is not None and meeting.approval_number:
+        return str(meeting.approval_number)
+    forward = ProvincialForward.objects.filter(application=application).first()
+    return str(forward.document_number) if forward is not None else ""
 
 
 def _committee(application: Application, meeting: Any = None) -> str:

@@ -46,8 +46,9 @@ typecheck: install
 test-sqlite: install
 	env -u DATABASE_URL $(PYTEST) $(XDIST) -m "not browser" -q
 
+# The tests that use no database ran in test-sqlite already (tests/conftest.py).
 test-postgres: install services
-	DATABASE_URL=$(PG_URL) $(PYTEST) $(XDIST) -m "not browser" -q --create-db
+	DATABASE_URL=$(PG_URL) $(PYTEST) $(XDIST) -m "not browser" -q --create-db --database-tests-only
 
 test-browser: install system
 	env -u DATABASE_URL $(PYTEST) -m browser -q

@@ -11,6 +11,17 @@ from zhicheng.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
 
 SEASON_CODE = "lianyungang-2024"
 
+# Tests hash with MD5: every demo account, factory user and login would otherwise pay for the
+# production hasher's 1.5 million PBKDF2 rounds (about a second each). The production setting
+# is untouched (zhicheng/settings.py); the deploy checks run it in their own process.
+TEST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = TEST_PASSWORD_HASHERS
+
 
 def ensure_season_loaded() -> None:
     from zhicheng.seasons.loaders import load_catalogue, load_organisations, load_season
@@ -72,3 +83,45 @@ def demo_users(season: Any) -> dict[str, Any]:
 @pytest.fixture
 def demo_password() -> str:
     return DEMO_PASSWORD
+
+
+# --- the PostgreSQL run -----------------------------------------------------------------------
+# `make test` runs the suite on SQLite and again on PostgreSQL. A test that uses no database
+# gives the same answer on both, so the PostgreSQL run (`--database-tests-only`) leaves it out.
+# Modules that start processes or read DATABASE_URL themselves stay in: the process they start
+# may use this run's database.
+DATABASE_FIXTURES = frozenset({
+    "db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+    "live_server",
+})
+_SPAWNS = ("DATABASE_URL", "subprocess", "postgres", "connection")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests-only", action="store_true",
+        help="deselect the tests that use no database (they ran already in the SQLite run)",
+    )
+
+
+def _needs_database(item: pytest.Item, sources: dict[str, str]) -> bool:
+    if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    path = str(item.path)
+    if path not in sources:
+        sources[path] = item.path.read_text(encoding="utf-8")
+    return any(word in sources[path] for word in _SPAWNS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--database-tests-only"):
+        return
+    sources: dict[str, str] = {}
+    keep, dropped = [], []
+    for item in items:
+        (keep if _needs_database(item, sources) else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep

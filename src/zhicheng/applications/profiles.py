@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, create_model
 from pydantic import ValidationError as PydanticError
 
 from zhicheng.core import clock, labels
+from zhicheng.integrity.queries import policy_records
 from zhicheng.policy import SCHEMA_VERSION, Decision, Profile, evaluate, load_season
 from zhicheng.policy import Season as PolicySeason
 from zhicheng.seasons.queries import engine_season, policy_season_for
@@ -301,8 +302,6 @@ def profile_payload(
     name = getattr(profile.user, "full_name", "") or profile.user.get_username()
     facts["name"] = name
     # The integrity archive (五（四）): records written by the city title office.
-    from zhicheng.integrity.queries import policy_records
-
     facts["integrity_records"] = [
         *facts.get("integrity_records", []), *policy_records(profile.user)
     ]

@@ -116,7 +116,8 @@ def operation(
                 f"当前状态“{label}”下不能执行此操作，可能已被他人处理，请刷新后查看。"
             )
         op = Op(actor=actor, action=action, obj=obj)
-        # The season parameters the operation reads are kept in its event (core.parameters).
+        # The season parameters the operation reads are kept in its event (core.parameters;
+        # imported here: a cycle, core.parameters imports this module).
         from zhicheng.core.parameters import recording
 
         with recording() as used:

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from zhicheng.applications import guards  # noqa: F401  (guards decide "ready")
 from zhicheng.applications.states import render_markdown
 
 DOC = Path(__file__).resolve().parents[5] / "docs" / "state-machine.md"
@@ -22,8 +23,6 @@ class Command(BaseCommand):
         parser.add_argument("--output", default=str(DOC), help="file to write")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from zhicheng.applications import guards  # noqa: F401  (guards decide "ready")
-
         text = render_markdown()
         out = Path(options["output"])
         if options["check"]:

@@ -522,4 +522,7 @@ if ZHICHENG_SENTRY_DSN:
         environment=os.environ.get("ZHICHENG_SENTRY_ENVIRONMENT", "production"),
         traces_sample_rate=float(os.environ.get("ZHICHENG_SENTRY_TRACES_SAMPLE_RATE", "0")),
     )
+# The PDF font (default /usr/share/fonts/truetype/wqy/wqy-microhei.ttc from Debian's
+# fonts-wqy-microhei; an offline install ships it in its bundle: docs/deploy.md).
+ZHICHENG_PDF_FONT = os.environ.get("ZHICHENG_PDF_FONT", "")
 # --- end monitoring ---

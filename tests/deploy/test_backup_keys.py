@@ -17,7 +17,8 @@ from zhicheng.core import backup_keys
 from zhicheng.core.backup import BackupError, create_backup, load_manifest
 
 PASSPHRASE = "correct horse battery staple 职称"
-PRIVATE = b"-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIsecret-bytes\n-----END PRIVATE KEY-----\n"
+PRIVATE = (b"-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIsecret-bytes\n"
+           b"-----END PRIVATE KEY-----\n")
 
 
 @pytest.fixture

@@ -6,11 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
-from prometheus_client import REGISTRY
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-
-_registered = False
 
 
 class QueueCollector(Collector):
@@ -30,10 +27,3 @@ class QueueCollector(Collector):
             except Exception:  # the broker check of /readyz reports the cause
                 pass
         yield family
-
-
-def register_queue_collector() -> None:
-    global _registered
-    if not _registered:
-        REGISTRY.register(QueueCollector())
-        _registered = True

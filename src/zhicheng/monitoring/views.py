@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -38,9 +39,29 @@ def metrics(request: HttpRequest) -> HttpResponse:
     if not _token_ok(request):
         return HttpResponse("未授权\n", status=401, content_type="text/plain; charset=utf-8",
                             headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
-    from django_prometheus.exports import ExportToDjangoView
+    import os
 
-    from .collectors import register_queue_collector
+    from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
+    from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-    register_queue_collector()
-    return ExportToDjangoView(request)
+    from .collectors import QueueCollector
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Several gunicorn workers: add up every process's files (docs/monitoring.md).
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        registry.register(QueueCollector())
+        output = generate_latest(registry)
+    else:
+        output = generate_latest(REGISTRY) + generate_latest(_queue_registry())
+    return HttpResponse(output, content_type=CONTENT_TYPE_LATEST)
+
+
+def _queue_registry() -> Any:
+    from prometheus_client import CollectorRegistry
+
+    from .collectors import QueueCollector
+
+    registry = CollectorRegistry()
+    registry.register(QueueCollector())
+    return registry

@@ -11,7 +11,7 @@ PYTEST := $(BIN)/pytest -p no:cacheprovider
 # Two workers: the machines have two cores; each worker gets its own test database.
 XDIST := -n 2
 
-.PHONY: install run test lint typecheck test-sqlite test-postgres test-browser test-smoke system services bench bench-load schema
+.PHONY: install run test lint typecheck test-sqlite test-postgres test-browser test-smoke test-operator system services bench bench-load schema
 
 .venv/.installed: pyproject.toml scripts/bootstrap-venv
 	scripts/bootstrap-venv
@@ -58,8 +58,13 @@ test-browser: install system
 test-smoke: install services
 	$(BIN)/python scripts/smoke-production
 
-test: install system services lint typecheck test-sqlite test-postgres test-browser test-smoke
-	@echo "make test: all suites passed (SQLite, PostgreSQL, browser, production smoke)"
+# The deploy guide as an operator follows it: offline bundle, install without network, the
+# guide's commands with production settings (scripts/operator-test, docs/deploy.md).
+test-operator: install services
+	$(BIN)/python scripts/operator-test
+
+test: install system services lint typecheck test-sqlite test-postgres test-browser test-smoke test-operator
+	@echo "make test: all suites passed (SQLite, PostgreSQL, browser, production smoke, operator)"
 
 bench: install
 	$(BIN)/pytest bench -q --benchmark-only -p no:cacheprovider -o python_files='bench_*.py'

@@ -42,6 +42,15 @@ errorlog = os.environ.get("ZHICHENG_ERROR_LOG", "-")
 # Django's own log (LOGGING → stderr) goes to the same place as gunicorn's errors.
 capture_output = errorlog != "-"
 loglevel = os.environ.get("ZHICHENG_LOG_LEVEL", "warning").lower()
-# Request time in microseconds (%(D)s) for the slow-page hunt; no cookies, no query values
-# of forms (they are POST bodies, never logged).
-access_log_format = '%(h)s "%({x-forwarded-for}i)s" %(t)s "%(r)s" %(s)s %(B)s %(D)sus'
+# Request time in microseconds (%(D)s) for the slow-page hunt; the path without its query
+# string (a search may carry an ID number), no cookies, no form values (POST bodies).
+access_log_format = '%(h)s "%({x-forwarded-for}i)s" %(t)s "%(m)s %(U)s" %(s)s %(B)s %(D)sus'
+
+
+# Prometheus metrics of several workers (docs/monitoring.md): each process writes its own
+# files under PROMETHEUS_MULTIPROC_DIR; a dead worker's gauges are dropped.
+def child_exit(server, worker):  # noqa: ARG001 (gunicorn hook signature)
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

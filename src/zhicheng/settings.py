@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
-import xstatic.pkg.bootstrap
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -135,8 +135,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-# Bootstrap from XStatic-Bootstrap (no CDN: the machines may have no internet).
-STATICFILES_DIRS = [("bootstrap", xstatic.pkg.bootstrap.BASE_DIR)]
+# Bootstrap 5's dist files ship in zhicheng/static/bootstrap (no CDN, no source-only package:
+# the machines may have no internet; licence in that folder).
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
@@ -242,7 +243,7 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
@@ -501,3 +502,55 @@ MIDDLEWARE.insert(  # after SecurityMiddleware (and WhiteNoise in production)
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 )
 # --- end security ---
+
+# --- monitoring (docs/monitoring.md) ---
+# /readyz (readiness: databases, cache, broker, worker heartbeat, disk, audit verification),
+# /metrics (Prometheus, only with ZHICHENG_METRICS_TOKEN), one JSON log line per request and
+# per operation with ZHICHENG_LOG_FORMAT=json, error reports with ZHICHENG_SENTRY_DSN.
+INSTALLED_APPS += ["zhicheng.monitoring"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "zhicheng.monitoring.middleware.RequestLogMiddleware",
+)
+ZHICHENG_HEARTBEAT_MAX_AGE_SECONDS = int(
+    os.environ.get("ZHICHENG_HEARTBEAT_MAX_AGE_SECONDS", "300"))
+ZHICHENG_READY_MIN_FREE_MB = int(os.environ.get("ZHICHENG_READY_MIN_FREE_MB", "1024"))
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,
+    "monitoring.heartbeat": {"task": "monitoring.heartbeat", "schedule": 60.0},
+}
+ZHICHENG_METRICS_TOKEN = os.environ.get("ZHICHENG_METRICS_TOKEN", "").strip()
+if ZHICHENG_METRICS_TOKEN:
+    # Requests by view and status, latencies (django-prometheus), first and last.
+    INSTALLED_APPS += ["django_prometheus"]
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware", *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
+if os.environ.get("ZHICHENG_LOG_FORMAT", "").strip().lower() == "json":
+    LOGGING["formatters"] = {"json": {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        "json_ensure_ascii": False,
+    }}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+    LOGGING["loggers"] = {
+        "zhicheng.request": {"level": "INFO"},
+        "zhicheng.operation": {"level": "INFO"},
+    }
+ZHICHENG_SENTRY_DSN = os.environ.get("ZHICHENG_SENTRY_DSN", "").strip()
+if ZHICHENG_SENTRY_DSN:
+    import sentry_sdk
+
+    # No personal data: no user details, no request bodies, no local variables.
+    sentry_sdk.init(
+        dsn=ZHICHENG_SENTRY_DSN, send_default_pii=False, max_request_body_size="never",
+        include_local_variables=False,
+        environment=os.environ.get("ZHICHENG_SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("ZHICHENG_SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
+# The PDF font (default /usr/share/fonts/truetype/wqy/wqy-microhei.ttc from Debian's
+# fonts-wqy-microhei; an offline install ships it in its bundle: docs/deploy.md).
+ZHICHENG_PDF_FONT = os.environ.get("ZHICHENG_PDF_FONT", "")
+# --- end monitoring ---

@@ -31,6 +31,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # --- end certificates ---
     path("api/", include("zhicheng.api.urls")),  # JSON API (docs/api.md)
     path("healthz", healthz, name="healthz"),  # load balancers; bench/load ceiling
+    path("", include("zhicheng.monitoring.urls")),  # /readyz, /metrics (docs/monitoring.md)
     path("", include("zhicheng.portal.urls")),
 ]
 if settings.DEBUG:

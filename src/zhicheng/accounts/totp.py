@@ -1,9 +1,13 @@
-"""TOTP helpers over allauth.mfa's own algorithm (RFC 6238, SHA-1, 6 digits, 30 s).
+"""TOTP helpers (RFC 6238) through pyotp and allauth.mfa's public model and adapter.
 
-`activate_totp` gives a user an authenticator from a known secret: the demo officials use
-it with DEMO_TOTP_SECRET, and tests use it for officials they create (without it the
-middleware sends every official to the MFA setup page). `totp_code` computes the code an
-authenticator app would show.
+allauth verifies the codes people type (its own login and setup forms); this module only
+gives a user an authenticator from a known secret and computes the code an authenticator
+app would show, with allauth's configured digits and period. It uses no private module of
+allauth: the `Authenticator` model, `get_adapter().encrypt()` (the hook allauth itself calls
+before storing a secret) and `app_settings`.
+
+`activate_totp` is used by the demo officials (DEMO_TOTP_SECRET) and by tests for the
+officials they create (without it the middleware sends every official to the MFA setup page).
 """
 
 from __future__ import annotations
@@ -12,20 +16,30 @@ import time
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import pyotp
 from allauth.mfa import app_settings
+from allauth.mfa.adapter import get_adapter
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+
+
+def _totp(secret: str) -> pyotp.TOTP:
+    return pyotp.TOTP(secret, digits=app_settings.TOTP_DIGITS,
+                      interval=app_settings.TOTP_PERIOD)
 
 
 def totp_code(secret: str, at: float | None = None) -> str:
-    counter = int(time.time() if at is None else at) // app_settings.TOTP_PERIOD
-    return format_hotp_value(hotp_value(secret, counter))
+    return _totp(secret).at(time.time() if at is None else at)
 
 
 def activate_totp(user: Any, secret: str) -> Authenticator:
     """Give `user` a TOTP authenticator with `secret` (base32) unless they have one."""
     existing = Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).first()
-    return existing or TOTP.activate(user, secret).instance
+    if existing:
+        return existing
+    return Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP,
+        data={"secret": get_adapter().encrypt(secret)},
+    )
 
 
 def otpauth_url(label: str, secret: str) -> str:

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
+from zhicheng.core.observe import mail_failed, mail_sent
+
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -32,5 +34,7 @@ def send_notification_email(notification_id: int) -> bool:
         send_mail(f"[职称评审] {n.title}", body, settings.DEFAULT_FROM_EMAIL, [n.user.email])
     except Exception:  # the inbox row stays; mail problems must not break the event
         logger.exception("notification %s: email failed", notification_id)
+        mail_failed("notification")
         return False
+    mail_sent("notification")
     return True

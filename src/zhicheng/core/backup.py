@@ -10,7 +10,10 @@ A backup is one directory:
         database.pgdump      PostgreSQL: pg_dump custom format        } one of
         database.sqlite3     embedded mode: SQLite online backup API  }
         media/…              MEDIA_ROOT (materials, dossier packages, …)
-        keys/…               ZHICHENG_KEY_DIR (certificate signing keys: keep backups secret)
+        keys/…               ZHICHENG_KEY_DIR (certificate signing keys), in clear only in the
+                             embedded mode; in production encrypted instead as
+        keys.tar.enc         … with ZHICHENG_BACKUP_PASSPHRASE (core.backup_keys), or
+        keys.tar.gpg         … to ZHICHENG_BACKUP_GPG_RECIPIENT
 
 It is written as `<name>.partial` and renamed when complete, so a crashed run never looks
 like a backup. The PostgreSQL dump and the row counts come from one exported snapshot; the
@@ -38,6 +41,8 @@ from django.core.files.storage import FileSystemStorage, default_storage, storag
 from django.db import DEFAULT_DB_ALIAS, connections, models
 
 from zhicheng.core.audit import verify_chain
+
+from . import backup_keys
 
 FORMAT = "zhicheng-backup/1"
 MANIFEST = "manifest.json"
@@ -226,6 +231,11 @@ def create_backup(destination: Path, *, now: dt.datetime | None = None,
     vendor = _vendor()
     if vendor not in ("postgresql", "sqlite"):
         raise BackupError(f"不支持的数据库 {vendor} (unsupported database)")
+    if backup_keys.production() and backup_keys.mode() == "none":
+        raise BackupError(
+            "生产环境不以明文备份签名密钥：请设置 ZHICHENG_BACKUP_PASSPHRASE 或 "
+            "ZHICHENG_BACKUP_GPG_RECIPIENT (production never backs up the signing keys "
+            "in clear: set a passphrase or a GPG recipient, docs/backup.md)")
     stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%S")
     final = destination / f"zhicheng-{stamp}"
     partial = destination / f"zhicheng-{stamp}.partial"
@@ -249,13 +259,26 @@ def create_backup(destination: Path, *, now: dt.datetime | None = None,
             media_count = _copy_tree(media, partial / "media")
             say(f"上传文件 (media): {media_count} 个文件 ← {media}")
         keys = key_root()
-        key_count = _copy_tree(keys, partial / "keys")
-        say(f"签名密钥 (keys): {key_count} 个文件 ← {keys}")
+        key_sums = {f"keys/{p.relative_to(keys).as_posix()}": sha256_file(p)
+                    for p in _files_under(keys)}
+        try:
+            encrypted = backup_keys.write_encrypted_keys(keys, partial)
+        except backup_keys.KeyEncryptionError as exc:
+            raise BackupError(str(exc)) from exc
+        if encrypted is not None:
+            say(f"签名密钥 (keys): {len(key_sums)} 个文件，已加密 ({encrypted[0]}) → "
+                f"{encrypted[1]}")
+        else:
+            key_count = _copy_tree(keys, partial / "keys")
+            say(f"签名密钥 (keys): {key_count} 个文件 ← {keys}（未加密 / not encrypted）")
         manifest: dict[str, Any] = {
             "format": FORMAT,
             "created_at": (now or dt.datetime.now(dt.UTC)).isoformat(),
             "database": {"vendor": vendor, "file": db_file, "tables": counts},
             "media": "included" if media is not None else "external",
+            # The sums of the key files, also when they are stored encrypted, so a restore
+            # proves the decrypted keys are the ones backed up.
+            "keys": {"encryption": encrypted[0] if encrypted else "none", "files": key_sums},
         }
         _write_manifest(partial, manifest)
         partial.rename(final)
@@ -385,7 +408,11 @@ def check_restored(manifest: dict[str, Any]) -> RestoreReport:
         report.checks.append(f"{len(counts)} 张表的行数与备份一致 (row counts match)")
     roots = {"media/": media_root(), "keys/": key_root()}
     checked_files = 0
-    for rel, info in sorted(manifest["files"].items()):
+    wanted_files = {rel: info["sha256"] for rel, info in manifest["files"].items()}
+    # Encrypted keys: their files are not in the backup, their sums are in the manifest.
+    for rel, digest in manifest.get("keys", {}).get("files", {}).items():
+        wanted_files.setdefault(rel, digest)
+    for rel, digest in sorted(wanted_files.items()):
         prefix = next((p for p in roots if rel.startswith(p)), None)
         if prefix is None:
             continue
@@ -393,7 +420,7 @@ def check_restored(manifest: dict[str, Any]) -> RestoreReport:
         if base is None:
             continue
         path = base / rel[len(prefix):]
-        if not path.is_file() or sha256_file(path) != info["sha256"]:
+        if not path.is_file() or sha256_file(path) != digest:
             report.problems.append(f"文件缺失或不一致 (file missing or changed): {rel}")
         checked_files += 1
     report.checks.append(f"{checked_files} 个文件的 SHA-256 与备份一致 (file sums match)")
@@ -426,13 +453,23 @@ def restore_backup(backup: Path, *, say: Say = _quiet) -> RestoreReport:
                           + "\n".join(problems))
     say("备份文件校验通过 (backup sums verified)")
     _check_fresh_targets(manifest)
+    how = manifest.get("keys", {}).get("encryption", "none")
+    key_tar = None
+    if how != "none":  # decrypt first: a wrong passphrase restores nothing
+        try:
+            key_tar = backup_keys.read_encrypted_keys(backup, how)
+        except backup_keys.KeyEncryptionError as exc:
+            raise BackupError(str(exc) + "，未做任何恢复 (nothing restored)") from exc
+        say(f"签名密钥已解密 (keys decrypted: {how})")
     _restore_database(backup, manifest)
     say(f"数据库已恢复 (database restored): {connections[DEFAULT_DB_ALIAS].settings_dict['NAME']}")
     media = media_root()
     if media is not None and (backup / "media").is_dir():
         say(f"上传文件 (media): {_copy_tree(backup / 'media', media)} 个文件 → {media}")
     keys = key_root()
-    if (backup / "keys").is_dir():
+    if key_tar is not None:
+        say(f"签名密钥 (keys): {backup_keys.restore_keys(key_tar, keys)} 个文件 → {keys}")
+    elif (backup / "keys").is_dir():
         keys.mkdir(parents=True, exist_ok=True, mode=0o700)
         say(f"签名密钥 (keys): {_copy_tree(backup / 'keys', keys)} 个文件 → {keys}")
     return check_restored(manifest)

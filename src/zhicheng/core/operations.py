@@ -23,6 +23,7 @@ from zhicheng.core.actors import Actor, person
 
 from .actors import SYSTEM, System
 from .audit import append_event
+from .observe import operation_committed
 from .redaction import REDACTED, is_secret_field
 
 
@@ -125,6 +126,8 @@ def operation(
         if used and isinstance(op.data, dict) and "parameters" not in op.data:
             op.data = {**op.data, "parameters": used}
         append_event(actor=actor, action=action, target=op.obj, summary=op.summary, data=op.data)
+        # Counted and logged once the transaction commits (a rolled-back one did nothing).
+        transaction.on_commit(operation_committed(actor, action, op.obj))
 
 
 def model_fields_snapshot(

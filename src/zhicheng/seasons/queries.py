@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
+from zhicheng.orgs.models import City
 from zhicheng.policy import Season as PolicySeason
 from zhicheng.policy.package import season_from_data
 from zhicheng.policy.season import SeasonDataError, load_season
@@ -94,3 +95,31 @@ def version_summary(version: SeasonVersion) -> dict[str, Any]:
         "note": version.note,
         "current": version.status == VersionStatus.PUBLISHED,
     }
+
+
+def current_season(city: City | None = None) -> Season | None:
+    """The current published season: of `city` when given, else of the installation (its
+    only city's; with several cities, the newest current one)."""
+    qs = Season.objects.filter(is_current=True).select_related("owner")
+    if city is not None:
+        qs = qs.filter(owner=city)
+    return qs.order_by("-year", "code").first()
+
+
+def cities_with_seasons() -> list[City]:
+    """The cities a visitor may choose: those with at least one published season."""
+    return list(
+        City.objects.filter(seasons__published_version__isnull=False).distinct().order_by("name")
+    )
+
+
+def city_seasons(city: City | None) -> QuerySet[Season]:
+    """Published seasons of a city (every published season when `city` is None), newest first."""
+    qs = published_seasons().select_related("owner")
+    return qs.filter(owner=city) if city is not None else qs
+
+
+def past_seasons(city: City | None, current: Season | None) -> QuerySet[Season]:
+    """往届: the city's published seasons other than its current one, newest first."""
+    qs = city_seasons(city)
+    return qs.exclude(pk=current.pk) if current is not None else qs

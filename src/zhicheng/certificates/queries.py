@@ -13,6 +13,7 @@ from zhicheng.applications.models import Application
 from zhicheng.applications.states import State
 from zhicheng.core.models import AuditHead
 from zhicheng.orgs.permissions import is_city_office
+from zhicheng.orgs.queries import in_office_cities
 
 from .models import Certificate, CertificateStatus
 from .signing import sign_revocation_list
@@ -34,6 +35,7 @@ def approved_for_issue(user: Any) -> QuerySet[Application]:
         return Application.objects.none()
     return (
         Application.objects.filter(state=State.APPROVED)
+        .filter(in_office_cities(user, "season__owner"))
         .select_related("applicant", "series", "plan", "season")
         .order_by("pk")
     )
@@ -42,7 +44,10 @@ def approved_for_issue(user: Any) -> QuerySet[Application]:
 def office_certificates(user: Any) -> QuerySet[Certificate]:
     if not is_city_office(user):
         return Certificate.objects.none()
-    return Certificate.objects.select_related("application").order_by("-issue_date", "-pk")
+    return (
+        Certificate.objects.filter(in_office_cities(user, "application__season__owner"))
+        .select_related("application").order_by("-issue_date", "-pk")
+    )
 
 
 def lookup(number: str, name: str) -> Certificate | None:

@@ -54,9 +54,9 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         season = c.plans.select_related("season").first()
-        from zhicheng.seasons.models import Season
+        from zhicheng.seasons.queries import current_season
 
-        s = season.season if season else Season.objects.get(is_current=True)
+        s = season.season if season else current_season(c.office.city)
         try:
             m = ops.create_meeting(request.user, c, s, date=form.cleaned_data["date"],
                                    place=form.cleaned_data["place"], draw_spec=form.spec(),

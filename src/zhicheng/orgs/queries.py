@@ -57,5 +57,23 @@ def jurisdiction(membership: Membership) -> QuerySet[Organisation]:
             return orgs.none()
 
 
+def office_city_ids(user: Any) -> set[int] | None:
+    """The cities a person's city-office memberships serve; None: the whole installation
+    (an office that names no city, the single-city case). One query."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    ids = set(
+        Membership.objects.filter(user=user, active=True, role=Role.CITY_OFFICE)
+        .values_list("organisation__city_id", flat=True)
+    )
+    return None if None in ids else ids
+
+
+def in_office_cities(user: Any, field: str) -> Q:
+    """`field` (a path to a City, e.g. "season__owner") within the person's cities."""
+    ids = office_city_ids(user)
+    return Q() if ids is None else Q(**{f"{field}__in": sorted(ids)})
+
+
 def memberships_of(user: Any) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user, active=True).select_related("organisation")

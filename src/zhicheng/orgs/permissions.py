@@ -68,7 +68,7 @@ def has_role_in(actor: Actor | None, role: str, organisation_id: int | None) -> 
 
 
 REFERENCE_MODELS = {
-    "orgs": ["district", "organisation", "membership"],
+    "orgs": ["city", "district", "organisation", "membership"],
     "catalogue": ["series", "specialty", "title"],
     "seasons": ["season", "committeeplan", "datawarning", "notice"],
     "core": ["calendaryear", "calendarday"],

@@ -73,7 +73,7 @@ def month_mask(months: frozenset[int] | set[int]) -> int:
 
 
 class CommitteePlan(models.Model):
-    """One row of the attachment 连云港市2024年职称评审计划表."""
+    """One row of the season's plan table (the notice's attachment 评审计划表)."""
 
     season = models.ForeignKey(
         Season, on_delete=models.CASCADE, related_name="plans", verbose_name=_("年度")

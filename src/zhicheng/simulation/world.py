@@ -156,13 +156,15 @@ def _organisations(world: World, applicants: int, rng: random.Random) -> None:
     per_district = max(2, applicants // (40 * len(districts)))
     kinds = ["科技有限公司", "工程有限公司", "实业有限公司", "设计研究院", "学校"]
     employers = []
+    city_prefix = world.season.city.removesuffix("市")  # 连云港市 → 连云港海州区模拟…
     with operation(SYSTEM, "simulate.employers") as op:
         for d in districts:
             for k in range(per_district):
                 supervised = rng.random() < 0.2 and departments
                 org = Organisation.objects.create(
-                    name=f"连云港{d.name}模拟{world.label}-{k + 1:03d}{kinds[k % len(kinds)]}",
-                    kind=OrgKind.EMPLOYER, district=d,
+                    name=f"{city_prefix}{d.name}模拟{world.label}-{k + 1:03d}"
+                         f"{kinds[k % len(kinds)]}",
+                    kind=OrgKind.EMPLOYER, district=d, city=d.city,
                     supervisor=rng.choice(departments) if supervised else None,
                     agency_managed=not supervised and rng.random() < 0.1,
                 )

@@ -22,7 +22,8 @@ from .signing import sign_revocation_list
 def holder_certificates(user: Any) -> QuerySet[Certificate]:
     if not getattr(user, "is_authenticated", False):
         return Certificate.objects.none()
-    return Certificate.objects.filter(holder=user).order_by("-issue_date", "-pk")
+    return (Certificate.objects.filter(holder=user).select_related("application__season")
+            .order_by("-issue_date", "-pk"))
 
 
 def holder_certificate(user: Any, number: str) -> Certificate | None:

@@ -70,9 +70,12 @@ def office_city_ids(user: Any) -> set[int] | None:
 
 
 def in_office_cities(user: Any, field: str) -> Q:
-    """`field` (a path to a City, e.g. "season__owner") within the person's cities."""
+    """`field` (a path to a City, e.g. "season__owner") within the person's cities, or naming
+    no city (a season stored without one belongs to the whole installation)."""
     ids = office_city_ids(user)
-    return Q() if ids is None else Q(**{f"{field}__in": sorted(ids)})
+    if ids is None:
+        return Q()
+    return Q(**{f"{field}__in": sorted(ids)}) | Q(**{f"{field}__isnull": True})
 
 
 def memberships_of(user: Any) -> QuerySet[Membership]:

@@ -91,7 +91,8 @@ def _office_city(roles: Roles) -> Q:
     """A city office sees the dossiers of its city's seasons (docs/seasons.md, 多城市)."""
     if None in roles.office_cities:
         return Q()
-    return Q(season__owner_id__in=sorted(c for c in roles.office_cities if c is not None))
+    return Q(season__owner_id__in=sorted(c for c in roles.office_cities if c is not None)) | Q(
+        season__owner__isnull=True)
 
 
 def _scope(roles: Roles) -> Q:

@@ -152,6 +152,8 @@ def test_each_city_office_sees_only_its_own_dossiers(
 
     client = Client()
     client.force_login(yunhu_office)
+    # the portal opens on the city the official serves, without the chooser
+    assert YUNHU_SEASON in client.get("/").content.decode()
     assert client.get(f"/supervision/dossier/{mine.pk}/").status_code == 200
     assert client.get(f"/supervision/dossier/{theirs.pk}/").status_code == 404
     other_plan = lyg.plans.order_by("row").first()

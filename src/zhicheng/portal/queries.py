@@ -58,8 +58,24 @@ def visitor_city(request: HttpRequest) -> City | None:
         session = getattr(request, "session", None)
         code = session.get(CITY_SESSION_KEY) if session is not None else None
         chosen = next((c for c in known if c.code == code), None)
+        if chosen is None and code is None:
+            # A signed-in official who chose nothing reads the city they serve.
+            served = served_city_id(getattr(request, "user", None))
+            chosen = next((c for c in known if c.pk == served), None)
     setattr(request, _CHOSEN, chosen)
     return chosen
+
+
+def served_city_id(user: object) -> int | None:
+    """The city of the organisation a signed-in person serves (their first one naming a city)."""
+    from zhicheng.orgs.models import Membership
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Membership.objects.filter(user=user, active=True, organisation__city__isnull=False)
+        .order_by("pk").values_list("organisation__city_id", flat=True).first()
+    )
 
 
 def show_city(request: HttpRequest, city: City | None) -> None:

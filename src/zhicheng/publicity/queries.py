@@ -62,12 +62,15 @@ def ended_visible_days() -> int:
 
 
 def public_publicities(
-    today: dt.date, *, kind: str | None = None, q: str = ""
+    today: dt.date, *, kind: str | None = None, q: str = "", city: Any = None
 ) -> QuerySet[Publicity]:
     """Running publicities, upcoming ones and those ended in the last few weeks, in the
-    order of the procedure (unit, pre-evaluation, result), newest first within a kind."""
+    order of the procedure (unit, pre-evaluation, result), newest first within a kind;
+    with `city`, only that city's seasons' (docs/seasons.md, 多城市)."""
     since = today - dt.timedelta(days=ended_visible_days())
     qs = _public_base().filter(last_day__gte=since)
+    if city is not None:
+        qs = qs.filter(application__season__owner=city)
     if kind:
         qs = qs.filter(kind=kind)
     q = q.strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 
 from .models import Membership, Organisation, OrgKind, Role
 
@@ -70,12 +70,18 @@ def office_city_ids(user: Any) -> set[int] | None:
 
 
 def in_office_cities(user: Any, field: str) -> Q:
-    """`field` (a path to a City, e.g. "season__owner") within the person's cities, or naming
-    no city (a season stored without one belongs to the whole installation)."""
-    ids = office_city_ids(user)
-    if ids is None:
-        return Q()
-    return Q(**{f"{field}__in": sorted(ids)}) | Q(**{f"{field}__isnull": True})
+    """`field` (a path to a City, e.g. "season__owner") within the cities the person's
+    city-office memberships serve, or naming no city (a season stored without one belongs to
+    the whole installation); everything for an office naming no city. Subqueries of the
+    caller's query: no query of its own."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    offices = Membership.objects.filter(user=user, active=True, role=Role.CITY_OFFICE)
+    return (
+        Q(Exists(offices.filter(organisation__city__isnull=True)))
+        | Q(**{f"{field}__in": offices.values("organisation__city_id")})
+        | Q(**{f"{field}__isnull": True})
+    )
 
 
 def memberships_of(user: Any) -> QuerySet[Membership]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.expressions import Combinable, CombinedExpression
@@ -66,7 +67,7 @@ def visitor_city(request: HttpRequest) -> City | None:
     return chosen
 
 
-def served_city_id(user: object) -> int | None:
+def served_city_id(user: Any) -> int | None:
     """The city of the organisation a signed-in person serves (their first one naming a city)."""
     from zhicheng.orgs.models import Membership
 

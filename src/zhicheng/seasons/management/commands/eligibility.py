@@ -47,10 +47,14 @@ def _with_default_season(args: list[str]) -> list[str]:
     """Without `--season`, the current published season (when exactly one city has one)."""
     if any(a == "--season" or a.startswith("--season=") for a in args):
         return args
-    from django.db import DatabaseError
+    from pathlib import Path
+
+    from django.db import DatabaseError, connection
 
     from zhicheng.seasons.models import Season
 
+    if connection.vendor == "sqlite" and not Path(str(connection.settings_dict["NAME"])).exists():
+        return args  # no database yet (and none is created for a decision that needs none)
     try:
         current = list(
             Season.objects.filter(is_current=True, published_version__isnull=False)

@@ -230,7 +230,10 @@ ZHICHENG_TODAY = os.environ.get("ZHICHENG_TODAY", "")
 # city office moves forward (`zhicheng demo_clock`, banner button); the later date wins.
 ZHICHENG_DEMO_CLOCK = env_bool("ZHICHENG_DEMO_CLOCK") and not PRODUCTION
 ZHICHENG_DEMO_CLOCK_FILE = str(VAR_DIR / "demo-clock.txt")
-ZHICHENG_SEASON = os.environ.get("ZHICHENG_SEASON", "lianyungang-2024")
+# The season package `load_season` loads when none is named. Empty: the newest installed
+# package that is not an example (policy.season.default_season_code). Pages never read it:
+# they show each city's current published season from the database.
+ZHICHENG_SEASON = os.environ.get("ZHICHENG_SEASON", "")
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("ZHICHENG_SSL_REDIRECT", True)

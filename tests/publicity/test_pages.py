@@ -17,11 +17,13 @@ pytestmark = pytest.mark.django_db
 
 LIST = "/publicity/"
 # The public list's query budget: the same for 1 entry and for 20.
-LIST_QUERIES = 3  # the seasons (their display windows), the page count and the page itself
+# the seasons (their display windows), the page count, the page itself, and the cities with a
+# published season (the site's title)
+LIST_QUERIES = 4
 # session, user, MFA middleware (2), memberships, count, page; and the work bar of a unit HR
 # (portal/navigation.py: its roles, the expert check and one count per queue): constant per request.
 NAV_BAR_QUERIES = 7
-ORG_QUERIES = 7 + NAV_BAR_QUERIES
+ORG_QUERIES = 7 + NAV_BAR_QUERIES + 1  # + the site's city
 
 
 def client_for(user: Any) -> Client:

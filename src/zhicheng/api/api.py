@@ -36,7 +36,7 @@ api = NinjaAPI(
     title="zhicheng 职称评审 API",
     version="1",
     description=(
-        "连云港职称评审数据接口。令牌按机构发放（`Authorization: Bearer zc_…`），按权限范围"
+        "职称评审数据接口。令牌按机构发放（`Authorization: Bearer zc_…`），按权限范围"
         "（scopes）和管辖范围读取与办理；所有错误均为 "
         '`{"error": {"code", "message", "details": [{"field", "message"}]}}`。'
         "见 docs/api.md。"

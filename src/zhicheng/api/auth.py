@@ -61,8 +61,10 @@ def roles_for(token: ApiToken) -> Roles:
     if token.user_id is not None:
         memberships = memberships.filter(user_id=token.user_id, user__is_active=True)
     roles = Roles()
-    for role in set(memberships.values_list("role", flat=True)):
+    for role, city_id in set(memberships.values_list("role", "organisation__city_id")):
         roles.orgs[role].add(token.organisation_id)
+        if role == OrgRole.CITY_OFFICE:
+            roles.office_cities.add(city_id)  # the token's city (docs/seasons.md, 多城市)
     return roles
 
 

@@ -278,7 +278,7 @@ class EmploymentForm(VersionedForm):
         widget=forms.Select(attrs=SELECT), error_messages=ERRORS,
     )
     professional_work = _bool("目前从事专业技术工作", initial=True)
-    city = _char("就业城市", required=True, initial="连云港市")
+    city = _char("就业城市", required=True)  # initial: the current season's city (the view)
     residence = _choice("户籍（国籍）类别", [
         ("mainland", "内地（大陆）"), ("hong_kong", "香港"), ("macau", "澳门"),
         ("taiwan", "台湾"), ("foreign", "外籍"),

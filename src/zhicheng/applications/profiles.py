@@ -49,7 +49,7 @@ DEFAULT_FACTS: dict[str, Any] = {
     "residence": {"category": "mainland", "permit": "none"},
     "employment": {
         "status": "employed",
-        "city": "连云港市",
+        "city": "",  # the current season's city (default_city)
         "contract": True,
         "professional_work": True,
         "sector": "other",
@@ -59,8 +59,19 @@ DEFAULT_FACTS: dict[str, Any] = {
 }
 
 
+def default_city() -> str:
+    """The city a new profile starts in: the current published season's (its notice's city)."""
+    from zhicheng.seasons.queries import current_season
+
+    season = current_season()
+    return season.city if season is not None else ""
+
+
 def default_facts() -> dict[str, Any]:
-    return copy.deepcopy(DEFAULT_FACTS)
+
+    facts = copy.deepcopy(DEFAULT_FACTS)
+    facts["employment"]["city"] = default_city()
+    return facts
 
 
 @cache
@@ -253,7 +264,7 @@ class RequestData:
 
 def employment_facts(profile: ApplicantProfile) -> dict[str, Any]:
     """The stored employment facts, completed from the chosen employer (or freelancing)."""
-    emp = dict(profile.facts.get("employment") or DEFAULT_FACTS["employment"])
+    emp = dict(profile.facts.get("employment") or default_facts()["employment"])
     if profile.freelancer:
         emp["status"] = "freelance"
         emp.pop("employer", None)

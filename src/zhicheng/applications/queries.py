@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -145,11 +144,12 @@ def plans_for(season: Season) -> QuerySet[CommitteePlan]:
     )
 
 
-def current_season() -> Season | None:
-    season = Season.objects.filter(is_current=True).first()
-    if season is None:
-        season = Season.objects.filter(code=settings.ZHICHENG_SEASON).first()
-    return season
+def current_season(city: Any = None) -> Season | None:
+    """The current published season (of `city` when given; an applicant applies in the city
+    of the season they chose, `seasons.queries.current_season`)."""
+    from zhicheng.seasons.queries import current_season as current
+
+    return current(city)
 
 
 def colleague_plan(

@@ -49,6 +49,7 @@ from .profiles import (
     LIST_SECTIONS,
     RequestData,
     decide,
+    default_city,
     default_facts,
     describe_row,
     fact_choices,
@@ -246,7 +247,7 @@ def employment_edit(request: HttpRequest) -> HttpResponse:
             "contract": ({True: "yes", False: "no"}[bool(emp.get("contract"))]
                          if "social_insurance" in profile.meta else ""),
             "professional_work": emp.get("professional_work", True),
-            "city": emp.get("city", "连云港市"), "residence": res.get("category", "mainland"),
+            "city": emp.get("city") or default_city(), "residence": res.get("category", "mainland"),
             "permit": res.get("permit", "none"),
             "social_insurance_verified": profile.meta.get("social_insurance", {}).get(
                 "verified_online", False

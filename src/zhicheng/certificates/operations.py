@@ -34,7 +34,6 @@ from .models import (
 from .payload import PAYLOAD_VERSION, b64e, id_binding_hash
 from .signing import sign_payload
 
-DEFAULT_AUTHORITY = "连云港市专业技术人员职称(职业资格)工作领导小组办公室"
 ROUTE_LABELS = {
     Route.INITIAL_DETERMINATION: "初定",
     Route.ASSESSMENT_RECOGNITION: "考核认定",
@@ -85,7 +84,14 @@ def _authority(season: Any) -> str:
     if configured:
         return str(configured)
     issuer = ((season.parameters or {}).get("season") or {}).get("issuer")
-    return str(issuer or DEFAULT_AUTHORITY)
+    if issuer:
+        return str(issuer)
+    # The season names no issuer: its city's title office (organisations.toml [city_office]).
+    from zhicheng.orgs.models import Organisation, OrgKind
+
+    office = Organisation.objects.filter(kind=OrgKind.CITY_OFFICE, city_id=season.owner_id) \
+        .values_list("name", flat=True).first()
+    return str(office or "")
 
 
 def _evaluated_by(application: Application) -> Any:

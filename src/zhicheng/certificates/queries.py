@@ -14,6 +14,7 @@ from zhicheng.applications.states import State
 from zhicheng.core.models import AuditHead
 from zhicheng.evaluation.models import Case
 from zhicheng.orgs.permissions import is_city_office
+from zhicheng.orgs.queries import in_office_cities
 
 from .models import Certificate, CertificateStatus
 from .signing import sign_revocation_list
@@ -22,7 +23,8 @@ from .signing import sign_revocation_list
 def holder_certificates(user: Any) -> QuerySet[Certificate]:
     if not getattr(user, "is_authenticated", False):
         return Certificate.objects.none()
-    return Certificate.objects.filter(holder=user).order_by("-issue_date", "-pk")
+    return (Certificate.objects.filter(holder=user).select_related("application__season")
+            .order_by("-issue_date", "-pk"))
 
 
 def holder_certificate(user: Any, number: str) -> Certificate | None:
@@ -37,6 +39,7 @@ def approved_for_issue(user: Any) -> QuerySet[Application]:
     latest = Case.objects.filter(application=OuterRef("pk")).order_by("-meeting__date", "-pk")
     return (
         Application.objects.filter(state=State.APPROVED)
+        .filter(in_office_cities(user, "season__owner"))
         .select_related("applicant", "series", "plan", "season")
         .annotate(filed_approval=Subquery(latest.values("meeting__approval_number")[:1]))
         .order_by("pk")
@@ -46,7 +49,10 @@ def approved_for_issue(user: Any) -> QuerySet[Application]:
 def office_certificates(user: Any) -> QuerySet[Certificate]:
     if not is_city_office(user):
         return Certificate.objects.none()
-    return Certificate.objects.select_related("application").order_by("-issue_date", "-pk")
+    return (
+        Certificate.objects.filter(in_office_cities(user, "application__season__owner"))
+        .select_related("application").order_by("-issue_date", "-pk")
+    )
 
 
 def lookup(number: str, name: str) -> Certificate | None:

@@ -93,12 +93,14 @@ def seed_demo(actor: Actor) -> list[DemoAccount]:
         created: list[str] = []
         by_short = {o.short_name: o for o in Organisation.objects.exclude(short_name="")}
         for name, code, district, supervisor, agency, kind in DEMO_EMPLOYERS:
+            home = District.objects.get(code=district)
             org, made = Organisation.objects.get_or_create(
                 name=name,
                 defaults={
                     "kind": OrgKind.EMPLOYER,
                     "credit_code": code,
-                    "district": District.objects.get(code=district),
+                    "district": home,
+                    "city": home.city,  # the employer belongs to its district's city
                     "supervisor": by_short.get(supervisor) if supervisor else None,
                     "agency_managed": agency,
                     "employer_type": kind,

@@ -14,6 +14,7 @@ from zhicheng.core import clock
 from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
 from zhicheng.orgs.permissions import is_city_office
+from zhicheng.orgs.queries import in_office_cities
 
 from . import arithmetic, params
 from . import draw as pure
@@ -133,7 +134,7 @@ def meetings_for(user: Any) -> QuerySet[Meeting]:
     qs = Meeting.objects.select_related("committee__office", "season", "data_report").annotate(
         n_cases=Count("cases", distinct=True))
     if is_city(user):
-        return qs
+        return qs.filter(in_office_cities(user, "season__owner"))
     offices = office_ids(user)
     uid = getattr(user, "pk", None) or 0
     sits = CommitteeSeat.objects.filter(expert__user_id=uid).filter(

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from zhicheng.accounts.reauth import require_recent_authentication
 from zhicheng.core import clock
 from zhicheng.core.operations import OperationError
-from zhicheng.seasons.models import Season
 
 from . import exports, queries
 from . import operations as ops
@@ -68,9 +67,15 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
     c = get_object_or_404(queries.committees_for(request.user), pk=pk)
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        season = c.plans.select_related("season").first()
+        # The committee's current season (its city's), not a past season it also served.
+        plan = c.plans.select_related("season").order_by("-season__is_current",
+                                                         "-season__year").first()
+        from zhicheng.seasons.queries import current_season
 
-        s = season.season if season else Season.objects.get(is_current=True)
+        s = plan.season if plan else current_season(c.office.city)
+        if s is None:
+            messages.error(request, _("当前没有进行中的评审年度，不能安排评审会议。"))
+            return _committee_page(request, c, form)
         try:
             m = ops.create_meeting(request.user, c, s, date=form.cleaned_data["date"],
                                    place=form.cleaned_data["place"], draw_spec=form.spec(),

@@ -5,13 +5,19 @@ from django.utils.translation import gettext_lazy as _
 
 from zhicheng.core.admin import AuditedAdminMixin
 
-from .models import District, Membership, Organisation
+from .models import City, District, Membership, Organisation
+
+
+@admin.register(City)
+class CityAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "name_en", "code")
+    search_fields = ("name", "code")
 
 
 @admin.register(District)
 class DistrictAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "kind", "code", "plan_row")
-    list_filter = ("kind",)
+    list_display = ("name", "kind", "code", "plan_row", "city")
+    list_filter = ("kind", "city")
     search_fields = ("name", "code")
     ordering = ("plan_row", "name")
 
@@ -27,12 +33,12 @@ class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "credit_code",
         "agency_managed",
     )
-    list_filter = ("kind", "district", "employer_type", "agency_managed")
+    list_filter = ("kind", "city", "district", "employer_type", "agency_managed")
     search_fields = ("name", "short_name", "=credit_code")
     list_select_related = ("district", "supervisor")
     autocomplete_fields = ("supervisor",)
     fieldsets = (
-        (None, {"fields": ("name", "short_name", "kind")}),
+        (None, {"fields": ("name", "short_name", "kind", "city")}),
         (
             _("隶属与初审渠道"),
             {"fields": ("district", "supervisor", "agency_managed")},

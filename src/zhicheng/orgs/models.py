@@ -5,6 +5,28 @@ from django.utils.translation import gettext_lazy as _
 from .validators import validate_credit_code
 
 
+class City(models.Model):
+    """A city running its own seasons on the installation (docs/seasons.md, 多城市).
+
+    Its name and code come from the season package (`organisations.toml` `[city]`, else
+    `season.toml`'s city and the season code's prefix). Every season, district and
+    organisation a package names belongs to its city; an official sees only the city of the
+    organisation they serve (`orgs.queries.city_of_user`).
+    """
+
+    code = models.SlugField(_("代码"), unique=True)
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("城市")
+        verbose_name_plural = _("城市")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class DistrictKind(models.TextChoices):
     COUNTY = "county", _("县")
     DISTRICT = "district", _("区")
@@ -18,6 +40,10 @@ class District(models.Model):
     name = models.CharField(_("名称"), max_length=40, unique=True)
     kind = models.CharField(_("类型"), max_length=10, choices=DistrictKind.choices)
     plan_row = models.PositiveSmallIntegerField(_("计划表序号"), null=True, blank=True)
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, null=True, blank=True, related_name="districts",
+        verbose_name=_("所属城市"),
+    )
 
     class Meta:
         ordering = ["plan_row", "name"]
@@ -85,6 +111,11 @@ class Organisation(models.Model):
     )
     phone = models.CharField(_("电话"), max_length=40, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations",
+        verbose_name=_("所属城市"),
+        help_text=_("机构所属城市；不填则视为本系统唯一的城市（单城市安装）。"),
+    )
 
     class Meta:
         ordering = ["kind", "name"]

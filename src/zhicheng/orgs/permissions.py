@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, cast
 
 import rules
+from django.db.models import Q
 
 from .models import Membership, Role
 
@@ -23,12 +24,40 @@ def is_active_user(actor: Actor | None) -> bool:
 
 
 @rules.predicate
-def is_city_office(actor: Actor | None) -> bool:
-    """An active member of the city title office (市职称办): the supervising role."""
+def is_city_office(actor: Actor | None, target: object = None) -> bool:
+    """An active member of the city title office (市职称办): the supervising role. With a
+    target of a city (a season, or anything belonging to one), an office of that city (an
+    office that names no city serves the whole installation: the single-city case)."""
     if not is_active_user(actor):
         return False
     person = cast("User", actor)  # is_active_user excluded the system and anonymous visitors
-    return Membership.objects.filter(user=person, role=Role.CITY_OFFICE, active=True).exists()
+    offices = Membership.objects.filter(user=person, role=Role.CITY_OFFICE, active=True)
+    city = city_id_of(target)
+    if city is None:
+        return offices.exists()
+    return offices.filter(Q(organisation__city_id=city) | Q(organisation__city__isnull=True)) \
+        .exists()
+
+
+def city_id_of(target: object) -> int | None:
+    """The city a target belongs to: a season's owner, or the season of what it belongs to
+    (an application, a plan, a meeting, a publicity, a certificate…); None when unknown."""
+    from zhicheng.orgs.models import City
+
+    for _ in range(3):  # season ← application ← certificate / publicity / case
+        if target is None:
+            return None
+        if isinstance(target, City):
+            return target.pk
+        if hasattr(target, "owner_id") and hasattr(target, "published_version_id"):
+            return cast("int | None", target.owner_id)
+        if hasattr(target, "season"):
+            target = target.season
+        elif hasattr(target, "application"):
+            target = target.application
+        else:
+            return None
+    return None
 
 
 _REMEMBERED: contextvars.ContextVar[dict[tuple[int, str, int], bool] | None] = (
@@ -65,7 +94,7 @@ def has_role_in(actor: Actor | None, role: str, organisation_id: int | None) -> 
 
 
 REFERENCE_MODELS = {
-    "orgs": ["district", "organisation", "membership"],
+    "orgs": ["city", "district", "organisation", "membership"],
     "catalogue": ["series", "specialty", "title"],
     "seasons": ["season", "committeeplan", "datawarning", "notice"],
     "core": ["calendaryear", "calendarday"],

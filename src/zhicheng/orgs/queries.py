@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 
 from .models import Membership, Organisation, OrgKind, Role
 
@@ -55,6 +55,33 @@ def jurisdiction(membership: Membership) -> QuerySet[Organisation]:
         case _:
             # Experts see only what a meeting gives them, never an organisation list.
             return orgs.none()
+
+
+def office_city_ids(user: Any) -> set[int] | None:
+    """The cities a person's city-office memberships serve; None: the whole installation
+    (an office that names no city, the single-city case). One query."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    ids = set(
+        Membership.objects.filter(user=user, active=True, role=Role.CITY_OFFICE)
+        .values_list("organisation__city_id", flat=True)
+    )
+    return None if None in ids else ids
+
+
+def in_office_cities(user: Any, field: str) -> Q:
+    """`field` (a path to a City, e.g. "season__owner") within the cities the person's
+    city-office memberships serve, or naming no city (a season stored without one belongs to
+    the whole installation); everything for an office naming no city. Subqueries of the
+    caller's query: no query of its own."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    offices = Membership.objects.filter(user=user, active=True, role=Role.CITY_OFFICE)
+    return (
+        Q(Exists(offices.filter(organisation__city__isnull=True)))
+        | Q(**{f"{field}__in": offices.values("organisation__city_id")})
+        | Q(**{f"{field}__isnull": True})
+    )
 
 
 def memberships_of(user: Any) -> QuerySet[Membership]:

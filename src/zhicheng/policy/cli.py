@@ -3,7 +3,8 @@
     eligibility PROFILE.json [--text] [--season CODE[@VERSION]]
     eligibility --batch IN.jsonl [-o OUT.jsonl] [--workers N] [--season CODE[@VERSION]]
 
-`--season` names the season (default: the installed lianyungang-2024 package): a code, a code
+`--season` names the season (default: the current published season of the database, else the
+newest installed package, `policy.season.default_season_code`): a code, a code
 with a stored version number (`zhicheng eligibility` resolves it in the database), or the path
 of a season package folder or zip (docs/seasons.md).
 
@@ -136,7 +137,7 @@ def parse_season_option(text: str) -> tuple[str, int | None]:
     if not at:
         return code, None
     if not number.isdigit() or int(number) < 1:
-        raise SeasonDataError(f"“{text}”：@后应为版本号（正整数），如 lianyungang-2024@2")
+        raise SeasonDataError(f"“{text}”：@后应为版本号（正整数），如 {code or '年度代码'}@2")
     return code, int(number)
 
 
@@ -315,7 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--season",
         metavar="CODE[@VERSION]",
-        help="评审年度代码（可加 @版本号）或年度数据包路径；默认 lianyungang-2024",
+        help="评审年度代码（可加 @版本号）或年度数据包路径；默认为当前已发布的评审年度",
     )
     return parser
 

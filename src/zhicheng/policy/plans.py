@@ -1,4 +1,4 @@
-"""The attachment of the notice: 连云港市2024年职称评审计划表, as printed.
+"""The attachment of the notice: the season's plan table (评审计划表), as printed.
 
 The source has defects (docs/domain.md §Plan table defects): rows 21–40 are missing, merged
 cells leave fields blank, some phone numbers are suspect. The file `plans.csv` keeps every

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import random
 import sys
+from functools import cache
 from typing import Any
 
 SERIES = [
@@ -35,6 +36,17 @@ EDUCATION = [
     "doctorate",
 ]
 GRADES = ["excellent", "competent", "competent", "competent", "basically_competent", "incompetent"]
+
+
+@cache
+def _cities() -> list[str]:
+    """The default season's city, a short alias of it, and a city outside it (read from the
+    season's data: eligibility.toml's city_aliases)."""
+    from zhicheng.policy.season import load_season
+
+    season = load_season()
+    aliases = sorted(season.city_names - {season.city}, key=len) or [season.city]
+    return [season.city, aliases[0], "南京市" if season.city != "南京市" else "苏州市"]
 
 
 def _day(rng: random.Random, first: int, last: int) -> dt.date:
@@ -158,8 +170,8 @@ def profile(rng: random.Random, index: int = 0) -> dict[str, Any]:
             "status": rng.choices(
                 ["employed", "freelance", "civil_servant", "retired"], weights=[90, 6, 2, 2]
             )[0],
-            "city": rng.choices(["连云港市", "连云港", "南京市"], weights=[90, 8, 2])[0],
-            "employer": "连云港某单位",
+            "city": rng.choices(_cities(), weights=[90, 8, 2])[0],
+            "employer": f"{_cities()[1]}某单位",
             "employer_kind": rng.choice(["enterprise", "public_institution"]),
             "contract": rng.random() > 0.02,
             "sector": rng.choice(["education", "health", "agriculture", "other"]),

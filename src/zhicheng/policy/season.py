@@ -18,7 +18,29 @@ from typing import Any
 from zhicheng.policy.levels import LEVEL_RANK
 
 SEASONS_DIR = Path(__file__).parent / "seasons"
-DEFAULT_SEASON = "lianyungang-2024"
+
+
+def default_season_code(directory: Path = SEASONS_DIR) -> str:
+    """The installed package used when no season is named (a command without a database): the
+    newest installed package that is not an example (`example = true` in its manifest).
+    With a database, the default is the current published season (`seasons.queries`)."""
+    import tomllib
+
+    found: list[tuple[int, str]] = []
+    for manifest in sorted(directory.glob("*/manifest.toml")):
+        try:
+            head = tomllib.loads(manifest.read_text(encoding="utf-8")).get("package", {})
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        if head.get("example"):
+            continue
+        code = str(head.get("code") or manifest.parent.name)
+        year = code.rsplit("-", 1)[-1]
+        found.append((int(year) if year.isdigit() else 0, code))
+    return max(found)[1] if found else ""
+
+
+DEFAULT_SEASON = default_season_code()
 DATA_FILES = (
     "season.toml",
     "requirements.toml",

@@ -65,12 +65,18 @@ def public_links() -> list[NavLink]:
     ]
 
 
-def _roles(user: Any) -> dict[str, set[int]]:
-    roles: dict[str, set[int]] = {}
-    for role, org in Membership.objects.filter(user=user, active=True).values_list(
-        "role", "organisation_id"
+# The cities a person's city-office memberships serve, kept beside their roles (None: no city).
+OFFICE_CITIES = "office_cities"
+
+
+def _roles(user: Any) -> dict[str, set[Any]]:
+    roles: dict[str, set[Any]] = {}
+    for role, org, city in Membership.objects.filter(user=user, active=True).values_list(
+        "role", "organisation_id", "organisation__city_id"
     ):
         roles.setdefault(role, set()).add(org)
+        if role == OrgRole.CITY_OFFICE:
+            roles.setdefault(OFFICE_CITIES, set()).add(city)
     return roles
 
 
@@ -102,9 +108,10 @@ def build(user: Any) -> Navigation:
         landing = reverse("supervision:dashboard")
 
     if any(r in roles for r in WORKLIST_ROLES):
-        scoped = Roles()
+        scoped = Roles(office_cities=set(roles.get(OFFICE_CITIES, set())))
         for role, orgs in roles.items():
-            scoped.orgs[role] = set(orgs)
+            if role != OFFICE_CITIES:
+                scoped.orgs[role] = set(orgs)
         work = NavGroup(_("审核"), [
             NavLink(_("待办"), reverse("reviews:worklist"),
                     worklist_query(user, roles=scoped).count(), _("件待办")),

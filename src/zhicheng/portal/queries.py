@@ -9,9 +9,16 @@ from typing import Any
 
 from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.expressions import Combinable, CombinedExpression
+from django.http import HttpRequest
 
 from zhicheng.catalogue.models import Series
+from zhicheng.orgs.models import City
+from zhicheng.seasons import queries as season_queries
 from zhicheng.seasons.models import CommitteePlan, DataWarning, Notice, Season
+
+# The city a visitor chose (docs/seasons.md, 多城市): kept in the session.
+CITY_SESSION_KEY = "zhicheng_city"
+_CHOSEN = "_zhicheng_city"
 
 SORTS = ("row", "office", "acceptance")
 
@@ -29,8 +36,82 @@ class PlanFilters:
         return bool(self.series or self.office or self.month or self.q)
 
 
-def current_season() -> Season | None:
-    return Season.objects.filter(is_current=True).first()
+def cities(request: HttpRequest) -> list[City]:
+    """Cities with a published season (read once per request)."""
+    found: list[City] | None = getattr(request, "_zhicheng_cities", None)
+    if found is None:
+        found = season_queries.cities_with_seasons()
+        setattr(request, "_zhicheng_cities", found)  # noqa: B010  (a per-request memo)
+    return found
+
+
+def visitor_city(request: HttpRequest) -> City | None:
+    """The city whose pages a visitor reads: the only city with a published season, else the
+    one chosen on the home page (session), else None (the home page offers the choice).
+    A page of one season (`/seasons/<code>/…`) sets its season's city (`show_city`)."""
+    if hasattr(request, _CHOSEN):
+        chosen: City | None = getattr(request, _CHOSEN)
+        return chosen
+    known = cities(request)
+    if len(known) == 1:
+        chosen = known[0]
+    else:
+        session = getattr(request, "session", None)
+        code = session.get(CITY_SESSION_KEY) if session is not None else None
+        chosen = next((c for c in known if c.code == code), None)
+        if chosen is None and code is None:
+            # A signed-in official who chose nothing reads the city they serve.
+            served = served_city_id(getattr(request, "user", None))
+            chosen = next((c for c in known if c.pk == served), None)
+    setattr(request, _CHOSEN, chosen)
+    return chosen
+
+
+def served_city_id(user: Any) -> int | None:
+    """The city of the organisation a signed-in person serves (their first one naming a city)."""
+    from zhicheng.orgs.models import Membership
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Membership.objects.filter(user=user, active=True, organisation__city__isnull=False)
+        .order_by("pk").values_list("organisation__city_id", flat=True).first()
+    )
+
+
+def show_city(request: HttpRequest, city: City | None) -> None:
+    setattr(request, _CHOSEN, city)
+
+
+def several_cities(request: HttpRequest) -> bool:
+    return len(cities(request)) > 1
+
+
+def city_filter(request: HttpRequest) -> City | None:
+    """The city public lists are narrowed to: only while several cities have seasons (a
+    single-city installation reads exactly as before cities existed)."""
+    return visitor_city(request) if several_cities(request) else None
+
+
+def current_season(request: HttpRequest | None = None) -> Season | None:
+    """The current season of the visitor's city; None while several cities have seasons and
+    the visitor has chosen none."""
+    if request is None or not several_cities(request):
+        return season_queries.current_season()
+    city = visitor_city(request)
+    return season_queries.current_season(city) if city is not None else None
+
+
+def published_season(code: str) -> Season | None:
+    """A published season by code (the current one or a past one: 往届)."""
+    return season_queries.published_seasons().select_related("owner").filter(code=code).first()
+
+
+def past_seasons(request: HttpRequest, current: Season | None) -> list[Season]:
+    city = city_filter(request)
+    if city is None and several_cities(request):
+        return []
+    return list(season_queries.past_seasons(city, current))
 
 
 def plans(season: Season, filters: PlanFilters | None = None) -> QuerySet[CommitteePlan]:
@@ -137,8 +218,12 @@ def data_warnings(season: Season, rows: QuerySet[Any] | None = None) -> QuerySet
     )
 
 
-def published_notices() -> QuerySet[Notice]:
-    return Notice.objects.filter(published=True).select_related("season").order_by("-date", "-pk")
+def published_notices(city: City | None = None) -> QuerySet[Notice]:
+    """Published notices; with `city`, those of its seasons and those of no season."""
+    qs = Notice.objects.filter(published=True).select_related("season")
+    if city is not None:
+        qs = qs.filter(Q(season__owner=city) | Q(season__isnull=True))
+    return qs.order_by("-date", "-pk")
 
 
 def notice(slug: str) -> Notice | None:

@@ -6,13 +6,15 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
+from django.views.decorators.http import require_POST
 
 from zhicheng.core import clock
 
@@ -42,9 +44,14 @@ FIELD_LABELS = {
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    season = queries.current_season()
+    if queries.several_cities(request) and queries.visitor_city(request) is None:
+        return render(request, "portal/cities.html", {"cities": queries.cities(request)})
+    season = queries.current_season(request)
     today = clock.today()
-    context: dict[str, Any] = {"season": season, "today": today}
+    context: dict[str, Any] = {
+        "season": season, "today": today, "past_seasons": queries.past_seasons(request, season),
+        "plans_url": reverse("portal:plans"),
+    }
     if season is not None:
         context.update(
             key_dates=[
@@ -71,10 +78,61 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", context)
 
 
+def cities(request: HttpRequest) -> HttpResponse:
+    """The city chooser (only offered while several cities have a published season)."""
+    return render(request, "portal/cities.html", {"cities": queries.cities(request)})
+
+
+@require_POST
+def choose_city(request: HttpRequest) -> HttpResponse:
+    """Remember the visitor's city in the session and show its home page."""
+    code = request.POST.get("city", "")
+    if any(c.code == code for c in queries.cities(request)):
+        request.session[queries.CITY_SESSION_KEY] = code
+    return redirect("portal:home")
+
+
+def past_season(request: HttpRequest, code: str) -> HttpResponse:
+    """往届: one published season's page (its plan table and notice stay readable)."""
+    season = _season_or_404(request, code)
+    return render(request, "portal/season.html", {
+        "season": season,
+        "current": season.is_current,
+        "notice": queries.season_notice(season),
+        "plans_url": reverse("portal:season_plans", args=[season.code]),
+        "past_seasons": queries.past_seasons(request, None),
+    })
+
+
+def _season_or_404(request: HttpRequest, code: str) -> Any:
+    season = queries.published_season(code)
+    if season is None:
+        raise Http404(_("没有这个评审年度。"))
+    if season.owner is not None:
+        queries.show_city(request, season.owner)
+    return season
+
+
+def season_plans(request: HttpRequest, code: str) -> HttpResponse:
+    season = _season_or_404(request, code)
+    return _plan_page(request, season, reverse("portal:season_plans", args=[season.code]))
+
+
+def season_notice(request: HttpRequest, code: str) -> HttpResponse:
+    found = queries.season_notice(_season_or_404(request, code))
+    if found is None:
+        raise Http404(_("该年度没有发布通知。"))
+    return _notice_page(request, found)
+
+
 def plan_table(request: HttpRequest) -> HttpResponse:
-    season = queries.current_season()
+    season = queries.current_season(request)
     if season is None:
         return render(request, "portal/no_season.html", status=404)
+    return _plan_page(request, season, reverse("portal:plans"))
+
+
+def _plan_page(request: HttpRequest, season: Any, plans_url: str) -> HttpResponse:
     form = PlanFilterForm(
         request.GET,
         offices=queries.office_names(season),
@@ -92,6 +150,7 @@ def plan_table(request: HttpRequest) -> HttpResponse:
             "form": form, "filters": filters, "rows": _with_gaps(plans, gaps, filters),
             "count": len(plans), "gaps": gaps,
             "open_rows": {p.row for p in plans if p.is_open_on(today)},
+            "plans_url": plans_url,
             "field_labels": FIELD_LABELS,  # the phone layout's card labels (data-label)
         }, request=request)
         plancache.store(key, results)
@@ -115,6 +174,8 @@ def plan_table(request: HttpRequest) -> HttpResponse:
             "results": results,
             "today": today,
             **warnings,
+            "plans_url": plans_url,
+            "past": not season.is_current,
         })
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -136,7 +197,7 @@ def _with_gaps(
 
 
 def notice_current(request: HttpRequest) -> HttpResponse:
-    found = queries.season_notice(queries.current_season())
+    found = queries.season_notice(queries.current_season(request))
     if found is None:
         raise Http404(_("当前年度没有发布通知。"))
     return _notice_page(request, found)
@@ -160,9 +221,19 @@ def _notice_page(request: HttpRequest, found: Any) -> HttpResponse:
             "rendered": rendered,
             "attachment_headings": headings,
             "attachment_table": table,
+            "plans_url": _plans_url_of(found.season),
         },
     )
 
 
+def _plans_url_of(season: Any) -> str:
+    """The plan table of a notice's season: the current table, or that past season's."""
+    if season is None or season.is_current or season.published_version_id is None:
+        return reverse("portal:plans")
+    return reverse("portal:season_plans", args=[season.code])
+
+
 def notices(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/notices.html", {"notices": queries.published_notices()})
+    return render(request, "portal/notices.html", {
+        "notices": queries.published_notices(queries.city_filter(request)),
+    })

@@ -89,11 +89,13 @@ def _still_listed(today: dt.date) -> Q:
 
 
 def public_publicities(
-    today: dt.date, *, kind: str | None = None, q: str = ""
+    today: dt.date, *, kind: str | None = None, q: str = "", city: Any = None
 ) -> QuerySet[Publicity]:
     """Running publicities, upcoming ones and those ended in the last few weeks, in the
     order of the procedure (unit, pre-evaluation, result), newest first within a kind."""
     qs = _public_base().filter(_still_listed(today))
+    if city is not None:
+        qs = qs.filter(application__season__owner=city)
     if kind:
         qs = qs.filter(kind=kind)
     q = q.strip()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from zhicheng.core import clock
 from zhicheng.core.network import client_address
 from zhicheng.core.operations import OperationError
+from zhicheng.portal.queries import city_filter
 
 from . import operations as ops
 from . import queries
@@ -41,7 +42,10 @@ def public_list(request: HttpRequest) -> HttpResponse:
     if kind not in Kind.values:
         kind = ""
     q = request.GET.get("q", "")[:60]
-    paginator = Paginator(queries.public_publicities(today, kind=kind or None, q=q), PAGE_SIZE)
+    city = city_filter(request)  # several cities: the visitor's city only
+    paginator = Paginator(
+        queries.public_publicities(today, kind=kind or None, q=q, city=city), PAGE_SIZE
+    )
     page = paginator.get_page(request.GET.get("page"))
     # No objection form per entry here: rendering 50 forms was more than half of this page's
     # CPU (bench/README.md). The form opens on demand from the entry (htmx GET of the detail

@@ -56,6 +56,9 @@ _AT_COMMITTEE = (
 @dataclass
 class Roles:
     orgs: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    # The cities the person's city-office memberships serve (None: an office naming no city,
+    # which serves the whole installation).
+    office_cities: set[int | None] = field(default_factory=set)
 
     def of(self, role: str) -> set[int]:
         return self.orgs.get(role, set())
@@ -76,11 +79,21 @@ def roles_of(user: Any) -> Roles:
     roles = Roles()
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return roles
-    for role, org_id in Membership.objects.filter(user=user, active=True).values_list(
-        "role", "organisation_id"
+    for role, org_id, city_id in Membership.objects.filter(user=user, active=True).values_list(
+        "role", "organisation_id", "organisation__city_id"
     ):
         roles.orgs[role].add(org_id)
+        if role == OrgRole.CITY_OFFICE:
+            roles.office_cities.add(city_id)
     return roles
+
+
+def _office_city(roles: Roles) -> Q:
+    """A city office sees the dossiers of its city's seasons (docs/seasons.md, 多城市)."""
+    if None in roles.office_cities:
+        return Q()
+    return Q(season__owner_id__in=sorted(c for c in roles.office_cities if c is not None)) | Q(
+        season__owner__isnull=True)
 
 
 def _scope(roles: Roles) -> Q:
@@ -103,7 +116,7 @@ def _scope(roles: Roles) -> Q:
             Q(state__in=_AT_COMMITTEE) | Q(reached)
         )
     if roles.is_city_office:
-        q |= ~Q(state__in=[State.DRAFT, State.WITHDRAWN])
+        q |= ~Q(state__in=[State.DRAFT, State.WITHDRAWN]) & _office_city(roles)
     return q
 
 
@@ -202,7 +215,7 @@ def worklist(
         by_role |= Q(plan__office_id__in=roles.of(OrgRole.COMMITTEE_OFFICE),
                      state__in=WAITING[OrgRole.COMMITTEE_OFFICE])
     if roles.is_city_office:
-        by_role |= Q(state__in=WAITING[OrgRole.CITY_OFFICE])
+        by_role |= Q(state__in=WAITING[OrgRole.CITY_OFFICE]) & _office_city(roles)
     qs = annotate_worklist(qs.filter(by_role), user)
     if state:
         qs = qs.filter(state=state)

@@ -22,10 +22,10 @@ from .operations import DATE_KEYS, correct_dates
 @admin.register(Season)
 class SeasonAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", "year", "notice_number", "evaluation_deadline", "is_current")
-    list_filter = ("is_current", "year")
+    list_filter = ("is_current", "owner", "year")
     search_fields = ("name", "code", "notice_number")
     fieldsets = (
-        (None, {"fields": ("code", "name", "year", "city", "is_current")}),
+        (None, {"fields": ("code", "name", "year", "city", "owner", "is_current")}),
         (_("通知"), {"fields": ("notice_number", "notice_title", "notice_date")}),
         (
             _("关键日期"),

@@ -20,13 +20,14 @@ from django.utils import translation
 from zhicheng.catalogue.models import Series, Specialty, Title
 from zhicheng.core.actors import Actor
 from zhicheng.core.operations import operation
-from zhicheng.orgs.models import District, Organisation, OrgKind
+from zhicheng.orgs.models import City, District, Organisation, OrgKind
 from zhicheng.policy.package import PackageProblem
 from zhicheng.policy.plans import PlanProblem, PlanTable, season_dir
+from zhicheng.policy.season import default_season_code
 
 from .models import CommitteePlan, DataWarning, Notice, PlanSource, Season
 
-ORGS_FILE = season_dir("lianyungang-2024") / "organisations.toml"
+ORGS_FILE = season_dir(default_season_code()) / "organisations.toml"
 CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "policy" / "data" / "catalogue.toml"
 
 
@@ -97,8 +98,44 @@ def load_organisations(actor: Actor, path: Path = ORGS_FILE) -> LoadReport:
     )
 
 
-def apply_organisations(report: LoadReport, data: dict[str, Any]) -> None:
-    """Upsert the organisations a package names (city office, centre, districts, departments)."""
+def city_names(data: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(code, name) of the city a package's organisations belong to: the `[city]` table of
+    organisations.toml, else the season's city and its code's prefix (lianyungang-2024 →
+    lianyungang); None for an organisations file without `[city]` read alone."""
+    orgs = data.get("tables", {}).get("organisations", data)
+    declared = orgs.get("city", {}) if isinstance(orgs.get("city"), dict) else {}
+    season = data.get("tables", {}).get("season", {}).get("season", {})
+    name = declared.get("name") or season.get("city")
+    if not name:
+        return None
+    code = declared.get("code") or str(data.get("manifest", {}).get("package", {}).get(
+        "code", season.get("code", ""))).rsplit("-", 1)[0]
+    return (code or "city", str(name), str(declared.get("name_en", "")))
+
+
+def ensure_city(report: LoadReport, names: tuple[str, str, str] | None) -> City | None:
+    """The city of that name (created with its code the first time)."""
+    if names is None:
+        return None
+    code, name, name_en = names
+    found = City.objects.filter(name=name).first()
+    if found is not None:
+        if name_en and found.name_en != name_en:
+            found.name_en = name_en
+            found.save(update_fields=["name_en"])
+            report.updated.append(f"城市:{name} name_en")
+        return found
+    city: City = _upsert(report, City, {"code": code}, {"name": name, "name_en": name_en})
+    return city
+
+
+def apply_organisations(
+    report: LoadReport, data: dict[str, Any], city: City | None = None
+) -> None:
+    """Upsert the organisations a package names (city office, centre, districts, departments),
+    all belonging to `city` (by default the file's own `[city]`)."""
+    if city is None:
+        city = ensure_city(report, city_names(data))
     office = data["city_office"]
     _upsert(
         report,
@@ -108,6 +145,7 @@ def apply_organisations(report: LoadReport, data: dict[str, Any]) -> None:
             "short_name": office["short_name"],
             "kind": OrgKind.CITY_OFFICE,
             "address": office.get("address", ""),
+            "city": city,
         },
     )
     centre = data["talent_centre"]
@@ -120,6 +158,7 @@ def apply_organisations(report: LoadReport, data: dict[str, Any]) -> None:
             "kind": OrgKind.TALENT_CENTRE,
             "phone": centre["phone"],
             "address": centre["address"],
+            "city": city,
         },
     )
     for d in data.get("districts", []):
@@ -127,7 +166,7 @@ def apply_organisations(report: LoadReport, data: dict[str, Any]) -> None:
             report,
             District,
             {"code": d["code"]},
-            {"name": d["name"], "kind": d["kind"], "plan_row": d["plan_row"]},
+            {"name": d["name"], "kind": d["kind"], "plan_row": d["plan_row"], "city": city},
         )
         _upsert(
             report,
@@ -139,6 +178,7 @@ def apply_organisations(report: LoadReport, data: dict[str, Any]) -> None:
                 "district": district,
                 "phone": d["phone"],
                 "address": d["address"],
+                "city": city,
             },
         )
     for dep in data.get("departments", []):
@@ -146,7 +186,7 @@ def apply_organisations(report: LoadReport, data: dict[str, Any]) -> None:
             report,
             Organisation,
             {"name": dep["name"]},
-            {"short_name": dep["short_name"], "kind": OrgKind.CITY_DEPARTMENT},
+            {"short_name": dep["short_name"], "kind": OrgKind.CITY_DEPARTMENT, "city": city},
         )
     prov = data.get("provincial")
     if prov:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zhicheng.orgs.models import Organisation
+from zhicheng.orgs.models import City, Organisation
 from zhicheng.policy.plans import parse_window
 
 
@@ -14,6 +14,12 @@ class Season(models.Model):
     name = models.CharField(_("名称"), max_length=80)
     year = models.PositiveSmallIntegerField(_("年度"))
     city = models.CharField(_("城市"), max_length=20)
+    # The city running the season (its officials, its public pages); `city` is its name as
+    # the notice prints it.
+    owner = models.ForeignKey(
+        City, on_delete=models.PROTECT, null=True, blank=True, related_name="seasons",
+        verbose_name=_("所属城市"),
+    )
     notice_number = models.CharField(_("通知文号"), max_length=60)
     notice_title = models.CharField(_("通知标题"), max_length=120)
     notice_date = models.DateField(_("发文日期"))
@@ -37,10 +43,11 @@ class Season(models.Model):
         verbose_name = _("评审年度")
         verbose_name_plural = _("评审年度")
         constraints = [
+            # One current season per city.
             models.UniqueConstraint(
-                fields=["is_current"],
+                fields=["owner", "is_current"],
                 condition=models.Q(is_current=True),
-                name="one_current_season",
+                name="one_current_season_per_city",
             )
         ]
 
@@ -68,7 +75,7 @@ def month_mask(months: frozenset[int] | set[int]) -> int:
 
 
 class CommitteePlan(models.Model):
-    """One row of the attachment 连云港市2024年职称评审计划表."""
+    """One row of the season's plan table (the notice's attachment 评审计划表)."""
 
     season = models.ForeignKey(
         Season, on_delete=models.CASCADE, related_name="plans", verbose_name=_("年度")

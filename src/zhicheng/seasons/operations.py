@@ -43,6 +43,8 @@ from .loaders import (
     apply_notice,
     apply_organisations,
     apply_plans,
+    city_names,
+    ensure_city,
     read_scope,
     season_fields,
 )
@@ -108,7 +110,8 @@ def store_version(
         if version is None:
             if season is None:
                 season = Season.objects.create(
-                    code=code, **season_fields(tables["season"])
+                    code=code, owner=ensure_city(report, city_names(data)),
+                    **season_fields(tables["season"]),
                 )
                 report.created.append(f"评审年度:{code}")
             number = (season.versions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -162,8 +165,12 @@ def _publish(report: LoadReport, version: SeasonVersion, on: dt.date) -> None:
         .exclude(scheduled_on=None).update(scheduled_on=None)
     tables = from_json(version.data["tables"])
     texts = version.data["texts"]
-    apply_organisations(report, tables["organisations"])
+    city = ensure_city(report, city_names(version.data)) or season.owner
+    apply_organisations(report, tables["organisations"], city)
     fields = season_fields(tables["season"])
+    if city is not None and season.owner_id != city.pk:
+        season.owner = city
+        report.updated.append(f"评审年度:{season.code} owner")
     changed = sorted(k for k, v in fields.items() if getattr(season, k) != v)
     for key in changed:
         setattr(season, key, fields[key])
@@ -177,8 +184,10 @@ def _publish(report: LoadReport, version: SeasonVersion, on: dt.date) -> None:
     version.scheduled_on = None
     version.save(update_fields=["status", "published_on", "scheduled_on"])
     season.published_version = version
-    current = Season.objects.filter(is_current=True).exclude(pk=season.pk).first()
-    # An older season published (or corrected) later never becomes current again.
+    # One current season per city; an older season published (or corrected) later never
+    # becomes current again.
+    current = Season.objects.filter(is_current=True, owner=season.owner).exclude(
+        pk=season.pk).first()
     if on <= clock.today() and (current is None or current.year <= season.year):
         if current is not None:
             Season.objects.filter(pk=current.pk).update(is_current=False)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from zhicheng.core.operations import OperationError
 from zhicheng.orgs.models import Organisation
+from zhicheng.orgs.queries import in_office_cities
 from zhicheng.supervision.access import city_office_required
 
 from .models import Season
@@ -26,12 +27,14 @@ from .plan_import import OfficeDecision, import_plan_table, preview
 SESSION_KEY = "plan_import_upload"
 
 
-def _seasons() -> list[Season]:
-    return list(Season.objects.order_by("-year", "code"))
+def _seasons(request: HttpRequest) -> list[Season]:
+    """The seasons of the office's city (docs/seasons.md, 多城市)."""
+    return list(Season.objects.filter(in_office_cities(request.user, "owner"))
+                .order_by("-year", "code"))
 
 
 def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    seasons = _seasons()
+    seasons = _seasons(request)
     context.setdefault("seasons", seasons)
     context.setdefault("max_mb", MAX_UPLOAD_BYTES // 1024 // 1024)
     return render(request, "seasons/plan_import.html", context, status=status)
@@ -59,11 +62,11 @@ def _preview_context(season: Season, name: str, data: bytes) -> dict[str, Any]:
 @city_office_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    current = Season.objects.filter(is_current=True).first()
+    current = next((s for s in _seasons(request) if s.is_current), None)
     if request.method == "GET":
         return _page(request, {"chosen": request.GET.get("season") or (current and current.code)})
     code = request.POST.get("season", "")
-    season = Season.objects.filter(code=code).first()
+    season = next((s for s in _seasons(request) if s.code == code), None)
     file = request.FILES.get("file")
     if season is None or file is None:
         return _page(request, {

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
 
+from zhicheng.orgs.models import City
 from zhicheng.policy import Season as PolicySeason
 from zhicheng.policy.decision import Decision
 from zhicheng.policy.package import PackageProblem, season_from_data, validate
@@ -96,6 +97,34 @@ def version_summary(version: SeasonVersion) -> dict[str, Any]:
         "note": version.note,
         "current": version.status == VersionStatus.PUBLISHED,
     }
+
+
+def current_season(city: City | None = None) -> Season | None:
+    """The current published season: of `city` when given, else of the installation (its
+    only city's; with several cities, the newest current one)."""
+    qs = Season.objects.filter(is_current=True).select_related("owner")
+    if city is not None:
+        qs = qs.filter(owner=city)
+    return qs.order_by("-year", "code").first()
+
+
+def cities_with_seasons() -> list[City]:
+    """The cities a visitor may choose: those with at least one published season."""
+    return list(
+        City.objects.filter(seasons__published_version__isnull=False).distinct().order_by("name")
+    )
+
+
+def city_seasons(city: City | None) -> QuerySet[Season]:
+    """Published seasons of a city (every published season when `city` is None), newest first."""
+    qs = published_seasons().select_related("owner")
+    return qs.filter(owner=city) if city is not None else qs
+
+
+def past_seasons(city: City | None, current: Season | None) -> QuerySet[Season]:
+    """往届: the city's published seasons other than its current one, newest first."""
+    qs = city_seasons(city)
+    return qs.exclude(pk=current.pk) if current is not None else qs
 
 
 # --- the city office's lifecycle pages ----------------------------------------------------

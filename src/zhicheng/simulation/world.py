@@ -196,14 +196,16 @@ def _organisations(world: World, applicants: int, rng: random.Random) -> None:
     weights = [w for _t, w, _n in EMPLOYER_TYPES]
     names = {t: n for t, _w, n in EMPLOYER_TYPES}
     employers = []
+    city_prefix = world.season.city.removesuffix("市")  # 连云港市 → 连云港海州区模拟…
     with operation(SYSTEM, "simulate.employers") as op:
         for d in districts:
             for k in range(per_district):
                 supervised = rng.random() < 0.2 and departments
                 kind = rng.choices(types, weights=weights)[0]
                 org = Organisation.objects.create(
-                    name=f"连云港{d.name}模拟{world.label}-{k + 1:03d}{rng.choice(names[kind])}",
-                    kind=OrgKind.EMPLOYER, district=d, employer_type=kind,
+                    name=f"{city_prefix}{d.name}模拟{world.label}-{k + 1:03d}"
+                         f"{rng.choice(names[kind])}",
+                    kind=OrgKind.EMPLOYER, district=d, employer_type=kind, city=d.city,
                     supervisor=rng.choice(departments) if supervised else None,
                     agency_managed=not supervised and rng.random() < 0.1,
                 )

@@ -42,6 +42,7 @@ from zhicheng.core.workdays import office_calendar
 from zhicheng.evaluation.models import Case as EvaluationCase
 from zhicheng.evaluation.models import Committee, DataReport, Meeting, MeetingState
 from zhicheng.orgs.models import District, EmployerType
+from zhicheng.orgs.queries import in_office_cities
 from zhicheng.policy.workdays import CalendarDataMissing, WorkdayCalendar
 from zhicheng.publicity.models import Kind, Publicity
 from zhicheng.reviews.models import CorrectionRequest, CorrectionStatus, ReviewStep
@@ -113,10 +114,12 @@ class SeasonChoice:
     previous: Season | None = None
 
 
-def choose_season(code: str = "") -> SeasonChoice:
-    """The season asked for (by code), else the current one, else the latest; and the
-    season of the year before it for year-on-year figures. One query."""
-    seasons = list(Season.objects.order_by("-year", "code"))
+def choose_season(code: str = "", user: Any = None) -> SeasonChoice:
+    """The season asked for (by code), else the current one, else the latest, among the
+    seasons of the person's city (`user`; docs/seasons.md, 多城市); and the season of the year
+    before it for year-on-year figures. Two queries."""
+    seasons = list(Season.objects.filter(
+        in_office_cities(user, "owner") if user is not None else Q()).order_by("-year", "code"))
     chosen = next((s for s in seasons if code and s.code == code), None)
     if chosen is None:
         chosen = next((s for s in seasons if s.is_current), seasons[0] if seasons else None)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from zhicheng.core import clock
 from zhicheng.core.audit import event_digest
+from zhicheng.orgs.permissions import is_city_office
 
 from . import charts, exports, queries
 from .access import city_office_required
@@ -19,7 +20,7 @@ PAGE_SIZE = 50
 
 
 def _season(request: HttpRequest) -> queries.SeasonChoice:
-    return queries.choose_season(request.GET.get("season", "").strip())
+    return queries.choose_season(request.GET.get("season", "").strip(), request.user)
 
 
 def _no_season(request: HttpRequest) -> HttpResponse:
@@ -71,7 +72,7 @@ def dashboard_export(request: HttpRequest) -> HttpResponseBase:
 @city_office_required
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
     committee_plan = queries.plan_for(pk)
-    if committee_plan is None:
+    if committee_plan is None or not is_city_office(request.user, committee_plan.season):
         raise Http404(_("没有找到该评审计划。"))
     state = request.GET.get("state", "").strip()
     dossiers = queries.plan_dossiers(committee_plan, state)
@@ -88,7 +89,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 @city_office_required
 def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     app = queries.dossier(pk)
-    if app is None:
+    if app is None or not is_city_office(request.user, app.season):
         raise Http404(_("没有找到该申报。"))
     events = queries.audit_trail(app)
     trail = [(e, event_digest(e) == e.hash) for e in events]

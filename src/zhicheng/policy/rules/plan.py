@@ -1,4 +1,4 @@
-"""附件 连云港市2024年职称评审计划表: the committee office's acceptance window."""
+"""附件 评审计划表 (the season's plan table): the committee office's acceptance window."""
 
 from __future__ import annotations
 

@@ -23,6 +23,19 @@ def clause_url(citation: str) -> str:
 
 
 @register.filter
+def clause_url_in(citation: str, season: Any) -> str:
+    """``{{ "附件"|clause_url_in:season }}``: the clause in that season's notice (a past
+    season's own notice; the current notice for the current season)."""
+    if season is None or getattr(season, "is_current", True):
+        return clause_url(citation)
+    url = reverse("portal:season_notice", args=[season.code])
+    try:
+        return f"{url}#{clause_anchor(str(citation))}"
+    except ValueError:
+        return url
+
+
+@register.filter
 def inferred(plan: Any, field: str) -> dict[str, Any] | None:
     """The inference record of a plan cell (``{"from_row": 49, "reason": …}``) or None."""
     provenance = getattr(plan, "provenance", None) or {}

@@ -25,7 +25,7 @@ class Command(BaseCommand):
     help = (
         "Eligibility decision for a profile: `zhicheng eligibility PROFILE.json [--text]` or "
         "`zhicheng eligibility --batch IN.jsonl [-o OUT.jsonl]`, under `--season CODE[@VERSION]` "
-        "(a stored season version, see docs/seasons.md; default lianyungang-2024)."
+        "(a stored season version, see docs/seasons.md; default: the current published season)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,9 +33,31 @@ class Command(BaseCommand):
 
     def run_from_argv(self, argv: list[str]) -> None:
         # The policy CLI owns its arguments (and is Django-free); pass them through untouched.
-        from zhicheng.policy.cli import main
 
-        raise SystemExit(main(argv[2:], resolve=stored_season))
+        raise SystemExit(main(_with_default_season(argv[2:]), resolve=stored_season))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        raise SystemExit(main(list(args), resolve=stored_season))
+
+        raise SystemExit(main(_with_default_season(list(args)), resolve=stored_season))
+
+
+def _with_default_season(args: list[str]) -> list[str]:
+    """Without `--season`, the current published season (when exactly one city has one)."""
+    if any(a == "--season" or a.startswith("--season=") for a in args):
+        return args
+    from pathlib import Path
+
+    from django.db import DatabaseError, connection
+
+    from zhicheng.seasons.models import Season
+
+    if connection.vendor == "sqlite" and not Path(str(connection.settings_dict["NAME"])).exists():
+        return args  # no database yet (and none is created for a decision that needs none)
+    try:
+        current = list(
+            Season.objects.filter(is_current=True, published_version__isnull=False)
+            .values_list("code", flat=True)[:2]
+        )
+    except DatabaseError:  # no database yet: the installed package, as the policy CLI does
+        return args
+    return [*args, "--season", current[0]] if len(current) == 1 else args

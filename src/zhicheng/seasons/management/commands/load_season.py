@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhicheng.core.operations import SYSTEM
+from zhicheng.policy.season import default_season_code
 from zhicheng.seasons.loaders import (
     ImportRefused,
     load_catalogue,
@@ -22,7 +23,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("season", nargs="?", default=settings.ZHICHENG_SEASON)
+        parser.add_argument(
+            "season", nargs="?", default=settings.ZHICHENG_SEASON or default_season_code()
+        )
         parser.add_argument(
             "--dir", type=Path, help="season folder (season.toml, plans.csv, merges.csv)"
         )

@@ -201,3 +201,19 @@ def test_assessment_recognition_is_confirmed_without_a_round(make_approved, city
     confirm_special_route(app, city_office)
     app.refresh_from_db()
     assert app.state == "approved"
+
+
+def test_the_number_prefix_is_the_seasons_own(make_approved, city_office) -> None:
+    """The city's prefix is season data (certificates.number_prefix): another city's season
+    numbers its certificates with its own; a season without one is refused by name."""
+    app = make_approved()
+    assert issue_certificate(app, city_office, approval_number="x").number.startswith("LYG-2024-")
+    season = app.season
+    season.parameters = {**season.parameters, "certificates": {"number_prefix": {"value": "yh"}}}
+    season.save(update_fields=["parameters"])
+    other = make_approved()
+    assert issue_certificate(other, city_office, approval_number="x").number.startswith("YH-2024-")
+    season.parameters = {k: v for k, v in season.parameters.items() if k != "certificates"}
+    season.save(update_fields=["parameters"])
+    with pytest.raises(OperationError, match="certificates.number_prefix"):
+        issue_certificate(make_approved(), city_office, approval_number="x")

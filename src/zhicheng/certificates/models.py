@@ -34,8 +34,8 @@ HOLDER_FAULT_CATEGORIES = [
 ]
 
 
-# Number scheme (docs/certificates.md): LYG-<year>-<series code>-<level code>-<6-digit seq>.
-CITY_PREFIX = "LYG"
+# Number scheme (docs/certificates.md): <city prefix>-<year>-<series code>-<level code>-<6-digit
+# seq>; the prefix is the season parameter `certificates.number_prefix` (LYG in 2024).
 LEVEL_CODES = {
     "entry": "Y",
     "assistant": "Z",

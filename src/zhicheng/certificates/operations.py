@@ -19,12 +19,12 @@ from zhicheng.catalogue.models import Title
 from zhicheng.core import clock
 from zhicheng.core.actors import Actor
 from zhicheng.core.operations import NotPermitted, OperationError, StateConflict, operation
+from zhicheng.core.parameters import parameter
 from zhicheng.evaluation.models import Case
 from zhicheng.integrity.operations import write_record
 from zhicheng.orgs.permissions import is_city_office
 
 from .models import (
-    CITY_PREFIX,
     LEVEL_CODES,
     Certificate,
     CertificateCounter,
@@ -43,8 +43,9 @@ ROUTE_LABELS = {
 # --- helpers --------------------------------------------------------------------------------
 
 
-def next_number(year: int, series_code: str, level: str) -> str:
-    """`LYG-<year>-<SERIES>-<LEVEL>-<000001>`; the counter row is locked (call in a transaction)."""
+def next_number(year: int, series_code: str, level: str, prefix: str) -> str:
+    """`<prefix>-<year>-<SERIES>-<LEVEL>-<000001>` (the prefix: the season parameter
+    `certificates.number_prefix`); the counter row is locked (call in a transaction)."""
     CertificateCounter.objects.get_or_create(year=year, series_code=series_code, level=level)
     counter = CertificateCounter.objects.select_for_update(no_key=True).get(
         year=year, series_code=series_code, level=level
@@ -52,7 +53,7 @@ def next_number(year: int, series_code: str, level: str) -> str:
     counter.last += 1
     counter.save(update_fields=["last"])
     code = series_code.upper().replace("-", "")[:12]
-    return f"{CITY_PREFIX}-{year}-{code}-{LEVEL_CODES.get(level, level.upper())}-{counter.last:06d}"
+    return f"{prefix}-{year}-{code}-{LEVEL_CODES.get(level, level.upper())}-{counter.last:06d}"
 
 
 def round_months(season: Any) -> list[int]:
@@ -183,7 +184,8 @@ def issue_certificate(
             round_label = initial_determination_round(app.season, today)
         holder = app.applicant
         meeting = _evaluated_by(app)
-        number = next_number(app.season.year, app.series.code, app.level)
+        prefix = str(parameter(app.season, "certificates.number_prefix").value).strip().upper()
+        number = next_number(app.season.year, app.series.code, app.level, prefix)
         cert = Certificate(
             application=app,
             holder=holder,

@@ -247,8 +247,9 @@ def _committees(world: World) -> None:
     with operation(SYSTEM, "simulate.committees") as op:
         expert_units = [
             Organisation.objects.create(
-                name=f"连云港模拟{world.label}{unit}", kind=OrgKind.EMPLOYER,
-                employer_type="public_institution")
+                name=f"{world.season.city.removesuffix('市')}模拟{world.label}{unit}",
+                kind=OrgKind.EMPLOYER, employer_type="public_institution",
+                city=world.season.owner)
             for unit in EXPERT_UNITS
         ]
         n = 0

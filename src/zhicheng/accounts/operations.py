@@ -6,15 +6,27 @@ masked, never in full (docs/accounts.md §Real-name data: numbers are stored onc
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
 
 from zhicheng.core.actors import Actor, Outsider
-from zhicheng.core.operations import NotPermitted, has_permission, operation
+from zhicheng.core.operations import (
+    NotPermitted,
+    OperationError,
+    has_permission,
+    operation,
+    require_permission,
+)
 
 from .identity import Identity, mask_id
 from .models import User
+from .permissions import RESET_REFUSAL
 
 
 def _may_change(actor: Actor, user: User) -> bool:
@@ -118,12 +130,8 @@ def reset_second_factor(actor: Actor, user: User, *, reason: str,
     """Remove every authenticator of an official (TOTP and recovery codes) so that the next
     login asks them to set up a new one; audited with the reason, and the official is told
     by e-mail. Returns how many authenticators were removed."""
-    from allauth.mfa.models import Authenticator
-    from django.db import transaction
 
-    from zhicheng.core.operations import OperationError, require_permission
 
-    from .permissions import RESET_REFUSAL
 
     require_permission(actor, "accounts.reset_second_factor", user, RESET_REFUSAL)
     reason = " ".join((reason or "").split())
@@ -153,10 +161,7 @@ def reset_second_factor(actor: Actor, user: User, *, reason: str,
 
 
 def _tell_reset(user: User, reason: str) -> None:
-    import logging
 
-    from django.conf import settings
-    from django.core.mail import send_mail
 
     try:
         send_mail(

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_POST
 from zhicheng.core.network import client_address
 
 from .officials import is_official
+from .operations import record_authentication
 
 STARTED = "zc_session_started"  # when the person logged in (seconds since the epoch)
 SEEN = "zc_session_seen"  # the last request of the person
@@ -116,7 +117,6 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
     def _expire(self, request: HttpRequest, reason: str) -> HttpResponse:
-        from .operations import record_authentication
 
         user = request.user
         official = bool(request.session.get(OFFICIAL))

@@ -22,7 +22,7 @@ from zhicheng.core import clock, labels
 from zhicheng.integrity.queries import policy_records
 from zhicheng.policy import SCHEMA_VERSION, Decision, Profile, evaluate, load_season
 from zhicheng.policy import Season as PolicySeason
-from zhicheng.seasons.queries import engine_season, policy_season_for
+from zhicheng.seasons.queries import current_season, engine_season, policy_season_for
 
 if TYPE_CHECKING:
     from zhicheng.seasons.models import Season as SeasonRow
@@ -61,7 +61,6 @@ DEFAULT_FACTS: dict[str, Any] = {
 
 def default_city() -> str:
     """The city a new profile starts in: the current published season's (its notice's city)."""
-    from zhicheng.seasons.queries import current_season
 
     season = current_season()
     return season.city if season is not None else ""

@@ -12,6 +12,7 @@ from zhicheng.orgs.models import Membership, Role
 from zhicheng.publicity.models import Publicity
 from zhicheng.reviews.models import CorrectionRequest, CorrectionStatus
 from zhicheng.seasons.models import CommitteePlan, Season
+from zhicheng.seasons.queries import current_season as current
 
 from .models import ApplicantProfile, Application, Material, Notification, Submission
 from .states import State
@@ -147,7 +148,6 @@ def plans_for(season: Season) -> QuerySet[CommitteePlan]:
 def current_season(city: Any = None) -> Season | None:
     """The current published season (of `city` when given; an applicant applies in the city
     of the season they chose, `seasons.queries.current_season`)."""
-    from zhicheng.seasons.queries import current_season as current
 
     return current(city)
 

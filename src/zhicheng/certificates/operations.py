@@ -21,8 +21,10 @@ from zhicheng.core.actors import Actor
 from zhicheng.core.operations import NotPermitted, OperationError, StateConflict, operation
 from zhicheng.core.parameters import parameter
 from zhicheng.evaluation.models import Case
+from zhicheng.evaluation.queries import committee_name
 from zhicheng.integrity.operations import write_record
 from zhicheng.orgs.permissions import is_city_office
+from zhicheng.reviews.models import ProvincialForward
 
 from .models import (
     LEVEL_CODES,
@@ -106,7 +108,6 @@ def filed_approval_number(application: Application) -> str:
     """The document number the result was approved under: the 核准备案文号 the evaluating
     meeting was filed under, or the provincial committee's 省级文号 for a forwarded senior
     dossier ("" if neither)."""
-    from zhicheng.reviews.models import ProvincialForward
 
     meeting = _evaluated_by(application)
     if meeting is not None and meeting.approval_number:
@@ -117,7 +118,6 @@ def filed_approval_number(application: Application) -> str:
 
 def _committee(application: Application, meeting: Any = None) -> str:
     """The committee that evaluated, or the one formed for the plan row (evaluation.queries)."""
-    from zhicheng.evaluation.queries import committee_name
 
     return committee_name(application, meeting)
 

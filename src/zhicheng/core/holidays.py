@@ -12,9 +12,13 @@ with different meanings. A refused year changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from zhicheng.core.actors import Actor
 from zhicheng.policy.workdays import BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR, CalendarDataMissing
@@ -240,10 +244,7 @@ def template_workbook(year: int) -> bytes:
     """The downloadable template of a year's arrangement: the three columns, one line per
     festival to fill in (a range `开始至结束` in one cell), make-up days as 上班, and a sheet
     that says how."""
-    import io
 
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active

@@ -21,7 +21,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import pikepdf
 from django.utils.translation import gettext_lazy as _
+
+from .uploads import UploadRefused
 
 # What was found, as people read it (registered as labels of kind "pdf_active_content").
 LABELS = {
@@ -68,13 +71,11 @@ class Cleaned:
 
 
 def _refused(text: str) -> Exception:
-    from .uploads import UploadRefused
 
     return UploadRefused(text, "pdf_uncleanable")
 
 
 def _is_action_bad(value: Any) -> str | None:
-    import pikepdf
 
     if isinstance(value, pikepdf.Dictionary):
         kind = value.get("/S")
@@ -87,7 +88,6 @@ def _is_action_bad(value: Any) -> str | None:
 
 def _clean_dictionary(obj: Any, found: set[str]) -> None:
     """Remove the active keys of one dictionary (any object of the file)."""
-    import pikepdf
 
     if "/OpenAction" in obj:  # opening at a page (an array, a GoTo) is harmless
         code = _is_action_bad(obj["/OpenAction"])
@@ -125,7 +125,6 @@ def _clean_dictionary(obj: Any, found: set[str]) -> None:
 
 
 def _walk(pdf: Any, found: set[str]) -> None:
-    import pikepdf
 
     for obj in pdf.objects:
         if isinstance(obj, pikepdf.Stream):
@@ -158,7 +157,6 @@ def _walk(pdf: Any, found: set[str]) -> None:
 
 def scan(data: bytes) -> list[str]:
     """The active content of a PDF, without changing it (for tests and checks)."""
-    import pikepdf
 
     found: set[str] = set()
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -168,7 +166,6 @@ def scan(data: bytes) -> list[str]:
 
 def neutralise(data: bytes) -> Cleaned:
     """Remove the active content of a PDF; refuse what cannot be cleaned."""
-    import pikepdf
 
     found: set[str] = set()
     if _MARKUP.search(data):

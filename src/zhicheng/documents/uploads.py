@@ -232,7 +232,7 @@ def inspect_upload(file: Any, *, max_bytes: int | None = None) -> CheckedUpload:
     try:
         if kind is Kind.PDF:
             pages = _check_pdf(file, size)
-            from .pdfclean import neutralise
+            from .pdfclean import neutralise  # pdfclean imports UploadRefused from here
 
             cleaned = neutralise(b"".join(_chunks(file)))  # at most the upload limit
         else:

@@ -8,10 +8,13 @@ import json
 from typing import Any
 
 from openpyxl import Workbook
+from pypdf import PdfReader, PdfWriter
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from zhicheng.catalogue.models import Level
@@ -250,8 +253,6 @@ def minutes_pdf(meeting: Meeting) -> bytes:
 
 def _watermark_page(width: float, height: float, text: str, font: str) -> Any:
     """A transparent page the size of the material's page with `text` repeated diagonally."""
-    from pypdf import PdfReader
-    from reportlab.pdfgen.canvas import Canvas
 
     out = io.BytesIO()
     c = Canvas(out, pagesize=(width, height))
@@ -276,7 +277,6 @@ def watermarked_material(data: bytes, content_type: str, text: str) -> bytes:
     """The material as a PDF with every page watermarked with `text` (the expert's name and
     the time), so a leaked copy can be traced (docs/evaluation.md §What experts evaluate).
     PDFs keep their pages; images become one A4 page."""
-    from pypdf import PdfReader, PdfWriter
 
     font = register_cjk_font()
     if content_type == "application/pdf":
@@ -285,8 +285,6 @@ def watermarked_material(data: bytes, content_type: str, text: str) -> bytes:
             box = page.mediabox
             page.merge_page(_watermark_page(float(box.width), float(box.height), text, font))
     else:
-        from reportlab.lib.utils import ImageReader
-        from reportlab.pdfgen.canvas import Canvas
 
         image = ImageReader(io.BytesIO(data))
         iw, ih = image.getSize()

@@ -31,6 +31,7 @@ from zhicheng.core.operations import SYSTEM
 from . import arithmetic
 from .models import Case, MeetingState
 from .operations import quorum
+from .queries import quorum_refusal
 
 _BATCH: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
     "zhicheng_results_batch", default=None)
@@ -74,7 +75,6 @@ def quorum_present(
     else:
         holds, present, size = quorum(case.meeting)
     if not holds:
-        from .queries import quorum_refusal
 
         return f"{quorum_refusal(case.meeting, present, size)}。"
     return None

@@ -25,6 +25,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 
 from zhicheng.applications.models import Application
 from zhicheng.applications.notifications import notify
@@ -42,6 +43,8 @@ from zhicheng.core.operations import (
     require_permission,
 )
 from zhicheng.core.workdays import office_calendar
+from zhicheng.orgs.models import Membership
+from zhicheng.orgs.models import Role as OrgRole
 from zhicheng.orgs.permissions import is_city_office, remembered_roles
 from zhicheng.policy.dates import cn_date
 from zhicheng.policy.workdays import CalendarDataMissing
@@ -261,10 +264,7 @@ def submit_opening_report(meeting: Meeting, actor: Actor) -> Meeting:
 
 def _notify_city(m: Meeting, roster: int) -> None:
     """The city office learns that an opening report waits for its approval (五（二））."""
-    from django.urls import reverse
 
-    from zhicheng.orgs.models import Membership
-    from zhicheng.orgs.models import Role as OrgRole
 
     url = reverse("evaluation:meeting", args=[m.pk])
     for member in Membership.objects.filter(role=OrgRole.CITY_OFFICE, active=True
@@ -277,7 +277,6 @@ def _notify_city(m: Meeting, roster: int) -> None:
 def _notify_drawn(m: Meeting) -> None:
     """Every drawn expert (and reserve) learns the meeting, place, time and until when to
     declare a conflict (the day before the meeting; at the meeting: recusal on the case page)."""
-    from django.urls import reverse
 
     url = reverse("evaluation:expert")
     deadline = m.date - dt.timedelta(days=1)
@@ -785,7 +784,7 @@ def record_results(meeting: Meeting, actor: Actor) -> Meeting:
     the quorum is computed once and the guards read it with each case from memory
     (`guards.results_batch`), so the per-case cost is the state machine's own checks and one
     UPDATE (bench/bench_record_results.py)."""
-    from .guards import results_batch
+    from .guards import results_batch  # cycle: guards imports this module
 
     with operation(actor, "evaluation.results.record", target=meeting,
             permission="evaluation.run_meeting", refusal=office_refusal) as op:

@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from zhicheng.applications.models import Application, Route
+from zhicheng.applications.profiles import LIST_SECTIONS, describe_row
+from zhicheng.applications.queries import current_season
 from zhicheng.applications.states import State
 from zhicheng.catalogue.models import LEVEL_ORDER, Level
 from zhicheng.core import clock
@@ -15,6 +17,7 @@ from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
 from zhicheng.orgs.permissions import is_city_office
 from zhicheng.orgs.queries import in_office_cities
+from zhicheng.policy.dates import cn_date
 
 from . import arithmetic, params
 from . import draw as pure
@@ -45,7 +48,6 @@ def _years_later(day: dt.date, years: int) -> dt.date:
 def rules_season(committee: Committee) -> Any:
     """The season whose parameters judge a committee: the newest season of its plans, else
     the current season (None when no season is loaded)."""
-    from zhicheng.applications.queries import current_season
 
     plan = committee.plans.select_related("season").order_by("-season__year").first()
     return plan.season if plan is not None else current_season()
@@ -491,7 +493,6 @@ def case_dossier(case: Case) -> dict[str, Any]:
     """What an expert evaluates (docs/evaluation.md §What experts evaluate): the submitted
     profile section by section, the eligibility decision with its findings, the review
     chain's opinions, the materials; in a constant number of queries."""
-    from zhicheng.applications.profiles import LIST_SECTIONS, describe_row
 
     app = Application.objects.select_related("applicant", "employer", "series").get(
         pk=case.application_id)
@@ -522,7 +523,6 @@ def audit_targets_of_meeting(meeting_id: int) -> Q:
 
 def next_step(meeting: Meeting) -> str:
     """The meeting's next step and its deadline, for the meeting list."""
-    from zhicheng.policy.dates import cn_date
 
     st = meeting.state
     if st in (S.DRAFT, S.RETURNED):

@@ -9,14 +9,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhicheng.accounts.reauth import require_recent_authentication
 from zhicheng.core import clock
 from zhicheng.core.operations import OperationError
+from zhicheng.seasons.queries import current_season
 
 from . import exports, queries
 from . import operations as ops
@@ -70,7 +73,6 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
         # The committee's current season (its city's), not a past season it also served.
         plan = c.plans.select_related("season").order_by("-season__is_current",
                                                          "-season__year").first()
-        from zhicheng.seasons.queries import current_season
 
         s = plan.season if plan else current_season(c.office.city)
         if s is None:
@@ -340,8 +342,6 @@ def dossier(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
 def dossier_material(request: HttpRequest, pk: int, case_pk: int, material_id: int
                      ) -> HttpResponse:
     """One material of the case, as a PDF watermarked with the expert's name and the time."""
-    from django.core.files.storage import default_storage
-    from django.utils import timezone
 
     m = _meeting(request, pk)
     case = _case(m, case_pk)

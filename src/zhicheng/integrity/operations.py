@@ -8,6 +8,7 @@ from typing import Any
 from zhicheng.core import clock
 from zhicheng.core.actors import Actor, person_or_none
 from zhicheng.core.operations import NotPermitted, OperationError, operation
+from zhicheng.core.parameters import ParameterMissing, parameter
 from zhicheng.orgs.permissions import is_city_office
 from zhicheng.seasons.models import Season
 
@@ -17,7 +18,6 @@ from .models import IntegrityRecord, Reason, SubjectKind
 def record_years(season: Any = None) -> int:
     """The season parameter `periods.integrity_record_years` (五（四）: 3 years in 2024) of
     the season, else of the current season, through the one accessor (`core.parameters`)."""
-    from zhicheng.core.parameters import ParameterMissing, parameter
 
     season = season or Season.objects.filter(is_current=True).first()
     if season is None:

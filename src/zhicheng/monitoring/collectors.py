@@ -9,6 +9,8 @@ from django.conf import settings
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from zhicheng.celery import app
+
 
 class QueueCollector(Collector):
     def collect(self) -> Iterator[Any]:
@@ -16,7 +18,6 @@ class QueueCollector(Collector):
                                    "Tasks waiting on the broker, by queue.", labels=["queue"])
         queue = settings.CELERY_TASK_DEFAULT_QUEUE
         if not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
-            from zhicheng.celery import app
 
             try:
                 with app.connection_for_read() as conn:

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from prometheus_client import Histogram
 
 from zhicheng.core.observe import context_fields, request_context
+from zhicheng.orgs.models import Membership
 
 logger = logging.getLogger("zhicheng.request")
 
@@ -29,7 +30,6 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 def _organisations(user_id: int) -> list[int]:
-    from zhicheng.orgs.models import Membership
 
     return sorted(Membership.objects.filter(user_id=user_id, active=True)
                   .values_list("organisation_id", flat=True).distinct())

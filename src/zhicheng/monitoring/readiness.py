@@ -24,6 +24,11 @@ from django.core.cache import cache
 from django.db import connections
 from django.utils import timezone
 
+from zhicheng.auditlog.operations import latest
+from zhicheng.celery import app
+
+from .tasks import HEARTBEAT_KEY
+
 OK, FAIL, SKIPPED = "ok", "fail", "skipped"
 STATUS_LABELS = {OK: "正常", FAIL: "异常", SKIPPED: "不适用"}
 
@@ -77,7 +82,6 @@ def check_cache() -> Check:
 def check_broker() -> Check:
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
         return Check("broker", "任务队列", SKIPPED, "嵌入模式：任务在网站进程内运行")
-    from zhicheng.celery import app
 
     try:
         with app.connection_for_write() as conn:
@@ -90,7 +94,6 @@ def check_broker() -> Check:
 def check_worker(now: dt.datetime | None = None) -> Check:
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
         return Check("worker", "后台任务进程", SKIPPED, "嵌入模式：任务在网站进程内运行")
-    from .tasks import HEARTBEAT_KEY
 
     limit = int(getattr(settings, "ZHICHENG_HEARTBEAT_MAX_AGE_SECONDS", 300))
     try:
@@ -123,7 +126,6 @@ def check_disk() -> Check:
 
 
 def check_audit(now: dt.datetime | None = None) -> Check:
-    from zhicheng.auditlog.operations import latest
 
     interval = int(getattr(settings, "ZHICHENG_AUDIT_VERIFY_SECONDS", 3600))
     try:

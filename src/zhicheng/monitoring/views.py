@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hmac
+import os
 from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
+from .collectors import QueueCollector
 from .readiness import FAIL, run_checks
 
 
@@ -39,12 +43,8 @@ def metrics(request: HttpRequest) -> HttpResponse:
     if not _token_ok(request):
         return HttpResponse("未授权\n", status=401, content_type="text/plain; charset=utf-8",
                             headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
-    import os
 
-    from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
-    from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-    from .collectors import QueueCollector
 
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Several gunicorn workers: add up every process's files (docs/monitoring.md).
@@ -58,9 +58,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
 
 
 def _queue_registry() -> Any:
-    from prometheus_client import CollectorRegistry
 
-    from .collectors import QueueCollector
 
     registry = CollectorRegistry()
     registry.register(QueueCollector())

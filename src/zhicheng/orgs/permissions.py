@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, cast
 import rules
 from django.db.models import Q
 
+from zhicheng.orgs.models import City
+
 from .models import Membership, Role
 
 if TYPE_CHECKING:
@@ -42,7 +44,6 @@ def is_city_office(actor: Actor | None, target: object = None) -> bool:
 def city_id_of(target: object) -> int | None:
     """The city a target belongs to: a season's owner, or the season of what it belongs to
     (an application, a plan, a meeting, a publicity, a certificate…); None when unknown."""
-    from zhicheng.orgs.models import City
 
     for _ in range(3):  # season ← application ← certificate / publicity / case
         if target is None:

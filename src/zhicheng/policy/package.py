@@ -12,9 +12,11 @@ Django-free like the rest of `zhicheng.policy`.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 import hashlib
+import io
 import json
 import re
 import tomllib
@@ -426,8 +428,6 @@ PLAN_FIELDS = ("row", "specialty", "office", "phone", "address", "acceptance", "
 
 def plan_records(data: PackageData) -> list[dict[str, str]]:
     """The rows of the package's plans.csv as printed (merged cells blank), in file order."""
-    import csv
-    import io
 
     text = data.get("texts", {}).get("plans", "")
     reader = csv.DictReader(io.StringIO(text))
@@ -435,8 +435,6 @@ def plan_records(data: PackageData) -> list[dict[str, str]]:
 
 
 def _csv(fields: tuple[str, ...], records: list[dict[str, str]]) -> str:
-    import csv
-    import io
 
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n")
@@ -449,8 +447,6 @@ def _csv(fields: tuple[str, ...], records: list[dict[str, str]]) -> str:
 def with_plan_row(data: PackageData, values: dict[str, str]) -> PackageData:
     """A copy with one plan row replaced (same 序号) or added, the rows kept in 序号 order.
     A merge note for a cell that now holds a printed value is dropped (the value is typed)."""
-    import csv
-    import io
 
     new = json.loads(canonical(data))
     number = str(int(values["row"]))

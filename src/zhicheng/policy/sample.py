@@ -12,6 +12,8 @@ import sys
 from functools import cache
 from typing import Any
 
+from zhicheng.policy.season import load_season
+
 SERIES = [
     ("engineering", "国土资源工程", 55),
     ("engineering", "生态环境工程", 54),
@@ -42,7 +44,6 @@ GRADES = ["excellent", "competent", "competent", "competent", "basically_compete
 def _cities() -> list[str]:
     """The default season's city, a short alias of it, and a city outside it (read from the
     season's data: eligibility.toml's city_aliases)."""
-    from zhicheng.policy.season import load_season
 
     season = load_season()
     aliases = sorted(season.city_names - {season.city}, key=len) or [season.city]

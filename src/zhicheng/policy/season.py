@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import tomllib
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -24,7 +25,6 @@ def default_season_code(directory: Path = SEASONS_DIR) -> str:
     """The installed package used when no season is named (a command without a database): the
     newest installed package that is not an example (`example = true` in its manifest).
     With a database, the default is the current published season (`seasons.queries`)."""
-    import tomllib
 
     found: list[tuple[int, str]] = []
     for manifest in sorted(directory.glob("*/manifest.toml")):

@@ -12,7 +12,7 @@ from django.db.models.expressions import Combinable, CombinedExpression
 from django.http import HttpRequest
 
 from zhicheng.catalogue.models import Series
-from zhicheng.orgs.models import City
+from zhicheng.orgs.models import City, Membership
 from zhicheng.seasons import queries as season_queries
 from zhicheng.seasons.models import CommitteePlan, DataWarning, Notice, Season
 
@@ -69,7 +69,6 @@ def visitor_city(request: HttpRequest) -> City | None:
 
 def served_city_id(user: Any) -> int | None:
     """The city of the organisation a signed-in person serves (their first one naming a city)."""
-    from zhicheng.orgs.models import Membership
 
     if not getattr(user, "is_authenticated", False):
         return None

@@ -11,7 +11,9 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from zhicheng.applications.models import Application
+from zhicheng.core.parameters import ParameterMissing, parameter
 from zhicheng.orgs.models import Membership
+from zhicheng.seasons.models import Season
 
 from .models import KIND_FOR_STATE, KIND_ORDER, POSTING_ROLE, Objection, ObjectionState, Publicity
 
@@ -64,7 +66,6 @@ def _public_base() -> QuerySet[Publicity]:
 def ended_visible_days(season: Any) -> int:
     """How long an ended publicity of `season` stays on the public list (calendar days, the
     season parameter `periods.publicity_ended_visible_days`, through the one accessor)."""
-    from zhicheng.core.parameters import parameter
 
     return int(parameter(season, "periods.publicity_ended_visible_days").value)
 
@@ -73,8 +74,6 @@ def _still_listed(today: dt.date) -> Q:
     """Running and upcoming publicities, and those ended within their season's display
     window. One query for the seasons; a season without the parameter lists none that ended
     (logged, never a failing page)."""
-    from zhicheng.core.parameters import ParameterMissing
-    from zhicheng.seasons.models import Season
 
     listed = Q(last_day__gte=today)
     for season in Season.objects.only("pk", "code", "name", "parameters"):

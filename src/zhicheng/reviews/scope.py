@@ -19,7 +19,7 @@ from typing import Any
 
 from zhicheng.catalogue.models import Level
 from zhicheng.core.holidays import refuse_outside_calendar
-from zhicheng.core.parameters import parameter
+from zhicheng.core.parameters import ParameterMissing, parameter
 from zhicheng.core.workdays import office_calendar
 from zhicheng.policy.workdays import CalendarDataMissing
 
@@ -48,7 +48,6 @@ def default_scope(specialty: str) -> tuple[list[str], list[str], str]:
 def correction_workdays(season: Any) -> int:
     """Working days for a correction (the one accessor, `core.parameters`); a season value that
     is not a positive whole number is refused naming the parameter."""
-    from zhicheng.core.parameters import ParameterMissing
 
     value = parameter(season, "periods.correction_workdays").value
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:

@@ -33,6 +33,7 @@ from zhicheng.applications.states import (
 from zhicheng.core import clock
 from zhicheng.core.inputs import bounded_int, id_text
 from zhicheng.core.operations import OperationError
+from zhicheng.core.parameters import ParameterMissing
 from zhicheng.core.workdays import office_calendar
 from zhicheng.policy.workdays import CalendarDataMissing
 from zhicheng.publicity.models import Kind, Status
@@ -101,8 +102,6 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 def _with_deadlines(apps: list[Any], today: dt.date) -> list[Any]:
     """Each row's deadline (reviews.scope), the page sorted by due date, overdue first."""
-    from zhicheng.core.parameters import ParameterMissing
-    from zhicheng.core.workdays import office_calendar
 
     calendar = office_calendar()
     limits: dict[int, int | None] = {}

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ from zhicheng.applications.models import Application
 from zhicheng.applications.profiles import decide_application
 from zhicheng.core import clock
 from zhicheng.core.actors import Actor
-from zhicheng.core.operations import OperationError, operation, require_permission
+from zhicheng.core.operations import SYSTEM, OperationError, operation, require_permission
 from zhicheng.policy.package import (
     PackageData,
     PackageProblem,
@@ -246,7 +248,6 @@ def publish_due(today: dt.date | None = None) -> list[str]:
     """Publish every draft whose scheduled date has come (the daily task; idempotent: a
     published version is no longer a scheduled draft). Each through `publish_version` on its
     scheduled date, one audit event each, actor SYSTEM. Returns the versions published."""
-    from zhicheng.core.operations import SYSTEM
 
     day = today or clock.today()
     published: list[str] = []
@@ -351,7 +352,6 @@ SEASON_CODE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 def derive_draft(actor: Actor, base: SeasonVersion, code: str, name: str) -> SeasonVersion:
     """A new season from an earlier one: its data copied, every date moved by the years between
     them (`policy.package.derive`), stored as the new season's first draft (one audit event)."""
-    import re
 
     require_permission(actor, MANAGE, base.season)
     code = code.strip()
@@ -430,7 +430,6 @@ def edit_draft(actor: Actor, version: SeasonVersion, data: PackageData, summary:
 
 def from_json_safe(data: PackageData) -> PackageData:
     """The data as stored JSON (a deep copy: the caller's dict is never aliased)."""
-    import json
 
     result: PackageData = json.loads(canonical(data))
     return result

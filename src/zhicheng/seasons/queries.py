@@ -3,15 +3,21 @@ application is decided under, the versions of a season."""
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
 
+from zhicheng.applications.models import Application
 from zhicheng.orgs.models import City
 from zhicheng.policy import Season as PolicySeason
+from zhicheng.policy import evaluate
 from zhicheng.policy.decision import Decision
 from zhicheng.policy.package import PackageProblem, season_from_data, validate
+from zhicheng.policy.profile import Profile
+from zhicheng.policy.sample import profiles
 from zhicheng.policy.season import SeasonDataError, load_season
 
 from .models import Season, SeasonVersion, VersionStatus
@@ -194,9 +200,6 @@ class DecisionDiff:
 
 def _moved(payload: dict[str, Any], years: int) -> dict[str, Any]:
     """The same person applying `years` later (only the application date moves)."""
-    import copy
-    import datetime as dt
-
     moved = copy.deepcopy(payload)
     request = moved.get("request", {})
     day = request.get("application_date")
@@ -238,11 +241,8 @@ def decision_diff(version: SeasonVersion, limit: int = 200) -> DecisionDiff | No
     whose verdict changes, with the findings that differ. The set: the first SAMPLE_PROFILES
     synthetic profiles of `policy.sample` (seed 2024) and the submitted applications of the
     base season (at most `limit`), each applying `years` later under the draft."""
-    from zhicheng.applications.models import Application
+    # applications.profiles imports this module (the season an application is decided under).
     from zhicheng.applications.profiles import profile_payload, request_of
-    from zhicheng.policy import evaluate
-    from zhicheng.policy.profile import Profile
-    from zhicheng.policy.sample import profiles
 
     base = comparison_base(version)
     if base is None:

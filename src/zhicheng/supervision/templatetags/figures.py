@@ -7,7 +7,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from zhicheng.supervision.definitions import pick
+from zhicheng.supervision.definitions import pick, table_keys
 
 register = template.Library()
 
@@ -21,6 +21,5 @@ def definitions(*keys: str) -> SafeString:
 @register.simple_tag
 def table_definitions(dimension: str) -> SafeString:
     """The definitions of a statistics table grouped by `dimension`."""
-    from zhicheng.supervision.definitions import table_keys
 
     return definitions(*table_keys(dimension))

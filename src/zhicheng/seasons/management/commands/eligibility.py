@@ -1,6 +1,8 @@
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import DatabaseError, connection
 
 from zhicheng.policy.cli import installed_season, main
 from zhicheng.policy.season import SeasonDataError
@@ -45,11 +47,8 @@ def _with_default_season(args: list[str]) -> list[str]:
     """Without `--season`, the current published season (when exactly one city has one)."""
     if any(a == "--season" or a.startswith("--season=") for a in args):
         return args
-    from pathlib import Path
 
-    from django.db import DatabaseError, connection
 
-    from zhicheng.seasons.models import Season
 
     if connection.vendor == "sqlite" and not Path(str(connection.settings_dict["NAME"])).exists():
         return args  # no database yet (and none is created for a decision that needs none)

@@ -53,7 +53,9 @@ def test_every_rule_parameter_of_the_packages_names_its_source_and_confidence():
 
     for code in ("lianyungang-2024", "lianyungang-2025-example"):
         data = tomllib.loads((season_dir(code) / "season.toml").read_text(encoding="utf-8"))
-        moved = {**{f"evaluation.{k}": v for k, v in data["evaluation"].items()},
+        evaluation = {f"evaluation.{k}": v for k, v in data["evaluation"].items() if k != "panel"}
+        evaluation |= {f"evaluation.panel.{k}": v for k, v in data["evaluation"]["panel"].items()}
+        moved = {**evaluation,
                  **{f"supervision.{k}": v for k, v in data["supervision"].items()},
                  "periods.correction_workdays": data["periods"]["correction_workdays"],
                  "periods.publicity_ended_visible_days":

@@ -69,6 +69,8 @@ def test_a_token_later_asks_for_the_password_and_then_is_issued(demo_users, demo
     ("/evaluation/meeting/1/act/publish/", {}),
     ("/evaluation/committee/1/act/role/", {"member": "1", "role": "chair"}),
     ("/evaluation/meeting/1/ballot/", {"sign": "1"}),
+    ("/supervision/seasons/lianyungang-2024/v1/publish/", {"on": "2024-07-15"}),
+    ("/supervision/seasons/lianyungang-2024/archive/", {}),
 ])
 def test_each_sensitive_action_asks_for_the_password_again(demo_users, path, data):
     c = signed_in(demo_users["city_office"], minutes_ago=20)

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhicheng.accounts.reauth import sensitive
 from zhicheng.core import clock
 from zhicheng.core.operations import OperationError
 from zhicheng.policy.package import (
@@ -348,6 +349,7 @@ def diff(request: HttpRequest, code: str, number: int) -> HttpResponse:
 
 @city_office_required
 @require_POST
+@sensitive  # publishing a season changes every later decision (docs/security.md §Sessions)
 def publish(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
     version = _version(code, number)
     form = PublishForm(request.POST)
@@ -385,6 +387,7 @@ def correct(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
 
 @city_office_required
 @require_POST
+@sensitive  # archiving closes a season to new applications
 def archive(request: HttpRequest, code: str) -> HttpResponseBase:
     season = Season.objects.filter(code=code).first()
     if season is None:

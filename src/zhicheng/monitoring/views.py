@@ -43,9 +43,6 @@ def metrics(request: HttpRequest) -> HttpResponse:
     if not _token_ok(request):
         return HttpResponse("未授权\n", status=401, content_type="text/plain; charset=utf-8",
                             headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
-
-
-
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Several gunicorn workers: add up every process's files (docs/monitoring.md).
         registry = CollectorRegistry()
@@ -58,8 +55,6 @@ def metrics(request: HttpRequest) -> HttpResponse:
 
 
 def _queue_registry() -> Any:
-
-
     registry = CollectorRegistry()
     registry.register(QueueCollector())
     return registry

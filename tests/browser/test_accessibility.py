@@ -19,11 +19,24 @@ ROLE_PAGES = {
     "unit_hr": ["/review/", "/publicity/objections/", "/api/tokens/"],
     "haizhou_reviewer": ["/review/"],
     "gongxin_committee": ["/review/", "/evaluation/", "/supervision/sanctions/"],
+    "expert": ["/evaluation/expert/"],
     "city_office": [
         "/supervision/", "/supervision/statistics/", "/review/sampling/", "/certificates/office/",
         "/supervision/sanctions/", "/supervision/audit/", "/review/", "/evaluation/",
+        "/supervision/seasons/", "/supervision/calendar/", "/supervision/plan-import/",
+        "/accounts/officials/second-factor/",
     ],
 }
+
+
+@pytest.fixture
+def page(browser: Any) -> Any:
+    """A page whose context lets the checker's own script in: the site's CSP forbids inline
+    scripts, and axe-core is injected as one (the CSP itself is tested in test_csp.py)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                                  bypass_csp=True)
+    yield context.new_page()
+    context.close()
 
 
 def violations(page: Any, url: str) -> list[str]:

@@ -559,3 +559,18 @@ def test_the_contract_is_asked_not_preselected_and_kept_once_answered(
     assert profile.facts["employment"]["contract"] is False
     page = c.get(reverse("applications:employment")).content.decode()
     assert '<option value="no" selected>' in page
+
+
+def test_the_profile_forms_speak_english_in_the_english_ui(make_applicant: Any) -> None:
+    """The profile's forms are in the catalogue: labels, choices and refusals follow the
+    language switch (Chinese stays the default)."""
+    user = make_applicant()
+    c = client_for(user)
+    chinese = c.get(reverse("applications:employment")).content.decode()
+    assert "已与用人单位签订劳动（聘用）合同" in chinese
+    c.post("/i18n/setlang/", {"language": "en", "next": "/apply/"})
+    english = c.get(reverse("applications:employment")).content.decode()
+    assert "Labour (engagement) contract signed with the employer" in english
+    assert "已与用人单位签订劳动（聘用）合同" not in english
+    education = c.get(reverse("applications:fact_add", args=["education"])).content.decode()
+    assert "Date of graduation (obtained)" in education and "Full-time" in education

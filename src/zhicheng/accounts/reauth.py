@@ -18,7 +18,7 @@ from typing import Any
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core.exceptions import ReauthenticationRequired
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from .sessions import STARTED
 
@@ -39,11 +39,11 @@ def require_recent_authentication(request: HttpRequest) -> None:
         raise ReauthenticationRequired()
 
 
-def sensitive(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def sensitive[R: HttpResponseBase](view: Callable[..., R]) -> Callable[..., R]:
     """A view whose POST is a sensitive action (GET shows the form as usual)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> R:
         require_recent_authentication(request)
         return view(request, *args, **kwargs)
 

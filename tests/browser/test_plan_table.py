@@ -21,7 +21,7 @@ def test_filter_plan_table_to_the_industry_bureau(page, live_server, season, set
 
     # htmx refreshes the table when the select changes (no full page load).
     page.select_option("#id_office", "市工信局")
-    page.wait_for_function("document.querySelectorAll('tr.zc-plan').length === 10")
+    page.wait_for_function("() => document.querySelectorAll('tr.zc-plan').length === 10")
     assert shown_rows(page) == list(range(44, 54))
     assert "office=%E5%B8%82%E5%B7%A5%E4%BF%A1%E5%B1%80" in page.url  # pushed to the address bar
     assert page.is_hidden("#gap-21-40")

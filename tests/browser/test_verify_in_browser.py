@@ -36,6 +36,6 @@ def test_qr_link_verifies_in_the_browser(page: Any, live_server: Any, issued: An
     assert forged != cert.qr_text and b64e(bytes(body))
     page.fill("#v-code", forged)
     page.click("#browser-verify")
-    page.wait_for_function(
-        "document.getElementById('browser-check-label').textContent.includes('失败')")
+    page.wait_for_function(  # a function, not a string: the site's CSP forbids eval
+        "() => document.getElementById('browser-check-label').textContent.includes('失败')")
     assert "内容被改动或伪造" in page.inner_text("#browser-check-label")

@@ -241,6 +241,18 @@ def describe_row(section: str, row: dict[str, Any]) -> str:
     return str(row)
 
 
+def profile_sections(snapshot: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """A submitted profile as the applicant's pages describe it, section by section (the
+    reviewer's dossier and the expert's case page)."""
+    profile = snapshot.get("profile") or {}
+    out = []
+    for section, (label, clause) in LIST_SECTIONS.items():
+        rows = profile.get(section) or []
+        if rows:
+            out.append((f"{label}（{clause}）", [describe_row(section, r) for r in rows]))
+    return out
+
+
 # --- the engine ---------------------------------------------------------------------------------
 
 EMPLOYER_KINDS = {

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from zhicheng.applications.models import Application, Route
-from zhicheng.applications.profiles import LIST_SECTIONS, describe_row
+from zhicheng.applications.profiles import profile_sections
 from zhicheng.applications.queries import current_season
 from zhicheng.applications.states import State
 from zhicheng.catalogue.models import LEVEL_ORDER, Level
@@ -498,13 +498,7 @@ def case_dossier(case: Case) -> dict[str, Any]:
         pk=case.application_id)
     sub = _latest_submission(case)
     snapshot = sub.snapshot if sub else {}
-    profile = snapshot.get("profile") or {}
-    sections = []
-    for section, (label, clause) in LIST_SECTIONS.items():
-        rows = profile.get(section) or []
-        if rows:
-            sections.append((f"{label}（{clause}）", [describe_row(section, r) for r in rows]))
-    return {"app": app, "submission": sub, "sections": sections,
+    return {"app": app, "submission": sub, "sections": profile_sections(snapshot),
             "decision": snapshot.get("decision") or {},
             "materials": list(snapshot.get("materials", [])),
             "opinions": list(app.review_steps.select_related("organisation").order_by("pk"))}

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from zhicheng.applications.exports import form_pdf_response
 from zhicheng.applications.models import Application, MaterialKind
-from zhicheng.applications.profiles import LIST_SECTIONS, describe_row
+from zhicheng.applications.profiles import profile_sections
 from zhicheng.applications.states import (
     TRANSITION_BY_NAME,
     Role,
@@ -286,17 +286,6 @@ def _recommend_waits(app: Application, panels: list[PublicityPanel]) -> Publicit
     return unit[-1] if unit else None
 
 
-def _profile_sections(snapshot: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """The submitted profile as the applicant's pages describe it, section by section."""
-    profile = snapshot.get("profile") or {}
-    out = []
-    for section, (label, clause) in LIST_SECTIONS.items():
-        rows = profile.get(section) or []
-        if rows:
-            out.append((f"{label}（{clause}）", [describe_row(section, r) for r in rows]))
-    return out
-
-
 @login_required
 def form_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The 申报表 the reviewing office prints and stamps (its opinion box), with the full
@@ -358,7 +347,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
         "provincial": app.level in setting.provincial_levels,
         "forward": forward,
         "decision": (current.snapshot.get("decision") if current else None) or {},
-        "profile_sections": _profile_sections(current.snapshot if current else {}),
+        "profile_sections": profile_sections(current.snapshot if current else {}),
     }
     return render(request, "reviews/dossier.html", context)
 

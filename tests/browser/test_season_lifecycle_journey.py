@@ -50,6 +50,15 @@ def test_city_office_makes_publishes_the_2025_season(page, live_server, season, 
     page.wait_for_load_state("load")
     assert "已保存" in page.inner_text("main")
 
+    # An existing row changes: 质量工程 (row 41) accepts from April this year.
+    page.get_by_role("link", name="修改序号41").click()
+    page.wait_for_load_state("load")
+    assert page.input_value("#id_acceptance") == "5月-7月"
+    page.fill("#id_acceptance", "4月-6月")
+    page.click("#zc-plan-row button[type=submit]")
+    page.wait_for_load_state("load")
+    assert "4月-6月" in page.locator("#zc-draft-plans tr[data-row='41']").inner_text()
+
     # A new row for a new office: the draft keeps it and the validation names the problem.
     journey.click("新增一行", within="main")
     assert page.input_value("#id_row") != ""
@@ -96,7 +105,8 @@ def test_city_office_makes_publishes_the_2025_season(page, live_server, season, 
     new = Season.objects.get(code="lianyungang-2025")
     assert new.is_current and new.published_version.status == VersionStatus.PUBLISHED
     assert new.plans.get(row=74).office.short_name == "市数据局"
+    assert new.plans.get(row=41).acceptance_text == "4月-6月"
     for action in ("season.derive", "season.publish"):
         assert AuditEvent.objects.filter(action=action).count() == 1
-    assert AuditEvent.objects.filter(action="season.edit_draft").count() == 3
+    assert AuditEvent.objects.filter(action="season.edit_draft").count() == 4
     journey.assert_reached(SECTION)

@@ -18,7 +18,9 @@ from urllib.parse import urldefrag, urlparse
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from zhicheng.core import labels
 
@@ -41,6 +43,13 @@ START_PAGES = [
 SKIP = re.compile(r"^/(admin/|i18n/|demo-clock/|static/|media/|accounts/(logout|password|email|"
                   r"mfa|3rdparty|signup|login|confirm))|\.(pdf|zip|json|png|svg)$|/material")
 EXPORT = re.compile(r"\.(xlsx|csv)(\?|$)")
+# Read-only pages never write (docs/security.md, V8): the only writes a GET may make are the
+# session's, and the records of who opened which dossier or material (audited on purpose).
+WRITE = re.compile(r'^\s*(INSERT INTO|UPDATE|DELETE FROM)\s+("?[\w.]+"?)', re.I)
+READ_WRITES = {"django_session"}
+RECORDED_VIEWS = {  # page -> what opening it records: who opened which dossier (audited)
+    re.compile(r"^/review/\d+/$"): {"reviews_dossierview", "core_auditevent", "core_audithead"},
+}
 PER_PATTERN = 3  # pages of one URL shape (digits replaced) visited per role
 MAX_PAGES = 150
 
@@ -123,8 +132,8 @@ def _shape(path: str) -> str:
     return re.sub(r"\d+", "N", path)
 
 
-def _crawl(client: Client, usernames: list[str], pattern: re.Pattern[str]) -> tuple[
-        dict[str, list[str]], int]:
+def _crawl(client: Client, usernames: list[str], pattern: re.Pattern[str],
+           writes: dict[str, set[str]] | None = None) -> tuple[dict[str, list[str]], int]:
     found: dict[str, list[str]] = {}
     seen: set[str] = set()
     shapes: dict[str, int] = {}
@@ -140,10 +149,16 @@ def _crawl(client: Client, usernames: list[str], pattern: re.Pattern[str]) -> tu
         if shapes[shape] > PER_PATTERN:
             continue
         try:
-            response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
         except Exception as exc:  # a server error is a finding too, with the page named
             found[url] = [f"server error: {exc!r}"]
             continue
+        if writes is not None:
+            for q in queries.captured_queries:
+                table = WRITE.match(q["sql"])
+                if table and table.group(2).strip('"`') not in READ_WRITES:
+                    writes.setdefault(url, set()).add(f"{table.group(1)} {table.group(2)}")
         if response.status_code != 200:
             continue
         visited += 1
@@ -174,6 +189,8 @@ def _crawl(client: Client, usernames: list[str], pattern: re.Pattern[str]) -> tu
 @pytest.mark.django_db(transaction=False)
 def test_no_page_or_export_of_any_demo_role_shows_a_code(settings: Any, tmp_path: Any,
                                                         season: Any) -> None:
+    """Also: no page a GET reaches writes anything but the session and the audited record of
+    opening a dossier (read-only pages never write)."""
     from zhicheng.accounts.models import User
     from zhicheng.core.models import AuditEvent
     from zhicheng.demo.accounts import DEMO_ACCOUNTS
@@ -196,10 +213,11 @@ def test_no_page_or_export_of_any_demo_role_shows_a_code(settings: Any, tmp_path
     usernames = [a.username for a in DEMO_ACCOUNTS]
     problems: dict[str, dict[str, list[str]]] = {}
     reached: dict[str, int] = {}
+    writes: dict[str, set[str]] = {}
     for account in DEMO_ACCOUNTS:
         client = Client()
         client.force_login(User.objects.get(username=account.username))
-        found, visited = _crawl(client, usernames, pattern)
+        found, visited = _crawl(client, usernames, pattern, writes)
         reached[account.username] = visited
         if found:
             problems[account.username] = found
@@ -210,6 +228,12 @@ def test_no_page_or_export_of_any_demo_role_shows_a_code(settings: Any, tmp_path
     assert all(n >= 5 for n in reached.values()), reached
     assert not problems, problems
     assert not unlabelled
+    unexpected = {
+        url: sorted(w for w in found_writes if w.split()[-1].strip('"`') not in next(
+            (allowed for page, allowed in RECORDED_VIEWS.items() if page.match(url)), set()))
+        for url, found_writes in writes.items()
+    }
+    assert not {url: w for url, w in unexpected.items() if w}, unexpected
 
 
 def test_the_registry_labels_every_kind_of_code_people_meet() -> None:

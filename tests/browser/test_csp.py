@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.second_factor import enter_code
+
 pytestmark = pytest.mark.browser
 
 WATCH = """
@@ -48,18 +50,13 @@ class Watcher:
 
 
 def _login(page: Any, base: str, username: str, password: str) -> None:
-    from zhicheng.accounts.totp import totp_code
-    from zhicheng.demo.accounts import DEMO_TOTP_SECRET
-
     page.goto(base + "/accounts/login/")
     page.fill("input[name=login]", username)
     page.fill("input[name=password]", password)
     page.click("main form button[type=submit]")
     page.wait_for_load_state("load")
     if "/2fa/" in page.url:
-        page.fill("input[name=code]", totp_code(DEMO_TOTP_SECRET))
-        page.click("main form button[type=submit]")
-        page.wait_for_load_state("load")
+        enter_code(page)
 
 
 def test_public_pages_and_their_scripts_work_under_the_policy(page, live_server, season,

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser.second_factor import enter_code
 from tests.factories.evaluation import World
 from tests.factories.reviews import MARKET_OFFICE, Chain
 
@@ -59,18 +60,13 @@ class Journey:
         return urlsplit(self.page.url).path
 
     def login(self, username: str, password: str) -> str:
-        from zhicheng.accounts.totp import totp_code
-        from zhicheng.demo.accounts import DEMO_TOTP_SECRET
-
         self.page.goto(self.base + LOGIN)
         self.page.fill("input[name=login]", username)
         self.page.fill("input[name=password]", password)
         self.page.click("main form button[type=submit]")
         self.page.wait_for_load_state("load")
         if "/2fa/" in self.path:  # officials: the code from their authenticator app
-            self.page.fill("input[name=code]", totp_code(DEMO_TOTP_SECRET))
-            self.page.click("main form button[type=submit]")
-            self.page.wait_for_load_state("load")
+            enter_code(self.page)
         return self.path
 
     def click(self, name: str, within: str = "body") -> str:

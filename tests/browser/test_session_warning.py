@@ -38,7 +38,11 @@ def test_the_warning_keeps_the_session_and_an_ended_one_keeps_the_typing(
     base = live_server.url
     page.goto(f"{base}/accounts/login/")
     _sign_in(page, demo_password)
-    page.goto(f"{base}/apply/profile/education/add/")
+    # To a form by clicking: 我的申报 → 个人资料 → 学历 新增.
+    page.locator("#work-nav").get_by_role("link", name="我的申报").first.click()
+    page.get_by_role("link", name="个人资料").first.click()
+    page.locator("a[href$='/apply/profile/education/add/']").click()
+    page.wait_for_url(re.compile(r".*/apply/profile/education/add/$"))
     warning = page.locator(".zc-session-warning")
     warning.wait_for()
     assert "分钟后将自动退出" in warning.inner_text()

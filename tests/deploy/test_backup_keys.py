@@ -4,7 +4,6 @@ restores nothing with a wrong passphrase (docs/backup.md)."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -71,7 +70,6 @@ def test_production_refuses_to_back_up_the_keys_in_clear(
     assert not (tmp_path / "backups").exists()  # refused before anything was written
 
 
-@pytest.mark.skipif(shutil.which("gpg") is None, reason="gpg is not installed")
 def test_a_gpg_recipient_gets_the_keys_only_it_can_decrypt(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

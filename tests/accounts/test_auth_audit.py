@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from zhicheng.accounts.totp import activate_totp, totp_code
+from tests.factories.second_factor import post_code
+from zhicheng.accounts.totp import activate_totp
 from zhicheng.core.models import AuditEvent
 from zhicheng.demo.accounts import DEMO_TOTP_SECRET
 
@@ -77,7 +78,7 @@ def test_wrong_second_factor_is_recorded(demo_users, demo_password):
     assert failed.data["client_address"] == "203.0.113.50"
     assert "000000" not in failed.summary + str(failed.data)
     assert events("auth.login") == []  # the password alone is not a login for an official
-    c.post(reverse("mfa_authenticate"), {"code": totp_code(DEMO_TOTP_SECRET)})
+    post_code(c, reverse("mfa_authenticate"), DEMO_TOTP_SECRET)
     assert len(events("auth.login")) == 1
 
 
@@ -100,7 +101,7 @@ def test_second_factor_set_up_is_recorded(new_official, django_capture_on_commit
     c.get(reverse("mfa_activate_totp"))
     secret = c.session["mfa.totp.secret"]
     with django_capture_on_commit_callbacks(execute=True):  # allauth signals after commit
-        c.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+        post_code(c, reverse("mfa_activate_totp"), secret)
     added = events("auth.mfa_added")  # the authenticator app, and the recovery codes
     assert len(added) == 2
     for event in added:

@@ -6,6 +6,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
+from tests.factories.second_factor import post_code
 from zhicheng.accounts.totp import activate_totp, totp_code
 from zhicheng.demo.accounts import DEMO_TOTP_SECRET
 
@@ -33,7 +34,7 @@ def test_official_without_totp_is_forced_to_set_it_up(client, new_official):
 
     # Set it up with the code an authenticator app would show.
     secret = client.session["mfa.totp.secret"]
-    r = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    r = post_code(client, reverse("mfa_activate_totp"), secret)
     assert r.status_code == 302
     assert Authenticator.objects.filter(user=new_official, type="totp").exists()
     assert client.get(reverse("my_account")).status_code == 200
@@ -54,7 +55,7 @@ def test_official_with_totp_must_enter_a_valid_code(client, demo_users, demo_pas
     assert "_auth_user_id" not in client.session
     assert "验证码不正确" in r.content.decode()
 
-    r = client.post(reverse("mfa_authenticate"), {"code": totp_code(DEMO_TOTP_SECRET)})
+    r = post_code(client, reverse("mfa_authenticate"), DEMO_TOTP_SECRET)
     assert r.status_code == 302
     assert client.session["_auth_user_id"] == str(demo_users["gongxin_reviewer"].pk)
     r = client.get(reverse("my_account"))
@@ -86,7 +87,7 @@ def test_admin_is_reached_only_through_both_factors(client, demo_users, demo_pas
 
     r = client.post(r["Location"], {"login": "city_office", "password": demo_password})
     assert r["Location"].startswith(reverse("mfa_authenticate"))
-    r = client.post(reverse("mfa_authenticate"), {"code": totp_code(DEMO_TOTP_SECRET)})
+    r = post_code(client, reverse("mfa_authenticate"), DEMO_TOTP_SECRET)
     assert r.status_code == 302 and r["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
 

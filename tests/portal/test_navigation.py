@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from zhicheng.accounts.totp import totp_code
+from tests.factories.second_factor import post_code
 from zhicheng.demo.accounts import DEMO_TOTP_SECRET
 from zhicheng.portal import navigation
 
@@ -118,7 +118,7 @@ def _password_login(client: Any, username: str, demo_password: str) -> str:
     r = client.post(reverse("account_login"), {"login": username, "password": demo_password})
     assert r.status_code == 302
     if r["Location"].startswith(reverse("mfa_authenticate")):
-        r = client.post(reverse("mfa_authenticate"), {"code": totp_code(DEMO_TOTP_SECRET)})
+        r = post_code(client, reverse("mfa_authenticate"), DEMO_TOTP_SECRET)
         assert r.status_code == 302
     return str(r["Location"])
 

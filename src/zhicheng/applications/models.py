@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhicheng.catalogue.models import Level
+from zhicheng.core.clock import BusinessTimestampField
 
 from .states import State
 
@@ -45,7 +46,7 @@ class ApplicantProfile(models.Model):
     facts = models.JSONField(_("个人资料"), default=dict)
     meta = models.JSONField(_("附注"), default=dict, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
-    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    updated_at = BusinessTimestampField(_("修改时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("申报人资料")
@@ -118,8 +119,8 @@ class Application(models.Model):
     commitment_ip = models.GenericIPAddressField(_("承诺IP地址"), null=True, blank=True)
     commitment_sha256 = models.CharField(_("承诺书文本哈希"), max_length=64, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    created_at = BusinessTimestampField(_("创建时间"), auto_now_add=True)
+    updated_at = BusinessTimestampField(_("修改时间"), auto_now=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
 
     class Meta:
@@ -181,7 +182,7 @@ class Material(models.Model):
     document_date = models.DateField(_("材料日期"))
     is_representative = models.BooleanField(_("代表作"), default=False)
     proves = models.CharField(_("证明的资料条目"), max_length=40, blank=True)
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    uploaded_at = BusinessTimestampField(_("上传时间"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("上传人"),
@@ -220,7 +221,7 @@ class Submission(models.Model):
     snapshot = models.JSONField(_("快照"))
     sha256 = models.CharField(_("快照哈希"), max_length=64)
     token = models.CharField(_("提交令牌"), max_length=64, unique=True)
-    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    created_at = BusinessTimestampField(_("提交时间"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("提交人"),
@@ -264,7 +265,7 @@ class Notification(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    created_at = BusinessTimestampField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
 

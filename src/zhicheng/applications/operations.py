@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import timezone
 
 from zhicheng.core import clock
 from zhicheng.core.actors import Actor, person
@@ -340,7 +339,7 @@ def accept_commitment(application: Application, actor: Actor, *, ip: str | None)
         permission="applications.change_application", allowed_states=[State.DRAFT],
     ) as op:
         app: Application = op.obj
-        app.commitment_accepted_at = timezone.now()
+        app.commitment_accepted_at = clock.now()
         app.commitment_ip = ip
         app.commitment_sha256 = commitment_sha256()
         app.save(update_fields=[
@@ -485,7 +484,7 @@ def _submit(
         if (employer is None and not freelancer) or reviewer is None:
             raise OperationError("无法确定初审单位（四（三）），请核对工作单位或联系市职称办。")
         app.employer, app.freelancer, app.preliminary_reviewer = employer, freelancer, reviewer
-        app.submitted_at = timezone.now()
+        app.submitted_at = clock.now()
         app.version += 1
         app.save()
         number = app.submissions.count() + 1
@@ -549,7 +548,7 @@ def mark_read(actor: Actor, notification_ids: list[int] | None = None) -> int:
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)
     with operation(actor, "notification.read") as op:
-        count = qs.update(read_at=timezone.now())
+        count = qs.update(read_at=clock.now())
         op.summary = f"标记{count}条消息已读"
     return count
 

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhicheng.core.clock import BusinessTimestampField
+
 from .payload import b64d, encode
 
 
@@ -102,7 +104,7 @@ class Certificate(models.Model):
     )
     revocation_decision_number = models.CharField(_("撤销决定文号"), max_length=80, blank=True)
     revocation_evidence = models.TextField(_("撤销事实与证据"), blank=True)
-    created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    created_at = BusinessTimestampField(_("签发时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["-issue_date", "-pk"]

@@ -11,10 +11,10 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.utils import timezone
 
 from zhicheng.core.actors import Actor, person_or_none
 
+from . import clock
 from .models import AuditEvent, AuditHead
 from .redaction import redact
 
@@ -86,7 +86,7 @@ def append_event(
     user = person_or_none(actor)
     event = AuditEvent(
         seq=head.seq + 1,
-        created_at=timezone.now(),
+        created_at=clock.now(),
         actor=user,
         # Users by name; SYSTEM as 系统; other non-user actors (e.g. 公众) by their label.
         actor_label=str(actor) if person_or_none(actor) is not None else "系统",

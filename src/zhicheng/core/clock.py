@@ -6,6 +6,14 @@ Two demo-only ways move it on (docs/operations.md, "Demo clock"):
 - the demo clock: with `ZHICHENG_DEMO_CLOCK` on, a date stored in a file under the var
   directory (`zhicheng demo_clock`, the banner button of the city office). The later of it
   and ZHICHENG_TODAY is today, so restarting `make run` never moves time backwards.
+
+`now()` is the business moment every timestamp a person sees or searches is stamped with
+(submission, messages, inbox, audit, review steps, certificates): with the demo clock on or
+a seeding step pinned, the current time of day on the business date, so the seeded story
+reads in order and an audit search by demo dates finds the demo's events. Otherwise, and
+always in production, it is the real time. Security clocks (sessions, API tokens, lockouts,
+signed checkpoints and revocation lists, health checks) keep `timezone.now()`: they measure
+real elapsed time and must not be moved by a button.
 """
 
 import contextlib
@@ -15,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
+from django.db import models
 from django.utils import timezone
 
 _pinned: contextvars.ContextVar[dt.date | None] = contextvars.ContextVar(
@@ -72,3 +81,32 @@ def pinned(day: dt.date) -> Iterator[dt.date]:
         yield day
     finally:
         _pinned.reset(token)
+
+
+def follows_business_date() -> bool:
+    """True while timestamps follow the business date: a pinned seeding step, or the demo
+    clock on (never in production). ZHICHENG_TODAY alone moves dates, not timestamps."""
+    return _pinned.get() is not None or demo_clock_enabled()
+
+
+def now() -> dt.datetime:
+    """The business moment (see the module docstring)."""
+    real = timezone.now()
+    if not follows_business_date():
+        return real
+    local = timezone.localtime(real)
+    day = today()
+    if day == local.date():
+        return real
+    return local.replace(year=day.year, month=day.month, day=day.day)
+
+
+class BusinessTimestampField(models.DateTimeField):
+    """A DateTimeField whose auto_now/auto_now_add stamp is `now()`, not the wall clock."""
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> dt.datetime | None:
+        if self.auto_now or (self.auto_now_add and add):
+            value = now()
+            setattr(model_instance, self.attname, value)
+            return value
+        return super().pre_save(model_instance, add)

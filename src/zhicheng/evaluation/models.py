@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhicheng.catalogue.models import Level
+from zhicheng.core.clock import BusinessTimestampField
 
 
 class Committee(models.Model):
@@ -325,7 +326,7 @@ class DossierAccess(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="accesses")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                              related_name="+")
-    at = models.DateTimeField(_("查阅时间"), auto_now_add=True)
+    at = BusinessTimestampField(_("查阅时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["-at"]

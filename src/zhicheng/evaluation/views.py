@@ -358,7 +358,7 @@ def dossier_material(request: HttpRequest, pk: int, case_pk: int, material_id: i
             data = fh.read()
     except FileNotFoundError:
         raise Http404 from None
-    now = timezone.localtime()
+    now = timezone.localtime(clock.now())  # the time the access record shows
     user = request.user
     text = (f"{getattr(user, 'full_name', '') or user} · {now:%Y-%m-%d %H:%M} · "
             f"{m.committee} 评审专用，不得外传")

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhicheng.core.clock import BusinessTimestampField
+
 
 class SubjectKind(models.TextChoices):
     PERSON = "person", _("申报人")
@@ -55,7 +57,7 @@ class IntegrityRecord(models.Model):
         "applications.Application", on_delete=models.PROTECT, null=True, blank=True,
         related_name="integrity_records", verbose_name=_("相关申报"),
     )
-    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    created_at = BusinessTimestampField(_("记录时间"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", verbose_name=_("记录人"),

@@ -20,7 +20,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
 
 from zhicheng.accounts.models import User
 from zhicheng.applications.models import Application
@@ -360,7 +359,7 @@ def resolve_objection(
         obj.resolution = resolution
         obj.outcome = outcome
         obj.resolved_by = person(actor)
-        obj.resolved_at = timezone.now()
+        obj.resolved_at = clock.now()
         obj.save(update_fields=["state", "resolution", "outcome", "resolved_by", "resolved_at"])
         p = obj.publicity
         op.summary = (
@@ -390,7 +389,7 @@ def close_publicity(publicity_id: int) -> bool:
             p: Publicity = op.obj
             if p.closed_at is not None:
                 raise _AlreadyClosed  # rolls back: no second audit event
-            p.closed_at = timezone.now()
+            p.closed_at = clock.now()
             p.save(update_fields=["closed_at"])
             app = p.application
             label = p.get_kind_display()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from zhicheng.applications.models import MaterialKind
 
@@ -14,7 +15,7 @@ CORRECTION_ROWS = 8
 
 
 class ReasonsForm(forms.Form):
-    reasons = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}),
+    reasons = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}),
                               max_length=2000)
 
 
@@ -22,18 +23,19 @@ class CorrectionForm(forms.Form):
     """一次性告知: up to CORRECTION_ROWS items, each a target and what is wrong."""
 
     due_date = forms.DateField(
-        label="补正期限", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("补正期限"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", "（请选择资料条目或材料）"), *targets]
+        choices = [("", _("（请选择资料条目或材料）")), *targets]
         for i in range(CORRECTION_ROWS):
             self.fields[f"target_{i}"] = forms.ChoiceField(
-                label=f"第{i + 1}项：资料或材料", choices=choices, required=False
+                label=_("第%(n)d项：资料或材料") % {"n": i + 1}, choices=choices, required=False
             )
             self.fields[f"problem_{i}"] = forms.CharField(
-                label=f"第{i + 1}项：存在的问题及补正要求", required=False, max_length=500,
+                label=_("第%(n)d项：存在的问题及补正要求") % {"n": i + 1},
+                required=False, max_length=500,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
@@ -59,24 +61,24 @@ class CorrectionForm(forms.Form):
 
 class CorrectionMaterialForm(forms.Form):
     material_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    file = forms.FileField(label="补正后的文件（PDF、JPEG或PNG）")
-    title = forms.CharField(label="材料名称", required=False, max_length=200)
-    kind = forms.ChoiceField(label="类别", choices=MaterialKind.choices, required=False)
+    file = forms.FileField(label=_("补正后的文件（PDF、JPEG或PNG）"))
+    title = forms.CharField(label=_("材料名称"), required=False, max_length=200)
+    kind = forms.ChoiceField(label=_("类别"), choices=MaterialKind.choices, required=False)
     document_date = forms.DateField(
-        label="材料日期", required=False,
+        label=_("材料日期"), required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
 class DrawForm(forms.Form):
     plan = forms.IntegerField(widget=forms.HiddenInput)
-    seed = forms.CharField(label="随机种子（留空则系统生成）", required=False, max_length=64)
+    seed = forms.CharField(label=_("随机种子（留空则系统生成）"), required=False, max_length=64)
 
 
 class FindingForm(forms.Form):
     application = forms.IntegerField(widget=forms.HiddenInput)
-    outcome = forms.ChoiceField(label="结论", choices=FindingOutcome.choices)
-    finding = forms.CharField(label="抽查意见", widget=forms.Textarea(attrs={"rows": 2}),
+    outcome = forms.ChoiceField(label=_("结论"), choices=FindingOutcome.choices)
+    finding = forms.CharField(label=_("抽查意见"), widget=forms.Textarea(attrs={"rows": 2}),
                               max_length=2000)
 
 

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhicheng.core.clock import BusinessTimestampField
+
 
 class ReviewStep(models.Model):
     """One decision of the chain, with the organisation that took it and its reasons."""
@@ -66,7 +68,7 @@ class UnitCheck(models.Model):
     # {str(material id): sha256 of the material seen when the original was checked}
     checked = models.JSONField(_("已核对原件的材料"), default=dict, blank=True)
     opinion = models.TextField(_("单位审核意见"), blank=True)
-    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    updated_at = BusinessTimestampField(_("修改时间"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("审核人"),

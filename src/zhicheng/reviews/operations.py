@@ -15,7 +15,6 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import timezone
 
 from zhicheng.applications.commitment import COMMITMENT_TEXT
 from zhicheng.applications.models import Application, Material, Submission, snapshot_hash
@@ -88,7 +87,7 @@ def _step(
     return ReviewStep.objects.create(
         application=app, step=step, organisation=organisation, actor=user,
         actor_label=str(actor) if user else "系统", reasons=reasons, is_return=is_return,
-        submission=latest_submission(app), created_at=timezone.now(),
+        submission=latest_submission(app), created_at=clock.now(),
     )
 
 
@@ -451,7 +450,7 @@ def resubmit_corrections(application: Application, actor: Actor) -> Submission:
         )
         request.status = CorrectionStatus.ANSWERED
         request.answered_submission = submission
-        request.closed_at = timezone.now()
+        request.closed_at = clock.now()
         request.save(update_fields=["status", "answered_submission", "closed_at"])
         _step(app, actor, t.name, organisation=None, reasons=f"补正{len(changes)}处")
         _notify_office(
@@ -484,7 +483,7 @@ def _expire(application: Application) -> None:
         t = fire(app, "expire_corrections", SYSTEM)
         assert request is not None  # the guard correction_overdue found it
         request.status = CorrectionStatus.EXPIRED
-        request.closed_at = timezone.now()
+        request.closed_at = clock.now()
         request.save(update_fields=["status", "closed_at"])
         _step(app, SYSTEM, t.name, reasons=f"补正期限{request.due_date.isoformat()}已过")
         _notify_applicant(app, "review.abandoned", "逾期未补正，视为放弃申报",
@@ -510,7 +509,7 @@ def _remind(request: CorrectionRequest) -> None:
         locked = CorrectionRequest.objects.select_for_update(no_key=True).get(pk=request.pk)
         if locked.reminded_at is not None or locked.status != CorrectionStatus.OPEN:
             raise _Nothing
-        locked.reminded_at = timezone.now()
+        locked.reminded_at = clock.now()
         locked.save(update_fields=["reminded_at"])
         app = _locked(op)
         _notify_applicant(app, "review.correction_reminder", "补正期限即将届满",
@@ -714,7 +713,7 @@ def record_provincial_result(
         forward = ProvincialForward.objects.select_for_update(no_key=True).get(application=app)
         forward.result = ProvincialResult.PASSED if passed else ProvincialResult.FAILED
         forward.document_number = document_number.strip()
-        forward.result_recorded_at = timezone.now()
+        forward.result_recorded_at = clock.now()
         forward.save(update_fields=["result", "document_number", "result_recorded_at"])
         _step(app, actor, name, organisation=app.plan.office, reasons=document_number.strip())
         verdict = "通过" if passed else "未通过"
@@ -779,7 +778,7 @@ def record_finding(
         record, _ = SampleFinding.objects.update_or_create(
             draw=sampling, application=application,
             defaults={"outcome": outcome, "finding": finding.strip(), "recorded_by": person(actor),
-                      "recorded_at": timezone.now()},
+                      "recorded_at": clock.now()},
         )
         # On the dossier's trail, and the committee office hears of a problem found.
         org = Membership.objects.filter(

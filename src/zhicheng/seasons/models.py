@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhicheng.core.clock import BusinessTimestampField
 from zhicheng.orgs.models import City, Organisation
 from zhicheng.policy.plans import parse_window
 
@@ -209,7 +210,7 @@ class SeasonVersion(models.Model):
     # A draft to be published on this date by the daily task (seasons.publish_due).
     scheduled_on = models.DateField(_("计划发布日期"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_at = BusinessTimestampField(_("创建时间"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", verbose_name=_("创建人"),

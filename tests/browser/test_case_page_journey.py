@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
+from tests.browser.test_accessibility import violations_where
 from tests.evaluation.test_panel_and_case_page import submitted
 from tests.factories.evaluation import World
 
@@ -58,6 +59,7 @@ def test_an_expert_evaluates_a_case_by_clicking(page, live_server, season, setti
     assert "材料工程" in page.inner_text("#profile")
     assert "任职年限满5年" in page.inner_text("#findings")
     assert "材料真实，同意推荐" in page.inner_text("#opinions")
+    assert not violations_where(page)  # WCAG 2 A/AA on the expert's case page
 
     link = page.get_by_role("link", name="代表作：检测方法论文")
     href = link.get_attribute("href")

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from tests.browser.test_accessibility import violations_where
 from tests.browser.test_navigation_journeys import Journey
 
 pytestmark = pytest.mark.browser
@@ -37,6 +38,7 @@ def test_city_office_makes_publishes_the_2025_season(page, live_server, season, 
     assert "所有日期已顺延一年" in page.inner_text("main")
     assert page.input_value("#id_seniority_cutoff") == "2024-12-31"
     assert "没有问题" in page.inner_text("#zc-problems-none")
+    assert not violations_where(page)  # WCAG 2 A/AA: the draft version page
 
     # A parameter with its clause: the 初定 education-year threshold moves by a year.
     threshold = page.locator("#zc-parameters tbody tr").filter(
@@ -74,6 +76,7 @@ def test_city_office_makes_publishes_the_2025_season(page, live_server, season, 
     assert "序号74的评委会办事机构“市数据局”不在organisations.toml中" in problems
     assert page.locator("#zc-publish").count() == 0
     assert "改正后才能发布" in page.inner_text("#zc-publish-blocked")
+    assert not violations_where(page)  # WCAG 2 A/AA: the draft with its problems listed
 
     # The fix: the office is added to the season's organisations.
     office = page.locator("[data-office='市数据局']")
@@ -87,11 +90,13 @@ def test_city_office_makes_publishes_the_2025_season(page, live_server, season, 
     # Preview: the public table as it would be, then the decision diff.
     journey.click("预览公开的评审计划表", within="main")
     assert "数据工程" in page.inner_text("#zc-preview-table")
+    assert not violations_where(page)  # WCAG 2 A/AA: the preview of the public plan table
     journey.click("连云港市2025年度职称评审 第1版", within="main nav")
     journey.click("判定差异预览", within="main")
     assert "对照连云港市2024年度职称评审第1版" in page.inner_text("#zc-diff-basis")
     assert re.search(r"共判定\d+份，[1-9]\d*份判定结果改变", page.inner_text("#zc-diff-summary"))
     assert "因为（二（九））" in page.inner_text("#zc-diff")
+    assert not violations_where(page)  # WCAG 2 A/AA: the decision diff
     journey.click("连云港市2025年度职称评审 第1版", within="main nav")
 
     # Publish today: the season becomes current.

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
+
+from tests.browser.sessions import hand_session
 
 pytestmark = pytest.mark.browser
 
@@ -64,15 +64,6 @@ def violations_where(page: Any) -> list[str]:
         context.close()
 
 
-def _login(page: Any, base: str, user: Any) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME,
-                               "value": cookie.value, "url": base}])
-
-
 def test_public_pages_have_no_violations(page, live_server, season, settings) -> None:
     settings.ZHICHENG_TODAY = "2024-07-15"
     found = [v for url in PUBLIC for v in violations(page, live_server.url + url)]
@@ -87,7 +78,7 @@ def test_every_roles_pages_have_no_violations(page, live_server, demo_users, set
         page.set_viewport_size({"width": 390, "height": 844})
     found = []
     for username, urls in ROLE_PAGES.items():
-        _login(page, live_server.url, demo_users[username])
+        hand_session(page, live_server.url, demo_users[username])
         for url in urls:
             found += violations(page, live_server.url + url)
             if phone:

@@ -4,23 +4,12 @@ previewed (nothing saved yet), and the year is published by confirming the previ
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 
+from tests.browser.sessions import hand_session
 from tests.factories.calendar import EXAMPLE_FORM_2027, EXAMPLE_SOURCE_2027
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page: Any, base: str, user: Any) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME,
-                               "value": cookie.value, "url": base}])
 
 
 def test_template_form_preview_confirm(page, live_server, season, demo_users, settings):
@@ -28,7 +17,7 @@ def test_template_form_preview_confirm(page, live_server, season, demo_users, se
 
     settings.ZHICHENG_TODAY = "2026-11-02"
     base = live_server.url
-    _login(page, base, demo_users["city_office"])
+    hand_session(page, base, demo_users["city_office"])
     page.goto(f"{base}/supervision/")
     page.locator("nav .nav-link", has_text="工作日历").click()
     page.wait_for_url(f"{base}/supervision/calendar/")

@@ -9,26 +9,15 @@ meeting); the expert's session is made directly and handed to the browser."""
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 
+from tests.browser.sessions import hand_session
 from tests.browser.test_accessibility import violations_where
 from tests.evaluation.test_panel_and_case_page import submitted
 from tests.factories.evaluation import World
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page: Any, base: str, user: Any) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME,
-                               "value": cookie.value, "url": base}])
 
 
 def test_an_expert_evaluates_a_case_by_clicking(page, live_server, season, settings,
@@ -47,7 +36,7 @@ def test_an_expert_evaluates_a_case_by_clicking(page, live_server, season, setti
     expert = m.seats.filter(reserve=False).select_related("expert__user").first().expert.user
     base = live_server.url
 
-    _login(page, base, expert)
+    hand_session(page, base, expert)
     page.goto(base + "/")
     page.get_by_role("link", name="我的评审").first.click()
     page.wait_for_load_state("load")

@@ -5,13 +5,11 @@ the public page, by number and name and by the QR code's text."""
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from pypdf import PdfReader
 
+from tests.browser.sessions import hand_session
 from tests.factories.certificates import (  # noqa: F401  (fixtures)
     _keys_and_date,
     city_office,
@@ -21,16 +19,6 @@ from tests.factories.certificates import (  # noqa: F401  (fixtures)
 pytestmark = pytest.mark.browser
 
 
-def _login(page: Any, base: str, user: Any) -> None:
-    """Officials' second factor is covered by tests/accounts; the session is made directly."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME,
-                               "value": cookie.value, "url": base}])
-
-
 def test_certificate_journey(page, live_server, make_approved, city_office, tmp_path):  # noqa: F811
     from zhicheng.certificates.models import Certificate
 
@@ -38,7 +26,7 @@ def test_certificate_journey(page, live_server, make_approved, city_office, tmp_
     app = make_approved(name="钱旅程")
 
     # 1. The city title office issues the certificate of the approved result.
-    _login(page, base, city_office)
+    hand_session(page, base, city_office)
     page.goto(f"{base}/certificates/office/")
     row = page.locator(f"#app-{app.pk}")
     row.locator("input[name=approval_number]").fill("连职称办〔2024〕50号")
@@ -47,7 +35,7 @@ def test_certificate_journey(page, live_server, make_approved, city_office, tmp_
     cert = Certificate.objects.get(application=app)
 
     # 2. The holder downloads it from “我的证书”.
-    _login(page, base, app.applicant)
+    hand_session(page, base, app.applicant)
     page.goto(f"{base}/certificates/")
     assert cert.number in page.inner_text("#certificates")
     with page.expect_download() as info:

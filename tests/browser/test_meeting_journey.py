@@ -17,21 +17,11 @@ import re
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 
+from tests.browser.sessions import hand_session
 from tests.factories.evaluation import World
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page: Any, base: str, user: Any) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME,
-                               "value": cookie.value, "url": base}])
 
 
 def _press(page: Any, label: str) -> None:
@@ -62,7 +52,7 @@ def test_meeting_journey(page, live_server, season, settings, demo_users, tmp_pa
     b = world.application("旅程乙")
 
     # 1. The committee office plans the meeting and submits the opening report.
-    _login(page, base, world.office)
+    hand_session(page, base, world.office)
     page.goto(f"{base}/evaluation/committee/{world.committee.pk}/")
     page.fill("#id_date", "2024-10-25")
     page.fill("#id_place", "市工信局三楼会议室")
@@ -79,13 +69,13 @@ def test_meeting_journey(page, live_server, season, settings, demo_users, tmp_pa
     assert "旅程甲" in page.inner_text("#roster")
 
     # 2. The city office approves it.
-    _login(page, base, world.city)
+    hand_session(page, base, world.city)
     page.goto(f"{base}/evaluation/meeting/{m.pk}/")
     _press(page, "批准开评报告")
     assert "开评报告已批准" in page.inner_text("#meeting-state")
 
     # 3. The draw: hash first, then the draw reveals the seed.
-    _login(page, base, world.office)
+    hand_session(page, base, world.office)
     page.goto(f"{base}/evaluation/meeting/{m.pk}/")
     _press(page, "排查回避并公布种子哈希")
     seed_hash = page.inner_text("#seed-hash")
@@ -105,11 +95,11 @@ def test_meeting_journey(page, live_server, season, settings, demo_users, tmp_pa
     assert "尚未到会议日期" in page.content() and "评委已抽取" in page.inner_text("#meeting-state")
 
     # The city office moves the demo clock to the meeting's day (banner button, audited).
-    _login(page, base, world.city)
+    hand_session(page, base, world.city)
     page.goto(f"{base}/evaluation/meeting/{m.pk}/")
     _advance_demo_clock(page, 17)
     assert "2024年10月25日" in page.inner_text(".zc-pinned")
-    _login(page, base, world.office)
+    hand_session(page, base, world.office)
     page.goto(f"{base}/evaluation/meeting/{m.pk}/")
     _press(page, "开始评审会议")
     assert "会议进行中" in page.inner_text("#meeting-state")
@@ -121,7 +111,7 @@ def test_meeting_journey(page, live_server, season, settings, demo_users, tmp_pa
     # 4. Every drawn expert votes in secret and keeps a receipt.
     receipts = []
     for s in seats:
-        _login(page, base, s.expert.user)
+        hand_session(page, base, s.expert.user)
         page.goto(f"{base}/evaluation/meeting/{m.pk}/ballot/")
         for c in cases:
             page.locator("tr", has_text=str(c.application.applicant)).locator(
@@ -133,7 +123,7 @@ def test_meeting_journey(page, live_server, season, settings, demo_users, tmp_pa
     assert len(set(receipts)) == len(seats) * len(cases)
 
     # 5. The office closes the votes and names the counter and the scrutineer; they sign.
-    _login(page, base, world.office)
+    hand_session(page, base, world.office)
     page.goto(f"{base}/evaluation/meeting/{m.pk}/")
     for c in cases:
         page.click(f"button[data-close-ballot='{c.pk}']")
@@ -141,10 +131,10 @@ def test_meeting_journey(page, live_server, season, settings, demo_users, tmp_pa
     assert "已计票" in page.inner_text("#meeting-state")
     _press(page, "指定")
     for s in seats[:2]:
-        _login(page, base, s.expert.user)
+        hand_session(page, base, s.expert.user)
         page.goto(f"{base}/evaluation/meeting/{m.pk}/ballot/")
         _press(page, "签字确认计票结果")
-    _login(page, base, world.office)
+    hand_session(page, base, world.office)
     page.goto(f"{base}/evaluation/meeting/{m.pk}/")
     assert "计票已签字确认" in page.inner_text("#meeting-state")
 
@@ -160,7 +150,7 @@ def test_meeting_journey(page, live_server, season, settings, demo_users, tmp_pa
 
     # 7. The city office moves the demo clock past the publicity (which then closes by
     # itself: the periodic tasks run after each move) and files the results.
-    _login(page, base, world.city)
+    hand_session(page, base, world.city)
     page.goto(f"{base}/evaluation/meeting/{m.pk}/")
     _advance_demo_clock(page, 7)
     assert "2024年11月4日" in page.inner_text(".zc-pinned")

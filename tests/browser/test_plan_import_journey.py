@@ -4,24 +4,13 @@ one names the unknown office, which the office creates, then confirms."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 
+from tests.browser.sessions import hand_session
 from tests.factories.plans import ROWS, workbook
 
 pytestmark = pytest.mark.browser
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _login(page: Any, base: str, user: Any) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME,
-                               "value": cookie.value, "url": base}])
 
 
 def test_upload_preview_decide_confirm(page, live_server, season, demo_users, settings):
@@ -36,7 +25,7 @@ def test_upload_preview_decide_confirm(page, live_server, season, demo_users, se
         committee_notice_due=season.committee_notice_due,
     )
     base = live_server.url
-    _login(page, base, demo_users["city_office"])
+    hand_session(page, base, demo_users["city_office"])
     page.goto(f"{base}/supervision/")
     page.click("text=评审计划表导入")
     page.wait_for_url(f"{base}/supervision/plan-import/")

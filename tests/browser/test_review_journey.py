@@ -11,23 +11,11 @@ import re
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 
+from tests.browser.sessions import hand_session
 from tests.factories.reviews import MARKET_OFFICE, Chain, pdf_bytes
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page: Any, base: str, user: Any) -> None:
-    """Officials' second factor is covered by tests/accounts; here the session is made
-    directly and handed to the browser."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME,
-                               "value": cookie.value, "url": base}])
 
 
 def _dossier(page: Any, base: str, pk: int) -> None:
@@ -75,7 +63,7 @@ def test_review_journey(page, live_server, season, settings, tmp_path, demo_user
     hr, reviewer = demo_users["unit_hr"], demo_users["haizhou_reviewer"]
 
     # 1. Unit review: open, tick every original, write the opinion, approve.
-    _login(page, base, hr)
+    hand_session(page, base, hr)
     page.goto(f"{base}/review/")
     page.check(f"input[name=ids][value='{app.pk}']")
     page.click("text=批量开始审核")
@@ -97,7 +85,7 @@ def test_review_journey(page, live_server, season, settings, tmp_path, demo_user
     assert page.inner_text("#state") == "初审中"
 
     # 3. The district bureau lists every item to correct, in one go.
-    _login(page, base, reviewer)
+    hand_session(page, base, reviewer)
     _dossier(page, base, app.pk)
     page.click("text=一次性告知补正")
     page.select_option("#id_target_0", label="材料：劳动合同")
@@ -112,7 +100,7 @@ def test_review_journey(page, live_server, season, settings, tmp_path, demo_user
 
     # 4. The applicant sees the list with its due date, replaces the material, resubmits.
     applicant = Application.objects.get(pk=app.pk).applicant
-    _login(page, base, applicant)
+    hand_session(page, base, applicant)
     page.goto(f"{base}/review/mine/{app.pk}/")
     assert "劳动合同缺少签字页" in page.inner_text("#items") and due in page.content()
     pdf = tmp_path / "contract.pdf"
@@ -126,7 +114,7 @@ def test_review_journey(page, live_server, season, settings, tmp_path, demo_user
     assert page.inner_text("#state") == "初审中"
 
     # 5. The bureau sees what changed and approves.
-    _login(page, base, reviewer)
+    hand_session(page, base, reviewer)
     _dossier(page, base, app.pk)
     assert "替换为" in page.inner_text("#diff")
     page.click("button:has-text('初审通过，报送评委会')")
@@ -134,7 +122,7 @@ def test_review_journey(page, live_server, season, settings, tmp_path, demo_user
     assert page.inner_text("#state") == "评委会复核中"
 
     # 6. The committee office accepts: the pre-evaluation publicity opens.
-    _login(page, base, market)
+    hand_session(page, base, market)
     _dossier(page, base, app.pk)
     page.click("button:has-text('复核通过，进入评前公示')")
     page.wait_for_selector("text=已完成")

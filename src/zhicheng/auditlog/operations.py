@@ -89,7 +89,7 @@ def sign_checkpoint(actor: Actor = SYSTEM) -> AuditCheckpoint:
                 "time": timezone.now().astimezone(dt.UTC).replace(microsecond=0).isoformat()}
         key_id, private = keystore.private_key(directory=directory)
         checkpoint = AuditCheckpoint.objects.create(
-            **body, key_id=key_id, algorithm=keystore.ALGORITHM,
+            **body, key_id=key_id, algorithm=private.algorithm,
             signature=b64e(private.sign(canonical_bytes(body))),
         )
         op.obj = checkpoint

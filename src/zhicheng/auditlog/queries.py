@@ -217,6 +217,9 @@ def check_checkpoints(document: Any, public_keys: dict[str, Any]) -> list[str]:
         if key is None:
             problems.append(f"检查点#{seq}：未知的审计密钥 (unknown key) {entry.get('key_id')}")
             continue
+        if entry.get("algorithm", key.algorithm) != key.algorithm:
+            problems.append(f"检查点#{seq}：签名算法与密钥不符 (algorithm differs from the key's)")
+            continue
         try:
             key.public_key.verify(b64d(str(entry.get("signature", ""))), canonical_bytes(body))
         except (InvalidSignature, PayloadError):

@@ -125,7 +125,5 @@ def checkpoints_json(request: HttpRequest) -> HttpResponse:
 
 
 def audit_keys_json(request: HttpRequest) -> HttpResponse:
-    directory = audit_key_dir()
-    keys = keystore.published_keys(directory) if directory.is_dir() else []
-    return JsonResponse({"algorithm": keystore.ALGORITHM, "keys": keys},
+    return JsonResponse(keystore.keys_document(audit_key_dir()),
                         json_dumps_params={"ensure_ascii": False, "indent": 2})

@@ -6,7 +6,9 @@ agree)."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
+from pathlib import Path
 
 from zhicheng.auditlog import merkle
 
@@ -89,3 +91,26 @@ def test_every_proof_verifies_and_every_wrong_one_is_refused_in_both_verifiers()
                 assert not verify_consistency(m, n, merkle.root(leaves[1:m + 1]), top, proof)
                 assert not verify_consistency(m, n, first, top, proof[:-1])
                 assert not verify_consistency(m, n, first, merkle.leaf_hash(b"other"), proof)
+
+
+def test_merkle_vectors_verify_standalone_and_a_changed_event_does_not(tmp_path: Path) -> None:
+    from .tools import run_tool
+    from .vectors import VECTOR_DIR as V
+
+    keys = str(V / "keys.json")
+    ok = run_tool("audit_inclusion.py", str(V / "audit-inclusion.json"), "--keys", keys)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "OK: 2 events of dossier 42 are in the signed tree of 3 events" in ok.stdout
+    bundle = json.loads((V / "audit-inclusion.json").read_text(encoding="utf-8"))
+    bundle["events"][1]["event"]["actor_label"] = "别人"
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(bundle, ensure_ascii=False), encoding="utf-8")
+    bad = run_tool("audit_inclusion.py", str(changed), "--keys", keys)
+    assert bad.returncode == 1 and "event #3: content does not match" in bad.stdout
+    consistent = run_tool("audit_inclusion.py", "--consistency", str(V / "audit-consistency.json"),
+                          "--checkpoints", str(V / "audit-tree-heads.json"), "--keys", keys)
+    assert consistent.returncode == 0, consistent.stdout + consistent.stderr
+    # The project's checkpoint check reads the same chain (tools/verify/audit_chain.py).
+    chain = run_tool("audit_chain.py", str(V / "audit-chain.jsonl"), "--checkpoints",
+                     str(V / "audit-tree-heads.json"), "--keys", keys)
+    assert chain.returncode == 0 and "2 checkpoints match" in chain.stdout, chain.stdout

@@ -211,9 +211,56 @@ def sm2_checkpoints_vector() -> dict[str, Any]:
     return {"checkpoints": entries}
 
 
+# --- Merkle tree (docs/trust.md §Merkle tree) -----------------------------------------------
+
+
+def _tree_head(chain: list[dict[str, Any]], size: int) -> dict[str, Any]:
+    from zhicheng.auditlog import merkle
+    from zhicheng.certificates.payload import b64e, canonical_bytes
+
+    leaves = [merkle.leaf_hash(merkle.event_leaf(line["hash"])) for line in chain[:size]]
+    body = {"seq": size, "hash": chain[size - 1]["hash"],
+            "time": f"2024-07-15T0{size}:00:00+00:00", "tree_size": size,
+            "root": merkle.root(leaves).hex()}
+    return {"checkpoint": body, "key_id": KEY_ID, "algorithm": "Ed25519",
+            "signature": b64e(test_key().sign(canonical_bytes(body)))}
+
+
+def tree_heads_vector() -> dict[str, Any]:
+    """Checkpoints with signed tree heads over `audit-chain.jsonl` (sizes 3 and 2)."""
+    chain = audit_chain_vector()
+    return {"checkpoints": [_tree_head(chain, 3), _tree_head(chain, 2)]}
+
+
+def inclusion_vector() -> dict[str, Any]:
+    """The proof bundle of a dossier whose events are 1 and 3 of `audit-chain.jsonl`."""
+    from zhicheng.auditlog import merkle
+
+    chain = audit_chain_vector()
+    leaves = [merkle.leaf_hash(merkle.event_leaf(line["hash"])) for line in chain]
+    return {"format": "zhicheng-audit-inclusion/1", "application": 42,
+            "tree_head": _tree_head(chain, 3), "keys": keys_json(),
+            "events": [{"leaf_index": i, "event": chain[i], "proof": [
+                p.hex() for p in merkle.inclusion_proof(i, leaves)]} for i in (0, 2)],
+            "pending": []}
+
+
+def consistency_vector() -> dict[str, Any]:
+    from zhicheng.auditlog import merkle
+
+    chain = audit_chain_vector()
+    leaves = [merkle.leaf_hash(merkle.event_leaf(line["hash"])) for line in chain]
+    return {"format": "zhicheng-audit-consistency/1", "first": 2, "second": 3,
+            "first_root": merkle.root(leaves[:2]).hex(), "second_root": merkle.root(leaves).hex(),
+            "proof": [p.hex() for p in merkle.consistency_proof(2, leaves)]}
+
+
 def build() -> dict[str, str]:
     chain = audit_chain_vector()
     return {
+        "audit-tree-heads.json": _dump(tree_heads_vector()),
+        "audit-inclusion.json": _dump(inclusion_vector()),
+        "audit-consistency.json": _dump(consistency_vector()),
         "keys-sm2.json": _dump(sm2_keys_json()),
         "certificate-sm2.json": _dump(sm2_certificate_vector()),
         "revocations-sm2.json": _dump(sm2_revocations_vector()),

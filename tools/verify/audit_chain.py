@@ -48,6 +48,21 @@ def check_chain(lines: list[dict[str, Any]]) -> tuple[bool, str, dict[int, str]]
     return True, f"{len(lines)} events, chain intact", hashes
 
 
+def merkle_root(hashes: dict[int, str], size: int) -> str | None:
+    """RFC 6962 root over the stored hashes of events 1..size (docs/trust.md §Merkle tree)."""
+    if any(seq not in hashes for seq in range(1, size + 1)):
+        return None
+    level = [hashlib.sha256(b"\x00" + bytes.fromhex(hashes[s])).digest()
+             for s in range(1, size + 1)]
+    if not level:
+        return hashlib.sha256(b"").hexdigest()
+    while len(level) > 1:
+        pairs = [hashlib.sha256(b"\x01" + level[i] + level[i + 1]).digest()
+                 for i in range(0, len(level) - 1, 2)]
+        level = pairs + ([level[-1]] if len(level) % 2 else [])
+    return level[0].hex()
+
+
 def check_checkpoints(document: Any, keys_doc: Any, hashes: dict[int, str]) -> list[str]:
     from signatures import b64url_decode, verify_signature
 
@@ -72,6 +87,9 @@ def check_checkpoints(document: Any, keys_doc: Any, hashes: dict[int, str]) -> l
         elif hashes[seq] != body["hash"]:
             problems.append(f"checkpoint #{seq} (signed {body['time']}): the chain's hash "
                             f"differs from the signed one: history was rewritten")
+        elif "tree_size" in body and merkle_root(hashes, int(body["tree_size"])) != body["root"]:
+            problems.append(f"checkpoint #{seq}: the Merkle root of the first "
+                            f"{body['tree_size']} events differs from the signed tree head")
     return problems
 
 

@@ -43,7 +43,8 @@ class KeyFormatError(ValueError):
 
 
 class Signer(Protocol):
-    algorithm: str
+    @property
+    def algorithm(self) -> str: ...
 
     def sign(self, message: bytes) -> bytes: ...
 
@@ -53,8 +54,11 @@ class Signer(Protocol):
 
 
 class Verifier(Protocol):
-    algorithm: str
-    raw: bytes
+    @property
+    def algorithm(self) -> str: ...
+
+    @property
+    def raw(self) -> bytes: ...
 
     def verify(self, signature: bytes, message: bytes) -> None: ...
 

@@ -39,3 +39,25 @@ def test_qr_link_verifies_in_the_browser(page: Any, live_server: Any, issued: An
     page.wait_for_function(  # a function, not a string: the site's CSP forbids eval
         "() => document.getElementById('browser-check-label').textContent.includes('失败')")
     assert "内容被改动或伪造" in page.inner_text("#browser-check-label")
+
+
+def test_an_sm2_code_is_not_claimed_by_the_browser_and_the_server_checks_it(
+    page: Any, live_server: Any, issued: Any,  # noqa: F811
+) -> None:
+    """WebCrypto has no SM2: the page says the browser did not check the signature, and one
+    click has the server check it, which its answer says (docs/trust.md §Signature
+    algorithms)."""
+    from django.core.management import call_command
+
+    from zhicheng.certificates.pdf import qr_content
+
+    call_command("certificate", "rotate", "--algorithm", "SM2")
+    cert = issued(name="周国密")
+    page.goto(qr_content(cert, f"{live_server.url}/verify/"))
+    page.wait_for_selector("#browser-check-label")
+    assert "浏览器无法自行验证SM2签名" in page.inner_text("#browser-check-label")
+    assert "浏览器已验证签名" not in page.inner_text("#browser-check")
+    page.click("#by-code button[type=submit]")
+    page.wait_for_selector("#server-checked")
+    assert "签名由服务器验证" in page.inner_text("#server-checked")
+    assert "有效" in page.inner_text("#result-label")

@@ -133,9 +133,138 @@ def audit_chain_vector() -> list[dict[str, Any]]:
     return lines
 
 
+# --- SM2 with SM3 (docs/trust.md §Signature algorithms) ------------------------------------
+
+SM2_KEY_ID = "stest-vectors"
+SM2_TEST_SECRET = hashlib.sha256(b"zhicheng trust SM2 test vector key (public, never for real use)")
+
+
+def _sm2_signer() -> Any:
+    from zhicheng.certificates.crypto import SM2Signer
+
+    return SM2Signer.from_secret(SM2_TEST_SECRET.digest())
+
+
+def sm2_sign(message: bytes, label: str) -> bytes:
+    """An SM2 signature with a FIXED nonce k (so the vector files can be rebuilt byte for
+    byte); the platform's own keys draw k from `secrets` for every signature."""
+    import gmalg
+
+    from zhicheng.certificates.crypto import SM2_USER_ID, verifier
+
+    signer = _sm2_signer()
+    k = int.from_bytes(hashlib.sha256(b"zhicheng vector nonce|" + label.encode()).digest(), "big")
+    sm2 = gmalg.SM2(signer.secret, SM2_USER_ID, signer.public, rnd_fn=lambda bits: k)
+    r, s = sm2.sign(message)
+    signature = r.rjust(32, b"\0") + s.rjust(32, b"\0")
+    verifier("SM2", signer.public).verify(signature, message)
+    return signature
+
+
+def sm2_keys_json() -> dict[str, Any]:
+    from zhicheng.certificates.payload import b64e
+
+    return {"algorithm": "SM2", "keys": [{
+        "key_id": SM2_KEY_ID, "algorithm": "SM2", "public_key": b64e(_sm2_signer().public),
+        "valid_from": "2024-01-01T00:00:00+00:00", "valid_until": None,
+        "test_private_key_hex": SM2_TEST_SECRET.hexdigest(),
+        "user_id": "1234567812345678",
+    }]}
+
+
+def sm2_certificate_vector() -> dict[str, Any]:
+    from zhicheng.certificates.payload import canonical_bytes, encode, id_binding_hash
+
+    data = {**CERTIFICATE_DATA, "kid": SM2_KEY_ID,
+            "idh": id_binding_hash(CERTIFICATE_DATA["no"], "320706199003150011")}
+    body = canonical_bytes(data)
+    signature = sm2_sign(body, "certificate")
+    tampered = bytearray(body)
+    tampered[body.index("张".encode())] ^= 0x01
+    return {
+        "payload": data, "payload_utf8_hex": body.hex(), "signature_hex": signature.hex(),
+        "signature_r_hex": signature[:32].hex(), "signature_s_hex": signature[32:].hex(),
+        "code": encode(body, signature, SM2_KEY_ID), "expect": "valid",
+        "tampered_code": encode(bytes(tampered), signature, SM2_KEY_ID),
+        "tampered_expect": "invalid",
+    }
+
+
+def sm2_revocations_vector() -> dict[str, Any]:
+    from zhicheng.certificates.payload import b64e, canonical_bytes
+
+    body = revocations_vector()["list"]
+    return {"list": body, "key_id": SM2_KEY_ID, "algorithm": "SM2",
+            "signature": b64e(sm2_sign(canonical_bytes(body), "revocations"))}
+
+
+def sm2_checkpoints_vector() -> dict[str, Any]:
+    """Checkpoints over `audit-chain.jsonl`, signed by the SM2 test key (at event 2 and 3)."""
+    from zhicheng.certificates.payload import b64e, canonical_bytes
+
+    chain = audit_chain_vector()
+    entries = []
+    for line in (chain[2], chain[1]):
+        body = {"seq": line["seq"], "hash": line["hash"], "time": "2024-07-15T02:00:00+00:00"}
+        entries.append({"checkpoint": body, "key_id": SM2_KEY_ID, "algorithm": "SM2",
+                        "signature": b64e(sm2_sign(canonical_bytes(body), f"cp{line['seq']}"))})
+    return {"checkpoints": entries}
+
+
+# --- Merkle tree (docs/trust.md §Merkle tree) -----------------------------------------------
+
+
+def _tree_head(chain: list[dict[str, Any]], size: int) -> dict[str, Any]:
+    from zhicheng.auditlog import merkle
+    from zhicheng.certificates.payload import b64e, canonical_bytes
+
+    leaves = [merkle.leaf_hash(merkle.event_leaf(line["hash"])) for line in chain[:size]]
+    body = {"seq": size, "hash": chain[size - 1]["hash"],
+            "time": f"2024-07-15T0{size}:00:00+00:00", "tree_size": size,
+            "root": merkle.root(leaves).hex()}
+    return {"checkpoint": body, "key_id": KEY_ID, "algorithm": "Ed25519",
+            "signature": b64e(test_key().sign(canonical_bytes(body)))}
+
+
+def tree_heads_vector() -> dict[str, Any]:
+    """Checkpoints with signed tree heads over `audit-chain.jsonl` (sizes 3 and 2)."""
+    chain = audit_chain_vector()
+    return {"checkpoints": [_tree_head(chain, 3), _tree_head(chain, 2)]}
+
+
+def inclusion_vector() -> dict[str, Any]:
+    """The proof bundle of a dossier whose events are 1 and 3 of `audit-chain.jsonl`."""
+    from zhicheng.auditlog import merkle
+
+    chain = audit_chain_vector()
+    leaves = [merkle.leaf_hash(merkle.event_leaf(line["hash"])) for line in chain]
+    return {"format": "zhicheng-audit-inclusion/1", "application": 42,
+            "tree_head": _tree_head(chain, 3), "keys": keys_json(),
+            "events": [{"leaf_index": i, "event": chain[i], "proof": [
+                p.hex() for p in merkle.inclusion_proof(i, leaves)]} for i in (0, 2)],
+            "pending": []}
+
+
+def consistency_vector() -> dict[str, Any]:
+    from zhicheng.auditlog import merkle
+
+    chain = audit_chain_vector()
+    leaves = [merkle.leaf_hash(merkle.event_leaf(line["hash"])) for line in chain]
+    return {"format": "zhicheng-audit-consistency/1", "first": 2, "second": 3,
+            "first_root": merkle.root(leaves[:2]).hex(), "second_root": merkle.root(leaves).hex(),
+            "proof": [p.hex() for p in merkle.consistency_proof(2, leaves)]}
+
+
 def build() -> dict[str, str]:
     chain = audit_chain_vector()
     return {
+        "audit-tree-heads.json": _dump(tree_heads_vector()),
+        "audit-inclusion.json": _dump(inclusion_vector()),
+        "audit-consistency.json": _dump(consistency_vector()),
+        "keys-sm2.json": _dump(sm2_keys_json()),
+        "certificate-sm2.json": _dump(sm2_certificate_vector()),
+        "revocations-sm2.json": _dump(sm2_revocations_vector()),
+        "audit-checkpoints-sm2.json": _dump(sm2_checkpoints_vector()),
         "keys.json": _dump(keys_json()),
         "certificate.json": _dump(certificate_vector()),
         "revocations.json": _dump(revocations_vector()),

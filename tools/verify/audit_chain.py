@@ -8,13 +8,13 @@ Each line is one event: the hashed fields plus `hash`. Every hash is recomputed,
 With saved checkpoints (signed by the city office's audit key) the chain must also contain,
 at each checkpoint's sequence number, exactly the hash that was signed: a history rewritten
 after a checkpoint fails even when every hash was recomputed. Standard library (plus
-`cryptography` for checkpoints). Exit 0 intact; 1 broken; 2 unreadable.
+`cryptography`, or `gmalg` for an SM2 audit key, for checkpoints). Exit 0 intact; 1 broken;
+2 unreadable.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import hashlib
 import json
 import sys
@@ -48,9 +48,23 @@ def check_chain(lines: list[dict[str, Any]]) -> tuple[bool, str, dict[int, str]]
     return True, f"{len(lines)} events, chain intact", hashes
 
 
+def merkle_root(hashes: dict[int, str], size: int) -> str | None:
+    """RFC 6962 root over the stored hashes of events 1..size (docs/trust.md §Merkle tree)."""
+    if any(seq not in hashes for seq in range(1, size + 1)):
+        return None
+    level = [hashlib.sha256(b"\x00" + bytes.fromhex(hashes[s])).digest()
+             for s in range(1, size + 1)]
+    if not level:
+        return hashlib.sha256(b"").hexdigest()
+    while len(level) > 1:
+        pairs = [hashlib.sha256(b"\x01" + level[i] + level[i + 1]).digest()
+                 for i in range(0, len(level) - 1, 2)]
+        level = pairs + ([level[-1]] if len(level) % 2 else [])
+    return level[0].hex()
+
+
 def check_checkpoints(document: Any, keys_doc: Any, hashes: dict[int, str]) -> list[str]:
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from signatures import b64url_decode, verify_signature
 
     entries = keys_doc["keys"] if isinstance(keys_doc, dict) else keys_doc
     keys = {str(k["key_id"]): k for k in entries}
@@ -59,16 +73,13 @@ def check_checkpoints(document: Any, keys_doc: Any, hashes: dict[int, str]) -> l
     for cp in checkpoints:
         body, seq = cp["checkpoint"], cp["checkpoint"]["seq"]
         key = keys.get(str(cp.get("key_id")))
-        if key is None or key.get("algorithm") != "Ed25519":
+        if key is None or key.get("algorithm") not in ("Ed25519", "SM2"):
             problems.append(f"checkpoint #{seq}: unknown or unsupported key {cp.get('key_id')}")
             continue
-        public = Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode(
-            key["public_key"] + "=" * (-len(key["public_key"]) % 4)))
-        try:
-            sig = cp["signature"]
-            public.verify(base64.urlsafe_b64decode(sig + "=" * (-len(sig) % 4)),
-                          canonical(body))
-        except InvalidSignature:
+        if cp.get("algorithm", key["algorithm"]) != key["algorithm"]:
+            problems.append(f"checkpoint #{seq}: algorithm differs from its key's")
+            continue
+        if not verify_signature(key, b64url_decode(str(cp["signature"])), canonical(body)):
             problems.append(f"checkpoint #{seq}: signature invalid")
             continue
         if seq not in hashes:
@@ -76,6 +87,9 @@ def check_checkpoints(document: Any, keys_doc: Any, hashes: dict[int, str]) -> l
         elif hashes[seq] != body["hash"]:
             problems.append(f"checkpoint #{seq} (signed {body['time']}): the chain's hash "
                             f"differs from the signed one: history was rewritten")
+        elif "tree_size" in body and merkle_root(hashes, int(body["tree_size"])) != body["root"]:
+            problems.append(f"checkpoint #{seq}: the Merkle root of the first "
+                            f"{body['tree_size']} events differs from the signed tree head")
     return problems
 
 

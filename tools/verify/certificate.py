@@ -5,28 +5,22 @@
 
 CODE_OR_FILE is the QR text `ZC1.<payload>.<signature>.<key id>`, the verification link
 (`…/verify/#ZC1.…`) or a text file holding either. Needs only the Python standard library
-and `cryptography`. Exit 0: signature valid and not revoked; 1: invalid or revoked;
-2: the input or the keys cannot be read.
+and `cryptography` (`gmalg` for a certificate signed by an SM2 key). Exit 0: signature
+valid and not revoked; 1: invalid or revoked; 2: the input or the keys cannot be read.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import datetime as dt
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from signatures import b64url_decode, verify_signature
 
 PREFIX = "ZC1"
-
-
-def b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def canonical(value: Any) -> bytes:
@@ -37,17 +31,6 @@ def load_keys(path: Path) -> dict[str, dict[str, Any]]:
     data = json.loads(path.read_text(encoding="utf-8"))
     entries = data["keys"] if isinstance(data, dict) else data
     return {str(k["key_id"]): k for k in entries}
-
-
-def verify_signature(key: dict[str, Any], signature: bytes, message: bytes) -> bool:
-    if key.get("algorithm") != "Ed25519":
-        raise ValueError(f"unsupported algorithm {key.get('algorithm')}")
-    public = Ed25519PublicKey.from_public_bytes(b64url_decode(str(key["public_key"])))
-    try:
-        public.verify(signature, message)
-    except InvalidSignature:
-        return False
-    return True
 
 
 def read_code(arg: str) -> str:
@@ -96,6 +79,8 @@ def verify_revocation_list(document: dict[str, Any], keys: dict[str, dict[str, A
     key = keys.get(str(document.get("key_id")))
     if key is None:
         raise ValueError(f"revocation list: unknown key {document.get('key_id')}")
+    if document.get("algorithm", key.get("algorithm")) != key.get("algorithm"):
+        raise ValueError("revocation list: algorithm differs from its key's")
     if not verify_signature(key, b64url_decode(str(document["signature"])),
                             canonical(document["list"])):
         raise ValueError("revocation list: signature invalid")

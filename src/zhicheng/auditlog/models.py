@@ -34,6 +34,10 @@ class AuditCheckpoint(models.Model):
     key_id = models.CharField(_("审计密钥"), max_length=64)
     algorithm = models.CharField(_("签名算法"), max_length=20)
     signature = models.CharField(_("签名（base64url）"), max_length=200)
+    # The signed tree head (docs/trust.md §Merkle tree): the Merkle tree over the first
+    # `tree_size` events and its root; null on checkpoints signed before the tree existed.
+    tree_size = models.PositiveBigIntegerField(_("树大小"), null=True, blank=True)
+    root = models.CharField(_("默克尔树根"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-seq", "-pk"]
@@ -43,7 +47,13 @@ class AuditCheckpoint(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.time}"
 
+    def body(self) -> dict[str, object]:
+        """What the signature covers: (seq, hash, time), and the tree head when signed."""
+        body: dict[str, object] = {"seq": self.seq, "hash": self.hash, "time": self.time}
+        if self.tree_size is not None:
+            body |= {"tree_size": self.tree_size, "root": self.root}
+        return body
+
     def as_json(self) -> dict[str, object]:
-        return {"checkpoint": {"seq": self.seq, "hash": self.hash, "time": self.time},
-                "key_id": self.key_id, "algorithm": self.algorithm,
-                "signature": self.signature}
+        return {"checkpoint": self.body(), "key_id": self.key_id,
+                "algorithm": self.algorithm, "signature": self.signature}

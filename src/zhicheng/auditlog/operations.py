@@ -25,6 +25,7 @@ from zhicheng.core.operations import SYSTEM, operation
 from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
 
+from . import tree
 from .models import AuditCheckpoint, ChainCheck
 
 logger = logging.getLogger("zhicheng.audit")
@@ -78,21 +79,25 @@ def audit_key_dir() -> Path:
 
 
 def sign_checkpoint(actor: Actor = SYSTEM) -> AuditCheckpoint:
-    """Sign (seq, hash, time) of the chain's head now with the audit key (created on first
-    use) and record it; the checkpoint's own audit event comes after the head it signs."""
+    """Sign (seq, hash, time) of the chain's head now, with the signed tree head (tree_size
+    = seq and the Merkle root over those events), with the audit key (created on first use)
+    and record it; the checkpoint's own audit event comes after the head it signs."""
     directory = audit_key_dir()
     keystore.ensure_key(directory)
     with operation(actor, "audit.checkpoint") as op:
         head = AuditHead.objects.filter(id=1).first()
         seq, chain_hash = (head.seq, head.hash) if head is not None else (0, GENESIS)
+        head_of_tree = tree.tree_head(seq)  # every event up to the head (docs/trust.md)
         body = {"seq": seq, "hash": chain_hash,
-                "time": timezone.now().astimezone(dt.UTC).replace(microsecond=0).isoformat()}
+                "time": timezone.now().astimezone(dt.UTC).replace(microsecond=0).isoformat(),
+                "tree_size": head_of_tree.size, "root": head_of_tree.root}
         key_id, private = keystore.private_key(directory=directory)
         checkpoint = AuditCheckpoint.objects.create(
-            **body, key_id=key_id, algorithm=keystore.ALGORITHM,
+            **body, key_id=key_id, algorithm=private.algorithm,
             signature=b64e(private.sign(canonical_bytes(body))),
         )
         op.obj = checkpoint
         op.summary = f"签署审计检查点：第{seq}条事件，链哈希{chain_hash[:16]}…"
-        op.data = {"seq": seq, "hash": chain_hash, "key_id": key_id}
+        op.data = {"seq": seq, "hash": chain_hash, "key_id": key_id,
+                   "tree_size": head_of_tree.size, "root": head_of_tree.root}
     return checkpoint

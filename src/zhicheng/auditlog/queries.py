@@ -19,6 +19,7 @@ from zhicheng.core import labels
 from zhicheng.core.inputs import bounded_int
 from zhicheng.core.models import AuditEvent
 
+from . import merkle, tree
 from .models import AuditCheckpoint
 
 PAGE_SIZE = 50
@@ -200,6 +201,13 @@ def published_checkpoints(limit: int | None = None) -> dict[str, Any]:
     return {"checkpoints": [c.as_json() for c in rows]}
 
 
+def _tree_root(body: dict[str, Any]) -> str | None:
+    try:
+        return merkle.root(tree.leaf_hashes(int(body["tree_size"]))).hex()
+    except (TypeError, ValueError):
+        return None
+
+
 def check_checkpoints(document: Any, public_keys: dict[str, Any]) -> list[str]:
     """Problems found comparing saved checkpoints with the chain in the database (empty
     when every signature is valid and every signed hash is the chain's hash at that
@@ -217,6 +225,9 @@ def check_checkpoints(document: Any, public_keys: dict[str, Any]) -> list[str]:
         if key is None:
             problems.append(f"检查点#{seq}：未知的审计密钥 (unknown key) {entry.get('key_id')}")
             continue
+        if entry.get("algorithm", key.algorithm) != key.algorithm:
+            problems.append(f"检查点#{seq}：签名算法与密钥不符 (algorithm differs from the key's)")
+            continue
         try:
             key.public_key.verify(b64d(str(entry.get("signature", ""))), canonical_bytes(body))
         except (InvalidSignature, PayloadError):
@@ -232,4 +243,31 @@ def check_checkpoints(document: Any, public_keys: dict[str, Any]) -> list[str]:
                 f"历史记录已被改写 (the chain's hash at #{seq} differs from the signed one: "
                 "history was rewritten)"
             )
+        elif "tree_size" in body and _tree_root(body) != body.get("root"):
+            problems.append(
+                f"检查点#{seq}：前{body['tree_size']}条事件的默克尔树根与签署的不同 "
+                "(the Merkle root differs from the signed tree head)")
     return problems
+
+
+# --- Merkle proofs (docs/trust.md §Merkle tree) ---------------------------------------------
+
+
+def latest_tree_head() -> AuditCheckpoint | None:
+    """The newest checkpoint that signs a tree head."""
+    return (AuditCheckpoint.objects.filter(tree_size__isnull=False)
+            .order_by("-tree_size", "-pk").first())
+
+
+def dossier_events(application_id: int) -> list[AuditEvent]:
+    """Every event of a dossier as the audit search finds them (its own and those whose
+    data names it), in sequence order."""
+    return list(AuditEvent.objects.filter(target_q(str(application_id))).order_by("seq"))
+
+
+def dossier_proof(application_id: int, keys: dict[str, Any]) -> dict[str, Any]:
+    """The inclusion proof bundle of a dossier's events under the newest signed tree head."""
+    head = latest_tree_head()
+    bundle = tree.inclusion_bundle(dossier_events(application_id),
+                                   head.as_json() if head is not None else None, keys)
+    return {"application": application_id, **bundle}

@@ -15,4 +15,6 @@ public_patterns: list[URLPattern] = [
     path("checkpoints/", views.checkpoints_page, name="checkpoints"),
     path("checkpoints.json", views.checkpoints_json, name="checkpoints_json"),
     path("keys.json", views.audit_keys_json, name="keys_json"),
+    path("consistency.json", views.consistency_json, name="consistency_json"),
+    path("dossier/<int:pk>/proof.json", views.dossier_proof, name="dossier_proof"),
 ]

@@ -16,16 +16,17 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhicheng.applications.models import Application
 from zhicheng.certificates import keys as keystore
 from zhicheng.core import clock, labels
 from zhicheng.core.inputs import bounded_int
 from zhicheng.integrity.operations import is_city_office
 
-from . import exports, queries
+from . import exports, queries, tree
 from .operations import audit_key_dir, latest, record_check
 
 View = Callable[..., HttpResponseBase]
@@ -111,10 +112,16 @@ PUBLIC_PAGE_SIZE = 100
 
 def checkpoints_page(request: HttpRequest) -> HttpResponse:
     document = queries.published_checkpoints(limit=PUBLIC_PAGE_SIZE)
-    return render(request, "auditlog/checkpoints.html", {
-        "checkpoints": [c["checkpoint"] | {"key_id": c["key_id"]}
-                        for c in document["checkpoints"]],
-    })
+    rows = [c["checkpoint"] | {"key_id": c["key_id"], "algorithm": c["algorithm"]}
+            for c in document["checkpoints"]]
+    # Each signed tree head links to its consistency proof with the next older one.
+    older = None
+    for row in reversed(rows):
+        if row.get("tree_size"):
+            if older is not None and older < row["tree_size"]:
+                row["previous_size"] = older
+            older = row["tree_size"]
+    return render(request, "auditlog/checkpoints.html", {"checkpoints": rows})
 
 
 def checkpoints_json(request: HttpRequest) -> HttpResponse:
@@ -125,7 +132,35 @@ def checkpoints_json(request: HttpRequest) -> HttpResponse:
 
 
 def audit_keys_json(request: HttpRequest) -> HttpResponse:
-    directory = audit_key_dir()
-    keys = keystore.published_keys(directory) if directory.is_dir() else []
-    return JsonResponse({"algorithm": keystore.ALGORITHM, "keys": keys},
+    return JsonResponse(keystore.keys_document(audit_key_dir()),
                         json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+# --- Merkle proofs (docs/trust.md §Merkle tree) ---------------------------------------------
+
+
+@login_required
+def dossier_proof(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant's download: every event of their dossier with its inclusion proof under
+    the newest signed tree head (checked by tools/verify/audit_inclusion.py)."""
+    app = get_object_or_404(Application.objects.only("pk"), pk=pk, applicant_id=request.user.pk)
+    bundle = queries.dossier_proof(app.pk, keystore.keys_document(audit_key_dir()))
+    response = JsonResponse(bundle, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="audit-proof-{app.pk}.json"'
+    return response
+
+
+def consistency_json(request: HttpRequest) -> HttpResponse:
+    """The consistency proof between two tree sizes (?first=M&second=N), for two saved
+    checkpoints: the older tree is a prefix of the newer one."""
+    first, second = bounded_int(request.GET.get("first")), bounded_int(request.GET.get("second"))
+    if first is None or second is None:
+        return JsonResponse({"error": _("请给出两个树大小：first 和 second。")}, status=400)
+    try:
+        document = tree.consistency(first, second)
+    except ValueError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = (
+        f'attachment; filename="audit-consistency-{first}-{second}.json"')
+    return response

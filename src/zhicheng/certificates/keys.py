@@ -1,10 +1,13 @@
-"""Ed25519 signing keys, kept as files outside the database (`ZHICHENG_KEY_DIR`).
+"""Signing keys, kept as files outside the database (`ZHICHENG_KEY_DIR`).
 
-Layout of the key directory:
+The algorithm is a property of each key: Ed25519 or SM2 with SM3 (`crypto.py`,
+docs/trust.md §Signature algorithms); a rotation may change it, and a retired key of either
+kind keeps verifying what it signed. Layout of the key directory:
 
-- `<key id>.key` — the private key (PKCS#8 PEM), file mode 0600;
-- `<key id>.pub.json` — the public key and its validity: `{"key_id", "algorithm": "Ed25519",
-  "public_key": base64url raw 32 bytes, "valid_from", "valid_until"}`; `valid_until` is null
+- `<key id>.key` — the private key (PKCS#8 PEM, both kinds), file mode 0600;
+- `<key id>.pub.json` — the public key and its validity: `{"key_id", "algorithm": "Ed25519"
+  or "SM2", "public_key": base64url of the raw public key (32 bytes; SM2: 65 bytes
+  04||x||y), "valid_from", "valid_until"}`; `valid_until` is null
   for the active key and set when a newer key replaces it (it then stops signing but still
   verifies the certificates it signed);
 - `ACTIVE` — the id of the key that signs now.
@@ -24,15 +27,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 
 from zhicheng.core import clock
 
-from .payload import b64d, b64e
+from . import crypto
+from .payload import PayloadError, b64d, b64e
 
-ALGORITHM = "Ed25519"
+# The default algorithm of a new key (`--algorithm` of `certificate keygen|rotate` and
+# `audit keygen|rotate` chooses another). Each key carries its own algorithm.
+ALGORITHM = crypto.ED25519
+ALGORITHMS = crypto.ALGORITHMS
 ACTIVE_FILE = "ACTIVE"
 
 
@@ -43,29 +48,35 @@ class SigningKeyError(Exception):
 @dataclass(frozen=True)
 class PublicKey:
     key_id: str
-    public_key: Ed25519PublicKey
+    public_key: crypto.Verifier
     valid_from: str
     valid_until: str | None
 
+    @property
+    def algorithm(self) -> str:
+        return self.public_key.algorithm
+
     def as_json(self) -> dict[str, Any]:
-        raw = self.public_key.public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw
-        )
         return {
             "key_id": self.key_id,
-            "algorithm": ALGORITHM,
-            "public_key": b64e(raw),
+            "algorithm": self.algorithm,
+            "public_key": b64e(self.public_key.raw),
             "valid_from": self.valid_from,
             "valid_until": self.valid_until,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PublicKey:
-        if data.get("algorithm") != ALGORITHM:
-            raise SigningKeyError(f"不支持的算法 (unsupported algorithm): {data.get('algorithm')}")
+        algorithm = str(data.get("algorithm"))
+        if algorithm not in crypto.ALGORITHMS:
+            raise SigningKeyError(f"不支持的算法 (unsupported algorithm): {algorithm}")
+        try:
+            verifier = crypto.verifier(algorithm, b64d(str(data["public_key"])))
+        except (crypto.KeyFormatError, PayloadError) as exc:
+            raise SigningKeyError(f"公钥 {data.get('key_id')} 无法读取：{exc}") from exc
         return cls(
             key_id=str(data["key_id"]),
-            public_key=Ed25519PublicKey.from_public_bytes(b64d(str(data["public_key"]))),
+            public_key=verifier,
             valid_from=str(data.get("valid_from") or ""),
             valid_until=data.get("valid_until"),
         )
@@ -84,12 +95,8 @@ def _business_start(day: dt.date | None) -> str:
     return f"{day.isoformat()}T00:00:00+00:00"
 
 
-def _write_private(path: Path, key: Ed25519PrivateKey) -> None:
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
+def _write_private(path: Path, key: crypto.Signer) -> None:
+    pem = key.private_pem()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(pem)
@@ -109,21 +116,24 @@ def active_key_id(directory: Path | None = None) -> str | None:
     return path.read_text(encoding="ascii").strip() or None
 
 
-def generate(directory: Path | None = None, *, today: dt.date | None = None) -> str:
-    """Create a new key pair, make it the active key, close the validity of the previous one.
-    Returns the new key id (`k<UTC date>-<8 hex of the public key's SHA-256>`)."""
+def generate(directory: Path | None = None, *, today: dt.date | None = None,
+             algorithm: str = ALGORITHM) -> str:
+    """Create a new key pair of `algorithm` (Ed25519 or SM2), make it the active key, close
+    the validity of the previous one (of either kind). Returns the new key id
+    (`k<UTC date>-<8 hex of the public key's SHA-256>`; SM2 keys `s<UTC date>-…`)."""
+    if algorithm not in crypto.ALGORITHMS:
+        raise SigningKeyError(f"不支持的算法 (unsupported algorithm): {algorithm}")
     directory = directory or key_dir()
     directory.mkdir(parents=True, exist_ok=True)
     directory.chmod(0o700)
-    private = Ed25519PrivateKey.generate()
-    raw = private.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
+    private = crypto.generate(algorithm)
+    raw = private.public_bytes()
     now = _business_start(today)
-    key_id = f"k{now[:10].replace('-', '')}-{hashlib.sha256(raw).hexdigest()[:8]}"
+    prefix = "s" if algorithm == crypto.SM2 else "k"
+    key_id = f"{prefix}{now[:10].replace('-', '')}-{hashlib.sha256(raw).hexdigest()[:8]}"
     previous = active_key_id(directory)
     _write_private(directory / f"{key_id}.key", private)
-    pub = PublicKey(key_id, private.public_key(), now, None)
+    pub = PublicKey(key_id, crypto.verifier(algorithm, raw), now, None)
     _write_json(directory / f"{key_id}.pub.json", pub.as_json())
     if previous and previous != key_id:
         old_path = directory / f"{previous}.pub.json"
@@ -135,15 +145,18 @@ def generate(directory: Path | None = None, *, today: dt.date | None = None) -> 
     return key_id
 
 
-def ensure_key(directory: Path | None = None) -> tuple[str, bool]:
+def ensure_key(directory: Path | None = None, *,
+               algorithm: str = ALGORITHM) -> tuple[str, bool]:
     """The active key id, creating a key first when there is none: (key id, created)."""
     current = active_key_id(directory)
     if current and ((directory or key_dir()) / f"{current}.key").is_file():
         return current, False
-    return generate(directory), True
+    return generate(directory, algorithm=algorithm), True
 
 
-def private_key(key_id: str | None = None, directory: Path | None = None) -> tuple[str, Any]:
+def private_key(key_id: str | None = None,
+                directory: Path | None = None) -> tuple[str, crypto.Signer]:
+    """(key id, signer) of the active key (or `key_id`); `signer.algorithm` names its kind."""
     directory = directory or key_dir()
     key_id = key_id or active_key_id(directory)
     if not key_id:
@@ -153,11 +166,11 @@ def private_key(key_id: str | None = None, directory: Path | None = None) -> tup
         )
     path = directory / f"{key_id}.key"
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        key = crypto.load_private_pem(path.read_bytes())
     except FileNotFoundError as exc:
         raise SigningKeyError(f"找不到私钥文件 (private key file missing): {path}") from exc
-    if not isinstance(key, Ed25519PrivateKey):
-        raise SigningKeyError(f"{path} 不是Ed25519私钥 (not an Ed25519 key)")
+    except crypto.KeyFormatError as exc:
+        raise SigningKeyError(f"{path}：{exc}") from exc
     return key_id, key
 
 
@@ -178,6 +191,23 @@ def load_public_keys(source: Path | None = None) -> dict[str, PublicKey]:
         pub = PublicKey.from_json(entry)
         keys[pub.key_id] = pub
     return keys
+
+
+def active_algorithm(directory: Path | None = None) -> str:
+    """The algorithm of the key that signs now (the default one when there is none yet)."""
+    directory = directory or key_dir()
+    current = active_key_id(directory)
+    path = directory / f"{current}.pub.json" if current else None
+    if path is None or not path.is_file():
+        return ALGORITHM
+    return str(json.loads(path.read_text(encoding="utf-8")).get("algorithm") or ALGORITHM)
+
+
+def keys_document(directory: Path | None = None) -> dict[str, Any]:
+    """The published keys file (`/verify/keys.json`, `/audit/keys.json`): `algorithm` is the
+    active key's (kept for older readers); each key's own `algorithm` is what counts."""
+    directory = directory or key_dir()
+    return {"algorithm": active_algorithm(directory), "keys": published_keys(directory)}
 
 
 def published_keys(directory: Path | None = None) -> list[dict[str, Any]]:

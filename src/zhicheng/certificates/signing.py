@@ -1,4 +1,5 @@
-"""Sign and verify certificate payloads and the revocation list with Ed25519.
+"""Sign and verify certificate payloads and the revocation list (Ed25519 or SM2 with SM3:
+the algorithm is the signing key's, `crypto.py`).
 
 `verify_text(text, keys)` needs only the public keys (no database): the offline verifier and
 the public page both use it.
@@ -108,7 +109,7 @@ def sign_revocation_list(
     return {
         "list": body,
         "key_id": key_id,
-        "algorithm": keystore.ALGORITHM,
+        "algorithm": private.algorithm,
         "signature": b64e(private.sign(canonical_bytes(body))),
     }
 
@@ -122,6 +123,8 @@ def verify_revocation_list(
     key = public_keys.get(str(document.get("key_id")))
     if key is None:
         raise ValueError(f"撤销清单的签名密钥未知 (unknown key): {document.get('key_id')}")
+    if document.get("algorithm", key.algorithm) != key.algorithm:
+        raise ValueError("撤销清单的签名算法与密钥不符 (algorithm does not match the key)")
     try:
         key.public_key.verify(b64d(str(document["signature"])), canonical_bytes(document["list"]))
     except (InvalidSignature, KeyError, PayloadError) as exc:

@@ -46,6 +46,7 @@ class Verification:
     number: str
     certificate: Certificate | None = None
     signed: dict[str, Any] | None = None
+    algorithm: str = ""  # of the key that signed the code the server checked
 
 
 def verify(ip: str | None, *, number: str = "", name: str = "", code: str = "") -> Verification:
@@ -57,7 +58,10 @@ def verify(ip: str | None, *, number: str = "", name: str = "", code: str = "") 
     if throttled(ip):
         found.result = VerificationResult.THROTTLED
     elif code:
-        check = verify_text(code, public_keys())
+        keys = public_keys()
+        check = verify_text(code, keys)
+        if check.valid:
+            found.algorithm = keys[check.key_id].algorithm
         if not check.valid:
             found.result = VerificationResult.INVALID
         else:

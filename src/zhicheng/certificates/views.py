@@ -136,7 +136,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         found = verification.verify(client_address(request), number=number, name=name, code=code)
         ctx.update(number=number, name=name, code=code, result=found.result.value,
                    result_label=found.result.label, certificate=found.certificate,
-                   signed=found.signed)
+                   signed=found.signed, signed_algorithm=found.algorithm)
         status = 429 if found.result == VerificationResult.THROTTLED else 200
         return render(request, "certificates/verify.html", ctx, status=status)
     return render(request, "certificates/verify.html", ctx)
@@ -148,7 +148,7 @@ def public_keys_page(request: HttpRequest) -> HttpResponse:
 
 
 def public_keys_json(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"algorithm": keystore.ALGORITHM, "keys": keystore.published_keys()},
+    return JsonResponse(keystore.keys_document(),
                         json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 

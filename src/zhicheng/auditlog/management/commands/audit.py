@@ -5,7 +5,9 @@
 - `export [--output FILE]` writes the chain as JSON Lines for `tools/verify/audit_chain.py`;
 - `checkpoint` signs a checkpoint now with the city office's audit key;
 - `checkpoints [--output FILE]` writes the published checkpoints, `keys --output FILE` the
-  audit's public keys."""
+  audit's public keys;
+- `rotate-key [--algorithm SM2]` makes a new audit key (Ed25519 or SM2 with SM3) the one that
+  signs; the old one keeps verifying the checkpoints it signed."""
 
 import json
 import sys
@@ -17,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from zhicheng.auditlog.operations import audit_key_dir, sign_checkpoint
 from zhicheng.auditlog.queries import check_checkpoints, published_checkpoints
 from zhicheng.certificates import keys as keystore
+from zhicheng.core import labels
 from zhicheng.core.audit import export_lines, verify_chain
 
 
@@ -25,7 +28,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["verify", "export", "checkpoint", "checkpoints",
-                                               "keys"])
+                                               "keys", "rotate-key"])
+        parser.add_argument("--algorithm", choices=keystore.ALGORITHMS,
+                            default=keystore.ALGORITHM, help="rotate-key: the new key's algorithm")
         parser.add_argument("--output", help="export/checkpoints/keys: file to write")
         parser.add_argument("--checkpoints", help="verify: checkpoints saved earlier (JSON)")
         parser.add_argument("--keys", help="verify: the audit keys (default: the audit key dir)")
@@ -41,9 +46,16 @@ class Command(BaseCommand):
         elif action == "checkpoints":
             text = json.dumps(published_checkpoints(), ensure_ascii=False, indent=2) + "\n"
             self._write([text], options.get("output"))
+        elif action == "rotate-key":
+            directory = audit_key_dir()
+            previous = keystore.active_key_id(directory)
+            key_id = keystore.generate(directory, algorithm=options["algorithm"])
+            name = labels.label(options["algorithm"], "signature_algorithm")
+            self.stdout.write(f"新审计密钥 {key_id}（{name}）已启用 / audit key {key_id} active")
+            if previous:
+                self.stdout.write(f"旧审计密钥 {previous} 停止签署，继续用于验证 / retired")
         elif action == "keys":
-            keys = {"algorithm": keystore.ALGORITHM,
-                    "keys": keystore.published_keys(audit_key_dir())}
+            keys = keystore.keys_document(audit_key_dir())
             self._write([json.dumps(keys, ensure_ascii=False, indent=2) + "\n"],
                         options.get("output"))
         else:

@@ -21,6 +21,7 @@ from zhicheng.certificates.operations import issue_certificate, revoke_certifica
 from zhicheng.certificates.payload import PREFIX
 from zhicheng.certificates.queries import revocation_list
 from zhicheng.certificates.signing import verify_revocation_list, verify_text
+from zhicheng.core import labels
 from zhicheng.core.operations import OperationError
 from zhicheng.orgs.models import Membership, Role
 
@@ -83,6 +84,9 @@ class Command(BaseCommand):
         keygen.add_argument("--dir", help="key directory (default ZHICHENG_KEY_DIR)")
         rotate = sub.add_parser("rotate", help="new active key; old keys keep verifying")
         rotate.add_argument("--dir")
+        for p in (keygen, rotate):
+            p.add_argument("--algorithm", choices=keys.ALGORITHMS, default=keys.ALGORITHM,
+                           help="Ed25519 (default) or SM2 (国密 SM2 with SM3)")
         verify = sub.add_parser("verify", help="verify a certificate offline")
         verify.add_argument("source", metavar="FILE_OR_PAYLOAD")
         verify.add_argument("--keys", help="public key directory or keys.json")
@@ -115,7 +119,7 @@ class Command(BaseCommand):
     def _keygen(self, options: dict[str, Any], *, rotate: bool) -> None:
         directory = Path(options["dir"]) if options.get("dir") else keys.key_dir()
         if options.get("if_missing"):
-            key_id, created = keys.ensure_key(directory)
+            key_id, created = keys.ensure_key(directory, algorithm=options["algorithm"])
             if created:
                 self.stdout.write(f"已创建签名密钥 {key_id}（{directory}）/ created key {key_id}")
             return
@@ -124,8 +128,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"已有签名密钥 {previous}；轮换请用 rotate (key exists: use `rotate`)"
             )
-        key_id = keys.generate(directory)
-        self.stdout.write(f"新签名密钥 {key_id} 已启用（{directory}）/ key {key_id} active")
+        key_id = keys.generate(directory, algorithm=options["algorithm"])
+        name = labels.label(options["algorithm"], "signature_algorithm")
+        self.stdout.write(f"新签名密钥 {key_id}（{name}）已启用（{directory}）/ key {key_id} "
+                          f"({options['algorithm']}) active")
         if previous:
             self.stdout.write(f"旧密钥 {previous} 停止签发，继续用于验证 / {previous} retired")
 

@@ -1,6 +1,8 @@
 // Verify a certificate's Ed25519 signature in the visitor's browser (WebCrypto), from the
 // code in the page's fragment (the QR code's link: /verify/#ZC1.…) or pasted in the form.
 // The fragment never reaches the server; the published keys come from keys.json.
+// WebCrypto has no SM2: a certificate signed by an SM2 (国密) key is not checked here; the
+// page says so and offers the server's check (docs/trust.md §Signature algorithms).
 // Format: docs/trust.md §Certificate.
 (function () {
   "use strict";
@@ -16,9 +18,9 @@
     return out;
   }
 
-  function show(ok, message, data) {
+  function show(ok, message, data, tone) {
     box.hidden = false;
-    box.className = "alert " + (ok ? "alert-success" : "alert-danger");
+    box.className = "alert " + (tone || (ok ? "alert-success" : "alert-danger"));
     box.replaceChildren();
     const head = document.createElement("strong");
     head.id = "browser-check-label";
@@ -65,6 +67,11 @@
       return show(false, t.nokeys);
     }
     const entry = keys.find((k) => k.key_id === parts[3]);
+    if (entry && entry.algorithm === "SM2") {
+      // Not checked in the browser: the visitor is told, and the server's check is one click.
+      box.dataset.algorithm = "SM2";
+      return show(false, t.serverSm2, null, "alert-info");
+    }
     if (!entry || entry.algorithm !== "Ed25519") return show(false, t.unknownKey);
     let valid = false;
     try {

@@ -355,6 +355,8 @@ ZHICHENG_AUDIT_KEY_DIR = os.environ.get("ZHICHENG_AUDIT_KEY_DIR", "")
 # --- simulation ---
 # `zhicheng simulate`: a synthetic season through the real operations (docs/simulation.md).
 INSTALLED_APPS += ["zhicheng.simulation"]
+# Long work followed on a page: bulk zip, large exports, re-decisions (docs/jobs.md).
+INSTALLED_APPS += ["zhicheng.jobs"]
 # --- end simulation ---
 
 # --- api ---

@@ -221,3 +221,19 @@ def test_redeciding_runs_as_a_job_preview_first_then_applied(
     assert app.season_version == corrected
     assert AuditEvent.objects.filter(action="season.redecide").count() == 1
     assert office.get(f"/jobs/{applied.pk}/download/").status_code == 200
+
+
+def test_the_data_report_export_runs_as_a_job_from_the_statistics_page(
+        season, city_office, django_capture_on_commit_callbacks):
+    from openpyxl import load_workbook
+
+    office = _client(city_office)
+    page = office.get(f"/supervision/statistics/?season={season.code}").content.decode()
+    assert 'id="data-report-job"' in page and "后台导出Excel（显示进度）" in page
+    _start(office, django_capture_on_commit_callbacks,
+           kind="supervision.data_report", season=season.pk)
+    job = Job.objects.get()
+    assert job.state == JobState.DONE and job.result_name == f"评审数据汇总-{season.name}.xlsx"
+    body = b"".join(office.get(f"/jobs/{job.pk}/download/").streaming_content)
+    workbook = load_workbook(io.BytesIO(body), read_only=True)
+    assert workbook.sheetnames[0] == "各评委会报送" and "口径说明" in workbook.sheetnames

@@ -160,6 +160,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 # Without beat (embedded mode) requests drive the periodic tasks (zhicheng.core.ticker).
 ZHICHENG_EMBEDDED_TICKER = env_bool("ZHICHENG_EMBEDDED_TICKER", CELERY_TASK_ALWAYS_EAGER)
+# Embedded mode only (`make run` sets it): a job's eager task runs in a background thread of
+# the server, so its status page shows it progressing (docs/jobs.md). Ignored with a broker.
+ZHICHENG_JOBS_THREAD = CELERY_TASK_ALWAYS_EAGER and env_bool("ZHICHENG_JOBS_THREAD", False)
 
 # Embedded mode prints mail on the console; production sends through SMTP. The file backend
 # (a staging machine, the production smoke test) writes each message under

@@ -237,3 +237,24 @@ def test_the_data_report_export_runs_as_a_job_from_the_statistics_page(
     body = b"".join(office.get(f"/jobs/{job.pk}/download/").streaming_content)
     workbook = load_workbook(io.BytesIO(body), read_only=True)
     assert workbook.sheetnames[0] == "各评委会报送" and "口径说明" in workbook.sheetnames
+
+
+@pytest.mark.django_db(transaction=True)  # the server's thread sees committed rows only
+def test_the_embedded_mode_runs_the_job_in_a_thread_so_the_start_returns_at_once(
+        issued, city_office, season, settings, monkeypatch):
+    from zhicheng.jobs import operations as job_ops
+
+    issued()
+    settings.ZHICHENG_JOBS_THREAD = True
+    threads = []
+    real = job_ops.in_background
+    monkeypatch.setattr(job_ops, "in_background",
+                        lambda task, pk: threads.append(real(task, pk)) or threads[-1])
+    office = _client(city_office)
+    response = office.post("/jobs/start/", {"kind": "certificates.zip", "season": season.pk})
+    job = Job.objects.get()
+    assert response["Location"] == f"/jobs/{job.pk}/" and len(threads) == 1
+    threads[0].join()
+    job.refresh_from_db()
+    assert (job.state, job.done, job.total) == (JobState.DONE, 1, 1)
+    assert office.get(f"/jobs/{job.pk}/download/").status_code == 200

@@ -4,13 +4,15 @@ a job does is audited by the operations it calls, e.g. `season.redecide`)."""
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from pathlib import PurePosixPath
 from typing import Any
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from zhicheng.core.actors import Actor, person
@@ -41,8 +43,26 @@ def start_job(actor: Actor, kind_code: str, scope: dict[str, Any]) -> Job:
     # Imported here: a cycle (tasks imports this module to run the job).
     from .tasks import run_job
 
-    transaction.on_commit(lambda: run_job.delay(job.pk))
+    if getattr(settings, "ZHICHENG_JOBS_THREAD", False):
+        transaction.on_commit(lambda: in_background(run_job, job.pk))
+    else:
+        transaction.on_commit(lambda: run_job.delay(job.pk))
     return job
+
+
+def in_background(task: Any, job_id: int) -> threading.Thread:
+    """The embedded mode's worker: the same eager task, in a thread of the server, so the
+    request returns at once and the status page follows the job as it progresses."""
+
+    def work() -> None:
+        try:
+            task.apply(args=[job_id])
+        finally:
+            connections.close_all()  # the thread's own database connections
+
+    thread = threading.Thread(target=work, name=f"job-{job_id}", daemon=True)
+    thread.start()
+    return thread
 
 
 def run(job_id: int) -> None:

@@ -1,11 +1,13 @@
 """The certificate office packs every certificate of the season into one zip by clicking
 (docs/jobs.md): from the work bar to 证书签发, the button starts the job, its status page
-follows it until 已完成 and offers the download; 我的任务 lists it."""
+follows it (htmx polling, as `make run` runs it: in a server thread) until 已完成 and offers
+the download; 我的任务 lists it."""
 
 from __future__ import annotations
 
 import io
 import re
+import threading
 import zipfile
 from typing import Any
 
@@ -28,8 +30,22 @@ def _bar(page: Any, name: str) -> None:
 
 
 def test_the_office_starts_the_certificate_zip_and_sees_it_finish(
-        page, live_server, issued, city_office, demo_password, tmp_path):  # noqa: F811
+        page, live_server, issued, city_office,  # noqa: F811
+        demo_password, tmp_path, settings, monkeypatch):
+    from zhicheng.certificates import exports
+
     certs = [issued(name="钱打包"), issued(name="孙打包")]
+    # The job runs in a thread of the server; it waits before its first PDF until the page
+    # has shown it unfinished, so the page must follow it by polling to see it finish.
+    settings.ZHICHENG_JOBS_THREAD = True
+    shown_unfinished = threading.Event()
+    render = exports.render_certificate
+
+    def render_when_seen(cert: Any, **kwargs: Any) -> bytes:
+        shown_unfinished.wait(60)
+        return render(cert, **kwargs)
+
+    monkeypatch.setattr(exports, "render_certificate", render_when_seen)
     base = live_server.url
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=login]", city_office.username)
@@ -45,6 +61,9 @@ def test_the_office_starts_the_certificate_zip_and_sees_it_finish(
     form.get_by_role("button", name="打包下载全部电子证书").click()
     page.wait_for_load_state("load")
     assert re.search(r"/jobs/\d+/$", page.url)
+    assert page.inner_text("#job-state") in {"排队中", "进行中"}
+    assert page.locator("#job-download").count() == 0
+    shown_unfinished.set()
     page.locator("#job-download").wait_for()
     assert page.inner_text("#job-state") == "已完成"
     assert "2 / 2" in page.inner_text("#job-status")

@@ -258,3 +258,18 @@ def test_the_embedded_mode_runs_the_job_in_a_thread_so_the_start_returns_at_once
     job.refresh_from_db()
     assert (job.state, job.done, job.total) == (JobState.DONE, 1, 1)
     assert office.get(f"/jobs/{job.pk}/download/").status_code == 200
+
+
+def test_odd_input_is_refused_in_chinese_and_starts_nothing(city_office, season):
+    office = _client(city_office)
+    assert office.post("/jobs/start/", {"kind": "no.such.kind"}).status_code == 404
+    for value in ("", "abc", "99999999", "-1"):
+        response = office.post("/jobs/start/", {"kind": "certificates.zip", "season": value,
+                                                "next": "https://elsewhere.example/"},
+                               follow=True)
+        assert response.status_code == 200
+        assert response.redirect_chain[-1][0] == "/jobs/"  # never a foreign address
+        text = response.content.decode()
+        assert "请选择年度" in text or "您没有权限发起此任务" in text
+    assert not Job.objects.exists()
+    assert office.get("/jobs/99999/").status_code == 404

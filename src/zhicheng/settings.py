@@ -360,6 +360,12 @@ ZHICHENG_AUDIT_KEY_DIR = os.environ.get("ZHICHENG_AUDIT_KEY_DIR", "")
 INSTALLED_APPS += ["zhicheng.simulation"]
 # Long work followed on a page: bulk zip, large exports, re-decisions (docs/jobs.md).
 INSTALLED_APPS += ["zhicheng.jobs"]
+# A job queued or running longer than this (its worker or thread died) is failed (hourly).
+ZHICHENG_JOB_STALE_MINUTES = int(os.environ.get("ZHICHENG_JOB_STALE_MINUTES", "180"))
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "jobs.fail_stale": {"task": "jobs.fail_stale", "schedule": 3600.0},
+}
 # --- end simulation ---
 
 # --- api ---

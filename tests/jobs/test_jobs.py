@@ -273,3 +273,26 @@ def test_odd_input_is_refused_in_chinese_and_starts_nothing(city_office, season)
         assert "请选择年度" in text or "您没有权限发起此任务" in text
     assert not Job.objects.exists()
     assert office.get("/jobs/99999/").status_code == 404
+
+
+def test_a_job_whose_worker_died_is_failed_with_a_reason_not_left_running(city_office, season):
+    from django.utils import timezone
+
+    from zhicheng.core.ticker import run_periodic_tasks
+
+    long_ago = timezone.now() - dt.timedelta(hours=4)
+    dead = Job.objects.create(kind="certificates.zip", owner=city_office,
+                              scope={"season": season.pk}, state=JobState.RUNNING,
+                              started_at=long_ago, done=1, total=5)
+    lost = Job.objects.create(kind="certificates.zip", owner=city_office,
+                              scope={"season": season.pk})
+    Job.objects.filter(pk=lost.pk).update(created_at=long_ago)  # queued, never picked up
+    alive = Job.objects.create(kind="certificates.zip", owner=city_office,
+                               scope={"season": season.pk}, state=JobState.RUNNING,
+                               started_at=timezone.now())
+    assert sorted(run_periodic_tasks()["jobs.fail_stale"]) == sorted([dead.pk, lost.pk])
+    for job in (dead, lost, alive):
+        job.refresh_from_db()
+    assert dead.state == lost.state == JobState.FAILED and alive.state == JobState.RUNNING
+    page = _client(city_office).get(f"/jobs/{dead.pk}/").content.decode()
+    assert "可能因服务重启而中断" in page and "hx-trigger" not in page

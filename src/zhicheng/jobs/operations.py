@@ -3,6 +3,7 @@ a job does is audited by the operations it calls, e.g. `season.redecide`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import uuid
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from zhicheng.core.actors import Actor, person
@@ -23,6 +25,7 @@ from .registry import Progress, kind_of
 
 logger = logging.getLogger(__name__)
 
+STALE_FAILURE = "任务长时间未完成（可能因服务重启而中断），已停止，未生成任何结果；请重新发起。"
 GENERIC_FAILURE = "任务执行时出错，未生成任何结果；错误已记入系统日志，请稍后重试或联系系统管理员。"
 
 
@@ -108,3 +111,16 @@ def _fail(job: Job, reason: str) -> None:
     Job.objects.filter(pk=job.pk).update(
         state=JobState.FAILED, finished_at=timezone.now(), failure_reason=reason[:500],
         result="", result_name="")
+
+
+def fail_stale(older_than: dt.timedelta) -> list[int]:
+    """Jobs queued or running for longer than `older_than` (their worker or server thread
+    died): failed with a Chinese reason, so nobody waits on them for ever. Idempotent."""
+    cutoff = timezone.now() - older_than
+    stale = list(Job.objects.filter(state__in=[JobState.QUEUED, JobState.RUNNING])
+                 .filter(Q(started_at__lt=cutoff) | Q(started_at__isnull=True,
+                                                      created_at__lt=cutoff))
+                 .values_list("pk", flat=True))
+    Job.objects.filter(pk__in=stale, state__in=[JobState.QUEUED, JobState.RUNNING]).update(
+        state=JobState.FAILED, finished_at=timezone.now(), failure_reason=STALE_FAILURE)
+    return stale

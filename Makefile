@@ -28,7 +28,7 @@ run: install
 	$(DEMO_ENV) $(BIN)/zhicheng certificate keygen --if-missing
 	$(DEMO_ENV) $(BIN)/zhicheng certificate issue-approved
 	$(DEMO_ENV) $(BIN)/zhicheng certificate_demo
-	$(DEMO_ENV) $(BIN)/zhicheng runserver --insecure 127.0.0.1:$(PORT)
+	$(DEMO_ENV) ZHICHENG_JOBS_THREAD=1 $(BIN)/zhicheng runserver --insecure 127.0.0.1:$(PORT)
 
 system:
 	scripts/ensure-system

@@ -160,6 +160,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 # Without beat (embedded mode) requests drive the periodic tasks (zhicheng.core.ticker).
 ZHICHENG_EMBEDDED_TICKER = env_bool("ZHICHENG_EMBEDDED_TICKER", CELERY_TASK_ALWAYS_EAGER)
+# Embedded mode only (`make run` sets it): a job's eager task runs in a background thread of
+# the server, so its status page shows it progressing (docs/jobs.md). Ignored with a broker.
+ZHICHENG_JOBS_THREAD = CELERY_TASK_ALWAYS_EAGER and env_bool("ZHICHENG_JOBS_THREAD", False)
 
 # Embedded mode prints mail on the console; production sends through SMTP. The file backend
 # (a staging machine, the production smoke test) writes each message under
@@ -355,6 +358,14 @@ ZHICHENG_AUDIT_KEY_DIR = os.environ.get("ZHICHENG_AUDIT_KEY_DIR", "")
 # --- simulation ---
 # `zhicheng simulate`: a synthetic season through the real operations (docs/simulation.md).
 INSTALLED_APPS += ["zhicheng.simulation"]
+# Long work followed on a page: bulk zip, large exports, re-decisions (docs/jobs.md).
+INSTALLED_APPS += ["zhicheng.jobs"]
+# A job queued or running longer than this (its worker or thread died) is failed (hourly).
+ZHICHENG_JOB_STALE_MINUTES = int(os.environ.get("ZHICHENG_JOB_STALE_MINUTES", "180"))
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "jobs.fail_stale": {"task": "jobs.fail_stale", "schedule": 3600.0},
+}
 # --- end simulation ---
 
 # --- api ---

@@ -29,6 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("certificates/", include((cert_urls.holder_patterns, "certificates"))),
     path("verify/", include((cert_urls.verify_patterns, "verify"))),
     # --- end certificates ---
+    path("jobs/", include("zhicheng.jobs.urls")),  # 我的任务 (docs/jobs.md)
     path("api/", include("zhicheng.api.urls")),  # JSON API (docs/api.md)
     path("healthz", healthz, name="healthz"),  # load balancers; bench/load ceiling
     path("", include("zhicheng.monitoring.urls")),  # /readyz, /metrics (docs/monitoring.md)

@@ -181,6 +181,7 @@ def test_unit_hr_journey(journey, work, demo_password) -> None:
     assert re.fullmatch(r"/review/\d+/", journey.path)
     assert journey.bar("公示异议") == "/publicity/objections/"
     assert journey.bar("接口令牌") == "/api/tokens/"
+    assert journey.bar("我的任务") == "/jobs/"
     journey.public("我的账户")
     journey.assert_reached("Unit HR (用人单位人事)")
 
@@ -191,6 +192,7 @@ def test_preliminary_reviewer_journey(journey, work, demo_password) -> None:
     assert re.fullmatch(r"/review/\d+/", journey.path)
     assert journey.bar("待办") == "/review/"
     assert journey.bar("接口令牌") == "/api/tokens/"
+    assert journey.bar("我的任务") == "/jobs/"
     journey.public("我的账户")
     journey.assert_reached("Preliminary reviewer (初审)")
 
@@ -205,6 +207,7 @@ def test_committee_office_journey(journey, work, demo_password) -> None:
     assert re.fullmatch(r"/evaluation/meeting/\d+/", journey.link_to("/evaluation/meeting/"))
     assert journey.bar("处理措施") == "/supervision/sanctions/"
     assert journey.bar("接口令牌") == "/api/tokens/"
+    assert journey.bar("我的任务") == "/jobs/"
     journey.public("我的账户")
     journey.assert_reached("Committee office (评委会办事机构)")
 
@@ -232,6 +235,7 @@ def test_city_office_journey(journey, work, demo_password) -> None:
     journey.bar("评审会议")
     journey.link_to("/evaluation/meeting/")
     assert journey.bar("接口令牌") == "/api/tokens/"
+    assert journey.bar("我的任务") == "/jobs/"
     journey.public("我的账户")
     assert journey.bar("管理后台") == "/admin/"
     journey.assert_reached("City office (市职称办)")

@@ -25,11 +25,11 @@ PUBLIC = ["/", "/plans/", "/publicity/", "/verify/", "/notices/", "/notice/"]
 # What each demo account's work bar holds (docs/journeys.md lists the same pages).
 WORK_BAR = {
     "applicant": ["/apply/", "/apply/inbox/", "/certificates/"],
-    "unit_hr": ["/review/", "/publicity/objections/", "/api/tokens/"],
-    "haizhou_reviewer": ["/review/", "/api/tokens/"],
+    "unit_hr": ["/review/", "/publicity/objections/", "/api/tokens/", "/jobs/"],
+    "haizhou_reviewer": ["/review/", "/api/tokens/", "/jobs/"],
     "gongxin_committee": [
         "/review/", "/publicity/objections/", "/evaluation/", "/supervision/sanctions/",
-        "/api/tokens/",
+        "/api/tokens/", "/jobs/",
     ],
     "expert": ["/evaluation/expert/"],
     "city_office": [
@@ -37,7 +37,7 @@ WORK_BAR = {
         "/review/sampling/", "/certificates/office/",
         "/supervision/sanctions/", "/supervision/audit/", "/accounts/officials/second-factor/",
         "/admin/",
-        "/review/", "/evaluation/", "/api/tokens/",
+        "/review/", "/evaluation/", "/api/tokens/", "/jobs/",
     ],
 }
 LANDING = {
@@ -110,7 +110,8 @@ def test_several_roles_show_every_role_grouped(client, demo_users, expert_entry)
     expert_entry.save()
     client.force_login(hr)
     links, work = _bar(client.get(reverse("my_account")).content.decode())
-    assert links == ["/review/", "/publicity/objections/", "/api/tokens/", "/evaluation/expert/"]
+    assert links == ["/review/", "/publicity/objections/", "/api/tokens/", "/jobs/",
+                     "/evaluation/expert/"]
     assert "审核" in work and "评审专家" in work  # group names shown when there are several
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from zhicheng.applications.models import Application
@@ -87,3 +88,18 @@ def revocation_list(now: dt.datetime | None = None) -> dict[str, Any]:
     return sign_revocation_list(revocation_entries(), issued_at=now,
                                 sequence=head.seq if head is not None else 0,
                                 next_update=now + dt.timedelta(hours=hours))
+
+
+def seasons_with_certificates(user: Any) -> list[tuple[Any, int]]:
+    """The seasons of the office's cities with valid certificates, each with their number:
+    what the bulk zip of the office page can pack (one query)."""
+    if not is_city_office(user):
+        return []
+    rows = (
+        Certificate.objects.filter(in_office_cities(user, "application__season__owner"),
+                                   status="valid")
+        .values("application__season_id", "application__season__name")
+        .annotate(n=Count("pk")).order_by("-application__season_id")
+    )
+    return [(SimpleNamespace(pk=r["application__season_id"], name=r["application__season__name"]),
+             r["n"]) for r in rows]

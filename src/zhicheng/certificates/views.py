@@ -63,6 +63,7 @@ def office(request: HttpRequest) -> HttpResponse:
         "approved": queries.approved_for_issue(request.user),
         "certificates": queries.office_certificates(request.user)[:200],
         "categories": HOLDER_FAULT_CATEGORIES,
+        "zip_seasons": queries.seasons_with_certificates(request.user),
     })
 
 

@@ -124,6 +124,7 @@ def build(user: Any) -> Navigation:
         if OrgRole.COMMITTEE_OFFICE in roles and not is_city:
             work.links.append(NavLink(_("处理措施"), reverse("sanctions:index")))
         work.links.append(NavLink(_("接口令牌"), reverse("api:tokens")))
+        work.links.append(NavLink(_("我的任务"), reverse("jobs:mine")))
         groups.append(work)
         landing = landing or reverse("reviews:worklist")
 

@@ -13,6 +13,7 @@ import copy
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -304,10 +305,12 @@ class VerdictChange:
 
 
 def redecide(actor: Actor, season: Season, version: SeasonVersion | None = None, *,
-             dry_run: bool = False) -> list[VerdictChange]:
+             dry_run: bool = False,
+             progress: Callable[[int, int], None] | None = None) -> list[VerdictChange]:
     """Decide every submitted application of the season again under `version` (default: the
     published one) and move it onto that version; returns every application with its old and
-    new verdict. `dry_run` lists without writing. One audit event names whose verdict changes."""
+    new verdict. `dry_run` lists without writing. One audit event names whose verdict changes.
+    `progress(done, total)` is told after each application (the re-decision job, docs/jobs.md)."""
     require_permission(actor, MANAGE, season)
     target = version or season.published_version
     if target is None or target.season_id != season.pk or target.status == VersionStatus.DRAFT:
@@ -319,11 +322,13 @@ def redecide(actor: Actor, season: Season, version: SeasonVersion | None = None,
         .order_by("pk")
     )
     results: list[VerdictChange] = []
-    for app in apps:
+    for done, app in enumerate(apps, 1):
         _payload, old = decide_application(app)
         _payload, new = decide_application(app, policy_season_of(target))
         results.append(VerdictChange(app.pk, str(app.applicant), getattr(
             app.season_version, "number", None), old.verdict, new.verdict))
+        if progress is not None:
+            progress(done, len(apps))
     if dry_run or not apps:
         return results
     with operation(actor, "season.redecide", target=season, permission=MANAGE) as op:

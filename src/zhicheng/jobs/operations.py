@@ -1,0 +1,126 @@
+"""Starting a job (one audit event) and running it (state and progress, not audited: the work
+a job does is audited by the operations it calls, e.g. `season.redecide`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import uuid
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import connections, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from zhicheng.core.actors import Actor, person
+from zhicheng.core.operations import NotPermitted, OperationError, operation
+
+from .models import Job, JobState
+from .registry import Progress, kind_of
+
+logger = logging.getLogger(__name__)
+
+STALE_FAILURE = "任务长时间未完成（可能因服务重启而中断），已停止，未生成任何结果；请重新发起。"
+GENERIC_FAILURE = "任务执行时出错，未生成任何结果；错误已记入系统日志，请稍后重试或联系系统管理员。"
+
+
+def start_job(actor: Actor, kind_code: str, scope: dict[str, Any]) -> Job:
+    """Queue a job of `kind_code` on `scope` for `actor` (one audit event `job.start`); it runs
+    once the transaction commits (a Celery worker, or in-process when tasks run eagerly)."""
+    kind = kind_of(kind_code)
+    if kind is None:
+        raise OperationError("没有这种后台任务。")
+    if not getattr(actor, "is_authenticated", False) or not kind.allowed(actor, scope):
+        raise NotPermitted("您没有权限发起此任务（或对象不在您的管辖范围内）。")
+    with operation(actor, "job.start") as op:
+        job = Job.objects.create(kind=kind.code, owner=person(actor), scope=scope,
+                                 scope_label=kind.describe(scope)[:200])
+        op.obj = job
+        op.summary = f"发起后台任务：{kind.label}（{job.scope_label}）"[:500]
+        op.data = {"kind": kind.code, "scope": scope}
+    # Imported here: a cycle (tasks imports this module to run the job).
+    from .tasks import run_job
+
+    if getattr(settings, "ZHICHENG_JOBS_THREAD", False):
+        transaction.on_commit(lambda: in_background(run_job, job.pk))
+    else:
+        transaction.on_commit(lambda: run_job.delay(job.pk))
+    return job
+
+
+def in_background(task: Any, job_id: int) -> threading.Thread:
+    """The embedded mode's worker: the same eager task, in a thread of the server, so the
+    request returns at once and the status page follows the job as it progresses."""
+
+    def work() -> None:
+        try:
+            task.apply(args=[job_id])
+        finally:
+            connections.close_all()  # the thread's own database connections
+
+    thread = threading.Thread(target=work, name=f"job-{job_id}", daemon=True)
+    thread.start()
+    return thread
+
+
+def run(job_id: int) -> None:
+    """Run a queued job once (a second delivery of the task finds it claimed and does nothing)."""
+    claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
+        state=JobState.RUNNING, started_at=timezone.now())
+    if not claimed:
+        return
+    job = Job.objects.select_related("owner").get(pk=job_id)
+    kind = kind_of(job.kind)
+    try:
+        if kind is None:
+            raise OperationError("没有这种后台任务。")
+        outcome = kind.run(job, Progress(job))
+    except OperationError as exc:
+        _fail(job, str(exc))
+        return
+    except Exception:  # any other error: logged with its traceback, shown as a sentence
+        logger.exception("job %s (%s) failed", job.pk, job.kind)
+        _fail(job, GENERIC_FAILURE)
+        return
+    name = ""
+    try:
+        if outcome.file is not None:
+            suffix = PurePosixPath(outcome.filename).suffix
+            outcome.file.seek(0)
+            name = default_storage.save(f"jobs/{job.pk}/{uuid.uuid4().hex}{suffix}",
+                                        File(outcome.file))
+        Job.objects.filter(pk=job.pk).update(
+            state=JobState.DONE, finished_at=timezone.now(), result=name,
+            result_name=outcome.filename[:200], result_summary=outcome.summary[:500])
+    except Exception:
+        logger.exception("job %s (%s): storing the result failed", job.pk, job.kind)
+        if name:
+            default_storage.delete(name)
+        _fail(job, GENERIC_FAILURE)
+    finally:
+        if outcome.file is not None:
+            outcome.file.close()
+
+
+def _fail(job: Job, reason: str) -> None:
+    Job.objects.filter(pk=job.pk).update(
+        state=JobState.FAILED, finished_at=timezone.now(), failure_reason=reason[:500],
+        result="", result_name="")
+
+
+def fail_stale(older_than: dt.timedelta) -> list[int]:
+    """Jobs queued or running for longer than `older_than` (their worker or server thread
+    died): failed with a Chinese reason, so nobody waits on them for ever. Idempotent."""
+    cutoff = timezone.now() - older_than
+    stale = list(Job.objects.filter(state__in=[JobState.QUEUED, JobState.RUNNING])
+                 .filter(Q(started_at__lt=cutoff) | Q(started_at__isnull=True,
+                                                      created_at__lt=cutoff))
+                 .values_list("pk", flat=True))
+    Job.objects.filter(pk__in=stale, state__in=[JobState.QUEUED, JobState.RUNNING]).update(
+        state=JobState.FAILED, finished_at=timezone.now(), failure_reason=STALE_FAILURE)
+    return stale

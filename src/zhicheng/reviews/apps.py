@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class ReviewsConfig(AppConfig):
@@ -23,13 +24,11 @@ def _keep_worklist_keys() -> None:
     """Every save (or delete) of what the worklist's order reads recomputes the stored order
     of its application, in the same transaction (reviews.operations.refresh_worklist_keys)."""
     # Imported here: models load after the app registry (see ready()).
-    from django.db.models.signals import post_delete, post_save
+    from zhicheng.applications.models import Application  # app registry
+    from zhicheng.publicity.models import Publicity  # app registry
 
-    from zhicheng.applications.models import Application
-    from zhicheng.publicity.models import Publicity
-
-    from .models import CorrectionRequest, ReviewStep
-    from .operations import refresh_worklist_keys
+    from .models import CorrectionRequest, ReviewStep  # app registry
+    from .operations import refresh_worklist_keys  # imports models: app registry
 
     def child_changed(instance: Any, **kwargs: Any) -> None:
         refresh_worklist_keys(instance.application_id)

@@ -335,7 +335,8 @@ class Cloner:
             for m in self.tpl_materials[key]:
                 materials.append((aid, m.kind, m.title, m.file.name, m.original_name,
                                   m.content_type, m.size, m.sha256, m.document_date,
-                                  m.is_representative, m.proves, now, uid))
+                                  m.is_representative, m.proves, now, uid,
+                                  m.original_sha256, json.dumps(m.removed_content)))
             if submitted:
                 for s in self.tpl_submissions[key]:
                     if s.pk not in snapshot_json:
@@ -366,7 +367,8 @@ class Cloner:
                                 "updated_at", "submitted_at"], apps)
         copy_rows(Material, ["application", "kind", "title", "file", "original_name",
                              "content_type", "size", "sha256", "document_date",
-                             "is_representative", "proves", "uploaded_at", "uploaded_by"],
+                             "is_representative", "proves", "uploaded_at", "uploaded_by",
+                             "original_sha256", "removed_content"],
                   materials)
         copy_rows(Submission, ["application", "number", "snapshot", "sha256", "token",
                                "created_at", "created_by"], submissions)

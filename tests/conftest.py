@@ -21,6 +21,11 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = TEST_PASSWORD_HASHERS
+    # pytest-django runs a test inside a transaction that never commits, so the audit
+    # sequencer's after-commit run would never come: chain inside the operation's transaction
+    # (the same sequencer, called earlier). tests/core/test_audit_sequencer.py switches the
+    # production mode back on and commits for real.
+    settings.ZHICHENG_AUDIT_CHAINING = "in_transaction"
 
 
 def ensure_season_loaded() -> None:

@@ -113,7 +113,26 @@ locust mix -u "$USERS" -r 10 -t "${SECONDS_}s" --tags mix
 log "saturation: bare view, then worklist (no think time)"
 LOAD_WAIT=0,0 locust ceiling -u "$USERS" -r "$USERS" -t 20s --tags ceiling Public
 LOAD_WAIT=0,0 locust worklist -u "$USERS" -r "$USERS" -t 20s --tags worklist Reviewer
+# Signed-in saturation of every page with wrk, each against /healthz in the same run.
+if command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; }; then
+  log "saturation with wrk: every page, ratio to /healthz"
+  echo "$(date +%s) start wrk" >> "$OUT/phases.txt"
+  "$BIN/python" bench/load/saturate.py --host "$HOST" --connections "$USERS" --out "$OUT" \
+    > "$OUT/saturation.log" 2>&1 || true
+  echo "$(date +%s) end wrk" >> "$OUT/phases.txt"
+else
+  log "wrk is not installed (apt-get install wrk): skipping the per-page saturation"
+fi
 stop_server
+# In-process page budgets (CPU and SQL apart), after the server stopped: nothing else runs.
+# A submission consumes surge drafts, so it is timed only when the surge will not run.
+if [[ "${LOAD_SKIP_SURGE:-0}" == 1 ]]; then
+  "$BIN/python" bench/load/page_budgets.py --out "$OUT/page-budgets.md" \
+    > "$OUT/page-budgets.log" 2>&1 || true
+else
+  "$BIN/python" bench/load/page_budgets.py --out "$OUT/page-budgets.md" --skip-submission \
+    > "$OUT/page-budgets.log" 2>&1 || true
+fi
 
 SURGE_OK=skipped
 if [[ "${LOAD_SKIP_SURGE:-0}" != 1 ]]; then  # the surge submits its drafts: once per seeding
@@ -128,5 +147,8 @@ if [[ "${LOAD_SKIP_SURGE:-0}" != 1 ]]; then  # the surge submits its drafts: onc
 fi
 
 "$BIN/python" bench/load/report.py "$OUT" > "$OUT/report.md"
+for extra in saturation.md page-budgets.md; do
+  [[ -f "$OUT/$extra" ]] && { echo; echo "## ${extra%.md}"; echo; cat "$OUT/$extra"; } >> "$OUT/report.md"
+done
 cat "$OUT/report.md"
 log "report: $OUT/report.md (surge ok: $SURGE_OK)"

@@ -65,7 +65,7 @@ from zhicheng.demo.applications import DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
 from zhicheng.documents.placeholder import one_page_pdf  # noqa: E402
 from zhicheng.orgs.models import District, Membership, Organisation, OrgKind  # noqa: E402
 from zhicheng.orgs.queries import preliminary_reviewer_for  # noqa: E402
-from zhicheng.publicity.models import Publicity  # noqa: E402
+from zhicheng.publicity.models import KIND_ORDER, Publicity  # noqa: E402
 from zhicheng.publicity.operations import close_due_publicities  # noqa: E402
 from zhicheng.reviews import operations as rops  # noqa: E402
 from zhicheng.reviews.models import ReviewStep  # noqa: E402
@@ -315,8 +315,9 @@ class Cloner:
                 codes = [s.pk for s in plan.series.all()]
                 series_id = codes[0] if codes else tpl.series_id
             username = f"{prefix}{uid}"
+            full_name = name(self.rng)
             users.append((uid, self.password, False, username, "", "",
-                          f"{username}@example.invalid", False, True, now, name(self.rng),
+                          f"{username}@example.invalid", False, True, now, full_name,
                           "", "", "", "", "", ""))
             prof = self.tpl_profile[key]
             # The template's employer name (employment, work history) becomes the clone's.
@@ -334,7 +335,8 @@ class Cloner:
             for m in self.tpl_materials[key]:
                 materials.append((aid, m.kind, m.title, m.file.name, m.original_name,
                                   m.content_type, m.size, m.sha256, m.document_date,
-                                  m.is_representative, m.proves, now, uid))
+                                  m.is_representative, m.proves, now, uid,
+                                  m.original_sha256, json.dumps(m.removed_content)))
             if submitted:
                 for s in self.tpl_submissions[key]:
                     if s.pk not in snapshot_json:
@@ -350,7 +352,8 @@ class Cloner:
                     running = state in (State.UNIT_PUBLICITY, State.PRE_EVALUATION_PUBLICITY)
                     publicities.append((aid, p.kind, p.round, org, p.first_day, p.last_day,
                                         p.required_workdays, p.parameter, p.clause, now,
-                                        p.opened_by_id, None if running else p.closed_at))
+                                        p.opened_by_id, None if running else p.closed_at,
+                                        KIND_ORDER.index(p.kind), full_name))
         copy_rows(User, ["id", "password", "is_superuser", "username", "first_name", "last_name",
                          "email", "is_staff", "is_active", "date_joined", "full_name", "id_type",
                          "id_number", "foreign_permit_type", "foreign_permit_number", "sex",
@@ -364,7 +367,8 @@ class Cloner:
                                 "updated_at", "submitted_at"], apps)
         copy_rows(Material, ["application", "kind", "title", "file", "original_name",
                              "content_type", "size", "sha256", "document_date",
-                             "is_representative", "proves", "uploaded_at", "uploaded_by"],
+                             "is_representative", "proves", "uploaded_at", "uploaded_by",
+                             "original_sha256", "removed_content"],
                   materials)
         copy_rows(Submission, ["application", "number", "snapshot", "sha256", "token",
                                "created_at", "created_by"], submissions)
@@ -372,7 +376,8 @@ class Cloner:
                                "reasons", "is_return", "submission", "created_at"], steps)
         copy_rows(Publicity, ["application", "kind", "round", "organisation", "first_day",
                               "last_day", "required_workdays", "parameter", "clause",
-                              "opened_at", "opened_by", "closed_at"], publicities)
+                              "opened_at", "opened_by", "closed_at", "kind_rank", "sort_name"],
+                  publicities)
         return [(uid0 + i, aid0 + i) for i in range(n)]
 
 
@@ -535,6 +540,9 @@ def main(argv: list[str] | None = None) -> int:
         cloner.clone(rows, "load_bulk")
         made += len(rows)
         log(f"bulk {made}/{bulk} ({time.monotonic() - t0:.0f}s)")
+    # COPY bypasses the saves that keep the worklist's stored order: fill it once.
+    rops.refresh_all_worklist_keys()
+    log(f"worklist keys stored ({time.monotonic() - t0:.0f}s)")
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
 

@@ -337,6 +337,11 @@ INSTALLED_APPS += ["zhicheng.supervision"]
 # a minute; the verification itself runs at most once per ZHICHENG_AUDIT_VERIFY_SECONDS.
 INSTALLED_APPS += ["zhicheng.sanctions", "zhicheng.auditlog"]
 ZHICHENG_AUDIT_VERIFY_SECONDS = int(os.environ.get("ZHICHENG_AUDIT_VERIFY_SECONDS", "3600"))
+# Operations store their audit event unchained and the sequencer chains it right after the
+# commit ("after_commit"); "in_transaction" chains inside the writing transaction (every
+# write then waits for the chain head: the old, serialising way).
+ZHICHENG_AUDIT_CHAINING = os.environ.get("ZHICHENG_AUDIT_CHAINING", "after_commit")
+ZHICHENG_AUDIT_SEQUENCE_SECONDS = int(os.environ.get("ZHICHENG_AUDIT_SEQUENCE_SECONDS", "5"))
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "sanctions.flag_overdue_corrections": {
@@ -344,6 +349,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "auditlog.verify_chain": {
         "task": "auditlog.verify_chain", "schedule": float(ZHICHENG_AUDIT_VERIFY_SECONDS),
+    },
+    # The audit sequencer (docs/trust.md §Audit event and chain): chains the events stored
+    # since the last run; the after-commit run normally leaves nothing for it.
+    "audit.sequence": {
+        "task": "audit.sequence", "schedule": float(ZHICHENG_AUDIT_SEQUENCE_SECONDS),
     },
     # Signed audit checkpoints (docs/trust.md): the task signs one when the last is older
     # than ZHICHENG_AUDIT_CHECKPOINT_SECONDS.

@@ -53,3 +53,18 @@ def test_unpublished_office_year_is_still_missing(db):
     CalendarYear.objects.create(year=2028, source="草稿", published=False)
     with pytest.raises(CalendarDataMissing):
         office_calendar().is_workday(D(2028, 3, 1))
+
+
+def test_every_built_in_day_is_answered_as_the_official_calendar_package_answers():
+    """The calendar reads chinese-calendar's tables directly (its own lookup re-validated the
+    date against every holiday on each call); every day it covers gets the same answer."""
+    import chinese_calendar
+
+    from zhicheng.policy.workdays import BUILTIN_FIRST_YEAR, BUILTIN_LAST_YEAR
+
+    day, differ = D(BUILTIN_FIRST_YEAR, 1, 1), []
+    while day.year <= BUILTIN_LAST_YEAR:
+        if cal.is_workday(day) != chinese_calendar.is_workday(day):
+            differ.append(day)
+        day += dt.timedelta(days=1)
+    assert differ == []

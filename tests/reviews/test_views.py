@@ -371,6 +371,8 @@ def test_worklist_rows_show_received_due_days_left_and_a_closed_publicity(chain,
 
     Application.objects.filter(pk=waiting.pk).update(
         submitted_at=timezone.make_aware(dt.datetime(2024, 7, 1, 9)))
+    # An UPDATE bypasses the saves that keep the stored worklist order: recompute it as they do.
+    rops.refresh_worklist_keys(waiting.pk)
     today("2024-09-30")
     late = row(waiting)
     assert "2024-07-01" in late and "审核期限 2024-07-15" in late

@@ -122,11 +122,22 @@ class Application(models.Model):
     created_at = BusinessTimestampField(_("创建时间"), auto_now_add=True)
     updated_at = BusinessTimestampField(_("修改时间"), auto_now=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    # The worklist's order, stored and indexed (docs/performance.md): the nearest deadline
+    # (an open correction's due date, else the last day of a running publicity) and when the
+    # dossier last moved (its latest review step, else its submission). Kept by
+    # reviews.operations.refresh_worklist_keys in the transaction of every write that
+    # changes them.
+    due_on = models.DateField(_("待办截止日期"), null=True, blank=True)
+    received_at = models.DateTimeField(_("收到时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("职称申报")
         verbose_name_plural = _("职称申报")
+        indexes = [
+            models.Index(fields=["state", "due_on", "received_at", "id"],
+                         name="application_worklist_order"),
+        ]
         constraints = [
             # 二（八）2 and 四: one application (one committee, one level) per person per year.
             models.UniqueConstraint(

@@ -19,7 +19,7 @@ from zhicheng.applications.notifications import notify
 from zhicheng.certificates import keys as keystore
 from zhicheng.certificates.payload import b64e, canonical_bytes
 from zhicheng.core.actors import Actor
-from zhicheng.core.audit import GENESIS, VerifyResult, verify_chain
+from zhicheng.core.audit import GENESIS, VerifyResult, sequence_events, verify_chain
 from zhicheng.core.models import AuditHead
 from zhicheng.core.operations import SYSTEM, operation
 from zhicheng.orgs.models import Membership
@@ -42,7 +42,9 @@ def _needs_alert(result: VerifyResult, previous: ChainCheck | None) -> bool:
 
 
 def record_check(actor: Actor = SYSTEM) -> ChainCheck:
-    """Verify the whole chain now, store the result, alert on a new break."""
+    """Chain what is pending, verify the whole chain now, store the result, alert on a new
+    break."""
+    sequence_events()
     result = verify_chain()
     previous = latest()
     alert = _needs_alert(result, previous)
@@ -84,6 +86,7 @@ def sign_checkpoint(actor: Actor = SYSTEM) -> AuditCheckpoint:
     and record it; the checkpoint's own audit event comes after the head it signs."""
     directory = audit_key_dir()
     keystore.ensure_key(directory)
+    sequence_events()  # the checkpoint signs every event committed before it
     with operation(actor, "audit.checkpoint") as op:
         head = AuditHead.objects.filter(id=1).first()
         seq, chain_hash = (head.seq, head.hash) if head is not None else (0, GENESIS)

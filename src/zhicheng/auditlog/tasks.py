@@ -10,8 +10,16 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from zhicheng.core.audit import sequence_events
+
 from .models import AuditCheckpoint, ChainCheck
 from .operations import record_check, sign_checkpoint
+
+
+@shared_task(name="audit.sequence")
+def sequence_task() -> str:
+    """Chain the audit events committed since the last run (core.audit.sequence_events)."""
+    return f"chained {sequence_events()}"
 
 
 @shared_task(name="auditlog.verify_chain")

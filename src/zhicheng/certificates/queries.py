@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from zhicheng.applications.models import Application
 from zhicheng.applications.states import State
+from zhicheng.core.audit import pending_count
 from zhicheng.core.models import AuditHead
 from zhicheng.evaluation.models import Case
 from zhicheng.orgs.permissions import is_city_office
@@ -80,13 +81,16 @@ def revocation_entries() -> list[dict[str, Any]]:
 
 def revocation_list(now: dt.datetime | None = None) -> dict[str, Any]:
     """The signed revocation list as published now. Its sequence is the audit chain's head
-    when it is signed (a revocation is an audited write, so a list made after a revocation
-    always has a higher sequence); it is valid for ZHICHENG_REVOCATION_LIST_HOURS."""
+    when it is signed, counting the events committed but not yet chained (a revocation is an
+    audited write, so a list made after a revocation always has a higher sequence, even in
+    the moment before the sequencer chains its event); it is valid for
+    ZHICHENG_REVOCATION_LIST_HOURS."""
     now = now or timezone.now()
     head = AuditHead.objects.filter(id=1).first()
+    pending = pending_count()
     hours = int(getattr(settings, "ZHICHENG_REVOCATION_LIST_HOURS", 24))
     return sign_revocation_list(revocation_entries(), issued_at=now,
-                                sequence=head.seq if head is not None else 0,
+                                sequence=(head.seq if head is not None else 0) + pending,
                                 next_update=now + dt.timedelta(hours=hours))
 
 

@@ -1,14 +1,28 @@
-"""The audit hash chain: append inside the caller's transaction; verify end to end."""
+"""The audit hash chain: append inside the caller's transaction; chain; verify end to end.
+
+An operation stores its event in its own transaction without touching the chain head: the
+event has no `seq`, `prev_hash` or `hash` yet, only the database's autoincrement `id`, so
+concurrent writers do not queue behind one row. The sequencer (`sequence_events`) takes the
+head row's lock, gives every committed unchained event the next `seq` in `id` order, its
+`prev_hash` and its `hash` (the recipe of docs/trust.md, unchanged), and moves the head. It
+runs right after the operation commits (its own short transaction; if another sequencer holds
+the lock it leaves the work to it), every few seconds as the periodic task
+`audit.sequence` (Celery beat, or the embedded ticker), and before `audit verify`, the
+scheduled check and a checkpoint. A crash between commit and chaining loses nothing: the
+event is stored and the next run chains it. `ZHICHENG_AUDIT_CHAINING = "in_transaction"`
+chains inside the writing transaction instead (the old serialising behaviour)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
@@ -19,6 +33,7 @@ from .models import AuditEvent, AuditHead
 from .redaction import redact
 
 GENESIS = "0" * 64
+logger = logging.getLogger("zhicheng.audit")
 
 
 def _json_safe(data: dict[str, Any]) -> dict[str, Any]:
@@ -58,7 +73,7 @@ def export_lines(chunk_size: int = 2000) -> Iterator[str]:
     re-checks such a file without the project's code (docs/trust.md §Audit export)."""
     head = _read_head()
     top = head.seq if head is not None else 0
-    events = AuditEvent.objects.filter(seq__lte=top).order_by("seq")
+    events = AuditEvent.objects.filter(seq__isnull=False, seq__lte=top).order_by("seq")
     for event in events.iterator(chunk_size=chunk_size):
         line = {**event_body(event), "hash": event.hash}
         yield json.dumps(line, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -70,6 +85,12 @@ def target_label(target: models.Model | None) -> tuple[str, str]:
     return target._meta.label_lower, str(target.pk)
 
 
+def chaining_mode() -> str:
+    """`after_commit` (default) or `in_transaction` (settings.ZHICHENG_AUDIT_CHAINING)."""
+    mode = str(getattr(settings, "ZHICHENG_AUDIT_CHAINING", "after_commit"))
+    return "in_transaction" if mode == "in_transaction" else "after_commit"
+
+
 def append_event(
     *,
     actor: Actor,
@@ -78,31 +99,80 @@ def append_event(
     summary: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one event. Must run inside the transaction of the change it records."""
+    """Write one event. Must run inside the transaction of the change it records. The event
+    is chained after the commit (or here, in `in_transaction` mode)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events are written inside the operation's transaction")
-    head, _ = AuditHead.objects.select_for_update(no_key=True).get_or_create(id=1)
     target_type, target_id = target_label(target)
     user = person_or_none(actor)
-    event = AuditEvent(
-        seq=head.seq + 1,
+    event = AuditEvent.objects.create(
+        seq=None,
         created_at=clock.now(),
         actor=user,
         # Users by name; SYSTEM as 系统; other non-user actors (e.g. 公众) by their label.
-        actor_label=str(actor) if person_or_none(actor) is not None else "系统",
+        actor_label=str(actor) if user is not None else "系统",
         action=action,
         target_type=target_type,
         target_id=target_id,
         summary=summary[:500],
         # Secrets never enter the chain, whoever passed them (core.redaction).
         data=_json_safe(redact(data or {})),
-        prev_hash=head.hash,
+        prev_hash="",
+        hash=None,
     )
-    event.hash = event_digest(event)
-    event.save()
-    head.seq, head.hash = event.seq, event.hash
-    head.save(update_fields=["seq", "hash"])
+    if chaining_mode() == "in_transaction":
+        done = _chain(wait=True, batch=5000)[event.pk]
+        event.seq, event.prev_hash, event.hash = done.seq, done.prev_hash, done.hash
+    else:
+        transaction.on_commit(_sequence_after_commit)
     return event
+
+
+def _sequence_after_commit() -> None:
+    # Never fails the request that committed: the periodic task chains what is left.
+    try:
+        sequence_events(wait=False)
+    except Exception:  # logged; the periodic task chains it on its next run
+        logger.exception("audit sequencing after commit failed")
+
+
+def sequence_events(*, wait: bool = True, batch: int = 5000) -> int:
+    """Chain every committed unchained event, in `id` order, under the head row's lock; return
+    how many were chained. With `wait=False` a sequencer already at work is left to do it
+    (what it read before this commit is chained by the next run: the periodic task). Inside a
+    caller's transaction it chains in it."""
+    return len(_chain(wait=wait, batch=batch))
+
+
+def _chain(*, wait: bool, batch: int) -> dict[int, AuditEvent]:
+    chained: dict[int, AuditEvent] = {}
+    with transaction.atomic():
+        head = AuditHead.objects.select_for_update(skip_locked=not wait).filter(id=1).first()
+        if head is None:
+            if AuditHead.objects.filter(id=1).exists():
+                return chained  # another sequencer holds the lock and will chain ours
+            head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        while True:
+            pending = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:batch])
+            if not pending:
+                break
+            for event in pending:
+                event.seq = head.seq + 1
+                event.prev_hash = head.hash
+                event.hash = event_digest(event)
+                head.seq, head.hash = event.seq, event.hash
+                chained[event.pk] = event
+            AuditEvent.objects.bulk_update(pending, ["seq", "prev_hash", "hash"], batch_size=500)
+            if len(pending) < batch:
+                break
+        if chained:
+            head.save(update_fields=["seq", "hash"])
+    return chained
+
+
+def pending_count() -> int:
+    """Events stored but not chained yet (normally none, or those of the last moment)."""
+    return AuditEvent.objects.filter(seq__isnull=True).count()
 
 
 @dataclass
@@ -111,10 +181,12 @@ class VerifyResult:
     count: int
     broken_seq: int | None = None
     reason: str = ""
+    pending: int = 0
 
     def __str__(self) -> str:
         if self.ok:
-            return f"OK: {self.count} events, chain intact"
+            tail = f"; {self.pending} events not chained yet (pending)" if self.pending else ""
+            return f"OK: {self.count} events, chain intact{tail}"
         return f"BROKEN at event #{self.broken_seq}: {self.reason} ({self.count} events checked)"
 
 
@@ -126,14 +198,16 @@ def verify_chain(chunk_size: int = 2000) -> VerifyResult:
     """Check every link up to the head as it is when the check starts. Writers go on while a
     check runs (the periodic task runs during office hours): events appended after the head
     was read belong to the next check, not to this one (reading the head last made every
-    append during a long check look like a broken chain)."""
+    append during a long check look like a broken chain). Events stored but not chained yet
+    are not part of the chain: they are counted as pending (`sequence_events` first, as
+    `audit verify` does, to check them too)."""
     head = _read_head()
     if head is None:
         head = AuditHead(seq=0, hash=GENESIS)
     prev_hash = GENESIS
     expected_seq = 1
     count = 0
-    events = AuditEvent.objects.filter(seq__lte=head.seq).order_by("seq")
+    events = AuditEvent.objects.filter(seq__isnull=False, seq__lte=head.seq).order_by("seq")
     for event in events.iterator(chunk_size=chunk_size):
         if event.seq != expected_seq:
             return VerifyResult(False, count, expected_seq, f"event #{expected_seq} is missing")
@@ -159,4 +233,4 @@ def verify_chain(chunk_size: int = 2000) -> VerifyResult:
     if stored > top:
         return VerifyResult(False, count, count + 1,
                             f"chain head says {top} events but event #{stored} is stored")
-    return VerifyResult(True, count)
+    return VerifyResult(True, count, pending=pending_count())

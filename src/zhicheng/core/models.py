@@ -4,9 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
-    """One state change. Events form a hash chain: each stores the hash of the previous."""
+    """One state change. Events form a hash chain: each stores the hash of the previous.
 
-    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    An operation stores its event unchained (`seq`, `prev_hash`, `hash` empty; `id` is the
+    database's autoincrement); the sequencer (`core.audit.sequence_events`) gives committed
+    events their place in the chain shortly after, in `id` order (docs/trust.md)."""
+
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True, null=True, blank=True)
     created_at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -22,21 +26,27 @@ class AuditEvent(models.Model):
     target_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     summary = models.CharField(_("摘要"), max_length=500, blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
-    prev_hash = models.CharField(_("前一事件哈希"), max_length=64)
-    hash = models.CharField(_("哈希"), max_length=64, unique=True)
+    prev_hash = models.CharField(_("前一事件哈希"), max_length=64, blank=True, default="")
+    hash = models.CharField(_("哈希"), max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         ordering = ["seq"]
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            # The sequencer's queue: only the few events not yet chained.
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True),
+                         name="core_audit_unchained_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.target_type}:{self.target_id}"
 
 
 class AuditHead(models.Model):
-    """The chain's tip. Its single row is locked to serialise appends (and spot truncation)."""
+    """The chain's tip. Its single row is the sequencer's lock (only the sequencer takes it,
+    never an operation's transaction) and spots truncation."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.PositiveBigIntegerField(default=0)

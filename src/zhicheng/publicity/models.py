@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -82,6 +83,10 @@ class Publicity(models.Model):
         verbose_name=_("发布人"),
     )
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # The public list's order as stored, indexed (docs/performance.md): the kind's place in
+    # the procedure (KIND_ORDER) and the applicant's name as posted. Set by save().
+    kind_rank = models.PositiveSmallIntegerField(_("公示类型次序"), default=0)
+    sort_name = models.CharField(_("排序姓名"), max_length=150, blank=True, default="")
 
     class Meta:
         ordering = ["kind", "-first_day", "pk"]
@@ -101,10 +106,21 @@ class Publicity(models.Model):
         indexes = [
             models.Index(fields=["closed_at", "last_day"], name="publicity_due"),
             models.Index(fields=["application", "kind", "round"], name="publicity_current"),
+            models.Index(fields=["kind_rank", "-first_day", "sort_name", "id"],
+                         name="publicity_public_order"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.application_id}（{self.date_range}）"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.kind_rank = KIND_ORDER.index(Kind(self.kind)) if self.kind in Kind.values else 0
+        if not self.sort_name and self.application_id is not None:
+            self.sort_name = self.application.applicant.full_name
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "kind" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "kind_rank"}
+        super().save(*args, **kwargs)
 
     @property
     def is_closed(self) -> bool:

@@ -8,14 +8,14 @@ import datetime as dt
 import logging
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 
 from zhicheng.applications.models import Application
 from zhicheng.core.parameters import ParameterMissing, parameter
 from zhicheng.orgs.models import Membership
 from zhicheng.seasons.models import Season
 
-from .models import KIND_FOR_STATE, KIND_ORDER, POSTING_ROLE, Objection, ObjectionState, Publicity
+from .models import KIND_FOR_STATE, POSTING_ROLE, Objection, ObjectionState, Publicity
 
 logger = logging.getLogger(__name__)
 
@@ -42,13 +42,6 @@ PUBLIC_FIELDS = (
     "application__plan__phone",
     "application__season__year",
 )
-
-
-def _kind_order() -> Case:
-    return Case(
-        *[When(kind=k, then=Value(i)) for i, k in enumerate(KIND_ORDER)],
-        output_field=IntegerField(),
-    )
 
 
 def _public_base() -> QuerySet[Publicity]:
@@ -104,9 +97,9 @@ def public_publicities(
             | Q(application__employer__name__icontains=q)
             | Q(application__specialty__icontains=q)
         )
-    return qs.annotate(kind_order=_kind_order()).order_by(
-        "kind_order", "-first_day", "application__applicant__full_name", "pk"
-    )
+    # Stored keys (kind_rank, sort_name: Publicity.save) so the index publicity_public_order
+    # serves the order; the same order as kind, newest first, applicant's name, pk.
+    return qs.order_by("kind_rank", "-first_day", "sort_name", "pk")
 
 
 def public_publicity(pk: int, today: dt.date) -> Publicity | None:

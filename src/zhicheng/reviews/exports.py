@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import F
 from openpyxl import Workbook
 
 from zhicheng.applications.models import Application, Submission
@@ -67,7 +68,7 @@ def _json(data: Any) -> bytes:
 def review_trail(app: Application) -> list[dict[str, Any]]:
     events = AuditEvent.objects.filter(
         target_type="applications.application", target_id=str(app.pk)
-    ).order_by("seq")
+    ).order_by(F("seq").asc(nulls_last=True), "id")  # an event not chained yet comes last
     return [
         {
             "seq": e.seq, "created_at": e.created_at.isoformat(), "actor": e.actor_label,

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from zhicheng.applications.commitment import COMMITMENT_TEXT
 from zhicheng.applications.models import Application, Material, Submission, snapshot_hash
@@ -36,6 +38,7 @@ from zhicheng.documents.uploads import check_application_quota, inspect_upload, 
 from zhicheng.orgs.models import Membership, Organisation, OrgKind
 from zhicheng.orgs.models import Role as OrgRole
 from zhicheng.orgs.queries import preliminary_reviewer_for
+from zhicheng.publicity.models import Publicity
 from zhicheng.publicity.operations import open_publicity
 from zhicheng.seasons.models import CommitteePlan
 
@@ -827,3 +830,39 @@ def update_committee_setting(
                    "city_levels": current.city_levels,
                    "provincial_levels": current.provincial_levels}
     return current
+
+
+# --- the worklist's stored order (Application.due_on, Application.received_at) -------------
+
+
+def worklist_keys() -> dict[str, Any]:
+    """The expressions of the worklist's order for an UPDATE of applications: the nearest
+    deadline (an open correction's due date, else the last day of the latest running
+    publicity) and when the dossier last moved (its latest review step, else submission)."""
+    open_due = CorrectionRequest.objects.filter(
+        application=OuterRef("pk"), status=CorrectionStatus.OPEN
+    ).values("due_date")[:1]
+    publicity_end = Publicity.objects.filter(
+        application=OuterRef("pk"), closed_at__isnull=True
+    ).order_by("-round").values("last_day")[:1]
+    last_step = ReviewStep.objects.filter(application=OuterRef("pk")).order_by(
+        "-created_at", "-pk").values("created_at")[:1]
+    return {
+        "due_on": Coalesce(Subquery(open_due), Subquery(publicity_end)),
+        "received_at": Coalesce(Subquery(last_step), F("submitted_at")),
+    }
+
+
+def refresh_worklist_keys(application_id: int | None) -> None:
+    """Recompute one application's stored worklist order: one UPDATE, in the transaction of
+    the write that changed a step, a correction, a publicity or the submission (connected to
+    those models' saves in ReviewsConfig.ready, so no operation can forget it)."""
+    if application_id is None:
+        return
+    Application.objects.filter(pk=application_id).update(**worklist_keys())
+
+
+def refresh_all_worklist_keys() -> int:
+    """Every application's stored worklist order at once (bulk loads such as the benchmark
+    seeder, which copies rows without their saves)."""
+    return Application.objects.update(**worklist_keys())

@@ -149,15 +149,13 @@ def annotate_worklist(qs: QuerySet[Application], user: Any) -> QuerySet[Applicat
     # The latest publicity, closed or not: a closed one still says "recommend now".
     last_publicity_end = Publicity.objects.filter(application=OuterRef("pk")).order_by(
         "-pk").values("last_day")[:1]
-    # Received: when the dossier last moved to where it waits (its latest step, or submission).
-    last_step = ReviewStep.objects.filter(application=OuterRef("pk")).order_by(
-        "-created_at", "-pk").values("created_at")[:1]
+    # When the dossier last moved to where it waits (its latest step, or submission) and its
+    # deadline (open correction's due date, else the running publicity's end) are stored on
+    # the application (`received_at`, `due_on`: reviews.operations.refresh_worklist_keys).
     return qs.annotate(
         due_date=Subquery(open_due),
         publicity_end=Subquery(publicity_end),
-        received_at=Coalesce(Subquery(last_step), F("submitted_at")),
         last_publicity_end=Subquery(last_publicity_end),
-        deadline=Coalesce(F("due_date"), F("publicity_end")),
         returns=Coalesce(Subquery(returns, output_field=IntegerField()), Value(0)),
         viewed=Exists(viewed),
     )
@@ -232,9 +230,11 @@ def worklist(
     elif due == "none":
         qs = qs.filter(**{"due_date__isnull": True})  # noqa: PIE804
     # The nearest deadline first; rows waiting for a review are due N working days after they
-    # were received, so among them the oldest receipt comes first.
-    return qs.order_by(F("deadline").asc(nulls_last=True), F("received_at").asc(nulls_last=True),
-                       "pk")
+    # were received, so among them the oldest receipt comes first. The order reads the stored
+    # keys (Application.due_on, .received_at: the index application_worklist_order), so the
+    # database takes a page without computing the subqueries for every waiting dossier.
+    return qs.order_by(F("due_on").asc(nulls_last=True),
+                       F("received_at").asc(nulls_last=True), "pk")
 
 
 def dossier_for(user: Any, pk: int) -> Application:

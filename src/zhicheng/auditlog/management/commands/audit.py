@@ -20,7 +20,7 @@ from zhicheng.auditlog.operations import audit_key_dir, sign_checkpoint
 from zhicheng.auditlog.queries import check_checkpoints, published_checkpoints
 from zhicheng.certificates import keys as keystore
 from zhicheng.core import labels
-from zhicheng.core.audit import export_lines, verify_chain
+from zhicheng.core.audit import export_lines, sequence_events, verify_chain
 
 
 class Command(BaseCommand):
@@ -72,6 +72,11 @@ class Command(BaseCommand):
         self.stdout.write(f"已写入 / written: {output}")
 
     def _verify(self, options: dict[str, Any]) -> None:
+        # Chain what is pending first (events committed a moment ago, or before a crash), so
+        # the check covers every stored event.
+        chained = sequence_events()
+        if chained:
+            self.stdout.write(f"已入链 / chained: {chained}")
         result = verify_chain()
         if not result.ok:
             self.stderr.write(str(result))

@@ -1,0 +1,157 @@
+"""Page budgets in-process: for every page of the load mix, the live pre-check and a
+submission, the CPU of the Django process and the time spent in SQL, separately, as the
+median of `--runs` requests (after one warm-up), against the seeded load database (the same
+environment as bench/load/run.sh). Writes a Markdown table (bench/README.md, "Page budgets").
+
+    DATABASE_URL=… ZHICHENG_TODAY=2024-07-15 .venv/bin/python bench/load/page_budgets.py \
+        [--runs 7] [--out var/load/page-budgets.md]
+
+CPU is `time.process_time()` around the request minus nothing: it includes the time the
+process spends in the database driver, not PostgreSQL's own CPU. SQL is the wall time of
+the queries (a connection execute wrapper), which includes PostgreSQL's work and the round
+trips. A submission consumes a ready draft per run (the surge's drafts: run it before the
+surge or on a fresh seed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhicheng.settings")
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+
+class SqlClock:
+    """Counts the queries of a request and their wall time."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+
+    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool,
+                 context: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - t
+            self.count += 1
+
+
+def client_for(session: str | None) -> Client:
+    client = Client(enforce_csrf_checks=False)
+    if session:
+        client.cookies["sessionid"] = session
+    return client
+
+
+def pages(fixtures: dict[str, Any]) -> list[tuple[str, Callable[[int], Any]]]:
+    applicant = fixtures["applicants"][0]
+    app = applicant["application"]
+    reviewer = client_for(fixtures["reviewer"]["session"])
+    me = client_for(applicant["session"])
+    anonymous = client_for(None)
+    plan = fixtures["plan"]
+    form = {"plan": plan["id"], "series": plan["series"], "specialty": plan["specialty"],
+            "level": plan["level"], "route": "normal", "explanation": "", "version": ""}
+    publicity = (fixtures["publicities"] or [0])[0]
+    cert = fixtures["certificates"][0]
+    drafts = list(fixtures["surge"])
+
+    def submit(run: int) -> Any:
+        entry = drafts[run % len(drafts)] if drafts else None
+        if entry is None:
+            raise SystemExit("no surge drafts in the fixtures: cannot time a submission")
+        c = client_for(entry["session"])
+        return c.post(f"/apply/{entry['application']}/submit/",
+                      {"token": f"budget-{entry['application']}-{run}"})
+
+    return [
+        ("bare view `/healthz`", lambda _r: anonymous.get("/healthz")),
+        ("applicant dashboard `/apply/`", lambda _r: me.get("/apply/")),
+        ("live pre-check `POST /apply/<id>/precheck/`",
+         lambda _r: me.post(f"/apply/{app}/precheck/", form, HTTP_HX_REQUEST="true")),
+        ("reviewer worklist `/review/` (500 waiting)", lambda _r: reviewer.get("/review/")),
+        ("public plan table `/plans/`", lambda _r: anonymous.get("/plans/")),
+        ("publicity list `/publicity/`", lambda _r: anonymous.get("/publicity/")),
+        ("publicity entry `/publicity/<id>/`",
+         lambda _r: anonymous.get(f"/publicity/{publicity}/")),
+        ("certificate verification `POST /verify/`",
+         lambda _r: anonymous.post("/verify/", {"number": cert["number"], "name": cert["name"]})),
+        ("submission `POST /apply/<id>/submit/`", submit),
+    ]
+
+
+def measure(hit: Callable[[int], Any], runs: int) -> dict[str, Any]:
+    status = hit(-1).status_code  # warm-up (caches, templates, the first connection)
+    cpu, sql, wall, queries = [], [], [], []
+    for run in range(runs):
+        clock = SqlClock()
+        with connection.execute_wrapper(clock):
+            t, c = time.perf_counter(), time.process_time()
+            status = hit(run).status_code
+            cpu.append(time.process_time() - c)
+            wall.append(time.perf_counter() - t)
+        sql.append(clock.seconds)
+        queries.append(clock.count)
+    return {"status": status, "cpu_ms": statistics.median(cpu) * 1000,
+            "sql_ms": statistics.median(sql) * 1000, "wall_ms": statistics.median(wall) * 1000,
+            "queries": int(statistics.median(queries))}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--only", default="", help="measure the pages whose name contains this")
+    ap.add_argument("--skip-submission", action="store_true",
+                    help="keep the surge's drafts (the surge submits them later)")
+    ap.add_argument("--fixtures", type=Path,
+                    default=Path(os.environ.get("LOAD_FIXTURES", "var/load/fixtures.json")))
+    ap.add_argument("--out", type=Path, default=Path("var/load/page-budgets.md"))
+    args = ap.parse_args(argv)
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.ZHICHENG_EMBEDDED_TICKER = False  # as in production: beat runs the tasks
+    fixtures = json.loads(args.fixtures.read_text(encoding="utf-8"))
+    load_before = os.getloadavg()
+    lines = [
+        f"Page budgets in-process, median of {args.runs} requests "
+        f"(load average before: {load_before[0]:.2f} / {load_before[1]:.2f} / "
+        f"{load_before[2]:.2f}; figures measured with the 1-minute load above 1.5 are not "
+        "comparable).",
+        "",
+        "| page | HTTP | CPU ms (Django process) | SQL ms (queries' wall time) | queries "
+        "| wall ms |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, hit in pages(fixtures):
+        if (args.only and args.only not in name) or (
+                args.skip_submission and name.startswith("submission")):
+            continue
+        m = measure(hit, args.runs)
+        lines.append(f"| {name} | {m['status']} | {m['cpu_ms']:.1f} | {m['sql_ms']:.1f} | "
+                     f"{m['queries']} | {m['wall_ms']:.1f} |")
+        print(lines[-1], flush=True)
+    lines.append("")
+    lines.append(f"Load average after: {os.getloadavg()[0]:.2f}.")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"written: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,7 +1,8 @@
 """The meeting's printable documents (docs/documents.md §Meeting documents): the opening report,
 the roster and the result document under the filing number, each as a PDF with the embedded
 font and as a print layout reached from the meeting page; the result document is public once
-filed, the others stay with the meeting's staff."""
+filed, the others stay with the meeting's staff. And the data report's workbook of the same
+filed meeting: labels, real dates, 是/否, the columns a province needs (docs/exports.md)."""
 
 from __future__ import annotations
 
@@ -108,3 +109,35 @@ def test_before_filing_there_is_no_result_document(world) -> None:
     assert set(links) == {"opening-report", "roster"}
     assert office.get(f"/evaluation/meeting/{m.pk}/print/result.pdf").status_code == 404
     assert "未备案" in _text(office.get(f"/evaluation/meeting/{m.pk}/print/roster.pdf").content)
+
+
+def test_the_data_report_workbook_has_the_province_columns_dates_and_labels(world) -> None:
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    m, passed, failed = _filed(world)
+    passed.applicant.sex, passed.applicant.id_number = "F", "320706198001010012"
+    passed.applicant.save()
+    office = Client()
+    office.force_login(world.office)
+    page = office.get(f"/evaluation/meeting/{m.pk}/").content.decode()
+    url = re.search(r'href="([^"]+data-report\.xlsx)"', page).group(1)
+    wb = load_workbook(io.BytesIO(office.get(url).content))
+    sheet = list(wb["评审对象"].iter_rows(values_only=True))
+    rows = {r[1]: dict(zip(sheet[0], r, strict=True)) for r in sheet[1:]}
+    mine, other = rows["刘通过"], rows["王未过"]
+    assert mine["性别"] == "女" and mine["身份证件号码"] == "320706198001010012"
+    assert mine["核准备案文号"] == NUMBER and mine["评委会"] == m.committee.name
+    assert mine["申报职称名称"] and mine["评审结果"] == "通过" and other["评审结果"] == "未通过"
+    assert mine["因通过率未通过"] == "否"
+    assert isinstance(mine["会议日期"], dt.datetime) and mine["会议日期"].date() == m.date
+    cell = next(c for c in wb["评审对象"][2] if c.value == mine["会议日期"])
+    assert cell.number_format == "yyyy-mm-dd" and cell.is_date
+    meeting = {r[0]: r[1] for r in wb["会议"].iter_rows(min_row=2, values_only=True)}
+    assert meeting["核准备案文号"] == NUMBER
+    assert meeting["结果公布日期"].date() == m.results_published_on
+    # Only the named system columns hold codes.
+    for header, value in mine.items():
+        if value in ("passed", "not_passed", passed.level, passed.series.code):
+            assert header.endswith("代码（系统用）"), header

@@ -141,3 +141,23 @@ def test_the_data_report_workbook_has_the_province_columns_dates_and_labels(worl
     for header, value in mine.items():
         if value in ("passed", "not_passed", passed.level, passed.series.code):
             assert header.endswith("代码（系统用）"), header
+
+
+def test_the_documents_print_with_the_city_office_template(world) -> None:
+    from zhicheng.seasons.operations import save_document_template
+
+    m, passed, _failed = _filed(world)
+    save_document_template(world.city, m.season, "result_document", {
+        "header": "{市职称办}（模板测试）", "title": "{年度}年度评审结果（{文号}）",
+        "closing": "以上{人数}人，特此通知。", "contact": "联系人：王老师", "columns": []})
+    save_document_template(world.city, m.season, "publicity_notice", {
+        "contact": "监督电话：0518-7654321", "columns": ["性别"]})
+    anyone = Client()
+    text = _text(anyone.get(f"/evaluation/meeting/{m.pk}/print/result.pdf").content)
+    assert "（模板测试）" in text and f"2024年度评审结果（{NUMBER}）" in text
+    assert "以上1人，特此通知。" in text and "联系人：王老师" in text
+    assert "性别" not in text and "资格名称" in text  # the optional columns left out
+    entry = passed.publicities.get(kind="result")
+    notice = _text(anyone.get(f"/publicity/{entry.pk}/notice.pdf").content)
+    assert "监督电话：0518-7654321" in notice and "性别" in notice
+    assert "申报层级" not in notice and "刘通过" in notice

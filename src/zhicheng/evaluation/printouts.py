@@ -15,6 +15,8 @@ from zhicheng.core.models import AuditEvent
 from zhicheng.documents.printable import PrintDocument
 from zhicheng.orgs.models import Organisation, OrgKind
 from zhicheng.policy.dates import cn_date
+from zhicheng.seasons.doctemplates import table
+from zhicheng.seasons.queries import document_template
 
 from .models import Meeting, MeetingState
 
@@ -58,21 +60,33 @@ def _person(c: Any) -> tuple[str, str, str]:
             str(a.employer.name) if a.employer is not None else "自由职业")
 
 
+def _values(meeting: Meeting, **more: Any) -> dict[str, Any]:
+    return {"年度": meeting.season.year, "评委会": str(meeting.committee),
+            "办事机构": str(meeting.committee.office.name), **more}
+
+
 def roster(meeting: Meeting) -> PrintDocument:
     if not meeting.cases.exists():
         raise NotYet("开评报告报送后才有评审对象花名册。")
-    rows = []
+    tpl = document_template(meeting.season, "roster")
+    people = []
     for i, c in enumerate(_cases(meeting), 1):
         name, sex, unit = _person(c)
         a = c.application
-        rows.append([str(i), name, sex, unit, a.series.name, a.specialty,
-                     a.get_level_display(), c.title_name])
+        people.append({"序号": str(i), "姓名": name, "性别": sex, "工作单位": unit,
+                       "系列": a.series.name, "专业": a.specialty,
+                       "申报层级": a.get_level_display(), "申报职称名称": c.title_name})
+    values = _values(meeting, 人数=len(people))
+    columns, widths, rows = table(tpl, people)
     return PrintDocument(
-        title=f"{meeting.committee}{meeting.season.year}年度评审对象花名册",
+        header=tpl.fill(tpl.header, values),
+        title=tpl.fill(tpl.title, values)
+        or f"{meeting.committee}{meeting.season.year}年度评审对象花名册",
         intro=[f"评审会议：{cn_date(meeting.date)}，{meeting.place}。共{len(rows)}人。"],
-        columns=["序号", "姓名", "性别", "工作单位", "系列", "专业", "申报层级", "申报职称名称"],
-        widths=[0.6, 1.2, 0.6, 2.6, 1.4, 1.6, 1.0, 1.6], rows=rows,
-        issuer=str(meeting.committee.office.name),
+        columns=columns, widths=widths, rows=rows,
+        after=[p for p in [tpl.fill(tpl.closing, values)] if p],
+        contact=tpl.fill(tpl.contact, values),
+        issuer=tpl.fill(tpl.office_name, values) or str(meeting.committee.office.name),
         date=cn_date(meeting.report_submitted_on) if meeting.report_submitted_on else "",
         landscape=True,
     )
@@ -100,13 +114,18 @@ def opening_report(meeting: Meeting) -> PrintDocument:
         ("审批情况", meeting.get_state_display()
          + (f"（{cn_date(meeting.report_decided_on)}）" if meeting.report_decided_on else "")),
     ]
+    tpl = document_template(meeting.season, "opening_report")
+    values = _values(meeting)
     return PrintDocument(
-        title=f"{meeting.committee}评审会议开评报告",
+        header=tpl.fill(tpl.header, values),
+        title=tpl.fill(tpl.title, values) or f"{meeting.committee}评审会议开评报告",
         intro=[f"根据评审工作安排，{meeting.committee.office.name}拟于{cn_date(meeting.date)}"
                f"在{meeting.place}召开{meeting.committee}评审会议，现将有关情况报告如下（五（二））。"],
         facts=facts,
+        after=[p for p in [tpl.fill(tpl.closing, values)] if p],
         boxes=["评委会办事机构意见", "市职称办审批意见"],
-        issuer=str(meeting.committee.office.name),
+        contact=tpl.fill(tpl.contact, values),
+        issuer=tpl.fill(tpl.office_name, values) or str(meeting.committee.office.name),
     )
 
 
@@ -124,25 +143,28 @@ def filed_on(meeting: Meeting) -> Any:
 def result_document(meeting: Meeting) -> PrintDocument:
     if meeting.state != MeetingState.FILED or not meeting.approval_number:
         raise NotYet("评审结果经市职称办核准备案后才有评审结果文件。")
+    tpl = document_template(meeting.season, "result_document")
     office = city_office_name(meeting)
     passed = [c for c in _cases(meeting) if c.passed and not c.held_back]
-    rows = []
+    people = []
     for i, c in enumerate(passed, 1):
         name, sex, unit = _person(c)
-        a = c.application
-        rows.append([str(i), name, sex, unit, a.specialty, c.title_name])
+        people.append({"序号": str(i), "姓名": name, "性别": sex, "工作单位": unit,
+                       "专业": c.application.specialty, "资格名称": c.title_name})
+    values = _values(meeting, 市职称办=office, 文号=meeting.approval_number, 人数=len(people))
+    columns, widths, rows = table(tpl, people)
     day = filed_on(meeting)
     year = meeting.season.year
     return PrintDocument(
-        header=f"{office}文件", number=meeting.approval_number,
-        title=f"关于{meeting.committee}{year}年度职称评审结果的通知",
+        header=tpl.fill(tpl.header, values), number=meeting.approval_number,
+        title=tpl.fill(tpl.title, values) or f"关于{meeting.committee}{year}年度职称评审结果的通知",
         intro=[f"{meeting.committee}于{cn_date(meeting.date)}召开评审会议，经评审表决，"
                f"评审结果经公示无异议，经核准备案，下列{len(rows)}名同志取得相应专业技术资格，"
                "资格时间自核准备案之日起计算。"],
-        columns=["序号", "姓名", "性别", "工作单位", "专业", "资格名称"],
-        widths=[0.6, 1.2, 0.6, 3.0, 1.8, 1.8], rows=rows, empty="无评审通过人员。",
-        after=["请各单位按照有关规定做好聘用工作。"],
-        issuer=office, date=cn_date(day) if day else "",
+        columns=columns, widths=widths, rows=rows, empty="无评审通过人员。",
+        after=[p for p in [tpl.fill(tpl.closing, values)] if p],
+        contact=tpl.fill(tpl.contact, values),
+        issuer=tpl.fill(tpl.office_name, values) or office, date=cn_date(day) if day else "",
     )
 
 

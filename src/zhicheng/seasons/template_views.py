@@ -85,8 +85,8 @@ def edit(request: HttpRequest, code: str, kind: str) -> HttpResponse:
                     form.add_error(None, str(refused))
                     status = 400
                 else:
-                    messages.success(request, _("文件模板已保存：%(doc)s，此后生成的文件按新模板打印。")
-                                     % {"doc": spec.label})
+                    saved = _("文件模板已保存：%(doc)s，此后生成的文件按新模板打印。")
+                    messages.success(request, saved % {"doc": _(spec.label)})
                     return redirect("seasons:document_templates", season.code)
         else:
             status = 400

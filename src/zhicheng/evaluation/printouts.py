@@ -33,9 +33,11 @@ class NotYet(Exception):
 
 
 def city_office_name(meeting: Meeting) -> str:
-    name = (Organisation.objects.filter(kind=OrgKind.CITY_OFFICE,
-                                        city_id=meeting.season.owner_id)
-            .values_list("name", flat=True).first())
+    offices = Organisation.objects.filter(kind=OrgKind.CITY_OFFICE)
+    owner = meeting.season.owner_id
+    offices = (offices.filter(city_id=owner) if owner is not None
+               else offices.filter(city__isnull=True))
+    name = offices.values_list("name", flat=True).first()
     return str(name or f"{meeting.season.city}职称工作领导小组办公室")
 
 

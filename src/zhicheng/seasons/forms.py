@@ -203,12 +203,14 @@ class DocumentTemplateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         optional = doctemplates.KINDS[kind].optional_columns
-        self.fields["columns"].choices = [(c, c) for c in optional]
+        columns = self.fields["columns"]
+        assert isinstance(columns, forms.MultipleChoiceField)
+        columns.choices = [(c, c) for c in optional]
         if not optional:
             del self.fields["columns"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for name in doctemplates.TEXT_FIELDS:
             try:
                 doctemplates.check(self.kind, name, data.get(name, "") or "")

@@ -40,7 +40,7 @@ def index(request: HttpRequest, code: str) -> HttpResponse:
 
 def sample(template: doctemplates.Template, season: Season) -> PrintDocument:
     """The document `template` would print, with sample people (the preview)."""
-    values = {**doctemplates.SAMPLE_VALUES, "年度": season.year,
+    values: dict[str, str] = {**doctemplates.SAMPLE_VALUES, "年度": str(season.year),
               "市职称办": f"{season.city}市职称办（示例）", "文号": f"示例〔{season.year}〕1号"}
     columns, widths, rows = doctemplates.table(template, doctemplates.SAMPLE_ROWS)
     kind = doctemplates.KINDS[template.kind]

@@ -64,7 +64,7 @@ _REPORT_STATUS = {"": "", "waiting": "待报送", "sent": "已报送", "late": "
                   "overdue": "逾期未报送"}
 
 
-def dashboard_header(review_overdue_workdays: int) -> list[str]:
+def dashboard_header(review_overdue_workdays: int | None) -> list[str]:
     """The columns of 评审监督总览 (docs/exports.md)."""
     return [
         "序号", "评委会（专业）", "评委会办事机构", "申报材料受理时间", "受理窗口",

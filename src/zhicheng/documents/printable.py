@@ -13,6 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from .fonts import register_cjk_font
+
 SIGNATURE_LINE = "签字（盖章）：____________　　____年____月____日"
 
 
@@ -42,22 +50,6 @@ class PrintDocument:
 
 def render_pdf(doc: PrintDocument) -> bytes:
     """A4 PDF bytes of `doc`; deterministic for the same document."""
-    # reportlab loads on the first PDF (start-up time, docs/architecture.md §Where imports sit)
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import (
-        KeepTogether,
-        Paragraph,
-        SimpleDocTemplate,
-        Spacer,
-        Table,
-        TableStyle,
-    )
-
-    from .fonts import register_cjk_font
-
     font = register_cjk_font()
     red = ParagraphStyle("header", fontName=font, fontSize=22, leading=30, alignment=1,
                          textColor=colors.HexColor("#c00000"))

@@ -21,7 +21,9 @@ def leaf_hashes(size: int | None = None, *, strict: bool = True) -> list[bytes]:
     """The leaf hashes of the first `size` events (all hashed ones when None): one query.
     The tree stops at the first event without a stored hash or out of sequence; with
     `strict`, fewer than `size` such events is an error."""
-    rows = AuditEvent.objects.order_by("seq")
+    # Events the sequencer has not chained yet have no seq (core/audit.py); SQLite would
+    # sort those NULLs first and the tree would stop before its first leaf.
+    rows = AuditEvent.objects.filter(seq__isnull=False).order_by("seq")
     if size is not None:
         rows = rows.filter(seq__lte=size)
     leaves: list[bytes] = []

@@ -3,6 +3,7 @@ schema in docs/data-report.md)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from typing import Any
@@ -17,7 +18,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from zhicheng.catalogue.models import Level
+from zhicheng.catalogue.models import Level, Title
 from zhicheng.core import labels
 from zhicheng.documents.fonts import register_cjk_font
 
@@ -78,12 +79,19 @@ def data_report_json(meeting: Meeting) -> bytes:
     return json.dumps(data_report_payload(meeting), ensure_ascii=False, indent=2).encode()
 
 
+# The sheet 评审对象, column by column (docs/exports.md §data-report.xlsx): labels for people;
+# the keys the JSON payload lacks (sex, identity number, title name, committee, approval
+# number) come from `_people` (the recipients, the committee office and the city office,
+# handle the dossiers and are entitled to the full identity number).
 APPLICANT_COLUMNS = [
-    ("application_id", "申报编号"), ("name", "姓名"), ("employer", "工作单位"),
-    ("series", "系列"), ("specialty", "专业"), ("level", "层级"), ("agree", "同意"),
-    ("disagree", "不同意"), ("abstain", "弃权"), ("not_voted", "未投票"),
+    ("application_id", "申报编号"), ("name", "姓名"), ("sex", "性别"),
+    ("id_number", "身份证件号码"), ("employer", "工作单位"),
+    ("series", "系列"), ("specialty", "专业"), ("level", "层级"), ("title_name", "申报职称名称"),
+    ("committee", "评委会"), ("date", "会议日期"),
+    ("agree", "同意"), ("disagree", "不同意"), ("abstain", "弃权"), ("not_voted", "未投票"),
     ("attending", "参加表决人数（应投）"),
     ("result", "评审结果"), ("held_back_by_pass_rate", "因通过率未通过"),
+    ("approval_number", "核准备案文号"),
 ]
 # The codes another system reads (docs/data-report.md), after the labels, in named columns.
 CODE_COLUMNS = [
@@ -97,17 +105,21 @@ MEETING_LABELS = {
     "id": "会议编号", "date": "会议日期", "place": "会议地点",
     "experts_drawn": "抽取评委人数", "experts_present": "出席评委人数",
     "seed_sha256": "抽取种子哈希（SHA-256）", "pass_rate_percent": "通过率上限（%）",
-    "results_published_on": "结果公布日期",
+    "results_published_on": "结果公布日期", "approval_number": "核准备案文号",
     "roster": "评审人数", "passed": "通过人数", "not_passed": "未通过人数",
 }
+DATE_KEYS = {"date", "results_published_on"}
+DATE_FORMAT = "yyyy-mm-dd"
 
 
 def _cell(key: str, value: Any) -> Any:
-    """What a person reads in the workbook: labels, 是/否, — for nothing."""
+    """What a person reads in the workbook: labels, 是/否, real dates, — for nothing."""
     if isinstance(value, bool):
         return "是" if value else "否"
-    if value is None:
+    if value is None or value == "":
         return "—"
+    if key in DATE_KEYS and isinstance(value, str):
+        return dt.date.fromisoformat(value)
     if key == "series":
         return labels.label(value, "series")
     if key == "level":
@@ -117,23 +129,52 @@ def _cell(key: str, value: Any) -> Any:
     return value
 
 
+def _people(meeting: Meeting) -> dict[int, dict[str, Any]]:
+    """Per application: what the sheet shows beyond the JSON payload."""
+    cases = list(meeting.cases.select_related("application__applicant", "application__series"))
+    titles = {(t.series_id, t.level): t.name
+              for t in Title.objects.filter(
+                  series_id__in={c.application.series_id for c in cases}).order_by("-pk")}
+    out = {}
+    for c in cases:
+        a = c.application
+        who = a.applicant
+        out[a.pk] = {
+            "sex": who.get_sex_display() or None, "id_number": who.id_number or None,
+            "title_name": titles.get((a.series_id, a.level),
+                                     f"{a.series.name}{a.get_level_display()}"),
+            "committee": meeting.committee.name, "date": meeting.date,
+            "approval_number": meeting.approval_number or None,
+        }
+    return out
+
+
 def data_report_xlsx(meeting: Meeting) -> bytes:
     payload = data_report_payload(meeting)
+    people = _people(meeting)
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "评审对象"
     ws.append([text for _, text in APPLICANT_COLUMNS] + [text for _, text in CODE_COLUMNS])
     for row in payload["applicants"]:
-        ws.append([_cell(key, row[key]) for key, _ in APPLICANT_COLUMNS]
+        full = {**row, **people.get(row["application_id"], {})}
+        ws.append([_cell(key, full[key]) for key, _ in APPLICANT_COLUMNS]
                   + [row[key] for key, _ in CODE_COLUMNS])
     info = wb.create_sheet("会议")
     info.append(["项目", "内容"])
     for key in ("schema", "schema_version", "season", "committee", "office"):
         value = meeting.season.name if key == "season" else payload[key]
         info.append([MEETING_LABELS[key], _cell(key, value)])
-    for key, value in (*payload["meeting"].items(), *payload["summary"].items()):
+    for key, value in (*payload["meeting"].items(),
+                       ("approval_number", meeting.approval_number),
+                       *payload["summary"].items()):
         info.append([MEETING_LABELS.get(key, key), _cell(key, value)])
+    for sheet in (ws, info):
+        for cells in sheet.iter_rows(min_row=2):
+            for c in cells:
+                if isinstance(c.value, dt.date):
+                    c.number_format = DATE_FORMAT
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -15,5 +15,7 @@ urlpatterns = [
     path("meeting/<int:pk>/dossier/<int:case_pk>/material/<int:material_id>/",
          views.dossier_material, name="dossier_material"),
     path("meeting/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes"),
+    path("meeting/<int:pk>/print/<slug:kind>/", views.printout_page, name="printout"),
+    path("meeting/<int:pk>/print/<slug:kind>.pdf", views.printout_pdf, name="printout_pdf"),
     path("meeting/<int:pk>/data-report.<str:fmt>", views.data_report, name="data_report"),
 ]

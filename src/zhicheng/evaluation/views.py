@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,9 +20,10 @@ from django.views.decorators.http import require_POST
 from zhicheng.accounts.reauth import require_recent_authentication
 from zhicheng.core import clock
 from zhicheng.core.operations import OperationError
+from zhicheng.documents.printable import PrintDocument, render_pdf
 from zhicheng.seasons.queries import current_season
 
-from . import exports, queries
+from . import exports, printouts, queries
 from . import operations as ops
 from .forms import ConflictForm, ExpertForm, MeetingForm
 from .models import (
@@ -141,6 +143,7 @@ def _meeting_page(request: HttpRequest, m: Meeting, edit_form: Any = None) -> Ht
         "data_report": getattr(m, "data_report", None),
         "voting": any(c.ballot_open for c in cases),
         "any_vote": any(c.ballot_open or c.ballot_closed for c in cases),
+        "printouts": printouts.available(m, has_roster=bool(cases)),
     })
 
 
@@ -396,6 +399,43 @@ def data_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         r = HttpResponse(exports.data_report_xlsx(m), content_type=(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
     r["Content-Disposition"] = f'attachment; filename="data-report-{m.pk}.{fmt}"'
+    return r
+
+
+def _printout(request: HttpRequest, pk: int, kind: str) -> tuple[Meeting, PrintDocument]:
+    """The document `kind` of meeting `pk`: for the meeting's staff; the result document also
+    for anyone once filed (it lists the people the result publicity already named)."""
+    if kind not in printouts.KINDS:
+        raise Http404
+    if kind == "result":
+        m = get_object_or_404(Meeting.objects.select_related("committee__office", "season"),
+                              pk=pk, state=MeetingState.FILED)
+    else:
+        if not request.user.is_authenticated:
+            raise Http404
+        m = _staff_only(request, pk)
+    try:
+        return m, printouts.build(kind, m)
+    except printouts.NotYet as exc:
+        raise Http404(str(exc)) from exc
+
+
+def printout_page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The print layout of a meeting document (the browser prints it with print CSS)."""
+    m, doc = _printout(request, pk, kind)
+    return render(request, "documents/print.html", {
+        "doc": doc, "pdf_url": reverse("evaluation:printout_pdf", args=[m.pk, kind]),
+        "back_url": (reverse("evaluation:meeting", args=[m.pk])
+                     if request.user.is_authenticated and _staff_view(request, m) else ""),
+        "back_label": _("返回评审会议"),
+    })
+
+
+def printout_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    m, doc = _printout(request, pk, kind)
+    r = HttpResponse(render_pdf(doc), content_type="application/pdf")
+    r["Content-Disposition"] = f'inline; filename="meeting-{m.pk}-{kind}.pdf"'
+    r["X-Content-Type-Options"] = "nosniff"
     return r
 
 

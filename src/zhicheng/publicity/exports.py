@@ -3,13 +3,16 @@
 A batch is one posting: the same kind of publicity, posting office, plan row and period
 (queries.public_batch). The notice carries the title, the issuing office, the period in working
 days with its clause, the numbered list (序号、姓名、工作单位、申报专业、申报层级), where to
-object and how, and the issuing date (docs/publicity.md).
+object and how, and the issuing date (docs/publicity.md). The city office adjusts the heading,
+title, issuing office, closing, contact and the optional columns (性别, 申报层级) in the
+season's document template (docs/documents.md §Document templates).
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -19,6 +22,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from zhicheng.documents.fonts import register_cjk_font
 from zhicheng.policy.dates import cn_date
+from zhicheng.seasons.doctemplates import table
+from zhicheng.seasons.queries import document_template
 
 from .models import Kind, Publicity
 
@@ -46,6 +51,10 @@ def _employer(p: Publicity) -> str:
     return str(employer.name) if employer is not None else "自由职业"
 
 
+def _sex(p: Publicity) -> str:
+    return str(p.application.applicant.get_sex_display() or "—")
+
+
 def render_batch_notice(batch: Sequence[Publicity], *, site_url: str = "") -> bytes:
     """A4 PDF bytes of the notice of `batch` (at least one entry, all of one batch)."""
     first = batch[0]
@@ -67,15 +76,19 @@ def render_batch_notice(batch: Sequence[Publicity], *, site_url: str = "") -> by
         how += f"，也可在职称评审系统“公示”页面在线提出（{site_url}）"
     how += "。反映问题须实事求是，并留下联系方式以便核实和答复；联系方式不予公开。"
 
-    rows: list[list[object]] = [["序号", "姓名", "工作单位", "申报专业", "申报层级"]]
-    for number, p in enumerate(batch, 1):
-        rows.append([
-            str(number), Paragraph(_name(p), cell), Paragraph(_employer(p), cell),
-            Paragraph(f"{p.application.series.name} · {p.application.specialty}", cell),
-            str(p.application.get_level_display()),
-        ])
-    table = Table(rows, colWidths=[14 * mm, 26 * mm, 62 * mm, 48 * mm, 22 * mm], repeatRows=1)
-    table.setStyle(TableStyle([
+    tpl = document_template(first.application.season, "publicity_notice")
+    values = {"年度": year, "评委会": committee, "公示单位": office, "人数": len(batch)}
+    issuer = tpl.fill(tpl.office_name, values) or office
+    people = [{"序号": str(number), "姓名": _name(p), "性别": _sex(p), "工作单位": _employer(p),
+               "申报专业": f"{p.application.series.name} · {p.application.specialty}",
+               "申报层级": str(p.application.get_level_display())}
+              for number, p in enumerate(batch, 1)]
+    columns, weights, cells = table(tpl, people)
+    widths = [174 * mm * w / sum(weights) for w in weights]
+    rows: list[list[object]] = [list(columns)]
+    rows += [[Paragraph(escape(v), cell) for v in r] for r in cells]
+    table_ = Table(rows, colWidths=widths, repeatRows=1)
+    table_.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), font),
         ("FONTSIZE", (0, 0), (-1, -1), 10),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
@@ -83,19 +96,30 @@ def render_batch_notice(batch: Sequence[Publicity], *, site_url: str = "") -> by
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("ALIGN", (0, 0), (0, -1), "CENTER"),
     ]))
+    header = ParagraphStyle("header", fontName=font, fontSize=20, leading=28, alignment=1,
+                            textColor=colors.HexColor("#c00000"))
 
-    story = [
-        Paragraph(office + TITLES[first.kind].format(year=year, committee=committee), title),
+    story: list[object] = []
+    if tpl.header:
+        story += [Paragraph(escape(tpl.fill(tpl.header, values)), header), Spacer(1, 4 * mm)]
+    story += [
+        Paragraph(escape(tpl.fill(tpl.title, values))
+                  or office + TITLES[first.kind].format(year=year, committee=committee), title),
         Spacer(1, 6 * mm),
         Paragraph(
             SUBJECTS[first.kind].format(year=year, committee=committee)
             + f"（共{len(batch)}人）。公示期：{period}（{first.clause}）。", body),
         Spacer(1, 3 * mm),
-        table,
+        table_,
         Spacer(1, 5 * mm),
         Paragraph(how, body),
+    ]
+    for text in (tpl.fill(tpl.closing, values), tpl.fill(tpl.contact, values)):
+        if text:
+            story.append(Paragraph(escape(text), body))
+    story += [
         Spacer(1, 12 * mm),
-        Paragraph(office, right),
+        Paragraph(escape(issuer), right),
         Paragraph(cn_date(first.first_day), right),
     ]
     out = io.BytesIO()

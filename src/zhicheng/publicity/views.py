@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from zhicheng.core import clock
 from zhicheng.core.network import client_address
 from zhicheng.core.operations import OperationError
+from zhicheng.evaluation.models import Case, MeetingState
 from zhicheng.portal.queries import city_filter
 
 from . import operations as ops
@@ -78,6 +79,15 @@ def batch_notice(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _filed_meeting(publicity: Publicity) -> int | None:
+    """The meeting whose filed result document lists this result publicity's applicant."""
+    if publicity.kind != Kind.RESULT:
+        return None
+    return (Case.objects.filter(application_id=publicity.application_id,
+                                meeting__state=MeetingState.FILED)
+            .order_by("-meeting__date").values_list("meeting_id", flat=True).first())
+
+
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One publicity entry and its objection form; POST files an objection."""
@@ -121,7 +131,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
     context = {"p": publicity, "form": form, "refusal": refusal, "filed": filed,
-               "reference": reference, "today": today}
+               "reference": reference, "today": today,
+               "result_meeting": _filed_meeting(publicity)}
     if request.htmx:  # type: ignore[attr-defined]
         # htmx swaps only the form (errors included: htmx does not swap non-2xx answers).
         return render(request, "publicity/_objection_form.html", context)

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F
+from django.utils import timezone
 from openpyxl import Workbook
 
 from zhicheng.applications.models import Application, Submission
@@ -40,7 +41,9 @@ def worklist_rows(apps: Iterable[Application]) -> Iterator[list[Any]]:
             app.specialty,
             str(app.get_level_display()),
             app.state_label,
-            app.submitted_at.astimezone(dt.UTC).replace(tzinfo=None) if app.submitted_at else None,
+            # Beijing time, as every page shows it (Excel cells carry no time zone).
+            timezone.localtime(app.submitted_at).replace(tzinfo=None) if app.submitted_at
+            else None,
             getattr(app, "due_date", None) or getattr(app, "publicity_end", None),
             getattr(app, "returns", 0),
         ]

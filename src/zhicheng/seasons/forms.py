@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from zhicheng.policy.package import Parameter
 from zhicheng.policy.plans import WindowError, parse_window
 
+from . import doctemplates
 from .models import Season
 
 DATE_LABELS = {
@@ -179,3 +180,40 @@ class NoticeForm(forms.Form):
     body = forms.CharField(label=_("通知正文（Markdown，条款用标题）"), required=False,
                            max_length=200_000,
                            widget=forms.Textarea(attrs={**TEXT, "rows": 8}))
+
+
+class DocumentTemplateForm(forms.Form):
+    """The adjustable texts of one document (seasons.doctemplates): a placeholder the document
+    does not fill, or a stray brace, is refused on its field with the placeholders allowed."""
+
+    header = forms.CharField(label=_("文头"), max_length=120, required=False,
+                             widget=forms.TextInput(attrs=TEXT))
+    office_name = forms.CharField(label=_("发文单位（留空：按数据自动填写）"), max_length=120,
+                                  required=False, widget=forms.TextInput(attrs=TEXT))
+    title = forms.CharField(label=_("标题（留空：标准标题）"), max_length=200, required=False,
+                            widget=forms.TextInput(attrs=TEXT))
+    closing = forms.CharField(label=_("结尾文字"), max_length=2000, required=False,
+                              widget=forms.Textarea(attrs={**TEXT, "rows": 3}))
+    contact = forms.CharField(label=_("联系方式"), max_length=300, required=False,
+                              widget=forms.TextInput(attrs=TEXT))
+    columns = forms.MultipleChoiceField(label=_("可选列"), required=False,
+                                        widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        optional = doctemplates.KINDS[kind].optional_columns
+        columns = self.fields["columns"]
+        assert isinstance(columns, forms.MultipleChoiceField)
+        columns.choices = [(c, c) for c in optional]
+        if not optional:
+            del self.fields["columns"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in doctemplates.TEXT_FIELDS:
+            try:
+                doctemplates.check(self.kind, name, data.get(name, "") or "")
+            except doctemplates.TemplateError as exc:
+                self.add_error(name, str(exc))
+        return data

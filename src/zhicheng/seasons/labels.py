@@ -14,4 +14,5 @@ labels.register("audit_action", {
     "season.edit_draft": _("修改年度草稿"),
     "season.correction_draft": _("新建更正草稿"),
     "season.archive": _("结束并归档年度"),
+    "season.document_template": _("修改文件模板"),
 })

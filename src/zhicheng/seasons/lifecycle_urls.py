@@ -1,11 +1,14 @@
 from django.urls import path
 
 from . import lifecycle_views as views
+from . import template_views
 
 app_name = "seasons"
 urlpatterns = [
     path("", views.index, name="index"),
     path("<slug:code>/archive/", views.archive, name="archive"),
+    path("<slug:code>/templates/", template_views.index, name="document_templates"),
+    path("<slug:code>/templates/<slug:kind>/", template_views.edit, name="document_template"),
     path("<slug:code>/v<int:number>/", views.draft, name="draft"),
     path("<slug:code>/v<int:number>/dates/", views.dates, name="dates"),
     path("<slug:code>/v<int:number>/notice/", views.notice, name="notice"),

@@ -244,3 +244,36 @@ class SeasonVersion(models.Model):
     @property
     def label(self) -> str:
         return f"{self.season.name} 第{self.number}版（{self.get_status_display()}）"
+
+
+class DocumentKind(models.TextChoices):
+    PUBLICITY_NOTICE = "publicity_notice", _("公示通知")
+    RESULT_DOCUMENT = "result_document", _("评审结果文件")
+    OPENING_REPORT = "opening_report", _("开评报告")
+    ROSTER = "roster", _("评审对象花名册")
+
+
+class DocumentTemplate(models.Model):
+    """What the city office adjusted in one printed document of a season (docs/documents.md
+    §Document templates). No row: the defaults of `seasons.doctemplates`; a later season of
+    the same city starts from the latest earlier row."""
+
+    season = models.ForeignKey(Season, on_delete=models.CASCADE,
+                               related_name="document_templates", verbose_name=_("评审年度"))
+    kind = models.CharField(_("文件"), max_length=30, choices=DocumentKind.choices)
+    header = models.CharField(_("文头"), max_length=120, blank=True)
+    office_name = models.CharField(_("发文单位"), max_length=120, blank=True)
+    title = models.CharField(_("标题"), max_length=200, blank=True)
+    closing = models.TextField(_("结尾文字"), max_length=2000, blank=True)
+    contact = models.CharField(_("联系方式"), max_length=300, blank=True)
+    columns = models.JSONField(_("可选列"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("文件模板")
+        verbose_name_plural = _("文件模板")
+        constraints = [models.UniqueConstraint(fields=["season", "kind"],
+                                               name="seasons_document_template_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.season} · {self.get_kind_display()}"

@@ -40,6 +40,7 @@ from zhicheng.policy.package import (
     validate,
 )
 
+from . import doctemplates
 from .loaders import (
     ImportRefused,
     LoadReport,
@@ -51,7 +52,7 @@ from .loaders import (
     read_scope,
     season_fields,
 )
-from .models import Season, SeasonVersion, VersionStatus
+from .models import DocumentTemplate, Season, SeasonVersion, VersionStatus
 from .queries import policy_season_of
 
 MANAGE = "seasons.manage_season"
@@ -459,3 +460,38 @@ def archive_season(actor: Actor, season: Season, on: dt.date | None = None) -> S
         op.data = {"archived_on": day.isoformat()}
     season.refresh_from_db()
     return season
+
+
+def save_document_template(actor: Actor, season: Season, kind: str,
+                           values: dict[str, Any]) -> DocumentTemplate:
+    """Store what the city office adjusted in the document `kind` of `season` (one audit
+    event with the old and new texts). Every text is checked for placeholders first: a
+    refusal names the field and the placeholders it may use, and nothing is written."""
+    spec = doctemplates.KINDS.get(kind)
+    if spec is None:
+        raise OperationError("没有这种文件。")
+    with operation(actor, "season.document_template", target=season, permission=MANAGE) as op:
+        texts = {f: " ".join(str(values.get(f, "")).split()) if f != "closing"
+                 else str(values.get(f, "")).strip() for f in doctemplates.TEXT_FIELDS}
+        for name, text in texts.items():
+            try:
+                doctemplates.check(kind, name, text)
+            except doctemplates.TemplateError as exc:
+                raise OperationError(str(exc)) from None
+        unknown = [c for c in values.get("columns", []) if c not in spec.optional_columns]
+        if unknown:
+            raise OperationError(f"可选列：没有“{'、'.join(unknown)}”这一列。")
+        columns = [c for c in spec.optional_columns if c in values.get("columns", [])]
+        row = DocumentTemplate.objects.select_for_update().filter(season=season,
+                                                                   kind=kind).first()
+        before = ({f: getattr(row, f) for f in doctemplates.TEXT_FIELDS}
+                  | {"columns": row.columns} if row is not None else None)
+        if row is None:
+            row = DocumentTemplate(season=season, kind=kind)
+        for name, text in texts.items():
+            setattr(row, name, text)
+        row.columns = columns
+        row.save()
+        op.summary = f"修改{season.name}的文件模板：{spec.label}"
+        op.data = {"kind": kind, "before": before, "after": {**texts, "columns": columns}}
+    return row

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from zhicheng.applications.models import Application
 from zhicheng.orgs.models import City
@@ -20,7 +20,8 @@ from zhicheng.policy.profile import Profile
 from zhicheng.policy.sample import profiles
 from zhicheng.policy.season import SeasonDataError, load_season
 
-from .models import Season, SeasonVersion, VersionStatus
+from .doctemplates import Template, from_row
+from .models import DocumentTemplate, Season, SeasonVersion, VersionStatus
 
 if TYPE_CHECKING:
     from zhicheng.applications.models import Application
@@ -278,3 +279,17 @@ def decision_diff(version: SeasonVersion, limit: int = 200) -> DecisionDiff | No
             diff.changes.append(ProfileChange(who, source, old.verdict, new.verdict,
                                               _because(old, new)))
     return diff
+
+
+def document_template(season: Season | None, kind: str) -> Template:
+    """The template of `kind` the documents of `season` print with (docs/documents.md
+    §Document templates): the season's stored row, else the latest row of an earlier season
+    of the same city, else the defaults. One query."""
+    if season is None:
+        return from_row(kind, None)
+    mine = Q(season=season)
+    if season.owner_id is not None:
+        mine |= Q(season__owner_id=season.owner_id, season__year__lt=season.year)
+    row = (DocumentTemplate.objects.filter(mine, kind=kind)
+           .order_by("-season__year", "-pk").first())
+    return from_row(kind, row)

@@ -64,16 +64,21 @@ _REPORT_STATUS = {"": "", "waiting": "待报送", "sent": "已报送", "late": "
                   "overdue": "逾期未报送"}
 
 
-def dashboard_sheet(board: Dashboard) -> Sheet:
-    header = [
+def dashboard_header(review_overdue_workdays: int | None) -> list[str]:
+    """The columns of 评审监督总览 (docs/exports.md)."""
+    return [
         "序号", "评委会（专业）", "评委会办事机构", "申报材料受理时间", "受理窗口",
         # One column per state, headed 状态：… so that the state 评审通过 and the figure
         # 通过人数 (four states, without 初定/考核认定) never share a header.
         *[f"状态：{s.label}" for s in SHOWN_STATES],
         "申报数", "通过人数", "未通过人数", "通过率（%）",
-        "补正逾期", "单位公示期满未推荐", f"审核超过{board.review_overdue_workdays}个工作日",
+        "补正逾期", "单位公示期满未推荐", f"审核超过{review_overdue_workdays}个工作日",
         "开评报告待审批", "评审会议（日期 状态）", "评审数据逾期未报送", "评审数据逾期报送",
     ]
+
+
+def dashboard_sheet(board: Dashboard) -> Sheet:
+    header = dashboard_header(board.review_overdue_workdays)
 
     def rows() -> Iterator[list[Any]]:
         for r in board.rows:
@@ -96,11 +101,18 @@ def dashboard_sheet(board: Dashboard) -> Sheet:
 # --- statistics -----------------------------------------------------------------------------
 
 
-def stat_sheet(table: StatTable, season_name: str, previous_name: str = "") -> Sheet:
-    header = [str(table.dimension.label), f"{season_name}申报数", "通过人数", "未通过人数",
-              "通过率（%）"]
-    if table.has_previous:
+def stat_header(dimension: str, season_name: str, previous_name: str = "") -> list[str]:
+    """The columns of a statistics table (docs/exports.md); the last three with a previous
+    season to compare with."""
+    header = [dimension, f"{season_name}申报数", "通过人数", "未通过人数", "通过率（%）"]
+    if previous_name:
         header += [f"{previous_name}申报数", "申报数同比（%）", f"{previous_name}通过率（%）"]
+    return header
+
+
+def stat_sheet(table: StatTable, season_name: str, previous_name: str = "") -> Sheet:
+    header = stat_header(str(table.dimension.label), season_name,
+                         previous_name if table.has_previous else "")
 
     def rows() -> Iterator[list[Any]]:
         for r in [*table.rows, table.total]:
@@ -136,22 +148,25 @@ def data_report_sheets(report: CityReport) -> list[Sheet]:
                    t.roster, t.passed, t.not_passed, t.pass_rate, t.held_back,
                    t.experts_drawn, t.experts_present]
 
-    meetings = Sheet(
-        "各评委会报送",
-        ["评委会", "办事机构", "会议日期", "报送期限", "报送日期", "报送状态",
-         "参评人数（报送）", "通过人数（报送）", "未通过人数（报送）", "通过率（报送）（%）",
-         "因通过率未通过", "抽取评委", "出席评委"],
-        meeting_rows(),
-    )
+    meetings = Sheet("各评委会报送", REPORT_MEETING_COLUMNS, meeting_rows())
     out = [meetings]
     for title, first, rows, total in (
         ("按系列", "系列", report.by_series, report.series_total),
         ("按层级", "层级", report.by_level, report.level_total),
     ):
-        header = [first, "参评人数（报送）", "通过人数（报送）", "未通过人数（报送）",
-                  "通过率（报送）（%）"]
-        out.append(Sheet(title, header, [_report_row(r) for r in [*rows, total]]))
+        out.append(Sheet(title, [first, *REPORT_FIGURE_COLUMNS],
+                         [_report_row(r) for r in [*rows, total]]))
     return out
+
+
+# The columns of the city's data-report summary (docs/exports.md).
+REPORT_MEETING_COLUMNS = [
+    "评委会", "办事机构", "会议日期", "报送期限", "报送日期", "报送状态",
+    "参评人数（报送）", "通过人数（报送）", "未通过人数（报送）", "通过率（报送）（%）",
+    "因通过率未通过", "抽取评委", "出席评委",
+]
+REPORT_FIGURE_COLUMNS = ["参评人数（报送）", "通过人数（报送）", "未通过人数（报送）",
+                         "通过率（报送）（%）"]
 
 
 def _report_row(r: StatRow) -> list[Any]:

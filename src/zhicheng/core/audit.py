@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +70,25 @@ def target_label(target: models.Model | None) -> tuple[str, str]:
     return target._meta.label_lower, str(target.pk)
 
 
+# Who tells the city an event belongs to: registered by the orgs app at start-up (the
+# foundation imports no feature app). Each takes (actor, target) and answers a city id or None.
+CityOf = Callable[[Actor, models.Model | None], int | None]
+_CITY_OF: list[CityOf] = []
+
+
+def register_city_of(resolver: CityOf) -> None:
+    if resolver not in _CITY_OF:
+        _CITY_OF.append(resolver)
+
+
+def city_of_event(actor: Actor, target: models.Model | None) -> int | None:
+    for resolver in _CITY_OF:
+        city = resolver(actor, target)
+        if city is not None:
+            return city
+    return None
+
+
 def append_event(
     *,
     actor: Actor,
@@ -97,6 +116,7 @@ def append_event(
         # Secrets never enter the chain, whoever passed them (core.redaction).
         data=_json_safe(redact(data or {})),
         prev_hash=head.hash,
+        city_id=city_of_event(actor, target),
     )
     event.hash = event_digest(event)
     event.save()

@@ -193,3 +193,45 @@ def test_each_city_office_runs_only_its_own_seasons_in_the_browser(
     page = lyg_client.get("/supervision/seasons/").content.decode()
     assert LYG_SEASON in page and YUNHU_SEASON not in page
     assert "例如 lianyungang-2025" in page
+
+
+def test_a_past_seasons_publicity_lists_are_read_from_its_page(
+    season: Any, settings: Any, tmp_path: Path
+) -> None:
+    from zhicheng.accounts.models import User
+    from zhicheng.applications.models import Application
+    from zhicheng.catalogue.models import Series
+    from zhicheng.orgs.models import Organisation
+    from zhicheng.publicity.models import Publicity
+    from zhicheng.seasons.models import Season
+
+    settings.ZHICHENG_TODAY = "2024-07-15"
+    load_package(SYSTEM, copy_package(tmp_path, "lianyungang-2023", years=-1), publish=True,
+                 publish_on=dt.date(2023, 5, 8))
+    past = Season.objects.get(code="lianyungang-2023")
+
+    def posted(in_season: Any, name: str) -> Publicity:
+        applicant = User.objects.create_user(username=f"pub-{in_season.code}", full_name=name,
+                                             password="pw-zhicheng-2024")
+        app = Application.objects.create(
+            applicant=applicant, season=in_season, plan=in_season.plans.order_by("row").first(),
+            series=Series.objects.get(code="engineering"), specialty="示例专业",
+            level="intermediate", state="result_publicity", submitted_at=timezone.now())
+        # the result publicity of a meeting held late: it runs on the test's day
+        return Publicity.objects.create(
+            application=app, kind="result", organisation=Organisation.objects.get(
+                short_name="市职称办"), first_day=dt.date(2024, 7, 10),
+            last_day=dt.date(2024, 7, 16), required_workdays=5,
+            parameter="periods.result_publicity_workdays", clause="五（二）")
+
+    posted(past, "往届公示人")
+    posted(season, "本届公示人")
+    client = Client()
+    page = client.get("/seasons/lianyungang-2023/").content.decode()
+    assert 'href="/publicity/?season=lianyungang-2023"' in page and 'href="/verify/"' in page
+    listing = client.get("/publicity/?season=lianyungang-2023").content.decode()
+    assert "往届公示人" in listing and "本届公示人" not in listing
+    assert "连云港市2023年度职称评审的公示" in listing
+    entry = Publicity.objects.get(application__applicant__full_name="往届公示人")
+    detail = client.get(f"/publicity/{entry.pk}/").content.decode()
+    assert "连云港市2023年度职称评审" in detail  # each publicity names its season

@@ -10,6 +10,6 @@ class OrgsConfig(AppConfig):
         # the app registry: these modules import the models
         from zhicheng.core.audit import register_city_of
 
-        from .permissions import city_of_event
+        from .permissions import city_of_event  # imports the models (the app registry)
 
         register_city_of(city_of_event)

@@ -31,9 +31,9 @@ def policy_records(person: Any) -> list[dict[str, Any]]:
     """The person's records as the policy engine's `IntegrityRecord` dicts. A record bars
     applying until it ends (`barred_until`), so the integrity rule refuses while it runs.
     No query when they were prefetched (`PREFETCHED_RECORDS`)."""
-    records = getattr(person, PREFETCHED_RECORDS, None)
-    if records is None:
-        records = person_records(person).order_by("start", "pk")
+    prefetched: list[IntegrityRecord] | None = getattr(person, PREFETCHED_RECORDS, None)
+    records = (prefetched if prefetched is not None
+               else list(person_records(person).order_by("start", "pk")))
     return [
         {
             "kind": POLICY_KIND.get(r.reason, "other"),  # type: ignore[call-overload]

@@ -9,3 +9,4 @@ from tests.factories.reviews import (  # noqa: F401  (fixtures)
     official,
     today,
 )
+from tests.factories.cities import yunhu  # noqa: F401, E402  (fixture)

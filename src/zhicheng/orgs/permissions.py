@@ -58,7 +58,7 @@ def city_id_of(target: object) -> int | None:
             return target.city_id
         if getattr(getattr(target, "_meta", None), "label_lower", "") == "accounts.user":
             # a person: the one city their active memberships serve (one query)
-            cities = set(Membership.objects.filter(user=target, active=True)
+            cities = set(Membership.objects.filter(user=cast("User", target), active=True)
                          .values_list("organisation__city_id", flat=True))
             return next(iter(cities)) if len(cities) == 1 else None
         if getattr(target, "season_id", None) is not None:

@@ -32,6 +32,8 @@ def test_public_page_valid_unknown_and_masked(issued) -> None:
     client = Client()
     page = _verify(client, number=cert.number, name="张证书")
     assert 'id="result-label">有效<' in page and cert.id_masked in page
+    # the certificate names its season (a past season's certificate stays checkable)
+    assert f'id="certificate-season">{cert.application.season.name}<' in page
     assert cert.holder.id_number not in page
     assert "查无此证" in _verify(client, number=cert.number, name="李四")
     assert "查无此证" in _verify(client, number="LYG-2024-X-M-999999", name="张证书")

@@ -6,3 +6,4 @@ from tests.factories.certificates import (  # noqa: F401  (fixtures)
     issued,
     make_approved,
 )
+from tests.factories.cities import yunhu  # noqa: F401  (fixture)

@@ -274,3 +274,27 @@ def test_long_worklist_comes_in_pages_of_fifty(preliminary_app: Any, clone: Any,
     assert len(dossier.findall(page1)) == WORKLIST_PAGE_SIZE
     assert len(dossier.findall(page2)) == 10
     assert "第1页，共2页" in page1 and "state=preliminary_review&amp;page=1" in page2
+
+
+def test_decision_diff_preview(unit_publicity_app: Any, clone: Any, season: Any,
+                               demo_users: dict[str, Any],
+                               django_assert_max_num_queries: Any) -> None:
+    """判定差异预览 decides every submitted application of the compared season twice: their
+    profiles, employers, materials and integrity records are read in a constant number of
+    queries (docs/seasons.md, In the browser 5)."""
+    from zhicheng.accounts.totp import activate_totp
+    from zhicheng.demo.accounts import DEMO_TOTP_SECRET
+    from zhicheng.seasons.operations import derive_draft
+
+    city = demo_users["city_office"]
+    activate_totp(city, DEMO_TOTP_SECRET)
+    draft = derive_draft(city, season.published_version, "next-2025", "下一年度（预览）")
+    c = client_for(city)
+    url = f"/supervision/seasons/{draft.season.code}/v{draft.number}/diff/"
+    small, large = at_two_sizes(
+        django_assert_max_num_queries, 25, lambda n: clone(unit_publicity_app, n),
+        lambda: c.get(url),
+    )
+    assert small == large
+    page = c.get(url).content.decode()
+    assert f"对照年度已提交的{LARGE}份申报" in page

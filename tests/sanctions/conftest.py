@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
+from tests.factories.cities import yunhu  # noqa: F401  (fixture)
 from tests.factories.evaluation import world  # noqa: F401  (fixture)
 
 

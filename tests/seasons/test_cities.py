@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,53 +14,15 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tests.factories.cities import YUNHU_SEASON
 from tests.factories.reviews import official  # noqa: F401  (fixture)
 from tests.factories.seasons import copy_package
 from zhicheng.core.operations import SYSTEM
-from zhicheng.policy.plans import season_dir
 from zhicheng.seasons.operations import load_package
 
 pytestmark = pytest.mark.django_db
 
-FIXTURE = Path(__file__).parent / "cities" / "yunhu-2024"
-YUNHU_SEASON = "云湖市2024年度职称评审（示例）"
 LYG_SEASON = "连云港市2024年度职称评审"
-
-
-def yunhu_package(target: Path) -> Path:
-    """The fictitious city's files over a copy of the installed 2024 package's rule files."""
-    folder = target / "yunhu-2024"
-    shutil.copytree(season_dir("lianyungang-2024"), folder)
-    for path in FIXTURE.iterdir():
-        if path.name != "README.md":
-            shutil.copy(path, folder / path.name)
-    season = folder / "season.toml"
-    text = season.read_text(encoding="utf-8")
-    for old, new in (
-        ('"lianyungang-2024"', '"yunhu-2024"'), ('"连云港市"', '"云湖市"'),
-        ('"连云港市2024年度职称评审"', f'"{YUNHU_SEASON}"'),
-        ('"连职称办〔2024〕4号"', '"云湖职称办〔2024〕1号"'),
-        ("全市职称评审工作的通知", "云湖市职称评审工作的通知（示例）"),
-    ):
-        text = text.replace(old, new)
-    text = re.sub(r'(?m)^issuer = ".*"$', 'issuer = "云湖市职称工作领导小组办公室（示例）"', text)
-    season.write_text(text, encoding="utf-8")
-    rules = folder / "eligibility.toml"
-    rules.write_text(
-        re.sub(r"(?m)^city_aliases = .*$", 'city_aliases = ["云湖", "云湖市"]',
-               rules.read_text(encoding="utf-8")),
-        encoding="utf-8",
-    )
-    return folder
-
-
-@pytest.fixture
-def yunhu(season: Any, settings: Any, tmp_path: Path) -> Any:
-    from zhicheng.seasons.models import Season
-
-    settings.ZHICHENG_TODAY = "2024-07-15"
-    load_package(SYSTEM, yunhu_package(tmp_path), publish=True, publish_on=dt.date(2024, 5, 10))
-    return Season.objects.get(code="yunhu-2024")
 
 
 def dossier(season: Any, specialty: str) -> Any:
@@ -201,3 +162,76 @@ def test_past_seasons_stay_readable(season: Any, settings: Any, tmp_path: Path) 
     # the current season's own page is not a past one
     assert "往届评审年度" not in client.get("/seasons/lianyungang-2024/").content.decode()
     assert client.get("/seasons/no-such-season/").status_code == 404
+
+
+def test_each_city_office_runs_only_its_own_seasons_in_the_browser(
+    yunhu: Any, demo_users: Any, official: Any  # noqa: F811
+) -> None:
+    from zhicheng.core.operations import NotPermitted
+    from zhicheng.seasons.models import Season
+    from zhicheng.seasons.operations import derive_draft
+
+    lyg = Season.objects.get(code="lianyungang-2024")
+    yunhu_office = official("city_office", "云湖市职称工作领导小组办公室（示例）", "云湖主任")
+    client = Client()
+    client.force_login(yunhu_office)
+    page = client.get("/supervision/seasons/").content.decode()
+    # the list and the derive form name only the office's own city; the proposed code and
+    # its help come from the city's current season, not from a code in the program
+    assert YUNHU_SEASON in page and LYG_SEASON not in page
+    assert 'value="yunhu-2025"' in page and "例如 yunhu-2025" in page
+    assert client.get(f"/supervision/seasons/lianyungang-2024/v{lyg.published_version.number}/") \
+        .status_code == 404
+    assert client.get(f"/supervision/seasons/yunhu-2024/v{yunhu.published_version.number}/") \
+        .status_code == 200
+    with pytest.raises(NotPermitted):
+        derive_draft(yunhu_office, lyg.published_version, "stolen-2025", "他市草稿")
+    assert not Season.objects.filter(code="stolen-2025").exists()
+
+    lyg_client = Client()
+    lyg_client.force_login(demo_users["city_office"])
+    page = lyg_client.get("/supervision/seasons/").content.decode()
+    assert LYG_SEASON in page and YUNHU_SEASON not in page
+    assert "例如 lianyungang-2025" in page
+
+
+def test_a_past_seasons_publicity_lists_are_read_from_its_page(
+    season: Any, settings: Any, tmp_path: Path
+) -> None:
+    from zhicheng.accounts.models import User
+    from zhicheng.applications.models import Application
+    from zhicheng.catalogue.models import Series
+    from zhicheng.orgs.models import Organisation
+    from zhicheng.publicity.models import Publicity
+    from zhicheng.seasons.models import Season
+
+    settings.ZHICHENG_TODAY = "2024-07-15"
+    load_package(SYSTEM, copy_package(tmp_path, "lianyungang-2023", years=-1), publish=True,
+                 publish_on=dt.date(2023, 5, 8))
+    past = Season.objects.get(code="lianyungang-2023")
+
+    def posted(in_season: Any, name: str) -> Publicity:
+        applicant = User.objects.create_user(username=f"pub-{in_season.code}", full_name=name,
+                                             password="pw-zhicheng-2024")
+        app = Application.objects.create(
+            applicant=applicant, season=in_season, plan=in_season.plans.order_by("row").first(),
+            series=Series.objects.get(code="engineering"), specialty="示例专业",
+            level="intermediate", state="result_publicity", submitted_at=timezone.now())
+        # the result publicity of a meeting held late: it runs on the test's day
+        return Publicity.objects.create(
+            application=app, kind="result", organisation=Organisation.objects.get(
+                short_name="市职称办"), first_day=dt.date(2024, 7, 10),
+            last_day=dt.date(2024, 7, 16), required_workdays=5,
+            parameter="periods.result_publicity_workdays", clause="五（二）")
+
+    posted(past, "往届公示人")
+    posted(season, "本届公示人")
+    client = Client()
+    page = client.get("/seasons/lianyungang-2023/").content.decode()
+    assert 'href="/publicity/?season=lianyungang-2023"' in page and 'href="/verify/"' in page
+    listing = client.get("/publicity/?season=lianyungang-2023").content.decode()
+    assert "往届公示人" in listing and "本届公示人" not in listing
+    assert "连云港市2023年度职称评审的公示" in listing
+    entry = Publicity.objects.get(application__applicant__full_name="往届公示人")
+    detail = client.get(f"/publicity/{entry.pk}/").content.decode()
+    assert "连云港市2023年度职称评审" in detail  # each publicity names its season

@@ -36,3 +36,4 @@ def city(demo_users: Any) -> Any:
 def city_client(client: Any, city: Any) -> Any:
     client.force_login(city)
     return client
+from tests.factories.cities import yunhu  # noqa: F401, E402  (fixture)

@@ -51,7 +51,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
                     f"已重置 {chosen} 的双重认证，并已通知本人：下次登录时须重新设置身份验证器。")
                 return redirect(reverse("second_factor_reset") + (f"?q={q}" if q else ""))
     return render(request, "accounts/second_factor_reset.html", {
-        "q": q, "people": officials_for_reset(q), "chosen": chosen,
+        "q": q, "people": officials_for_reset(q, request.user), "chosen": chosen,
         "reason": request.POST.get("reason", "") if request.method == "POST" else "",
         "page_size": PAGE_SIZE,
     }, status=status)

@@ -18,6 +18,7 @@ from zhicheng.certificates.payload import PayloadError, b64d, canonical_bytes
 from zhicheng.core import labels
 from zhicheng.core.inputs import bounded_int
 from zhicheng.core.models import AuditEvent
+from zhicheng.orgs.queries import in_office_cities
 
 from . import merkle, tree
 from .models import AuditCheckpoint
@@ -95,10 +96,14 @@ def target_q(target: str) -> Q:
     return Q(target_type__icontains=target)
 
 
-def search(f: Filters) -> QuerySet[AuditEvent]:
-    # The chain as chained: an event committed a moment ago shows once the sequencer has
-    # given it its place (core.audit.sequence_events, seconds at most).
+def search(f: Filters, user: Any = None) -> QuerySet[AuditEvent]:
+    """The events matching `f`; with `user`, only those of the cities the person's
+    city-office memberships serve and those belonging to no city (docs/seasons.md, 多城市).
+    The chain as chained: an event committed a moment ago shows once the sequencer has
+    given it its place (core.audit.sequence_events, seconds at most)."""
     qs = AuditEvent.objects.filter(seq__isnull=False)
+    if user is not None:
+        qs = qs.filter(in_office_cities(user, "city_id"))
     if f.actor:
         qs = qs.filter(Q(actor_label__icontains=f.actor) | Q(actor__username=f.actor))
     if f.action:

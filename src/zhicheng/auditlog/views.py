@@ -49,7 +49,7 @@ def _int(raw: str | None) -> int | None:
 @city_office_only
 def search(request: HttpRequest) -> HttpResponse:
     f = queries.parse_filters(request.GET)
-    result = queries.page(queries.search(f), before=_int(request.GET.get("before")),
+    result = queries.page(queries.search(f, request.user), before=_int(request.GET.get("before")),
                           after=_int(request.GET.get("after")))
     pattern = queries.dossier_url_pattern()
     rows = [(e, queries.dossier_id(e)) for e in result.events]
@@ -70,7 +70,7 @@ def _action_choices(current: str) -> list[tuple[str, str]]:
 
 def _export(request: HttpRequest, fmt: str) -> StreamingHttpResponse:
     f = queries.parse_filters(request.GET)
-    rows = queries.export_rows(queries.search(f))
+    rows = queries.export_rows(queries.search(f, request.user))
     name = f"audit-{clock.today().isoformat()}.{fmt}"
     if fmt == "csv":
         response = StreamingHttpResponse(exports.csv_stream(rows),

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from zhicheng.orgs.admin import CityScopedAdminMixin
+
 from .models import Certificate, VerificationLog
 
 
@@ -17,13 +19,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ReadOnlyAdmin):
+class CertificateAdmin(CityScopedAdminMixin, ReadOnlyAdmin):
+    city_path = "application__season__owner"  # docs/seasons.md, 多城市
     list_display = ["number", "holder_name", "title_name", "issue_date", "status", "key_id"]
     list_filter = ["status", "route", "key_id"]
     search_fields = ["number", "holder_name"]
 
 
 @admin.register(VerificationLog)
-class VerificationLogAdmin(ReadOnlyAdmin):
+class VerificationLogAdmin(CityScopedAdminMixin, ReadOnlyAdmin):
+    city_path = "certificate__application__season__owner"
     list_display = ["at", "method", "number", "result", "ip"]
     list_filter = ["result", "method"]

@@ -62,7 +62,8 @@ def lookup(number: str, name: str) -> Certificate | None:
     number, name = number.strip().upper(), name.strip()
     if not number or not name:
         return None
-    return Certificate.objects.filter(number=number, holder_name=name).first()
+    return (Certificate.objects.select_related("application__season")  # its season shown
+            .filter(number=number, holder_name=name).first())
 
 
 def revocation_entries() -> list[dict[str, Any]]:

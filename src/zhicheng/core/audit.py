@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,6 +91,25 @@ def chaining_mode() -> str:
     return "in_transaction" if mode == "in_transaction" else "after_commit"
 
 
+# Who tells the city an event belongs to: registered by the orgs app at start-up (the
+# foundation imports no feature app). Each takes (actor, target) and answers a city id or None.
+CityOf = Callable[[Actor, models.Model | None], int | None]
+_CITY_OF: list[CityOf] = []
+
+
+def register_city_of(resolver: CityOf) -> None:
+    if resolver not in _CITY_OF:
+        _CITY_OF.append(resolver)
+
+
+def city_of_event(actor: Actor, target: models.Model | None) -> int | None:
+    for resolver in _CITY_OF:
+        city = resolver(actor, target)
+        if city is not None:
+            return city
+    return None
+
+
 def append_event(
     *,
     actor: Actor,
@@ -119,6 +138,7 @@ def append_event(
         data=_json_safe(redact(data or {})),
         prev_hash="",
         hash=None,
+        city_id=city_of_event(actor, target),
     )
     if chaining_mode() == "in_transaction":
         done = _chain(wait=True, batch=5000)[event.pk]

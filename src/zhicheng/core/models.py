@@ -28,6 +28,10 @@ class AuditEvent(models.Model):
     data = models.JSONField(_("数据"), default=dict, blank=True)
     prev_hash = models.CharField(_("前一事件哈希"), max_length=64, blank=True, default="")
     hash = models.CharField(_("哈希"), max_length=64, unique=True, null=True, blank=True)
+    # The city the event belongs to (an `orgs.City` id: its target's city, else the acting
+    # office's), so each city office searches its own city's events (docs/seasons.md,
+    # 多城市). A search index outside the hash: the chain's proof does not depend on it.
+    city_id = models.PositiveIntegerField(_("所属城市"), null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["seq"]

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import rules
 from django.db import models, transaction
 
 from zhicheng.core.actors import Actor, person
@@ -69,7 +70,13 @@ def has_permission(actor: Actor, permission: str, obj: Any = None) -> bool:
     if not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", False):
         return False
     user = person(actor)  # authenticated and active: a person, not the system
-    return bool(user.has_perm(permission, obj) or (obj is not None and user.has_perm(permission)))
+    if user.has_perm(permission, obj):
+        return True
+    # A model-wide grant (Django's own permissions) also covers each object; a django-rules
+    # permission answers for the object alone (a city office of another city is refused:
+    # docs/seasons.md, 多城市).
+    return bool(obj is not None and not rules.perm_exists(permission)
+                and user.has_perm(permission))
 
 
 def require_permission(actor: Actor, permission: str, obj: Any = None,

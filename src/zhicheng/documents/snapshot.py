@@ -115,7 +115,7 @@ class ApplicationSnapshot(TypedDict):
     application_no: str  # 申报编号
     season: str  # e.g. 2024年度
     committee: str  # 评委会 name
-    plan: str  # 评审计划 as printed, e.g. “计划第5行 · 连云港市工程系列中级…”
+    plan: str  # 评审计划 as printed, e.g. “计划第5行 · 工程系列中级…”
     submitted_at: str | dt.datetime | None  # None = draft (a 草稿 watermark is printed)
     applicant: ApplicantData
     request: RequestData

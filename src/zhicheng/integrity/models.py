@@ -57,6 +57,11 @@ class IntegrityRecord(models.Model):
         "applications.Application", on_delete=models.PROTECT, null=True, blank=True,
         related_name="integrity_records", verbose_name=_("相关申报"),
     )
+    city = models.ForeignKey(
+        "orgs.City", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("所属城市"),
+        help_text=_("记入该记录的市职称办所在城市；只有该城市的市职称办可以查看。"),
+    )
     created_at = BusinessTimestampField(_("记录时间"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

@@ -9,7 +9,8 @@ from zhicheng.core import clock
 from zhicheng.core.actors import Actor, person_or_none
 from zhicheng.core.operations import NotPermitted, OperationError, operation
 from zhicheng.core.parameters import ParameterMissing, parameter
-from zhicheng.orgs.permissions import is_city_office
+from zhicheng.orgs.permissions import city_id_of, is_city_office
+from zhicheng.orgs.queries import office_city_ids
 from zhicheng.seasons.models import Season
 
 from .models import IntegrityRecord, Reason, SubjectKind
@@ -32,6 +33,12 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def _office_city(actor: Actor) -> int | None:
+    """The one city the writing office serves, else None (the whole installation)."""
+    cities = office_city_ids(actor)
+    return next(iter(cities)) if cities and len(cities) == 1 else None
+
+
 def write_record(
     actor: Actor,
     *,
@@ -45,9 +52,11 @@ def write_record(
     season: Any = None,
     start: dt.date | None = None,
 ) -> IntegrityRecord:
-    """Write one record (in the caller's transaction when there is one). City office only."""
-    if not is_city_office(actor):
-        raise NotPermitted("只有市职称办可以记入诚信档案。")
+    """Write one record (in the caller's transaction when there is one). City office only;
+    of the application's or the unit's city when it names one (docs/seasons.md, 多城市)."""
+    target = application if application is not None else organisation
+    if not is_city_office(actor, target):
+        raise NotPermitted("只有市职称办可以记入诚信档案，且只能记入本市的申报和单位。")
     if not description.strip() or not decision_number.strip():
         raise OperationError("请填写事实与证据，以及处理决定文号。")
     if subject_kind == SubjectKind.UNIT and organisation is None:
@@ -69,6 +78,7 @@ def write_record(
             subject_name=name, reason=reason, description=description.strip(),
             decision_number=decision_number.strip(), start=start, end=end,
             application=application, created_by=person_or_none(actor),
+            city_id=city_id_of(target) or _office_city(actor),
         )
         op.obj = record
         op.summary = f"记入诚信档案：{name}（{record.get_reason_display()}，{start}至{end}）"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, cast
 import rules
 from django.db.models import Q
 
-from zhicheng.orgs.models import City
+from zhicheng.orgs.models import City, District, Organisation
 
 from .models import Membership, Role
 
@@ -43,22 +43,51 @@ def is_city_office(actor: Actor | None, target: object = None) -> bool:
 
 def city_id_of(target: object) -> int | None:
     """The city a target belongs to: a season's owner, or the season of what it belongs to
-    (an application, a plan, a meeting, a publicity, a certificate…); None when unknown."""
+    (an application, a plan, a meeting, a publicity, a certificate…), an organisation's or a
+    district's city, the office of a committee or a sanction, the organisation of a
+    membership; None when unknown (the whole installation)."""
 
-    for _ in range(3):  # season ← application ← certificate / publicity / case
+    for _ in range(4):  # season ← application ← certificate / publicity / case
         if target is None:
             return None
         if isinstance(target, City):
             return target.pk
         if hasattr(target, "owner_id") and hasattr(target, "published_version_id"):
             return cast("int | None", target.owner_id)
-        if hasattr(target, "season"):
+        if isinstance(target, Organisation | District):
+            return target.city_id
+        if getattr(getattr(target, "_meta", None), "label_lower", "") == "accounts.user":
+            # a person: the one city their active memberships serve (one query)
+            cities = set(Membership.objects.filter(user=cast("User", target), active=True)
+                         .values_list("organisation__city_id", flat=True))
+            return next(iter(cities)) if len(cities) == 1 else None
+        if getattr(target, "season_id", None) is not None:
+            target = target.season  # type: ignore[attr-defined]
+        elif getattr(target, "application_id", None) is not None:
+            target = target.application  # type: ignore[attr-defined]
+        elif getattr(target, "office_id", None) is not None:
+            target = target.office  # type: ignore[attr-defined]
+        elif getattr(target, "organisation_id", None) is not None:
+            target = target.organisation  # type: ignore[attr-defined]
+        elif hasattr(target, "season"):  # a season reached through a property
             target = target.season
         elif hasattr(target, "application"):
             target = target.application
         else:
             return None
     return None
+
+
+def city_of_event(actor: Actor, target: object) -> int | None:
+    """The city an audit event belongs to: its target's, else the one city the acting
+    office serves (an official's sign-in, a change of shared reference data); None for the
+    whole installation."""
+    city = city_id_of(target)
+    if city is not None or not is_active_user(actor):
+        return city
+    cities = set(Membership.objects.filter(user=cast("User", actor), active=True)
+                 .values_list("organisation__city_id", flat=True))
+    return next(iter(cities)) if len(cities) == 1 else None
 
 
 _REMEMBERED: contextvars.ContextVar[dict[tuple[int, str, int], bool] | None] = (

@@ -141,7 +141,7 @@ class Employment(_Model):
     """Employment (一（一）, 一, 二（五）)."""
 
     status: EmploymentStatus
-    city: Text = Field(description="city of employment, e.g. 连云港市")
+    city: Text = Field(description="city of employment, as the season's city_aliases name it")
     employer: Text | None = None
     employer_kind: EmployerKind | None = None
     contract: bool = Field(

@@ -23,7 +23,7 @@ def nav(request: HttpRequest) -> dict[str, Any]:
 
 
 def site_title(request: HttpRequest) -> str:
-    """The site's name: the visitor's city's (连云港市职称评审), or a neutral one while several
+    """The site's name: the visitor's city's (云湖市职称评审), or a neutral one while several
     cities run seasons and none is chosen."""
     city = queries.visitor_city(request)
     if city is None:

@@ -41,6 +41,7 @@ PUBLIC_FIELDS = (
     "application__plan__office_name",
     "application__plan__phone",
     "application__season__year",
+    "application__season__name",
 )
 
 
@@ -81,12 +82,16 @@ def _still_listed(today: dt.date) -> Q:
 
 
 def public_publicities(
-    today: dt.date, *, kind: str | None = None, q: str = "", city: Any = None
+    today: dt.date, *, kind: str | None = None, q: str = "", city: Any = None,
+    season: Any = None,
 ) -> QuerySet[Publicity]:
     """Running publicities, upcoming ones and those ended in the last few weeks, in the
-    order of the procedure (unit, pre-evaluation, result), newest first within a kind."""
+    order of the procedure (unit, pre-evaluation, result), newest first within a kind; of
+    one season when `season` is given (a past season's page, docs/seasons.md, 往届)."""
     qs = _public_base().filter(_still_listed(today))
-    if city is not None:
+    if season is not None:
+        qs = qs.filter(application__season=season)
+    elif city is not None:
         qs = qs.filter(application__season__owner=city)
     if kind:
         qs = qs.filter(kind=kind)
@@ -100,6 +105,13 @@ def public_publicities(
     # Stored keys (kind_rank, sort_name: Publicity.save) so the index publicity_public_order
     # serves the order; the same order as kind, newest first, applicant's name, pk.
     return qs.order_by("kind_rank", "-first_day", "sort_name", "pk")
+
+
+def published_season(code: str) -> Season | None:
+    """A published season by its code (the season a public list is narrowed to)."""
+    if not code:
+        return None
+    return Season.objects.filter(code=code[:50], published_version__isnull=False).first()
 
 
 def public_publicity(pk: int, today: dt.date) -> Publicity | None:

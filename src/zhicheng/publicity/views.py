@@ -43,9 +43,12 @@ def public_list(request: HttpRequest) -> HttpResponse:
     if kind not in Kind.values:
         kind = ""
     q = request.GET.get("q", "")[:60]
-    city = city_filter(request)  # several cities: the visitor's city only
+    # One season's list (from its page, 往届), else the visitor's city's (several cities).
+    season = queries.published_season(request.GET.get("season", "").strip())
+    city = None if season is not None else city_filter(request)
     paginator = Paginator(
-        queries.public_publicities(today, kind=kind or None, q=q, city=city), PAGE_SIZE
+        queries.public_publicities(today, kind=kind or None, q=q, city=city, season=season),
+        PAGE_SIZE,
     )
     page = paginator.get_page(request.GET.get("page"))
     # No objection form per entry here: rendering 50 forms was more than half of this page's
@@ -62,6 +65,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "q": q,
             "today": today,
+            "season": season,
         },
     )
 

@@ -749,7 +749,7 @@ def draw(population: list[int], share: Decimal, seed: str) -> list[int]:
 
 
 def draw_sample(plan: CommitteePlan, actor: Actor, *, seed: str = "") -> SamplingDraw:
-    require_permission(actor, "reviews.sample", None, SAMPLING_REFUSAL)
+    require_permission(actor, "reviews.sample", plan, SAMPLING_REFUSAL)
     seed = seed.strip() or secrets.token_hex(16)
     with operation(actor, "review.sampling_draw", target=(CommitteePlan, plan.pk)) as op:
         locked: CommitteePlan = op.obj
@@ -772,7 +772,7 @@ def draw_sample(plan: CommitteePlan, actor: Actor, *, seed: str = "") -> Samplin
 def record_finding(
     sampling: SamplingDraw, application: Application, actor: Actor, *, outcome: str, finding: str
 ) -> SampleFinding:
-    require_permission(actor, "reviews.sample", None, SAMPLING_REFUSAL)
+    require_permission(actor, "reviews.sample", application, SAMPLING_REFUSAL)
     if application.pk not in sampling.sample:
         raise OperationError("该申报不在本次抽查样本中。")
     if outcome not in FindingOutcome.values or not finding.strip():

@@ -30,6 +30,7 @@ from zhicheng.core import clock
 from zhicheng.core.inputs import bounded_int
 from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
+from zhicheng.orgs.queries import in_office_cities
 from zhicheng.publicity.models import Publicity
 
 from .models import CorrectionRequest, CorrectionStatus, DossierView, ReviewStep, SamplingDraw
@@ -275,4 +276,6 @@ def my_corrections(user: Any, pk: int) -> Application:
 def sampling_draws(user: Any) -> QuerySet[SamplingDraw]:
     if not roles_of(user).is_city_office:
         return SamplingDraw.objects.none()
-    return SamplingDraw.objects.select_related("plan", "drawn_by").prefetch_related("findings")
+    # an office's own city's draws (docs/seasons.md, 多城市)
+    return SamplingDraw.objects.filter(in_office_cities(user, "plan__season__owner")) \
+        .select_related("plan", "drawn_by").prefetch_related("findings")

@@ -35,6 +35,7 @@ from zhicheng.core.inputs import bounded_int, id_text
 from zhicheng.core.operations import OperationError
 from zhicheng.core.parameters import ParameterMissing
 from zhicheng.core.workdays import office_calendar
+from zhicheng.orgs.queries import in_office_cities
 from zhicheng.policy.workdays import CalendarDataMissing
 from zhicheng.publicity.models import Kind, Status
 from zhicheng.publicity.queries import application_publicities
@@ -538,7 +539,9 @@ def sampling(request: HttpRequest) -> HttpResponse:
         .values("application__plan").annotate(n=Count("application", distinct=True))
     )
     by_plan = {c["application__plan"]: c["n"] for c in counts}
-    for plan in CommitteePlan.objects.filter(pk__in=by_plan).select_related("office"):
+    for plan in CommitteePlan.objects.filter(  # the office's own city's plans (多城市)
+            in_office_cities(request.user, "season__owner"), pk__in=by_plan
+    ).select_related("office"):
         populations.append({"plan": plan, "accepted": by_plan[plan.pk],
                             "share": committee_setting(plan).sample_share})
     return render(request, "reviews/sampling.html", {

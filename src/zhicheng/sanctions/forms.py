@@ -9,7 +9,7 @@ from zhicheng.evaluation.models import Committee, Meeting
 
 from .models import Kind
 from .operations import VOIDABLE_MEETING_STATES
-from .queries import committee_offices
+from .queries import committee_offices, committees_for, voidable_meetings
 
 
 class DecisionForm(forms.Form):
@@ -36,8 +36,13 @@ class DecisionForm(forms.Form):
                              widget=forms.DateInput(attrs={"type": "date"}),
                              help_text=_("限期整改时必填。"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if user is not None:  # the choices of the office's own city (docs/seasons.md, 多城市)
+            self.fields["office"].queryset = committee_offices(user)  # type: ignore[attr-defined]
+            self.fields["committee"].queryset = committees_for(user)  # type: ignore[attr-defined]
+            self.fields["meeting"].queryset = voidable_meetings(  # type: ignore[attr-defined]
+                user, VOIDABLE_MEETING_STATES)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)

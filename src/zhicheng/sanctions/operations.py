@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 
 from zhicheng.applications.models import Application
@@ -83,9 +84,11 @@ def _tell_office(sanction: Sanction, title: str, body: str) -> None:
 
 def _tell_city(sanction: Sanction, title: str, body: str) -> None:
     url = reverse("sanctions:detail", args=[sanction.pk])
-    for m in Membership.objects.filter(role=OrgRole.CITY_OFFICE, active=True).select_related(
-        "user"
-    ):
+    city = sanction.office.city_id  # the offices of the sanctioned office's city
+    offices = Membership.objects.filter(role=OrgRole.CITY_OFFICE, active=True)
+    if city is not None:
+        offices = offices.filter(Q(organisation__city_id=city) | Q(organisation__city__isnull=True))
+    for m in offices.select_related("user"):
         notify(m.user, f"sanction.{sanction.kind}", title, body, url=url)
 
 
@@ -117,7 +120,7 @@ def order_correction(
     actor: Actor, office: Organisation, *, committee: Committee | None = None,
     decision_number: str, reason: str, evidence: str, due_on: dt.date | None,
 ) -> Sanction:
-    require_permission(actor, "sanctions.decide", None, REFUSAL)
+    require_permission(actor, "sanctions.decide", office, REFUSAL)
     _check_target(office, committee)
     today = clock.today()
     if due_on is None:
@@ -209,7 +212,7 @@ def suspend_evaluation(
     actor: Actor, office: Organisation, *, committee: Committee | None = None,
     decision_number: str, reason: str, evidence: str,
 ) -> Sanction:
-    require_permission(actor, "sanctions.decide", None, REFUSAL)
+    require_permission(actor, "sanctions.decide", office, REFUSAL)
     _check_target(office, committee)
     with operation(actor, "sanction.suspension.order") as op:
         s = _decide(actor, Kind.SUSPENSION, office, committee=committee,
@@ -269,7 +272,7 @@ def _void_application(app: Application, actor: Actor, s: Sanction) -> str:
 def declare_results_void(
     actor: Actor, meeting: Meeting, *, decision_number: str, reason: str, evidence: str,
 ) -> Sanction:
-    require_permission(actor, "sanctions.decide", None, REFUSAL)
+    require_permission(actor, "sanctions.decide", meeting, REFUSAL)
     with operation(actor, "sanction.void_results.order", target=meeting) as op:
         m: Meeting = op.obj
         if m.state not in VOIDABLE_MEETING_STATES:
@@ -307,7 +310,7 @@ def declare_results_void(
 def withdraw_right(
     actor: Actor, committee: Committee, *, decision_number: str, reason: str, evidence: str,
 ) -> Sanction:
-    require_permission(actor, "sanctions.decide", None, REFUSAL)
+    require_permission(actor, "sanctions.decide", committee, REFUSAL)
     with operation(actor, "sanction.withdrawal.order", target=committee) as op:
         c: Committee = op.obj
         if Sanction.objects.filter(kind=Kind.WITHDRAWAL, committee=c).exists():

@@ -1,5 +1,6 @@
-"""Scoped reads: the city office sees every sanction; a committee office only its own;
-anyone else nothing (the pages then answer 404)."""
+"""Scoped reads: the city office sees the sanctions of its city's committee offices (docs/
+seasons.md, 多城市); a committee office only its own; anyone else nothing (the pages then
+answer 404)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from zhicheng.evaluation.models import Committee, Meeting
 from zhicheng.orgs.models import Membership, Organisation
 from zhicheng.orgs.models import Role as OrgRole
+from zhicheng.orgs.queries import in_office_cities
 
 from .models import Sanction
 
@@ -35,12 +38,26 @@ def sanctions_for(user: Any) -> tuple[bool, QuerySet[Sanction] | None]:
         "office", "committee", "meeting__committee", "decided_by", "reported_by", "ended_by"
     )
     if is_city:
-        return True, qs
+        return True, qs.filter(in_office_cities(user, "office__city"))
     if offices:
         return False, qs.filter(office_id__in=offices)
     return False, None
 
 
-def committee_offices() -> QuerySet[Organisation]:
-    """Organisations that run at least one committee (the possible targets)."""
-    return Organisation.objects.filter(committees__isnull=False).distinct().order_by("name")
+def committee_offices(user: Any = None) -> QuerySet[Organisation]:
+    """Organisations that run at least one committee (the possible targets), of the city
+    office's cities when `user` is given."""
+    qs = Organisation.objects.filter(committees__isnull=False).distinct().order_by("name")
+    return qs if user is None else qs.filter(in_office_cities(user, "city"))
+
+
+def committees_for(user: Any) -> QuerySet[Committee]:
+    """The committees whose office is in the city office's cities."""
+    return Committee.objects.select_related("office").filter(
+        in_office_cities(user, "office__city"))
+
+
+def voidable_meetings(user: Any, states: Any) -> QuerySet[Meeting]:
+    """Meetings in `states` of the city office's cities (by the meeting's season)."""
+    return Meeting.objects.filter(state__in=states).select_related("committee").filter(
+        in_office_cities(user, "season__owner"))

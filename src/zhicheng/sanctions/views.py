@@ -58,7 +58,8 @@ def new(request: HttpRequest) -> HttpResponse:
     is_city, _qs = sanctions_for(request.user)
     if not is_city:
         raise Http404
-    form = DecisionForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
+    form = DecisionForm(request.POST or None, initial={"kind": request.GET.get("kind", "")},
+                        user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             s = _decide(request, form.cleaned_data)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhicheng.core.admin import AuditedAdminMixin
 from zhicheng.core.operations import operation, save_instance
+from zhicheng.orgs.admin import CityScopedAdminMixin
 from zhicheng.policy.plans import WindowError, parse_window
 
 from .models import CommitteePlan, DataWarning, Notice, PlanSource, Season, SeasonVersion
@@ -20,7 +21,8 @@ from .operations import DATE_KEYS, correct_dates
 
 
 @admin.register(Season)
-class SeasonAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class SeasonAdmin(CityScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    city_path = "owner"  # an office's own city only (docs/seasons.md, 多城市)
     list_display = ("name", "code", "year", "notice_number", "evaluation_deadline", "is_current")
     list_filter = ("is_current", "owner", "year")
     search_fields = ("name", "code", "notice_number")
@@ -61,7 +63,8 @@ class SeasonAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SeasonVersion)
-class SeasonVersionAdmin(admin.ModelAdmin):
+class SeasonVersionAdmin(CityScopedAdminMixin, admin.ModelAdmin):
+    city_path = "season__owner"  # an office's own city only (docs/seasons.md, 多城市)
     """Read-only: a version is made by loading a package or correcting a season."""
 
     list_display = ("season", "number", "status", "published_on", "sha256", "note")
@@ -118,7 +121,8 @@ class CommitteePlanForm(forms.ModelForm):
 
 
 @admin.register(CommitteePlan)
-class CommitteePlanAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class CommitteePlanAdmin(CityScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    city_path = "season__owner"  # an office's own city only (docs/seasons.md, 多城市)
     form = CommitteePlanForm
     list_display = (
         "row",
@@ -166,7 +170,8 @@ class CommitteePlanAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(DataWarning)
-class DataWarningAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class DataWarningAdmin(CityScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    city_path = "season__owner"  # an office's own city only (docs/seasons.md, 多城市)
     list_display = ("row", "field", "message", "resolved", "season")
     list_filter = ("resolved", "field", "season")
     search_fields = ("message",)
@@ -198,7 +203,8 @@ class DataWarningAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class NoticeAdmin(CityScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    city_path = "season__owner"  # an office's own city only (docs/seasons.md, 多城市)
     list_display = ("title", "number", "issuer", "date", "published", "season")
     list_filter = ("published", "season")
     search_fields = ("title", "number", "body")

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhicheng.orgs.queries import in_office_cities
 from zhicheng.policy.package import Parameter
 from zhicheng.policy.plans import WindowError, parse_window
 
@@ -35,15 +36,22 @@ class DeriveForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     code = forms.SlugField(label=_("新年度代码"), max_length=50,
-                           widget=forms.TextInput(attrs=TEXT),
-                           help_text=_("小写字母、数字和连字符，例如 lianyungang-2025"))
+                           widget=forms.TextInput(attrs=TEXT))
     name = forms.CharField(label=_("新年度名称"), max_length=80, widget=forms.TextInput(attrs=TEXT))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, example: str = "", **kwargs: Any) -> None:
+        """`user`: the seasons offered are those of the office's city (docs/seasons.md,
+        多城市); `example`: the code proposed from the current season, named in the help."""
         super().__init__(*args, **kwargs)
         base: Any = self.fields["base"]
-        base.queryset = Season.objects.filter(published_version__isnull=False).order_by("-year")
+        seasons = Season.objects.filter(published_version__isnull=False)
+        if user is not None:
+            seasons = seasons.filter(in_office_cities(user, "owner"))
+        base.queryset = seasons.order_by("-year")
         base.label_from_instance = lambda s: s.name
+        self.fields["code"].help_text = (
+            _("小写字母、数字和连字符，例如 %(example)s") % {"example": example} if example
+            else _("小写字母、数字和连字符"))
 
 
 class DatesForm(forms.Form):

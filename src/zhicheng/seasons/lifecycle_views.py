@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhicheng.accounts.reauth import sensitive
 from zhicheng.core import clock
 from zhicheng.core.operations import OperationError
+from zhicheng.orgs.queries import in_office_cities
 from zhicheng.policy.package import (
     Parameter,
     get_value,
@@ -53,8 +54,10 @@ from .models import Season, SeasonVersion, VersionStatus
 from .plan_files import MAX_UPLOAD_BYTES, PlanFileRefused, read_plan_file
 
 
-def _version(code: str, number: int) -> SeasonVersion:
+def _version(request: HttpRequest, code: str, number: int) -> SeasonVersion:
+    """The version, of a season of the office's own city (else 404: docs/seasons.md, 多城市)."""
     found = (SeasonVersion.objects.select_related("season", "season__published_version")
+             .filter(in_office_cities(request.user, "season__owner"))
              .filter(season__code=code, number=number).first())
     if found is None:
         raise Http404
@@ -68,7 +71,10 @@ def _draft_url(version: SeasonVersion) -> str:
 @city_office_required
 @require_http_methods(["GET", "POST"])
 def index(request: HttpRequest) -> HttpResponse:
-    form = DeriveForm(request.POST or None)
+    current = Season.objects.filter(in_office_cities(request.user, "owner"),
+                                    is_current=True).order_by("-year").first()
+    proposed = _next_code(current.code, current.year) if current is not None else ""
+    form = DeriveForm(request.POST or None, user=request.user, example=proposed)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -83,13 +89,12 @@ def index(request: HttpRequest) -> HttpResponse:
                                  % {"name": version.season.name})
                 return redirect(_draft_url(version))
         status = 400
-    current = Season.objects.filter(is_current=True).first()
     if request.method == "GET" and current is not None:
         form.initial["base"] = current.pk
-        form.initial["code"] = _next_code(current.code, current.year)
+        form.initial["code"] = proposed
         form.initial["name"] = current.name.replace(str(current.year), str(current.year + 1))
     return render(request, "seasons/lifecycle.html", {
-        "seasons": queries.lifecycle_seasons(), "form": form, "today": clock.today(),
+        "seasons": queries.lifecycle_seasons(request.user), "form": form, "today": clock.today(),
     }, status=status)
 
 
@@ -144,7 +149,7 @@ def _draft_page(request: HttpRequest, version: SeasonVersion, status: int = 200,
 
 @city_office_required
 def draft(request: HttpRequest, code: str, number: int) -> HttpResponse:
-    return _draft_page(request, _version(code, number))
+    return _draft_page(request, _version(request, code, number))
 
 
 def _save(request: HttpRequest, version: SeasonVersion, data: dict[str, Any], summary: str,
@@ -162,7 +167,7 @@ def _save(request: HttpRequest, version: SeasonVersion, data: dict[str, Any], su
 @city_office_required
 @require_POST
 def dates(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
-    version = _version(code, number)
+    version = _version(request, code, number)
     form = DatesForm(_date_nodes(version), request.POST)
     if not form.is_valid():
         return _draft_page(request, version, status=400, dates_form=form)
@@ -196,7 +201,7 @@ def _notice_form(version: SeasonVersion, posted: Any = None) -> NoticeForm:
 @city_office_required
 @require_POST
 def notice(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
-    version = _version(code, number)
+    version = _version(request, code, number)
     form = _notice_form(version, request.POST)
     if not form.is_valid():
         return _draft_page(request, version, status=400, notice_form=form)
@@ -220,7 +225,7 @@ def _parameter(version: SeasonVersion, key: str) -> Parameter:
 @city_office_required
 @require_http_methods(["GET", "POST"])
 def parameter(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
-    version = _version(code, number)
+    version = _version(request, code, number)
     item = _parameter(version, request.GET.get("key", ""))
     form = ParameterForm(item, request.POST or None)
     if request.method == "POST" and version.status == VersionStatus.DRAFT and form.is_valid():
@@ -246,7 +251,7 @@ def parameter(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
 @city_office_required
 @require_http_methods(["GET", "POST"])
 def plan_row(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
-    version = _version(code, number)
+    version = _version(request, code, number)
     records = {r["row"]: r for r in plan_records(version.data)}
     wanted = request.GET.get("row", "")
     initial = records.get(wanted)
@@ -275,7 +280,7 @@ def plan_row(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
 def plan_upload(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
     """The office's workbook or CSV read by the plan import's reader: every problem by row and
     column; a file with errors changes nothing."""
-    version = _version(code, number)
+    version = _version(request, code, number)
     form = PlanUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _draft_page(request, version, status=400, upload_form=form)
@@ -301,7 +306,7 @@ def plan_upload(request: HttpRequest, code: str, number: int) -> HttpResponseBas
 @city_office_required
 @require_POST
 def office(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
-    version = _version(code, number)
+    version = _version(request, code, number)
     prefix = request.POST.get("prefix", "o0")
     form = OfficeForm(request.POST, prefix=prefix)
     unknown = _unknown_offices(version.data)
@@ -328,7 +333,7 @@ def office(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
 
 @city_office_required
 def preview(request: HttpRequest, code: str, number: int) -> HttpResponse:
-    version = _version(code, number)
+    version = _version(request, code, number)
     table = plan_table_from_data(version.data)
     return render(request, "seasons/draft_preview.html", {
         "version": version, "season": version.season, "rows": list(table.rows.values()),
@@ -338,7 +343,7 @@ def preview(request: HttpRequest, code: str, number: int) -> HttpResponse:
 
 @city_office_required
 def diff(request: HttpRequest, code: str, number: int) -> HttpResponse:
-    version = _version(code, number)
+    version = _version(request, code, number)
     errors = [p for p in queries.draft_problems(version) if p.severity == "error"]
     result = None if errors else queries.decision_diff(version)
     return render(request, "seasons/draft_diff.html", {
@@ -351,7 +356,7 @@ def diff(request: HttpRequest, code: str, number: int) -> HttpResponse:
 @require_POST
 @sensitive  # publishing a season changes every later decision (docs/security.md §Sessions)
 def publish(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
-    version = _version(code, number)
+    version = _version(request, code, number)
     form = PublishForm(request.POST)
     if not form.is_valid():
         return _draft_page(request, version, status=400, publish_form=form)
@@ -375,7 +380,7 @@ def publish(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
 @city_office_required
 @require_POST
 def correct(request: HttpRequest, code: str, number: int) -> HttpResponseBase:
-    version = _version(code, number)
+    version = _version(request, code, number)
     try:
         draft = operations.correction_draft(request.user, version)
     except OperationError as refused:

@@ -100,8 +100,8 @@ def load_organisations(actor: Actor, path: Path = ORGS_FILE) -> LoadReport:
 
 def city_names(data: dict[str, Any]) -> tuple[str, str, str] | None:
     """(code, name) of the city a package's organisations belong to: the `[city]` table of
-    organisations.toml, else the season's city and its code's prefix (lianyungang-2024 →
-    lianyungang); None for an organisations file without `[city]` read alone."""
+    organisations.toml, else the season's city and its code's prefix (yunhu-2024 →
+    yunhu); None for an organisations file without `[city]` read alone."""
     orgs = data.get("tables", {}).get("organisations", data)
     declared = orgs.get("city", {}) if isinstance(orgs.get("city"), dict) else {}
     season = data.get("tables", {}).get("season", {}).get("season", {})

@@ -363,7 +363,10 @@ def derive_draft(actor: Actor, base: SeasonVersion, code: str, name: str) -> Sea
     code = code.strip()
     name = name.strip()
     if not re.fullmatch(SEASON_CODE, code) or len(code) > 50:
-        raise OperationError("年度代码只能用小写字母、数字和连字符，例如 lianyungang-2025。")
+        year = str(base.season.year)
+        example = (base.season.code.replace(year, str(base.season.year + 1))
+                   if year in base.season.code else f"{base.season.code}-{int(year) + 1}")
+        raise OperationError(f"年度代码只能用小写字母、数字和连字符，例如 {example}。")
     if not name:
         raise OperationError("请填写新年度的名称。")
     if Season.objects.filter(code=code).exists():

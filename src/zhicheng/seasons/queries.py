@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from zhicheng.applications.models import Application
+from zhicheng.integrity.queries import PREFETCHED_RECORDS, integrity_for_policy
 from zhicheng.orgs.models import City
+from zhicheng.orgs.queries import in_office_cities
 from zhicheng.policy import Season as PolicySeason
 from zhicheng.policy import evaluate
 from zhicheng.policy.decision import Decision
@@ -138,10 +140,13 @@ def past_seasons(city: City | None, current: Season | None) -> QuerySet[Season]:
 SAMPLE_PROFILES = 40  # synthetic profiles of policy.sample decided on the diff page
 
 
-def lifecycle_seasons() -> list[Season]:
-    """Every season with its versions (data left out), newest first: two queries."""
+def lifecycle_seasons(user: Any = None) -> list[Season]:
+    """Every season (of the city office's cities, given `user`) with its versions (data left
+    out), newest first: two queries."""
+    seasons = Season.objects.all() if user is None else Season.objects.filter(
+        in_office_cities(user, "owner"))
     return list(
-        Season.objects.order_by("-year", "code").prefetch_related(
+        seasons.order_by("-year", "code").prefetch_related(
             Prefetch("versions", queryset=SeasonVersion.objects.defer("data").order_by("-number"))
         )
     )
@@ -169,6 +174,11 @@ def draft_problems(version: SeasonVersion) -> list[PackageProblem]:
     except SeasonDataError as exc:
         problems.append(PackageProblem("season.toml", str(exc)))
     return problems
+
+
+# At most this many submitted applications of the compared season are decided twice on the
+# decision-diff page (its queries do not grow with them; the engine's time does).
+DIFF_APPLICATIONS = 1000
 
 
 @dataclass(frozen=True)
@@ -237,11 +247,13 @@ def _because(old: Decision, new: Decision) -> list[RuleChange]:
     return out
 
 
-def decision_diff(version: SeasonVersion, limit: int = 200) -> DecisionDiff | None:
+def decision_diff(version: SeasonVersion, limit: int = DIFF_APPLICATIONS) -> DecisionDiff | None:
     """Decide a set of profiles under the draft and under its comparison base and list those
     whose verdict changes, with the findings that differ. The set: the first SAMPLE_PROFILES
     synthetic profiles of `policy.sample` (seed 2024) and the submitted applications of the
-    base season (at most `limit`), each applying `years` later under the draft."""
+    base season (at most `limit`), each applying `years` later under the draft. A constant
+    number of queries whatever the number of applications: their profiles, employers,
+    materials and integrity records are read in four queries (`tests/load`)."""
     # applications.profiles imports this module (the season an application is decided under).
     from zhicheng.applications.profiles import profile_payload, request_of
 
@@ -258,7 +270,10 @@ def decision_diff(version: SeasonVersion, limit: int = 200) -> DecisionDiff | No
     diff.samples = len(cases)
     apps = list(
         Application.objects.filter(season=base.season, submitted_at__isnull=False)
-        .select_related("applicant__applicant_profile", "series", "plan", "season")
+        .select_related("applicant__applicant_profile__employer", "series", "plan", "season")
+        .prefetch_related("materials", Prefetch(
+            "applicant__integrity_records", queryset=integrity_for_policy(),
+            to_attr=PREFETCHED_RECORDS))
         .order_by("pk")[:limit]
     )
     for app in apps:

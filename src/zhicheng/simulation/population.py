@@ -9,9 +9,11 @@ varied: education, title history, assessments, continuing education), an employe
 from __future__ import annotations
 
 import copy
+import csv
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from zhicheng.demo.applications import DEMO_FACTS  # top floor beside the demo: no app imports it
@@ -48,10 +50,10 @@ def _pick(rng: random.Random, table: list[tuple[str, int]]) -> str:
     return rng.choices([k for k, _ in table], weights=[w for _, w in table])[0]
 
 
-# County-level codes of Lianyungang in use today (连云区, 海州区, 赣榆区, 东海县, 灌云县, 灌南县),
-# in rough proportion to their populations: the first six digits of a resident ID.
-REGIONS = [("320703", 5), ("320706", 25), ("320707", 20), ("320722", 20), ("320723", 16),
-           ("320724", 14)]
+# The county-level codes of the simulated city's resident IDs (their first six digits), in
+# rough proportion to their populations: data, in `regions.csv` beside this module.
+REGIONS = [(row["code"], int(row["weight"])) for row in csv.DictReader(
+    (Path(__file__).with_name("regions.csv")).read_text(encoding="utf-8").splitlines())]
 # Age of a first degree; then the level applied for sets how long ago that was.
 GRADUATION_AGE = (21, 24)
 GRADUATED = {"assistant": (2006, 2019), "intermediate": (1998, 2018),

@@ -196,7 +196,7 @@ def _organisations(world: World, applicants: int, rng: random.Random) -> None:
     weights = [w for _t, w, _n in EMPLOYER_TYPES]
     names = {t: n for t, _w, n in EMPLOYER_TYPES}
     employers = []
-    city_prefix = world.season.city.removesuffix("市")  # 连云港市 → 连云港海州区模拟…
+    city_prefix = world.season.city.removesuffix("市")  # 云湖市 → 云湖湖滨区模拟…
     with operation(SYSTEM, "simulate.employers") as op:
         for d in districts:
             for k in range(per_district):

@@ -1,5 +1,5 @@
 """Seasons belong to a city (orgs.City). Existing seasons get the city their `city` name
-names (code: the season code's prefix, e.g. lianyungang-2024 → lianyungang); when the
+names (code: the season code's prefix, e.g. yunhu-2024 → yunhu); when the
 installation has exactly one city, its organisations and districts belong to it."""
 
 import django.db.models.deletion

@@ -1,0 +1,3 @@
+"""The second city's season (tests/factories/cities.py) for the 多城市 tests."""
+
+from tests.factories.cities import yunhu  # noqa: F401  (fixture)

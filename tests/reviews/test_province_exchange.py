@@ -198,7 +198,7 @@ def test_the_forwarding_list_validates_against_its_schema(office, client):
     schema = json.loads((SCHEMA / "provincial-forwarding.schema.json").read_text("utf-8"))
     payload = json.loads(client.get(
         f"/review/province/forwarding.json?season={SEASON}").content)
-    jsonschema_rs.validator_for(schema).validate(payload)
+    jsonschema_rs.validator_for(schema, validate_formats=True).validate(payload)
     assert payload["schema_version"] == "1.0"
     assert [d["id_number"] for d in payload["dossiers"]] == [resident_id(1), resident_id(2)]
 
@@ -210,3 +210,16 @@ def test_only_the_forwarding_office_sees_its_dossiers(office, client, demo_users
     assert client.get(f"/review/province/forwarding.json?season={SEASON}").status_code == 404
     client.force_login(demo_users["haizhou_reviewer"])
     assert client.get("/review/province/").status_code == 403
+
+
+def test_the_forwarded_package_manifest_validates_against_its_schema(office, client):
+    import zipfile
+
+    schema = json.loads((SCHEMA / "provincial-package-manifest.schema.json").read_text("utf-8"))
+    validator = jsonschema_rs.validator_for(schema, validate_formats=True)
+    response = client.get(f"/review/{office[0].pk}/package.zip")
+    data = b"".join(response.streaming_content)
+    manifest = json.loads(zipfile.ZipFile(io.BytesIO(data)).read("manifest.json"))
+    validator.validate(manifest)
+    manifest["materials"][0]["verified"] = False
+    assert not validator.is_valid(manifest)

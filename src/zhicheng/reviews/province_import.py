@@ -30,7 +30,7 @@ from .province_files import ResultRow, ResultsFile
 
 SCHEMA = "zhicheng.provincial-forwarding"
 SCHEMA_VERSION = "1.0"
-RESULT_WORDS = {ProvincialResult.PASSED: "通过", ProvincialResult.FAILED: "未通过"}
+RESULT_WORDS: dict[str, str] = {ProvincialResult.PASSED: "通过", ProvincialResult.FAILED: "未通过"}
 
 
 def committee_offices(user: Any) -> list[int]:
@@ -157,7 +157,7 @@ def preview(user: Any, season: Season, upload: ResultsFile) -> Preview:
                 result.recorded.append(Match(row, forward, "已登记，结果和文号相同"))
             else:
                 result.conflicting.append(Match(row, forward, (
-                    f"已登记为{RESULT_WORDS[ProvincialResult(forward.result)]}"
+                    f"已登记为{RESULT_WORDS[forward.result]}"
                     f"（文号：{forward.document_number}），"
                     f"文件中为{'通过' if row.passed else '未通过'}"
                     f"（文号：{row.document_number}）")))

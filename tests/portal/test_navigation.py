@@ -28,8 +28,8 @@ WORK_BAR = {
     "unit_hr": ["/review/", "/publicity/objections/", "/api/tokens/"],
     "haizhou_reviewer": ["/review/", "/api/tokens/"],
     "gongxin_committee": [
-        "/review/", "/publicity/objections/", "/evaluation/", "/supervision/sanctions/",
-        "/api/tokens/",
+        "/review/", "/publicity/objections/", "/evaluation/", "/review/province/",
+        "/supervision/sanctions/", "/api/tokens/",
     ],
     "expert": ["/evaluation/expert/"],
     "city_office": [

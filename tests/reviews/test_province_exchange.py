@@ -223,3 +223,10 @@ def test_the_forwarded_package_manifest_validates_against_its_schema(office, cli
     validator.validate(manifest)
     manifest["materials"][0]["verified"] = False
     assert not validator.is_valid(manifest)
+
+
+def test_odd_digits_are_named_not_crashed_on():
+    data = workbook([HEADER + ["申报编号（系统用）"],
+                     ["²", "甲", resident_id(3), "通过", "苏E号", "١٢x"]])
+    upload = read_results_file("结果.xlsx", data)
+    assert {p.column for p in upload.errors} == {"A列（计划表序号）", "F列（申报编号（系统用））"}

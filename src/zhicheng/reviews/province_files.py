@@ -108,6 +108,11 @@ def _header(rows: list[list[str]]) -> int:
     )
 
 
+def _digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() accepts "²", which int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def _kind(data: bytes) -> str:
     return "xlsx" if data[:4] == b"PK\x03\x04" else "csv"
 
@@ -161,7 +166,7 @@ def read_results_file(filename: str, data: bytes) -> ResultsFile:
             into.append(CellProblem("error", row, labels.get(name, ""), None, message))
 
         raw_row = cell("plan_row")
-        plan_row = int(raw_row) if raw_row.isdigit() and int(raw_row) > 0 else 0
+        plan_row = int(raw_row) if _digits(raw_row) and int(raw_row) > 0 else 0
         if not plan_row:
             problem("plan_row", f"计划表序号应为正整数，现为“{raw_row}”" if raw_row
                     else "计划表序号未填写")
@@ -179,7 +184,7 @@ def read_results_file(filename: str, data: bytes) -> ResultsFile:
         if not number:
             problem("document_number", "省级文号未填写（已填评审结果）")
         raw_id = cell("application_id")
-        application_id = int(raw_id) if raw_id.isdigit() else None
+        application_id = int(raw_id) if _digits(raw_id) else None
         if raw_id and application_id is None:
             problem("application_id", f"申报编号应为数字，现为“{raw_id}”（请勿改动此列）")
         key = (id_number, plan_row)

@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("zhicheng.accounts.urls")),
     path("apply/", include("zhicheng.applications.urls")),
     path("publicity/", include("zhicheng.publicity.urls")),
+    path("review/province/", include("zhicheng.reviews.province_urls")),
     path("review/", include("zhicheng.reviews.urls")),
     path("evaluation/", include("zhicheng.evaluation.urls")),
     # --- sanctions and audit browsing ---

@@ -28,8 +28,8 @@ WORK_BAR = {
     "unit_hr": ["/review/", "/publicity/objections/", "/api/tokens/", "/jobs/"],
     "haizhou_reviewer": ["/review/", "/api/tokens/", "/jobs/"],
     "gongxin_committee": [
-        "/review/", "/publicity/objections/", "/evaluation/", "/supervision/sanctions/",
-        "/api/tokens/", "/jobs/",
+        "/review/", "/publicity/objections/", "/evaluation/", "/review/province/",
+        "/supervision/sanctions/", "/api/tokens/", "/jobs/",
     ],
     "expert": ["/evaluation/expert/"],
     "city_office": [

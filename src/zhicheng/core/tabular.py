@@ -73,9 +73,29 @@ def first_sheet(data: bytes) -> Worksheet:
     return workbook.worksheets[0]
 
 
-def read_rows(data: bytes) -> list[list[str]]:
-    """Every row of the first sheet (or of the CSV) as stripped text."""
+def _streamed_rows(data: bytes) -> list[list[str]]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise TableRefused(
+            "文件不是有效的Excel工作簿（.xlsx），可能已损坏：请在Excel中重新保存后上传。"
+        ) from exc
+    try:
+        if not workbook.worksheets:
+            raise TableRefused("工作簿里没有工作表：请上传填好的表格。")
+        sheet = workbook.worksheets[0]
+        return [[cell_text(v) for v in values] for values in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def read_rows(data: bytes, *, streaming: bool = False) -> list[list[str]]:
+    """Every row of the first sheet (or of the CSV) as stripped text. `streaming` reads the
+    workbook with openpyxl's read-only mode (no merged cells, lower memory): for tables
+    that have no merged cells to infer from (the provincial results, docs/exchange.md)."""
     if kind_of(data) == "xlsx":
+        if streaming:
+            return _streamed_rows(data)
         sheet = first_sheet(data)
         return [[cell_text(v) for v in values] for values in sheet.iter_rows(values_only=True)]
     text = decode_text(data)

@@ -121,6 +121,8 @@ def build(user: Any) -> Navigation:
                                       objections_for(user).count(), _("件待处理")))
         if OrgRole.COMMITTEE_OFFICE in roles or is_city:
             work.links.append(NavLink(_("评审会议"), reverse("evaluation:index")))
+        if OrgRole.COMMITTEE_OFFICE in roles:
+            work.links.append(NavLink(_("省高评委结果"), reverse("province:results")))
         if OrgRole.COMMITTEE_OFFICE in roles and not is_city:
             work.links.append(NavLink(_("处理措施"), reverse("sanctions:index")))
         work.links.append(NavLink(_("接口令牌"), reverse("api:tokens")))

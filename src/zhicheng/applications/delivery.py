@@ -37,9 +37,8 @@ DEADLINE_KINDS = frozenset({
 # SMS texts per kind: short (one segment of 70 characters with a short link), naming what to
 # do and the deadline. {title} is the inbox title, {due} the deadline, {link} the absolute link.
 SMS_TEMPLATES: dict[str, str] = {
-    "review.corrections_requested":
-        "【职称评审】您的申报需补正，请于{due}前补正并重新提交，逾期视为放弃：{link}",
-    "review.correction_reminder": "【职称评审】补正期限{due}即将届满，请尽快补正并重新提交：{link}",
+    "review.corrections_requested": "【职称评审】请于{due}前补正申报材料，逾期视为放弃：{link}",
+    "review.correction_reminder": "【职称评审】补正期限{due}将届满，请尽快补正：{link}",
     "review.abandoned": "【职称评审】您逾期未补正，申报视为放弃。详见：{link}",
     "review.corrected": "【职称评审】申报人已提交补正，请及时复核：{link}",
     "publicity.objection": "【职称评审】收到公示异议，请在公示期内核实处理：{link}",
@@ -47,7 +46,7 @@ SMS_TEMPLATES: dict[str, str] = {
     "evaluation.report_waiting": "【职称评审】{title}，请及时审批：{link}",
 }
 SMS_DEFAULT = "【职称评审】{title}。详见：{link}"
-SMS_TITLE_CHARS = 30
+SMS_TITLE_CHARS = 20
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LEASE = dt.timedelta(minutes=10)  # an attempt whose worker died is retried after this

@@ -30,7 +30,8 @@ def test_a_correction_request_sends_an_sms_with_an_absolute_link(
     due = request.due_date.isoformat()
     link = f"https://zhicheng.example.gov.cn/review/mine/{app.pk}/"
     out = capsys.readouterr().out
-    assert f"[短信] 发往 139****5678：【职称评审】请于{due}前补正申报材料，逾期视为放弃：{link}" in out
+    text = f"【职称评审】请于{due}前补正申报材料，逾期视为放弃：{link}"
+    assert f"[短信] 发往 139****5678：{text}" in out
     mail = next(m for m in mailoutbox if m.to == [app.applicant.email])
     assert link in mail.body and "毕业时间与学信网报告不一致" in mail.body
     assert "section:education" not in mail.body and "section:education" not in out

@@ -29,12 +29,18 @@ def notify(
     n = Notification.objects.create(
         user=user, kind=kind, title=title, body=body, url=url, application=application
     )
-    ids = [d.pk for d in plan_deliveries(n, due=due)]
-    if ids:  # nowhere to send it: the inbox row is all, no task queued for nothing
-
-        def send() -> None:
-            for pk in ids:
-                deliver.delay(pk)
-
-        transaction.on_commit(send)
+    # Nowhere to send it: the inbox row is all, no task queued for nothing.
+    send_after_commit([d.pk for d in plan_deliveries(n, due=due)])
     return n
+
+
+def send_after_commit(delivery_ids: list[int]) -> None:
+    """Queue the sending of these deliveries once the caller's transaction commits."""
+    if not delivery_ids:
+        return
+
+    def send() -> None:
+        for pk in delivery_ids:
+            deliver.delay(pk)
+
+    transaction.on_commit(send)

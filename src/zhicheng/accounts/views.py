@@ -39,7 +39,7 @@ def my_account(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "is_official": bool(memberships),
             "emails": emails,
-            "notify_channels": user.get_notify_channels_display()  # type: ignore[union-attr]
+            "notify_channels": user.get_notify_channels_display()
             or _("默认（电子邮件；有截止期限的通知同时发短信）"),
         },
     )

@@ -74,10 +74,12 @@ def channels_for(user: Any, kind: str) -> list[str]:
         wanted = {Channel.EMAIL, Channel.SMS}
     else:
         wanted = {Channel.EMAIL}
-    out = []
-    if Channel.EMAIL in wanted and getattr(user, "email", ""):
+    email = str(getattr(user, "email", "") or "")
+    phone = str(getattr(user, "phone", "") or "")
+    out: list[str] = []
+    if Channel.EMAIL in wanted and email:
         out.append(Channel.EMAIL.value)
-    if Channel.SMS in wanted and sms.sms_enabled() and is_mobile(getattr(user, "phone", "")):
+    if Channel.SMS in wanted and sms.sms_enabled() and is_mobile(phone):
         out.append(Channel.SMS.value)
     return out
 

@@ -167,10 +167,10 @@ def get_backend() -> SmsBackend:
     """The configured backend (a dotted path also works, for tests and other providers)."""
     name = str(getattr(settings, "ZHICHENG_SMS_BACKEND", "") or "")
     if name in BACKENDS:
-        return BACKENDS[name]()  # type: ignore[no-any-return]
+        return BACKENDS[name]()
     if not name:
         raise SmsError("本系统未配置短信发送")
-    return import_string(name)()  # type: ignore[no-any-return]
+    return import_string(name)()
 
 
 def segments(text: str) -> int:

@@ -277,3 +277,19 @@ def test_deliveries_are_stored_per_channel(person: Any, flaky: Any) -> None:
     rows = {d.channel: d for d in Delivery.objects.filter(notification=n)}
     assert rows["email"].address == person.email and rows["sms"].address == "13812345678"
     assert all(d.state == DeliveryState.QUEUED for d in rows.values())
+
+
+def test_the_embedded_ticker_retries_a_failed_delivery(
+    person: Any, flaky: Any, django_capture_on_commit_callbacks: Any,
+) -> None:
+    from zhicheng.core.ticker import run_periodic_tasks
+
+    flaky.fail = 1
+    start = timezone.now()
+    with time_machine.travel(start, tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
+        n = notify(person, "review.correction_reminder", "补正期限即将届满",
+                   due=dt.date(2024, 7, 30))
+    with time_machine.travel(start + dt.timedelta(minutes=2), tick=False):
+        assert run_periodic_tasks()["applications.retry_deliveries"] == 1
+    assert n.deliveries.get(channel="sms").state == DeliveryState.SENT

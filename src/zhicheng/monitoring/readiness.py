@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import connections
 from django.utils import timezone
 
@@ -161,3 +162,13 @@ def run_checks(scope: str = "all") -> list[Check]:
     # A check that cannot reach the database answers for itself; the rest still run.
     checks += [step() for step in steps]
     return checks
+
+
+@register(Tags.security, deploy=True)
+def site_url_deploy_check(
+    app_configs: Any = None, **kwargs: Any  # noqa: ARG001 (Django's check signature)
+) -> list[CheckMessage]:
+    """`zhicheng check --deploy`: production needs ZHICHENG_SITE_URL for absolute links."""
+    problem = site_url_problem() if getattr(settings, "PRODUCTION", False) else None
+    return [Error(problem, hint="ZHICHENG_SITE_URL=https://zhicheng.example.gov.cn",
+                  id="zhicheng.E001")] if problem else []

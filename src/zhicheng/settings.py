@@ -578,3 +578,33 @@ if ZHICHENG_SENTRY_DSN:
 # fonts-wqy-microhei; an offline install ships it in its bundle: docs/deploy.md).
 ZHICHENG_PDF_FONT = os.environ.get("ZHICHENG_PDF_FONT", "")
 # --- end monitoring ---
+
+# --- notifications (docs/notifications.md) ---
+# Links in e-mails and SMS are absolute: built from the site's public address. Production
+# without it is reported by /readyz (check "site_url") and `zhicheng check --deploy`.
+ZHICHENG_SITE_URL = os.environ.get("ZHICHENG_SITE_URL", "").strip().rstrip("/")
+if not ZHICHENG_SITE_URL and not PRODUCTION:
+    ZHICHENG_SITE_URL = "http://127.0.0.1:8000"  # `make run`
+# SMS beside e-mail: "console" prints each text (embedded mode), "file" appends it under
+# ZHICHENG_SMS_FILE_PATH, "aliyun" sends through Aliyun SMS (dysmsapi); empty = no SMS
+# (the production default until a provider is configured).
+ZHICHENG_SMS_BACKEND = os.environ.get(
+    "ZHICHENG_SMS_BACKEND", "" if PRODUCTION else "console").strip().lower()
+ZHICHENG_SMS_FILE_PATH = os.environ.get("ZHICHENG_SMS_FILE_PATH", str(VAR_DIR / "sms"))
+ZHICHENG_SMS_ALIYUN_ENDPOINT = os.environ.get(
+    "ZHICHENG_SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/").strip()
+ZHICHENG_SMS_ALIYUN_ACCESS_KEY_ID = os.environ.get("ZHICHENG_SMS_ALIYUN_ACCESS_KEY_ID", "")
+ZHICHENG_SMS_ALIYUN_ACCESS_KEY_SECRET = os.environ.get(
+    "ZHICHENG_SMS_ALIYUN_ACCESS_KEY_SECRET", "")
+ZHICHENG_SMS_ALIYUN_SIGN_NAME = os.environ.get("ZHICHENG_SMS_ALIYUN_SIGN_NAME", "")
+# One template registered with Aliyun whose text is ${content}: zhicheng writes the text.
+ZHICHENG_SMS_ALIYUN_TEMPLATE_CODE = os.environ.get("ZHICHENG_SMS_ALIYUN_TEMPLATE_CODE", "")
+# Failed deliveries are retried with exponential backoff (60 s, 120 s, 240 s … at most 6 h)
+# up to this many attempts; then the city office may 重发 (docs/notifications.md).
+ZHICHENG_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("ZHICHENG_DELIVERY_MAX_ATTEMPTS", "6"))
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,
+    "applications.retry_deliveries": {"task": "applications.retry_deliveries",
+                                      "schedule": 60.0},
+}
+# --- end notifications ---

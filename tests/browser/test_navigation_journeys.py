@@ -226,7 +226,7 @@ def test_city_office_journey(journey, work, demo_password) -> None:
         ("统计分析", "/supervision/statistics/"), ("届次管理", "/supervision/seasons/"),
         ("材料抽查", "/review/sampling/"),
         ("证书签发", "/certificates/office/"), ("处理措施", "/supervision/sanctions/"),
-        ("审计日志", "/supervision/audit/"),
+        ("审计日志", "/supervision/audit/"), ("消息投递", "/apply/deliveries/"),
         ("重置双重认证", "/accounts/officials/second-factor/"), ("待办", "/review/"),
     ):
         assert journey.bar(name) == url

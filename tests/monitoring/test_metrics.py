@@ -54,7 +54,7 @@ def test_committed_operations_are_counted_by_action(
 
 def test_a_failed_notification_mail_is_counted(settings: Any, demo_users: Any,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from zhicheng.applications import tasks
+    from zhicheng.applications import delivery
     from zhicheng.applications.models import Notification
 
     settings.ZHICHENG_METRICS_TOKEN = TOKEN
@@ -62,12 +62,13 @@ def test_a_failed_notification_mail_is_counted(settings: Any, demo_users: Any,
     before = value(scrape().content.decode(), key)
     n = Notification.objects.create(user=demo_users["applicant"], kind="smoke", title="t",
                                     body="b")
+    (d,) = delivery.plan_deliveries(n)
 
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr(tasks, "send_mail", refuse)
-    assert tasks.send_notification_email(n.pk) is False
+    monkeypatch.setattr(delivery, "send_mail", refuse)
+    assert delivery.attempt(d.pk) is False
     assert value(scrape().content.decode(), key) == before + 1
 
 

@@ -125,3 +125,20 @@ def test_the_readyz_command_prints_chinese_statuses_and_fails_on_a_stale_worker(
     cache.set(HEARTBEAT_KEY, {"at": stale.isoformat(), "host": "w1"}, timeout=None)
     with pytest.raises(CommandError, match="未就绪：后台任务进程"):
         call_command("readyz", stdout=io.StringIO())
+
+
+def test_production_without_a_site_address_is_not_ready(settings) -> None:
+    from django.core.checks import run_checks as django_checks
+
+    from zhicheng.monitoring.readiness import check_site_url
+
+    settings.PRODUCTION = True
+    settings.ZHICHENG_SITE_URL = ""
+    check = check_site_url()
+    assert check.status == "fail" and "ZHICHENG_SITE_URL" in check.detail
+    errors = [m for m in django_checks(include_deployment_checks=True) if m.id == "zhicheng.E001"]
+    assert errors and "ZHICHENG_SITE_URL" in errors[0].msg
+    settings.ZHICHENG_SITE_URL = "https://zhicheng.example.gov.cn"
+    assert check_site_url().status == "ok"
+    assert not [m for m in django_checks(include_deployment_checks=True)
+                if m.id == "zhicheng.E001"]

@@ -35,8 +35,8 @@ WORK_BAR = {
     "city_office": [
         "/supervision/", "/supervision/statistics/", "/supervision/seasons/",
         "/review/sampling/", "/certificates/office/",
-        "/supervision/sanctions/", "/supervision/audit/", "/accounts/officials/second-factor/",
-        "/admin/",
+        "/supervision/sanctions/", "/supervision/audit/", "/apply/deliveries/",
+        "/accounts/officials/second-factor/", "/admin/",
         "/review/", "/evaluation/", "/api/tokens/", "/jobs/",
     ],
 }

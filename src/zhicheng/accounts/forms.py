@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
@@ -22,7 +23,7 @@ from .identity import (
     validate_phone,
     validate_real_name,
 )
-from .models import User
+from .models import NotifyChannels, User
 from .operations import register_identity
 
 BLANK: list[tuple[str, Any]] = [("", "---------")]
@@ -158,3 +159,35 @@ class LoginForm(AllauthLoginForm):
         password = self.fields["password"]
         password.label = _("密码")
         password.widget.attrs["placeholder"] = ""
+
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+class NotifyPreferencesForm(forms.Form):
+    """我的账户 › 通知方式: the channels beyond the inbox and the mobile number for SMS."""
+
+    notify_channels = forms.ChoiceField(
+        label=_("通知方式"), required=False,
+        choices=[("", _("默认（电子邮件；有截止期限的通知同时发短信）")), *NotifyChannels.choices],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    phone = forms.CharField(
+        label=_("手机号码"), required=False, max_length=20,
+        help_text=_("接收短信的中国大陆手机号码，11位数字。"),
+    )
+
+    def clean_phone(self) -> str:
+        phone = re.sub(r"[\s\u3000-]", "", self.cleaned_data.get("phone") or "")
+        if phone:
+            validate_phone(phone)
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        channels = cleaned.get("notify_channels", "")
+        phone = cleaned.get("phone", "")
+        if channels in {NotifyChannels.SMS, NotifyChannels.BOTH} and "phone" not in self.errors \
+                and not MOBILE.match(phone or ""):
+            self.add_error("phone", _("选择短信通知须填写11位中国大陆手机号码。"))
+        return cleaned

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from zhicheng.core import labels
 
-from .operations import AUTH_EVENTS
+from .models import NotifyChannels
+from .operations import AUTH_EVENTS, NOTIFY_PREFERENCES
 
 labels.register("audit_action", AUTH_EVENTS)
+labels.register("audit_action", {NOTIFY_PREFERENCES: "修改通知方式"})
+labels.register_choices("notify_channels", NotifyChannels)

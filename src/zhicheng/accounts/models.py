@@ -6,6 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from .identity import ForeignPermitType, IdType, Sex, mask_id
 
 
+class NotifyChannels(models.TextChoices):
+    """How a person wants notifications beyond the inbox (我的账户; applications.delivery).
+    Blank: the default (officials e-mail and SMS, applicants e-mail, deadline notices both)."""
+
+    EMAIL = "email", _("仅电子邮件")
+    SMS = "sms", _("仅短信")
+    BOTH = "both", _("电子邮件和短信")
+
+
 class User(AbstractUser):
     """A person. Roles come from memberships in organisations (orgs.Membership).
 
@@ -25,6 +34,9 @@ class User(AbstractUser):
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    notify_channels = models.CharField(
+        _("通知方式"), max_length=10, choices=NotifyChannels.choices, blank=True
+    )
     # Sessions started before this moment are ended at their next request (accounts.sessions):
     # set when the city office resets the person's second factor.
     sessions_revoked_at = models.DateTimeField(_("会话失效时间"), null=True, blank=True)

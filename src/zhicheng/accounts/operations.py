@@ -24,7 +24,7 @@ from zhicheng.core.operations import (
     require_permission,
 )
 
-from .identity import Identity, mask_id
+from .identity import Identity, mask_id, mask_phone
 from .models import User
 from .permissions import RESET_REFUSAL
 
@@ -175,3 +175,21 @@ def _tell_reset(user: User, reason: str) -> None:
     except Exception:  # the reset stands; the audit event records it either way
         logging.getLogger(__name__).warning("second-factor reset mail to user %s failed",
                                             user.pk)
+
+
+NOTIFY_PREFERENCES = "accounts.notify_preferences"
+
+
+def set_notify_preferences(actor: Actor, user: User, *, channels: str, phone: str) -> User:
+    """我的账户: how notifications reach this person (e-mail, SMS, both) and the mobile
+    number for SMS. The audit records the number masked."""
+    if not _may_change(actor, user):
+        raise NotPermitted("您没有权限修改此人的通知方式。")
+    with operation(actor, NOTIFY_PREFERENCES, target=(User, user.pk)) as op:
+        obj: User = op.obj
+        obj.notify_channels = channels
+        obj.phone = phone
+        obj.save(update_fields=["notify_channels", "phone"])
+        op.summary = f"通知方式：{obj.get_notify_channels_display() or '默认'}"
+        op.data = {"notify_channels": channels, "phone": mask_phone(phone)}
+    return obj

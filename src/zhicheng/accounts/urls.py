@@ -7,6 +7,7 @@ from . import office, sessions, views
 
 urlpatterns = [
     path("me/", views.my_account, name="my_account"),
+    path("me/notifications/", views.notify_preferences, name="notify_preferences"),
     path("session/keepalive/", sessions.keepalive, name="session_keepalive"),
     # Not "mfa_…": officials without a second factor may open those (middleware.py).
     path("officials/second-factor/", office.second_factor, name="second_factor_reset"),

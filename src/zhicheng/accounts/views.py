@@ -2,13 +2,18 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from zhicheng.orgs.models import Membership
 
+from .forms import NotifyPreferencesForm
 from .identity import mask_phone
+from .models import User
+from .operations import set_notify_preferences
 
 
 @login_required
@@ -34,5 +39,24 @@ def my_account(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "is_official": bool(memberships),
             "emails": emails,
+            "notify_channels": user.get_notify_channels_display()
+            or _("默认（电子邮件；有截止期限的通知同时发短信）"),
         },
     )
+
+
+@login_required
+def notify_preferences(request: HttpRequest) -> HttpResponse:
+    """我的账户 › 通知方式: e-mail, SMS or both, and the mobile number (docs/notifications.md)."""
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    form = NotifyPreferencesForm(
+        request.POST or None,
+        initial={"notify_channels": user.notify_channels, "phone": user.phone},
+    )
+    if request.method == "POST" and form.is_valid():
+        set_notify_preferences(user, user, channels=form.cleaned_data["notify_channels"],
+                               phone=form.cleaned_data["phone"])
+        messages.success(request, _("通知方式已保存。"))
+        return redirect("my_account")
+    return render(request, "accounts/notify_preferences.html", {"form": form})

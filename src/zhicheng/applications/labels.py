@@ -14,13 +14,15 @@ from zhicheng.policy.decision import OUTCOME_NAMES, VERDICT_NAMES
 
 from . import profiles
 from .forms import SECTION_FORMS, EmploymentForm
-from .models import MaterialKind, Route
+from .models import Channel, DeliveryState, MaterialKind, Route
 from .states import TRANSITIONS, Role, State
 
 labels.register_choices("state", State)
 labels.register_choices("role", Role)
 labels.register_choices("route", Route)
 labels.register_choices("material_kind", MaterialKind)
+labels.register_choices("channel", Channel)
+labels.register_choices("delivery_state", DeliveryState)
 labels.register("transition", {t.name: t.label for t in TRANSITIONS})
 # A review step is the transition it recorded, or the city office's sampling check.
 labels.register("step", {t.name: t.label for t in TRANSITIONS})
@@ -78,6 +80,7 @@ labels.register("audit_action", {
     "application.confirm_special_route": _("初定/考核认定核准"),
     "applications.add_application": _("新建申报"),
     "notification.read": _("阅读消息"),
+    "notification.resend": _("重发消息"),
     "plan.update": _("修改评审计划"),
     "integrity.record": _("记入诚信档案"),
 })

@@ -288,3 +288,54 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("电子邮件")
+    SMS = "sms", _("短信")
+
+
+class DeliveryState(models.TextChoices):
+    QUEUED = "queued", _("待发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+
+
+class Delivery(models.Model):
+    """One message of a notification on one channel (applications.delivery): what was sent
+    to which address, how often it was tried and when it is tried next. A failed delivery
+    with a next attempt is retried with exponential backoff (`applications.retry_deliveries`);
+    one without has given up and waits for the city office's 重发."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries",
+        verbose_name=_("站内消息"),
+    )
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
+    address = models.CharField(_("地址"), max_length=254)
+    subject = models.CharField(_("标题"), max_length=200, blank=True)
+    text = models.TextField(_("内容"))
+    state = models.CharField(
+        _("状态"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试时间"), null=True, blank=True)
+    last_error = models.CharField(_("失败原因"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("消息投递")
+        verbose_name_plural = _("消息投递")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "channel"], name="applications_delivery_one_per_channel"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="applications_delivery_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}：{self.subject or self.text[:20]}"

@@ -1,15 +1,19 @@
-"""`notify(user, kind, …)`: the one way to tell a person about an event (inbox + email).
+"""`notify(user, kind, …)`: the one way to tell a person about an event (inbox, e-mail, SMS).
 
-The inbox row is written in the caller's transaction; the email is queued after commit."""
+The inbox row and its deliveries (applications.delivery: one per channel the person
+receives, rendered with absolute links) are written in the caller's transaction; sending is
+queued after commit, and a failure is retried with backoff (docs/notifications.md)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
 
+from .delivery import plan_deliveries
 from .models import Application, Notification
-from .tasks import send_notification_email
+from .tasks import deliver
 
 
 def notify(
@@ -20,16 +24,23 @@ def notify(
     *,
     application: Application | None = None,
     url: str = "",
+    due: dt.date | None = None,
 ) -> Notification:
     n = Notification.objects.create(
         user=user, kind=kind, title=title, body=body, url=url, application=application
     )
+    # Nowhere to send it: the inbox row is all, no task queued for nothing.
+    send_after_commit([d.pk for d in plan_deliveries(n, due=due)])
+    return n
 
-    if not getattr(user, "email", ""):
-        return n  # nowhere to mail it: the inbox row is all, no task queued for nothing
+
+def send_after_commit(delivery_ids: list[int]) -> None:
+    """Queue the sending of these deliveries once the caller's transaction commits."""
+    if not delivery_ids:
+        return
 
     def send() -> None:
-        send_notification_email.delay(n.pk)
+        for pk in delivery_ids:
+            deliver.delay(pk)
 
     transaction.on_commit(send)
-    return n

@@ -27,12 +27,14 @@ from .commitment import COMMITMENT_TEXT, commitment_sha256
 from .models import (
     ApplicantProfile,
     Application,
+    Delivery,
+    DeliveryState,
     Material,
     Notification,
     Submission,
     snapshot_hash,
 )
-from .notifications import notify
+from .notifications import notify, send_after_commit
 from .profiles import (
     LIST_SECTIONS,
     decide_application,
@@ -569,3 +571,20 @@ __all__ = [
     "update_employment",
     "withdraw_application",
 ]
+
+
+def resend_delivery(delivery: Delivery, actor: Actor) -> Delivery:
+    """重发: the city office sends a failed e-mail or SMS again (after fixing the address or
+    once the provider is back); the attempts start again and the event keeps the reason."""
+    with operation(actor, "notification.resend", target=delivery,
+                   permission="applications.resend_delivery",
+                   allowed_states=[DeliveryState.FAILED]) as op:
+        d: Delivery = op.obj
+        before, reason = d.attempts, d.last_error
+        d.state, d.attempts, d.next_attempt_at = DeliveryState.QUEUED, 0, timezone.now()
+        d.save(update_fields=["state", "attempts", "next_attempt_at"])
+        op.summary = f"重发{d.get_channel_display()}（此前尝试{before}次：{reason}）"
+        op.data = {"notification": d.notification_id, "channel": d.channel,
+                   "attempts": before, "last_error": reason}
+        send_after_commit([d.pk])
+    return d

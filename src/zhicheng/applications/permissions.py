@@ -9,6 +9,7 @@ import rules
 
 from zhicheng.orgs.models import Membership, Role
 
+from .queries import delivery_scope
 from .states import State
 
 
@@ -46,3 +47,15 @@ rules.add_perm("applications.withdraw_application", is_owner)
 rules.add_perm("applications.add_application", rules.is_authenticated)
 rules.add_perm("applications.change_applicantprofile", owns_profile)
 rules.add_perm("applications.add_applicantprofile", rules.is_authenticated)
+
+
+@rules.predicate
+def is_city_office_of_delivery(user: Any, delivery: Any) -> bool:
+    """A city office overseeing this delivery (its city's application or person:
+    queries.delivery_scope, the same rows the page lists)."""
+    if not _user_ok(user) or delivery is None:
+        return False
+    return delivery_scope(user).filter(pk=delivery.pk).exists()
+
+
+rules.add_perm("applications.resend_delivery", is_city_office_of_delivery)

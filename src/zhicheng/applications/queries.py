@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from zhicheng.orgs.models import Membership, Role
@@ -14,7 +14,15 @@ from zhicheng.reviews.models import CorrectionRequest, CorrectionStatus
 from zhicheng.seasons.models import CommitteePlan, Season
 from zhicheng.seasons.queries import current_season as current
 
-from .models import ApplicantProfile, Application, Material, Notification, Submission
+from .models import (
+    ApplicantProfile,
+    Application,
+    Delivery,
+    DeliveryState,
+    Material,
+    Notification,
+    Submission,
+)
 from .states import State
 
 
@@ -168,3 +176,46 @@ def colleague_plan(
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.order_by("created_at").first()
+
+
+def delivery_scope(user: Any) -> QuerySet[Delivery]:
+    """The deliveries a city office oversees: those of its city's applications and of its
+    city's people (an office serving the whole installation sees all)."""
+    if _anonymous(user):
+        return Delivery.objects.none()
+    cities = set(Membership.objects.filter(
+        user=user, role=Role.CITY_OFFICE, active=True,
+    ).values_list("organisation__city_id", flat=True))
+    if not cities:
+        return Delivery.objects.none()
+    qs = Delivery.objects.all()
+    if None not in cities:
+        # A notice without an application belongs to the city of its recipient's office or
+        # employer.
+        recipient = OuterRef("notification__user_id")
+        qs = qs.filter(
+            Q(notification__application__season__owner_id__in=cities)
+            | Q(notification__application__isnull=True) & (
+                Exists(Membership.objects.filter(
+                    user_id=recipient, active=True, organisation__city_id__in=cities))
+                | Exists(ApplicantProfile.objects.filter(
+                    user_id=recipient, employer__city_id__in=cities))
+            )
+        )
+    return qs
+
+
+def deliveries_for(user: Any, *, failed_only: bool = True,
+                   limit: int = 200) -> QuerySet[Delivery]:
+    qs = delivery_scope(user).select_related("notification", "notification__user")
+    if failed_only:
+        qs = qs.filter(state=DeliveryState.FAILED)
+    return qs.order_by("-created_at", "-pk")[:limit]
+
+
+def delivery_counts(user: Any) -> dict[str, int]:
+    """How many deliveries are in each state (one query)."""
+    rows = delivery_scope(user).order_by().values_list("state").annotate(n=Count("pk"))
+    counts = {state.value: 0 for state in DeliveryState}
+    counts.update(dict(rows))
+    return counts

@@ -1,11 +1,13 @@
 from django.urls import URLPattern, path
 
-from . import views
+from . import delivery_views, views
 
 app_name = "applications"
 urlpatterns: list[URLPattern] = [
     path("", views.dashboard, name="dashboard"),
     path("inbox/", views.inbox, name="inbox"),
+    path("deliveries/", delivery_views.deliveries, name="deliveries"),
+    path("deliveries/<int:pk>/resend/", delivery_views.resend, name="resend_delivery"),
     path("profile/", views.profile_view, name="profile"),
     path("profile/employment/", views.employment_edit, name="employment"),
     path("profile/<slug:section>/add/", views.fact_edit, name="fact_add"),

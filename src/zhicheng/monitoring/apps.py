@@ -7,4 +7,5 @@ class MonitoringConfig(AppConfig):
     verbose_name = "运行监控"
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401  (the heartbeat task and its worker_ready hook)
+        # The heartbeat task and its worker_ready hook; the deploy check of the site address.
+        from . import readiness, tasks  # noqa: F401

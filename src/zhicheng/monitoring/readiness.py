@@ -21,11 +21,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import connections
 from django.utils import timezone
 
 from zhicheng.auditlog.operations import latest
 from zhicheng.celery import app
+from zhicheng.core.links import site_url_problem
 
 from .tasks import HEARTBEAT_KEY
 
@@ -144,11 +146,29 @@ def check_audit(now: dt.datetime | None = None) -> Check:
     return Check("audit", "审计链校验", OK, f"最近一次校验在{int(age // 60)}分钟前，链完整")
 
 
+def check_site_url() -> Check:
+    """Links in e-mails and SMS are built from ZHICHENG_SITE_URL (docs/notifications.md)."""
+    problem = site_url_problem()
+    if problem:
+        return Check("site_url", "网站地址", FAIL, problem)
+    return Check("site_url", "网站地址", OK, str(settings.ZHICHENG_SITE_URL))
+
+
 def run_checks(scope: str = "all") -> list[Check]:
     checks: list[Check] = check_databases()
     steps: list[Callable[[], Check]] = [check_cache, check_disk]
     if scope != "web":
-        steps += [check_broker, check_worker, check_audit]
+        steps += [check_broker, check_worker, check_audit, check_site_url]
     # A check that cannot reach the database answers for itself; the rest still run.
     checks += [step() for step in steps]
     return checks
+
+
+@register(Tags.security, deploy=True)
+def site_url_deploy_check(
+    app_configs: Any = None, **kwargs: Any  # noqa: ARG001 (Django's check signature)
+) -> list[CheckMessage]:
+    """`zhicheng check --deploy`: production needs ZHICHENG_SITE_URL for absolute links."""
+    problem = site_url_problem() if getattr(settings, "PRODUCTION", False) else None
+    return [Error(problem, hint="ZHICHENG_SITE_URL=https://zhicheng.example.gov.cn",
+                  id="zhicheng.E001")] if problem else []

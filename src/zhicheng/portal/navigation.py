@@ -100,6 +100,7 @@ def build(user: Any) -> Navigation:
                     approved_for_issue(user).count(), _("份待签发")),
             NavLink(_("处理措施"), reverse("sanctions:index")),
             NavLink(_("审计日志"), reverse("auditlog:search")),
+            NavLink(_("消息投递"), reverse("applications:deliveries")),
             NavLink(_("重置双重认证"), reverse("second_factor_reset")),
         ])
         if getattr(user, "is_staff", False):

@@ -111,9 +111,10 @@ def _notify_office(
         notify(user, kind, title, body, application=app, url=REVIEW_URL.format(pk=app.pk))
 
 
-def _notify_applicant(app: Application, kind: str, title: str, body: str) -> None:
+def _notify_applicant(app: Application, kind: str, title: str, body: str,
+                      due: dt.date | None = None) -> None:
     notify(app.applicant, kind, title, body, application=app,
-           url=APPLICANT_URL.format(pk=app.pk))
+           url=APPLICANT_URL.format(pk=app.pk), due=due)
 
 
 def _what(app: Application) -> str:
@@ -345,6 +346,7 @@ def request_corrections(
             app, "review.corrections_requested", "请补正申报材料",
             f"{app.preliminary_reviewer}一次性告知需补正的全部内容（四（三））：\n{lines}\n"
             f"请于{due.isoformat()}前补正并重新提交；逾期未补正的，视为放弃申报。",
+            due=due,
         )
         op.summary = f"一次性告知补正{len(clean)}项，期限{due.isoformat()}"
         op.data = {"items": clean, "due_date": due.isoformat(), "number": number}
@@ -517,7 +519,7 @@ def _remind(request: CorrectionRequest) -> None:
         app = _locked(op)
         _notify_applicant(app, "review.correction_reminder", "补正期限即将届满",
                           f"请于{locked.due_date.isoformat()}前完成补正并重新提交；"
-                          "逾期未补正的，视为放弃申报（四（三））。")
+                          "逾期未补正的，视为放弃申报（四（三））。", due=locked.due_date)
         op.summary = f"补正期限提醒（期限{locked.due_date.isoformat()}）"
         op.data = {"correction": locked.pk}
 

@@ -40,6 +40,7 @@ PROD=(env ZHICHENG_PRODUCTION=1)
 export ZHICHENG_SSL_REDIRECT=0          # plain HTTP on 127.0.0.1 (no TLS proxy in front)
 export ZHICHENG_SECRET_KEY=load-benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuv
 export ZHICHENG_ALLOWED_HOSTS=127.0.0.1,localhost
+export ZHICHENG_SITE_URL=http://127.0.0.1:${LOAD_PORT:-8108}
 export ZHICHENG_EMAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend
 export ZHICHENG_TODAY=2024-07-15        # inside plan 41's window (5–7月)
 # Every locust request comes from 127.0.0.1; the per-address verification throttle would

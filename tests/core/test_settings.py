@@ -22,6 +22,7 @@ def _production_env() -> dict[str, str]:
         ZHICHENG_PRODUCTION="1",
         ZHICHENG_SECRET_KEY="k" * 20 + "-production-secret-for-the-deploy-check-0123456789",
         ZHICHENG_ALLOWED_HOSTS="zhicheng.example.gov.cn",
+        ZHICHENG_SITE_URL="https://zhicheng.example.gov.cn",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
     )
     return env

@@ -71,9 +71,10 @@ def inclusion_bundle(events: list[AuditEvent], signed_head: dict[str, Any] | Non
     size = int(signed_head["checkpoint"]["tree_size"]) if signed_head else 0
     leaves = leaf_hashes(size) if size else []
     proven, pending = [], []
-    for event in sorted(events, key=lambda e: e.seq):
+    # An event the sequencer has not chained yet (no seq) is pending like one after the head.
+    for event in sorted(events, key=lambda e: (e.seq is None, e.seq or 0)):
         line = {**event_body(event), "hash": event.hash}
-        if event.seq <= size:
+        if event.seq is not None and event.seq <= size:
             proven.append({"leaf_index": event.seq - 1, "event": line, "proof": [
                 p.hex() for p in merkle.inclusion_proof(event.seq - 1, leaves)]})
         else:

@@ -7,6 +7,7 @@ from zhicheng.auditlog import urls as audit_urls
 from zhicheng.certificates import urls as cert_urls
 from zhicheng.core.health import healthz
 from zhicheng.demo import views as demo_views
+from zhicheng.evaluation import urls as evaluation_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
@@ -16,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("publicity/", include("zhicheng.publicity.urls")),
     path("review/", include("zhicheng.reviews.urls")),
     path("evaluation/", include("zhicheng.evaluation.urls")),
+    path("draws/", include((evaluation_urls.public_patterns, "draws"))),  # public draw records
     # --- sanctions and audit browsing ---
     path("supervision/sanctions/", include("zhicheng.sanctions.urls")),
     path("supervision/audit/", include("zhicheng.auditlog.urls")),

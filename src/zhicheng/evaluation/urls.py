@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from . import views
 
@@ -16,4 +16,11 @@ urlpatterns = [
          views.dossier_material, name="dossier_material"),
     path("meeting/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes"),
     path("meeting/<int:pk>/data-report.<str:fmt>", views.data_report, name="data_report"),
+]
+
+# /draws/ (public, no login): the draw records anyone can re-run (docs/trust.md).
+public_patterns: list[URLPattern] = [
+    path("", views.public_draws, name="list"),
+    path("meeting/<int:pk>/", views.public_draw, name="meeting"),
+    path("meeting/<int:pk>/record.json", views.public_draw_json, name="meeting_json"),
 ]

@@ -114,6 +114,23 @@ def expert_draw_vector() -> dict[str, Any]:
                                      "质量工程", "senior_associate", 3, 1), "P-01")}}
 
 
+def sampling_draw_vector() -> dict[str, Any]:
+    from decimal import Decimal
+
+    from zhicheng.reviews import sampling
+
+    seed = hashlib.sha256(b"zhicheng sampling vector seed").hexdigest()
+    population = [f"D-{i:03d}" for i in range(1, 31)]
+    share = "0.100"
+    sample = sampling.sampling_draw(population, Decimal(share), seed)
+    return {"format": "zhicheng-sampling-draw/1", "sampling": 0, "plan": "测试评审计划",
+            "committed_at": "2024-09-02T08:00:00+00:00",
+            "seed_hash": sampling.seed_hash(seed), "share": share, "population": population,
+            "seed": seed, "sample": sample,
+            "example_rank_key": {"text": f"{seed}|D-001",
+                                 "sha256": sampling.rank_key(seed, "D-001")}}
+
+
 def audit_chain_vector() -> list[dict[str, Any]]:
     from zhicheng.core.audit import GENESIS, digest_body
 
@@ -144,6 +161,7 @@ def build() -> dict[str, str]:
         "revocations.json": _dump(revocations_vector()),
         "revocations-stale.json": _dump(revocations_vector("2024-12-02T08:00:00+00:00")),
         "expert-draw.json": _dump(expert_draw_vector()),
+        "sampling-draw.json": _dump(sampling_draw_vector()),
         "audit-chain.jsonl": "".join(
             json.dumps(line, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
             for line in chain),

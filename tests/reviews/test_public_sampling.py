@@ -77,3 +77,23 @@ def test_samplings_made_before_the_commit_reveal_have_no_public_record(
     record = rops.run_sampling(rops.commit_sampling(app.plan, city), city)
     SamplingDraw.objects.filter(pk=record.pk).update(codes={})  # as the migration leaves them
     assert Client().get(reverse("samplings:sampling", args=[record.pk])).status_code == 404
+
+
+def test_the_public_sampling_pages_cost_the_same_queries_for_one_or_three(
+        chain: Any, demo_users: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cost(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert Client().get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    city = demo_users["city_office"]
+    app = chain.accepted()
+    first = rops.run_sampling(rops.commit_sampling(app.plan, city), city)
+    one = cost(reverse("samplings:list")), cost(reverse("samplings:sampling", args=[first.pk]))
+    for _ in range(2):
+        rops.run_sampling(rops.commit_sampling(app.plan, city), city)
+    assert (cost(reverse("samplings:list")),
+            cost(reverse("samplings:sampling", args=[first.pk]))) == one

@@ -110,3 +110,21 @@ def test_an_uncommitted_meeting_has_no_public_record(world: Any) -> None:
     m = world.approved()
     assert Client().get(reverse("draws:meeting", args=[m.pk])).status_code == 404
     assert Client().get(reverse("draws:meeting_json", args=[m.pk])).status_code == 404
+
+
+def test_the_public_pages_cost_the_same_queries_for_one_meeting_or_three(world: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cost(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert Client().get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    m, _pool = _committed(world)
+    one = cost(reverse("draws:list")), cost(reverse("draws:meeting", args=[m.pk]))
+    for _ in range(2):
+        world.application()
+        ops.run_draw(ops.commit_draw(world.approved(), world.office), world.office)
+    world.expert("又一位专家")
+    assert (cost(reverse("draws:list")), cost(reverse("draws:meeting", args=[m.pk]))) == one

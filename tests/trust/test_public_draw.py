@@ -128,3 +128,14 @@ def test_the_public_pages_cost_the_same_queries_for_one_meeting_or_three(world: 
         ops.run_draw(ops.commit_draw(world.approved(), world.office), world.office)
     world.expert("又一位专家")
     assert (cost(reverse("draws:list")), cost(reverse("draws:meeting", args=[m.pk]))) == one
+
+
+def test_the_office_sees_each_drawn_experts_code_beside_the_name(world: Any) -> None:
+    m, _pool = _committed(world)
+    m = ops.run_draw(m, world.office)
+    office = Client()
+    office.force_login(world.office)
+    html = office.get(reverse("evaluation:meeting", args=[m.pk])).content.decode()
+    code = queries.pool_code_of(m)
+    for seat in m.seats.select_related("expert__user"):
+        assert seat.expert.user.full_name in html and code[seat.expert_id] in html

@@ -128,11 +128,15 @@ def _meeting_page(request: HttpRequest, m: Meeting, edit_form: Any = None) -> Ht
             "date": m.date, "place": m.place, "pass_rate": m.pass_rate,
             "specialty": g.get("specialty"), "level": g.get("level"), "count": g.get("count"),
             "reserve": g.get("reserve")})
+    seats = list(m.seats.select_related("expert__user", "expert__unit"))
+    code = queries.pool_code_of(m)
+    for s in seats:  # the public record's code beside the name (office and city only)
+        s.pool_code = code.get(s.expert_id, "")  # type: ignore[attr-defined]
     return render(request, "evaluation/meeting.html", {
         "edit_form": edit_form,
         "presiding_choices": queries.presiding_choices(m),
         "results": queries.results_recorded(cases),
-        "m": m, "cases": cases, "seats": m.seats.select_related("expert__user", "expert__unit"),
+        "m": m, "cases": cases, "seats": seats,
         "exclusions": m.exclusions.select_related("expert__user", "application__applicant"),
         "quorum": holds, "present": present, "size": size,
         "needed": queries.quorum_needed(m, size), "ceiling": queries.ceiling_report(m),

@@ -59,7 +59,9 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 
 
 def _year(raw: str) -> int | None:
-    return int(raw) if raw.strip().isdigit() and 1900 < int(raw) < 2200 else None
+    text = raw.strip()
+    # isdigit() alone accepts '²', which int() refuses (a 500 on ?year=²)
+    return int(text) if text.isascii() and text.isdigit() and 1900 < int(text) < 2200 else None
 
 
 @city_office_required

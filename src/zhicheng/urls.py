@@ -7,6 +7,8 @@ from zhicheng.auditlog import urls as audit_urls
 from zhicheng.certificates import urls as cert_urls
 from zhicheng.core.health import healthz
 from zhicheng.demo import views as demo_views
+from zhicheng.evaluation import urls as evaluation_urls
+from zhicheng.reviews import urls as reviews_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
@@ -17,6 +19,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("review/province/", include("zhicheng.reviews.province_urls")),
     path("review/", include("zhicheng.reviews.urls")),
     path("evaluation/", include("zhicheng.evaluation.urls")),
+    path("draws/", include((evaluation_urls.public_patterns, "draws"))),  # public draw records
+    path("draws/sampling/", include((reviews_urls.public_patterns, "samplings"))),
     # --- sanctions and audit browsing ---
     path("supervision/sanctions/", include("zhicheng.sanctions.urls")),
     path("supervision/audit/", include("zhicheng.auditlog.urls")),

@@ -76,25 +76,34 @@ def test_level_outside_the_committee_scope(chain):
         rops.committee_accept(app, chain.committee)
 
 
-def test_sampling_is_reproducible_and_recorded(chain, demo_users):
+def test_sampling_commits_then_draws_reproducibly_and_is_recorded(chain, demo_users):
     city = demo_users["city_office"]
     apps = [chain.accepted() for _ in range(3)]
     plan = apps[0].plan
     with pytest.raises(NotPermitted):
-        rops.draw_sample(plan, chain.committee)
+        rops.commit_sampling(plan, chain.committee)
     rops.update_committee_setting(plan, city, sample_share=Decimal("0.5"))
-    first = rops.draw_sample(plan, city, seed="abc")
-    again = rops.draw_sample(plan, city, seed="abc")
-    assert first.sample == again.sample and len(first.sample) == 2
-    assert first.population == sorted(a.pk for a in apps)
-    assert first.seed_sha256 == hashlib.sha256(b"abc").hexdigest()
-    assert rops.draw(first.population, Decimal("0.5"), "abc") == first.sample
+    committed = rops.commit_sampling(plan, city)
+    assert committed.population == sorted(a.pk for a in apps)
+    assert committed.seed_sha256 == hashlib.sha256(committed.seed.encode()).hexdigest()
+    assert not committed.drawn and committed.sample == []
+    assert sorted(committed.codes.values()) == ["D-001", "D-002", "D-003"]
+    with pytest.raises(StateConflict, match="尚未抽取"):
+        rops.commit_sampling(plan, city)  # one open commitment per plan
+    with pytest.raises(OperationError):
+        rops.record_finding(committed, apps[0], city, outcome="ok", finding="x")  # not drawn
+    first = rops.run_sampling(committed, city)
+    assert first.drawn and len(first.sample) == 2  # ceil(3 × 0.5)
+    assert rops.sampling_result(first, first.seed) == first.sample
+    with pytest.raises(StateConflict, match="不能重新抽取"):
+        rops.run_sampling(first, city)
     sampled = next(a for a in apps if a.pk in first.sample)
     finding = rops.record_finding(first, sampled, city, outcome="ok", finding="材料齐全。")
     assert finding.get_outcome_display() == "未发现问题"
     not_sampled = [a for a in apps if a.pk not in first.sample]
     with pytest.raises(OperationError):
         rops.record_finding(first, not_sampled[0], city, outcome="ok", finding="x")
+    rops.run_sampling(rops.commit_sampling(plan, city), city)
     assert SamplingDraw.objects.filter(plan=plan).count() == 2
 
 
@@ -162,7 +171,7 @@ def test_a_sampling_problem_is_on_the_trail_and_told_to_the_committee_office(cha
     city = demo_users["city_office"]
     apps = [chain.accepted() for _ in range(2)]
     rops.update_committee_setting(apps[0].plan, city, sample_share=Decimal("1"))
-    draw = rops.draw_sample(apps[0].plan, city, seed="trail")
+    draw = rops.run_sampling(rops.commit_sampling(apps[0].plan, city), city)
     fine, wrong = apps
     rops.record_finding(draw, fine, city, outcome="ok", finding="材料齐全。")
     assert not Notification.objects.filter(kind="review.sampling_problem").exists()

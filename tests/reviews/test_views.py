@@ -289,7 +289,7 @@ def test_worklist_shows_deadlines_nearest_first(chain, demo_users, client):
 def test_sampling_pages_belong_to_the_city_office(chain, demo_users, client):
     app = chain.accepted()
     city = demo_users["city_office"]
-    draw = rops.draw_sample(app.plan, city, seed="s")
+    draw = rops.run_sampling(rops.commit_sampling(app.plan, city), city)
     for user in (demo_users["haizhou_reviewer"], chain.committee, demo_users["unit_hr"]):
         client.force_login(user)
         assert client.get("/review/sampling/").status_code == 404
@@ -302,8 +302,11 @@ def test_sampling_pages_belong_to_the_city_office(chain, demo_users, client):
         "application": app.pk, "outcome": "problem", "finding": "继续教育学时不足。"},
         follow=True)
     assert "已记录抽查意见" in r.content.decode()
-    r = client.post("/review/sampling/", {"plan": app.plan.pk, "seed": "s"}, follow=True)
-    assert "已抽取1份" in r.content.decode()
+    r = client.post("/review/sampling/", {"plan": app.plan.pk}, follow=True)
+    assert "已公布种子哈希" in r.content.decode()
+    again = r.redirect_chain[-1][0]
+    r = client.post(again, {"action": "draw"}, follow=True)
+    assert "已抽取1份，种子已公开" in r.content.decode()
 
 
 def test_correction_due_date_in_a_year_without_calendar_is_refused_then_works(

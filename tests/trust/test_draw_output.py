@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from zhicheng.evaluation import queries
+
 from .tools import run_tool
 
 pytestmark = pytest.mark.django_db
@@ -36,5 +38,6 @@ def test_draw_record_reruns_with_the_standalone_verifier(world: Any, tmp_path: P
     call_command("draw", "record", str(m.pk), output=str(after), stdout=io.StringIO())
     ok = run_tool("expert_draw.py", str(after))
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    seated = [s.expert_id for s in m.seats.filter(reserve=False).order_by("position")]
+    code = queries.pool_code_of(m)
+    seated = [code[s.expert_id] for s in m.seats.filter(reserve=False).order_by("position")]
     assert f"selected {seated}" in ok.stdout

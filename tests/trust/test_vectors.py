@@ -82,6 +82,26 @@ def test_expert_draw_vector_reruns_and_a_changed_result_is_caught(tmp_path: Path
     assert bad.returncode == 1 and "SHA-256(seed)" in bad.stdout
 
 
+def test_sampling_draw_vector_reruns_and_a_changed_sample_is_caught(tmp_path: Path) -> None:
+    ok = run_tool("sampling_draw.py", str(V / "sampling-draw.json"))
+    assert ok.returncode == 0 and "OK" in ok.stdout, ok.stdout + ok.stderr
+    record = json.loads((V / "sampling-draw.json").read_text(encoding="utf-8"))
+    assert len(record["sample"]) == 3  # ceil(30 × 0.100)
+    record["sample"] = sorted(record["sample"])[::-1]
+    changed = tmp_path / "sampling.json"
+    changed.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    bad = run_tool("sampling_draw.py", str(changed))
+    assert bad.returncode == 1 and "DIFFERENT" in bad.stdout
+    record = json.loads((V / "sampling-draw.json").read_text(encoding="utf-8"))
+    record["seed"] = "0" * 64
+    changed.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    bad = run_tool("sampling_draw.py", str(changed))
+    assert bad.returncode == 1 and "SHA-256(seed)" in bad.stdout
+    record["share"] = 0.1  # a number, not the decimal text
+    changed.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    assert run_tool("sampling_draw.py", str(changed)).returncode == 2
+
+
 @pytest.mark.parametrize(("edit", "broken"), [("content", 2), ("delete", 2), ("relink", 3)])
 def test_audit_chain_vector_and_its_edits(tmp_path: Path, edit: str, broken: int) -> None:
     ok = run_tool("audit_chain.py", str(V / "audit-chain.jsonl"))

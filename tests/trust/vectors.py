@@ -90,10 +90,10 @@ def expert_draw_vector() -> dict[str, Any]:
     from zhicheng.evaluation import draw as pure
 
     seed = hashlib.sha256(b"zhicheng draw vector seed").hexdigest()
-    candidates = [{"id": i, "specialty": "质量工程" if i % 3 else "机械工程",
+    candidates = [{"id": f"P-{i:02d}", "specialty": "质量工程" if i % 3 else "机械工程",
                    "level": "senior_associate" if i % 2 else "intermediate"}
                   for i in range(1, 25)]
-    excluded = [5, 11]
+    excluded = ["P-05", "P-11"]
     groups = [{"specialty": "质量工程", "level": "senior_associate", "count": 3, "reserve": 1},
               {"specialty": "质量工程", "level": "intermediate", "count": 2, "reserve": 1},
               {"specialty": "机械工程", "level": "senior_associate", "count": 1, "reserve": 1}]
@@ -101,14 +101,34 @@ def expert_draw_vector() -> dict[str, Any]:
         [pure.Candidate(c["id"], c["specialty"], c["level"]) for c in candidates], excluded,
         [pure.Group(g["specialty"], g["level"], g["count"], g["reserve"]) for g in groups],
         seed)
-    return {"format": "zhicheng-expert-draw/1", "meeting": 0,
-            "seed_hash": pure.seed_hash(seed), "candidates": candidates,
-            "excluded": excluded, "groups": groups, "seed": seed,
+    return {"format": "zhicheng-expert-draw/2", "meeting": 0, "committee": "测试评委会",
+            "date": "2024-10-25", "seed_hash": pure.seed_hash(seed), "candidates": candidates,
+            "excluded": excluded,
+            "exclusions": [{"id": c, "reason": "conflict", "overridden": False}
+                           for c in excluded],
+            "groups": groups, "seed": seed,
             "result": {"groups": [{"selected": list(g.selected), "reserve": list(g.reserve)}
                                   for g in result.groups]},
-            "example_rank_key": {"text": f"{seed}|0|质量工程|senior_associate|1",
+            "example_rank_key": {"text": f"{seed}|0|质量工程|senior_associate|P-01",
                                  "sha256": pure.rank_key(seed, 0, pure.Group(
-                                     "质量工程", "senior_associate", 3, 1), 1)}}
+                                     "质量工程", "senior_associate", 3, 1), "P-01")}}
+
+
+def sampling_draw_vector() -> dict[str, Any]:
+    from decimal import Decimal
+
+    from zhicheng.reviews import sampling
+
+    seed = hashlib.sha256(b"zhicheng sampling vector seed").hexdigest()
+    population = [f"D-{i:03d}" for i in range(1, 31)]
+    share = "0.100"
+    sample = sampling.sampling_draw(population, Decimal(share), seed)
+    return {"format": "zhicheng-sampling-draw/1", "sampling": 0, "plan": "测试评审计划",
+            "committed_at": "2024-09-02T08:00:00+00:00",
+            "seed_hash": sampling.seed_hash(seed), "share": share, "population": population,
+            "seed": seed, "sample": sample,
+            "example_rank_key": {"text": f"{seed}|D-001",
+                                 "sha256": sampling.rank_key(seed, "D-001")}}
 
 
 def audit_chain_vector() -> list[dict[str, Any]]:
@@ -270,6 +290,7 @@ def build() -> dict[str, str]:
         "revocations.json": _dump(revocations_vector()),
         "revocations-stale.json": _dump(revocations_vector("2024-12-02T08:00:00+00:00")),
         "expert-draw.json": _dump(expert_draw_vector()),
+        "sampling-draw.json": _dump(sampling_draw_vector()),
         "audit-chain.jsonl": "".join(
             json.dumps(line, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
             for line in chain),

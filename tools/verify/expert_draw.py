@@ -18,7 +18,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-FORMAT = "zhicheng-expert-draw/1"
+# /2: ids are the meeting's pseudonymous pool codes (text); /1: pool ids (integers). The
+# algorithm is the same.
+FORMATS = ("zhicheng-expert-draw/2", "zhicheng-expert-draw/1")
 
 
 def rank_key(seed: str, index: int, specialty: str, level: str, expert_id: Any) -> str:
@@ -51,9 +53,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         record = json.loads(Path(args.record).read_text(encoding="utf-8"))
-        if record.get("format") != FORMAT:
-            raise ValueError(f"not a {FORMAT} record")
-    except (OSError, ValueError) as exc:
+        if record.get("format") not in FORMATS:
+            raise ValueError(f"not a {' or '.join(FORMATS)} record")
+        ids = [c["id"] for c in record["candidates"]]
+        if len(set(ids)) != len(ids):
+            raise ValueError("a pool id appears twice")
+        if not set(record["excluded"]) <= set(ids):
+            raise ValueError("an excluded id is not in the pool")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 2
     print(f"seed hash published before the draw: {record['seed_hash']}")

@@ -6,9 +6,13 @@ per group the selected ids and the reserve ids, in draw order.
 
 Method (reproducible in any language): within a group the eligible candidates (matching
 specialty and level, not excluded, not already drawn in an earlier group) are ranked by
-SHA-256("<seed>|<group index>|<specialty>|<level>|<expert id>") as a hex string; the first
+SHA-256("<seed>|<group index>|<specialty>|<level>|<id>") as a hex string; the first
 `count` are selected, the next `reserve` form the reserve list. Commit-reveal: the seed's
 SHA-256 (`seed_hash`) is recorded and shown before the draw, the seed after it.
+
+The id is the expert's pseudonymous pool code of the meeting (`P-07`, `pool_codes`), fixed
+and published at the commit, so the public record re-runs the draw without naming anyone
+(docs/trust.md §Expert draw). Records committed before the codes existed drew by pool id.
 """
 
 from __future__ import annotations
@@ -19,10 +23,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+# A candidate's id in the draw: the pseudonymous pool code (str), or the pool id (int) of a
+# record committed before the codes. One draw uses one kind only.
+Key = Any
+
 
 @dataclass(frozen=True)
 class Candidate:
-    id: int
+    id: Key
     specialty: str
     level: str
 
@@ -38,8 +46,8 @@ class Group:
 @dataclass(frozen=True)
 class GroupResult:
     group: Group
-    selected: tuple[int, ...]
-    reserve: tuple[int, ...]
+    selected: tuple[Key, ...]
+    reserve: tuple[Key, ...]
     shortfall: int = 0
 
 
@@ -48,11 +56,11 @@ class DrawResult:
     groups: tuple[GroupResult, ...] = field(default_factory=tuple)
 
     @property
-    def selected(self) -> tuple[int, ...]:
+    def selected(self) -> tuple[Key, ...]:
         return tuple(i for g in self.groups for i in g.selected)
 
     @property
-    def reserve(self) -> tuple[int, ...]:
+    def reserve(self) -> tuple[Key, ...]:
         return tuple(i for g in self.groups for i in g.reserve)
 
     @property
@@ -87,14 +95,25 @@ def seed_hash(seed: str) -> str:
     return hashlib.sha256(seed.encode("utf-8")).hexdigest()
 
 
-def rank_key(seed: str, index: int, group: Group, expert_id: int) -> str:
+def pool_codes(ids: Sequence[int]) -> dict[int, str]:
+    """Fresh pseudonymous codes for one meeting's pool: `P-01`, `P-02`, … handed out in a
+    secret random order (`secrets`), so a code says nothing of the pool id and the same
+    expert has unrelated codes in two meetings. Zero-padded to one width (at least two
+    digits), so the codes sort as text in their number order."""
+    order = list(ids)
+    secrets.SystemRandom().shuffle(order)
+    width = max(2, len(str(len(order))))
+    return {pk: f"P-{n:0{width}d}" for n, pk in enumerate(order, 1)}
+
+
+def rank_key(seed: str, index: int, group: Group, expert_id: Key) -> str:
     text = f"{seed}|{index}|{group.specialty}|{group.level}|{expert_id}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def draw(
     candidates: Sequence[Candidate],
-    excluded: Iterable[int],
+    excluded: Iterable[Key],
     groups: Sequence[Group],
     seed: str,
 ) -> DrawResult:
@@ -105,7 +124,7 @@ def draw(
     if ids != sorted(ids) or len(set(ids)) != len(ids):
         raise ValueError("candidates must be sorted by id, without duplicates")
     out = set(excluded)
-    taken: set[int] = set()
+    taken: set[Key] = set()
     results: list[GroupResult] = []
     for index, group in enumerate(groups):
         if group.count < 0 or group.reserve < 0:

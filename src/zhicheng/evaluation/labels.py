@@ -1,4 +1,5 @@
-"""The meeting's audit actions as people read them (core.labels)."""
+"""The meeting's audit actions and the public draw record's codes as people read them
+(core.labels)."""
 
 from __future__ import annotations
 
@@ -41,3 +42,6 @@ labels.register("audit_action", {
     "evaluation.tally.roles": _("指定计票监票人"),
     "evaluation.tally.sign": _("签署计票结果"),
 })
+
+# Why a pool code of a public draw record stood aside (queries.EXCLUSION_CLASS): one class.
+labels.register("exclusion_class", {"conflict": _("回避")})

@@ -318,17 +318,26 @@ def _pool(meeting: Meeting) -> list[Expert]:
     )
 
 
-def _inputs(meeting: Meeting) -> dict[str, Any]:
-    pool = _pool(meeting)
-    excluded = sorted({
-        x.expert_id for x in meeting.exclusions.filter(overridden=False)
-    })
+def _excluded(meeting: Meeting) -> list[int]:
+    return sorted({x.expert_id for x in meeting.exclusions.filter(overridden=False)})
+
+
+def _inputs(meeting: Meeting, pool: list[Expert]) -> dict[str, Any]:
+    """The draw's inputs as fixed at the commit: the pool (pool ids, office side), each
+    expert's pseudonymous code of this meeting (published), the exclusions and the plan."""
     return {
         "candidates": [{"id": e.pk, "specialty": e.specialty, "level": e.title_level}
                        for e in pool],
-        "excluded": excluded,
+        "codes": {str(pk): code for pk, code in pure.pool_codes([e.pk for e in pool]).items()},
+        "excluded": _excluded(meeting),
         "groups": meeting.draw_spec,
     }
+
+
+def _refreshed(meeting: Meeting) -> dict[str, Any]:
+    """The committed inputs with the exclusions as they stand (an override reinstates an
+    expert); the pool and its codes stay those published at the commit."""
+    return {**(meeting.draw_inputs or {}), "excluded": _excluded(meeting)}
 
 
 def commit_draw(meeting: Meeting, actor: Actor) -> Meeting:
@@ -347,7 +356,7 @@ def commit_draw(meeting: Meeting, actor: Actor) -> Meeting:
         seed = pure.new_seed()
         m.seed = seed
         m.seed_hash = pure.seed_hash(seed)
-        m.draw_inputs = _inputs(m)
+        m.draw_inputs = _inputs(m, pool)
         m.save()
         op.summary = f"公布抽取种子哈希：{m.seed_hash}；回避{m.exclusions.count()}项"
         op.data = {"seed_hash": m.seed_hash, "excluded": m.draw_inputs["excluded"],
@@ -367,7 +376,7 @@ def override_exclusion(exclusion: Exclusion, actor: Actor, reason: str) -> Exclu
         x.overridden = True
         x.override_reason = reason.strip()
         x.save()
-        Meeting.objects.filter(pk=m.pk).update(draw_inputs=_inputs(m))
+        Meeting.objects.filter(pk=m.pk).update(draw_inputs=_refreshed(m))
         op.summary = f"撤销抽取前回避：专家{x.expert_id}（{x.reason}），理由：{x.override_reason}"
         op.data = {"expert": x.expert_id, "reason": x.reason, "override": x.override_reason}
     return x
@@ -382,7 +391,7 @@ def run_draw(meeting: Meeting, actor: Actor) -> Meeting:
         _require_state(m, S.APPROVED)
         if not m.seed_hash:
             raise StateConflict("请先公布种子哈希（抽取前），再进行抽取。")
-        m.draw_inputs = _inputs(m)
+        m.draw_inputs = _refreshed(m)
         result = result_for(m.draw_inputs, m.seed)
         if result.shortfall:
             raise EvaluationError(

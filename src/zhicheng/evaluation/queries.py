@@ -307,14 +307,30 @@ def conflicts(meeting: Meeting, pool: list[Expert]) -> list[tuple[Expert, Applic
     return out
 
 
+def _groups(inputs: dict[str, Any]) -> list[pure.Group]:
+    return [pure.Group(g["specialty"], g["level"], int(g["count"]), int(g.get("reserve", 0)))
+            for g in inputs["groups"]]
+
+
 def result_for(inputs: dict[str, Any], seed: str) -> pure.DrawResult:
-    return pure.draw(
-        [pure.Candidate(int(c["id"]), c["specialty"], c["level"]) for c in inputs["candidates"]],
-        [int(i) for i in inputs["excluded"]],
-        [pure.Group(g["specialty"], g["level"], int(g["count"]), int(g.get("reserve", 0)))
-         for g in inputs["groups"]],
-        seed,
-    )
+    """The draw over the committed inputs, by pool id. It runs over the meeting's
+    pseudonymous codes (what the public record re-runs) and maps them back to pool ids;
+    inputs committed before the codes existed draw by pool id as they did then."""
+    codes: dict[str, str] = inputs.get("codes") or {}
+    if not codes:
+        return pure.draw(
+            [pure.Candidate(int(c["id"]), c["specialty"], c["level"])
+             for c in inputs["candidates"]],
+            [int(i) for i in inputs["excluded"]], _groups(inputs), seed)
+    back = {code: int(pk) for pk, code in codes.items()}
+    coded = pure.draw(
+        sorted((pure.Candidate(codes[str(c["id"])], c["specialty"], c["level"])
+                for c in inputs["candidates"]), key=lambda c: c.id),
+        [codes[str(i)] for i in inputs["excluded"]], _groups(inputs), seed)
+    return pure.DrawResult(tuple(
+        pure.GroupResult(g.group, tuple(back[c] for c in g.selected),
+                         tuple(back[c] for c in g.reserve), g.shortfall)
+        for g in coded.groups))
 
 
 def verify(meeting: Meeting) -> tuple[bool, list[str]]:
@@ -434,21 +450,62 @@ def ceiling_report(meeting: Meeting) -> dict[str, Any]:
             "exceeded": ceiling is not None and passed > ceiling}
 
 
-DRAW_RECORD_FORMAT = "zhicheng-expert-draw/1"
+DRAW_RECORD_FORMAT = "zhicheng-expert-draw/2"
+LEGACY_DRAW_RECORD_FORMAT = "zhicheng-expert-draw/1"
+# The one reason class an exclusion is published under: the reason itself names an applicant
+# or a unit, so the public record says only that the expert stood aside (docs/trust.md).
+EXCLUSION_CLASS = "conflict"
 
 
 def draw_record(meeting: Meeting) -> dict[str, Any]:
-    """The meeting's public draw record (docs/trust.md §Expert draw): before the draw the
-    seed hash, the plan and the pool; after it also the seed and the result, enough for
-    `tools/verify/expert_draw.py` to re-run it without the project's code."""
+    """The meeting's public draw record (docs/trust.md §Expert draw): from the commit the
+    seed hash, the plan, the pool and the exclusions by the meeting's pseudonymous codes;
+    after the draw also the seed and the result, enough for `tools/verify/expert_draw.py`
+    to re-run it without the project's code. No name, unit or pool id. (A meeting committed
+    before the codes existed gives its old record by pool id, for the office only.)"""
     inputs = meeting.draw_inputs or {}
+    codes: dict[str, str] = inputs.get("codes") or {}
     drawn = bool(meeting.draw_result)
+    if not codes:
+        return _legacy_record(meeting, inputs, drawn)
+
+    def code(pk: Any) -> str:
+        return codes[str(pk)]
+
+    excluded = sorted(code(i) for i in inputs.get("excluded", []))
+    stood_aside = sorted({code(i) for i in meeting.exclusions.values_list("expert_id", flat=True)
+                          if str(i) in codes})
+    result = None
+    if drawn:
+        result = {"groups": [{"selected": [code(i) for i in g["selected"]],
+                              "reserve": [code(i) for i in g["reserve"]]}
+                             for g in meeting.draw_result.get("groups", [])]}
+    return {
+        "format": DRAW_RECORD_FORMAT,
+        "meeting": meeting.pk,
+        "committee": meeting.committee.name,
+        "date": meeting.date.isoformat(),
+        "seed_hash": meeting.seed_hash,
+        "candidates": sorted(({"id": code(c["id"]), "specialty": c["specialty"],
+                               "level": c["level"]} for c in inputs.get("candidates", [])),
+                             key=lambda c: c["id"]),
+        "excluded": excluded,
+        "exclusions": [{"id": c, "reason": EXCLUSION_CLASS, "overridden": c not in excluded}
+                       for c in stood_aside],
+        "groups": [{"specialty": g["specialty"], "level": g["level"], "count": int(g["count"]),
+                    "reserve": int(g.get("reserve", 0))} for g in inputs.get("groups", [])],
+        "seed": meeting.seed if drawn else None,
+        "result": result,
+    }
+
+
+def _legacy_record(meeting: Meeting, inputs: dict[str, Any], drawn: bool) -> dict[str, Any]:
     result = None
     if drawn:
         result = {"groups": [{"selected": g["selected"], "reserve": g["reserve"]}
                              for g in meeting.draw_result.get("groups", [])]}
     return {
-        "format": DRAW_RECORD_FORMAT,
+        "format": LEGACY_DRAW_RECORD_FORMAT,
         "meeting": meeting.pk,
         "seed_hash": meeting.seed_hash,
         "candidates": inputs.get("candidates", []),
@@ -457,6 +514,22 @@ def draw_record(meeting: Meeting) -> dict[str, Any]:
         "seed": meeting.seed if drawn else None,
         "result": result,
     }
+
+
+def public_draws() -> QuerySet[Meeting]:
+    """Every meeting whose draw is committed with pseudonymous codes, newest first: the
+    public list of draw records (no login)."""
+    return (Meeting.objects.exclude(seed_hash="").filter(draw_inputs__has_key="codes")
+            .select_related("committee").order_by("-date", "-pk"))
+
+
+def public_draw(pk: int) -> Meeting | None:
+    return public_draws().filter(pk=pk).first()
+
+
+def pool_code_of(meeting: Meeting) -> dict[int, str]:
+    """The meeting's pseudonymous code of each pool id (office side: beside the names)."""
+    return {int(pk): c for pk, c in ((meeting.draw_inputs or {}).get("codes") or {}).items()}
 
 
 def presiding_choices(meeting: Meeting) -> list[Any]:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from . import roster_views, views
 
@@ -22,4 +22,11 @@ urlpatterns = [
     path("meeting/<int:pk>/print/<slug:kind>/", views.printout_page, name="printout"),
     path("meeting/<int:pk>/print/<slug:kind>.pdf", views.printout_pdf, name="printout_pdf"),
     path("meeting/<int:pk>/data-report.<str:fmt>", views.data_report, name="data_report"),
+]
+
+# /draws/ (public, no login): the draw records anyone can re-run (docs/trust.md).
+public_patterns: list[URLPattern] = [
+    path("", views.public_draws, name="list"),
+    path("meeting/<int:pk>/", views.public_draw, name="meeting"),
+    path("meeting/<int:pk>/record.json", views.public_draw_json, name="meeting_json"),
 ]

@@ -10,7 +10,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -129,11 +130,15 @@ def _meeting_page(request: HttpRequest, m: Meeting, edit_form: Any = None) -> Ht
             "date": m.date, "place": m.place, "pass_rate": m.pass_rate,
             "specialty": g.get("specialty"), "level": g.get("level"), "count": g.get("count"),
             "reserve": g.get("reserve")})
+    seats = list(m.seats.select_related("expert__user", "expert__unit"))
+    code = queries.pool_code_of(m)
+    for s in seats:  # the public record's code beside the name (office and city only)
+        s.pool_code = code.get(s.expert_id, "")  # type: ignore[attr-defined]
     return render(request, "evaluation/meeting.html", {
         "edit_form": edit_form,
         "presiding_choices": queries.presiding_choices(m),
         "results": queries.results_recorded(cases),
-        "m": m, "cases": cases, "seats": m.seats.select_related("expert__user", "expert__unit"),
+        "m": m, "cases": cases, "seats": seats,
         "exclusions": m.exclusions.select_related("expert__user", "application__applicant"),
         "quorum": holds, "present": present, "size": size,
         "needed": queries.quorum_needed(m, size), "ceiling": queries.ceiling_report(m),
@@ -553,3 +558,38 @@ def committee_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return _add_expert(request, c)
     _perform(request, COMMITTEE_ACTIONS, action, c)
     return redirect("evaluation:committee", c.pk)
+
+
+# --- public draw records (no login: docs/trust.md §Expert draw) -------------------------------
+
+
+def public_draws(request: HttpRequest) -> HttpResponse:
+    """Every committed expert draw, newest first, each linking to its public record."""
+    page = Paginator(queries.public_draws(), 50).get_page(request.GET.get("page"))
+    return render(request, "evaluation/public_draws.html", {"page": page})
+
+
+def public_draw(request: HttpRequest, pk: int) -> HttpResponse:
+    """One meeting's draw record by pseudonymous pool codes: no names, units or pool ids."""
+    m = queries.public_draw(pk)
+    if m is None:
+        raise Http404
+    record = queries.draw_record(m)
+    excluded = set(record["excluded"])
+    groups = [{**g, "result": (record["result"] or {"groups": []})["groups"][i]
+               if record["result"] else None}
+              for i, g in enumerate(record["groups"])]
+    return render(request, "evaluation/public_draw.html", {
+        "m": m, "record": record, "groups": groups, "excluded": excluded,
+    })
+
+
+def public_draw_json(request: HttpRequest, pk: int) -> JsonResponse:
+    """The downloadable record that `tools/verify/expert_draw.py` re-runs."""
+    m = queries.public_draw(pk)
+    if m is None:
+        raise Http404
+    response = JsonResponse(queries.draw_record(m),
+                            json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="expert-draw-{m.pk}.json"'
+    return response

@@ -72,7 +72,6 @@ class CorrectionMaterialForm(forms.Form):
 
 class DrawForm(forms.Form):
     plan = forms.IntegerField(widget=forms.HiddenInput)
-    seed = forms.CharField(label=_("随机种子（留空则系统生成）"), required=False, max_length=64)
 
 
 class FindingForm(forms.Form):

@@ -15,6 +15,8 @@ labels.register("audit_action", {
     "review.correction_reminder": _("补正期限提醒"),
     "review.dossier_view": _("查阅申报材料"),
     "review.sampling_draw": _("抽取抽查样本"),
+    "review.sampling.commit": _("公布抽查种子哈希"),
+    "review.sampling.run": _("抽取抽查样本"),
     "review.sampling_finding": _("记录抽查结果"),
     "review.unit_check": _("单位核对原件"),
     "review.record_provincial_pass": _("省高评委评审通过"),

@@ -207,8 +207,10 @@ class CommitteeSetting(models.Model):
 
 
 class SamplingDraw(models.Model):
-    """The city office's sample of one committee's accepted dossiers (四（四）), reproducible:
-    the same seed over the same population gives the same sample."""
+    """The city office's sample of one committee's accepted dossiers (四（四））, commit-reveal
+    (`reviews/sampling.py`, docs/trust.md §Sampling draw): the commit fixes the population and
+    its pseudonymous codes and publishes the seed's hash; the draw reveals the seed and the
+    sample (`drawn_at` set). The same seed over the same codes gives the same sample."""
 
     plan = models.ForeignKey(
         "seasons.CommitteePlan", on_delete=models.PROTECT, related_name="sampling_draws",
@@ -222,8 +224,12 @@ class SamplingDraw(models.Model):
     seed_sha256 = models.CharField(_("种子哈希"), max_length=64)
     share = models.DecimalField(_("抽查比例"), max_digits=4, decimal_places=3)
     population = models.JSONField(_("抽查范围（申报编号）"))
-    sample = models.JSONField(_("抽中（申报编号）"))
-    created_at = models.DateTimeField(_("抽取时间"), default=timezone.now)
+    sample = models.JSONField(_("抽中（申报编号）"), default=list, blank=True)
+    # {application id: this sampling's pseudonymous code}; published by code only. Empty on
+    # samplings drawn before the commit-reveal (they have no public record).
+    codes = models.JSONField(_("抽查编号"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("公布种子哈希时间"), default=timezone.now)
+    drawn_at = models.DateTimeField(_("抽取时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -232,6 +238,10 @@ class SamplingDraw(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} 抽查 {self.created_at:%Y-%m-%d}"
+
+    @property
+    def drawn(self) -> bool:
+        return self.drawn_at is not None
 
 
 class FindingOutcome(models.TextChoices):

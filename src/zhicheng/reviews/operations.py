@@ -6,9 +6,6 @@ the applicant (`applications.notifications.notify`, email after commit through C
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import math
-import random
 import secrets
 from decimal import Decimal
 from typing import Any
@@ -42,6 +39,7 @@ from zhicheng.publicity.models import Publicity
 from zhicheng.publicity.operations import open_publicity
 from zhicheng.seasons.models import CommitteePlan
 
+from . import sampling as pure
 from .diff import NEW_MATERIAL, SECTION_LABELS, diff_snapshots, material_target
 from .exports import build_package
 from .guards import committee_setting, latest_submission, open_correction
@@ -741,41 +739,61 @@ def sample_population(plan: CommitteePlan) -> list[int]:
     )
 
 
-def draw(population: list[int], share: Decimal, seed: str) -> list[int]:
-    """The reproducible draw: the same seed over the same population gives the same sample."""
-    if not population or share <= 0:
-        return []
-    k = min(len(population), max(1, math.ceil(len(population) * share)))
-    rng = random.Random(hashlib.sha256(seed.encode("utf-8")).digest())
-    return sorted(rng.sample(sorted(population), k))
+def sampling_result(record: SamplingDraw, seed: str) -> list[int]:
+    """The sample (application ids, in draw order) of the committed codes with this seed."""
+    back = {code: int(pk) for pk, code in record.codes.items()}
+    return [back[c] for c in pure.sampling_draw(sorted(back), record.share, seed)]
 
 
-def draw_sample(plan: CommitteePlan, actor: Actor, *, seed: str = "") -> SamplingDraw:
+def commit_sampling(plan: CommitteePlan, actor: Actor) -> SamplingDraw:
+    """Fix the plan's accepted dossiers (by this sampling's pseudonymous codes) and publish
+    the seed's hash BEFORE the draw; the seed stays hidden (docs/trust.md §Sampling draw)."""
     require_permission(actor, "reviews.sample", plan, SAMPLING_REFUSAL)
-    seed = seed.strip() or secrets.token_hex(16)
-    with operation(actor, "review.sampling_draw", target=(CommitteePlan, plan.pk)) as op:
+    with operation(actor, "review.sampling.commit", target=(CommitteePlan, plan.pk)) as op:
         locked: CommitteePlan = op.obj
+        if SamplingDraw.objects.filter(plan=locked, drawn_at__isnull=True).exists():
+            raise StateConflict("该评审计划已有公布种子哈希、尚未抽取的抽查，请先完成那次抽取。")
         share = committee_setting(locked).sample_share
         population = sample_population(locked)
         if not population:
             raise OperationError("该评委会尚无复核通过的申报，无需抽查。")
-        sample = draw(population, share, seed)
+        seed = pure.new_seed()
         record = SamplingDraw.objects.create(
             plan=locked, drawn_by=person(actor), seed=seed,
-            seed_sha256=hashlib.sha256(seed.encode("utf-8")).hexdigest(), share=share,
-            population=population, sample=sample,
+            seed_sha256=pure.seed_hash(seed), share=share, population=population,
+            sample=[], codes={str(pk): code
+                              for pk, code in pure.population_codes(population).items()},
         )
-        op.summary = f"抽查{locked}：{len(population)}份中抽取{len(sample)}份"
-        op.data = {"draw": record.pk, "seed": seed, "seed_sha256": record.seed_sha256,
-                   "share": str(share), "population": population, "sample": sample}
+        op.summary = (f"抽查{locked}：公布种子哈希{record.seed_sha256}；"
+                      f"抽查范围{len(population)}份，比例{share}")
+        op.data = {"sampling": record.pk, "seed_sha256": record.seed_sha256,
+                   "share": str(share), "population": population}
     return record
+
+
+def run_sampling(record: SamplingDraw, actor: Actor) -> SamplingDraw:
+    """Draw with the committed seed over the committed codes and reveal the seed."""
+    require_permission(actor, "reviews.sample", record.plan, SAMPLING_REFUSAL)
+    with operation(actor, "review.sampling.run", target=record) as op:
+        locked: SamplingDraw = op.obj
+        if locked.drawn:
+            raise StateConflict("本次抽查已经抽取，不能重新抽取。")
+        locked.sample = sampling_result(locked, locked.seed)
+        locked.drawn_at = timezone.now()
+        locked.drawn_by = person(actor)
+        locked.save(update_fields=["sample", "drawn_at", "drawn_by"])
+        op.summary = (f"抽查{locked.plan}：{len(locked.population)}份中抽取"
+                      f"{len(locked.sample)}份；种子{locked.seed}")
+        op.data = {"sampling": locked.pk, "seed": locked.seed,
+                   "seed_sha256": locked.seed_sha256, "sample": locked.sample}
+    return locked
 
 
 def record_finding(
     sampling: SamplingDraw, application: Application, actor: Actor, *, outcome: str, finding: str
 ) -> SampleFinding:
     require_permission(actor, "reviews.sample", application, SAMPLING_REFUSAL)
-    if application.pk not in sampling.sample:
+    if not sampling.drawn or application.pk not in sampling.sample:
         raise OperationError("该申报不在本次抽查样本中。")
     if outcome not in FindingOutcome.values or not finding.strip():
         raise OperationError("请选择抽查结论并填写抽查意见。")
@@ -813,7 +831,7 @@ def update_committee_setting(
     provincial_levels: list[str] | None = None,
     note: str | None = None,
 ) -> CommitteeSetting:
-    require_permission(actor, "reviews.sample", None, SAMPLING_REFUSAL)
+    require_permission(actor, "reviews.sample", plan, SAMPLING_REFUSAL)
     with operation(actor, "review.committee_setting", target=(CommitteePlan, plan.pk)) as op:
         current = committee_setting(op.obj)
         if sample_share is not None:

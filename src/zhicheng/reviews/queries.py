@@ -279,3 +279,31 @@ def sampling_draws(user: Any) -> QuerySet[SamplingDraw]:
     # an office's own city's draws (docs/seasons.md, 多城市)
     return SamplingDraw.objects.filter(in_office_cities(user, "plan__season__owner")) \
         .select_related("plan", "drawn_by").prefetch_related("findings")
+
+
+SAMPLING_RECORD_FORMAT = "zhicheng-sampling-draw/1"
+
+
+def public_samplings() -> QuerySet[SamplingDraw]:
+    """Every committed sampling with pseudonymous codes, newest first (public, no login)."""
+    return SamplingDraw.objects.exclude(codes={}).select_related("plan").order_by(
+        "-created_at", "-pk")
+
+
+def sampling_record(record: SamplingDraw) -> dict[str, Any]:
+    """The sampling's public record (docs/trust.md §Sampling draw): the population by this
+    sampling's codes, the share and the seed hash from the commit; after the draw the seed
+    and the sample in draw order, for `tools/verify/sampling_draw.py`. No name, unit or
+    application number."""
+    codes: dict[str, str] = record.codes
+    return {
+        "format": SAMPLING_RECORD_FORMAT,
+        "sampling": record.pk,
+        "plan": str(record.plan),
+        "committed_at": record.created_at.isoformat(timespec="seconds"),
+        "seed_hash": record.seed_sha256,
+        "share": f"{record.share:.3f}",
+        "population": sorted(codes.values()),
+        "seed": record.seed if record.drawn else None,
+        "sample": [codes[str(pk)] for pk in record.sample] if record.drawn else None,
+    }

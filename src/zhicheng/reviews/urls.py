@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from . import views
 
@@ -19,4 +19,11 @@ urlpatterns = [
     path("<int:pk>/act/<slug:action>/", views.act, name="act"),
     path("<int:pk>/package.zip", views.package, name="package"),
     path("<int:pk>/form.pdf", views.form_pdf, name="form_pdf"),
+]
+
+# /draws/sampling/ (public, no login): the sampling records anyone can re-run (docs/trust.md).
+public_patterns: list[URLPattern] = [
+    path("", views.public_sampling_list, name="list"),
+    path("<int:pk>/", views.public_sampling, name="sampling"),
+    path("<int:pk>/record.json", views.public_sampling_json, name="sampling_json"),
 ]

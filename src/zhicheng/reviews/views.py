@@ -15,7 +15,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +56,14 @@ from .exports import worklist_xlsx
 from .forms import CorrectionForm, CorrectionMaterialForm, DrawForm, FindingForm
 from .guards import committee_setting, exempt_from_originals, open_correction
 from .models import ProvincialForward, ReviewStep, SamplingDraw, UnitCheck
-from .queries import dossier_for, reviewable, roles_of, sampling_draws
+from .queries import (
+    dossier_for,
+    public_samplings,
+    reviewable,
+    roles_of,
+    sampling_draws,
+    sampling_record,
+)
 from .queries import my_corrections as my_corrections_query
 from .queries import worklist as worklist_query
 from .scope import default_due_date
@@ -526,8 +540,8 @@ def sampling(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             plan = get_object_or_404(CommitteePlan, pk=form.cleaned_data["plan"])
             try:
-                record = ops.draw_sample(plan, request.user, seed=form.cleaned_data["seed"])
-                messages.success(request, f"已抽取{len(record.sample)}份。")
+                record = ops.commit_sampling(plan, request.user)
+                messages.success(request, f"已公布种子哈希：{record.seed_sha256}。")
                 return redirect("reviews:sampling_draw", pk=record.pk)
             except OperationError as exc:
                 _error(request, exc)
@@ -553,6 +567,13 @@ def sampling(request: HttpRequest) -> HttpResponse:
 @login_required
 def sampling_draw(request: HttpRequest, pk: int) -> HttpResponse:
     record: SamplingDraw = get_object_or_404(sampling_draws(request.user), pk=pk)
+    if request.method == "POST" and request.POST.get("action") == "draw":
+        try:
+            record = ops.run_sampling(record, request.user)
+            messages.success(request, f"已抽取{len(record.sample)}份，种子已公开。")
+        except OperationError as exc:
+            _error(request, exc)
+        return redirect("reviews:sampling_draw", pk=pk)
     if request.method == "POST":
         form = FindingForm(request.POST)
         if form.is_valid() and form.cleaned_data["application"] in record.sample:
@@ -574,3 +595,25 @@ def sampling_draw(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/sampling_draw.html", {
         "draw": record, "rows": rows, "form": FindingForm(),
     })
+
+
+# --- public sampling records (no login: docs/trust.md §Sampling draw) ------------------------
+
+
+def public_sampling_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(public_samplings(), 50).get_page(request.GET.get("page"))
+    return render(request, "reviews/public_samplings.html", {"page": page})
+
+
+def public_sampling(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(public_samplings(), pk=pk)
+    return render(request, "reviews/public_sampling.html",
+                  {"s": record, "record": sampling_record(record)})
+
+
+def public_sampling_json(request: HttpRequest, pk: int) -> JsonResponse:
+    record = get_object_or_404(public_samplings(), pk=pk)
+    response = JsonResponse(sampling_record(record),
+                            json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="sampling-draw-{record.pk}.json"'
+    return response

@@ -60,7 +60,7 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 
 def _year(raw: str) -> int | None:
     text = raw.strip()
-    # isdigit() alone accepts "²", which int() refuses
+    # isdigit() alone accepts '²', which int() refuses (a 500 on ?year=²)
     return int(text) if text.isascii() and text.isdigit() and 1900 < int(text) < 2200 else None
 
 

@@ -779,7 +779,7 @@ def run_sampling(record: SamplingDraw, actor: Actor) -> SamplingDraw:
         if locked.drawn:
             raise StateConflict("本次抽查已经抽取，不能重新抽取。")
         locked.sample = sampling_result(locked, locked.seed)
-        locked.drawn_at = timezone.now()
+        locked.drawn_at = clock.now()
         locked.drawn_by = person(actor)
         locked.save(update_fields=["sample", "drawn_at", "drawn_by"])
         op.summary = (f"抽查{locked.plan}：{len(locked.population)}份中抽取"

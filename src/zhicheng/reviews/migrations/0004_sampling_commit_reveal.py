@@ -13,7 +13,7 @@ def drawn_when_made(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0001_initial'),
+        ('reviews', '0003_fill_worklist_keys'),
     ]
 
     operations = [

@@ -24,8 +24,11 @@ def test_another_citys_office_neither_draws_nor_reads_the_sampling(
     plan = apps[0].plan
     stranger = yunhu_official()
     with pytest.raises(NotPermitted):
-        rops.draw_sample(plan, stranger, seed="abc")
-    record = rops.draw_sample(plan, city, seed="abc")
+        rops.commit_sampling(plan, stranger)
+    record = rops.commit_sampling(plan, city)
+    with pytest.raises(NotPermitted):
+        rops.run_sampling(record, stranger)
+    record = rops.run_sampling(record, city)
     sampled = next(a for a in apps if a.pk in record.sample)
     with pytest.raises(NotPermitted):
         rops.record_finding(record, sampled, stranger, outcome="ok", finding="材料齐全。")

@@ -101,15 +101,23 @@ def pdf_bytes(text: str) -> bytes:
 
 def copy_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]],
               ) -> int:
-    """COPY rows into the model's table (column names from the field names)."""
+    """COPY rows into the model's table (column names from the field names). A NOT NULL
+    column the caller does not list but that has a default or may be blank (a column added
+    since the seeder was written) gets that default, so a new field does not break it."""
     columns = [model._meta.get_field(f).column for f in fields]  # type: ignore[union-attr]
+    defaulted = [f for f in model._meta.concrete_fields
+                 if f.column not in columns and not f.null and not f.primary_key
+                 and (f.has_default() or f.empty_strings_allowed and f.blank)]
+    defaults = tuple(json.dumps(v) if isinstance(v := f.get_default(), (dict, list)) else v
+                     for f in defaulted)
+    columns += [f.column for f in defaulted]
     table = model._meta.db_table
     n = 0
     with connection.cursor() as cur:
         raw = cur.cursor
         with raw.copy(f'COPY "{table}" ({", ".join(columns)}) FROM STDIN') as cp:
             for row in rows:
-                cp.write_row(row)
+                cp.write_row(tuple(row) + defaults)
                 n += 1
     return n
 

@@ -13,18 +13,21 @@ from tests.browser.sessions import hand_session
 pytestmark = pytest.mark.browser
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
-PUBLIC = ["/", "/plans/", "/publicity/", "/verify/", "/notices/", "/notice/", "/accounts/login/"]
+PUBLIC = ["/", "/plans/", "/publicity/", "/verify/", "/notices/", "/notice/", "/accounts/login/",
+          "/draws/", "/audit/checkpoints/"]
 ROLE_PAGES = {
-    "applicant": ["/apply/", "/apply/profile/", "/apply/inbox/", "/certificates/", "/accounts/me/"],
+    "applicant": ["/apply/", "/apply/profile/", "/apply/inbox/", "/certificates/", "/accounts/me/",
+                  "/accounts/me/notifications/"],
     "unit_hr": ["/review/", "/publicity/objections/", "/api/tokens/"],
     "haizhou_reviewer": ["/review/"],
-    "gongxin_committee": ["/review/", "/evaluation/", "/supervision/sanctions/"],
+    "gongxin_committee": ["/review/", "/evaluation/", "/supervision/sanctions/", "/review/province/",
+                          "/jobs/"],
     "expert": ["/evaluation/expert/"],
     "city_office": [
         "/supervision/", "/supervision/statistics/", "/review/sampling/", "/certificates/office/",
         "/supervision/sanctions/", "/supervision/audit/", "/review/", "/evaluation/",
         "/supervision/seasons/", "/supervision/calendar/", "/supervision/plan-import/",
-        "/accounts/officials/second-factor/",
+        "/accounts/officials/second-factor/", "/apply/deliveries/", "/jobs/",
     ],
 }
 

@@ -20,8 +20,8 @@ ROLE_PAGES = {
                   "/accounts/me/notifications/"],
     "unit_hr": ["/review/", "/publicity/objections/", "/api/tokens/"],
     "haizhou_reviewer": ["/review/"],
-    "gongxin_committee": ["/review/", "/evaluation/", "/supervision/sanctions/", "/review/province/",
-                          "/jobs/"],
+    "gongxin_committee": ["/review/", "/evaluation/", "/supervision/sanctions/",
+                          "/review/province/", "/jobs/"],
     "expert": ["/evaluation/expert/"],
     "city_office": [
         "/supervision/", "/supervision/statistics/", "/review/sampling/", "/certificates/office/",

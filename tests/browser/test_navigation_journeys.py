@@ -149,6 +149,9 @@ def test_public_journey(journey) -> None:
     journey.page.goto(journey.base + LOGIN)
     for name in ("首页", "评审计划表", "公示", "证书查验", "通知公告", "政策原文"):
         journey.public(name)
+    journey.public("公示")
+    assert journey.click("评委抽取公开记录", within="main") == "/draws/"
+    assert journey.click("材料抽查公开记录", within="main") == "/draws/sampling/"
     assert journey.page.locator("#work-nav").count() == 0
     journey.assert_reached("Public (not signed in)")
 
@@ -166,6 +169,7 @@ def test_applicant_journey(journey, work) -> None:
     assert journey.bar("消息") == "/apply/inbox/"
     assert journey.bar("我的证书") == "/certificates/"
     assert journey.public("我的账户") == "/accounts/me/"
+    assert journey.click("修改通知方式", within="main") == "/accounts/me/notifications/"
     journey.assert_reached("Applicant")
 
 
@@ -203,9 +207,12 @@ def test_committee_office_journey(journey, work, demo_password) -> None:
     assert journey.bar("公示异议") == "/publicity/objections/"
     assert journey.bar("评审会议") == "/evaluation/"
     assert re.fullmatch(r"/evaluation/committee/\d+/", journey.link_to("/evaluation/committee/"))
+    assert re.fullmatch(r"/evaluation/committee/\d+/roster/",
+                        journey.click("导入专家花名册", within="main"))
     journey.bar("评审会议")
     assert re.fullmatch(r"/evaluation/meeting/\d+/", journey.link_to("/evaluation/meeting/"))
     assert journey.bar("处理措施") == "/supervision/sanctions/"
+    assert journey.bar("省高评委结果") == "/review/province/"
     assert journey.bar("接口令牌") == "/api/tokens/"
     assert journey.bar("我的任务") == "/jobs/"
     journey.public("我的账户")

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.test_navigation_journeys import LOGIN, Journey
 from tests.factories.evaluation import World
 from tests.trust.tools import run_tool
 from zhicheng.evaluation import operations as ops
@@ -31,11 +32,10 @@ def test_a_visitor_downloads_a_draw_record_and_reruns_it(
     code = queries.pool_code_of(m)
     seated = [code[s.expert_id] for s in m.seats.filter(reserve=False).order_by("position")]
 
-    page.goto(f"{live_server.url}/")
-    page.get_by_role("link", name="公示", exact=True).first.click()
-    page.wait_for_load_state("load")
-    page.get_by_role("link", name="评委抽取公开记录").click()
-    page.wait_for_load_state("load")
+    journey = Journey(page, live_server.url)  # refuses any typed address but the login's
+    page.goto(live_server.url + LOGIN)
+    journey.public("公示")
+    assert journey.click("评委抽取公开记录", within="main") == "/draws/"
     page.locator(f"a[data-draw='{m.pk}']").click()
     page.wait_for_load_state("load")
 
@@ -54,3 +54,4 @@ def test_a_visitor_downloads_a_draw_record_and_reruns_it(
     ok = run_tool("expert_draw.py", str(saved))
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert f"selected {seated}" in ok.stdout and "OK" in ok.stdout
+    journey.assert_reached("Public: a draw record")

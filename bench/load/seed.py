@@ -60,6 +60,7 @@ from zhicheng.applications.models import (  # noqa: E402
 from zhicheng.applications.profiles import new_uid, validate_facts  # noqa: E402
 from zhicheng.applications.states import State  # noqa: E402
 from zhicheng.catalogue.models import Series  # noqa: E402
+from zhicheng.core import clock  # noqa: E402
 from zhicheng.demo.accounts import DEMO_TOTP_SECRET  # noqa: E402
 from zhicheng.demo.applications import DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY  # noqa: E402
 from zhicheng.documents.placeholder import one_page_pdf  # noqa: E402
@@ -267,7 +268,10 @@ class Cloner:
         self.templates = templates
         self.rng = rng
         self.password = make_password(PASSWORD)
-        self.now = timezone.now()
+        # Copied rows are stamped at the business date the benchmark runs on (10:00), as the
+        # dossiers of a running season are: a real-time stamp years after the season would
+        # give every worklist row a deadline years away.
+        self.now = timezone.make_aware(dt.datetime.combine(clock.today(), dt.time(10)))
         self.reviewer_of: dict[int, int | None] = {}
         self.plans = list(
             CommitteePlan.objects.filter(season__code=SEASON, office__isnull=False)

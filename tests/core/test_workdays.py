@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from zhicheng.core.models import CalendarDay, CalendarYear
 from zhicheng.core.workdays import office_calendar
@@ -68,3 +70,17 @@ def test_every_built_in_day_is_answered_as_the_official_calendar_package_answers
             differ.append(day)
         day += dt.timedelta(days=1)
     assert differ == []
+
+
+@given(first=st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2026, 12, 31)),
+       span=st.integers(min_value=-3, max_value=1200))
+def test_counting_a_range_agrees_with_counting_day_by_day(first: dt.date, span: int) -> None:
+    """The worklist's days-left counts use running totals per year; they must give what
+    counting each day gives, across year ends and with an office's corrected day."""
+    calendar = WorkdayCalendar(extra_days={dt.date(2024, 10, 12): False})
+    last = min(first + dt.timedelta(days=span), dt.date(2026, 12, 31))
+    by_day, day = 0, first
+    while day <= last:
+        by_day += calendar.is_workday(day)
+        day += dt.timedelta(days=1)
+    assert calendar.count_workdays(first, last) == by_day

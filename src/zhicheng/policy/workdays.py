@@ -55,6 +55,10 @@ class WorkdayCalendar:
     ) -> None:
         self.extra_days = dict(extra_days or {})
         self.extra_years = frozenset(extra_years)
+        # Per year, the running count of working days (index d = days 1..d of the year), so a
+        # count over any range is two lookups per year: worklists count up to 50 rows' days
+        # left on every page, over ranges that can span years.
+        self._running: dict[int, list[int]] = {}
 
     def has_year(self, year: int) -> bool:
         return BUILTIN_FIRST_YEAR <= year <= BUILTIN_LAST_YEAR or year in self.extra_years
@@ -82,13 +86,33 @@ class WorkdayCalendar:
                 remaining -= 1
         return day
 
+    def _running_count(self, year: int) -> list[int]:
+        running = self._running.get(year)
+        if running is None:
+            first = dt.date(year, 1, 1)
+            days = (dt.date(year + 1, 1, 1) - first).days
+            running = [0] * (days + 1)
+            for i in range(days):
+                running[i + 1] = running[i] + self.is_workday(first + dt.timedelta(days=i))
+            self._running[year] = running
+        return running
+
     def count_workdays(self, first: dt.date, last: dt.date) -> int:
-        """Working days in the closed range [first, last]."""
+        """Working days in the closed range [first, last] (0 when last is before first).
+        A year without calendar data raises CalendarDataMissing, as `is_workday` does."""
         total = 0
-        day = first
-        while day <= last:
-            total += self.is_workday(day)
-            day += dt.timedelta(days=1)
+        for year in range(first.year, last.year + 1):
+            if not self.has_year(year):  # only single corrected days, if any: day by day
+                day, stop = max(first, dt.date(year, 1, 1)), min(last, dt.date(year, 12, 31))
+                while day <= stop:
+                    total += self.is_workday(day)
+                    day += dt.timedelta(days=1)
+                continue
+            running = self._running_count(year)
+            start = (first - dt.date(year, 1, 1)).days if year == first.year else 0
+            end = (last - dt.date(year, 1, 1)).days + 1 if year == last.year else len(running) - 1
+            if end > start:
+                total += running[end] - running[start]
         return total
 
     def period_end(self, first_day: dt.date, workdays: int) -> dt.date:

@@ -67,3 +67,33 @@ def test_a_city_office_reads_and_changes_only_its_citys_rows_in_the_admin(
     every.force_login(root)
     both = every.get("/admin/seasons/season/").content.decode()
     assert YUNHU_SEASON in both and LYG_SEASON in both
+
+
+def test_a_city_office_lists_only_its_citys_people_in_the_admin(yunhu: Any,
+                                                               demo_users: Any) -> None:
+    """City offices get no user admin by default (403); where an installation grants it
+    (`accounts.view_user`), officials are listed by their organisations' city, applicants by
+    their employer's, somebody of no city yet (a new sign-up) for every office; the
+    superuser lists everyone."""
+    from django.contrib.auth.models import Permission
+
+    assert staff_client(demo_users["city_office"]).get("/admin/accounts/user/").status_code == 403
+    newcomer = User.objects.create_user(username="newcomer", password="pw-zhicheng-2024",
+                                        full_name="新注册人", email="new@example.invalid")
+    colleague = yunhu_official(name="云湖同事")
+    office = yunhu_official()
+    office.user_permissions.add(Permission.objects.get(codename="view_user"))
+    client = staff_client(office)
+    people = client.get("/admin/accounts/user/").content.decode()
+    assert colleague.username in people and newcomer.username in people
+    for username in ("city_office", "unit_hr", "applicant", "gongxin_committee"):
+        assert f">{username}<" not in people, username
+    other = client.get(f"/admin/accounts/user/{demo_users['applicant'].pk}/change/",
+                       follow=True)
+    assert demo_users["applicant"].username not in other.content.decode().split("<main", 1)[-1]
+
+    root = User.objects.create_superuser(username="root", password="Root-Passw0rd-x!",
+                                         email="root@example.invalid")
+    activate_totp(root, DEMO_TOTP_SECRET)
+    everyone = staff_client(root).get("/admin/accounts/user/?all=").content.decode()
+    assert ">city_office<" in everyone and colleague.username in everyone

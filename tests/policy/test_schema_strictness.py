@@ -244,3 +244,12 @@ def test_a_work_period_ending_before_it_starts_is_refused_as_the_schema_says(tmp
     path.write_text(json.dumps(data), encoding="utf-8")
     code, err = run(str(path))
     assert code == 2 and "$.work_history[1]: 工作经历的结束日期早于开始日期" in err
+
+
+def test_the_year_0000_is_refused_by_the_schema_and_the_parser() -> None:
+    """RFC 3339 writes the year 0000, which no calendar has: hypothesis found the schema
+    accepting a date the parser refuses."""
+    document = edit(base(), ("education", 0, "date"), "replace", "0000-01-01")
+    assert not accepted(document) and not schema_accepts(document)
+    document = edit(base(), ("education", 0, "date"), "replace", "0001-01-01")
+    assert accepted(document) == schema_accepts(document)

@@ -88,8 +88,9 @@ Route = Literal[
 ]
 
 # A calendar date as JSON text: exactly YYYY-MM-DD, and a day that exists (format "date", RFC
-# 3339 full-date; the CLI parses profiles strictly, so the schema says all it accepts).
-DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+# 3339 full-date; the CLI parses profiles strictly, so the schema says all it accepts). RFC
+# 3339 allows the year 0000, which no calendar (nor Python's date) has: the pattern refuses it.
+DATE_PATTERN = "^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-[0-9]{2}-[0-9]{2}$"
 Date = Annotated[
     dt.date, WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN})
 ]

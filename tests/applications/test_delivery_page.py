@@ -56,7 +56,7 @@ def test_failed_deliveries_show_the_reason_and_a_masked_number(failed: Any,
     assert (failed.state, failed.next_attempt_at) == (DeliveryState.FAILED, None)
     page = client_for(demo_users["city_office"]).get(reverse("applications:deliveries"))
     text = page.content.decode()
-    assert "RuntimeError：gateway timeout" in text and "发送失败" in text
+    assert "发送出错（gateway timeout）" in text and "发送失败" in text
     assert "138****0001" in text and "13800000001" not in text
     assert "已停止重试" in text and "重发" in text
 

@@ -8,9 +8,9 @@ import json
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 from django.test import Client
 
+from tests.browser.sessions import hand_session
 from tests.factories.certificates import (  # noqa: F401  (fixtures)
     _keys_and_date,
     make_approved,
@@ -18,15 +18,6 @@ from tests.factories.certificates import (  # noqa: F401  (fixtures)
 from tests.trust.tools import run_tool
 
 pytestmark = pytest.mark.browser
-
-
-def _login(page: Any, base: str, user: Any) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME,
-                               "value": cookie.value, "url": base}])
 
 
 def test_the_applicant_downloads_the_audit_proof_of_their_dossier(
@@ -41,7 +32,7 @@ def test_the_applicant_downloads_the_audit_proof_of_their_dossier(
             op.summary = text
     sign_checkpoint()
     base = live_server.url
-    _login(page, base, app.applicant)
+    hand_session(page, base, app.applicant)
     page.goto(f"{base}/apply/")
     page.click(f"a[href='/apply/{app.pk}/'] >> nth=0")
     page.wait_for_selector("#audit-proof")

@@ -67,7 +67,7 @@ def test_notification_journey(page: Any, live_server: Any, demo_users: Any,
     page.goto(f"{base}/")
     page.click("nav >> text=消息投递")
     table = page.inner_text("#deliveries")
-    assert "RuntimeError：gateway timeout" in table and "139****1234" in table
+    assert "发送出错（gateway timeout）" in table and "139****1234" in table
     page.click("#deliveries button:has-text('重发')")
     page.wait_for_selector("text=已重发：已发送")
     assert "没有发送失败的消息。" in page.inner_text("#deliveries")

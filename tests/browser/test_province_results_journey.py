@@ -6,12 +6,10 @@ nothing recorded yet), and confirms by clicking."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 
+from tests.browser.sessions import hand_session
 from tests.factories.province import fill_form, forwarded
 from tests.factories.reviews import (  # noqa: F401  (fixtures)
     _business_date,
@@ -24,21 +22,13 @@ pytestmark = pytest.mark.browser
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _login(page: Any, base: str, user: Any) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME,
-                               "value": cookie.value, "url": base}])
-
-
 def test_download_fill_upload_preview_confirm(page, live_server, chain, demo_users):  # noqa: F811
     from zhicheng.applications.states import State
     from zhicheng.reviews.models import ProvincialForward
 
     first, second = (forwarded(chain, demo_users["city_office"], n) for n in (11, 12))
     base = live_server.url
-    _login(page, base, chain.committee)
+    hand_session(page, base, chain.committee)
     page.goto(f"{base}/review/")
     page.click("#work-nav >> text=省高评委结果")
     page.wait_for_url(f"{base}/review/province/")

@@ -125,7 +125,15 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, sms.SmsError):
         return str(exc)[:300]
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return (f"{type(exc).__name__}：{first}" if first else type(exc).__name__)[:300]
+    # People read a kind in Chinese, never an exception class (that goes to the log).
+    logger.info("delivery failed: %s", type(exc).__name__)
+    if isinstance(exc, TimeoutError):
+        kind = "发送超时"
+    elif isinstance(exc, (ConnectionError, OSError)):
+        kind = "无法连接邮件或短信服务器"
+    else:
+        kind = "发送出错"
+    return (f"{kind}（{first}）" if first else kind)[:300]
 
 
 def _send(d: Delivery) -> None:

@@ -25,9 +25,11 @@ from zhicheng.seasons.queries import engine_version
 
 from . import guards  # noqa: F401  (registers the guards)
 from .commitment import COMMITMENT_TEXT, commitment_sha256
+from .delivery import is_mobile
 from .models import (
     ApplicantProfile,
     Application,
+    Channel,
     Delivery,
     DeliveryState,
     Material,
@@ -583,7 +585,13 @@ def resend_delivery(delivery: Delivery, actor: Actor) -> Delivery:
         d: Delivery = op.obj
         before, reason = d.attempts, d.last_error
         d.state, d.attempts, d.next_attempt_at = DeliveryState.QUEUED, 0, timezone.now()
-        d.save(update_fields=["state", "attempts", "next_attempt_at"])
+        # To the address the person has now (they may have corrected it since the failure).
+        person = d.notification.user
+        if d.channel == Channel.EMAIL and person.email:
+            d.address = person.email
+        elif d.channel == Channel.SMS and is_mobile(person.phone):
+            d.address = person.phone
+        d.save(update_fields=["state", "attempts", "next_attempt_at", "address"])
         op.summary = f"重发{d.get_channel_display()}（此前尝试{before}次：{reason}）"
         op.data = {"notification": d.notification_id, "channel": d.channel,
                    "attempts": before, "last_error": reason}

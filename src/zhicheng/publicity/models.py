@@ -8,10 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhicheng.applications.states import State
+from zhicheng.core import clock
 from zhicheng.orgs.models import Role
 from zhicheng.policy.dates import cn_date
 
@@ -73,7 +73,7 @@ class Publicity(models.Model):
     required_workdays = models.PositiveSmallIntegerField(_("公示工作日数"))
     parameter = models.CharField(_("年度参数"), max_length=60)
     clause = models.CharField(_("依据条款"), max_length=40)
-    opened_at = models.DateTimeField(_("发布时间"), default=timezone.now)
+    opened_at = models.DateTimeField(_("发布时间"), default=clock.now)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -163,7 +163,7 @@ class Objection(models.Model):
     name = models.CharField(_("异议人姓名"), max_length=64, blank=True)
     contact = models.CharField(_("联系方式"), max_length=120)
     text = models.TextField(_("异议内容"))
-    filed_at = models.DateTimeField(_("提出时间"), default=timezone.now)
+    filed_at = models.DateTimeField(_("提出时间"), default=clock.now)
     ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
     state = models.CharField(
         _("状态"), max_length=10, choices=ObjectionState.choices, default=ObjectionState.OPEN

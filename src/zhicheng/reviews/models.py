@@ -13,9 +13,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhicheng.core import clock
 from zhicheng.core.clock import BusinessTimestampField
 
 
@@ -42,7 +42,7 @@ class ReviewStep(models.Model):
         "applications.Submission", on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", verbose_name=_("所依据的快照"),
     )
-    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("时间"), default=clock.now)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -122,7 +122,7 @@ class CorrectionRequest(models.Model):
         _("状态"), max_length=10, choices=CorrectionStatus.choices,
         default=CorrectionStatus.OPEN, db_index=True,
     )
-    created_at = models.DateTimeField(_("告知时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("告知时间"), default=clock.now)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
 
@@ -163,7 +163,7 @@ class DossierView(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
         verbose_name=_("查阅人"),
     )
-    viewed_at = models.DateTimeField(_("首次查阅时间"), default=timezone.now)
+    viewed_at = models.DateTimeField(_("首次查阅时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("材料查阅记录")
@@ -228,7 +228,7 @@ class SamplingDraw(models.Model):
     # {application id: this sampling's pseudonymous code}; published by code only. Empty on
     # samplings drawn before the commit-reveal (they have no public record).
     codes = models.JSONField(_("抽查编号"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("公布种子哈希时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("公布种子哈希时间"), default=clock.now)
     drawn_at = models.DateTimeField(_("抽取时间"), null=True, blank=True)
 
     class Meta:
@@ -263,7 +263,7 @@ class SampleFinding(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("记录人"),
     )
-    recorded_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+    recorded_at = models.DateTimeField(_("记录时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("抽查意见")
@@ -299,7 +299,7 @@ class ProvincialForward(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("报送人"),
     )
-    forwarded_at = models.DateTimeField(_("报送时间"), default=timezone.now)
+    forwarded_at = models.DateTimeField(_("报送时间"), default=clock.now)
     package = models.FileField(_("材料包"), max_length=300)
     package_sha256 = models.CharField(_("材料包哈希"), max_length=64)
     result = models.CharField(

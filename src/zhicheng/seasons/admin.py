@@ -64,8 +64,9 @@ class SeasonAdmin(CityScopedAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(SeasonVersion)
 class SeasonVersionAdmin(CityScopedAdminMixin, admin.ModelAdmin):
-    city_path = "season__owner"  # an office's own city only (docs/seasons.md, 多城市)
     """Read-only: a version is made by loading a package or correcting a season."""
+
+    city_path = "season__owner"  # an office's own city only (docs/seasons.md, 多城市)
 
     list_display = ("season", "number", "status", "published_on", "sha256", "note")
     list_filter = ("status", "season")

@@ -20,6 +20,7 @@ from .identity import (
     IdType,
     Sex,
     check_identity,
+    is_mobile,
     validate_phone,
     validate_real_name,
 )
@@ -161,7 +162,6 @@ class LoginForm(AllauthLoginForm):
         password.widget.attrs["placeholder"] = ""
 
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
 class NotifyPreferencesForm(forms.Form):
@@ -188,6 +188,6 @@ class NotifyPreferencesForm(forms.Form):
         channels = cleaned.get("notify_channels", "")
         phone = cleaned.get("phone", "")
         if channels in {NotifyChannels.SMS, NotifyChannels.BOTH} and "phone" not in self.errors \
-                and not MOBILE.match(phone or ""):
+                and not is_mobile(phone):
             self.add_error("phone", _("选择短信通知须填写11位中国大陆手机号码。"))
         return cleaned

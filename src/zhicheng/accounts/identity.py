@@ -264,6 +264,13 @@ def check_identity(
 
 
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\+\d{6,15})$")
+# A mainland mobile number, the only kind an SMS provider here delivers to.
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def is_mobile(phone: str | None) -> bool:
+    """True for a mainland mobile number (11 digits starting 13–19), the SMS channel's target."""
+    return bool(_MOBILE.match(phone or ""))
 
 
 def validate_phone(value: str) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.core.mail import send_mail
 from django.db.models import F
 from django.utils import timezone
 
+from zhicheng.accounts.identity import is_mobile
 from zhicheng.accounts.models import NotifyChannels
 from zhicheng.core.links import absolute_url
 from zhicheng.core.observe import mail_failed, mail_sent
@@ -48,14 +48,9 @@ SMS_TEMPLATES: dict[str, str] = {
 SMS_DEFAULT = "【职称评审】{title}。详见：{link}"
 SMS_TITLE_CHARS = 20
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LEASE = dt.timedelta(minutes=10)  # an attempt whose worker died is retried after this
 BACKOFF_BASE = dt.timedelta(seconds=60)
 BACKOFF_MAX = dt.timedelta(hours=6)
-
-
-def is_mobile(phone: str) -> bool:
-    return bool(MOBILE_RE.match(phone or ""))
 
 
 def backoff(attempts: int) -> dt.timedelta:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from zhicheng.accounts.identity import is_mobile
 from zhicheng.core import clock
 from zhicheng.core.actors import Actor, person
 from zhicheng.core.operations import OperationError, StateConflict, operation
@@ -25,7 +26,6 @@ from zhicheng.seasons.queries import engine_version
 
 from . import guards  # noqa: F401  (registers the guards)
 from .commitment import COMMITMENT_TEXT, commitment_sha256
-from .delivery import is_mobile
 from .models import (
     ApplicantProfile,
     Application,

@@ -296,3 +296,25 @@ def test_a_job_whose_worker_died_is_failed_with_a_reason_not_left_running(city_o
     assert dead.state == lost.state == JobState.FAILED and alive.state == JobState.RUNNING
     page = _client(city_office).get(f"/jobs/{dead.pk}/").content.decode()
     assert "可能因服务重启而中断" in page and "hx-trigger" not in page
+
+
+def test_a_long_job_that_still_reports_progress_is_not_stale_and_a_stale_one_keeps_its_reason(
+        city_office, season):
+    from django.utils import timezone
+
+    from zhicheng.jobs import operations as job_ops
+
+    long_ago = timezone.now() - dt.timedelta(hours=4)
+    busy = Job.objects.create(kind="certificates.zip", owner=city_office,
+                              scope={"season": season.pk}, state=JobState.RUNNING,
+                              started_at=long_ago, heartbeat_at=timezone.now())
+    silent = Job.objects.create(kind="certificates.zip", owner=city_office,
+                                scope={"season": season.pk}, state=JobState.RUNNING,
+                                started_at=long_ago, heartbeat_at=long_ago)
+    assert job_ops.fail_stale(dt.timedelta(hours=3)) == [silent.pk]
+    # The dead worker comes back and tries to finish: the row failed as stale stays failed.
+    job_ops._fail(silent, "另一个原因")
+    silent.refresh_from_db()
+    busy.refresh_from_db()
+    assert busy.state == JobState.RUNNING
+    assert silent.state == JobState.FAILED and "可能因服务重启而中断" in silent.failure_reason

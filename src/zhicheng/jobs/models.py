@@ -30,6 +30,9 @@ class Job(models.Model):
     total = models.PositiveIntegerField(_("总数"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    # Written with every progress report: a running job is stale when it has stopped
+    # reporting, however long it has run (a big export may run for hours and be alive).
+    heartbeat_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     result = models.FileField(_("结果文件"), upload_to="jobs/", blank=True)
     result_name = models.CharField(_("结果文件名"), max_length=200, blank=True)

@@ -71,7 +71,7 @@ def in_background(task: Any, job_id: int) -> threading.Thread:
 def run(job_id: int) -> None:
     """Run a queued job once (a second delivery of the task finds it claimed and does nothing)."""
     claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
-        state=JobState.RUNNING, started_at=timezone.now())
+        state=JobState.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now())
     if not claimed:
         return
     job = Job.objects.select_related("owner").get(pk=job_id)
@@ -94,9 +94,13 @@ def run(job_id: int) -> None:
             outcome.file.seek(0)
             name = default_storage.save(f"jobs/{job.pk}/{uuid.uuid4().hex}{suffix}",
                                         File(outcome.file))
-        Job.objects.filter(pk=job.pk).update(
+        # Only a row still running: one already failed as stale keeps its reason (its result
+        # would contradict what the page has told its owner), and the file is not kept.
+        finished = Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
             state=JobState.DONE, finished_at=timezone.now(), result=name,
             result_name=outcome.filename[:200], result_summary=outcome.summary[:500])
+        if not finished and name:
+            default_storage.delete(name)
     except Exception:
         logger.exception("job %s (%s): storing the result failed", job.pk, job.kind)
         if name:
@@ -108,18 +112,19 @@ def run(job_id: int) -> None:
 
 
 def _fail(job: Job, reason: str) -> None:
-    Job.objects.filter(pk=job.pk).update(
+    Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
         state=JobState.FAILED, finished_at=timezone.now(), failure_reason=reason[:500],
         result="", result_name="")
 
 
 def fail_stale(older_than: dt.timedelta) -> list[int]:
-    """Jobs queued or running for longer than `older_than` (their worker or server thread
-    died): failed with a Chinese reason, so nobody waits on them for ever. Idempotent."""
+    """Jobs queued, or running without a progress report, for longer than `older_than` (their
+    worker or server thread died): failed with a Chinese reason, so nobody waits on them for
+    ever. A running job is judged by its last heartbeat, not by when it started. Idempotent."""
     cutoff = timezone.now() - older_than
-    stale = list(Job.objects.filter(state__in=[JobState.QUEUED, JobState.RUNNING])
-                 .filter(Q(started_at__lt=cutoff) | Q(started_at__isnull=True,
-                                                      created_at__lt=cutoff))
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    stale = list(Job.objects.filter(Q(state=JobState.RUNNING) & silent
+                                    | Q(state=JobState.QUEUED, created_at__lt=cutoff))
                  .values_list("pk", flat=True))
     Job.objects.filter(pk__in=stale, state__in=[JobState.QUEUED, JobState.RUNNING]).update(
         state=JobState.FAILED, finished_at=timezone.now(), failure_reason=STALE_FAILURE)

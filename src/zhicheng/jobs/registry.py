@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.utils import timezone
 from django.utils.functional import Promise
 
 from .models import Job
@@ -45,7 +46,8 @@ class Progress:
     def _write(self, *, force: bool = False) -> None:
         grain = max(1, (self.total or 0) // 100)
         if force or self.done - self._written >= grain or self.done == self.total:
-            Job.objects.filter(pk=self.job.pk).update(done=self.done, total=self.total)
+            Job.objects.filter(pk=self.job.pk).update(done=self.done, total=self.total,
+                                                      heartbeat_at=timezone.now())
             self._written = self.done
 
 

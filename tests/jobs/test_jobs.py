@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.storage import default_storage
 from django.test import Client
+from django.utils import timezone
 
 from tests.factories.applications import pdf_upload
 from zhicheng.accounts.models import User
@@ -22,10 +24,12 @@ from zhicheng.applications import operations as app_ops
 from zhicheng.applications.models import ApplicantProfile
 from zhicheng.applications.profiles import validate_facts
 from zhicheng.catalogue.models import Series
+from zhicheng.certificates import exports as certificate_exports
 from zhicheng.core.models import AuditEvent
 from zhicheng.core.operations import SYSTEM
 from zhicheng.demo.accounts import DEMO_TOTP_SECRET
 from zhicheng.demo.applications import DEMO_EMPLOYER, DEMO_FACTS, DEMO_PLAN_ROW, DEMO_SPECIALTY
+from zhicheng.jobs import operations as job_ops
 from zhicheng.jobs.models import Job, JobState
 from zhicheng.orgs.models import Membership, Organisation, Role
 from zhicheng.seasons.models import CommitteePlan
@@ -242,8 +246,6 @@ def test_the_data_report_export_runs_as_a_job_from_the_statistics_page(
 @pytest.mark.django_db(transaction=True)  # the server's thread sees committed rows only
 def test_the_embedded_mode_runs_the_job_in_a_thread_so_the_start_returns_at_once(
         issued, city_office, season, settings, monkeypatch):
-    from zhicheng.jobs import operations as job_ops
-
     issued()
     settings.ZHICHENG_JOBS_THREAD = True
     threads = []
@@ -298,12 +300,7 @@ def test_a_job_whose_worker_died_is_failed_with_a_reason_not_left_running(city_o
     assert "可能因服务重启而中断" in page and "hx-trigger" not in page
 
 
-def test_a_long_job_that_still_reports_progress_is_not_stale_and_a_stale_one_keeps_its_reason(
-        city_office, season):
-    from django.utils import timezone
-
-    from zhicheng.jobs import operations as job_ops
-
+def test_a_long_job_that_still_reports_progress_is_not_stale(city_office, season):
     long_ago = timezone.now() - dt.timedelta(hours=4)
     busy = Job.objects.create(kind="certificates.zip", owner=city_office,
                               scope={"season": season.pk}, state=JobState.RUNNING,
@@ -312,9 +309,30 @@ def test_a_long_job_that_still_reports_progress_is_not_stale_and_a_stale_one_kee
                                 scope={"season": season.pk}, state=JobState.RUNNING,
                                 started_at=long_ago, heartbeat_at=long_ago)
     assert job_ops.fail_stale(dt.timedelta(hours=3)) == [silent.pk]
-    # The dead worker comes back and tries to finish: the row failed as stale stays failed.
-    job_ops._fail(silent, "另一个原因")
-    silent.refresh_from_db()
     busy.refresh_from_db()
+    silent.refresh_from_db()
     assert busy.state == JobState.RUNNING
     assert silent.state == JobState.FAILED and "可能因服务重启而中断" in silent.failure_reason
+
+
+def test_a_worker_that_finishes_after_its_job_was_failed_as_stale_changes_nothing(
+        issued, city_office, season, django_capture_on_commit_callbacks, monkeypatch):
+    """The worker froze past the stale limit, the owner was told the job failed, then the
+    worker woke and finished: the page keeps saying what it said, and no file is kept."""
+    issued()
+    real_render = certificate_exports.render_certificate
+
+    def frozen_then_finishes(cert: Any, **kwargs: Any) -> bytes:
+        # The periodic task ran while the worker slept (a cutoff a second ahead: stale now).
+        job_ops.fail_stale(dt.timedelta(seconds=-1))
+        return real_render(cert, **kwargs)
+
+    monkeypatch.setattr("zhicheng.certificates.exports.render_certificate",
+                        frozen_then_finishes)
+    _start(_client(city_office), django_capture_on_commit_callbacks,
+           kind="certificates.zip", season=season.pk)
+    job = Job.objects.get()
+    assert job.state == JobState.FAILED and "可能因服务重启而中断" in job.failure_reason
+    assert not job.result and not job.result_name
+    folder = f"jobs/{job.pk}"
+    assert not default_storage.exists(folder) or default_storage.listdir(folder) == ([], [])

@@ -123,9 +123,10 @@ def fail_stale(older_than: dt.timedelta) -> list[int]:
     ever. A running job is judged by its last heartbeat, not by when it started. Idempotent."""
     cutoff = timezone.now() - older_than
     silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
-    stale = list(Job.objects.filter(Q(state=JobState.RUNNING) & silent
-                                    | Q(state=JobState.QUEUED, created_at__lt=cutoff))
-                 .values_list("pk", flat=True))
-    Job.objects.filter(pk__in=stale, state__in=[JobState.QUEUED, JobState.RUNNING]).update(
+    is_stale = (Q(state=JobState.RUNNING) & silent
+                | Q(state=JobState.QUEUED, created_at__lt=cutoff))
+    stale = list(Job.objects.filter(is_stale).values_list("pk", flat=True))
+    # The same test again in the update: a job that reported progress in between stays running.
+    Job.objects.filter(is_stale, pk__in=stale).update(
         state=JobState.FAILED, finished_at=timezone.now(), failure_reason=STALE_FAILURE)
     return stale

@@ -13,12 +13,15 @@ import jsonschema_rs
 import pytest
 from openpyxl import load_workbook
 
+from tests.factories import imports
 from tests.factories.province import fill_form, forwarded, resident_id, workbook
 from zhicheng.applications.states import State
 from zhicheng.core.models import AuditEvent
+from zhicheng.jobs.models import Job
 from zhicheng.reviews import operations as rops
 from zhicheng.reviews.models import ProvincialForward, ProvincialResult
 from zhicheng.reviews.province_files import read_results_file
+from zhicheng.reviews.province_import import RESULTS_IMPORT
 
 pytestmark = pytest.mark.django_db
 SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "schema"
@@ -34,9 +37,16 @@ def office(chain, demo_users, client):
 
 
 def _upload(client, name: str, data: bytes, season: str = SEASON):
-    return client.post("/review/province/", {
-        "season": season, "file": _file(name, data),
-    })
+    return imports.upload(client, f"/review/province/?season={season}", name, data)
+
+
+def _rows(page, match: str) -> list[int]:
+    """The sheet rows the preview sorted under `match` (待登记, 已登记, 冲突, 未匹配)."""
+    return [cells[0] for _tone, cells in imports.report(page)["rows"] if cells[5]["t"] == match]
+
+
+def _notes(page, match: str) -> list[str]:
+    return [cells[6] for _tone, cells in imports.report(page)["rows"] if cells[5]["t"] == match]
 
 
 def _file(name: str, data: bytes):
@@ -66,11 +76,10 @@ def test_the_form_round_trips_through_the_province(office, client):
     page = _upload(client, "结果.xlsx", filled)
     assert page.status_code == 200
     text = page.content.decode()
-    assert "待登记2行" in text and 'id="zc-confirm"' in text
+    assert "待登记：2" in text and 'id="zc-confirm"' in text
     assert _results() == {first.pk: "pending", second.pk: "pending"}  # nothing yet
 
-    digest = page.context["upload"].digest
-    done = client.post("/review/province/confirm/", {"digest": digest}, follow=True)
+    done = imports.confirm(client, page)
     assert "已登记2名申报人的省高评委评审结果" in done.content.decode()
     first.refresh_from_db()
     second.refresh_from_db()
@@ -81,7 +90,7 @@ def test_the_form_round_trips_through_the_province(office, client):
                                                 "review.record_provincial_pass"]
 
     again = _upload(client, "结果.xlsx", filled)
-    assert "已登记2行" in again.content.decode()
+    assert "已登记：2" in again.content.decode()
     assert 'id="zc-confirm"' not in again.content.decode()
 
 
@@ -95,15 +104,14 @@ def test_every_problem_is_named_by_row_and_column_and_nothing_is_written(office,
         [first.plan.row, "", "", "通过", "苏职称〔2024〕1号"],
     ])
     page = _upload(client, "结果.xlsx", data)
-    upload = page.context["upload"]
-    found = {(p.sheet_row, p.column) for p in upload.errors}
-    assert found == {(2, "A列（计划表序号）"), (3, "D列（评审结果）"), (4, "E列（省级文号）"),
-                     (5, "C列（证件号码）")}
+    assert imports.problem_cells(page) == {(2, "A列（计划表序号）"), (3, "D列（评审结果）"),
+                                           (4, "E列（省级文号）"), (5, "C列（证件号码）")}
     text = page.content.decode()
     assert "计划表序号应为正整数，现为“一”" in text
     assert "评审结果应填“通过”或“未通过”，现为“待定”" in text
     assert 'id="zc-confirm"' not in text
-    client.post("/review/province/confirm/", {"digest": upload.digest})
+    imports.post_and_run(client, "/jobs/start/",
+                         {"kind": RESULTS_IMPORT, "preview": page.context["job"].pk})
     assert set(_results().values()) == {"pending"}
     assert not AuditEvent.objects.filter(action__startswith="review.record_provincial_").exists()
 
@@ -120,14 +128,12 @@ def test_unmatched_and_conflicting_rows_are_shown_and_not_recorded(office, clien
         [first.plan.row, "外人", resident_id(99), "通过", "苏B号"],
     ])
     page = _upload(client, "结果.xlsx", data)
-    found = page.context["preview"]
-    upload = page.context["upload"]
     # row 3 repeats row 2's ID and plan row: an error, so nothing can be confirmed
-    assert [(p.sheet_row, p.column) for p in upload.errors] == [(3, "C列（证件号码）")]
-    assert [m.row.sheet_row for m in found.matched] == [2]
-    assert [m.row.sheet_row for m in found.conflicting] == [4]
-    assert "已登记为通过（文号：苏A号）" in found.conflicting[0].reason
-    assert [m.row.sheet_row for m in found.unmatched] == [5, 6]
+    assert imports.problem_cells(page) == {(3, "C列（证件号码）")}
+    assert _rows(page, "待登记") == [2]
+    assert _rows(page, "冲突") == [4]
+    assert "已登记为通过（文号：苏A号）" in _notes(page, "冲突")[0]
+    assert _rows(page, "未匹配") == [5, 6]
     assert 'id="zc-confirm"' not in page.content.decode()
 
     fixed = workbook([
@@ -136,9 +142,8 @@ def test_unmatched_and_conflicting_rows_are_shown_and_not_recorded(office, clien
         [second.plan.row, second.applicant.full_name, resident_id(2), "未通过", "苏B号"],
     ])
     page = _upload(client, "结果.xlsx", fixed)
-    found = page.context["preview"]
-    assert "姓名不一致" in found.conflicting[0].reason
-    assert not found.matched and 'id="zc-confirm"' not in page.content.decode()
+    assert "姓名不一致" in _notes(page, "冲突")[0]
+    assert not _rows(page, "待登记") and 'id="zc-confirm"' not in page.content.decode()
     assert _results()[first.pk] == "pending"
 
 
@@ -158,9 +163,9 @@ def test_a_refused_row_undoes_the_whole_import(office, client, monkeypatch):
         return real(app, actor, **kwargs)
 
     monkeypatch.setattr(rops, "record_provincial_result", refuse_second)
-    response = client.post("/review/province/confirm/", {"digest": page.context["upload"].digest})
-    assert response.status_code == 400
-    assert "第3行" in response.content.decode() and "整个文件未导入" in response.content.decode()
+    response = imports.confirm(client, page)
+    failure = response.content.decode()
+    assert 'id="job-failure"' in failure and "第3行" in failure and "整个文件未导入" in failure
     assert set(_results().values()) == {"pending"}
     first.refresh_from_db()
     assert first.state == State.FORWARDED_TO_PROVINCE
@@ -171,19 +176,23 @@ def test_gb18030_csv_is_read(office, client):
     text = "\r\n".join([",".join(HEADER),
                         f"{first.plan.row},{first.applicant.full_name},{resident_id(1)},通过,苏职称〔2024〕9号"])
     page = _upload(client, "结果.csv", text.encode("gb18030"))
-    assert [m.forward.application_id for m in page.context["preview"].matched] == [first.pk]
+    assert _notes(page, "待登记") == [f"申报编号{first.pk}"]
     bom = _upload(client, "结果.csv", "\ufeff".encode() + text.encode())
-    assert [m.forward.application_id for m in bom.context["preview"].matched] == [first.pk]
+    assert _notes(bom, "待登记") == [f"申报编号{first.pk}"]
 
 
 def test_a_bad_file_is_refused_by_content(office, client):
     page = _upload(client, "结果.xlsx", b"%PDF-1.4 not a table")
-    assert page.status_code == 400 and "文件不是表格" in page.content.decode()
+    assert page.request["PATH_INFO"] == "/review/province/"
+    assert "结果.xlsx：文件不是表格" in page.content.decode()
     page = _upload(client, "结果.csv", b"PK\x03\x04broken zip")
-    assert page.status_code == 400 and "不是有效的Excel工作簿" in page.content.decode()
+    assert "不是有效的Excel工作簿" in page.content.decode()
+    assert not Job.objects.exists()  # refused before anything was kept
+    # A table without the header is found by the preview, which fails and keeps no file.
     page = _upload(client, "结果.xlsx", workbook([["姓名", "备注"], ["张三", ""]]))
-    assert page.status_code == 400 and "找不到表头" in page.content.decode()
-    assert client.session.get("province_results_upload") is None
+    assert 'id="job-failure"' in page.content.decode() and "找不到表头" in page.content.decode()
+    assert not page.context["job"].upload
+    assert set(_results().values()) == {"pending"}
 
 
 def test_reader_skips_rows_without_result():

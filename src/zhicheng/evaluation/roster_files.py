@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from openpyxl import Workbook
@@ -97,9 +98,10 @@ class RosterFile:
         return self.problems
 
 
-def read_roster_file(filename: str, data: bytes) -> RosterFile:
+def read_roster_file(filename: str, data: bytes,
+                     on_row: Callable[[], None] | None = None) -> RosterFile:
     """Read an expert roster; the file as a whole is refused with `TableRefused`."""
-    rows = read_rows(data, streaming=True)
+    rows = read_rows(data, streaming=True, on_row=on_row)
     if not any(any(v for v in values) for values in rows):
         raise TableRefused("文件里没有内容：请上传填好的专家花名册。")
     head = next((i for i, values in enumerate(rows[:HEADER_SEARCH_ROWS])
@@ -178,6 +180,8 @@ def roster_template() -> bytes:
         sheet.column_dimensions[get_column_letter(position)].width = width
         sheet.cell(row=1, column=position).font = Font(bold=True)
     sheet.freeze_panes = "A2"
+    # Text, so Excel keeps all 18 digits of an ID number typed in (a number keeps 15).
+    sheet.column_dimensions["B"].number_format = "@"
     notes = workbook.create_sheet("填写说明")
     notes.column_dimensions["A"].width = 100
     for line in NOTES:

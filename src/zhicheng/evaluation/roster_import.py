@@ -6,6 +6,7 @@ new expert through the audited `operations.add_expert`, all in one transaction."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,10 @@ from zhicheng.seasons.plan_files import CellProblem
 from . import operations as ops
 from .models import Committee, Expert
 from .roster_files import RosterFile, RosterRow
+
+# The two jobs of the import (registered in jobs/imports.py, which runs them).
+ROSTER_PREVIEW = "evaluation.roster_preview"
+ROSTER_IMPORT = "evaluation.roster_import"
 
 
 @dataclass(frozen=True)
@@ -93,8 +98,10 @@ def preview(committee: Committee, upload: RosterFile) -> RosterPreview:
     return result
 
 
-def import_roster(actor: Actor, committee: Committee, upload: RosterFile) -> list[Resolved]:
-    """Add every new expert of the roster; one refused row undoes the whole import."""
+def import_roster(actor: Actor, committee: Committee, upload: RosterFile,
+                  on_row: Callable[[], None] | None = None) -> list[Resolved]:
+    """Add every new expert of the roster; one refused row undoes the whole import.
+    `on_row` is called after each expert added (an import job's progress)."""
     with transaction.atomic():
         found = preview(committee, upload)
         if found.problems:
@@ -110,4 +117,6 @@ def import_roster(actor: Actor, committee: Committee, upload: RosterFile) -> lis
                     f"第{item.row.sheet_row}行（{item.row.name}）：{refused}；"
                     "整个文件未导入，专家库没有任何改动。"
                 ) from refused
+            if on_row is not None:
+                on_row()
     return found.new

@@ -8,7 +8,6 @@ urlpatterns = [
     path("committee/<int:pk>/", views.committee, name="committee"),
     path("committee/<int:pk>/act/<slug:action>/", views.committee_act, name="committee_act"),
     path("committee/<int:pk>/roster/", roster_views.upload, name="roster"),
-    path("committee/<int:pk>/roster/confirm/", roster_views.confirm, name="roster_confirm"),
     path("committee/<int:pk>/roster/template.xlsx", roster_views.template,
          name="roster_template"),
     path("expert/", views.expert_home, name="expert"),

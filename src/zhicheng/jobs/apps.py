@@ -8,4 +8,4 @@ class JobsConfig(AppConfig):
 
     def ready(self) -> None:
         # App registry: the kinds import the feature apps' models, the task registers with Celery.
-        from . import kinds, tasks  # noqa: F401
+        from . import imports, kinds, tasks  # noqa: F401

@@ -34,6 +34,14 @@ class Job(models.Model):
     # reporting, however long it has run (a big export may run for hours and be alive).
     heartbeat_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # An import's uploaded file, stored once its content passed the first check (a table), read
+    # by the preview job and again by the confirming job (never changed: its digest is kept).
+    upload = models.FileField(_("上传的文件"), upload_to="jobs/", blank=True)
+    upload_name = models.CharField(_("上传的文件名"), max_length=200, blank=True)
+    upload_digest = models.CharField(_("上传文件的SHA-256"), max_length=64, blank=True)
+    # What an import's preview found, for its status page (counts, problems by row and column,
+    # the rows) and whether it may be confirmed; see jobs/imports.py for the layout.
+    report = models.JSONField(_("预览结果"), default=dict, blank=True)
     result = models.FileField(_("结果文件"), upload_to="jobs/", blank=True)
     result_name = models.CharField(_("结果文件名"), max_length=200, blank=True)
     result_summary = models.CharField(_("结果说明"), max_length=500, blank=True)

@@ -4,6 +4,7 @@ a job does is audited by the operations it calls, e.g. `season.redecide`)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import threading
 import uuid
@@ -12,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connections, transaction
 from django.db.models import Q
@@ -29,20 +31,45 @@ STALE_FAILURE = "任务长时间未完成（可能因服务重启而中断），
 GENERIC_FAILURE = "任务执行时出错，未生成任何结果；错误已记入系统日志，请稍后重试或联系系统管理员。"
 
 
-def start_job(actor: Actor, kind_code: str, scope: dict[str, Any]) -> Job:
+def start_job(actor: Actor, kind_code: str, scope: dict[str, Any],
+              upload: tuple[str, bytes] | None = None) -> Job:
     """Queue a job of `kind_code` on `scope` for `actor` (one audit event `job.start`); it runs
-    once the transaction commits (a Celery worker, or in-process when tasks run eagerly)."""
+    once the transaction commits (a Celery worker, or in-process when tasks run eagerly).
+    An import is started with its uploaded file (`upload`: name and content), stored with the
+    job; if the start is refused, nothing is kept."""
     kind = kind_of(kind_code)
     if kind is None:
         raise OperationError("没有这种后台任务。")
     if not getattr(actor, "is_authenticated", False) or not kind.allowed(actor, scope):
         raise NotPermitted("您没有权限发起此任务（或对象不在您的管辖范围内）。")
-    with operation(actor, "job.start") as op:
-        job = Job.objects.create(kind=kind.code, owner=person(actor), scope=scope,
-                                 scope_label=kind.describe(scope)[:200])
-        op.obj = job
-        op.summary = f"发起后台任务：{kind.label}（{job.scope_label}）"[:500]
-        op.data = {"kind": kind.code, "scope": scope}
+    if kind.needs_upload != (upload is not None):
+        raise OperationError("请选择要上传的文件。" if kind.needs_upload
+                             else "此任务不接受上传文件。")
+    stored = ""
+    try:
+        with operation(actor, "job.start") as op:
+            if kind.before_start is not None:
+                kind.before_start(actor, scope)
+            job = Job(kind=kind.code, owner=person(actor), scope=scope,
+                      scope_label=kind.describe(scope)[:200])
+            if upload is not None:
+                name, data = upload
+                suffix = PurePosixPath(name).suffix.lower()[:10]
+                stored = default_storage.save(f"jobs/uploads/{uuid.uuid4().hex}{suffix}",
+                                              ContentFile(data))
+                job.upload, job.upload_name = stored, name[:200]
+                job.upload_digest = hashlib.sha256(data).hexdigest()
+            job.save()
+            op.obj = job
+            op.summary = f"发起后台任务：{kind.label}（{job.scope_label}）"[:500]
+            # The file's name and digest identify it in the audit; its content stays out.
+            op.data = {"kind": kind.code, "scope": scope,
+                       **({"file": job.upload_name, "sha256": job.upload_digest}
+                          if upload is not None else {})}
+    except BaseException:
+        if stored:
+            default_storage.delete(stored)
+        raise
     # Imported here: a cycle (tasks imports this module to run the job).
     from .tasks import run_job
 
@@ -98,7 +125,8 @@ def run(job_id: int) -> None:
         # would contradict what the page has told its owner), and the file is not kept.
         finished = Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
             state=JobState.DONE, finished_at=timezone.now(), result=name,
-            result_name=outcome.filename[:200], result_summary=outcome.summary[:500])
+            result_name=outcome.filename[:200], result_summary=outcome.summary[:500],
+            **({"report": outcome.report} if outcome.report is not None else {}))
         if not finished and name:
             default_storage.delete(name)
     except Exception:

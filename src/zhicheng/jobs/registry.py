@@ -23,6 +23,8 @@ class Outcome:
     summary: str = ""
     file: IO[bytes] | None = None  # a temporary file, read from the start and closed by the runner
     filename: str = ""
+    # An import's preview or result for its status page (jobs/imports.py), stored on the job.
+    report: dict[str, Any] | None = None
 
 
 class Progress:
@@ -36,7 +38,10 @@ class Progress:
         self.total: int | None = None
 
     def start(self, total: int) -> None:
+        """Count `total` items from zero (an import counts the rows it read first, unbounded,
+        then starts again for the rows it checks)."""
         self.total = total
+        self.done = 0
         self._write(force=True)
 
     def step(self, n: int = 1) -> None:
@@ -44,7 +49,8 @@ class Progress:
         self._write()
 
     def _write(self, *, force: bool = False) -> None:
-        grain = max(1, (self.total or 0) // 100)
+        # Without a total yet (rows still being read) the count is written every 500 items.
+        grain = max(1, self.total // 100) if self.total is not None else 500
         if force or self.done - self._written >= grain or self.done == self.total:
             Job.objects.filter(pk=self.job.pk).update(done=self.done, total=self.total,
                                                       heartbeat_at=timezone.now())
@@ -60,6 +66,14 @@ class Kind:
     run: Callable[[Job, Progress], Outcome]
     describe: Callable[[dict[str, Any]], str]  # the scope in words, for the pages
     owner_only: bool = False  # its result holds what only the owner may read (their worklist)
+    # A check in the transaction that starts the job (e.g. an import confirmed only once),
+    # refusing in Chinese with OperationError.
+    before_start: Callable[[Any, dict[str, Any]], None] | None = None
+    needs_upload: bool = False  # an import: started with the uploaded file (jobs/imports.py)
+    # An import's preview: the kind that applies it, offered on the finished preview's page.
+    confirmed_by: str = ""
+    # The page the job was started from, for the status page's link back (None: none).
+    back: Callable[[dict[str, Any]], str | None] | None = None
 
 
 KINDS: dict[str, Kind] = {}

@@ -8,7 +8,7 @@ import datetime as dt
 from celery import shared_task
 from django.conf import settings
 
-from . import operations
+from . import imports, operations
 
 
 @shared_task(name="jobs.run")
@@ -18,5 +18,7 @@ def run_job(job_id: int) -> None:
 
 @shared_task(name="jobs.fail_stale")
 def fail_stale() -> list[int]:
+    """Also deletes the files of import previews left unconfirmed (jobs/imports.py)."""
     minutes = getattr(settings, "ZHICHENG_JOB_STALE_MINUTES", 180)
+    imports.expire_unconfirmed(dt.timedelta(hours=imports.UNCONFIRMED_HOURS))
     return operations.fail_stale(dt.timedelta(minutes=minutes))

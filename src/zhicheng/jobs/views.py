@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -16,21 +17,26 @@ from django.views.decorators.http import require_POST
 
 from zhicheng.core.inputs import id_text
 from zhicheng.core.operations import OperationError
+from zhicheng.core.tabular import MAX_TABLE_BYTES, TableRefused, check_table
 
-from . import kinds, queries
-from .models import JobState
+from . import imports, kinds, queries
+from .models import Job, JobState
 from .operations import start_job
 from .registry import kind_of
 
 POLL_SECONDS = 2
 SEASON_KINDS = {kinds.CERTIFICATES_ZIP, kinds.DATA_REPORT, kinds.REDECIDE_PREVIEW,
                 kinds.REDECIDE_APPLY}
+CONFIRM_KINDS = {i.apply_code for i in imports.IMPORTERS.values()}
 
 
 def _scope(request: HttpRequest, kind: str) -> dict[str, Any]:
     if kind in SEASON_KINDS:
         season = id_text(request.POST.get("season", ""))
         return {"season": int(season)} if season else {}
+    if kind in CONFIRM_KINDS:
+        preview = id_text(request.POST.get("preview", ""))
+        return {"preview": int(preview)} if preview else {}
     if kind == kinds.WORKLIST_EXPORT:
         return {k: request.POST.get(k, "").strip()[:40] for k in ("state", "plan", "due", "q")}
     return {}
@@ -47,7 +53,7 @@ def start(request: HttpRequest) -> HttpResponseBase:
     if kind_of(kind) is None:
         raise Http404(_("没有这种后台任务。"))
     scope = _scope(request, kind)
-    if kind in SEASON_KINDS and not scope:
+    if (kind in SEASON_KINDS or kind in CONFIRM_KINDS) and not scope:
         messages.error(request, _("请选择年度。"))
         return redirect(back or "jobs:mine")
     try:
@@ -55,6 +61,46 @@ def start(request: HttpRequest) -> HttpResponseBase:
     except OperationError as exc:
         messages.error(request, str(exc))
         return redirect(back or "jobs:mine")
+    return redirect("jobs:detail", job.pk)
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest) -> HttpResponseBase:
+    """An import's upload, posted by its page (e.g. 导入专家花名册): the content is checked
+    here — a table, not a PDF, an old .xls or a broken workbook — and the file goes to the
+    preview job, whose page shows every problem and the confirm button. A refused file is not
+    kept; the upload page says why."""
+    importer = imports.importer_of(request.POST.get("kind", ""))
+    if importer is None:
+        raise Http404(_("没有这种后台任务。"))
+    scope: dict[str, Any] = {}
+    for field in importer.scope_fields:
+        value = id_text(request.POST.get(field, ""))
+        if value:
+            scope[field] = int(value)
+    if len(scope) != len(importer.scope_fields) or not importer.allowed(request.user, scope):
+        raise PermissionDenied
+    back = importer.back(scope) or "jobs:mine"
+    file = request.FILES.get("file")
+    if file is None:
+        messages.error(request, _("请选择要上传的文件。"))
+        return redirect(back)
+    name = file.name or "upload"
+    if file.size and file.size > MAX_TABLE_BYTES:
+        messages.error(request, _("%(name)s：文件超过%(mb)dMB，不像是一张表格。") % {
+            "name": name, "mb": MAX_TABLE_BYTES // 1024 // 1024})
+        return redirect(back)
+    data = file.read()
+    try:
+        check_table(data)
+        job = start_job(request.user, importer.preview_code, scope, upload=(name, data))
+    except TableRefused as refused:
+        messages.error(request, f"{name}：{refused}")
+        return redirect(back)
+    except OperationError as refused:
+        messages.error(request, str(refused))
+        return redirect(back)
     return redirect("jobs:detail", job.pk)
 
 
@@ -71,17 +117,31 @@ def _job(request: HttpRequest, pk: int) -> Any:
     return job
 
 
+def _context(request: HttpRequest, job: Job) -> dict[str, Any]:
+    """The job, and for an import: the page it came from, and the preview's confirmation
+    (the button while none was started, else a link to the job that confirmed it)."""
+    kind = kind_of(job.kind)
+    context: dict[str, Any] = {"job": job, "poll_seconds": POLL_SECONDS,
+                               "back": kind.back(job.scope) if kind and kind.back else None}
+    if kind and kind.confirmed_by and job.state == JobState.DONE:
+        context["confirm_kind"] = kind.confirmed_by
+        context["confirmation"] = (Job.objects.filter(kind=kind.confirmed_by,
+                                                      scope__preview=job.pk)
+                                   .exclude(state=JobState.FAILED).order_by("-pk").first())
+    return context
+
+
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    return render(request, "jobs/detail.html", {"job": job, "poll_seconds": POLL_SECONDS})
+    return render(request, "jobs/detail.html", _context(request, job))
 
 
 @login_required
 def status(request: HttpRequest, pk: int) -> HttpResponse:
     """The status block alone, polled by the status page until the job has finished."""
     job = _job(request, pk)
-    return render(request, "jobs/_status.html", {"job": job, "poll_seconds": POLL_SECONDS})
+    return render(request, "jobs/_status.html", _context(request, job))
 
 
 @login_required

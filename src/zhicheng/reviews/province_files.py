@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,9 +117,10 @@ def _kind(data: bytes) -> str:
     return "xlsx" if data[:4] == b"PK\x03\x04" else "csv"
 
 
-def read_results_file(filename: str, data: bytes) -> ResultsFile:
+def read_results_file(filename: str, data: bytes,
+                      on_row: Callable[[], None] | None = None) -> ResultsFile:
     """Read a returned results form; the file as a whole is refused with `TableRefused`."""
-    rows = read_rows(data, streaming=True)
+    rows = read_rows(data, streaming=True, on_row=on_row)
     if not any(any(v for v in values) for values in rows):
         raise TableRefused("文件里没有内容：请上传省级高评委会返回的评审结果表。")
     head = _header(rows)

@@ -11,6 +11,7 @@ one refused row leaves every dossier as it was."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,10 @@ from zhicheng.seasons.models import Season
 from . import operations as ops
 from .models import ProvincialForward, ProvincialResult
 from .province_files import ResultRow, ResultsFile
+
+# The two jobs of the results import (registered in jobs/imports.py, which runs them).
+RESULTS_PREVIEW = "reviews.province_results_preview"
+RESULTS_IMPORT = "reviews.province_results_import"
 
 SCHEMA = "zhicheng.provincial-forwarding"
 SCHEMA_VERSION = "1.0"
@@ -166,9 +171,11 @@ def preview(user: Any, season: Season, upload: ResultsFile) -> Preview:
     return result
 
 
-def import_results(user: Actor, season: Season, upload: ResultsFile) -> list[Match]:
+def import_results(user: Actor, season: Season, upload: ResultsFile,
+                   on_row: Callable[[], None] | None = None) -> list[Match]:
     """Record every matched row's result through the audited operation, in one transaction.
-    A refused row (its message names the sheet row) undoes the whole import."""
+    A refused row (its message names the sheet row) undoes the whole import. `on_row` is
+    called after each result recorded (an import job's progress)."""
     with transaction.atomic():
         found = preview(user, season, upload)
         if found.errors:
@@ -187,4 +194,6 @@ def import_results(user: Actor, season: Season, upload: ResultsFile) -> list[Mat
                     f"第{match.row.sheet_row}行（{match.forward.application.applicant.full_name}）："
                     f"{refused}；整个文件未导入，任何结果都没有登记。"
                 ) from refused
+            if on_row is not None:
+                on_row()
     return found.matched

@@ -1,42 +1,34 @@
 """The committee office's page of the provincial exchange (docs/exchange.md): download the
 forwarded dossiers (JSON) and the results form (Excel), upload the province's returned
-results, preview them (matched / already recorded / conflicting / unmatched, every problem by
-row and column), confirm. The uploaded file waits in the session between preview and
-confirm; nothing is recorded before confirm."""
+results. The upload starts the preview job (matched / already recorded / conflicting /
+unmatched, every problem by row and column), whose page offers the confirming job
+(jobs/imports.py, docs/jobs.md); nothing is recorded before confirm."""
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 from urllib.parse import quote
 
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from zhicheng.core.operations import OperationError
-from zhicheng.core.tabular import TableRefused
 from zhicheng.seasons.models import Season
 
-from .province_files import MAX_UPLOAD_BYTES, read_results_file, results_form
+from .province_files import MAX_UPLOAD_BYTES, results_form
 from .province_import import (
+    RESULTS_PREVIEW,
     committee_offices,
     form_rows,
     forwarding_payload,
-    import_results,
-    preview,
     seasons_for,
 )
 
-SESSION_KEY = "province_results_upload"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 View = Callable[..., HttpResponseBase]
@@ -59,6 +51,7 @@ def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> H
     context.setdefault("seasons", seasons)
     context.setdefault("chosen", seasons[0].code if seasons else "")
     context.setdefault("max_mb", MAX_UPLOAD_BYTES // 1024 // 1024)
+    context.setdefault("kind", RESULTS_PREVIEW)
     return render(request, "reviews/province.html", context, status=status)
 
 
@@ -66,61 +59,13 @@ def _season(request: HttpRequest, code: str) -> Season | None:
     return next((s for s in seasons_for(request.user) if s.code == code), None)
 
 
-def _preview_context(request: HttpRequest, season: Season, name: str,
-                     data: bytes) -> dict[str, Any]:
-    upload = read_results_file(name, data)
-    return {"season": season, "chosen": season.code, "upload": upload,
-            "preview": preview(request.user, season, upload)}
-
-
 @committee_office_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def results(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
-        wanted = request.GET.get("season", "")
-        return _page(request, {"chosen": wanted} if _season(request, wanted) else {})
-    code = request.POST.get("season", "")
-    season = _season(request, code)
-    file = request.FILES.get("file")
-    if season is None or file is None:
-        return _page(request, {"chosen": code, "refusal": _(
-            "请选择评审年度并选择要上传的文件。")}, status=400)
-    if file.size and file.size > MAX_UPLOAD_BYTES:
-        return _page(request, {"chosen": code, "refusal": _(
-            "文件超过%(mb)dMB：评审结果表不应这么大。") % {"mb": MAX_UPLOAD_BYTES // 1024 // 1024}},
-            status=400)
-    data = file.read()
-    name = file.name or "upload"
-    try:
-        context = _preview_context(request, season, name, data)
-    except TableRefused as refused:
-        request.session.pop(SESSION_KEY, None)
-        return _page(request, {"chosen": code, "refusal": f"{name}：{refused}"}, status=400)
-    request.session[SESSION_KEY] = {
-        "season": season.code, "name": name, "data": base64.b64encode(data).decode(),
-    }
-    return _page(request, context)
-
-
-@committee_office_required
-@require_http_methods(["POST"])
-def confirm(request: HttpRequest) -> HttpResponseBase:
-    saved = request.session.get(SESSION_KEY)
-    season = _season(request, saved["season"]) if saved else None
-    if not saved or season is None:
-        messages.error(request, _("没有待确认的文件（可能已导入或已过期），请重新上传。"))
-        return redirect("province:results")
-    context = _preview_context(request, season, saved["name"], base64.b64decode(saved["data"]))
-    if request.POST.get("digest") != context["upload"].digest:
-        return _page(request, {**context, "refusal": _(
-            "待确认的文件已被另一次上传替换，请核对下面的预览后再确认。")}, status=409)
-    try:
-        recorded = import_results(request.user, season, context["upload"])
-    except OperationError as refused:
-        return _page(request, {**context, "refusal": str(refused)}, status=400)
-    request.session.pop(SESSION_KEY, None)
-    messages.success(request, _("已登记%(n)d名申报人的省高评委评审结果。") % {"n": len(recorded)})
-    return redirect(f"{reverse('province:results')}?season={season.code}")
+    """The page: the season, the downloads and the upload form, which posts to the jobs'
+    upload (`jobs.views.upload`): it checks the content and starts the preview job."""
+    wanted = request.GET.get("season", "")
+    return _page(request, {"chosen": wanted} if _season(request, wanted) else {})
 
 
 def _download(request: HttpRequest, fmt: str) -> tuple[Season, str]:

@@ -1,6 +1,6 @@
 """The city office imports its plan table in Chromium: from the dashboard to the import page,
-a broken workbook shows its problem by row and column and cannot be confirmed; the corrected
-one names the unknown office, which the office creates, then confirms."""
+a broken workbook's preview job shows its problem by row and column and cannot be confirmed;
+the corrected one names the unknown office, which the office creates, then confirms."""
 
 from __future__ import annotations
 
@@ -29,31 +29,36 @@ def test_upload_preview_decide_confirm(page, live_server, season, demo_users, se
     page.goto(f"{base}/supervision/")
     page.click("text=评审计划表导入")
     page.wait_for_url(f"{base}/supervision/plan-import/")
-    page.select_option("#f-season", "example-2025")
+    page.select_option("#f-season", label="2025年度（示例）")
 
     broken = [list(r) for r in ROWS]
     broken[1][6] = "十三月"
     page.set_input_files("#f-file", {"name": "计划表.xlsx", "mimeType": XLSX,
                                      "buffer": workbook(broken)})
     page.click("text=上传并预览")
+    page.wait_for_selector("#zc-summary")  # the preview job's page
     problems = page.inner_text("#zc-problems")
     assert "G列（计划评审时间）" in problems and "无法识别时间“十三月”" in problems
     assert "4" in problems  # sheet row 4 holds 序号2
     assert page.locator("#zc-confirm").count() == 0
 
-    page.select_option("#f-season", "example-2025")
+    page.click("#job-back")
+    page.select_option("#f-season", label="2025年度（示例）")
     page.set_input_files("#f-file", {"name": "计划表.xlsx", "mimeType": XLSX,
                                      "buffer": workbook()})
     page.click("text=上传并预览")
+    page.wait_for_selector("#zc-summary")
+    preview_url = page.url
     office = page.locator("[data-office='市低空经济办']")
     assert office.is_visible()
     page.click("#zc-confirm")  # nothing chosen: the browser asks for a choice first
-    assert page.url.endswith("/supervision/plan-import/")
+    assert page.url == preview_url
     assert not CommitteePlan.objects.filter(season__code="example-2025").exists()
     office.locator("text=新建机构（市级部门）").click()
     page.click("#zc-confirm")
-    page.wait_for_url(f"{base}/supervision/?season=example-2025&all=1")
-    assert "已导入2025年度（示例）评审计划表" in page.inner_text("main")
-    assert "无人机驾驶" in page.inner_text("#zc-plan-table")
+    page.wait_for_selector("#job-summary")
+    assert "已导入2025年度（示例）评审计划表" in page.inner_text("#job-summary")
+    page.click("#job-back")
+    page.wait_for_url(f"{base}/supervision/plan-import/?season=example-2025")
     plan = CommitteePlan.objects.select_related("office").get(season__code="example-2025", row=4)
     assert plan.office is not None and plan.office.name == "市低空经济办"

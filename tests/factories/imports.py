@@ -59,12 +59,13 @@ def upload(client: Any, page_url: str, name: str, data: bytes, **choices: str) -
     return post_and_run(client, form["action"], fields)
 
 
-def confirm(client: Any, preview_page: Any) -> Any:
-    """Press the preview page's confirm button; follow to the confirming job's page."""
+def confirm(client: Any, preview_page: Any, **choices: str) -> Any:
+    """Press the preview page's confirm button (with the choices made in its form); follow
+    to the confirming job's page."""
     html = preview_page.content.decode()
     found = [f for f in forms(html) if f["fields"].get("preview")]
     assert len(found) == 1, "the preview page offers its confirm button"
-    return post_and_run(client, found[0]["action"], found[0]["fields"])
+    return post_and_run(client, found[0]["action"], {**found[0]["fields"], **choices})
 
 
 def post_and_run(client: Any, action: str, fields: dict[str, Any]) -> Any:

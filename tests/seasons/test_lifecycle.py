@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.factories import imports
 from zhicheng.core.models import AuditEvent
 from zhicheng.core.operations import NotPermitted, OperationError
+from zhicheng.jobs.models import Job
 
 BASE = "/supervision/seasons/"
 DRAFT = "/supervision/seasons/lianyungang-2025/v1/"
@@ -301,16 +303,14 @@ def test_a_correction_draft_copies_the_published_version_and_replaces_it(db, sea
 
 
 def test_the_plan_import_page_sends_a_draft_season_to_its_draft_page(db, season, demo_users):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client = _client(demo_users["city_office"])
     version = _derive(client, season)
-    upload = SimpleUploadedFile("计划表.csv", "序号,专业名称\n1,统计\n".encode())
-    response = client.post("/supervision/plan-import/", {"season": "lianyungang-2025",
-                                                         "file": upload})
-    assert response.status_code == 400
+    response = imports.upload(client, "/supervision/plan-import/?season=lianyungang-2025",
+                              "计划表.csv", "序号,专业名称\n1,统计\n".encode(),
+                              season=str(version.season.pk))
+    assert response.request["PATH_INFO"] == "/supervision/plan-import/"
     assert "数据还是草稿：请在“届次管理”打开它的草稿页上传计划表" in response.content.decode()
-    assert not version.season.plans.exists()
+    assert not version.season.plans.exists() and not Job.objects.exists()
 
 
 def test_the_notice_is_edited_and_a_bad_date_keeps_the_text(db, season, demo_users):

@@ -1,6 +1,6 @@
-"""The city office imports a plan table in the browser: upload, preview, decide each unknown
-office, confirm (audited); a refused file changes nothing. And the command line reads the
-same files."""
+"""The city office imports a plan table: upload, the preview job's page, decide each unknown
+office, confirm (the confirming job, audited); a refused file changes nothing. And the
+command line reads the same files."""
 
 import io
 import shutil
@@ -11,15 +11,17 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from tests.factories import imports
 from tests.factories.plans import ROWS, csv_text, workbook
 from zhicheng.core.models import AuditEvent
+from zhicheng.jobs.models import Job
 from zhicheng.orgs.models import Organisation
 from zhicheng.policy.plans import season_dir
 from zhicheng.seasons.models import CommitteePlan, Season
+from zhicheng.seasons.plan_import import PLAN_IMPORT, PLAN_PREVIEW
 
 pytestmark = pytest.mark.django_db
 UPLOAD = reverse("plan_import:upload")
-CONFIRM = reverse("plan_import:confirm")
 
 
 @pytest.fixture
@@ -41,44 +43,53 @@ def office(client, demo_users):
 
 
 def _upload(client, data, name="计划表.xlsx", season="example-2025"):
-    return client.post(UPLOAD, {"season": season, "file": SimpleUploadedFile(name, data)})
+    pk = Season.objects.get(code=season).pk
+    return imports.upload(client, f"{UPLOAD}?season={season}", name, data, season=str(pk))
+
+
+def _actions(page) -> dict[int, str]:
+    """序号 -> what the preview says will happen to the row."""
+    return {cells[0]: cells[5]["t"] if isinstance(cells[5], dict) else cells[5]
+            for _tone, cells in imports.report(page)["rows"]}
 
 
 def test_preview_names_every_problem_and_saves_nothing(office, draft):
     rows = [list(r) for r in ROWS]
     rows[0][5] = "七月份"
-    response = _upload(office, workbook(rows))
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "F列（申报材料受理时间）" in page
-    problems = response.context["upload"].errors
-    assert [(p.sheet_row, p.column) for p in problems] == [(3, "F列（申报材料受理时间）")]
-    assert "无法识别时间“七月份”" in page
-    assert "不能导入" in page and 'id="zc-confirm"' not in page
+    page = _upload(office, workbook(rows))
+    text = page.content.decode()
+    assert page.status_code == 200 and "预览评审计划表" in text
+    errors = [(r, c) for r, c, _m, severity in imports.report(page)["problems"]
+              if severity == "error"]
+    assert errors == [(3, "F列（申报材料受理时间）")]
+    assert "无法识别时间“七月份”" in text
+    assert "不能导入" in text and 'id="zc-confirm"' not in text
     assert not CommitteePlan.objects.filter(season=draft).exists()
-    # confirming anyway is refused by the operation, and still nothing is saved
-    refused = office.post(CONFIRM, {"digest": response.context["upload"].digest})
-    assert refused.status_code == 400 and "未导入任何内容" in refused.content.decode()
+    # confirming anyway is refused, and still nothing is saved
+    refused = imports.post_and_run(office, "/jobs/start/",
+                                   {"kind": PLAN_IMPORT, "preview": page.context["job"].pk})
+    assert "文件有错误，不能导入" in refused.content.decode()
     assert not CommitteePlan.objects.filter(season=draft).exists()
 
 
 def test_unknown_office_must_be_decided_then_is_created_and_linked(office, draft):
     preview = _upload(office, workbook())
     page = preview.content.decode()
-    assert preview.context["preview"].unknown_offices == ["市低空经济办"]
-    assert "系统中没有的办事机构" in page and "市低空经济办" in page
-    assert preview.context["preview"].new_rows == [1, 2, 3, 4]
-    digest = preview.context["upload"].digest
-    events = AuditEvent.objects.count()
+    assert imports.report(preview)["unknown_offices"] == ["市低空经济办"]
+    assert "系统中没有的办事机构" in page and 'data-office="市低空经济办"' in page
+    assert _actions(preview) == {1: "新增", 2: "新增", 3: "新增", 4: "新增"}
+    digest = preview.context["job"].upload_digest
+    events = AuditEvent.objects.filter(action="season.plan_import").count()
 
-    undecided = office.post(CONFIRM, {"digest": digest})
-    assert undecided.status_code == 400
+    undecided = imports.confirm(office, preview)
+    assert 'id="job-failure"' in undecided.content.decode()
     assert "市低空经济办" in undecided.content.decode()
     assert not CommitteePlan.objects.filter(season=draft).exists()
-    assert AuditEvent.objects.count() == events
+    assert AuditEvent.objects.filter(action="season.plan_import").count() == events
 
-    done = office.post(CONFIRM, {"digest": digest, "office-0-action": "create"})
-    assert done.status_code == 302
+    done = imports.confirm(office, office.get(f"/jobs/{preview.context['job'].pk}/"),
+                           **{"office-0-action": "create"})
+    assert "已导入2025年度（示例）评审计划表" in done.content.decode()
     plans = {p.row: p for p in CommitteePlan.objects.filter(season=draft).select_related("office")}
     assert sorted(plans) == [1, 2, 3, 4]
     assert plans[4].office is not None and plans[4].office.name == "市低空经济办"
@@ -88,35 +99,30 @@ def test_unknown_office_must_be_decided_then_is_created_and_linked(office, draft
     event = AuditEvent.objects.get(action="season.plan_import")
     assert event.data["created_offices"] == ["市低空经济办"]
     assert event.data["sha256"] == digest and "计划表.xlsx" in event.summary
-    followed = office.get(done["Location"])
-    assert "已导入2025年度（示例）评审计划表" in followed.content.decode()
 
 
 def test_unknown_office_can_be_linked_to_an_existing_organisation(office, draft):
     target = Organisation.objects.get(short_name="市审计局")
-    digest = _upload(office, workbook()).context["upload"].digest
-    office.post(CONFIRM, {"digest": digest, "office-0-action": "link",
-                          "office-0-organisation": str(target.pk)})
+    imports.confirm(office, _upload(office, workbook()), **{
+        "office-0-action": "link", "office-0-organisation": str(target.pk)})
     plan = CommitteePlan.objects.get(season=draft, row=4)
     assert plan.office == target and plan.office_name == "市低空经济办"
     assert not Organisation.objects.filter(name="市低空经济办").exists()
 
 
 def test_a_refused_file_changes_nothing_and_says_why(office, draft):
-    _upload(office, workbook())
+    jobs = Job.objects.count()
     response = _upload(office, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "old.xls")
-    assert response.status_code == 400
+    assert response.request["PATH_INFO"] == UPLOAD
     assert "旧版Excel文件（.xls）" in response.content.decode()
-    # the earlier upload waiting for confirmation is dropped too
-    assert office.post(CONFIRM, {"digest": "x"}).status_code == 302
+    assert Job.objects.count() == jobs
     assert not CommitteePlan.objects.filter(season=draft).exists()
 
 
 def test_gbk_csv_saved_by_excel_imports(office, draft):
-    response = _upload(office, csv_text().encode("gbk"), "计划表.csv")
-    assert response.status_code == 200 and response.context["upload"].errors == []
-    office.post(CONFIRM, {"digest": response.context["upload"].digest,
-                          "office-0-action": "text"})
+    page = _upload(office, csv_text().encode("gbk"), "计划表.csv")
+    assert [p for p in imports.report(page)["problems"] if p[3] == "error"] == []
+    imports.confirm(office, page, **{"office-0-action": "text"})
     plan = CommitteePlan.objects.get(season=draft, row=4)
     assert plan.office is None and plan.office_name == "市低空经济办"
     event = AuditEvent.objects.get(action="season.plan_import")
@@ -124,20 +130,21 @@ def test_gbk_csv_saved_by_excel_imports(office, draft):
 
 
 def test_reimport_lists_changed_rows_by_column(office, draft):
-    digest = _upload(office, workbook()).context["upload"].digest
-    office.post(CONFIRM, {"digest": digest, "office-0-action": "create"})
+    imports.confirm(office, _upload(office, workbook()), **{"office-0-action": "create"})
     rows = [list(r) for r in ROWS]
     rows[0][3] = "85831081"
-    preview = _upload(office, workbook(rows)).context["preview"]
-    assert preview.changed_rows == {1: ["联系电话"]}
-    assert preview.unknown_offices == [] and preview.new_rows == []
+    again = _upload(office, workbook(rows))
+    assert _actions(again) == {1: "修改：联系电话", 2: "不变", 3: "不变", 4: "不变"}
+    assert imports.report(again)["unknown_offices"] == []
 
 
 def test_only_the_city_office_may_import(client, demo_users, draft):
     assert client.get(UPLOAD).status_code == 302  # to the login page
     client.force_login(demo_users["gongxin_committee"])
-    assert _upload(client, workbook()).status_code == 403
     assert client.get(UPLOAD).status_code == 403
+    forged = client.post("/jobs/upload/", {"kind": PLAN_PREVIEW, "season": draft.pk,
+                                           "file": SimpleUploadedFile("a.csv", b"a,b")})
+    assert forged.status_code == 403 and not Job.objects.exists()
 
 
 def test_the_page_is_reached_from_the_dashboard_and_offers_the_template(office):

@@ -1,5 +1,5 @@
-"""Imports as jobs (docs/jobs.md, docs/exchange.md): the expert roster (专家花名册) and the
-provincial committee's results (省高评委评审结果表).
+"""Imports as jobs (docs/jobs.md, docs/exchange.md): the expert roster (专家花名册), the
+provincial committee's results (省高评委评审结果表) and the city's plan table (评审计划表).
 
 Each import is two kinds of job. The page the office works on checks the upload's content
 (`core.tabular.check_table`: a workbook or text in a known encoding, nothing else) and starts
@@ -12,7 +12,8 @@ own import function — the normal audited operations, all in one transaction, s
 leaves everything as it was. A preview is confirmed at most once.
 
 The report (`Job.report`) is plain data for the status page:
-    {"filename": str, "counts": [[label, n, tone]], "problems": [[row, column, message]],
+    {"filename": str, "counts": [[label, n, tone]],
+     "problems": [[row, column, message, "error" or "warning"]],
      "problems_total": int, "columns": [label], "rows": [[tone, [cell, ...]]] (a cell is the
      file's or the database's text, or {"t": label} for a fixed word the page translates),
      "rows_total": int, "can_confirm": bool, "blocked": sentence, "confirm_label": label}
@@ -35,6 +36,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop as noop
 
+from zhicheng.core.inputs import id_text
 from zhicheng.core.labels import label
 from zhicheng.core.operations import OperationError
 from zhicheng.core.tabular import TableRefused
@@ -43,6 +45,9 @@ from zhicheng.evaluation.models import Committee
 from zhicheng.evaluation.roster_files import read_roster_file
 from zhicheng.evaluation.roster_import import ROSTER_IMPORT, ROSTER_PREVIEW, import_roster
 from zhicheng.evaluation.roster_import import preview as roster_preview
+from zhicheng.orgs.models import Organisation
+from zhicheng.orgs.permissions import is_city_office
+from zhicheng.orgs.queries import in_office_cities
 from zhicheng.reviews.province_files import read_results_file
 from zhicheng.reviews.province_import import (
     RESULTS_IMPORT,
@@ -52,7 +57,14 @@ from zhicheng.reviews.province_import import (
 )
 from zhicheng.reviews.province_import import preview as results_preview
 from zhicheng.seasons.models import Season
-from zhicheng.seasons.plan_files import CellProblem
+from zhicheng.seasons.plan_files import CellProblem, read_plan_file
+from zhicheng.seasons.plan_import import (
+    PLAN_IMPORT,
+    PLAN_PREVIEW,
+    OfficeDecision,
+    import_plan_table,
+)
+from zhicheng.seasons.plan_import import preview as plan_preview
 
 from .models import Job, JobState
 from .registry import Kind, Outcome, Progress, kind_of, register
@@ -72,13 +84,22 @@ class Importer:
     # The upload page (the status page links back to it; a refused upload returns to it).
     back: Callable[[dict[str, Any]], str | None]
     scope_fields: tuple[str, ...]  # the ids the upload form posts (e.g. "committee")
-    # (file name, content, called per row read) -> the parsed upload; TableRefused
-    read: Callable[[str, bytes, Callable[[], None]], Any]
+    # (preview job, file name, content, called per row read) -> the parsed upload;
+    # TableRefused
+    read: Callable[[Job, str, bytes, Callable[[], None]], Any]
     # (job, parsed upload) -> the report; writes nothing
     preview: Callable[[Job, Any], dict[str, Any]]
     # (job of the confirm, job of the preview, parsed upload, called per row applied) ->
     # the summary sentence; writes through the feature's operations in one transaction
     apply: Callable[[Job, Job, Any, Callable[[], None]], str]
+    # Why this scope takes no upload now (a sentence for the upload page), or None.
+    refuse: Callable[[dict[str, Any]], str | None] | None = None
+    # Choices made with the confirm button (the plan table's unknown offices): a template
+    # included in the confirm form, what it needs besides the report, and how its fields
+    # become part of the confirming job's scope.
+    confirm_template: str = ""
+    confirm_context: Callable[[Job], dict[str, Any]] | None = None
+    confirm_scope: Callable[[Any], dict[str, Any]] | None = None
 
 
 def _word(text: str) -> dict[str, str]:
@@ -87,18 +108,18 @@ def _word(text: str) -> dict[str, str]:
 
 
 def _problems(problems: Iterable[CellProblem]) -> tuple[list[list[Any]], int]:
-    found = [[p.sheet_row, p.column or "", p.message] for p in problems]
+    found = [[p.sheet_row, p.column or "", p.message, p.severity] for p in problems]
     return found[:SHOWN], len(found)
 
 
 def _report(upload: Any, *, counts: list[list[Any]], problems: Iterable[CellProblem],
             columns: list[str], rows: list[list[Any]], can_confirm: bool, blocked: str,
-            confirm_label: str) -> dict[str, Any]:
+            confirm_label: str, **extra: Any) -> dict[str, Any]:
     shown, total = _problems(problems)
     return {"filename": upload.filename, "counts": counts, "problems": shown,
             "problems_total": total, "columns": columns, "rows": rows[:SHOWN],
             "rows_total": len(rows), "can_confirm": can_confirm,
-            "blocked": "" if can_confirm else blocked, "confirm_label": confirm_label}
+            "blocked": "" if can_confirm else blocked, "confirm_label": confirm_label, **extra}
 
 
 def _read_stored(job: Job) -> bytes:
@@ -147,7 +168,7 @@ def expire_unconfirmed(older_than: dt.timedelta) -> list[int]:
 
 def _parse(importer: Importer, job: Job, data: bytes, progress: Progress) -> Any:
     try:
-        return importer.read(job.upload_name, data, progress.step)
+        return importer.read(job, job.upload_name, data, progress.step)
     except TableRefused as refused:
         raise OperationError(f"{job.upload_name}：{refused}") from refused
 
@@ -232,6 +253,10 @@ def importer_of(preview_code: str) -> Importer | None:
     return IMPORTERS.get(preview_code)
 
 
+def importer_confirmed_by(apply_code: str) -> Importer | None:
+    return next((i for i in IMPORTERS.values() if i.apply_code == apply_code), None)
+
+
 def register_importer(importer: Importer) -> Importer:
     IMPORTERS[importer.preview_code] = importer
     register(Kind(
@@ -307,7 +332,7 @@ register_importer(Importer(
     back=lambda scope: reverse("evaluation:roster", args=[scope["committee"]])
     if isinstance(scope.get("committee"), int) else None,
     scope_fields=("committee",),
-    read=read_roster_file,
+    read=lambda _job, name, data, on_row: read_roster_file(name, data, on_row),
     preview=_roster_preview, apply=_roster_apply,
 ))
 
@@ -380,6 +405,105 @@ register_importer(Importer(
     back=lambda scope: (f"{reverse('province:results')}?season={s.code}"
                         if (s := _season(scope)) else None),
     scope_fields=("season",),
-    read=read_results_file,
+    read=lambda _job, name, data, on_row: read_results_file(name, data, on_row),
     preview=_results_preview, apply=_results_apply,
+))
+
+
+# --- the city's plan table (docs/seasons.md, 评审计划表导入) ----------------------------------
+
+
+def _plan_allowed(user: Any, scope: dict[str, Any]) -> bool:
+    pk = scope.get("season")
+    return (isinstance(pk, int) and is_city_office(user)
+            and Season.objects.filter(in_office_cities(user, "owner"), pk=pk).exists())
+
+
+def _plan_refuse(scope: dict[str, Any]) -> str | None:
+    season = _season(scope)
+    if season is not None and season.published_version_id is None and season.versions.exists():
+        # A draft's plan table is part of its data: rows written here would not be published.
+        return (f"{season.name}的数据还是草稿：请在“届次管理”打开它的草稿页上传计划表，"
+                "发布时一并生效。")
+    return None
+
+
+def _plan_read(job: Job, name: str, data: bytes, _on_row: Callable[[], None]) -> Any:
+    # Read with merged cells (openpyxl's full mode): a plan table is a few hundred rows.
+    return read_plan_file(_require_season(job.scope).code, name, data)
+
+
+def _plan_preview(job: Job, upload: Any) -> dict[str, Any]:
+    found = plan_preview(_require_season(job.scope), upload)
+    rows = []
+    for number, row in sorted(upload.table.rows.items()):
+        action: Any
+        if number in found.changed_rows:
+            tone, action = "warning", f"修改：{'、'.join(found.changed_rows[number])}"
+        elif number in found.new_rows:
+            tone, action = "success", _word(noop("新增"))
+        else:
+            tone, action = "", _word(noop("不变"))
+        office = (_word(noop("系统中没有，确认时选择")) if row.office in found.unknown_offices
+                  else row.office)
+        rows.append([tone, [number, row.specialty, row.office or "—", office,
+                            row.evaluation_text, action]])
+    return _report(
+        upload, problems=upload.problems, rows=rows, can_confirm=found.can_confirm,
+        counts=[[noop("共计"), len(upload.table.rows), ""],
+                [noop("新增"), len(found.new_rows), "success"],
+                [noop("修改"), len(found.changed_rows), ""],
+                [noop("不变"), len(found.unchanged_rows), ""],
+                [noop("错误"), len(upload.errors), "danger"],
+                [noop("提示"), len(upload.warnings), ""]],
+        columns=[noop("序号"), noop("专业名称"), noop("评委会办事机构"), noop("系统中的机构"),
+                 noop("计划评审时间"), noop("处理")],
+        blocked=noop("文件有错误，不能导入：请按上表改正后重新上传。数据库未作任何修改。"),
+        confirm_label=noop("确认导入"), unknown_offices=found.unknown_offices,
+        absent_rows=found.absent_rows,
+    )
+
+
+def _plan_confirm_scope(posted: Any) -> dict[str, Any]:
+    """The choice made for each unknown office, by its place in the preview's list."""
+    decisions: dict[str, dict[str, Any]] = {}
+    for key in posted:
+        parts = key.split("-")
+        if len(parts) != 3 or parts[0] != "office" or parts[2] != "action":
+            continue
+        action = posted.get(key, "")
+        if not parts[1].isdigit() or action not in ("link", "create", "text"):
+            continue
+        chosen = id_text(posted.get(f"office-{parts[1]}-organisation", ""))
+        decisions[parts[1]] = {"action": action,
+                               "organisation": int(chosen) if chosen else None}
+    return {"decisions": decisions}
+
+
+def _plan_apply(job: Job, preview: Job, upload: Any, _on_row: Callable[[], None]) -> str:
+    season = _require_season(preview.scope)
+    offices = preview.report.get("unknown_offices", [])
+    chosen = job.scope.get("decisions", {})
+    decisions = {
+        name: OfficeDecision(chosen[str(i)]["action"], chosen[str(i)]["organisation"])
+        for i, name in enumerate(offices) if str(i) in chosen
+    }
+    report = import_plan_table(job.owner, season, upload, decisions)
+    return (f"已导入{season.name}评审计划表：新增{len(report.created)}项，"
+            f"修改{len(report.updated)}项，未变{report.unchanged}项。")
+
+
+register_importer(Importer(
+    preview_code=PLAN_PREVIEW, apply_code=PLAN_IMPORT,
+    preview_label=_("预览评审计划表"), apply_label=_("导入评审计划表"),
+    allowed=_plan_allowed, refuse=_plan_refuse,
+    describe=lambda scope: (s.name if (s := _season(scope)) else "（年度已删除）"),
+    back=lambda scope: (f"{reverse('plan_import:upload')}?season={s.code}"
+                        if (s := _season(scope)) else None),
+    scope_fields=("season",),
+    read=_plan_read, preview=_plan_preview, apply=_plan_apply,
+    confirm_template="seasons/_plan_office_choices.html",
+    confirm_context=lambda _job: {"organisations": list(
+        Organisation.objects.order_by("name").only("pk", "name"))},
+    confirm_scope=_plan_confirm_scope,
 ))

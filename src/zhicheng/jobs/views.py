@@ -36,7 +36,9 @@ def _scope(request: HttpRequest, kind: str) -> dict[str, Any]:
         return {"season": int(season)} if season else {}
     if kind in CONFIRM_KINDS:
         preview = id_text(request.POST.get("preview", ""))
-        return {"preview": int(preview)} if preview else {}
+        importer = imports.importer_confirmed_by(kind)
+        extra = importer.confirm_scope(request.POST) if importer and importer.confirm_scope else {}
+        return {"preview": int(preview), **extra} if preview else {}
     if kind == kinds.WORKLIST_EXPORT:
         return {k: request.POST.get(k, "").strip()[:40] for k in ("state", "plan", "due", "q")}
     return {}
@@ -82,6 +84,10 @@ def upload(request: HttpRequest) -> HttpResponseBase:
     if len(scope) != len(importer.scope_fields) or not importer.allowed(request.user, scope):
         raise PermissionDenied
     back = importer.back(scope) or "jobs:mine"
+    refusal = importer.refuse(scope) if importer.refuse else None
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(back)
     file = request.FILES.get("file")
     if file is None:
         messages.error(request, _("请选择要上传的文件。"))
@@ -125,6 +131,11 @@ def _context(request: HttpRequest, job: Job) -> dict[str, Any]:
                                "back": kind.back(job.scope) if kind and kind.back else None}
     if kind and kind.confirmed_by and job.state == JobState.DONE:
         context["confirm_kind"] = kind.confirmed_by
+        importer = imports.importer_of(job.kind)
+        if importer and importer.confirm_template and job.report.get("can_confirm"):
+            context["confirm_template"] = importer.confirm_template
+            if importer.confirm_context:
+                context.update(importer.confirm_context(job))
         context["confirmation"] = (Job.objects.filter(kind=kind.confirmed_by,
                                                       scope__preview=job.pk)
                                    .exclude(state=JobState.FAILED).order_by("-pk").first())

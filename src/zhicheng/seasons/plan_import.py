@@ -29,6 +29,11 @@ COMPARED = ("specialty", "office_name", "phone", "address", "acceptance_text",
             "evaluation_text", "remarks")
 
 
+# The two jobs of the import (registered in jobs/imports.py, which runs them).
+PLAN_PREVIEW = "seasons.plan_preview"
+PLAN_IMPORT = "seasons.plan_import"
+
+
 @dataclass(frozen=True)
 class OfficeDecision:
     action: OfficeAction

@@ -5,6 +5,5 @@ from . import plan_views
 app_name = "plan_import"
 urlpatterns = [
     path("", plan_views.upload, name="upload"),
-    path("confirm/", plan_views.confirm, name="confirm"),
     path("template.xlsx", plan_views.template, name="template"),
 ]

@@ -180,7 +180,7 @@ def _check_meeting_date(season: Any, date: dt.date) -> None:
 
 def _check_sitting_date(meeting: Meeting, date: dt.date, *, number: int) -> None:
     """A sitting's day: inside the season (`_check_meeting_date`), a working day on the
-    official calendar (国务院办公厅 holiday notice as published in the workday table), and
+    office calendar (`core.workdays`: the national holidays and make-up working days), and
     sitting 1 stays the first day (the opening report's deadline counts from it)."""
     _check_meeting_date(meeting.season, date)
     try:

@@ -257,3 +257,7 @@ def test_the_office_runs_the_sittings_from_the_meeting_page(world) -> None:
     assert f'data-sitting-of="{yi.pk}">第2场' in page
     assert re.search(r'id="quorum-2">出席4人 / 抽取5人', page)
     assert re.search(r'id="quorum">出席0人 / 抽取5人', page)
+    expert = Client()  # the drawn expert sees on which day each case is voted
+    expert.force_login(seats[0].expert.user)
+    ballot = expert.get(f"{base}/ballot/").content.decode()
+    assert f'data-sitting-of="{yi.pk}">第2场 · 2024-10-28' in ballot

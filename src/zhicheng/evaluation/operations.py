@@ -88,6 +88,7 @@ from .permissions import (
     scheduling_refusal,
 )
 from .queries import (
+    cases_at,
     ceiling_report,
     conflicts,
     first_sitting,
@@ -474,7 +475,7 @@ def record_attendance(meeting: Meeting, actor: Actor, present_seat_ids: list[Any
         m: Meeting = op.obj
         _require_state(m, S.DRAWN, S.OPEN)
         day = _own_sitting(m, at)
-        voting = _cases_of(day).filter(ballot_open=True).select_related(
+        voting = cases_at(day).filter(ballot_open=True).select_related(
             "application__applicant").first()
         if voting is not None:
             # The eligible voters of an open vote are frozen; changing attendance now would
@@ -500,14 +501,6 @@ def _own_sitting(m: Meeting, at: Sitting | None) -> Sitting:
     if day is None:
         raise EvaluationError("该场次不是本次会议的分场会议。")
     return day
-
-
-def _cases_of(day: Sitting) -> Any:
-    """The cases voted at `day` (an unassigned case belongs to the first sitting)."""
-    if day.number == 1:
-        return Case.objects.filter(Q(sitting=day)
-                                   | Q(sitting__isnull=True, meeting_id=day.meeting_id))
-    return Case.objects.filter(sitting=day)
 
 
 def _sitting_label(m: Meeting, day: Sitting) -> str:

@@ -369,6 +369,14 @@ def sitting_of(case: Case) -> Sitting | None:
     return first_sitting(case.meeting)
 
 
+def cases_at(day: Sitting) -> QuerySet[Case]:
+    """The cases voted at `day` (an unassigned case belongs to the first sitting)."""
+    if day.number == 1:
+        return Case.objects.filter(Q(sitting=day)
+                                   | Q(sitting__isnull=True, meeting_id=day.meeting_id))
+    return Case.objects.filter(sitting=day)
+
+
 def present_ids(at: Sitting | None) -> set[int]:
     if at is None:
         return set()
@@ -411,9 +419,7 @@ def sitting_started(at: Sitting, today: dt.date | None = None) -> bool:
         return True
     if state == S.OPEN and (today or clock.today()) >= at.date:
         return True
-    return Case.objects.filter(Q(sitting=at) | Q(sitting__isnull=True, meeting=at.meeting)
-                               if at.number == 1 else Q(sitting=at)).filter(
-        Q(ballot_open=True) | Q(ballot_closed=True)).exists()
+    return cases_at(at).filter(Q(ballot_open=True) | Q(ballot_closed=True)).exists()
 
 
 def quorum_needed(meeting: Meeting, size: int) -> int:

@@ -361,7 +361,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     cases = []
     recused = set(Recusal.objects.filter(case__meeting=m, seat__expert__user_id=uid)
                   .values_list("case_id", flat=True))
-    for c in m.cases.select_related("application__applicant"):
+    for c in m.cases.select_related("application__applicant", "sitting"):
         c.recused = c.pk in recused  # type: ignore[attr-defined]
         c.can_vote = c.ballot_open and any(  # type: ignore[attr-defined]
             s.expert.user_id == uid for s in queries.voters(c)
@@ -378,6 +378,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "evaluation/ballot.html", {
         "m": m, "cases": cases, "choices": Choice.choices, "receipt": receipt,
         "checked": checked, "signer": signer, "seated": seated,
+        "several": m.sittings.count() > 1,  # each case's sitting beside it
     })
 
 

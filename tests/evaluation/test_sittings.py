@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from zhicheng.core.models import AuditEvent
 from zhicheng.core.operations import NotPermitted, StateConflict
 from zhicheng.evaluation import operations as ops
+from zhicheng.evaluation import printouts
 from zhicheng.evaluation import queries
 from zhicheng.evaluation.exports import minutes_pdf
 from zhicheng.evaluation.models import (
@@ -192,6 +193,9 @@ def test_a_sitting_is_presided_by_a_chair_or_vice_chair_and_changes_only_before_
         dt.date(2024, 10, 29), "市工信局六楼", vice.pk)
     event = AuditEvent.objects.filter(action="evaluation.sitting.change").latest("seq")
     assert "第2场" in event.summary and "市工信局六楼" in event.summary
+    facts = dict(printouts.opening_report(m).facts)  # the printed 开评报告 lists the sittings
+    assert (f"第2场：2024年10月29日，市工信局六楼，主持人{vice.expert.user}（副主任委员）"
+            in facts["分场会议"])
     with pytest.raises(ops.EvaluationError, match="开评报告报送后不能改期"):
         ops.change_sitting(first, world.office, date=dt.date(2024, 10, 24), place=first.place,
                            presiding=first.presiding)

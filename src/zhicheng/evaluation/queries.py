@@ -654,6 +654,9 @@ def next_step(meeting: Meeting) -> str:
     if st == S.APPROVED:
         return f"公布种子哈希并抽取评委（会议{cn_date(meeting.date)}前）"
     if st == S.DRAWN:
+        last = meeting.sittings.order_by("-number").first()
+        if last is not None and last.number > 1:
+            return f"召开评审会议：{cn_date(meeting.date)}起，共{last.number}场"
         return f"召开评审会议：{cn_date(meeting.date)}"
     if st in (S.OPEN, S.TALLIED):
         return "表决、计票并由计票人和监票人签字"

@@ -18,8 +18,7 @@ from pypdf import PdfReader
 from zhicheng.core.models import AuditEvent
 from zhicheng.core.operations import NotPermitted, StateConflict
 from zhicheng.evaluation import operations as ops
-from zhicheng.evaluation import printouts
-from zhicheng.evaluation import queries
+from zhicheng.evaluation import printouts, queries
 from zhicheng.evaluation.exports import minutes_pdf
 from zhicheng.evaluation.models import (
     Case,

@@ -86,8 +86,8 @@ def roster(meeting: Meeting) -> PrintDocument:
         title=tpl.fill(tpl.title, values)
         or f"{meeting.committee}{meeting.season.year}年度评审对象花名册",
         intro=[(f"评审会议：{cn_date(meeting.date)}，{meeting.place}。"
-                if meeting.sittings.count() < 2 else f"评审会议分场召开：{_sittings_line(meeting)}。")
-               + f"共{len(rows)}人。"],
+                if meeting.sittings.count() < 2
+                else f"评审会议分场召开：{_sittings_line(meeting)}。") + f"共{len(rows)}人。"],
         columns=columns, widths=widths, rows=rows,
         after=[p for p in [tpl.fill(tpl.closing, values)] if p],
         contact=tpl.fill(tpl.contact, values),

@@ -12,7 +12,10 @@ import re
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from zhicheng.core.models import AuditEvent
@@ -20,6 +23,7 @@ from zhicheng.core.operations import NotPermitted, StateConflict
 from zhicheng.evaluation import operations as ops
 from zhicheng.evaluation import printouts, queries
 from zhicheng.evaluation.exports import minutes_pdf
+from zhicheng.evaluation.guards import quorum_present
 from zhicheng.evaluation.models import (
     Case,
     CommitteeMember,
@@ -131,8 +135,6 @@ def test_a_sitting_without_quorum_fails_its_cases_at_the_results(world) -> None:
     seats = _drawn_seats(m)
     for day in (first, second):
         ops.record_attendance(m, world.office, [s.pk for s in seats], day)
-    from zhicheng.evaluation.guards import quorum_present
-
     ops.record_attendance(m, world.office, [s.pk for s in seats[:3]], second)
     assert quorum_present(yi.application, world.office) == (
         "出席评委3人，不足抽取评委5人的三分之二（至少4人）。")
@@ -264,3 +266,53 @@ def test_the_office_runs_the_sittings_from_the_meeting_page(world) -> None:
     expert.force_login(seats[0].expert.user)
     ballot = expert.get(f"{base}/ballot/").content.decode()
     assert f'data-sitting-of="{yi.pk}">第2场 · 2024-10-28' in ballot
+
+
+def test_property_each_case_opens_on_its_day_with_its_sittings_quorum_and_voters(world) -> None:
+    """Random attendance at two sittings and a random split of three cases between them:
+    a case opens only on its sitting's day and only when that sitting has its quorum, and
+    its frozen voters are exactly that sitting's attendance."""
+    world.pool(9)
+    for i in range(3):
+        world.application(f"分场{i}")
+    m = world.drawn(count=5, reserve=2, date=FIRST_DAY)
+    days = [queries.first_sitting(m), ops.add_sitting(
+        m, world.office, date=SECOND_DAY, place="五楼", presiding=world.chair())]
+    seats = _drawn_seats(m)
+    cases = list(m.cases.order_by("pk"))
+    subsets = st.sets(st.integers(0, len(seats) - 1))
+
+    @settings(max_examples=25, deadline=None, database=None, derandomize=True,
+              suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                     HealthCheck.too_slow])
+    @given(subsets, subsets, st.lists(st.integers(0, 1), min_size=3, max_size=3))
+    def run(here1: set[int], here2: set[int], split: list[int]) -> None:
+        with transaction.atomic():
+            world.today("2024-10-08")
+            attendance = {0: {seats[i].pk for i in here1}, 1: {seats[i].pk for i in here2}}
+            for k, day in enumerate(days):
+                ops.record_attendance(m, world.office, sorted(attendance[k]), day)
+                moved = [c.pk for c, s in zip(cases, split, strict=True) if s == k]
+                if moved:
+                    ops.assign_cases(m, world.office, moved, day)
+            world.today(FIRST_DAY.isoformat())
+            ops.open_meeting(m, world.office)
+            for k, day in enumerate(days):
+                world.today(day.date.isoformat())
+                for c, s in zip(cases, split, strict=True):
+                    if c.ballot_open:
+                        continue
+                    c.refresh_from_db()
+                    opened = True
+                    try:
+                        ops.open_ballot(c, world.office)
+                    except ops.EvaluationError:
+                        opened = False
+                    quorum = 3 * len(attendance[s]) >= 2 * len(seats)
+                    assert opened == (s == k and quorum), (k, s, attendance[s])
+                    if opened:
+                        c.refresh_from_db()
+                        assert set(c.eligible_seats) == attendance[s]
+            transaction.set_rollback(True)
+
+    run()

@@ -160,3 +160,49 @@ def test_meeting_journey(page, live_server, season, settings, demo_users, tmp_pa
     assert "测试职称办〔2024〕12号" in page.inner_text("#approval")
     for app in (a, b):
         assert Application.objects.get(pk=app.pk).state == "approved"
+
+
+def test_a_meeting_over_two_sittings(page, live_server, season, settings, demo_users) -> None:
+    """The office adds a second sitting on the next working day (a Saturday is refused),
+    moves one applicant to it, records that sitting's attendance (short of the quorum), and
+    sees each sitting with its date, place, attendance and applicants."""
+    settings.ZHICHENG_TODAY = "2024-10-08"
+    base = live_server.url
+    world = World(season, demo_users, settings)
+    world.pool(7)
+    world.application("分场甲")
+    yi = world.application("分场乙")
+    m = world.drawn()  # 2024-10-25, a Friday: drawn, the chair presiding
+    hand_session(page, base, world.office)
+    page.goto(f"{base}/evaluation/")
+    page.get_by_role("link", name=f"{m.committee} · 2024-10-25").click()
+    page.wait_for_load_state("load")
+    assert "第1场" in page.inner_text("#sittings")
+
+    page.fill("#new-sitting-date", "2024-10-26")
+    page.fill("#new-sitting-place", "市工信局五楼会议室")
+    _press(page, "增设分场会议")
+    assert "2024年10月26日不是工作日" in page.content()
+    page.fill("#new-sitting-date", "2024-10-28")
+    page.fill("#new-sitting-place", "市工信局五楼会议室")
+    page.select_option("#new-sitting-presiding", label=f"{world.chair().expert.user}（主任委员）")
+    _press(page, "增设分场会议")
+    second = page.locator("#sittings tr[data-sitting='2']")
+    assert "2024-10-28" in second.inner_text() and "市工信局五楼会议室" in second.inner_text()
+
+    page.locator("#assign-cases").get_by_label(re.compile("分场乙")).check()
+    page.locator("#assign-cases select[name=sitting]").select_option(label="第2场（2024-10-28）")
+    _press(page, "调整场次")
+    assert "分场乙" in page.inner_text("#sittings tr[data-sitting='2']")
+    assert "分场乙" not in page.inner_text("#sittings tr[data-sitting='1']")
+
+    seats = [s for s in m.seats.order_by("position") if not s.reserve]
+    day2 = page.locator("[data-attendance='2']")
+    for s in seats[:3]:
+        day2.locator(f"input[name=present][value='{s.pk}']").check()
+    _press(page, "登记出席（第2场）")
+    assert "出席3人 / 抽取5人" in page.inner_text("#quorum-2")
+    assert "未达到法定人数" in page.inner_text("#quorum-2")
+    assert "出席0人" in page.inner_text("#quorum")  # sitting 1 keeps its own attendance
+    yi_case = m.cases.get(application=yi)
+    assert yi_case.sitting is not None and yi_case.sitting.number == 2

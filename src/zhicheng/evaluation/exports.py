@@ -8,6 +8,7 @@ import io
 import json
 from typing import Any
 
+from django.db.models import Q
 from openpyxl import Workbook
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib import colors
@@ -22,7 +23,8 @@ from zhicheng.catalogue.models import Level, Title
 from zhicheng.core import labels
 from zhicheng.documents.fonts import register_cjk_font
 
-from .models import Meeting
+from . import queries
+from .models import Attendance, Meeting
 
 SCHEMA_VERSION = "1.0"
 
@@ -31,7 +33,9 @@ def data_report_payload(meeting: Meeting) -> dict[str, Any]:
     """One meeting's evaluation data, in the standard format (docs/data-report.md)."""
     cases = list(meeting.cases.select_related("application__applicant", "application__employer",
                                               "application__series").order_by("pk"))
-    present = sum(1 for s in meeting.seats.all() if (not s.reserve or s.called_in) and s.present)
+    # Experts present at the meeting: at any of its sittings (one sitting: its attendance).
+    present = (Attendance.objects.filter(sitting__meeting=meeting).filter(
+        Q(seat__reserve=False) | Q(seat__called_in=True)).values("seat_id").distinct().count())
     return {
         "schema": "zhicheng.data-report",
         "schema_version": SCHEMA_VERSION,
@@ -212,11 +216,24 @@ def minutes_pdf(meeting: Meeting) -> bytes:
     cases = list(meeting.cases.select_related("application__applicant",
                                               "application__employer")
                  .prefetch_related("recusals"))
-    story.append(table(
-        [["序号", "姓名", "工作单位", "专业", "层级"]]
-        + [[i, c.application.applicant, c.application.employer or "", c.application.specialty,
-            Level(c.application.level).label] for i, c in enumerate(cases, 1)],
-        [12 * mm, 28 * mm, 60 * mm, 45 * mm, 25 * mm]))
+    days = queries.sittings_of(meeting)
+    several = len(days) > 1
+    number = {d.pk: d.number for d in days}
+    first = days[0].number if days else 1
+    if several:  # which sitting voted on each case
+        story.append(table(
+            [["序号", "姓名", "工作单位", "专业", "层级", "场次"]]
+            + [[i, c.application.applicant, c.application.employer or "",
+                c.application.specialty, Level(c.application.level).label,
+                f"第{number.get(c.sitting_id or 0, first)}场"] for i, c in enumerate(cases, 1)],
+            [12 * mm, 26 * mm, 56 * mm, 41 * mm, 23 * mm, 16 * mm]))
+    else:
+        story.append(table(
+            [["序号", "姓名", "工作单位", "专业", "层级"]]
+            + [[i, c.application.applicant, c.application.employer or "",
+                c.application.specialty, Level(c.application.level).label]
+               for i, c in enumerate(cases, 1)],
+            [12 * mm, 28 * mm, 60 * mm, 45 * mm, 25 * mm]))
     story += [Spacer(1, 3 * mm), Paragraph("二、抽取记录", p),
               Paragraph(f"抽取前公布的种子哈希（SHA-256）：{meeting.seed_hash}", small),
               Paragraph(f"随机种子（抽取后公开）：{meeting.seed}", small),
@@ -226,15 +243,43 @@ def minutes_pdf(meeting: Meeting) -> bytes:
               Spacer(1, 3 * mm), Paragraph("三、评委出席情况", p)]
     seats = list(meeting.seats.select_related("expert__user", "expert__unit"))
     seat_names = {s.pk: f"第{s.position}位 {s.expert.user}" for s in seats}
-    story.append(table(
-        [["顺序", "评委", "工作单位", "专业", "类别", "出席"]]
-        + [[s.position, s.expert.user, s.expert.unit, s.expert.specialty,
-            "备选递补" if s.called_in else ("备选（未递补）" if s.reserve else "抽取"),
-            "出席" if s.present else ("缺席" if s.sits else "—")] for s in seats],
-        [12 * mm, 26 * mm, 52 * mm, 34 * mm, 24 * mm, 14 * mm]))
-    absent = [s for s in seats if s.sits and not s.present]
-    story.append(Paragraph(
-        "缺席：" + ("、".join(seat_names[s.pk] for s in absent) if absent else "无"), small))
+    present = {d.pk: queries.present_ids(d) for d in days}
+
+    def mark(s: Any, day: Any) -> str:
+        here = day is not None and s.pk in present[day.pk]
+        return "出席" if here else ("缺席" if s.sits else "—")
+
+    def kind(s: Any) -> str:
+        return "备选递补" if s.called_in else ("备选（未递补）" if s.reserve else "抽取")
+
+    if several:  # one column per sitting, then each sitting's day, place, presiding, quorum
+        story.append(table(
+            [["顺序", "评委", "工作单位", "类别"] + [f"第{d.number}场" for d in days]]
+            + [[s.position, s.expert.user, s.expert.unit, kind(s)] + [mark(s, d) for d in days]
+               for s in seats],
+            [12 * mm, 26 * mm, 50 * mm, 24 * mm] + [68 * mm / len(days)] * len(days)))
+        for d in days:
+            holds, n, size = queries.quorum(meeting, d)
+            away = [s for s in seats if s.sits and s.pk not in present[d.pk]]
+            who = (f"{d.presiding.expert.user}（{d.presiding.get_role_display()}）"
+                   if d.presiding else "未指定")
+            voted = sum(1 for c in cases if number.get(c.sitting_id or 0, first) == d.number)
+            story.append(Paragraph(
+                f"第{d.number}场：{d.date:%Y-%m-%d}，{d.place}；主持人：{who}；"
+                f"出席{n}人 / 抽取{size}人（法定人数至少{queries.quorum_needed(meeting, size)}人，"
+                f"{'达到' if holds else '未达到'}）；"
+                "缺席：" + ("、".join(seat_names[s.pk] for s in away) if away else "无")
+                + f"；评审对象{voted}人", small))
+    else:
+        day = days[0] if days else None
+        story.append(table(
+            [["顺序", "评委", "工作单位", "专业", "类别", "出席"]]
+            + [[s.position, s.expert.user, s.expert.unit, s.expert.specialty, kind(s),
+                mark(s, day)] for s in seats],
+            [12 * mm, 26 * mm, 52 * mm, 34 * mm, 24 * mm, 14 * mm]))
+        absent = [s for s in seats if s.sits and not (day and s.pk in present[day.pk])]
+        story.append(Paragraph(
+            "缺席：" + ("、".join(seat_names[s.pk] for s in absent) if absent else "无"), small))
     for s in seats:
         if s.called_in:
             story.append(Paragraph(

@@ -1,13 +1,14 @@
 """Guards of `record_pass` / `record_fail` (registered into applications.states.GUARDS).
 
-`quorum_present`: the application's current meeting has at least 2/3 of its drawn
-committee present. `two_thirds_yes`: its counted vote has 3·agree ≥ 2·(present experts not
-recused from it), and the office did not hold it back under the pass-rate ceiling.
+`quorum_present`: the sitting of the application's current meeting that voted on it had at
+least 2/3 of the drawn committee present. `two_thirds_yes`: its counted vote has
+3·agree ≥ 2·(present experts not recused from it), and the office did not hold it back
+under the pass-rate ceiling.
 `in_committee_scope` is registered by the review chain (reviews/guards.py); this module
 registers it only if nobody has.
 
-`results_batch(meeting, cases)`: while `record_results` registers a whole meeting, the guards
-read the meeting's quorum and each case from facts loaded once (a constant number of
+`results_batch(meeting, cases, quorums)`: while `record_results` registers a whole meeting, the
+guards read each sitting's quorum and each case from facts loaded once (a constant number of
 queries for the meeting, not a few per case); they still decide every applicant."""
 
 from __future__ import annotations
@@ -31,16 +32,19 @@ from zhicheng.core.operations import SYSTEM
 from . import arithmetic
 from .models import Case, MeetingState
 from .operations import quorum
-from .queries import quorum_refusal
+from .queries import quorum_refusal, sitting_of
 
 _BATCH: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
     "zhicheng_results_batch", default=None)
 
 
 @contextmanager
-def results_batch(meeting: Any, cases: list[Case], quorum: tuple[bool, int, int]
-                  ) -> Iterator[None]:
-    token = _BATCH.set({"meeting": meeting.pk, "quorum": quorum,
+def results_batch(meeting: Any, cases: list[Case],
+                  quorums: dict[int, tuple[bool, int, int]]) -> Iterator[None]:
+    """`quorums`: each sitting's (holds, present, size) by sitting id, in sitting order (the
+    first key is sitting 1, the sitting of a case never assigned)."""
+    first = next(iter(quorums), None)
+    token = _BATCH.set({"meeting": meeting.pk, "quorums": quorums, "first": first,
                         "cases": {c.application_id: c for c in cases}})
     try:
         yield
@@ -70,10 +74,11 @@ def quorum_present(
     if case is None:
         return "该申报未列入任何评审会议。"
     batch = _BATCH.get()
-    if batch is not None and batch["meeting"] == case.meeting_id:
-        holds, present, size = batch["quorum"]
+    day = case.sitting_id if case.sitting_id is not None else (batch or {}).get("first")
+    if batch is not None and batch["meeting"] == case.meeting_id and day in batch["quorums"]:
+        holds, present, size = batch["quorums"][day]
     else:
-        holds, present, size = quorum(case.meeting)
+        holds, present, size = quorum(case.meeting, sitting_of(case))
     if not holds:
 
         return f"{quorum_refusal(case.meeting, present, size)}。"

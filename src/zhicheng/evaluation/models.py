@@ -212,7 +212,9 @@ class CommitteeSeat(models.Model):
     reserve = models.BooleanField(_("备选"), default=False)
     called_in = models.BooleanField(_("备选递补"), default=False)
     call_in_reason = models.CharField(_("递补理由"), max_length=200, blank=True)
-    present = models.BooleanField(_("出席"), default=False)
+    # Not stored: attendance is per sitting (`Attendance`); `queries.sitting(meeting, at)`
+    # sets it on the seats it returns from the attendance of the sitting asked.
+    present = False
 
     class Meta:
         ordering = ["reserve", "position"]
@@ -226,10 +228,53 @@ class CommitteeSeat(models.Model):
         return not self.reserve or self.called_in
 
 
+class Sitting(models.Model):
+    """One day of a meeting (分场会议): a large roster is voted over several working days, each
+    sitting with its own place, presiding chair or vice-chair and attendance (quorum is
+    judged per sitting, 人社部令第40号 第二十四条). Sitting 1 is the meeting as the opening
+    report gives it: its date, place and presiding are also the meeting's own fields, written
+    together by the operations (docs/evaluation.md §Sittings)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sittings")
+    number = models.PositiveSmallIntegerField(_("场次"))
+    date = models.DateField(_("会议日期"))
+    place = models.CharField(_("会议地点"), max_length=200)
+    presiding = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, null=True,
+                                  blank=True, related_name="+", verbose_name=_("会议主持人"))
+
+    class Meta:
+        ordering = ["meeting_id", "number"]
+        verbose_name = _("分场会议")
+        verbose_name_plural = _("分场会议")
+        constraints = [models.UniqueConstraint(fields=["meeting", "number"],
+                                               name="eval_sitting_unique")]
+
+    def __str__(self) -> str:
+        return f"第{self.number}场 {self.date:%Y-%m-%d}"
+
+
+class Attendance(models.Model):
+    """A seat present at a sitting (no row: absent)."""
+
+    sitting = models.ForeignKey(Sitting, on_delete=models.CASCADE, related_name="attendance")
+    seat = models.ForeignKey("CommitteeSeat", on_delete=models.CASCADE,
+                             related_name="attendance")
+
+    class Meta:
+        verbose_name = _("出席")
+        verbose_name_plural = _("出席")
+        constraints = [models.UniqueConstraint(fields=["sitting", "seat"],
+                                               name="eval_attendance_unique")]
+
+
 class Case(models.Model):
-    """An applicant on the meeting's roster."""
+    """An applicant on the meeting's roster, voted at one of its sittings."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="cases")
+    # None only for a case written outside the operations (the opening report assigns the
+    # first sitting): it then belongs to the first sitting (`queries.sitting_of`).
+    sitting = models.ForeignKey(Sitting, on_delete=models.RESTRICT, null=True, blank=True,
+                                related_name="cases", verbose_name=_("场次"))
     application = models.ForeignKey("applications.Application", on_delete=models.PROTECT,
                                     related_name="evaluation_cases")
     defence_note = models.TextField(_("答辩记录"), blank=True)

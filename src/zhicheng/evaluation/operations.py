@@ -4,6 +4,8 @@ through `applications.states.fire`.
 
 Opening report: create_meeting → submit_opening_report → decide_opening_report.
 Draw: commit_draw (seed hash shown) → override_exclusion* → run_draw (seed revealed).
+Sittings (分场会议): add_sitting, change_sitting, assign_cases (sitting 1 is the meeting's own
+date, place and presiding; attendance and quorum are per sitting).
 Meeting: name_presiding, record_attendance, call_in_reserve, open_meeting, recuse, note_defence,
 open_ballot → cast_ballot* → close_ballot (tally), assign_tally_roles, decide_ceiling,
 sign_tally → record_results (record_pass/record_fail) → publish_results (结果公示)
@@ -56,6 +58,7 @@ from . import arithmetic, params
 from . import draw as pure
 from .exports import data_report_payload
 from .models import (
+    Attendance,
     Ballot,
     BallotReceipt,
     Case,
@@ -75,6 +78,7 @@ from .models import (
     MemberRole,
     Recusal,
     SealedBallot,
+    Sitting,
 )
 from .permissions import (
     CITY_REFUSAL,
@@ -84,8 +88,10 @@ from .permissions import (
     scheduling_refusal,
 )
 from .queries import (
+    cases_at,
     ceiling_report,
     conflicts,
+    first_sitting,
     live_voters,
     quorum,
     quorum_refusal,
@@ -93,6 +99,9 @@ from .queries import (
     result_for,
     roster_applications,
     sitting,
+    sitting_of,
+    sitting_started,
+    sittings_of,
     voters,
 )
 
@@ -170,6 +179,32 @@ def _check_meeting_date(season: Any, date: dt.date) -> None:
         )
 
 
+def _check_sitting_date(meeting: Meeting, date: dt.date, *, number: int) -> None:
+    """A sitting's day: inside the season (`_check_meeting_date`), a working day on the
+    office calendar (`core.workdays`: the national holidays and make-up working days), and
+    sitting 1 stays the first day (the opening report's deadline counts from it)."""
+    _check_meeting_date(meeting.season, date)
+    try:
+        workday = office_calendar().is_workday(date)
+    except CalendarDataMissing as exc:
+        raise refuse_outside_calendar(exc, "会议日期是否为工作日") from exc
+    if not workday:
+        raise EvaluationError(
+            f"{cn_date(date)}不是工作日（按国家法定节假日安排），评审会议须安排在工作日。")
+    others = [s for s in meeting.sittings.all() if s.number != number]
+    if number == 1:
+        later = [s for s in others if s.date < date]
+        if later:
+            raise EvaluationError(
+                f"第1场是开评报告所报的会议日期，不能晚于第{later[0].number}场"
+                f"（{cn_date(later[0].date)}）。")
+    else:
+        first = next((s for s in others if s.number == 1), None)
+        if first is not None and date < first.date:
+            raise EvaluationError(
+                f"分场会议不能早于第1场（开评报告所报的会议日期{cn_date(first.date)}）。")
+
+
 def create_meeting(
     actor: Actor, committee: Committee, season: Any, *, date: dt.date, place: str,
     draw_spec: list[dict[str, Any]], pass_rate: Decimal | None = None,
@@ -184,6 +219,7 @@ def create_meeting(
             committee=committee, season=season, date=date, place=place.strip(),
             draw_spec=spec, pass_rate=pass_rate,
         )
+        Sitting.objects.create(meeting=meeting, number=1, date=date, place=meeting.place)
         op.obj = meeting
         op.summary = f"拟定评审会议：{meeting}"
         op.data = {"date": date, "place": place, "draw_spec": spec,
@@ -202,8 +238,13 @@ def update_meeting(
         _check_meeting_date(m.season, date)
         spec = _clean_spec(draw_spec)
         _check_panel(m.committee, m.season, spec)
+        later = m.sittings.filter(number__gt=1, date__lt=date).order_by("number").first()
+        if later is not None:
+            raise EvaluationError(
+                f"会议日期（第1场）不能晚于第{later.number}场（{cn_date(later.date)}）。")
         m.date, m.place, m.draw_spec, m.pass_rate = date, place.strip(), spec, pass_rate
         m.save()
+        _mirror_first_sitting(m)
         op.summary = f"修改开评报告：{m}"
         op.data = {"date": date, "place": place, "draw_spec": m.draw_spec}
     return m
@@ -245,8 +286,9 @@ def submit_opening_report(meeting: Meeting, actor: Actor) -> Meeting:
         apps = roster_applications(m)
         if not apps:
             raise EvaluationError("该评委会的评审计划下没有待评审的申报，花名册为空。")
-        for a in apps:
-            Case.objects.get_or_create(meeting=m, application=a)
+        first = first_sitting(m)
+        for a in apps:  # voted at the first sitting until the office moves them
+            Case.objects.get_or_create(meeting=m, application=a, defaults={"sitting": first})
         m.roster = [
             {"application": a.pk, "name": str(a.applicant), "employer": str(a.employer or ""),
              "series": str(a.series), "specialty": a.specialty, "level": a.level}
@@ -280,10 +322,14 @@ def _notify_drawn(m: Meeting) -> None:
 
     url = reverse("evaluation:expert")
     deadline = m.date - dt.timedelta(days=1)
+    days = sittings_of(m)
+    when = (f"评审会议：{cn_date(m.date)}，地点：{m.place}。" if len(days) < 2 else
+            "评审会议分" + str(len(days)) + "场："
+            + "；".join(f"第{d.number}场{cn_date(d.date)}，{d.place}" for d in days) + "。")
     for seat in m.seats.select_related("expert__user"):
         role = "备选评审专家" if seat.reserve else "评审专家"
         notify(seat.expert.user, "evaluation.drawn", f"您被抽取为{m.committee}{role}",
-               f"评审会议：{cn_date(m.date)}，地点：{m.place}。"
+               f"{when}"
                f"如与评审对象存在利害关系，请于{cn_date(deadline)}前在“我的评审”中申报；"
                "会议期间也可在评审材料页申请回避。评委名单不得外传。", url=url)
 
@@ -420,12 +466,17 @@ def run_draw(meeting: Meeting, actor: Actor) -> Meeting:
 # --- the meeting -----------------------------------------------------------------------------
 
 
-def record_attendance(meeting: Meeting, actor: Actor, present_seat_ids: list[Any]) -> Meeting:
+def record_attendance(meeting: Meeting, actor: Actor, present_seat_ids: list[Any],
+                      at: Sitting | None = None) -> Meeting:
+    """Who is present at sitting `at` (default: the first sitting); the other sittings'
+    attendance is untouched."""
     with operation(actor, "evaluation.attendance", target=meeting,
             permission="evaluation.run_meeting", refusal=office_refusal) as op:
         m: Meeting = op.obj
         _require_state(m, S.DRAWN, S.OPEN)
-        voting = m.cases.filter(ballot_open=True).select_related("application__applicant").first()
+        day = _own_sitting(m, at)
+        voting = cases_at(day).filter(ballot_open=True).select_related(
+            "application__applicant").first()
         if voting is not None:
             # The eligible voters of an open vote are frozen; changing attendance now would
             # only mislead (the vote's denominator would not follow it).
@@ -434,13 +485,27 @@ def record_attendance(meeting: Meeting, actor: Actor, present_seat_ids: list[Any
                 "请先结束该表决，再登记出席。"
             )
         ids = {int(i) for i in present_seat_ids}
-        for seat in m.seats.all():
-            seat.present = seat.pk in ids and seat.sits
-            seat.save(update_fields=["present"])
-        holds, present, size = quorum(m)
-        op.summary = f"登记出席：{present}/{size}人，{'达到' if holds else '未达到'}法定人数"
-        op.data = {"present": sorted(ids), "quorum": holds}
+        Attendance.objects.filter(sitting=day).delete()
+        Attendance.objects.bulk_create([Attendance(sitting=day, seat=seat)
+                                        for seat in m.seats.all() if seat.pk in ids and seat.sits])
+        holds, present, size = quorum(m, day)
+        op.summary = (f"登记出席{_sitting_label(m, day)}：{present}/{size}人，"
+                      f"{'达到' if holds else '未达到'}法定人数")
+        op.data = {"sitting": day.number, "present": sorted(ids), "quorum": holds}
     return m
+
+
+def _own_sitting(m: Meeting, at: Sitting | None) -> Sitting:
+    """`at` if it is a sitting of `m` (default: the first), refused otherwise."""
+    day = first_sitting(m) if at is None else m.sittings.filter(pk=at.pk).first()
+    if day is None:
+        raise EvaluationError("该场次不是本次会议的分场会议。")
+    return day
+
+
+def _sitting_label(m: Meeting, day: Sitting) -> str:
+    """“（第2场）” when the meeting has several sittings, nothing for a one-day meeting."""
+    return f"（第{day.number}场）" if m.sittings.count() > 1 else ""
 
 
 def call_in_reserve(seat: CommitteeSeat, actor: Actor, reason: str = "") -> CommitteeSeat:
@@ -480,21 +545,147 @@ def name_presiding(meeting: Meeting, actor: Actor, member: CommitteeMember) -> M
             permission="evaluation.run_meeting", refusal=office_refusal) as op:
         m: Meeting = op.obj
         _require_state(m, S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED, S.DRAWN)
-        roles, clause = _presiding_roles(m)
-        if member.committee_id != m.committee_id:
-            raise EvaluationError("主持人须为本评委会的委员。")
-        if member.role not in roles:
-            names = "或".join(str(MemberRole(r).label) for r in roles if r in MemberRole.values)
-            raise EvaluationError(
-                f"评审会议由{names}主持（{clause}），{member.expert.user}是"
-                f"{member.get_role_display()}。")
-        if not member.expert.active:
-            raise EvaluationError("已停用的专家不能主持评审会议。")
+        _check_presiding(m, member)
         m.presiding = member
         m.save(update_fields=["presiding"])
+        _mirror_first_sitting(m)
         op.summary = f"会议主持人：{member.expert.user}（{member.get_role_display()}）"
         op.data = {"member": member.pk, "role": member.role}
     return m
+
+
+def _check_presiding(m: Meeting, member: CommitteeMember) -> None:
+    roles, clause = _presiding_roles(m)
+    if member.committee_id != m.committee_id:
+        raise EvaluationError("主持人须为本评委会的委员。")
+    if member.role not in roles:
+        names = "或".join(str(MemberRole(r).label) for r in roles if r in MemberRole.values)
+        raise EvaluationError(
+            f"评审会议由{names}主持（{clause}），{member.expert.user}是"
+            f"{member.get_role_display()}。")
+    if not member.expert.active:
+        raise EvaluationError("已停用的专家不能主持评审会议。")
+
+
+def _mirror_first_sitting(m: Meeting) -> None:
+    """Sitting 1 is the meeting's own date, place and presiding: written with them."""
+    Sitting.objects.update_or_create(meeting=m, number=1, defaults={
+        "date": m.date, "place": m.place, "presiding": m.presiding})
+
+
+# --- sittings (分场会议) ------------------------------------------------------------------
+# A meeting too large for one day is voted over several sittings on working days, each with
+# its own place, presiding chair or vice-chair and attendance; quorum is judged per sitting.
+
+SITTING_STATES = (S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED, S.DRAWN, S.OPEN)
+
+
+def _clean_place(place: str) -> str:
+    clean = " ".join(place.split())
+    if not clean:
+        raise EvaluationError("请填写会议地点。")
+    if len(clean) > 200:
+        raise EvaluationError("会议地点不能超过200个字符。")
+    return clean
+
+
+def add_sitting(meeting: Meeting, actor: Actor, *, date: dt.date, place: str,
+                presiding: CommitteeMember | None = None) -> Sitting:
+    """Another sitting of the meeting (numbered after the last), on a working day not before
+    today nor before sitting 1; its cases are moved to it with `assign_cases`."""
+    with operation(actor, "evaluation.sitting.add", target=meeting,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
+        m: Meeting = op.obj
+        _require_state(m, *SITTING_STATES)
+        clean = _clean_place(place)
+        number = max((s.number for s in m.sittings.all()), default=0) + 1
+        _check_sitting_date(m, date, number=number)
+        today = clock.today()
+        if date < today:
+            raise EvaluationError(
+                f"分场会议日期{cn_date(date)}已过（今天是{cn_date(today)}）。")
+        if presiding is not None:
+            _check_presiding(m, presiding)
+        day = Sitting.objects.create(meeting=m, number=number, date=date, place=clean,
+                                     presiding=presiding)
+        op.summary = (f"增设分场会议：第{number}场，{cn_date(date)}，{clean}"
+                      + (f"，主持人{presiding.expert.user}" if presiding else ""))
+        op.data = {"sitting": number, "date": date, "place": clean,
+                   "presiding": getattr(presiding, "pk", None)}
+    return day
+
+
+def change_sitting(day: Sitting, actor: Actor, *, date: dt.date, place: str,
+                   presiding: CommitteeMember | None) -> Sitting:
+    """Change a sitting's date, place or presiding before it starts (`sitting_started`).
+    Sitting 1 is the opening report's: its date moves only while the report is a draft or
+    returned, its presiding as `name_presiding` allows; the meeting's fields follow it."""
+    with operation(actor, "evaluation.sitting.change", target=day.meeting,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
+        m: Meeting = op.obj
+        _require_state(m, *SITTING_STATES)
+        d = _own_sitting(m, day)
+        if sitting_started(d):
+            raise StateConflict(f"第{d.number}场已经开始，不能再修改日期、地点或主持人。")
+        clean = _clean_place(place)
+        if date != d.date:
+            if d.number == 1 and m.state not in (S.DRAFT, S.RETURNED):
+                raise EvaluationError(
+                    "第1场是开评报告所报的会议日期，开评报告报送后不能改期（可增设分场会议）。")
+            _check_sitting_date(m, date, number=d.number)
+            today = clock.today()
+            if date < today:
+                raise EvaluationError(
+                    f"分场会议日期{cn_date(date)}已过（今天是{cn_date(today)}）。")
+        if presiding is not None and presiding.pk != d.presiding_id:
+            _check_presiding(m, presiding)
+        if d.number == 1 and presiding is None and d.presiding_id is not None:
+            raise EvaluationError("第1场的主持人只能更换，不能取消。")
+        before = {"date": d.date, "place": d.place, "presiding": d.presiding_id}
+        d.date, d.place, d.presiding = date, clean, presiding
+        d.save(update_fields=["date", "place", "presiding"])
+        if d.number == 1:
+            m.date, m.place, m.presiding = date, clean, presiding
+            m.save(update_fields=["date", "place", "presiding"])
+        op.obj = d
+        op.summary = (f"修改分场会议：第{d.number}场，{cn_date(date)}，{clean}"
+                      + (f"，主持人{presiding.expert.user}" if presiding else ""))
+        op.data = {"meeting": m.pk, "sitting": d.number, "before": before,
+                   "after": {"date": date, "place": clean,
+                             "presiding": getattr(presiding, "pk", None)}}
+    return d
+
+
+def assign_cases(meeting: Meeting, actor: Actor, case_ids: list[Any], to: Sitting) -> int:
+    """Move these cases to sitting `to` (a batch, all or nothing): refused when one of them
+    has its vote opened (its voters are frozen from its sitting's attendance) or when the
+    sitting's day has passed. Returns how many moved."""
+    with operation(actor, "evaluation.sitting.assign", target=meeting,
+            permission="evaluation.run_meeting", refusal=office_refusal) as op:
+        m: Meeting = op.obj
+        _require_state(m, *SITTING_STATES)
+        d = _own_sitting(m, to)
+        ids = {int(i) for i in case_ids}
+        if not ids:
+            raise EvaluationError("请选择要调整场次的评审对象。")
+        cases = list(m.cases.filter(pk__in=ids).select_related("application__applicant")
+                     .order_by("pk"))
+        if len(cases) != len(ids):
+            raise EvaluationError("所选评审对象不在本次会议的花名册中。")
+        started = [c for c in cases if c.ballot_open or c.ballot_closed]
+        if started:
+            raise StateConflict(
+                f"评审对象{'、'.join(str(c.application.applicant) for c in started)}"
+                "已开始表决，不能调整场次（应投评委已按其场次的出席冻结）。")
+        today = clock.today()
+        if d.date < today:
+            raise EvaluationError(f"第{d.number}场（{cn_date(d.date)}）已过，不能再安排评审对象。")
+        before = {c.pk: getattr(sitting_of(c), "number", None) for c in cases}
+        Case.objects.filter(pk__in=[c.pk for c in cases]).update(sitting=d)
+        op.summary = f"调整场次：{len(cases)}名评审对象安排在第{d.number}场（{cn_date(d.date)}）"
+        op.data = {"sitting": d.number, "cases": sorted(ids),
+                   "from": {str(k): v for k, v in before.items()}}
+    return len(cases)
 
 
 def open_meeting(meeting: Meeting, actor: Actor) -> Meeting:
@@ -561,7 +752,16 @@ def open_ballot(case: Case, actor: Actor) -> Case:
         c: Case = op.obj
         m = c.meeting
         _require_state(m, S.OPEN)
-        holds, present, size = quorum(m)
+        day = sitting_of(c)
+        today = clock.today()
+        if day is not None and today != day.date:
+            raise EvaluationError(
+                f"评审对象{c.application.applicant}安排在第{day.number}场"
+                f"（{cn_date(day.date)}）表决，今天是{cn_date(today)}，不能开始表决。")
+        if day is not None and day.presiding_id is None:
+            raise EvaluationError(
+                f"第{day.number}场尚未指定主持人（评审会议由主任委员或者副主任委员主持）。")
+        holds, present, size = quorum(m, day)
         if not holds:
             raise EvaluationError(f"{quorum_refusal(m, present, size)}，不能表决。")
         if c.ballot_open or c.ballot_closed:
@@ -576,7 +776,8 @@ def open_ballot(case: Case, actor: Actor) -> Case:
         c.ballot_open = True
         c.save(update_fields=["ballot_open", "eligible_seats"])
         op.summary = f"开始表决：评审对象{c.application_id}，应投{len(eligible)}人"
-        op.data = {"eligible_seats": c.eligible_seats}
+        op.data = {"eligible_seats": c.eligible_seats,
+                   "sitting": getattr(day, "number", None)}
     return c
 
 
@@ -812,7 +1013,8 @@ def record_results(meeting: Meeting, actor: Actor) -> Meeting:
                 app.plan = plans[app.plan_id]
         by_app = {c.application_id: c for c in cases}
         out = {}
-        with results_batch(m, cases, quorum(m)), remembered_roles():
+        quorums = {d.pk: quorum(m, d) for d in sittings_of(m)}
+        with results_batch(m, cases, quorums), remembered_roles():
             for app in apps:
                 c = by_app[app.pk]
                 name = "record_pass" if c.passed and not c.held_back else "record_fail"

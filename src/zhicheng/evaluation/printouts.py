@@ -19,6 +19,7 @@ from zhicheng.seasons.doctemplates import table
 from zhicheng.seasons.queries import document_template
 
 from .models import Meeting, MeetingState
+from .queries import sittings_of
 
 # The documents of a meeting, in the order the meeting page lists them.
 KINDS: dict[str, str] = {
@@ -84,7 +85,9 @@ def roster(meeting: Meeting) -> PrintDocument:
         header=tpl.fill(tpl.header, values),
         title=tpl.fill(tpl.title, values)
         or f"{meeting.committee}{meeting.season.year}年度评审对象花名册",
-        intro=[f"评审会议：{cn_date(meeting.date)}，{meeting.place}。共{len(rows)}人。"],
+        intro=[(f"评审会议：{cn_date(meeting.date)}，{meeting.place}。"
+                if meeting.sittings.count() < 2
+                else f"评审会议分场召开：{_sittings_line(meeting)}。") + f"共{len(rows)}人。"],
         columns=columns, widths=widths, rows=rows,
         after=[p for p in [tpl.fill(tpl.closing, values)] if p],
         contact=tpl.fill(tpl.contact, values),
@@ -110,6 +113,7 @@ def opening_report(meeting: Meeting) -> PrintDocument:
         ("评委抽取方案", groups),
         ("会议主持人", f"{presiding.expert.user}（{presiding.get_role_display()}）"
                   if presiding else "尚未指定"),
+        *([("分场会议", _sittings_line(meeting))] if meeting.sittings.count() > 1 else []),
         ("评审对象人数", f"{meeting.cases.count()}人（名单见花名册）"),
         ("报送日期", cn_date(meeting.report_submitted_on) if meeting.report_submitted_on
          else "未报送"),
@@ -129,6 +133,15 @@ def opening_report(meeting: Meeting) -> PrintDocument:
         contact=tpl.fill(tpl.contact, values),
         issuer=tpl.fill(tpl.office_name, values) or str(meeting.committee.office.name),
     )
+
+
+def _sittings_line(meeting: Meeting) -> str:
+    """“第1场：2024年10月25日，甲地，主持人某（主任委员）；第2场：…”."""
+    return "；".join(
+        f"第{d.number}场：{cn_date(d.date)}，{d.place}，主持人"
+        + (f"{d.presiding.expert.user}（{d.presiding.get_role_display()}）" if d.presiding
+           else "尚未指定")
+        for d in sittings_of(meeting))
 
 
 def _level(code: Any) -> str:

@@ -22,6 +22,7 @@ from zhicheng.policy.dates import cn_date
 from . import arithmetic, params
 from . import draw as pure
 from .models import (
+    Attendance,
     BallotReceipt,
     Case,
     Committee,
@@ -33,6 +34,7 @@ from .models import (
     Meeting,
     MeetingState,
     MemberRole,
+    Sitting,
 )
 
 S = MeetingState
@@ -349,9 +351,47 @@ def verify(meeting: Meeting) -> tuple[bool, list[str]]:
     return not diffs, diffs
 
 
-def sitting(meeting: Meeting) -> list[CommitteeSeat]:
+def sittings_of(meeting: Meeting) -> list[Sitting]:
+    """The meeting's sittings (分场会议) in order, with who presides each."""
+    return list(meeting.sittings.select_related("presiding__expert__user").order_by("number"))
+
+
+def first_sitting(meeting: Meeting) -> Sitting | None:
+    """Sitting 1: the meeting as its opening report gives it (None only for a meeting
+    written outside the operations)."""
+    return meeting.sittings.order_by("number").first()
+
+
+def sitting_of(case: Case) -> Sitting | None:
+    """The sitting that votes on the case (unassigned: the meeting's first)."""
+    if case.sitting_id is not None:
+        return case.sitting
+    return first_sitting(case.meeting)
+
+
+def cases_at(day: Sitting) -> QuerySet[Case]:
+    """The cases voted at `day` (an unassigned case belongs to the first sitting)."""
+    if day.number == 1:
+        return Case.objects.filter(Q(sitting=day)
+                                   | Q(sitting__isnull=True, meeting_id=day.meeting_id))
+    return Case.objects.filter(sitting=day)
+
+
+def present_ids(at: Sitting | None) -> set[int]:
+    if at is None:
+        return set()
+    return set(Attendance.objects.filter(sitting=at).values_list("seat_id", flat=True))
+
+
+def sitting(meeting: Meeting, at: Sitting | None = None) -> list[CommitteeSeat]:
+    """The seats that sit (drawn, or reserves called in), each with `present` set from the
+    attendance of sitting `at` (default: the first sitting)."""
     # With the expert: callers match seats to users (cast_ballot, sign_tally), one query.
-    return [s for s in meeting.seats.select_related("expert") if s.sits]
+    present = present_ids(at if at is not None else first_sitting(meeting))
+    seats = [s for s in meeting.seats.select_related("expert") if s.sits]
+    for s in seats:
+        s.present = s.pk in present
+    return seats
 
 
 def quorum_share(meeting: Meeting) -> tuple[int, int]:
@@ -361,12 +401,25 @@ def quorum_share(meeting: Meeting) -> tuple[int, int]:
     return num, den
 
 
-def quorum(meeting: Meeting) -> tuple[bool, int, int]:
-    """(holds, present, committee size): the drawn committee is the selected seats."""
-    seats = sitting(meeting)
+def quorum(meeting: Meeting, at: Sitting | None = None) -> tuple[bool, int, int]:
+    """(holds, present, committee size) at sitting `at` (default: the first): the drawn
+    committee is the selected seats; each sitting needs its own quorum (人社部令第40号
+    第二十四条)."""
+    seats = sitting(meeting, at)
     size = sum(1 for s in seats if not s.reserve)
     present = sum(1 for s in seats if s.present)
     return arithmetic.quorum_holds(present, size, quorum_share(meeting)), present, size
+
+
+def sitting_started(at: Sitting, today: dt.date | None = None) -> bool:
+    """Has the sitting begun? Once the meeting is open and the sitting's day has come, or
+    once one of its votes has opened (then its date, place and presiding are history)."""
+    state = at.meeting.state
+    if state in (S.TALLIED, S.SIGNED, S.PUBLISHED, S.FILED):
+        return True
+    if state == S.OPEN and (today or clock.today()) >= at.date:
+        return True
+    return cases_at(at).filter(Q(ballot_open=True) | Q(ballot_closed=True)).exists()
 
 
 def quorum_needed(meeting: Meeting, size: int) -> int:
@@ -381,9 +434,11 @@ def quorum_refusal(meeting: Meeting, present: int, size: int) -> str:
 
 
 def live_voters(case: Case) -> list[CommitteeSeat]:
-    """Present, sitting experts who have not recused from this case, as of now."""
+    """Experts sitting and present at the case's sitting who have not recused from this
+    case, as of now."""
     recused = set(case.recusals.values_list("seat_id", flat=True))
-    return [s for s in sitting(case.meeting) if s.present and s.pk not in recused]
+    return [s for s in sitting(case.meeting, sitting_of(case))
+            if s.present and s.pk not in recused]
 
 
 def voters(case: Case) -> list[CommitteeSeat]:
@@ -599,6 +654,9 @@ def next_step(meeting: Meeting) -> str:
     if st == S.APPROVED:
         return f"公布种子哈希并抽取评委（会议{cn_date(meeting.date)}前）"
     if st == S.DRAWN:
+        last = meeting.sittings.order_by("-number").first()
+        if last is not None and last.number > 1:
+            return f"召开评审会议：{cn_date(meeting.date)}起，共{last.number}场"
         return f"召开评审会议：{cn_date(meeting.date)}"
     if st in (S.OPEN, S.TALLIED):
         return "表决、计票并由计票人和监票人签字"

@@ -3,6 +3,7 @@ the read-only dossier during the meeting, exports."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +25,7 @@ from zhicheng.core.operations import OperationError
 from zhicheng.documents.printable import PrintDocument, render_pdf
 from zhicheng.seasons.queries import current_season
 
-from . import exports, printouts, queries
+from . import arithmetic, exports, printouts, queries
 from . import operations as ops
 from .forms import ConflictForm, ExpertForm, MeetingForm
 from .models import (
@@ -37,6 +38,7 @@ from .models import (
     MeetingState,
     MemberRole,
     Recusal,
+    Sitting,
 )
 
 
@@ -117,7 +119,6 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _meeting_page(request: HttpRequest, m: Meeting, edit_form: Any = None) -> HttpResponse:
     """The meeting page; a refused edit of the opening report comes back as typed."""
-    holds, present, size = queries.quorum(m) if m.seats.exists() else (False, 0, 0)
     cases = list(m.cases.select_related("application__applicant", "application__employer")
                  .prefetch_related("recusals__seat__expert__user"))
     progress = queries.progress_of(m, cases)
@@ -134,22 +135,57 @@ def _meeting_page(request: HttpRequest, m: Meeting, edit_form: Any = None) -> Ht
     code = queries.pool_code_of(m)
     for s in seats:  # the public record's code beside the name (office and city only)
         s.pool_code = code.get(s.expert_id, "")  # type: ignore[attr-defined]
+    days = _sittings(m, cases, seats)
     return render(request, "evaluation/meeting.html", {
         "edit_form": edit_form,
         "presiding_choices": queries.presiding_choices(m),
         "results": queries.results_recorded(cases),
         "m": m, "cases": cases, "seats": seats,
         "exclusions": m.exclusions.select_related("expert__user", "application__applicant"),
-        "quorum": holds, "present": present, "size": size,
-        "needed": queries.quorum_needed(m, size), "ceiling": queries.ceiling_report(m),
+        "ceiling": queries.ceiling_report(m),
         "is_office": ops.is_office(request.user, m.committee),
         "is_city": queries.is_city(request.user), "S": MeetingState,
         "report_due": queries.report_due(m), "today": clock.today(),
         "data_report": getattr(m, "data_report", None),
-        "voting": any(c.ballot_open for c in cases),
         "any_vote": any(c.ballot_open or c.ballot_closed for c in cases),
         "printouts": printouts.available(m, has_roster=bool(cases)),
+        "sittings": days, "several": len(days) > 1,
+        "sittings_open": m.state in ops.SITTING_STATES,
+        "movable": [c for c in cases if not (c.ballot_open or c.ballot_closed)],
     })
+
+
+def _sittings(m: Meeting, cases: list[Case], seats: list[CommitteeSeat]) -> list[Sitting]:
+    """Each sitting with its attendance (`rows`: (seat, present) over every drawn seat),
+    quorum and cases (`listed`); each case gets its sitting's number and the seats present
+    there (who may recuse); each seat `present` if present at any sitting (counter and
+    scrutineer)."""
+    days = queries.sittings_of(m)
+    today = clock.today()
+    first = days[0].pk if days else None
+    present = {d.pk: queries.present_ids(d) for d in days}
+    for s in seats:
+        s.present = any(s.pk in ids for ids in present.values())
+    by_pk = {d.pk: d for d in days}
+    for c in cases:
+        d = by_pk.get(c.sitting_id or first or 0)
+        c.sitting_number = d.number if d else 1  # type: ignore[attr-defined]
+        c.present_seats = [s for s in seats  # type: ignore[attr-defined]
+                           if d is not None and s.sits and s.pk in present[d.pk]]
+    for d in days:
+        here = present[d.pk]
+        d.rows = [(s, s.pk in here and s.sits) for s in seats]  # type: ignore[attr-defined]
+        size = sum(1 for s in seats if not s.reserve)
+        n = sum(1 for s in seats if s.sits and s.pk in here)
+        d.present_n, d.size = n, size  # type: ignore[attr-defined]
+        d.needed = queries.quorum_needed(m, size) if seats else 0  # type: ignore[attr-defined]
+        d.quorum = bool(seats) and arithmetic.quorum_holds(  # type: ignore[attr-defined]
+            n, size, queries.quorum_share(m))
+        d.listed = [c for c in cases  # type: ignore[attr-defined]
+                   if c.sitting_number == d.number]  # type: ignore[attr-defined]
+        d.voting = any(c.ballot_open for c in d.listed)  # type: ignore[attr-defined]
+        d.started = queries.sitting_started(d, today)  # type: ignore[attr-defined]
+    return days
 
 
 def _seat(m: Meeting, pk: Any) -> CommitteeSeat:
@@ -158,6 +194,25 @@ def _seat(m: Meeting, pk: Any) -> CommitteeSeat:
 
 def _case(m: Meeting, pk: Any) -> Case:
     return get_object_or_404(Case, meeting=m, pk=pk)
+
+
+def _sitting(m: Meeting, pk: Any) -> Sitting:
+    return get_object_or_404(Sitting, meeting=m, pk=pk)
+
+
+def _presiding(m: Meeting, pk: Any) -> CommitteeMember | None:
+    """The presiding member picked in a sitting's form (empty: not named yet)."""
+    if not pk:
+        return None
+    return get_object_or_404(CommitteeMember.objects.select_related("expert__user"),
+                             committee=m.committee, pk=pk)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ops.EvaluationError("请填写会议日期（如2024-10-25）。") from None
 
 
 ACTIONS: dict[str, Callable[[HttpRequest, Meeting], Any]] = {
@@ -173,7 +228,17 @@ ACTIONS: dict[str, Callable[[HttpRequest, Meeting], Any]] = {
     "presiding": lambda r, m: ops.name_presiding(m, r.user, get_object_or_404(
         CommitteeMember.objects.select_related("expert__user"), committee=m.committee,
         pk=r.POST.get("member"))),
-    "attendance": lambda r, m: ops.record_attendance(m, r.user, r.POST.getlist("present")),
+    "attendance": lambda r, m: ops.record_attendance(
+        m, r.user, r.POST.getlist("present"),
+        _sitting(m, r.POST["sitting"]) if r.POST.get("sitting") else None),
+    "add_sitting": lambda r, m: ops.add_sitting(
+        m, r.user, date=_date(r.POST.get("date", "")), place=r.POST.get("place", ""),
+        presiding=_presiding(m, r.POST.get("presiding"))),
+    "change_sitting": lambda r, m: ops.change_sitting(
+        _sitting(m, r.POST.get("sitting")), r.user, date=_date(r.POST.get("date", "")),
+        place=r.POST.get("place", ""), presiding=_presiding(m, r.POST.get("presiding"))),
+    "assign_cases": lambda r, m: ops.assign_cases(
+        m, r.user, r.POST.getlist("case"), _sitting(m, r.POST.get("sitting"))),
     "call_in": lambda r, m: ops.call_in_reserve(_seat(m, r.POST.get("seat")), r.user,
                                                 r.POST.get("reason", "")),
     "open_meeting": lambda r, m: ops.open_meeting(m, r.user),
@@ -296,7 +361,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     cases = []
     recused = set(Recusal.objects.filter(case__meeting=m, seat__expert__user_id=uid)
                   .values_list("case_id", flat=True))
-    for c in m.cases.select_related("application__applicant"):
+    for c in m.cases.select_related("application__applicant", "sitting"):
         c.recused = c.pk in recused  # type: ignore[attr-defined]
         c.can_vote = c.ballot_open and any(  # type: ignore[attr-defined]
             s.expert.user_id == uid for s in queries.voters(c)
@@ -313,6 +378,7 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "evaluation/ballot.html", {
         "m": m, "cases": cases, "choices": Choice.choices, "receipt": receipt,
         "checked": checked, "signer": signer, "seated": seated,
+        "several": m.sittings.count() > 1,  # each case's sitting beside it
     })
 
 

@@ -21,6 +21,8 @@ labels.register("audit_action", {
     "application.submit": _("提交申报"),
     "application.withdraw": _("撤回申报"),
     "audit.verify": _("校验审计链"),
+    "audit.checkpoint": _("签署审计检查点"),
+    "calendar.year.publish": _("发布工作日历"),
     "catalogue.load": _("导入职称目录"),
     "orgs.load": _("导入机构名录"),
     "season.load": _("导入申报季数据"),

@@ -9,6 +9,9 @@ from zhicheng.core import labels
 
 labels.register("audit_action", {
     "evaluation.attendance": _("登记出席"),
+    "evaluation.sitting.add": _("增加分场会议"),
+    "evaluation.sitting.change": _("修改分场会议"),
+    "evaluation.sitting.assign": _("调整分场评审对象"),
     "evaluation.ballot.cast": _("投票"),
     "evaluation.ballot.close": _("结束投票"),
     "evaluation.ballot.open": _("开始投票"),

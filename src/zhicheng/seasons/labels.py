@@ -8,6 +8,8 @@ from zhicheng.core import labels
 
 labels.register("audit_action", {
     "season.publish": _("发布年度数据"),
+    "season.schedule": _("定期发布年度数据"),
+    "seasons.committeeplan.series": _("修改计划表的评审系列"),
     "season.redecide": _("按更正版本重新判定"),
     "season.plan_import": _("导入评审计划表"),
     "season.derive": _("以上一届为基础新建草稿"),

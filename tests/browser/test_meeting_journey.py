@@ -7,7 +7,8 @@ drawn expert votes on the ballot page and gets a receipt code; the office closes
 counter and scrutineer sign; the office records and publishes the results; the city office
 moves the demo clock past the result publicity (which closes by itself) and files the results.
 
-Driven through operations in setup (not through the UI): the committee, the expert pool
+Each person reaches the meeting by clicking (work bar, meeting list, 我的评审), never by a typed
+address. Driven through operations in setup (not through the UI): the committee, the expert pool
 and the applications already ready for the meeting. Officials' second factor is covered by
 tests/accounts: the session is made directly and handed to the browser."""
 
@@ -26,6 +27,28 @@ pytestmark = pytest.mark.browser
 
 def _press(page: Any, label: str) -> None:
     page.get_by_role("button", name=label).first.click()
+    page.wait_for_load_state("load")
+
+
+def _to_evaluation(page: Any, base: str) -> None:
+    """From the home page, the work bar's 评审会议 (committee and city offices)."""
+    page.goto(f"{base}/")
+    page.click("#work-nav >> text=评审会议")
+    page.wait_for_load_state("load")
+
+
+def _to_meeting(page: Any, base: str, m: Any) -> None:
+    """The meeting's page, by its link in the meeting list."""
+    _to_evaluation(page, base)
+    page.locator(f"main a[href='/evaluation/meeting/{m.pk}/']").first.click()
+    page.wait_for_load_state("load")
+
+
+def _to_ballot(page: Any, base: str, m: Any) -> None:
+    """An expert's way in: the work bar's 我的评审, then 评审与投票 of the meeting."""
+    page.goto(f"{base}/")
+    page.click("#work-nav >> text=我的评审")
+    page.locator(f"main a[href='/evaluation/meeting/{m.pk}/ballot/']").first.click()
     page.wait_for_load_state("load")
 
 
@@ -53,7 +76,9 @@ def test_meeting_journey(page, live_server, season, settings, demo_users, tmp_pa
 
     # 1. The committee office plans the meeting and submits the opening report.
     hand_session(page, base, world.office)
-    page.goto(f"{base}/evaluation/committee/{world.committee.pk}/")
+    _to_evaluation(page, base)
+    page.click(f"main >> text={world.committee.name}")
+    page.wait_for_load_state("load")
     page.fill("#id_date", "2024-10-25")
     page.fill("#id_place", "市工信局三楼会议室")
     page.fill("#id_pass_rate", "100")
@@ -70,13 +95,13 @@ def test_meeting_journey(page, live_server, season, settings, demo_users, tmp_pa
 
     # 2. The city office approves it.
     hand_session(page, base, world.city)
-    page.goto(f"{base}/evaluation/meeting/{m.pk}/")
+    _to_meeting(page, base, m)
     _press(page, "批准开评报告")
     assert "开评报告已批准" in page.inner_text("#meeting-state")
 
     # 3. The draw: hash first, then the draw reveals the seed.
     hand_session(page, base, world.office)
-    page.goto(f"{base}/evaluation/meeting/{m.pk}/")
+    _to_meeting(page, base, m)
     _press(page, "排查回避并公布种子哈希")
     seed_hash = page.inner_text("#seed-hash")
     assert len(seed_hash) == 64 and "同一工作单位" in page.content()
@@ -96,11 +121,11 @@ def test_meeting_journey(page, live_server, season, settings, demo_users, tmp_pa
 
     # The city office moves the demo clock to the meeting's day (banner button, audited).
     hand_session(page, base, world.city)
-    page.goto(f"{base}/evaluation/meeting/{m.pk}/")
+    _to_meeting(page, base, m)
     _advance_demo_clock(page, 17)
     assert "2024年10月25日" in page.inner_text(".zc-pinned")
     hand_session(page, base, world.office)
-    page.goto(f"{base}/evaluation/meeting/{m.pk}/")
+    _to_meeting(page, base, m)
     _press(page, "开始评审会议")
     assert "会议进行中" in page.inner_text("#meeting-state")
     cases = list(m.cases.order_by("pk"))
@@ -112,7 +137,7 @@ def test_meeting_journey(page, live_server, season, settings, demo_users, tmp_pa
     receipts = []
     for s in seats:
         hand_session(page, base, s.expert.user)
-        page.goto(f"{base}/evaluation/meeting/{m.pk}/ballot/")
+        _to_ballot(page, base, m)
         for c in cases:
             page.locator("tr", has_text=str(c.application.applicant)).locator(
                 "input[value=agree]").check()
@@ -124,7 +149,7 @@ def test_meeting_journey(page, live_server, season, settings, demo_users, tmp_pa
 
     # 5. The office closes the votes and names the counter and the scrutineer; they sign.
     hand_session(page, base, world.office)
-    page.goto(f"{base}/evaluation/meeting/{m.pk}/")
+    _to_meeting(page, base, m)
     for c in cases:
         page.click(f"button[data-close-ballot='{c.pk}']")
         page.wait_for_load_state("load")
@@ -132,16 +157,16 @@ def test_meeting_journey(page, live_server, season, settings, demo_users, tmp_pa
     _press(page, "指定")
     for s in seats[:2]:
         hand_session(page, base, s.expert.user)
-        page.goto(f"{base}/evaluation/meeting/{m.pk}/ballot/")
+        _to_ballot(page, base, m)
         _press(page, "签字确认计票结果")
     hand_session(page, base, world.office)
-    page.goto(f"{base}/evaluation/meeting/{m.pk}/")
+    _to_meeting(page, base, m)
     assert "计票已签字确认" in page.inner_text("#meeting-state")
 
     # 6. Results recorded and published (结果公示); the data report falls due.
     _press(page, "登记表决结果")
     settings.ZHICHENG_TODAY = "2024-10-28"
-    page.goto(f"{base}/evaluation/meeting/{m.pk}/")
+    _to_meeting(page, base, m)
     _press(page, "发布结果公示")
     assert "结果公示中" in page.inner_text("#meeting-state")
     assert "2024-11-11" in page.inner_text("#data-report")
@@ -151,7 +176,7 @@ def test_meeting_journey(page, live_server, season, settings, demo_users, tmp_pa
     # 7. The city office moves the demo clock past the publicity (which then closes by
     # itself: the periodic tasks run after each move) and files the results.
     hand_session(page, base, world.city)
-    page.goto(f"{base}/evaluation/meeting/{m.pk}/")
+    _to_meeting(page, base, m)
     _advance_demo_clock(page, 7)
     assert "2024年11月4日" in page.inner_text(".zc-pinned")
     page.fill("#approval-number", "测试职称办〔2024〕12号")
@@ -174,7 +199,7 @@ def test_a_meeting_over_two_sittings(page, live_server, season, settings, demo_u
     yi = world.application("分场乙")
     m = world.drawn()  # 2024-10-25, a Friday: drawn, the chair presiding
     hand_session(page, base, world.office)
-    page.goto(f"{base}/evaluation/")
+    _to_evaluation(page, base)
     page.get_by_role("link", name=f"{m.committee} · 2024-10-25").click()
     page.wait_for_load_state("load")
     assert "第1场" in page.inner_text("#sittings")

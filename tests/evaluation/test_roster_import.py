@@ -181,3 +181,11 @@ def test_an_unconfirmed_preview_loses_its_file_after_a_day(world, office):
                                    {"kind": ROSTER_IMPORT, "preview": preview.pk})
     assert "请重新上传" in refused.content.decode()
     assert not Expert.objects.filter(user=a).exists()
+
+
+def test_the_preview_page_counts_rows_while_they_are_read(world, office):
+    """While the rows are read the total is not known yet; the polled block says how many."""
+    job = Job.objects.create(kind=ROSTER_PREVIEW, owner=world.office, state="running",
+                             scope={"committee": world.committee.pk}, done=1500)
+    block = office.get(f"/jobs/{job.pk}/status/").content.decode()
+    assert "已读取1500行（总数尚未确定）" in block and "hx-trigger" in block

@@ -27,8 +27,8 @@ from zhicheng.portal.clauses import clause_anchor
 
 from .scope import Deadline
 
-# The values a row reads (`Paginator(worklist(...).values(*ROW_FIELDS))`): no model instances
-# are built for the page (eight per row with the related rows).
+# The values a row reads (the page's slice of `worklist(...)`, as `.values(*ROW_FIELDS)`): no
+# model instances are built for the page (eight per row with the related rows).
 ROW_FIELDS = (
     "pk", "state", "level", "freelancer", "received_at", "season_id", "employer_id",
     "applicant__full_name", "applicant__username", "employer__name", "plan__row",
@@ -63,9 +63,6 @@ class Row:
     @property
     def pk(self) -> int:
         return int(self.values["pk"])
-
-    def __str__(self) -> str:
-        return self.html
 
 
 class _Words:

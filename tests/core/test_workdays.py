@@ -84,3 +84,23 @@ def test_counting_a_range_agrees_with_counting_day_by_day(first: dt.date, span: 
         by_day += calendar.is_workday(day)
         day += dt.timedelta(days=1)
     assert calendar.count_workdays(first, last) == by_day
+
+
+@given(start=st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2026, 12, 31)),
+       count=st.integers(min_value=0, max_value=400))
+def test_adding_working_days_agrees_with_stepping_day_by_day(start: dt.date, count: int) -> None:
+    """A review due date (received + N working days) found through the running totals is the
+    day a day-by-day walk reaches, across year ends, with an office's corrected day, and a
+    walk past the calendar's last year refuses naming that year either way."""
+    calendar = WorkdayCalendar(extra_days={dt.date(2024, 10, 12): False})
+    day, remaining = start, count
+    try:
+        while remaining:
+            day += dt.timedelta(days=1)
+            remaining -= calendar.is_workday(day)
+    except CalendarDataMissing as missing:
+        with pytest.raises(CalendarDataMissing) as refused:
+            calendar.add_workdays(start, count)
+        assert refused.value.year == missing.year
+    else:
+        assert calendar.add_workdays(start, count) == day

@@ -259,15 +259,19 @@ def test_long_worklist_comes_in_pages_of_fifty(preliminary_app: Any, clone: Any,
                                                demo_users: dict[str, Any],
                                                django_assert_max_num_queries: Any) -> None:
     """500 dossiers on one page cost ~0.3 s of CPU each time (docs/performance.md): the
-    worklist shows the 50 nearest deadlines and a pager, at the same number of queries."""
+    worklist shows the 50 nearest deadlines and a pager, at the same number of queries on
+    every page. (A filtered page runs one query more than the whole worklist's: the work
+    bar's count, which the unfiltered page shares.)"""
     from zhicheng.reviews.views import WORKLIST_PAGE_SIZE
 
     clone(preliminary_app, WORKLIST_PAGE_SIZE + 9)
     c = client_for(demo_users["haizhou_reviewer"])
-    first = count_queries(django_assert_max_num_queries, 20, lambda: c.get("/review/"))
-    second = count_queries(django_assert_max_num_queries, 20,
-                           lambda: c.get("/review/?state=preliminary_review&page=2"))
-    assert first == second
+    for query in ("", "state=preliminary_review&"):
+        first = count_queries(django_assert_max_num_queries, 20,
+                              lambda q=query: c.get(f"/review/?{q}"))
+        second = count_queries(django_assert_max_num_queries, 20,
+                               lambda q=query: c.get(f"/review/?{q}page=2"))
+        assert first == second
     page1 = c.get("/review/").content.decode()
     page2 = c.get("/review/?state=preliminary_review&page=2").content.decode()
     dossier = re.compile(r'href="/review/\d+/"')

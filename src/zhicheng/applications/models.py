@@ -137,6 +137,11 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["state", "due_on", "received_at", "id"],
                          name="application_worklist_order"),
+            # A district bureau's worklist (and its count) out of the ~14,000 applications it
+            # reviews in a season: without it PostgreSQL combined the reviewer's index with
+            # the state's (46,000 rows at 100,000 applications), 7 ms per query.
+            models.Index(fields=["preliminary_reviewer", "state", "due_on", "received_at", "id"],
+                         name="application_reviewer_worklist"),
         ]
         constraints = [
             # 二（八）2 and 四: one application (one committee, one level) per person per year.

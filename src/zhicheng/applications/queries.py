@@ -3,8 +3,10 @@ a page runs a constant number of queries whatever the number of applications."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -64,16 +66,51 @@ def my_applications(user: Any) -> QuerySet[Application]:
     )
 
 
-def unit_applications(user: Any) -> QuerySet[Application]:
-    """Submitted applications of the employers where the user is HR (read-only for now)."""
+def dashboard_applications(user: Any) -> QuerySet[Application]:
+    """The applicant's own applications with what the dashboard shows of each (plan, series,
+    the season's year, the open correction and the publicities not closed, as in
+    `my_applications`): neither the materials and submissions nor the other related rows,
+    which the dashboard does not show."""
     if _anonymous(user):
         return Application.objects.none()
-    units = Membership.objects.filter(user=user, role=Role.UNIT_HR, active=True).values(
-        "organisation_id"
+    return (
+        Application.objects.select_related("plan", "series", "season")
+        .defer("season__parameters", "season__initial_determination_months",
+               "plan__provenance")
+        .filter(applicant=user)
+        .prefetch_related(
+            Prefetch(
+                "correction_requests",
+                queryset=CorrectionRequest.objects.filter(
+                    status=CorrectionStatus.OPEN).order_by("due_date"),
+                to_attr="open_corrections",
+            ),
+            Prefetch(
+                "publicities",
+                queryset=Publicity.objects.filter(closed_at__isnull=True).order_by("first_day"),
+                to_attr="open_publicities",
+            ),
+        )
     )
+
+
+def unit_applications(user: Any, units: Iterable[int] | None = None) -> QuerySet[Application]:
+    """Submitted applications of the employers where the user is HR (read-only for now).
+    `units`: those employers' ids when the caller has read the memberships already; none
+    runs no query (the subquery's plan scanned the applications even when it was empty)."""
+    if _anonymous(user):
+        return Application.objects.none()
+    employers: Any
+    if units is not None:
+        employers = sorted(units)
+        if not employers:
+            return Application.objects.none()
+    else:
+        employers = Membership.objects.filter(
+            user=user, role=Role.UNIT_HR, active=True).values("organisation_id")
     return (
         _base()
-        .filter(employer_id__in=units, submitted_at__isnull=False)
+        .filter(employer_id__in=employers, submitted_at__isnull=False)
         .exclude(state=State.DRAFT)
         .prefetch_related("materials", "submissions")
     )
@@ -114,6 +151,23 @@ def own_application(user: Any, pk: int) -> Application:
         raise Http404("没有找到该申报。") from None
 
 
+def own_application_to_decide(user: Any, pk: int) -> Application:
+    """One's own application with what the live pre-check reads (its season, its materials
+    in upload order), without the dashboard's other rows; else 404 (as `own_application`)."""
+    if _anonymous(user):
+        raise Http404("没有找到该申报。")
+    try:
+        return (
+            Application.objects.select_related("season")
+            .filter(applicant=user)
+            .prefetch_related(
+                Prefetch("materials", queryset=Material.objects.order_by("uploaded_at", "pk")))
+            .get(pk=pk)
+        )
+    except Application.DoesNotExist:
+        raise Http404("没有找到该申报。") from None
+
+
 def material_for(user: Any, application_pk: int, pk: int) -> Material:
     app = application_for(user, application_pk)
     for m in app.materials.all():
@@ -132,6 +186,17 @@ def profile_of(user: Any) -> ApplicantProfile | None:
     )
 
 
+def has_applied(user: Any) -> bool:
+    """Whether the person has started as an applicant (a profile or an application): one
+    query, for the work bar."""
+    if _anonymous(user):
+        return False
+    return get_user_model().objects.filter(pk=user.pk).filter(
+        Exists(ApplicantProfile.objects.filter(user=OuterRef("pk")))
+        | Exists(Application.objects.filter(applicant=OuterRef("pk")))
+    ).exists()
+
+
 def inbox(user: Any, limit: int = 50) -> QuerySet[Notification]:
     if _anonymous(user):
         return Notification.objects.none()
@@ -142,6 +207,15 @@ def unread_count(user: Any) -> int:
     if _anonymous(user):
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def request_unread_count(request: Any) -> int:
+    """`unread_count(request.user)`, counted once per request (a page and its work bar)."""
+    count = getattr(request, "_zc_unread_count", None)
+    if count is None:
+        count = unread_count(getattr(request, "user", None))
+        request._zc_unread_count = count
+    return int(count)
 
 
 def plans_for(season: Season) -> QuerySet[CommitteePlan]:

@@ -30,6 +30,8 @@ from zhicheng.core import labels as core_labels
 from zhicheng.core.network import client_address
 from zhicheng.core.operations import OperationError
 from zhicheng.documents.uploads import UploadRefused
+from zhicheng.orgs.models import Role
+from zhicheng.reviews.queries import request_roles
 from zhicheng.seasons.queries import policy_season_for
 
 from . import operations as ops
@@ -126,9 +128,10 @@ def next_deadline(steps: list[tuple[Application, NextStep]], today: dt.date) -> 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    apps = list(queries.my_applications(request.user))
+    apps = list(queries.dashboard_applications(request.user))
     rows = [(a, next_step(a)) for a in apps]
-    unit_apps = list(queries.unit_applications(request.user))
+    unit_apps = list(queries.unit_applications(
+        request.user, units=request_roles(request).of(Role.UNIT_HR)))
     today = clock.today()
     nearest = next_deadline(rows, today)
     return render(
@@ -140,8 +143,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "nearest_days": (nearest[1].due - today).days if nearest and nearest[1].due else None,
             "unit_apps": unit_apps,
             "notifications": list(queries.inbox(request.user, limit=10)),
-            "unread": queries.unread_count(request.user),
-            "profile": queries.profile_of(request.user),
+            "unread": queries.request_unread_count(request),
             "today": today,
         },
     )
@@ -392,7 +394,7 @@ def _specialties() -> list[str]:
 @require_POST
 def precheck(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """htmx: the policy decision for the form as typed (hx-trigger="change")."""
-    application = queries.own_application(request.user, pk) if pk else None
+    application = queries.own_application_to_decide(request.user, pk) if pk else None
     ctx = _form_decision(request, application)
     return render(request, "applications/_decision.html", ctx)
 

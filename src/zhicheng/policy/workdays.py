@@ -9,6 +9,7 @@ State Council's annual arrangement as the city office enters it, passed in as
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 
 from chinese_calendar import constants as _calendar_data
@@ -78,8 +79,26 @@ class WorkdayCalendar:
         """The date `count` working days after `start` (start itself not counted)."""
         if count < 0:
             raise ValueError("count must be >= 0")
-        day = start
+        # Through the running counts of each year (a bisection), as `count_workdays`: a
+        # worklist page adds a review time limit to each of its 50 rows' receipt dates.
+        year, before = start.year, (start - dt.date(start.year, 1, 1)).days + 1
         remaining = count
+        while remaining:
+            if not self.has_year(year):  # only single corrected days, if any: day by day
+                return self._add_day_by_day(dt.date(year, 1, 1) + dt.timedelta(days=before - 1),
+                                            remaining)
+            running = self._running_count(year)
+            target = running[before] + remaining
+            if target <= running[-1]:
+                # running[k] counts the working days among the year's first k days: the
+                # first k reaching the target is the day that completes the count.
+                k = bisect_left(running, target, before + 1)
+                return dt.date(year, 1, 1) + dt.timedelta(days=k - 1)
+            remaining = target - running[-1]
+            year, before = year + 1, 0
+        return start
+
+    def _add_day_by_day(self, day: dt.date, remaining: int) -> dt.date:
         while remaining:
             day += dt.timedelta(days=1)
             if self.is_workday(day):

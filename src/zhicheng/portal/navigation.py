@@ -18,14 +18,17 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from zhicheng.applications.queries import my_applications, profile_of, unread_count
+from zhicheng.applications.queries import has_applied, request_unread_count, unread_count
 from zhicheng.certificates.queries import approved_for_issue
 from zhicheng.evaluation.queries import expert_entries
-from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
 from zhicheng.publicity.queries import objections_for
-from zhicheng.reviews.queries import Roles
-from zhicheng.reviews.queries import worklist as worklist_query
+from zhicheng.reviews.queries import (
+    remembered_worklist_count,
+    request_roles,
+    roles_of,
+)
+from zhicheng.reviews.queries import worklist_count as worklist_count_of
 
 WORKLIST_ROLES = (
     OrgRole.UNIT_HR, OrgRole.PRELIMINARY_REVIEWER, OrgRole.COMMITTEE_OFFICE, OrgRole.CITY_OFFICE,
@@ -65,30 +68,18 @@ def public_links() -> list[NavLink]:
     ]
 
 
-# The cities a person's city-office memberships serve, kept beside their roles (None: no city).
-OFFICE_CITIES = "office_cities"
-
-
-def _roles(user: Any) -> dict[str, set[Any]]:
-    roles: dict[str, set[Any]] = {}
-    for role, org, city in Membership.objects.filter(user=user, active=True).values_list(
-        "role", "organisation_id", "organisation__city_id"
-    ):
-        roles.setdefault(role, set()).add(org)
-        if role == OrgRole.CITY_OFFICE:
-            roles.setdefault(OFFICE_CITIES, set()).add(city)
-    return roles
-
-
-def build(user: Any) -> Navigation:
-    """The work bar and the landing page of `user` (an anonymous visitor has neither)."""
+def build(user: Any, *, request: Any = None) -> Navigation:
+    """The work bar and the landing page of `user` (an anonymous visitor has neither).
+    Given the request of `user`, what its page already read (the memberships, the whole
+    worklist's count, the unread count) is not read again."""
     if not (getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)):
         return Navigation([], reverse("portal:home"))
 
-    roles = _roles(user)
+    roles = request_roles(request) if request is not None else roles_of(user)
+    worklist_count = remembered_worklist_count(request) if request is not None else None
     groups: list[NavGroup] = []
     landing = ""
-    is_city = OrgRole.CITY_OFFICE in roles
+    is_city = roles.is_city_office
 
     if is_city:
         city = NavGroup(_("市职称办"), [
@@ -108,23 +99,20 @@ def build(user: Any) -> Navigation:
         groups.append(city)
         landing = reverse("supervision:dashboard")
 
-    if any(r in roles for r in WORKLIST_ROLES):
-        scoped = Roles(office_cities=set(roles.get(OFFICE_CITIES, set())))
-        for role, orgs in roles.items():
-            if role != OFFICE_CITIES:
-                scoped.orgs[role] = set(orgs)
+    if any(roles.has(r) for r in WORKLIST_ROLES):
+        if worklist_count is None:
+            worklist_count = worklist_count_of(user, roles)
         work = NavGroup(_("审核"), [
-            NavLink(_("待办"), reverse("reviews:worklist"),
-                    worklist_query(user, roles=scoped).count(), _("件待办")),
+            NavLink(_("待办"), reverse("reviews:worklist"), worklist_count, _("件待办")),
         ])
-        if any(r in roles for r in POSTING_ROLES):
+        if any(roles.has(r) for r in POSTING_ROLES):
             work.links.append(NavLink(_("公示异议"), reverse("publicity:objections"),
                                       objections_for(user).count(), _("件待处理")))
-        if OrgRole.COMMITTEE_OFFICE in roles or is_city:
+        if roles.has(OrgRole.COMMITTEE_OFFICE) or is_city:
             work.links.append(NavLink(_("评审会议"), reverse("evaluation:index")))
-        if OrgRole.COMMITTEE_OFFICE in roles:
+        if roles.has(OrgRole.COMMITTEE_OFFICE):
             work.links.append(NavLink(_("省高评委结果"), reverse("province:results")))
-        if OrgRole.COMMITTEE_OFFICE in roles and not is_city:
+        if roles.has(OrgRole.COMMITTEE_OFFICE) and not is_city:
             work.links.append(NavLink(_("处理措施"), reverse("sanctions:index")))
         work.links.append(NavLink(_("接口令牌"), reverse("api:tokens")))
         work.links.append(NavLink(_("我的任务"), reverse("jobs:mine")))
@@ -138,13 +126,13 @@ def build(user: Any) -> Navigation:
         landing = landing or reverse("evaluation:expert")
 
     # Everyone may apply; an official's bar shows it only once they have started.
-    applies = not roles or (
-        profile_of(user) is not None or my_applications(user).exists()
-    )
+    applies = not roles.any or has_applied(user)
     if applies:
         groups.append(NavGroup(_("申报"), [
             NavLink(_("我的申报"), reverse("applications:dashboard")),
-            NavLink(_("消息"), reverse("applications:inbox"), unread_count(user), _("条未读")),
+            NavLink(_("消息"), reverse("applications:inbox"), (
+                request_unread_count(request) if request is not None else unread_count(user)
+            ), _("条未读")),
             NavLink(_("我的证书"), reverse("certificates:mine")),
         ]))
         landing = landing or reverse("applications:dashboard")
@@ -153,10 +141,10 @@ def build(user: Any) -> Navigation:
 
 
 def for_request(request: Any) -> Navigation:
-    """`build` once per request."""
+    """`build` once per request, with what the page already read (reviews.queries)."""
     cached = getattr(request, "_zc_navigation", None)
     if cached is None:
-        cached = build(getattr(request, "user", None))
+        cached = build(getattr(request, "user", None), request=request)
         request._zc_navigation = cached
     return cached
 

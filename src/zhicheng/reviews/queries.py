@@ -89,6 +89,30 @@ def roles_of(user: Any) -> Roles:
     return roles
 
 
+# What the worklist page already read, kept on its request so that page's work bar
+# (portal.navigation) does not read the memberships and count the same rows again.
+_REQUEST_ROLES = "_zc_review_roles"
+_REQUEST_WORKLIST_COUNT = "_zc_worklist_count"
+
+
+def request_roles(request: Any) -> Roles:
+    """`roles_of(request.user)`, read once per request."""
+    roles = getattr(request, _REQUEST_ROLES, None)
+    if roles is None:
+        roles = roles_of(getattr(request, "user", None))
+        setattr(request, _REQUEST_ROLES, roles)
+    return roles
+
+
+def remember_worklist_count(request: Any, count: int) -> None:
+    """The number of rows of the request user's whole worklist (no filter), as counted."""
+    setattr(request, _REQUEST_WORKLIST_COUNT, count)
+
+
+def remembered_worklist_count(request: Any) -> int | None:
+    return getattr(request, _REQUEST_WORKLIST_COUNT, None)
+
+
 def _office_city(roles: Roles) -> Q:
     """A city office sees the dossiers of its city's seasons (docs/seasons.md, 多城市)."""
     if None in roles.office_cities:
@@ -182,19 +206,8 @@ def search(text: str) -> Q:
     return found
 
 
-def worklist(
-    user: Any,
-    *,
-    state: str = "",
-    plan: str = "",
-    due: str = "",
-    q: str = "",
-    roles: Roles | None = None,
-) -> QuerySet[Application]:
-    """What waits for this user: by role, the nearest deadline first (a correction's due
-    date, else the end of a running publicity; overdue first), then the oldest. `q` finds
-    by name, the last digits of the identity number, or the 申报编号 (see `search`)."""
-    roles = roles or roles_of(user)
+def _waiting(user: Any, roles: Roles) -> QuerySet[Application]:
+    """The applications waiting for this user, by role (no annotation, no order)."""
     waiting: set[str] = set()
     for role, states in WAITING.items():
         if roles.has(role):
@@ -215,7 +228,31 @@ def worklist(
                      state__in=WAITING[OrgRole.COMMITTEE_OFFICE])
     if roles.is_city_office:
         by_role |= Q(state__in=WAITING[OrgRole.CITY_OFFICE]) & _office_city(roles)
-    qs = annotate_worklist(qs.filter(by_role), user)
+    return qs.filter(by_role)
+
+
+def worklist_count(user: Any, roles: Roles | None = None) -> int:
+    """The number of rows of the whole worklist (no filter), as `worklist(user).count()`
+    without building the page's annotations (the work bar counts on every page)."""
+    return _waiting(user, roles or roles_of(user)).count()
+
+
+def worklist(
+    user: Any,
+    *,
+    state: str = "",
+    plan: str = "",
+    due: str = "",
+    q: str = "",
+    roles: Roles | None = None,
+) -> QuerySet[Application]:
+    """What waits for this user: by role, the nearest deadline first (a correction's due
+    date, else the end of a running publicity; overdue first), then the oldest. `q` finds
+    by name, the last digits of the identity number, or the 申报编号 (see `search`)."""
+    qs = _waiting(user, roles or roles_of(user))
+    if qs.query.is_empty():  # no role with a worklist: empty, with a worklist's columns
+        return annotate_worklist(qs, user)
+    qs = annotate_worklist(qs, user)
     if state:
         qs = qs.filter(state=state)
     if bounded_int(plan) is not None:

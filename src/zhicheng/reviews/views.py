@@ -46,11 +46,11 @@ from zhicheng.orgs.queries import in_office_cities
 from zhicheng.policy.workdays import CalendarDataMissing
 from zhicheng.publicity.models import Kind, Status
 from zhicheng.publicity.queries import application_publicities
-from zhicheng.seasons.models import CommitteePlan
+from zhicheng.seasons.models import CommitteePlan, Season
 from zhicheng.supervision.params import supervision
 
 from . import operations as ops
-from . import scope
+from . import rows, scope
 from .diff import diff_snapshots
 from .exports import worklist_xlsx
 from .forms import CorrectionForm, CorrectionMaterialForm, DrawForm, FindingForm
@@ -59,6 +59,8 @@ from .models import ProvincialForward, ReviewStep, SamplingDraw, UnitCheck
 from .queries import (
     dossier_for,
     public_samplings,
+    remember_worklist_count,
+    request_roles,
     reviewable,
     roles_of,
     sampling_draws,
@@ -94,17 +96,22 @@ WORKLIST_PAGE_SIZE = 50
 
 @login_required
 def worklist(request: HttpRequest) -> HttpResponse:
-    roles = roles_of(request.user)
+    roles = request_roles(request)
     if not roles.any:
         raise Http404("您没有审核职责。")
     filters = _filters(request)
     waiting = worklist_query(request.user, roles=roles, **filters)
     page = Paginator(waiting, WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    apps = _with_deadlines(list(page.object_list), clock.today())
+    if not any(filters.values()):
+        remember_worklist_count(request, page.paginator.count)  # the work bar's number
+    # The page's rows as values (the count above stays without the values' joins).
+    shown: Any = page.object_list  # a slice of `waiting`: still a queryset
+    apps = _with_deadlines(list(shown.values(*rows.ROW_FIELDS)), clock.today())
+    rows.render(apps, can_bulk_start=roles.has("unit_hr"))
     chosen = Q(pk=int(filters["plan"])) if filters["plan"].isdigit() else Q(pk__in=[])
     plans = CommitteePlan.objects.filter(
         Q(pk__in=waiting.order_by().values("plan_id")) | chosen
-    ).order_by("row")
+    ).order_by("row").only("pk", "row", "specialty")
     return render(request, "reviews/worklist.html", {
         "apps": apps, "page": page, "filters": filters, "plans": plans,
         "today": clock.today(),
@@ -115,33 +122,38 @@ def worklist(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _with_deadlines(apps: list[Any], today: dt.date) -> list[Any]:
+def _review_limits(season_ids: set[int]) -> dict[int, int | None]:
+    """Each season's review time limit (None: the season sets none, so its rows show no
+    review due date), from one query for the seasons of the page."""
+    limits: dict[int, int | None] = {}
+    if not season_ids:
+        return limits
+    for season in Season.objects.filter(pk__in=season_ids).only("name", "parameters"):
+        try:
+            limits[season.pk] = int(supervision(season, "review_overdue_workdays"))
+        except ParameterMissing:
+            limits[season.pk] = None
+    return limits
+
+
+def _with_deadlines(found: list[dict[str, Any]], today: dt.date) -> list[rows.Row]:
     """Each row's deadline (reviews.scope), the page sorted by due date, overdue first."""
 
     calendar = office_calendar()
-    limits: dict[int, int | None] = {}
-
-    def review_workdays(season: Any) -> int | None:
-        """The season's review time limit; a season without it shows no review due date."""
-        if season.pk not in limits:
-            try:
-                limits[season.pk] = int(supervision(season, "review_overdue_workdays"))
-            except ParameterMissing:
-                limits[season.pk] = None
-        return limits[season.pk]
-
-    for app in apps:
-        received = timezone.localtime(app.received_at).date() if app.received_at else None
-        app.received_on = received
-        app.deadline_info = scope.worklist_deadline(
-            state=app.state, state_label=app.state_label, correction_due=app.due_date,
-            publicity_end=app.last_publicity_end, received=received, today=today,
-            calendar=calendar,
-            review_workdays=review_workdays(app.season),
+    limits = _review_limits({v["season_id"] for v in found})
+    labels = {value: str(label) for value, label in State.choices}
+    out = []
+    for v in found:
+        received = timezone.localtime(v["received_at"]).date() if v["received_at"] else None
+        deadline = scope.worklist_deadline(
+            state=v["state"], state_label=labels[v["state"]], correction_due=v["due_date"],
+            publicity_end=v["last_publicity_end"], received=received, today=today,
+            calendar=calendar, review_workdays=limits.get(v["season_id"]),
         )
-    apps.sort(key=lambda a: (a.deadline_info.due is None, a.deadline_info.due or today,
-                             a.received_on or today, a.pk))
-    return apps
+        out.append(rows.Row(v, received, deadline))
+    out.sort(key=lambda r: (r.deadline.due is None, r.deadline.due or today,
+                            r.received or today, r.pk))
+    return out
 
 
 @login_required

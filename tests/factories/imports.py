@@ -84,4 +84,4 @@ def report(page: Any) -> dict[str, Any]:
 
 
 def problem_cells(page: Any) -> set[tuple[Any, str]]:
-    return {(row, column) for row, column, _message in report(page)["problems"]}
+    return {(row, column) for row, column, _message, _severity in report(page)["problems"]}

@@ -21,8 +21,9 @@ LIST = "/publicity/"
 # the seasons (their display windows), the page itself (one row more than it shows, no count),
 # its applications and their rows, and the cities with a published season (the site's title)
 LIST_QUERIES = 4
-# session, user, MFA middleware (memberships and second factor in one), count, page; and the work bar of a unit HR
-# (portal/navigation.py: its roles, the expert check and one count per queue): constant per request.
+# session, user, MFA middleware (memberships and second factor: one query), count, page; and
+# the work bar of a unit HR (portal/navigation.py: the expert and applied checks, one count per
+# queue): constant per request.
 NAV_BAR_QUERIES = 7
 ORG_QUERIES = 7 + NAV_BAR_QUERIES + 1  # + the site's city
 
@@ -336,4 +337,5 @@ def test_the_list_pages_without_counting_every_entry(
     english.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
     html = english.get(LIST, {"page": 3}).content.decode()
     pager = html[html.index('class="pagination"'):]
-    assert "Page 3<" in pager[:pager.index("</nav>")] and " of " not in pager[:pager.index("</nav>")]
+    pager = pager[:pager.index("</nav>")]
+    assert "Page 3<" in pager and " of " not in pager

@@ -67,7 +67,7 @@ def public_links() -> list[NavLink]:
 
 
 @functools.cache
-def _public_links(prefix: str) -> tuple[NavLink, ...]:
+def _public_links(prefix: str) -> tuple[NavLink, ...]:  # noqa: ARG001 - the cache's key
     return (
         NavLink(_("首页"), reverse("portal:home")),
         NavLink(_("评审计划表"), reverse("portal:plans")),

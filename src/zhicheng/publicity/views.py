@@ -22,7 +22,7 @@ from zhicheng.evaluation.models import Case, MeetingState
 from zhicheng.portal.queries import city_filter
 
 from . import operations as ops
-from . import queries
+from . import queries, rows
 from .exports import render_batch_notice
 from .forms import ObjectionForm, ResolveForm
 from .models import Kind, ObjectionState, Publicity, Status
@@ -56,7 +56,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     # No objection form per entry here: rendering 50 forms was more than half of this page's
     # CPU (bench/README.md). The form opens on demand from the entry (htmx GET of the detail
     # page's form) or on the entry's own page without JavaScript.
-    entries = [_decorate(p, today) for p in page.object_list]
+    entries = rows.decorate([_decorate(p, today) for p in page.object_list])
     return render(
         request,
         "publicity/list.html",

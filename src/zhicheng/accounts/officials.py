@@ -8,6 +8,7 @@ from allauth.mfa.models import Authenticator
 from django.db import connections, router
 
 from zhicheng.orgs.models import Membership
+from zhicheng.reviews.queries import remember_roles, roles_from
 
 
 def is_official(user: Any) -> bool:
@@ -38,8 +39,6 @@ def request_needs_mfa_setup(request: Any) -> bool:
     otherwise read them again. As strict as `needs_mfa_setup`: read afresh on every request,
     nothing kept between requests. Plain SQL: the ORM spent ~1.5 ms of CPU building this
     query, ten times its cost in the database (docs/performance.md, "Page budgets")."""
-    from zhicheng.reviews.queries import remember_roles, roles_from
-
     user = request.user
     if not (getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)):
         return needs_mfa_setup(user)

@@ -103,3 +103,21 @@ def test_inactive_membership_is_not_an_official(client, new_official):
     new_official.memberships.update(active=False)
     client.force_login(new_official)
     assert client.get(reverse("my_account")).status_code == 200
+
+
+def test_the_second_factor_is_checked_afresh_on_every_request(client, new_official):
+    """The check reads the memberships and the authenticator on each request: nothing is
+    kept in the session, so a second factor that goes away, or a membership that starts,
+    takes effect on the very next page."""
+    activate_totp(new_official, DEMO_TOTP_SECRET)
+    client.force_login(new_official)
+    assert client.get(reverse("my_account")).status_code == 200
+    Authenticator.objects.filter(user=new_official).delete()
+    r = client.get(reverse("my_account"))
+    assert r.status_code == 302 and r["Location"].startswith(reverse("mfa_activate_totp"))
+
+    new_official.memberships.update(active=False)  # now an applicant only: not forced
+    assert client.get(reverse("my_account")).status_code == 200
+    new_official.memberships.update(active=True)
+    r = client.get(reverse("my_account"))
+    assert r.status_code == 302 and r["Location"].startswith(reverse("mfa_activate_totp"))

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 
@@ -17,11 +18,12 @@ pytestmark = pytest.mark.django_db
 
 LIST = "/publicity/"
 # The public list's query budget: the same for 1 entry and for 20.
-# the seasons (their display windows), the page count, the page itself, and the cities with a
-# published season (the site's title)
+# the seasons (their display windows), the page itself (one row more than it shows, no count),
+# its applications and their rows, and the cities with a published season (the site's title)
 LIST_QUERIES = 4
-# session, user, MFA middleware (2), memberships, count, page; and the work bar of a unit HR
-# (portal/navigation.py: its roles, the expert check and one count per queue): constant per request.
+# session, user, MFA middleware (memberships and second factor: one query), count, page; and
+# the work bar of a unit HR (portal/navigation.py: the expert and applied checks, one count per
+# queue): constant per request.
 NAV_BAR_QUERIES = 7
 ORG_QUERIES = 7 + NAV_BAR_QUERIES + 1  # + the site's city
 
@@ -292,3 +294,48 @@ def test_the_batch_notice_prints_the_numbered_list_the_office_posts(
         assert secret not in text
     assert same.pk != later.pk
     assert Client().get(reverse("publicity:notice", args=[999999])).status_code == 404
+
+
+def test_the_list_pages_without_counting_every_entry(
+    posted: Any, make_application: Any, unit_hr: Any, monkeypatch: Any,
+) -> None:
+    """上一页 / 第N页 / 下一页 over the same rows in the same order as before, without
+    "共M页" (it would need a count of the whole list); an old link past the end shows the
+    last page."""
+    import re
+
+    from zhicheng.publicity import views
+
+    for i in range(11):
+        open_publicity(make_application(name=f"页{i:02d}"), "unit", unit_hr)
+    monkeypatch.setattr(views, "PAGE_SIZE", 5)
+    ids = [int(pk) for pk in re.findall(
+        r'id="publicity-(\d+)"', Client().get(LIST, {"page": 1}).content.decode())]
+
+    def page(n: Any) -> tuple[list[int], str]:
+        html = Client().get(LIST, {"page": n}).content.decode()
+        return [int(pk) for pk in re.findall(r'id="publicity-(\d+)"', html)], html
+
+    first, html = page(1)
+    assert len(first) == 5 and first == ids
+    assert "第1页" in html and "共" not in html[html.index('class="pagination"'):]
+    assert "下一页" in html and "上一页" not in html and "page=2" in html
+    second, html = page(2)
+    last, html = page(3)
+    assert len(second) == 5 and len(last) == 2
+    assert "上一页" in html and "下一页" not in html and "第3页" in html
+    assert len(set(first + second + last)) == 12  # every entry once, posted + 11
+    from zhicheng.core import clock
+    from zhicheng.publicity.queries import public_publicities
+
+    assert first + second + last == list(
+        public_publicities(clock.today()).values_list("pk", flat=True))
+    assert page(99)[0] == last and "第3页" in page(99)[1]
+    assert page("x")[0] == first
+
+    english = Client()
+    english.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = english.get(LIST, {"page": 3}).content.decode()
+    pager = html[html.index('class="pagination"'):]
+    pager = pager[:pager.index("</nav>")]
+    assert "Page 3<" in pager and " of " not in pager

@@ -18,7 +18,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from .officials import needs_mfa_setup
+from .officials import request_needs_mfa_setup
 
 # URL names an official without a second factor may still open.
 ALLOWED_URL_NAMES = frozenset(
@@ -58,7 +58,7 @@ class OfficialMFAMiddleware:
             return self.get_response(request)
         if name in ALLOWED_URL_NAMES or name.startswith(ALLOWED_PREFIXES):
             return self.get_response(request)
-        if needs_mfa_setup(user):
+        if request_needs_mfa_setup(request):
             messages.warning(
                 request, _("工作人员账户须使用双重认证。请先用身份验证器应用完成设置，再继续操作。")
             )

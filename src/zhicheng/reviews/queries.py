@@ -77,12 +77,17 @@ class Roles:
 
 
 def roles_of(user: Any) -> Roles:
-    roles = Roles()
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return roles
-    for role, org_id, city_id in Membership.objects.filter(user=user, active=True).values_list(
+        return Roles()
+    return roles_from(Membership.objects.filter(user=user, active=True).values_list(
         "role", "organisation_id", "organisation__city_id"
-    ):
+    ))
+
+
+def roles_from(rows: Any) -> Roles:
+    """The roles of (role, organisation id, its city id, …) rows of active memberships."""
+    roles = Roles()
+    for role, org_id, city_id, *_rest in rows:
         roles.orgs[role].add(org_id)
         if role == OrgRole.CITY_OFFICE:
             roles.office_cities.add(city_id)
@@ -102,6 +107,12 @@ def request_roles(request: Any) -> Roles:
         roles = roles_of(getattr(request, "user", None))
         setattr(request, _REQUEST_ROLES, roles)
     return roles
+
+
+def remember_roles(request: Any, roles: Roles) -> None:
+    """The memberships of the request's user as read this request (the second-factor check
+    of accounts.middleware reads them with the TOTP state in one query)."""
+    setattr(request, _REQUEST_ROLES, roles)
 
 
 def remember_worklist_count(request: Any, count: int) -> None:

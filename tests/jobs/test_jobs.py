@@ -336,3 +336,27 @@ def test_a_worker_that_finishes_after_its_job_was_failed_as_stale_changes_nothin
     assert not job.result and not job.result_name
     folder = f"jobs/{job.pk}"
     assert not default_storage.exists(folder) or default_storage.listdir(folder) == ([], [])
+
+
+def test_a_job_state_write_waits_out_a_locked_table_and_raises_anything_else(
+        monkeypatch: Any) -> None:
+    """The embedded SQLite refuses a write at once while another thread reads the table (the
+    status page polling): the job's own writes wait it out instead of failing the job."""
+    from django.db import OperationalError
+
+    from zhicheng.jobs import registry
+
+    answers = [OperationalError("database table is locked: jobs_job")] * 3 + [1]
+
+    class Rows:
+        def update(self, **_fields: Any) -> int:
+            answer = answers.pop(0)
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+
+    monkeypatch.setattr(registry, "LOCK_PAUSE", 0)
+    assert registry.update_job(Rows(), done=1) == 1 and answers == []  # type: ignore[arg-type]
+    answers[:] = [OperationalError("no such column: done")]
+    with pytest.raises(OperationalError, match="no such column"):
+        registry.update_job(Rows(), done=1)  # type: ignore[arg-type]

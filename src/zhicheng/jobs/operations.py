@@ -23,7 +23,7 @@ from zhicheng.core.actors import Actor, person
 from zhicheng.core.operations import NotPermitted, OperationError, operation
 
 from .models import Job, JobState
-from .registry import Progress, kind_of
+from .registry import Progress, kind_of, update_job
 
 logger = logging.getLogger(__name__)
 
@@ -97,8 +97,9 @@ def in_background(task: Any, job_id: int) -> threading.Thread:
 
 def run(job_id: int) -> None:
     """Run a queued job once (a second delivery of the task finds it claimed and does nothing)."""
-    claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
-        state=JobState.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now())
+    claimed = update_job(Job.objects.filter(pk=job_id, state=JobState.QUEUED),
+                         state=JobState.RUNNING, started_at=timezone.now(),
+                         heartbeat_at=timezone.now())
     if not claimed:
         return
     job = Job.objects.select_related("owner").get(pk=job_id)
@@ -123,8 +124,9 @@ def run(job_id: int) -> None:
                                         File(outcome.file))
         # Only a row still running: one already failed as stale keeps its reason (its result
         # would contradict what the page has told its owner), and the file is not kept.
-        finished = Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
-            state=JobState.DONE, finished_at=timezone.now(), result=name,
+        finished = update_job(
+            Job.objects.filter(pk=job.pk, state=JobState.RUNNING), state=JobState.DONE,
+            finished_at=timezone.now(), result=name,
             result_name=outcome.filename[:200], result_summary=outcome.summary[:500],
             **({"report": outcome.report} if outcome.report is not None else {}))
         if not finished and name:
@@ -140,9 +142,9 @@ def run(job_id: int) -> None:
 
 
 def _fail(job: Job, reason: str) -> None:
-    Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
-        state=JobState.FAILED, finished_at=timezone.now(), failure_reason=reason[:500],
-        result="", result_name="")
+    update_job(Job.objects.filter(pk=job.pk, state=JobState.RUNNING), state=JobState.FAILED,
+               finished_at=timezone.now(), failure_reason=reason[:500], result="",
+               result_name="")
 
 
 def fail_stale(older_than: dt.timedelta) -> list[int]:

@@ -8,14 +8,36 @@ generic Chinese reason (never a traceback)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.db import OperationalError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 
 from .models import Job
+
+LOCK_RETRIES = 100
+LOCK_PAUSE = 0.02  # seconds
+
+
+def update_job(rows: QuerySet[Job], **fields: Any) -> int:
+    """A job's own state write (progress, claim, result), retried while the embedded SQLite
+    database reports the table locked: a worker thread of the server writes the row while a
+    request thread is reading it (the status page polls every 2 s), and SQLite's shared cache
+    refuses at once instead of waiting. Any other error, or a lock that lasts about 2 s, is
+    raised. PostgreSQL never reports this: it waits on the row lock."""
+    for attempt in range(LOCK_RETRIES):
+        try:
+            return rows.update(**fields)
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == LOCK_RETRIES - 1:
+                raise
+            time.sleep(LOCK_PAUSE)
+    raise AssertionError("unreachable")
 
 
 @dataclass
@@ -52,8 +74,8 @@ class Progress:
         # Without a total yet (rows still being read) the count is written every 500 items.
         grain = max(1, self.total // 100) if self.total is not None else 500
         if force or self.done - self._written >= grain or self.done == self.total:
-            Job.objects.filter(pk=self.job.pk).update(done=self.done, total=self.total,
-                                                      heartbeat_at=timezone.now())
+            update_job(Job.objects.filter(pk=self.job.pk), done=self.done, total=self.total,
+                       heartbeat_at=timezone.now())
             self._written = self.done
 
 

@@ -229,8 +229,17 @@ def _pending(batch: int) -> list[AuditEvent]:
                         col))
     columns = ", ".join(qn(f.column) for f in fields)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM {qn(table)} WHERE seq IS NULL ORDER BY id "
-                       "LIMIT %s", [batch])
+        # The queue is the partial index of unchained events. Chaining an event leaves a
+        # dead entry in it until the table is vacuumed, and a bitmap scan (the plan for
+        # "seq IS NULL ORDER BY id") visits the table for every dead entry on every run:
+        # with 18,000 events chained since the last vacuum one run cost 5-10 ms of the
+        # server's CPU. The min() below walks the index in order, which marks the dead
+        # entries it passes so that later scans skip them, and the main scan starts at the
+        # oldest pending event.
+        cursor.execute(
+            f"SELECT {columns} FROM {qn(table)} WHERE seq IS NULL AND id >= "
+            f"(SELECT min(id) FROM {qn(table)} WHERE seq IS NULL) ORDER BY id LIMIT %s",
+            [batch])
         rows = cursor.fetchall()
     events = []
     for row in rows:

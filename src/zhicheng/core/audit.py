@@ -214,11 +214,15 @@ _BODY_FIELDS = ("id", "created_at", "actor", "actor_label", "action", "target_ty
                 "target_id", "summary", "data")
 
 
-def _pending(batch: int) -> list[AuditEvent]:
-    """The committed unchained events, oldest first: one plain SELECT of the hashed fields
-    through the fields' own converters (the stored JSON decoded, SQLite's datetimes made
-    aware), as the ORM would read them, without building a query per call."""
-    connection = transaction.get_connection()
+# Per database alias: the queue's SELECT and each column's converters (they depend only on
+# the backend), built once per process instead of on every run.
+_PENDING_QUERY: dict[str, tuple[str, list[tuple[list[Any], Any]]]] = {}
+
+
+def _pending_query(connection: Any) -> tuple[str, list[tuple[list[Any], Any]]]:
+    cached = _PENDING_QUERY.get(connection.alias)
+    if cached is not None:
+        return cached
     qn = connection.ops.quote_name
     table = AuditEvent._meta.db_table
     fields = [AuditEvent._meta.get_field(name) for name in _BODY_FIELDS]
@@ -228,27 +232,36 @@ def _pending(batch: int) -> list[AuditEvent]:
         convert.append((connection.ops.get_db_converters(col) + f.get_db_converters(connection),
                         col))
     columns = ", ".join(qn(f.column) for f in fields)
+    # The queue is the partial index of unchained events. Chaining an event leaves a dead
+    # entry in it until the table is vacuumed, and a bitmap scan (the plan for "seq IS NULL
+    # ORDER BY id") visits the table for every dead entry on every run: with 18,000 events
+    # chained since the last vacuum one run cost 5-10 ms of the server's CPU. The min()
+    # below walks the index in order, which marks the dead entries it passes so that later
+    # scans skip them, and the main scan starts at the oldest pending event.
+    sql = (f"SELECT {columns} FROM {qn(table)} WHERE seq IS NULL AND id >= "
+           f"(SELECT min(id) FROM {qn(table)} WHERE seq IS NULL) ORDER BY id LIMIT %s")
+    _PENDING_QUERY[connection.alias] = sql, convert
+    return sql, convert
+
+
+def _pending(batch: int) -> list[AuditEvent]:
+    """The committed unchained events, oldest first: one plain SELECT of the hashed fields
+    through the fields' own converters (the stored JSON decoded, SQLite's datetimes made
+    aware), as the ORM would read them, without building a query per call."""
+    connection = transaction.get_connection()
+    sql, convert = _pending_query(connection)
     with connection.cursor() as cursor:
-        # The queue is the partial index of unchained events. Chaining an event leaves a
-        # dead entry in it until the table is vacuumed, and a bitmap scan (the plan for
-        # "seq IS NULL ORDER BY id") visits the table for every dead entry on every run:
-        # with 18,000 events chained since the last vacuum one run cost 5-10 ms of the
-        # server's CPU. The min() below walks the index in order, which marks the dead
-        # entries it passes so that later scans skip them, and the main scan starts at the
-        # oldest pending event.
-        cursor.execute(
-            f"SELECT {columns} FROM {qn(table)} WHERE seq IS NULL AND id >= "
-            f"(SELECT min(id) FROM {qn(table)} WHERE seq IS NULL) ORDER BY id LIMIT %s",
-            [batch])
+        cursor.execute(sql, [batch])
         rows = cursor.fetchall()
+    names = [col.target.attname for _converters, col in convert]
     events = []
     for row in rows:
-        values = []
-        for value, (converters, col) in zip(row, convert, strict=True):
+        values = {}
+        for name, value, (converters, col) in zip(names, row, convert, strict=True):
             for converter in converters:
                 value = converter(value, col, connection)
-            values.append(value)
-        event = AuditEvent(**{f.attname: v for f, v in zip(fields, values, strict=True)})
+            values[name] = value
+        event = AuditEvent(**values)
         event._state.adding, event._state.db = False, connection.alias
         events.append(event)
     return events

@@ -20,7 +20,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -225,7 +225,8 @@ def _pending_query(connection: Any) -> tuple[str, list[tuple[list[Any], Any]]]:
         return cached
     qn = connection.ops.quote_name
     table = AuditEvent._meta.db_table
-    fields = [AuditEvent._meta.get_field(name) for name in _BODY_FIELDS]
+    fields = [cast("models.Field[Any, Any]", AuditEvent._meta.get_field(name))
+              for name in _BODY_FIELDS]
     convert = []
     for f in fields:
         col = f.get_col(table)
@@ -271,13 +272,17 @@ def _store_links(events: list[AuditEvent]) -> None:
     # One plain UPDATE per event, sent as a batch (psycopg pipelines executemany): the ORM's
     # bulk_update builds a CASE expression per field and row, which cost more CPU than the
     # rest of the sequencer together.
+    # A run after one writer's commit chains one event: a plain execute, without the
+    # pipeline executemany opens.
     connection = transaction.get_connection()
-    qn = connection.ops.quote_name
+    sql = (f"UPDATE {connection.ops.quote_name(AuditEvent._meta.db_table)} "
+           "SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s")
+    rows = [(e.seq, e.prev_hash, e.hash, e.pk) for e in events]
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {qn(AuditEvent._meta.db_table)} SET seq = %s, prev_hash = %s, hash = %s "
-            "WHERE id = %s",
-            [(e.seq, e.prev_hash, e.hash, e.pk) for e in events])
+        if len(rows) == 1:
+            cursor.execute(sql, rows[0])
+        else:
+            cursor.executemany(sql, rows)
 
 
 def _store_head(seq: int, digest: str) -> None:

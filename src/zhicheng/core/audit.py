@@ -269,11 +269,10 @@ def _pending(batch: int) -> list[AuditEvent]:
 
 
 def _store_links(events: list[AuditEvent]) -> None:
-    # One plain UPDATE per event, sent as a batch (psycopg pipelines executemany): the ORM's
-    # bulk_update builds a CASE expression per field and row, which cost more CPU than the
-    # rest of the sequencer together.
-    # A run after one writer's commit chains one event: a plain execute, without the
-    # pipeline executemany opens.
+    # One plain UPDATE per event: the ORM's bulk_update built a CASE expression per field
+    # and row, which cost more CPU than the rest of the sequencer together. A run after one
+    # writer's commit chains one event: a plain execute, without the pipeline executemany
+    # opens; several are sent as one batch.
     connection = transaction.get_connection()
     sql = (f"UPDATE {connection.ops.quote_name(AuditEvent._meta.db_table)} "
            "SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s")

@@ -145,3 +145,44 @@ def test_tampering_with_a_chained_event_is_still_caught(after_commit):
     AuditEvent.objects.filter(seq=top + 3).update(summary="篡改")
     result = verify_chain()
     assert not result.ok and result.broken_seq == top + 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_committed_after_a_later_numbered_one_was_chained_is_chained_too(after_commit):
+    """A transaction that stored its event first and commits last (a slow request) leaves
+    an unchained event below ones already chained: the sequencer's queue scan, which starts
+    at the oldest unchained event, still finds it. Needs two connections writing at once:
+    PostgreSQL (SQLite lets one writer in at a time)."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two concurrent writers need PostgreSQL")
+    top = _top()
+    stored, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    def slow():
+        try:
+            with transaction.atomic():
+                audit.append_event(actor=SYSTEM, action="test.event", summary="慢事务")
+                stored.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+            done.set()
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    assert stored.wait(10)
+    _write(2, "快事务")  # committed and chained while the slow one is still open
+    fast = list(AuditEvent.objects.filter(summary__startswith="快事务").order_by("id"))
+    assert [e.seq for e in fast] == [top + 1, top + 2]
+    release.set()
+    assert done.wait(10)
+    thread.join()
+    slow_event = AuditEvent.objects.get(summary="慢事务")
+    assert slow_event.id < fast[0].id  # numbered first, committed last
+    assert slow_event.seq == top + 3  # its own after-commit run chained it
+    result = verify_chain()
+    assert result.ok and result.count == top + 3 and result.pending == 0

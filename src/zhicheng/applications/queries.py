@@ -51,19 +51,20 @@ def my_applications(user: Any) -> QuerySet[Application]:
         .prefetch_related(
             Prefetch("materials", queryset=Material.objects.order_by("uploaded_at", "pk")),
             Prefetch("submissions", queryset=Submission.objects.order_by("number")),
-            Prefetch(
-                "correction_requests",
-                queryset=CorrectionRequest.objects.filter(
-                    status=CorrectionStatus.OPEN).order_by("due_date"),
-                to_attr="open_corrections",
-            ),
-            Prefetch(
-                "publicities",
-                queryset=Publicity.objects.filter(closed_at__isnull=True).order_by("first_day"),
-                to_attr="open_publicities",
-            ),
+            *_open_items(),
         )
     )
+
+
+def _open_items() -> list[Prefetch[Any]]:
+    """An application's open correction requests and the publicities not closed, as the
+    applicant's pages show them (`open_corrections`, `open_publicities`)."""
+    return [
+        Prefetch("correction_requests", queryset=CorrectionRequest.objects.filter(
+            status=CorrectionStatus.OPEN).order_by("due_date"), to_attr="open_corrections"),
+        Prefetch("publicities", queryset=Publicity.objects.filter(
+            closed_at__isnull=True).order_by("first_day"), to_attr="open_publicities"),
+    ]
 
 
 def dashboard_applications(user: Any) -> QuerySet[Application]:
@@ -79,17 +80,7 @@ def dashboard_applications(user: Any) -> QuerySet[Application]:
                "plan__provenance")
         .filter(applicant=user)
         .prefetch_related(
-            Prefetch(
-                "correction_requests",
-                queryset=CorrectionRequest.objects.filter(
-                    status=CorrectionStatus.OPEN).order_by("due_date"),
-                to_attr="open_corrections",
-            ),
-            Prefetch(
-                "publicities",
-                queryset=Publicity.objects.filter(closed_at__isnull=True).order_by("first_day"),
-                to_attr="open_publicities",
-            ),
+            *_open_items(),
         )
     )
 

@@ -5,10 +5,12 @@ commit for real (transaction=True): the suite's other tests chain inside the tra
 import importlib.util
 import io
 import json
+import threading
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, connections, transaction
 
 from zhicheng.core import audit
 from zhicheng.core.audit import export_lines, sequence_events, verify_chain
@@ -153,10 +155,6 @@ def test_an_event_committed_after_a_later_numbered_one_was_chained_is_chained_to
     an unchained event below ones already chained: the sequencer's queue scan, which starts
     at the oldest unchained event, still finds it. Needs two connections writing at once:
     PostgreSQL (SQLite lets one writer in at a time)."""
-    import threading
-
-    from django.db import connection, connections, transaction
-
     if connection.vendor != "postgresql":
         pytest.skip("two concurrent writers need PostgreSQL")
     top = _top()

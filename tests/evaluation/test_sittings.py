@@ -12,8 +12,9 @@ import re
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -316,3 +317,42 @@ def test_property_each_case_opens_on_its_day_with_its_sittings_quorum_and_voters
             transaction.set_rollback(True)
 
     run()
+
+
+def test_the_meeting_list_counts_sittings_without_a_query_per_meeting(world) -> None:
+    m, *_rest = _two_sittings(world)
+    client = Client()
+    client.force_login(world.office)
+
+    def listed() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as q:
+            page = client.get("/evaluation/").content.decode()
+        return page, len(q)
+
+    page, one = listed()
+    assert f"召开评审会议：{FIRST_DAY.year}年{FIRST_DAY.month}月{FIRST_DAY.day}日起，共2场" in page
+    for name in ("列表甲", "列表乙"):  # two more drawn meetings of one sitting each
+        world.application(name)
+        world.drawn(count=5, reserve=2, date=FIRST_DAY)
+    page, three = listed()
+    assert page.count("共2场") == 1 and three == one
+
+
+def test_the_meeting_page_reads_every_sitting_in_a_constant_number_of_queries(world) -> None:
+    m, _first, second, _jia, _yi = _two_sittings(world)
+    seats = _drawn_seats(m)
+    ops.record_attendance(m, world.office, [s.pk for s in seats[:4]], at=second)
+    client = Client()
+    client.force_login(world.office)
+
+    def shown() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as q:
+            page = client.get(f"/evaluation/meeting/{m.pk}/").content.decode()
+        return page, len(q)
+
+    page, two = shown()
+    assert "第2场" in page
+    third = ops.add_sitting(m, world.office, date=dt.date(2024, 10, 29), place="市工信局六楼")
+    ops.record_attendance(m, world.office, [s.pk for s in seats[:5]], at=third)
+    page, three = shown()
+    assert "第3场" in page and "市工信局六楼" in page and three == two

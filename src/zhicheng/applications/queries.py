@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -175,17 +174,6 @@ def profile_of(user: Any) -> ApplicantProfile | None:
         .filter(user=user)
         .first()
     )
-
-
-def has_applied(user: Any) -> bool:
-    """Whether the person has started as an applicant (a profile or an application): one
-    query, for the work bar."""
-    if _anonymous(user):
-        return False
-    return get_user_model().objects.filter(pk=user.pk).filter(
-        Exists(ApplicantProfile.objects.filter(user=OuterRef("pk")))
-        | Exists(Application.objects.filter(applicant=OuterRef("pk")))
-    ).exists()
 
 
 def inbox(user: Any, limit: int = 50) -> QuerySet[Notification]:

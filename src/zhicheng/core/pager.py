@@ -15,6 +15,10 @@ from typing import Any
 
 from django.core.paginator import Paginator
 
+# Beyond any list's last page: a larger number (an edited link) is read as this one, whose
+# OFFSET the database can still take, and so shows the last page like any number past the end.
+MAX_PAGE = 1_000_000
+
 
 class NextPage:
     """The part of Django's Page that a "next page" pager can answer."""
@@ -48,10 +52,11 @@ class NextPage:
 
 def next_page(queryset: Any, size: int, number: Any) -> NextPage:
     """Page `number` (as typed in ?page=: invalid means 1, as Paginator.get_page does)."""
-    try:
-        n = max(1, int(number))
-    except (TypeError, ValueError):
+    text = str(number if number is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or not text.strip("0"):
         n = 1
+    else:  # long digit strings are not converted at all (int() refuses 4,300+ digits)
+        n = MAX_PAGE if len(text) > len(str(MAX_PAGE)) else min(int(text), MAX_PAGE)
     start = (n - 1) * size
     rows = list(queryset[start:start + size + 1])
     if not rows and n > 1:  # past the end (an old link): the last page, counted once

@@ -243,7 +243,8 @@ def minutes_pdf(meeting: Meeting) -> bytes:
               Spacer(1, 3 * mm), Paragraph("三、评委出席情况", p)]
     seats = list(meeting.seats.select_related("expert__user", "expert__unit"))
     seat_names = {s.pk: f"第{s.position}位 {s.expert.user}" for s in seats}
-    present = {d.pk: queries.present_ids(d) for d in days}
+    attended = queries.present_by_sitting(meeting)
+    present = {d.pk: attended.get(d.pk, set()) for d in days}
 
     def mark(s: Any, day: Any) -> str:
         here = day is not None and s.pk in present[day.pk]

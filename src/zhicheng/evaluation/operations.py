@@ -181,9 +181,12 @@ def _check_meeting_date(season: Any, date: dt.date) -> None:
 
 def _check_sitting_date(meeting: Meeting, date: dt.date, *, number: int) -> None:
     """A sitting's day: inside the season (`_check_meeting_date`), a working day on the
-    office calendar (`core.workdays`: the national holidays and make-up working days), and
-    sitting 1 stays the first day (the opening report's deadline counts from it)."""
+    office calendar (`core.workdays`: the national holidays and make-up working days), not
+    past, and sitting 1 stays the first day (the opening report's deadline counts from it)."""
     _check_meeting_date(meeting.season, date)
+    today = clock.today()
+    if date < today:
+        raise EvaluationError(f"分场会议日期{cn_date(date)}已过（今天是{cn_date(today)}）。")
     try:
         workday = office_calendar().is_workday(date)
     except CalendarDataMissing as exc:
@@ -600,10 +603,6 @@ def add_sitting(meeting: Meeting, actor: Actor, *, date: dt.date, place: str,
         clean = _clean_place(place)
         number = max((s.number for s in m.sittings.all()), default=0) + 1
         _check_sitting_date(m, date, number=number)
-        today = clock.today()
-        if date < today:
-            raise EvaluationError(
-                f"分场会议日期{cn_date(date)}已过（今天是{cn_date(today)}）。")
         if presiding is not None:
             _check_presiding(m, presiding)
         day = Sitting.objects.create(meeting=m, number=number, date=date, place=clean,
@@ -633,10 +632,6 @@ def change_sitting(day: Sitting, actor: Actor, *, date: dt.date, place: str,
                 raise EvaluationError(
                     "第1场是开评报告所报的会议日期，开评报告报送后不能改期（可增设分场会议）。")
             _check_sitting_date(m, date, number=d.number)
-            today = clock.today()
-            if date < today:
-                raise EvaluationError(
-                    f"分场会议日期{cn_date(date)}已过（今天是{cn_date(today)}）。")
         if presiding is not None and presiding.pk != d.presiding_id:
             _check_presiding(m, presiding)
         if d.number == 1 and presiding is None and d.presiding_id is not None:

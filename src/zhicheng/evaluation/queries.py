@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from zhicheng.applications.models import Application, Route
 from zhicheng.applications.profiles import profile_sections
@@ -136,7 +136,11 @@ def is_city(user: Any) -> bool:
 def meetings_for(user: Any) -> QuerySet[Meeting]:
     """Office: its committees' meetings; city office: all; expert: meetings they sit in."""
     qs = Meeting.objects.select_related("committee__office", "season", "data_report").annotate(
-        n_cases=Count("cases", distinct=True))
+        n_cases=Count("cases", distinct=True),
+        # The list's next step counts the sittings (`next_step`): one subquery, not a query
+        # per meeting.
+        n_sittings=Subquery(Sitting.objects.filter(meeting=OuterRef("pk")).order_by()
+                            .values("meeting").annotate(n=Count("pk")).values("n")[:1]))
     if is_city(user):
         return qs.filter(in_office_cities(user, "season__owner"))
     offices = office_ids(user)
@@ -352,8 +356,12 @@ def verify(meeting: Meeting) -> tuple[bool, list[str]]:
 
 
 def sittings_of(meeting: Meeting) -> list[Sitting]:
-    """The meeting's sittings (分场会议) in order, with who presides each."""
-    return list(meeting.sittings.select_related("presiding__expert__user").order_by("number"))
+    """The meeting's sittings (分场会议) in order, with who presides each (and the meeting
+    itself, so reading `sitting.meeting` costs no query)."""
+    days = list(meeting.sittings.select_related("presiding__expert__user").order_by("number"))
+    for d in days:
+        d.meeting = meeting
+    return days
 
 
 def first_sitting(meeting: Meeting) -> Sitting | None:
@@ -375,6 +383,16 @@ def cases_at(day: Sitting) -> QuerySet[Case]:
         return Case.objects.filter(Q(sitting=day)
                                    | Q(sitting__isnull=True, meeting_id=day.meeting_id))
     return Case.objects.filter(sitting=day)
+
+
+def present_by_sitting(meeting: Meeting) -> dict[int, set[int]]:
+    """Sitting id -> the seats present there, for every sitting of the meeting (one query;
+    a sitting nobody attended is absent from the dict)."""
+    found: dict[int, set[int]] = {}
+    for sitting_id, seat_id in Attendance.objects.filter(
+            sitting__meeting=meeting).values_list("sitting_id", "seat_id"):
+        found.setdefault(sitting_id, set()).add(seat_id)
+    return found
 
 
 def present_ids(at: Sitting | None) -> set[int]:
@@ -411,14 +429,18 @@ def quorum(meeting: Meeting, at: Sitting | None = None) -> tuple[bool, int, int]
     return arithmetic.quorum_holds(present, size, quorum_share(meeting)), present, size
 
 
-def sitting_started(at: Sitting, today: dt.date | None = None) -> bool:
+def sitting_started(at: Sitting, today: dt.date | None = None,
+                    cases: list[Case] | None = None) -> bool:
     """Has the sitting begun? Once the meeting is open and the sitting's day has come, or
-    once one of its votes has opened (then its date, place and presiding are history)."""
+    once one of its votes has opened (then its date, place and presiding are history).
+    `cases`: the sitting's cases when the caller has them already (no query)."""
     state = at.meeting.state
     if state in (S.TALLIED, S.SIGNED, S.PUBLISHED, S.FILED):
         return True
     if state == S.OPEN and (today or clock.today()) >= at.date:
         return True
+    if cases is not None:
+        return any(c.ballot_open or c.ballot_closed for c in cases)
     return cases_at(at).filter(Q(ballot_open=True) | Q(ballot_closed=True)).exists()
 
 
@@ -654,9 +676,11 @@ def next_step(meeting: Meeting) -> str:
     if st == S.APPROVED:
         return f"公布种子哈希并抽取评委（会议{cn_date(meeting.date)}前）"
     if st == S.DRAWN:
-        last = meeting.sittings.order_by("-number").first()
-        if last is not None and last.number > 1:
-            return f"召开评审会议：{cn_date(meeting.date)}起，共{last.number}场"
+        count = getattr(meeting, "n_sittings", None)
+        if count is None:  # a meeting not read through `meetings_for`
+            count = meeting.sittings.count()
+        if count > 1:
+            return f"召开评审会议：{cn_date(meeting.date)}起，共{count}场"
         return f"召开评审会议：{cn_date(meeting.date)}"
     if st in (S.OPEN, S.TALLIED):
         return "表决、计票并由计票人和监票人签字"

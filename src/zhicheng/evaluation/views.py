@@ -163,7 +163,8 @@ def _sittings(m: Meeting, cases: list[Case], seats: list[CommitteeSeat]) -> list
     days = queries.sittings_of(m)
     today = clock.today()
     first = days[0].pk if days else None
-    present = {d.pk: queries.present_ids(d) for d in days}
+    attended = queries.present_by_sitting(m)
+    present = {d.pk: attended.get(d.pk, set()) for d in days}
     for s in seats:
         s.present = any(s.pk in ids for ids in present.values())
     by_pk = {d.pk: d for d in days}
@@ -184,7 +185,8 @@ def _sittings(m: Meeting, cases: list[Case], seats: list[CommitteeSeat]) -> list
         d.listed = [c for c in cases  # type: ignore[attr-defined]
                    if c.sitting_number == d.number]  # type: ignore[attr-defined]
         d.voting = any(c.ballot_open for c in d.listed)  # type: ignore[attr-defined]
-        d.started = queries.sitting_started(d, today)  # type: ignore[attr-defined]
+        d.started = queries.sitting_started(  # type: ignore[attr-defined]
+            d, today, cases=d.listed)  # type: ignore[attr-defined]
     return days
 
 

@@ -68,6 +68,7 @@ from zhicheng.seasons.plan_import import preview as plan_preview
 
 from .models import Job, JobState
 from .registry import Kind, Outcome, Progress, kind_of, register
+from .scopes import require_season, season_name, season_of
 
 SHOWN = 1000
 
@@ -194,11 +195,13 @@ def _run_preview(importer: Importer) -> Callable[[Job, Progress], Outcome]:
     return run
 
 
-def _preview_job(scope: dict[str, Any], importer: Importer) -> Job | None:
+def _preview_job(scope: dict[str, Any], importer: Importer, *, lock: bool = False
+                 ) -> Job | None:
     pk = scope.get("preview")
     if not isinstance(pk, int):
         return None
-    return Job.objects.filter(pk=pk, kind=importer.preview_code).first()
+    rows = Job.objects.select_for_update() if lock else Job.objects
+    return rows.filter(pk=pk, kind=importer.preview_code).first()
 
 
 def _confirmable(importer: Importer) -> Callable[[Any, dict[str, Any]], bool]:
@@ -213,10 +216,7 @@ def _confirmable(importer: Importer) -> Callable[[Any, dict[str, Any]], bool]:
 def _confirm_once(importer: Importer) -> Callable[[Any, dict[str, Any]], None]:
     def check(_user: Any, scope: dict[str, Any]) -> None:
         # The preview's row is locked: two clicks on 确认导入 start one import, not two.
-        pk = scope.get("preview")
-        preview = (Job.objects.select_for_update()
-                   .filter(pk=pk, kind=importer.preview_code).first()
-                   if isinstance(pk, int) else None)
+        preview = _preview_job(scope, importer, lock=True)
         if preview is None or preview.state != JobState.DONE:
             raise OperationError("预览尚未完成，不能确认导入。")
         if not preview.report.get("can_confirm"):
@@ -340,25 +340,13 @@ register_importer(Importer(
 # --- the province's results (docs/exchange.md, 导入省级评审结果) -------------------------------
 
 
-def _season(scope: dict[str, Any]) -> Season | None:
-    pk = scope.get("season")
-    return Season.objects.filter(pk=pk).first() if isinstance(pk, int) else None
-
-
 def _results_allowed(user: Any, scope: dict[str, Any]) -> bool:
     pk = scope.get("season")
     return isinstance(pk, int) and any(s.pk == pk for s in seasons_for(user))
 
 
-def _require_season(scope: dict[str, Any]) -> Season:
-    season = _season(scope)
-    if season is None:
-        raise OperationError("该年度已不存在，未导入。")
-    return season
-
-
 def _results_preview(job: Job, upload: Any) -> dict[str, Any]:
-    found = results_preview(job.owner, _require_season(job.scope), upload)
+    found = results_preview(job.owner, require_season(job.scope), upload)
 
     def row(tone: str, m: Any, name: str, match: str, note: str) -> list[Any]:
         return [tone, [m.row.sheet_row, m.row.plan_row, name or "—", m.verdict,
@@ -392,7 +380,7 @@ def _results_preview(job: Job, upload: Any) -> dict[str, Any]:
 
 
 def _results_apply(job: Job, preview: Job, upload: Any, on_row: Callable[[], None]) -> str:
-    season = _require_season(preview.scope)
+    season = require_season(preview.scope)
     recorded = import_results(job.owner, season, upload, on_row)
     return f"已登记{len(recorded)}名申报人的省高评委评审结果（{season.name}）。"
 
@@ -401,9 +389,9 @@ register_importer(Importer(
     preview_code=RESULTS_PREVIEW, apply_code=RESULTS_IMPORT,
     preview_label=_("预览省级评审结果"), apply_label=_("导入省级评审结果"),
     allowed=_results_allowed,
-    describe=lambda scope: (s.name if (s := _season(scope)) else "（年度已删除）"),
+    describe=season_name,
     back=lambda scope: (f"{reverse('province:results')}?season={s.code}"
-                        if (s := _season(scope)) else None),
+                        if (s := season_of(scope)) else None),
     scope_fields=("season",),
     read=lambda _job, name, data, on_row: read_results_file(name, data, on_row),
     preview=_results_preview, apply=_results_apply,
@@ -420,7 +408,7 @@ def _plan_allowed(user: Any, scope: dict[str, Any]) -> bool:
 
 
 def _plan_refuse(scope: dict[str, Any]) -> str | None:
-    season = _season(scope)
+    season = season_of(scope)
     if season is not None and season.published_version_id is None and season.versions.exists():
         # A draft's plan table is part of its data: rows written here would not be published.
         return (f"{season.name}的数据还是草稿：请在“届次管理”打开它的草稿页上传计划表，"
@@ -430,11 +418,11 @@ def _plan_refuse(scope: dict[str, Any]) -> str | None:
 
 def _plan_read(job: Job, name: str, data: bytes, _on_row: Callable[[], None]) -> Any:
     # Read with merged cells (openpyxl's full mode): a plan table is a few hundred rows.
-    return read_plan_file(_require_season(job.scope).code, name, data)
+    return read_plan_file(require_season(job.scope).code, name, data)
 
 
 def _plan_preview(job: Job, upload: Any) -> dict[str, Any]:
-    found = plan_preview(_require_season(job.scope), upload)
+    found = plan_preview(require_season(job.scope), upload)
     rows = []
     for number, row in sorted(upload.table.rows.items()):
         action: Any
@@ -481,7 +469,7 @@ def _plan_confirm_scope(posted: Any) -> dict[str, Any]:
 
 
 def _plan_apply(job: Job, preview: Job, upload: Any, _on_row: Callable[[], None]) -> str:
-    season = _require_season(preview.scope)
+    season = require_season(preview.scope)
     offices = preview.report.get("unknown_offices", [])
     chosen = job.scope.get("decisions", {})
     decisions = {
@@ -497,9 +485,9 @@ register_importer(Importer(
     preview_code=PLAN_PREVIEW, apply_code=PLAN_IMPORT,
     preview_label=_("预览评审计划表"), apply_label=_("导入评审计划表"),
     allowed=_plan_allowed, refuse=_plan_refuse,
-    describe=lambda scope: (s.name if (s := _season(scope)) else "（年度已删除）"),
+    describe=season_name,
     back=lambda scope: (f"{reverse('plan_import:upload')}?season={s.code}"
-                        if (s := _season(scope)) else None),
+                        if (s := season_of(scope)) else None),
     scope_fields=("season",),
     read=_plan_read, preview=_plan_preview, apply=_plan_apply,
     confirm_template="seasons/_plan_office_choices.html",

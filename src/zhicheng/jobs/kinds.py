@@ -20,13 +20,13 @@ from zhicheng.orgs.permissions import is_city_office
 from zhicheng.reviews.exports import WORKLIST_COLUMNS, worklist_rows
 from zhicheng.reviews.queries import roles_of
 from zhicheng.reviews.queries import worklist as worklist_query
-from zhicheng.seasons.models import Season
 from zhicheng.seasons.operations import redecide
 from zhicheng.supervision import queries as supervision_queries
 from zhicheng.supervision.exports import Sheet, data_report_sheets, definitions_sheet, xlsx_chunks
 
 from .models import Job
 from .registry import Kind, Outcome, Progress, register
+from .scopes import require_season, season_name, season_of
 
 CERTIFICATES_ZIP = "certificates.zip"
 WORKLIST_EXPORT = "reviews.worklist_export"
@@ -46,28 +46,9 @@ def _counted[T](items: Iterable[T], progress: Progress) -> Iterator[T]:
         progress.step()
 
 
-def _season(scope: dict[str, Any]) -> Season | None:
-    season_id = scope.get("season")
-    if not isinstance(season_id, int):
-        return None
-    return Season.objects.filter(pk=season_id).first()
-
-
 def _office_of_season(user: Any, scope: dict[str, Any]) -> bool:
-    season = _season(scope)
+    season = season_of(scope)
     return season is not None and is_city_office(user, season)
-
-
-def _season_name(scope: dict[str, Any]) -> str:
-    season = _season(scope)
-    return season.name if season else "（年度已删除）"
-
-
-def _require_season(scope: dict[str, Any]) -> Season:
-    season = _season(scope)
-    if season is None:
-        raise OperationError("该年度已不存在，任务未执行。")
-    return season
 
 
 def _workbook_file(wb: Workbook) -> IO[bytes]:
@@ -80,7 +61,7 @@ def _workbook_file(wb: Workbook) -> IO[bytes]:
 
 
 def run_certificates_zip(job: Job, progress: Progress) -> Outcome:
-    season = _require_season(job.scope)
+    season = require_season(job.scope)
     certs = season_certificates(season.pk)
     progress.start(certs.count())
     fh = _spool()
@@ -95,7 +76,7 @@ def run_certificates_zip(job: Job, progress: Progress) -> Outcome:
 
 register(Kind(
     code=CERTIFICATES_ZIP, label=_("打包下载全部电子证书"), allowed=_office_of_season,
-    run=run_certificates_zip, describe=_season_name,
+    run=run_certificates_zip, describe=season_name,
 ))
 
 
@@ -137,7 +118,7 @@ register(Kind(
 
 
 def run_data_report(job: Job, progress: Progress) -> Outcome:
-    season = _require_season(job.scope)
+    season = require_season(job.scope)
     report = supervision_queries.city_data_report(season, clock.today())
     first, *rest = data_report_sheets(report)
     progress.start(len(report.rows))
@@ -151,7 +132,7 @@ def run_data_report(job: Job, progress: Progress) -> Outcome:
 
 register(Kind(
     code=DATA_REPORT, label=_("导出评审数据汇总（Excel）"), allowed=_office_of_season,
-    run=run_data_report, describe=_season_name,
+    run=run_data_report, describe=season_name,
 ))
 
 
@@ -161,7 +142,7 @@ REDECIDE_COLUMNS = ["申报编号", "申报人", "原数据版本", "原判定",
 
 
 def _redecide(job: Job, progress: Progress, *, apply: bool) -> Outcome:
-    season = _require_season(job.scope)
+    season = require_season(job.scope)
     version = season.published_version
     pending = (Application.objects.filter(season=season, submitted_at__isnull=False)
                .exclude(season_version=version).count() if version else 0)
@@ -189,9 +170,9 @@ def _redecide(job: Job, progress: Progress, *, apply: bool) -> Outcome:
 
 register(Kind(
     code=REDECIDE_PREVIEW, label=_("预览按现行版本重新判定"), allowed=_office_of_season,
-    run=lambda job, progress: _redecide(job, progress, apply=False), describe=_season_name,
+    run=lambda job, progress: _redecide(job, progress, apply=False), describe=season_name,
 ))
 register(Kind(
     code=REDECIDE_APPLY, label=_("按现行版本重新判定"), allowed=_office_of_season,
-    run=lambda job, progress: _redecide(job, progress, apply=True), describe=_season_name,
+    run=lambda job, progress: _redecide(job, progress, apply=True), describe=season_name,
 ))

@@ -153,7 +153,7 @@ def build(user: Any, *, request: Any = None) -> Navigation:
 
 def _expert_and_applied(user: Any) -> tuple[bool, bool]:
     """Whether the person is in the expert pool (`expert_entries(user).exists()`) and has
-    started as an applicant (`has_applied(user)`): one query instead of two, in plain SQL
+    started as an applicant (a profile or an application): one query, in plain SQL
     (the ORM spent ~3 ms of CPU building the two, the database 0.1 ms answering them;
     docs/performance.md, "Page budgets")."""
     db = connections[router.db_for_read(Expert)]

@@ -150,6 +150,18 @@ CACHES = {
     )
 }
 
+# Sessions: with a shared cache (Redis) every signed-in page reads its session from the
+# cache, written through to the database (a cache miss or a Redis restart falls back to the
+# table, so nothing is lost: Redis keeps nothing on disk here). Without Redis the table alone:
+# a per-process cache would let a session ended in one process live on in another.
+# Nothing deletes session rows behind the backend's back (ending a person's sessions is
+# `User.sessions_revoked_at`, accounts.sessions), so the cached copy cannot outlive a logout.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+
 # Celery: eager in the embedded mode; the broker is ZHICHENG_BROKER_URL (e.g. RabbitMQ,
 # amqp://…) when set, else Redis when REDIS_URL is set.
 CELERY_BROKER_URL = os.environ.get("ZHICHENG_BROKER_URL", "").strip() or REDIS_URL or "memory://"

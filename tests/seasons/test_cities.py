@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.factories.cities import YUNHU_SEASON
+from tests.factories.cities import YUNHU_SEASON, yunhu_package
 from tests.factories.reviews import official  # noqa: F401  (fixture)
 from tests.factories.seasons import copy_package
 from zhicheng.core.operations import SYSTEM
@@ -94,6 +94,27 @@ def test_one_city_has_no_chooser(season: Any, client: Client) -> None:
     assert LYG_SEASON in home
     assert "选择城市" not in home and "切换城市" not in home
     assert "<title>首页 · 连云港市职称评审</title>" in home
+
+
+def test_a_second_city_publishing_its_season_shows_the_chooser_at_once(
+    season: Any, settings: Any, tmp_path: Path, client: Client
+) -> None:
+    """The cities with seasons are cached for every page; publishing a season, or renaming
+    a city, must show on the very next page, not after the cache expires."""
+    from zhicheng.orgs.models import City
+
+    home = client.get("/").content.decode()
+    assert "选择城市" not in home and "<title>首页 · 连云港市职称评审</title>" in home
+    settings.ZHICHENG_TODAY = "2024-07-15"
+    load_package(SYSTEM, yunhu_package(tmp_path), publish=True, publish_on=dt.date(2024, 5, 10))
+    home = client.get("/").content.decode()
+    assert "选择城市" in home and "云湖市" in home
+    assert "<title>选择城市 · 职称评审</title>" in home  # no city is the site's any more
+
+    city = City.objects.get(code="yunhu")
+    city.name = "云湖新市"
+    city.save()
+    assert "云湖新市" in client.get("/").content.decode()
 
 
 def test_each_city_office_sees_only_its_own_dossiers(

@@ -8,6 +8,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 
 from zhicheng.applications.models import Application
@@ -117,11 +119,29 @@ def current_season(city: City | None = None) -> Season | None:
     return qs.order_by("-year", "code").first()
 
 
+# Every page asks which cities have seasons (the site's title, the city choice): a list that
+# changes only when a season is published or a city renamed, so it is kept in the cache and
+# dropped by the signals of seasons.signals, at once and again when the change commits (a
+# reader between the two cannot keep the old list). Expiry bounds any other path.
+CITIES_CACHE_KEY = "seasons:cities-with-seasons:v1"
+CITIES_CACHE_SECONDS = 300
+
+
 def cities_with_seasons() -> list[City]:
     """The cities a visitor may choose: those with at least one published season."""
-    return list(
-        City.objects.filter(seasons__published_version__isnull=False).distinct().order_by("name")
-    )
+    found: list[City] | None = cache.get(CITIES_CACHE_KEY)
+    if found is None:
+        found = list(
+            City.objects.filter(seasons__published_version__isnull=False)
+            .distinct().order_by("name")
+        )
+        cache.set(CITIES_CACHE_KEY, found, CITIES_CACHE_SECONDS)
+    return found
+
+
+def forget_cities_with_seasons() -> None:
+    cache.delete(CITIES_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(CITIES_CACHE_KEY))
 
 
 def city_seasons(city: City | None) -> QuerySet[Season]:

@@ -231,7 +231,8 @@ def test_searches_and_unknown_parameters_are_not_cached(client, season):
     from zhicheng.portal import plancache
 
     def key(query):
-        return plancache.results_key(season, QueryDict(query), clock.today(), cacheable=True)
+        return plancache.results_key(season, QueryDict(query), clock.today(), cacheable=True,
+                                     page_url="/plans/")
 
     # free text, unknown parameters: endless variety, never a cache entry
     assert key("q=工程") is None and key("office=市工信局&utm=1") is None
@@ -263,3 +264,32 @@ def test_data_warnings_follow_the_filter(client, season):
     swapped = warnings(other.office_name, **{"HX-Request": "true"})
     assert 'hx-swap-oob="true"' in swapped and "855573381" not in swapped
     assert "855573381" in get(client)[get(client).index('id="data-warnings"'):]
+
+
+def test_a_resolved_data_warning_and_a_renamed_series_show_at_once(client, season):
+    """The page's body is cached; an office resolving a warning or renaming a series sees the
+    change on the next visit, not after the cache expires."""
+    from zhicheng.catalogue.models import Series
+    from zhicheng.seasons.models import DataWarning
+
+    def warnings_part(html):
+        return html[html.index('id="data-warnings-section"'):]
+
+    open_warnings = DataWarning.objects.filter(season=season, resolved=False)
+    warning = next(w for w in open_warnings
+                   if open_warnings.filter(message=w.message).count() == 1)
+    get(client)  # the first visit fills the cache
+    row = warnings_part(get(client))
+    assert warning.message in row and "已处理" not in row.split(warning.message, 1)[1][:200]
+    warning.resolved = True
+    save_instance(SYSTEM, warning, changed=["resolved"])
+    after = warnings_part(get(client))
+    assert "已处理" in after.split(warning.message, 1)[1][:200]
+
+    series = Series.objects.filter(plans__season=season).first()
+    series.name = "改名后的系列"
+    save_instance(SYSTEM, series, changed=["name"])
+    html = get(client)
+    start = html.index('id="plan-filters"')
+    form = html[start:html.index("</form>", start)]
+    assert "改名后的系列" in form

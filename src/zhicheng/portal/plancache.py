@@ -1,9 +1,11 @@
-"""The rendered plan table (the results part of /plans/), cached per season, language, day
-and filter query. It changes only when a plan of the season changes: a generation number per
-season, bumped by the plan and season signals below, is part of the key, so an edit shows at
-once; entries also expire after `TIMEOUT` seconds. Only the bounded set of choice filters is
-cached (every parameter a known choice field with a valid value, no free-text search), so
-junk or endless search strings cannot fill the cache."""
+"""The rendered plan page's body (the filter form, the table and the data warnings of
+/plans/ and of a past season's plan page), cached per season, page, language, day and filter
+query. It changes only when a plan, a data warning or a series of the season changes: a
+generation number per season, bumped by the signals below (at once, and again when the change
+commits, so a reader that rendered the old rows in between cannot keep them), is part of the
+key, so an edit shows at once; entries also expire after `TIMEOUT` seconds. Only the bounded
+set of choice filters is cached (every parameter a known choice field with a valid value, no
+free-text search), so junk or endless search strings cannot fill the cache."""
 
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ import hashlib
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import QueryDict
 from django.utils.translation import get_language
 
-from zhicheng.seasons.models import CommitteePlan, Season
+from zhicheng.catalogue.models import Series
+from zhicheng.seasons.models import CommitteePlan, DataWarning, Season
 
 TIMEOUT = 600
 CHOICE_FIELDS = frozenset({"series", "office", "month", "sort"})  # PlanFilterForm's choices
@@ -33,6 +37,11 @@ def generation(season_id: int) -> int:
 
 
 def bump(season_id: int) -> None:
+    _bump(season_id)
+    transaction.on_commit(lambda: _bump(season_id))
+
+
+def _bump(season_id: int) -> None:
     key = _generation_key(season_id)
     try:
         cache.incr(key)
@@ -40,23 +49,26 @@ def bump(season_id: int) -> None:
         cache.set(key, generation(season_id) + 1, None)
 
 
-def results_key(season: Season, query: QueryDict, today: dt.date, *, cacheable: bool) -> str | None:
+def results_key(
+    season: Season, query: QueryDict, today: dt.date, *, cacheable: bool, page_url: str = ""
+) -> str | None:
     searching = any(v.strip() for v in query.getlist("q"))  # the form always sends q, often ""
     if not cacheable or searching or set(query) - CHOICE_FIELDS - {"q"}:
         return None  # a search, an invalid value or an unknown parameter: rendered anew
-    canonical = "&".join(f"{k}={v}" for k, v in sorted(query.lists(), key=lambda kv: kv[0]))
+    canonical = page_url + "?" + "&".join(
+        f"{k}={v}" for k, v in sorted(query.lists(), key=lambda kv: kv[0]))
     digest = hashlib.sha256(canonical.encode()).hexdigest()[:32]
-    return (f"portal:plans:{season.pk}:{generation(season.pk)}:{get_language()}:"
+    return (f"portal:plans:v2:{season.pk}:{generation(season.pk)}:{get_language()}:"
             f"{today.isoformat()}:{digest}")
 
 
-def cached(key: str | None) -> str | None:
+def cached(key: str | None) -> dict[str, str] | None:
     return cache.get(key) if key else None
 
 
-def store(key: str | None, html: str) -> None:
+def store(key: str | None, parts: dict[str, str]) -> None:
     if key:
-        cache.set(key, html, TIMEOUT)
+        cache.set(key, parts, TIMEOUT)
 
 
 @receiver(post_save, sender=CommitteePlan)
@@ -78,3 +90,17 @@ def _plan_series_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
 @receiver(post_save, sender=Season)
 def _season_changed(sender: Any, instance: Season, **kwargs: Any) -> None:
     bump(instance.pk)
+
+
+@receiver(post_save, sender=DataWarning)
+@receiver(post_delete, sender=DataWarning)
+def _warning_changed(sender: Any, instance: DataWarning, **kwargs: Any) -> None:
+    bump(instance.season_id)  # the warnings under the table (resolved, added, removed)
+
+
+@receiver(post_save, sender=Series)
+@receiver(post_delete, sender=Series)
+def _series_changed(sender: Any, instance: Series, **kwargs: Any) -> None:
+    # A renamed series shows in the filter's choices and the table of every season.
+    for season_id in Season.objects.values_list("pk", flat=True):
+        bump(season_id)

@@ -133,52 +133,72 @@ def plan_table(request: HttpRequest) -> HttpResponse:
 
 
 def _plan_page(request: HttpRequest, season: Any, plans_url: str) -> HttpResponse:
-    form = PlanFilterForm(
-        request.GET,
-        offices=queries.office_names(season),
-        series=list(queries.series_choices(season)),
-    )
-    filters = form.filters()
     today = clock.today()
-    # The table itself is rendered once per season, language, day and query (plancache).
-    key = plancache.results_key(season, request.GET, today, cacheable=not form.ignored)
-    results = plancache.cached(key)
-    if results is None:
-        plans = list(queries.plans(season, filters))
-        gaps = queries.missing_ranges(queries.plan_rows(season))
-        results = render_to_string("portal/_plan_results.html", {
-            "form": form, "filters": filters, "rows": _with_gaps(plans, gaps, filters),
-            "count": len(plans), "gaps": gaps,
-            "open_rows": {p.row for p in plans if p.is_open_on(today)},
-            "plans_url": plans_url,
-            "field_labels": FIELD_LABELS,  # the phone layout's card labels (data-label)
-        }, request=request)
-        plancache.store(key, results)
-    results = mark_safe(results)  # our own template's output, escaped when it was rendered
-    # The data warnings follow the filter: only the rows the table shows (a subquery).
-    shown = queries.plans(season, filters).values("row") if filters.active else None
-    warnings = {
-        "warnings": queries.data_warnings(season, rows=shown),
-        "warnings_filtered": shown is not None,
-        "field_labels": FIELD_LABELS,
-    }
+    # The filter form, the table and the data warnings are rendered once per season,
+    # language, day and query (plancache): a cached body means the query was valid when it
+    # was stored (invalid ones never are), so a hit needs neither the form nor its choices.
+    key = plancache.results_key(season, request.GET, today, cacheable=True, page_url=plans_url)
+    body = plancache.cached(key)
+    if body is None:
+        form = PlanFilterForm(
+            request.GET,
+            offices=queries.office_names(season),
+            series=list(queries.series_choices(season)),
+        )
+        body = _plan_body(request, season, plans_url, form, today)
+        if not form.ignored:
+            plancache.store(key, body)
+    # Our own templates' output, escaped when it was rendered.
+    results, warnings, warnings_oob = (
+        mark_safe(body[part]) for part in ("results", "warnings", "warnings_oob"))
     htmx = getattr(request, "htmx", None)
     if bool(htmx) and not htmx.history_restore_request:  # type: ignore[union-attr]
         # The table is swapped in place; the warnings follow out of band.
-        response = HttpResponse(results + render_to_string(
-            "portal/_plan_warnings.html", {**warnings, "oob": True}, request=request))
+        response = HttpResponse(results + warnings_oob)
     else:
         response = render(request, "portal/plan_table.html", {
             "season": season,
-            "form": form,
+            "filters_form": mark_safe(body["filters_form"]),
             "results": results,
+            "warnings": warnings,
             "today": today,
-            **warnings,
             "plans_url": plans_url,
             "past": not season.is_current,
         })
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+def _plan_body(
+    request: HttpRequest, season: Any, plans_url: str, form: PlanFilterForm, today: dt.date
+) -> dict[str, str]:
+    """The parts of the plan page that depend only on the season, the language, the day and
+    the query: what plancache keeps."""
+    filters = form.filters()
+    plans = list(queries.plans(season, filters))
+    gaps = queries.missing_ranges(queries.plan_rows(season))
+    results = render_to_string("portal/_plan_results.html", {
+        "form": form, "filters": filters, "rows": _with_gaps(plans, gaps, filters),
+        "count": len(plans), "gaps": gaps,
+        "open_rows": {p.row for p in plans if p.is_open_on(today)},
+        "plans_url": plans_url,
+        "field_labels": FIELD_LABELS,  # the phone layout's card labels (data-label)
+    }, request=request)
+    # The data warnings follow the filter: only the rows the table shows (a subquery).
+    shown = queries.plans(season, filters).values("row") if filters.active else None
+    warnings = {
+        "warnings": list(queries.data_warnings(season, rows=shown)),
+        "warnings_filtered": shown is not None,
+        "field_labels": FIELD_LABELS,
+    }
+    return {
+        "results": results,
+        "filters_form": render_to_string("portal/_plan_filters.html", {
+            "form": form, "plans_url": plans_url}, request=request),
+        "warnings": render_to_string("portal/_plan_warnings.html", warnings, request=request),
+        "warnings_oob": render_to_string(
+            "portal/_plan_warnings.html", {**warnings, "oob": True}, request=request),
+    }
 
 
 def _with_gaps(

@@ -102,13 +102,27 @@ def test_applicant_dashboard(applicant: Any, draft: Any, clone: Any,
         for i in range(n):
             notify(user, "test", f"消息{i}", "正文", application=app)
 
-    # 14, plus the open correction requests and the running publicities (the next-deadline
-    # card) and the cities with a published season (the site's title): constant per page.
+    # A draft and a withdrawn application to start with: the running publicities are read
+    # (one query) only when some application is past its unit's check, the open corrections
+    # only when a correction is requested; then more of the same must cost nothing more.
+    grow(1)
     small, large = at_two_sizes(django_assert_max_num_queries, 16, grow,
                                 lambda: c.get("/apply/"))
     assert small == large
     page = c.get("/apply/").content.decode()
     assert page.count("消息") >= 10  # the messages are on the page
+
+
+def test_the_dashboard_shows_the_running_unit_publicity(unit_publicity_app: Any) -> None:
+    """The dashboard reads the publicities only for applications past their unit's check: one
+    in its unit publicity shows the publicity's kind and days."""
+    from zhicheng.publicity.models import Publicity
+
+    p = Publicity.objects.get(application=unit_publicity_app, closed_at__isnull=True)
+    page = client_for(unit_publicity_app.applicant).get("/apply/").content.decode()
+    running = page.split('class="small text-muted publicity-running">', 1)[1].split("</div>")[0]
+    assert f"{p.first_day:%Y-%m-%d} 至 {p.last_day:%Y-%m-%d}" in running
+    assert p.get_kind_display() in running
 
 
 def test_live_precheck(applicant: Any, draft: Any, django_assert_max_num_queries: Any) -> None:

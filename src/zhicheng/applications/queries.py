@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.http import Http404
 
 from zhicheng.orgs.models import Membership, Role
@@ -55,6 +63,11 @@ def my_applications(user: Any) -> QuerySet[Application]:
     )
 
 
+# The states whose next step names no publicity (`views.next_step`): a draft, a dossier at its
+# unit, a correction requested.
+STEPS_WITHOUT_PUBLICITY = frozenset({State.DRAFT, State.SUBMITTED, State.CORRECTION_REQUESTED})
+
+
 def _open_items() -> list[Prefetch[Any]]:
     """An application's open correction requests and the publicities not closed, as the
     applicant's pages show them (`open_corrections`, `open_publicities`)."""
@@ -66,22 +79,27 @@ def _open_items() -> list[Prefetch[Any]]:
     ]
 
 
-def dashboard_applications(user: Any) -> QuerySet[Application]:
+def dashboard_applications(user: Any) -> list[Application]:
     """The applicant's own applications with what the dashboard shows of each (plan, series,
-    the season's year, the open correction and the publicities not closed, as in
-    `my_applications`): neither the materials and submissions nor the other related rows,
-    which the dashboard does not show."""
+    the season's year; `open_corrections` while a correction is requested, `open_publicities`
+    once past the unit's check, as `my_applications` has them): neither the materials and
+    submissions nor the other related rows, which the dashboard does not show. The open items
+    are read only for the applications whose next step shows them (`views.next_step`), so an
+    applicant with drafts pays one query, not three."""
     if _anonymous(user):
-        return Application.objects.none()
-    return (
+        return []
+    apps = list(
         Application.objects.select_related("plan", "series", "season")
         .defer("season__parameters", "season__initial_determination_months",
                "plan__provenance")
         .filter(applicant=user)
-        .prefetch_related(
-            *_open_items(),
-        )
     )
+    corrections, publicities = _open_items()
+    prefetch_related_objects(
+        [a for a in apps if a.state == State.CORRECTION_REQUESTED], corrections)
+    prefetch_related_objects(
+        [a for a in apps if a.state not in STEPS_WITHOUT_PUBLICITY], publicities)
+    return apps
 
 
 def unit_applications(user: Any, units: Iterable[int] | None = None) -> QuerySet[Application]:

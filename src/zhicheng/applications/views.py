@@ -104,6 +104,8 @@ def _window_end(app: Application) -> dt.date | None:
 
 
 def next_step(app: Application) -> NextStep:
+    # The dashboard reads the open items only where this shows them
+    # (queries.STEPS_WITHOUT_PUBLICITY): keep the two in step.
     running = next(iter(getattr(app, "open_publicities", [])), None)
     if app.state == State.DRAFT:
         todo = (_("完善资料、上传材料、签署承诺书并提交") if app.commitment_accepted_at is None
@@ -128,7 +130,7 @@ def next_deadline(steps: list[tuple[Application, NextStep]], today: dt.date) -> 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    apps = list(queries.dashboard_applications(request.user))
+    apps = queries.dashboard_applications(request.user)
     rows = [(a, next_step(a)) for a in apps]
     unit_apps = list(queries.unit_applications(
         request.user, units=request_roles(request).of(Role.UNIT_HR)))

@@ -350,8 +350,11 @@ INSTALLED_APPS += ["zhicheng.supervision"]
 INSTALLED_APPS += ["zhicheng.sanctions", "zhicheng.auditlog"]
 ZHICHENG_AUDIT_VERIFY_SECONDS = int(os.environ.get("ZHICHENG_AUDIT_VERIFY_SECONDS", "3600"))
 # Operations store their audit event unchained and the sequencer chains it right after the
-# commit ("after_commit"); "in_transaction" chains inside the writing transaction (every
-# write then waits for the chain head: the old, serialising way).
+# commit ("after_commit"); "sequencer" leaves it to one sequencer process (`zhicheng audit
+# sequence --follow`) and the periodic task below, so no request pays for chaining (for
+# installations whose write rate the after-commit runs hold back, docs/performance.md);
+# "in_transaction" chains inside the writing transaction (every write then waits for the
+# chain head: the old, serialising way).
 ZHICHENG_AUDIT_CHAINING = os.environ.get("ZHICHENG_AUDIT_CHAINING", "after_commit")
 ZHICHENG_AUDIT_SEQUENCE_SECONDS = int(os.environ.get("ZHICHENG_AUDIT_SEQUENCE_SECONDS", "5"))
 CELERY_BEAT_SCHEDULE = {

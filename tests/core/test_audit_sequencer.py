@@ -184,3 +184,64 @@ def test_an_event_committed_after_a_later_numbered_one_was_chained_is_chained_to
     assert slow_event.seq == top + 3  # its own after-commit run chained it
     result = verify_chain()
     assert result.ok and result.count == top + 3 and result.pending == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_sequencer_process_no_request_chains_and_the_sequencer_chains_them_all(settings):
+    """`ZHICHENG_AUDIT_CHAINING=sequencer`: an operation commits its event and leaves it
+    unchained (no after-commit run); the sequencer process chains everything committed, in
+    commit order, and the chain verifies, standalone verifier included."""
+    settings.ZHICHENG_AUDIT_CHAINING = "sequencer"
+    top = _top()
+    first = _max_id(top)
+    _write(5, "排队")
+    stored = list(AuditEvent.objects.filter(id__gt=first).order_by("id"))
+    assert len(stored) == 5 and all(e.seq is None and e.hash is None for e in stored)
+    assert AuditHead.objects.get(id=1).seq == top
+    assert verify_chain().pending == 5
+
+    turns = iter([True, True, False])  # two runs of the loop, then the process is stopped
+    waited: list[float] = []
+    chained = audit.follow_sequence(0.5, keep_going=lambda: next(turns), sleep=waited.append)
+    assert chained == 5 and waited == [0.5, 0.5]
+    events = list(AuditEvent.objects.filter(id__gt=first).order_by("seq"))
+    assert [e.summary for e in events] == [f"排队 {i}" for i in range(5)]
+    assert [e.seq for e in events] == list(range(top + 1, top + 6))
+    result = verify_chain()
+    assert result.ok and result.pending == 0 and result.count == top + 5
+    lines = [json.loads(line) for line in export_lines()]
+    ok, message, _hashes = _standalone_verifier().check_chain(lines)
+    assert ok, message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sequencer_survives_a_failed_run_and_chains_on_the_next(settings, monkeypatch):
+    """A run that fails (the database going away a moment) loses nothing: the events stay
+    stored, and the next turn chains them."""
+    settings.ZHICHENG_AUDIT_CHAINING = "sequencer"
+    top = _top()
+    _write(2, "断线")
+    real = audit.sequence_events
+    calls = {"n": 0}
+
+    def flaky(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("connection lost")
+        return real(**kwargs)
+
+    monkeypatch.setattr(audit, "sequence_events", flaky)
+    turns = iter([True, True, False])
+    assert audit.follow_sequence(0.1, keep_going=lambda: next(turns), sleep=lambda _s: None) == 2
+    assert verify_chain().ok and AuditHead.objects.get(id=1).seq == top + 2
+
+
+def test_the_sequence_command_chains_once_and_refuses_a_bad_interval(db, settings):
+    from django.core.management.base import CommandError
+
+    settings.ZHICHENG_AUDIT_CHAINING = "sequencer"
+    out = io.StringIO()
+    call_command("audit", "sequence", stdout=out)
+    assert "已入链" in out.getvalue()
+    with pytest.raises(CommandError, match="--interval"):
+        call_command("audit", "sequence", "--follow", "--interval", "0")

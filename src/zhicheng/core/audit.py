@@ -9,8 +9,11 @@ runs right after the operation commits (its own short transaction; if another se
 the lock it leaves the work to it), every few seconds as the periodic task
 `audit.sequence` (Celery beat, or the embedded ticker), and before `audit verify`, the
 scheduled check and a checkpoint. A crash between commit and chaining loses nothing: the
-event is stored and the next run chains it. `ZHICHENG_AUDIT_CHAINING = "in_transaction"`
-chains inside the writing transaction instead (the old serialising behaviour)."""
+event is stored and the next run chains it. `ZHICHENG_AUDIT_CHAINING = "sequencer"` takes the
+chaining out of the request altogether: nothing runs after the commit, and one sequencer
+process (`zhicheng audit sequence --follow`, or the periodic task alone) chains what has
+been committed, many events per run. `ZHICHENG_AUDIT_CHAINING = "in_transaction"` chains
+inside the writing transaction instead (the old serialising behaviour)."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, cast
@@ -85,10 +89,14 @@ def target_label(target: models.Model | None) -> tuple[str, str]:
     return target._meta.label_lower, str(target.pk)
 
 
+CHAINING_MODES = ("after_commit", "sequencer", "in_transaction")
+
+
 def chaining_mode() -> str:
-    """`after_commit` (default) or `in_transaction` (settings.ZHICHENG_AUDIT_CHAINING)."""
+    """`after_commit` (default), `sequencer` or `in_transaction`
+    (settings.ZHICHENG_AUDIT_CHAINING; anything else is `after_commit`)."""
     mode = str(getattr(settings, "ZHICHENG_AUDIT_CHAINING", "after_commit"))
-    return "in_transaction" if mode == "in_transaction" else "after_commit"
+    return mode if mode in CHAINING_MODES else "after_commit"
 
 
 # Who tells the city an event belongs to: registered by the orgs app at start-up (the
@@ -140,11 +148,13 @@ def append_event(
         hash=None,
         city_id=city_of_event(actor, target),
     )
-    if chaining_mode() == "in_transaction":
+    mode = chaining_mode()
+    if mode == "in_transaction":
         done = _chain(wait=True, batch=5000)[event.pk]
         event.seq, event.prev_hash, event.hash = done.seq, done.prev_hash, done.hash
-    else:
+    elif mode == "after_commit":
         transaction.on_commit(_sequence_after_commit)
+    # "sequencer": the sequencer process or the periodic task chains it, not this request.
     return event
 
 
@@ -162,6 +172,24 @@ def sequence_events(*, wait: bool = True, batch: int = 5000) -> int:
     (what it read before this commit is chained by the next run: the periodic task). Inside a
     caller's transaction it chains in it."""
     return len(_chain(wait=wait, batch=batch))
+
+
+def follow_sequence(interval: float, *, keep_going: Callable[[], bool] = lambda: True,
+                    sleep: Callable[[float], object] | None = None) -> int:
+    """The sequencer process (`zhicheng audit sequence --follow`): chain what has been
+    committed, wait `interval` seconds, again, while `keep_going()`; return how many events
+    it chained. A run that fails (the database restarting) is logged and retried on the next
+    turn: the events stay stored and unchained meanwhile, as after a crash."""
+    pause = sleep or time.sleep
+    total = 0
+    while keep_going():
+        try:
+            total += sequence_events(wait=True)
+        except Exception:  # logged; the next turn (or the periodic task) chains them
+            logger.exception("audit sequencer run failed")
+            transaction.get_connection().close()  # a fresh connection on the next turn
+        pause(interval)
+    return total
 
 
 def _lock_head(wait: bool) -> tuple[int, str] | None:

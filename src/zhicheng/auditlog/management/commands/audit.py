@@ -1,5 +1,7 @@
-"""zhicheng audit verify|export|checkpoint|checkpoints (docs/trust.md).
+"""zhicheng audit sequence|verify|export|checkpoint|checkpoints (docs/trust.md).
 
+- `sequence [--follow [--interval S]]` chains the committed events not chained yet, once, or
+  as the sequencer process (`ZHICHENG_AUDIT_CHAINING=sequencer`) until stopped;
 - `verify [--checkpoints FILE [--keys FILE]]` checks every link of the chain in the database,
   and with saved checkpoints that the chain still has each signed hash (exit 1 on a break);
 - `export [--output FILE]` writes the chain as JSON Lines for `tools/verify/audit_chain.py`;
@@ -10,7 +12,9 @@
   signs; the old one keeps verifying the checkpoints it signed."""
 
 import json
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +24,20 @@ from zhicheng.auditlog.operations import audit_key_dir, sign_checkpoint
 from zhicheng.auditlog.queries import check_checkpoints, published_checkpoints
 from zhicheng.certificates import keys as keystore
 from zhicheng.core import labels
-from zhicheng.core.audit import export_lines, sequence_events, verify_chain
+from zhicheng.core.audit import export_lines, follow_sequence, sequence_events, verify_chain
 
 
 class Command(BaseCommand):
-    help = "Audit chain tools: verify (with saved checkpoints), export, checkpoint, checkpoints."
+    help = ("Audit chain tools: sequence (--follow: the sequencer process), verify (with saved "
+            "checkpoints), export, checkpoint, checkpoints.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["verify", "export", "checkpoint", "checkpoints",
-                                               "keys", "rotate-key"])
+        parser.add_argument("action", choices=["sequence", "verify", "export", "checkpoint",
+                                               "checkpoints", "keys", "rotate-key"])
+        parser.add_argument("--follow", action="store_true",
+                            help="sequence: keep chaining until stopped (the sequencer process)")
+        parser.add_argument("--interval", type=float, default=0.2,
+                            help="sequence --follow: seconds between runs (default 0.2)")
         parser.add_argument("--algorithm", choices=keystore.ALGORITHMS,
                             default=keystore.ALGORITHM, help="rotate-key: the new key's algorithm")
         parser.add_argument("--output", help="export/checkpoints/keys: file to write")
@@ -37,7 +46,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
-        if action == "export":
+        if action == "sequence":
+            self._sequence(options)
+        elif action == "export":
             self._write((line + "\n" for line in export_lines()), options.get("output"))
         elif action == "checkpoint":
             cp = sign_checkpoint()
@@ -60,6 +71,21 @@ class Command(BaseCommand):
                         options.get("output"))
         else:
             self._verify(options)
+
+    def _sequence(self, options: dict[str, Any]) -> None:
+        if not options["follow"]:
+            self.stdout.write(f"已入链 / chained: {sequence_events()}")
+            return
+        interval = options["interval"]
+        if not 0 < interval <= 60:
+            raise CommandError("--interval 须在0到60秒之间 (seconds, 0 < S ≤ 60)")
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        self.stdout.write(f"审计排序进程已启动，每{interval:g}秒入链一次 / sequencer running")
+        chained = follow_sequence(interval, keep_going=lambda: not stop.is_set(),
+                                  sleep=stop.wait)
+        self.stdout.write(f"审计排序进程已停止，共入链{chained}条 / sequencer stopped: {chained}")
 
     def _write(self, chunks: Any, output: str | None) -> None:
         if not output:

@@ -85,3 +85,42 @@ def test_home_without_a_current_season(client, season):
 def test_public_pages_show_no_identity_numbers(client, season, url):
     html = client.get(url).content.decode()
     assert not ID_LIKE.search(html)
+
+
+def test_the_home_page_is_reused_and_shows_an_edit_at_once(client, season):
+    """The season's part of the home page is rendered once per day and language; a plan's
+    edit, a notice published for the season and another day each show on the next visit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhicheng.core.operations import SYSTEM, save_instance
+    from zhicheng.seasons.models import CommitteePlan, Notice
+
+    client.get("/")  # fills the cache
+    with CaptureQueriesContext(connection) as warm:
+        html = client.get("/").content.decode()
+    assert "统计（高级）" in html
+    assert not any("seasons_committeeplan" in q["sql"] for q in warm.captured_queries)
+
+    plan = CommitteePlan.objects.get(season=season, row=1)
+    plan.specialty = "统计（高级，已更正）"
+    save_instance(SYSTEM, plan, changed=["specialty"])
+    assert "统计（高级，已更正）" in client.get("/").content.decode()
+
+    notice = Notice.objects.filter(season=season, published=True).first()
+    link = f'href="/notice/{notice.slug}/"'
+    assert link in client.get("/").content.decode()
+    notice.published = False  # the office withdraws the notice: the link goes at once
+    save_instance(SYSTEM, notice, changed=["published"])
+    assert link not in client.get("/").content.decode()
+    notice.published = True
+    save_instance(SYSTEM, notice, changed=["published"])
+    assert link in client.get("/").content.decode()
+
+
+def test_the_home_page_counts_down_from_the_day_it_is_shown(client, season, settings):
+    first = client.get("/").content.decode()
+    settings.ZHICHENG_TODAY = "2024-07-16"
+    second = client.get("/").content.decode()
+    assert "演示日期：2024年7月16日" in second
+    assert first.split('id="key-date-list"')[1] != second.split('id="key-date-list"')[1]

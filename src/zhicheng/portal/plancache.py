@@ -1,11 +1,13 @@
 """The rendered plan page's body (the filter form, the table and the data warnings of
 /plans/ and of a past season's plan page), cached per season, page, language, day and filter
-query. It changes only when a plan, a data warning or a series of the season changes: a
-generation number per season, bumped by the signals below (at once, and again when the change
-commits, so a reader that rendered the old rows in between cannot keep them), is part of the
-key, so an edit shows at once; entries also expire after `TIMEOUT` seconds. Only the bounded
-set of choice filters is cached (every parameter a known choice field with a valid value, no
-free-text search), so junk or endless search strings cannot fill the cache."""
+query; and the season's part of the home page. They change only when a plan, a data warning
+or a series of the season changes (the home page also when a season, a city or a notice
+does): a generation number per season, bumped by the signals below (at once, and again when
+the change commits, so a reader that rendered the old rows in between cannot keep them), is
+part of the key, so an edit shows at once; entries also expire after `TIMEOUT` seconds. Only
+the bounded set of choice filters is cached (every parameter a known choice field with a
+valid value, no free-text search), so junk or endless search strings cannot fill the
+cache."""
 
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ from django.http import QueryDict
 from django.utils.translation import get_language
 
 from zhicheng.catalogue.models import Series
-from zhicheng.seasons.models import CommitteePlan, DataWarning, Season
+from zhicheng.orgs.models import City
+from zhicheng.seasons.models import CommitteePlan, DataWarning, Notice, Season
 
 TIMEOUT = 600
 CHOICE_FIELDS = frozenset({"series", "office", "month", "sort"})  # PlanFilterForm's choices
@@ -62,11 +65,18 @@ def results_key(
             f"{today.isoformat()}:{digest}")
 
 
-def cached(key: str | None) -> dict[str, str] | None:
+def home_key(season: Season, today: dt.date, *, several_cities: bool) -> str:
+    """The season's part of the home page: per season, language and day (the countdowns),
+    and whether the city chooser's link shows."""
+    return (f"portal:home:v1:{season.pk}:{generation(season.pk)}:{get_language()}:"
+            f"{today.isoformat()}:{int(several_cities)}")
+
+
+def cached(key: str | None) -> Any:
     return cache.get(key) if key else None
 
 
-def store(key: str | None, parts: dict[str, str]) -> None:
+def store(key: str | None, parts: dict[str, str] | str) -> None:
     if key:
         cache.set(key, parts, TIMEOUT)
 
@@ -88,8 +98,16 @@ def _plan_series_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 @receiver(post_save, sender=Season)
-def _season_changed(sender: Any, instance: Season, **kwargs: Any) -> None:
-    bump(instance.pk)
+@receiver(post_delete, sender=Season)
+@receiver(post_save, sender=City)
+@receiver(post_delete, sender=City)
+@receiver(post_save, sender=Notice)
+@receiver(post_delete, sender=Notice)
+def _site_changed(sender: Any, **kwargs: Any) -> None:
+    # The home page lists the city's other seasons (往届), its notice and the city chooser:
+    # any season, city or notice change drops every season's entries (such changes are rare).
+    for season_id in Season.objects.values_list("pk", flat=True):
+        bump(season_id)
 
 
 @receiver(post_save, sender=DataWarning)
@@ -102,5 +120,4 @@ def _warning_changed(sender: Any, instance: DataWarning, **kwargs: Any) -> None:
 @receiver(post_delete, sender=Series)
 def _series_changed(sender: Any, instance: Series, **kwargs: Any) -> None:
     # A renamed series shows in the filter's choices and the table of every season.
-    for season_id in Season.objects.values_list("pk", flat=True):
-        bump(season_id)
+    _site_changed(sender)

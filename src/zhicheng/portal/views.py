@@ -48,34 +48,45 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/cities.html", {"cities": queries.cities(request)})
     season = queries.current_season(request)
     today = clock.today()
-    context: dict[str, Any] = {
+    if season is None:
+        return render(request, "portal/home.html", {
+            "season": None, "past_seasons": queries.past_seasons(request, season)})
+    # The season's part of the page is the same for every visitor of the city on a day, in a
+    # language: rendered once (plancache; a plan, season, city or notice change drops it).
+    key = plancache.home_key(season, today, several_cities=queries.several_cities(request))
+    body = plancache.cached(key)
+    if body is None:
+        body = render_to_string("portal/_home_body.html", _home_context(request, season, today),
+                                request=request)
+        plancache.store(key, body)
+    return render(request, "portal/home.html", {"season": season, "body": mark_safe(body)})
+
+
+def _home_context(request: HttpRequest, season: Any, today: dt.date) -> dict[str, Any]:
+    return {
         "season": season, "today": today, "past_seasons": queries.past_seasons(request, season),
         "plans_url": reverse("portal:plans"),
+        "key_dates": [
+            {
+                "label": _(label),
+                "date": date,
+                "clause": clause,
+                "days": (date - today).days,
+            }
+            for label, date, clause in season.key_dates()
+        ],
+        "open_plans": list(queries.open_plans(season, today)),
+        "upcoming": [
+            (dt.date(season.year, month, 1), plans)
+            for month, plans in queries.upcoming_plans(season, today)
+        ],
+        "season_over": today > season.evaluation_deadline,
+        "initial_months": _("和").join(
+            date_format(dt.date(season.year, int(m), 1), "YEAR_MONTH_FORMAT")
+            for m in season.initial_determination_months
+        ),
+        "notice": queries.season_notice(season),
     }
-    if season is not None:
-        context.update(
-            key_dates=[
-                {
-                    "label": _(label),
-                    "date": date,
-                    "clause": clause,
-                    "days": (date - today).days,
-                }
-                for label, date, clause in season.key_dates()
-            ],
-            open_plans=list(queries.open_plans(season, today)),
-            upcoming=[
-                (dt.date(season.year, month, 1), plans)
-                for month, plans in queries.upcoming_plans(season, today)
-            ],
-            season_over=today > season.evaluation_deadline,
-            initial_months=_("和").join(
-                date_format(dt.date(season.year, int(m), 1), "YEAR_MONTH_FORMAT")
-                for m in season.initial_determination_months
-            ),
-            notice=queries.season_notice(season),
-        )
-    return render(request, "portal/home.html", context)
 
 
 def cities(request: HttpRequest) -> HttpResponse:

@@ -48,8 +48,9 @@ PUBLIC_FIELDS = (
 _APPLICATION_PREFIX = "application__"
 
 
-def _public_base() -> QuerySet[Publicity]:
-    """The applications and their rows in a second query for the page's entries only: one
+def _with_public_columns(publicities: QuerySet[Publicity]) -> QuerySet[Publicity]:
+    """`publicities` with their public columns only and their posting organisation; the
+    applications and their rows in a second query for the page's entries only: one
     query joining all eight tables took PostgreSQL 30–80 ms to plan at 100,000
     applications, for 1–3 ms of execution (docs/performance.md, "Page budgets")."""
     applications = Application.objects.select_related(
@@ -57,10 +58,14 @@ def _public_base() -> QuerySet[Publicity]:
     ).only(*(f.removeprefix(_APPLICATION_PREFIX) for f in PUBLIC_FIELDS
              if f.startswith(_APPLICATION_PREFIX)))
     return (
-        Publicity.objects.select_related("organisation")
+        publicities.select_related("organisation")
         .only("application", *(f for f in PUBLIC_FIELDS if not f.startswith(_APPLICATION_PREFIX)))
         .prefetch_related(Prefetch("application", queryset=applications))
     )
+
+
+def _public_base() -> QuerySet[Publicity]:
+    return _with_public_columns(Publicity.objects.all())
 
 
 def ended_visible_days(season: Any) -> int:
@@ -93,14 +98,12 @@ def _still_listed(today: dt.date) -> Q:
     return listed
 
 
-def public_publicities(
+def _listed(
     today: dt.date, *, kind: str | None = None, q: str = "", city: Any = None,
     season: Any = None,
 ) -> QuerySet[Publicity]:
-    """Running publicities, upcoming ones and those ended in the last few weeks, in the
-    order of the procedure (unit, pre-evaluation, result), newest first within a kind; of
-    one season when `season` is given (a past season's page, docs/seasons.md, 往届)."""
-    qs = _public_base().filter(_still_listed(today))
+    """The public list's publicities, filtered and in the list's order (no columns chosen)."""
+    qs = Publicity.objects.filter(_still_listed(today))
     if season is not None:
         qs = qs.filter(application__season=season)
     elif city is not None:
@@ -117,6 +120,48 @@ def public_publicities(
     # Stored keys (kind_rank, sort_name: Publicity.save) so the index publicity_public_order
     # serves the order; the same order as kind, newest first, applicant's name, pk.
     return qs.order_by("kind_rank", "-first_day", "sort_name", "pk")
+
+
+def public_publicities(
+    today: dt.date, *, kind: str | None = None, q: str = "", city: Any = None,
+    season: Any = None,
+) -> QuerySet[Publicity]:
+    """Running publicities, upcoming ones and those ended in the last few weeks, in the
+    order of the procedure (unit, pre-evaluation, result), newest first within a kind; of
+    one season when `season` is given (a past season's page, docs/seasons.md, 往届)."""
+    return _with_public_columns(_listed(today, kind=kind, q=q, city=city, season=season))
+
+
+# What a row of the public list reads, as `.values()` (rows.py): no model instances are built
+# for a page (eight per entry with the application and its rows: ~40% of the page's CPU at
+# 100,000 applications, profiled). Fewer columns than PUBLIC_FIELDS: the list shows neither
+# the season nor the clause.
+LIST_FIELDS = ("pk", "application_id", "kind", "first_day", "last_day", "required_workdays",
+               "closed_at", "organisation__name")
+LIST_APPLICATION_FIELDS = (
+    "pk", "specialty", "level", "employer_id", "applicant__full_name", "applicant__username",
+    "employer__name", "series__name", "plan__specialty", "plan__office_name",
+)
+
+
+def public_rows(
+    today: dt.date, *, kind: str | None = None, q: str = "", city: Any = None,
+    season: Any = None,
+) -> QuerySet[Any]:
+    """`public_publicities` as `.values(*LIST_FIELDS)`: the same rows in the same order."""
+    return _listed(today, kind=kind, q=q, city=city, season=season).values(*LIST_FIELDS)
+
+
+def with_applications(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each entry with its application's public columns under "application": one query for
+    the page's entries (none for an empty page, as the prefetch it replaces)."""
+    if entries:
+        ids = {e["application_id"] for e in entries}
+        found = {a["pk"]: a for a in Application.objects.filter(pk__in=ids)
+                 .order_by().values(*LIST_APPLICATION_FIELDS)}
+        for e in entries:
+            e["application"] = found[e["application_id"]]
+    return entries
 
 
 def published_season(code: str) -> Season | None:

@@ -48,19 +48,26 @@ PUBLIC_FIELDS = (
 _APPLICATION_PREFIX = "application__"
 
 
+_PUBLICITY_COLUMNS = ("application", *(f for f in PUBLIC_FIELDS
+                                         if not f.startswith(_APPLICATION_PREFIX)))
+
+
+def _public_applications(*extra: str) -> QuerySet[Application]:
+    """Applications with their public columns only (and `extra`), and their five rows."""
+    return Application.objects.select_related(
+        "applicant", "employer", "series", "plan", "season",
+    ).only(*(f.removeprefix(_APPLICATION_PREFIX) for f in PUBLIC_FIELDS
+             if f.startswith(_APPLICATION_PREFIX)), *extra)
+
+
 def _with_public_columns(publicities: QuerySet[Publicity]) -> QuerySet[Publicity]:
     """`publicities` with their public columns only and their posting organisation; the
     applications and their rows in a second query for the page's entries only: one
     query joining all eight tables took PostgreSQL 30–80 ms to plan at 100,000
     applications, for 1–3 ms of execution (docs/performance.md, "Page budgets")."""
-    applications = Application.objects.select_related(
-        "applicant", "employer", "series", "plan", "season",
-    ).only(*(f.removeprefix(_APPLICATION_PREFIX) for f in PUBLIC_FIELDS
-             if f.startswith(_APPLICATION_PREFIX)))
     return (
-        publicities.select_related("organisation")
-        .only("application", *(f for f in PUBLIC_FIELDS if not f.startswith(_APPLICATION_PREFIX)))
-        .prefetch_related(Prefetch("application", queryset=applications))
+        publicities.select_related("organisation").only(*_PUBLICITY_COLUMNS)
+        .prefetch_related(Prefetch("application", queryset=_public_applications()))
     )
 
 
@@ -75,17 +82,26 @@ def ended_visible_days(season: Any) -> int:
     return int(parameter(season, "periods.publicity_ended_visible_days").value)
 
 
+def _window_start(season: Any, today: dt.date) -> dt.date | None:
+    """The earliest last day of an ended publicity of `season` still listed on `today`; None
+    when the season sets no display window (logged: it lists none that ended, never a
+    failing page)."""
+    try:
+        days = ended_visible_days(season)
+    except (ParameterMissing, TypeError, ValueError):
+        logger.warning("season %s sets no periods.publicity_ended_visible_days", season.code)
+        return None
+    return today - dt.timedelta(days=days)
+
+
 def _still_listed(today: dt.date) -> Q:
     """Running and upcoming publicities, and those ended within their season's display
-    window. One query for the seasons; a season without the parameter lists none that ended
-    (logged, never a failing page)."""
+    window. One query for the seasons."""
 
     listed = Q(last_day__gte=today)
     for season in Season.objects.only("pk", "code", "name", "parameters"):
-        try:
-            days = ended_visible_days(season)
-        except (ParameterMissing, TypeError, ValueError):
-            logger.warning("season %s sets no periods.publicity_ended_visible_days", season.code)
+        start = _window_start(season, today)
+        if start is None:
             continue
         # A correlated EXISTS, not a join: PostgreSQL evaluates it only for the rows the
         # first test leaves out (ended ones), so counting the list needs no join with the
@@ -93,7 +109,7 @@ def _still_listed(today: dt.date) -> Q:
         listed |= Q(
             Exists(Application.objects.filter(pk=OuterRef("application_id"),
                                               season_id=season.pk)),
-            last_day__gte=today - dt.timedelta(days=days),
+            last_day__gte=start,
         )
     return listed
 
@@ -172,8 +188,21 @@ def published_season(code: str) -> Season | None:
 
 
 def public_publicity(pk: int, today: dt.date) -> Publicity | None:
-    """One entry, while the public list would show it (not after the display window)."""
-    return _public_base().filter(_still_listed(today), pk=pk).first()
+    """One entry, while the public list would show it (not after the display window). Two
+    queries: the entry, then its application with its rows and season, whose display window
+    is checked here (`_still_listed`'s test for one entry, without reading every season)."""
+    publicity = (Publicity.objects.select_related("organisation").only(*_PUBLICITY_COLUMNS)
+                 .filter(pk=pk).first())
+    if publicity is None:
+        return None
+    application = _public_applications("season__code", "season__parameters").get(
+        pk=publicity.application_id)
+    if publicity.last_day < today:
+        start = _window_start(application.season, today)
+        if start is None or publicity.last_day < start:
+            return None
+    publicity.application = application
+    return publicity
 
 
 def public_batch(publicity: Publicity) -> list[Publicity]:

@@ -96,6 +96,61 @@ def test_the_list_runs_a_constant_number_of_queries(
     assert '<td class="text-end">11</td>' in unit_table  # posted + 10: numbered 1…11
 
 
+def test_the_list_reads_its_entries_applications_in_one_query_without_private_columns(
+    posted: Any, make_application: Any, unit_hr: Any,
+) -> None:
+    """The page's rows as values: one query for the page, one for its entries' applications
+    (whatever their number), and no identity number, phone, email or address even read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def page_queries() -> list[str]:
+        Client().get(LIST)  # the site's city list is cached after the first request
+        with CaptureQueriesContext(connection) as captured:
+            assert Client().get(LIST).status_code == 200
+        return [q["sql"] for q in captured.captured_queries]
+
+    def applications(sql: list[str]) -> list[str]:
+        return [q for q in sql if q.split(" FROM ", 1)[1].startswith('"applications_application"')]
+
+    one = page_queries()
+    for i in range(12):
+        open_publicity(make_application(name=f"读{i}"), "unit", unit_hr)
+    many = page_queries()
+    assert len(one) == len(many) and len(applications(one)) == len(applications(many)) == 1
+    assert '"accounts_user"."full_name"' in applications(many)[0]  # the names are read there
+    for sql in many:
+        for private in ('"accounts_user"."id_number"', '"accounts_user"."phone"',
+                        '"accounts_user"."email"', '"orgs_organisation"."phone"',
+                        '"orgs_organisation"."address"'):
+            assert private not in sql, (private, sql)
+
+
+def test_an_entry_is_read_in_two_queries_while_its_season_lists_it(
+    posted: Any, today: Any,
+) -> None:
+    """The entry and its application (with its season's display window), not every season's
+    window as the list reads them; shown to the window's last day, then 404 like the list."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhicheng.publicity.queries import ended_visible_days
+
+    url = reverse("publicity:detail", args=[posted.pk])
+    Client().get(url)  # the site's city list is cached after the first request
+    with CaptureQueriesContext(connection) as captured:
+        assert Client().get(url).status_code == 200
+    assert len(captured) == 2
+    assert not any(q["sql"].split(" FROM ", 1)[1].startswith('"seasons_season"')
+                   for q in captured.captured_queries)
+    last = posted.last_day + dt.timedelta(days=ended_visible_days(posted.application.season))
+    today(last.isoformat())
+    assert Client().get(url).status_code == 200 and "钱公示" in Client().get(LIST).content.decode()
+    today((last + dt.timedelta(days=1)).isoformat())
+    assert Client().get(url).status_code == 404
+    assert "钱公示" not in Client().get(LIST).content.decode()
+
+
 def test_an_objection_is_filed_from_the_page(posted: Any) -> None:
     url = reverse("publicity:detail", args=[posted.pk])
     response = Client(REMOTE_ADDR="203.0.113.5").post(

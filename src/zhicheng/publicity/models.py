@@ -53,6 +53,16 @@ class Status(models.TextChoices):
     ENDED = "ended", _("已结束")
 
 
+def status_of(first_day: dt.date, last_day: dt.date, closed_at: Any, day: dt.date) -> Status:
+    """What the public sees on `day` of a publicity with these dates (Publicity.status_on;
+    the public list reads these columns as values, without an instance)."""
+    if closed_at is not None or day > last_day:
+        return Status.ENDED
+    if day < first_day:
+        return Status.NOT_STARTED
+    return Status.RUNNING
+
+
 class Publicity(models.Model):
     application = models.ForeignKey(
         "applications.Application",
@@ -136,11 +146,7 @@ class Publicity(models.Model):
         return f"{self.date_range}（{self.required_workdays}个工作日）"
 
     def status_on(self, day: dt.date) -> Status:
-        if self.closed_at is not None or day > self.last_day:
-            return Status.ENDED
-        if day < self.first_day:
-            return Status.NOT_STARTED
-        return Status.RUNNING
+        return status_of(self.first_day, self.last_day, self.closed_at, day)
 
     def accepts_objections_on(self, day: dt.date) -> bool:
         return self.status_on(day) == Status.RUNNING

@@ -48,19 +48,31 @@ PUBLIC_FIELDS = (
 _APPLICATION_PREFIX = "application__"
 
 
-def _public_base() -> QuerySet[Publicity]:
-    """The applications and their rows in a second query for the page's entries only: one
-    query joining all eight tables took PostgreSQL 30–80 ms to plan at 100,000
-    applications, for 1–3 ms of execution (docs/performance.md, "Page budgets")."""
-    applications = Application.objects.select_related(
+_PUBLICITY_COLUMNS = ("application", *(f for f in PUBLIC_FIELDS
+                                         if not f.startswith(_APPLICATION_PREFIX)))
+
+
+def _public_applications(*extra: str) -> QuerySet[Application]:
+    """Applications with their public columns only (and `extra`), and their five rows."""
+    return Application.objects.select_related(
         "applicant", "employer", "series", "plan", "season",
     ).only(*(f.removeprefix(_APPLICATION_PREFIX) for f in PUBLIC_FIELDS
-             if f.startswith(_APPLICATION_PREFIX)))
+             if f.startswith(_APPLICATION_PREFIX)), *extra)
+
+
+def _with_public_columns(publicities: QuerySet[Publicity]) -> QuerySet[Publicity]:
+    """`publicities` with their public columns only and their posting organisation; the
+    applications and their rows in a second query for the page's entries only: one
+    query joining all eight tables took PostgreSQL 30–80 ms to plan at 100,000
+    applications, for 1–3 ms of execution (docs/performance.md, "Page budgets")."""
     return (
-        Publicity.objects.select_related("organisation")
-        .only("application", *(f for f in PUBLIC_FIELDS if not f.startswith(_APPLICATION_PREFIX)))
-        .prefetch_related(Prefetch("application", queryset=applications))
+        publicities.select_related("organisation").only(*_PUBLICITY_COLUMNS)
+        .prefetch_related(Prefetch("application", queryset=_public_applications()))
     )
+
+
+def _public_base() -> QuerySet[Publicity]:
+    return _with_public_columns(Publicity.objects.all())
 
 
 def ended_visible_days(season: Any) -> int:
@@ -70,17 +82,26 @@ def ended_visible_days(season: Any) -> int:
     return int(parameter(season, "periods.publicity_ended_visible_days").value)
 
 
+def _window_start(season: Any, today: dt.date) -> dt.date | None:
+    """The earliest last day of an ended publicity of `season` still listed on `today`; None
+    when the season sets no display window (logged: it lists none that ended, never a
+    failing page)."""
+    try:
+        days = ended_visible_days(season)
+    except (ParameterMissing, TypeError, ValueError):
+        logger.warning("season %s sets no periods.publicity_ended_visible_days", season.code)
+        return None
+    return today - dt.timedelta(days=days)
+
+
 def _still_listed(today: dt.date) -> Q:
     """Running and upcoming publicities, and those ended within their season's display
-    window. One query for the seasons; a season without the parameter lists none that ended
-    (logged, never a failing page)."""
+    window. One query for the seasons."""
 
     listed = Q(last_day__gte=today)
     for season in Season.objects.only("pk", "code", "name", "parameters"):
-        try:
-            days = ended_visible_days(season)
-        except (ParameterMissing, TypeError, ValueError):
-            logger.warning("season %s sets no periods.publicity_ended_visible_days", season.code)
+        start = _window_start(season, today)
+        if start is None:
             continue
         # A correlated EXISTS, not a join: PostgreSQL evaluates it only for the rows the
         # first test leaves out (ended ones), so counting the list needs no join with the
@@ -88,19 +109,17 @@ def _still_listed(today: dt.date) -> Q:
         listed |= Q(
             Exists(Application.objects.filter(pk=OuterRef("application_id"),
                                               season_id=season.pk)),
-            last_day__gte=today - dt.timedelta(days=days),
+            last_day__gte=start,
         )
     return listed
 
 
-def public_publicities(
+def _listed(
     today: dt.date, *, kind: str | None = None, q: str = "", city: Any = None,
     season: Any = None,
 ) -> QuerySet[Publicity]:
-    """Running publicities, upcoming ones and those ended in the last few weeks, in the
-    order of the procedure (unit, pre-evaluation, result), newest first within a kind; of
-    one season when `season` is given (a past season's page, docs/seasons.md, 往届)."""
-    qs = _public_base().filter(_still_listed(today))
+    """The public list's publicities, filtered and in the list's order (no columns chosen)."""
+    qs = Publicity.objects.filter(_still_listed(today))
     if season is not None:
         qs = qs.filter(application__season=season)
     elif city is not None:
@@ -119,6 +138,48 @@ def public_publicities(
     return qs.order_by("kind_rank", "-first_day", "sort_name", "pk")
 
 
+def public_publicities(
+    today: dt.date, *, kind: str | None = None, q: str = "", city: Any = None,
+    season: Any = None,
+) -> QuerySet[Publicity]:
+    """Running publicities, upcoming ones and those ended in the last few weeks, in the
+    order of the procedure (unit, pre-evaluation, result), newest first within a kind; of
+    one season when `season` is given (a past season's page, docs/seasons.md, 往届)."""
+    return _with_public_columns(_listed(today, kind=kind, q=q, city=city, season=season))
+
+
+# What a row of the public list reads, as `.values()` (rows.py): no model instances are built
+# for a page (eight per entry with the application and its rows: ~40% of the page's CPU at
+# 100,000 applications, profiled). Fewer columns than PUBLIC_FIELDS: the list shows neither
+# the season nor the clause.
+LIST_FIELDS = ("pk", "application_id", "kind", "first_day", "last_day", "required_workdays",
+               "closed_at", "organisation__name")
+LIST_APPLICATION_FIELDS = (
+    "pk", "specialty", "level", "employer_id", "applicant__full_name", "applicant__username",
+    "employer__name", "series__name", "plan__specialty", "plan__office_name",
+)
+
+
+def public_rows(
+    today: dt.date, *, kind: str | None = None, q: str = "", city: Any = None,
+    season: Any = None,
+) -> QuerySet[Any]:
+    """`public_publicities` as `.values(*LIST_FIELDS)`: the same rows in the same order."""
+    return _listed(today, kind=kind, q=q, city=city, season=season).values(*LIST_FIELDS)
+
+
+def with_applications(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each entry with its application's public columns under "application": one query for
+    the page's entries (none for an empty page, as the prefetch it replaces)."""
+    if entries:
+        ids = {e["application_id"] for e in entries}
+        found = {a["pk"]: a for a in Application.objects.filter(pk__in=ids)
+                 .order_by().values(*LIST_APPLICATION_FIELDS)}
+        for e in entries:
+            e["application"] = found[e["application_id"]]
+    return entries
+
+
 def published_season(code: str) -> Season | None:
     """A published season by its code (the season a public list is narrowed to)."""
     if not code:
@@ -127,8 +188,21 @@ def published_season(code: str) -> Season | None:
 
 
 def public_publicity(pk: int, today: dt.date) -> Publicity | None:
-    """One entry, while the public list would show it (not after the display window)."""
-    return _public_base().filter(_still_listed(today), pk=pk).first()
+    """One entry, while the public list would show it (not after the display window). Two
+    queries: the entry, then its application with its rows and season, whose display window
+    is checked here (`_still_listed`'s test for one entry, without reading every season)."""
+    publicity = (Publicity.objects.select_related("organisation").only(*_PUBLICITY_COLUMNS)
+                 .filter(pk=pk).first())
+    if publicity is None:
+        return None
+    application = _public_applications("season__code", "season__parameters").get(
+        pk=publicity.application_id)
+    if publicity.last_day < today:
+        start = _window_start(application.season, today)
+        if start is None or publicity.last_day < start:
+            return None
+    publicity.application = application
+    return publicity
 
 
 def public_batch(publicity: Publicity) -> list[Publicity]:

@@ -50,19 +50,19 @@ def public_list(request: HttpRequest) -> HttpResponse:
     # No exact count of the list (~57,000 rows at 100,000 applications): one row more than
     # a page says whether there is a next one (core.pager).
     page = next_page(
-        queries.public_publicities(today, kind=kind or None, q=q, city=city, season=season),
+        queries.public_rows(today, kind=kind or None, q=q, city=city, season=season),
         PAGE_SIZE, request.GET.get("page"),
     )
     # No objection form per entry here: rendering 50 forms was more than half of this page's
     # CPU (bench/README.md). The form opens on demand from the entry (htmx GET of the detail
     # page's form) or on the entry's own page without JavaScript.
-    entries = rows.decorate([_decorate(p, today) for p in page.object_list])
+    tables = rows.groups(queries.with_applications(page.object_list), today)
     return render(
         request,
         "publicity/list.html",
         {
             "page": page,
-            "entries": entries,
+            "tables": tables,
             "kinds": Kind.choices,
             "kind": kind,
             "q": q,

@@ -171,9 +171,12 @@ def reviewable(user: Any, roles: Roles | None = None) -> QuerySet[Application]:
 
 
 def annotate_worklist(qs: QuerySet[Application], user: Any) -> QuerySet[Application]:
+    # Ordered by number alone: the model's ordering starts with the application's (its
+    # creation time), which inside one application's subquery only added a join of the
+    # applications table to every row's subquery (planning and execution of the page query).
     open_due = CorrectionRequest.objects.filter(
         application=OuterRef("pk"), status=CorrectionStatus.OPEN
-    ).values("due_date")[:1]
+    ).order_by("number").values("due_date")[:1]
     returns = (
         ReviewStep.objects.filter(application=OuterRef("pk"), is_return=True)
         .order_by().values("application").annotate(n=Count("pk")).values("n")[:1]

@@ -124,6 +124,25 @@ def _left(words: _Words, d: Deadline) -> str:
     return "–"
 
 
+def joined(rows: Iterable[Row]) -> SafeString:
+    """The rows' HTML as the template's `{% for %}` loop wrote it (its line breaks)."""
+    return mark_safe("".join(f"\n    {row.html}\n  " for row in rows))
+
+
+def state_options(chosen: str) -> SafeString:
+    """The filter form's state options (the template's loop over `State`, as it was)."""
+    return mark_safe("".join(
+        f'<option value="{escape(value)}"{" selected" if chosen == value else ""}>'
+        f"{escape(label)}</option>" for value, label in State.choices))
+
+
+def plan_options(plans: Iterable[Any], chosen: str) -> SafeString:
+    """The filter form's plan options (`{{ p.pk }}`, `{{ p }}` of each, as the template had)."""
+    return mark_safe("".join(
+        f'<option value="{p.pk}"{" selected" if chosen == str(p.pk) else ""}>'
+        f"{escape(str(p))}</option>" for p in plans))
+
+
 def render(rows: Iterable[Row], *, can_bulk_start: bool) -> None:
     """Fill each row's `html` (the markup of reviews/worklist.html's rows, as it was)."""
     words = _Words()

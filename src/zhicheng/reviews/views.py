@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import (
     FileResponse,
     Http404,
@@ -57,6 +57,8 @@ from .forms import CorrectionForm, CorrectionMaterialForm, DrawForm, FindingForm
 from .guards import committee_setting, exempt_from_originals, open_correction
 from .models import ProvincialForward, ReviewStep, SamplingDraw, UnitCheck
 from .queries import (
+    PlanChoice,
+    WorklistRows,
     dossier_for,
     public_samplings,
     remember_worklist_count,
@@ -100,24 +102,28 @@ def worklist(request: HttpRequest) -> HttpResponse:
     if not roles.any:
         raise Http404("您没有审核职责。")
     filters = _filters(request)
-    waiting = worklist_query(request.user, roles=roles, **filters)
-    page = Paginator(waiting, WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    waiting = WorklistRows(request.user, roles, rows.ROW_FIELDS, **filters)
+    # WorklistRows gives Paginator what it reads (count(), slices) but not the stubs' protocol.
+    pager: Paginator[dict[str, Any]] = Paginator(cast(Any, waiting), WORKLIST_PAGE_SIZE)
+    page = pager.get_page(request.GET.get("page"))
     if not any(filters.values()):
         remember_worklist_count(request, page.paginator.count)  # the work bar's number
-    # The page's rows as values (the count above stays without the values' joins).
-    shown: Any = page.object_list  # a slice of `waiting`: still a queryset
-    apps = _with_deadlines(list(shown.values(*rows.ROW_FIELDS)), clock.today())
-    rows.render(apps, can_bulk_start=roles.has("unit_hr"))
-    chosen = Q(pk=int(filters["plan"])) if filters["plan"].isdigit() else Q(pk__in=[])
-    plans = CommitteePlan.objects.filter(
-        Q(pk__in=waiting.order_by().values("plan_id")) | chosen
-    ).order_by("row").only("pk", "row", "specialty")
+    apps = _with_deadlines(list(page.object_list), clock.today())
+    can_bulk_start = roles.has("unit_hr")
+    rows.render(apps, can_bulk_start=can_bulk_start)
+    plans = waiting.plans
+    if filters["plan"].isdigit() and int(filters["plan"]) not in {p.pk for p in plans}:
+        # The chosen plan stays chosen in the form even when none of its rows waits.
+        plans = sorted([*plans, *(PlanChoice(*found) for found in CommitteePlan.objects.filter(
+            pk=int(filters["plan"])).values_list("pk", "row", "specialty"))],
+            key=lambda p: (p.row, p.pk))
     return render(request, "reviews/worklist.html", {
-        "apps": apps, "page": page, "filters": filters, "plans": plans,
+        "apps": apps, "rows_html": rows.joined(apps), "page": page, "filters": filters,
+        "state_options": rows.state_options(filters["state"]),
+        "plan_options": rows.plan_options(plans, filters["plan"]),
         "today": clock.today(),
-        "states": [(s.value, s.label) for s in State],
         "query": urlencode({k: v for k, v in filters.items() if v}),
-        "can_bulk_start": roles.has("unit_hr"),
+        "can_bulk_start": can_bulk_start,
         "is_city_office": roles.is_city_office,
     })
 

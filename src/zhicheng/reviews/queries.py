@@ -307,35 +307,42 @@ class _Compiled:
     def __init__(self, qs: QuerySet[Any]) -> None:
         query = qs.query
         self.db = qs.db
-        self.compiler = query.get_compiler(self.db)
+        compiler = query.get_compiler(self.db)
         try:
-            self.sql, self.params = self.compiler.as_sql()
+            self.sql, self.params = compiler.as_sql()
         except EmptyResultSet:  # as the ORM: nothing to ask the database
             self.sql, self.params = "", ()
         self.names = list(query.selected) if query.selected else [
             *query.extra_select, *query.values_select, *query.annotation_select]
-        columns = [s[0] for s in self.compiler.select[0:self.compiler.col_count]]
-        self.converters = self.compiler.get_converters(columns) if self.sql else {}
+        columns = [s[0] for s in compiler.select[0:compiler.col_count]]
+        # Only the converters are kept, not the compiler and its query (~100 KiB each).
+        self.converters = list(compiler.get_converters(columns).items()) if self.sql else []
 
     def rows(self) -> list[dict[str, Any]]:
         if not self.sql:
             return []
-        with connections[self.db].cursor() as cursor:
+        connection = connections[self.db]
+        with connection.cursor() as cursor:
             cursor.execute(self.sql, self.params)
-            found: Any = cursor.fetchall()
-        if self.converters:
-            found = self.compiler.apply_converters(found, self.converters)
+            found = [list(row) for row in cursor.fetchall()]
+        # SQLCompiler.apply_converters, on lists.
+        for pos, (converters, expression) in self.converters:
+            for row in found:
+                value = row[pos]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[pos] = value
         names = self.names
         return [dict(zip(names, row, strict=True)) for row in found]
 
 
 # Compiled worklist queries by everything their SQL depends on (the roles with their
 # organisations and cities, the user, the filters, the business date, the page's bounds),
-# per thread (a compiler belongs to its thread's connection). Building and compiling the
+# per thread (converters belong to their thread's connection). Building and compiling the
 # scoped, annotated queries cost ~6 ms of CPU a page at 100,000 applications; the SQL is the
 # same whenever these are (docs/performance.md, "Page budgets"). A search (`q`) is not kept.
 _COMPILED = threading.local()
-_COMPILED_SIZE = 256
+_COMPILED_SIZE = 64
 
 
 def _compiled(key: tuple[Any, ...] | None, build: Callable[[], QuerySet[Any]]) -> _Compiled:

@@ -121,3 +121,19 @@ def test_worklist_pages_and_filters_run_a_constant_number_of_queries(
         assert len(many.captured_queries) == counts[url], url
         if "page=2" in url or "state=" in url:
             assert html.count('class="worklist-row') > 1, url
+
+
+def test_the_seasons_parameters_are_read_as_the_orm_reads_them(season):
+    from zhicheng.reviews.queries import season_parameters
+    from zhicheng.reviews.views import _review_limits
+    from zhicheng.seasons.models import Season
+
+    (found,) = season_parameters({season.pk})
+    season = Season.objects.get(pk=season.pk)
+    assert (found.pk, found.parameters, str(found)) == (season.pk, season.parameters, str(season))
+    assert _review_limits({season.pk}) == {
+        season.pk: season.parameters["supervision"]["review_overdue_workdays"]["value"]}
+    # A season setting no review time limit: its rows show no review due date.
+    Season.objects.filter(pk=season.pk).update(parameters={"periods": {}})
+    assert season_parameters({season.pk})[0].parameters == {"periods": {}}
+    assert _review_limits({season.pk}) == {season.pk: None}

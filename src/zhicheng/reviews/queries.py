@@ -4,6 +4,7 @@ related rows, so a worklist page runs a constant number of queries whatever its 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import threading
 from collections import OrderedDict, defaultdict
@@ -36,6 +37,7 @@ from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
 from zhicheng.orgs.queries import in_office_cities
 from zhicheng.publicity.models import Publicity
+from zhicheng.seasons.models import Season
 
 from .models import CorrectionRequest, CorrectionStatus, DossierView, ReviewStep, SamplingDraw
 
@@ -428,6 +430,36 @@ class WorklistRows:
             return qs.filter(pk__in=qs.values("pk")[bottom:top]).values(*self._fields)
 
         return _compiled(self._part("page", self._fields, bottom, top), build).rows()
+
+
+@dataclass(frozen=True)
+class SeasonParameters:
+    """A season's parameters for `core.parameters` (what it reads of a season)."""
+
+    pk: int
+    name: str
+    parameters: dict[str, Any]
+
+    def __str__(self) -> str:
+        return self.name  # as Season.__str__, for a missing parameter's message
+
+
+def season_parameters(season_ids: set[int]) -> list[SeasonParameters]:
+    """The parameters of the worklist page's seasons in plain SQL: the ORM's query and its
+    model instances cost ~0.3 ms of CPU a page for one JSON column. Seasons are not scoped
+    (their parameters are published with the notice)."""
+    db = connections[router.db_for_read(Season)]
+    qn = db.ops.quote_name
+    ids = sorted(season_ids)
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {qn('id')}, {qn('name')}, {qn('parameters')} FROM "
+            f"{qn(Season._meta.db_table)} WHERE {qn('id')} IN ({', '.join(['%s'] * len(ids))})",
+            ids)
+        found = cursor.fetchall()
+    # JSON comes as text from both backends (Django's JSONField decodes it the same way).
+    return [SeasonParameters(pk, name, json.loads(p) if isinstance(p, (str, bytes)) else p)
+            for pk, name, p in found]
 
 
 def dossier_for(user: Any, pk: int) -> Application:

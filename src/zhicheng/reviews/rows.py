@@ -72,15 +72,21 @@ def _escape(text: object) -> str:
     return html.escape(str(text))
 
 
+def state_labels() -> dict[str, str]:
+    """Each state's label in the request's language: read once a page by the deadlines, the
+    rows and the state filter (19 translations each time)."""
+    return {value: str(label) for value, label in State.choices}
+
+
 class _Words:
     """What every row of one page shares, in the language of the request."""
 
-    def __init__(self) -> None:
+    def __init__(self, states: dict[str, str]) -> None:
         self.url = reverse("reviews:dossier", args=[_PK])
         self.notice = reverse("portal:notice_current")
         # str() first: escape() of a lazy label stays lazy, translated again on every row.
         self.levels = {value: _escape(label) for value, label in Level.choices}
-        self.states = {value: str(label) for value, label in State.choices}
+        self.states = states
         # `{% translate "…" %}` of a literal: the template does not escape the catalogue's word.
         self.select = gettext("选择")
         self.freelancer = gettext("自由职业")
@@ -137,11 +143,11 @@ def joined(rows: Iterable[Row]) -> SafeString:
     return mark_safe("".join(f"\n    {row.html}\n  " for row in rows))
 
 
-def state_options(chosen: str) -> SafeString:
+def state_options(chosen: str, states: dict[str, str]) -> SafeString:
     """The filter form's state options (the template's loop over `State`, as it was)."""
     return mark_safe("".join(
         f'<option value="{_escape(value)}"{" selected" if chosen == value else ""}>'
-        f"{_escape(label)}</option>" for value, label in State.choices))
+        f"{_escape(label)}</option>" for value, label in states.items()))
 
 
 def plan_options(plans: Iterable[Any], chosen: str) -> SafeString:
@@ -151,9 +157,9 @@ def plan_options(plans: Iterable[Any], chosen: str) -> SafeString:
         f"{_escape(p)}</option>" for p in plans))
 
 
-def render(rows: Iterable[Row], *, can_bulk_start: bool) -> None:
+def render(rows: Iterable[Row], *, can_bulk_start: bool, states: dict[str, str]) -> None:
     """Fill each row's `html` (the markup of reviews/worklist.html's rows, as it was)."""
-    words = _Words()
+    words = _Words(states)
     for row in rows:
         v, d = row.values, row.deadline
         name = _escape(v["applicant__full_name"] or v["applicant__username"])

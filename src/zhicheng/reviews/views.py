@@ -46,7 +46,7 @@ from zhicheng.orgs.queries import in_office_cities
 from zhicheng.policy.workdays import CalendarDataMissing
 from zhicheng.publicity.models import Kind, Status
 from zhicheng.publicity.queries import application_publicities
-from zhicheng.seasons.models import CommitteePlan, Season
+from zhicheng.seasons.models import CommitteePlan
 from zhicheng.supervision.params import supervision
 
 from . import operations as ops
@@ -67,6 +67,7 @@ from .queries import (
     roles_of,
     sampling_draws,
     sampling_record,
+    season_parameters,
 )
 from .queries import my_corrections as my_corrections_query
 from .queries import worklist as worklist_query
@@ -108,9 +109,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
     page = pager.get_page(request.GET.get("page"))
     if not any(filters.values()):
         remember_worklist_count(request, page.paginator.count)  # the work bar's number
-    apps = _with_deadlines(list(page.object_list), clock.today())
+    states = rows.state_labels()
+    apps = _with_deadlines(list(page.object_list), clock.today(), states)
     can_bulk_start = roles.has("unit_hr")
-    rows.render(apps, can_bulk_start=can_bulk_start)
+    rows.render(apps, can_bulk_start=can_bulk_start, states=states)
     plans = waiting.plans
     if filters["plan"].isdigit() and int(filters["plan"]) not in {p.pk for p in plans}:
         # The chosen plan stays chosen in the form even when none of its rows waits.
@@ -119,7 +121,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             key=lambda p: (p.row, p.pk))
     return render(request, "reviews/worklist.html", {
         "apps": apps, "rows_html": rows.joined(apps), "page": page, "filters": filters,
-        "state_options": rows.state_options(filters["state"]),
+        "state_options": rows.state_options(filters["state"], states),
         "plan_options": rows.plan_options(plans, filters["plan"]),
         "today": clock.today(),
         "query": urlencode({k: v for k, v in filters.items() if v}),
@@ -134,7 +136,7 @@ def _review_limits(season_ids: set[int]) -> dict[int, int | None]:
     limits: dict[int, int | None] = {}
     if not season_ids:
         return limits
-    for season in Season.objects.filter(pk__in=season_ids).only("name", "parameters"):
+    for season in season_parameters(season_ids):
         try:
             limits[season.pk] = int(supervision(season, "review_overdue_workdays"))
         except ParameterMissing:
@@ -142,12 +144,12 @@ def _review_limits(season_ids: set[int]) -> dict[int, int | None]:
     return limits
 
 
-def _with_deadlines(found: list[dict[str, Any]], today: dt.date) -> list[rows.Row]:
+def _with_deadlines(found: list[dict[str, Any]], today: dt.date,
+                    labels: dict[str, str]) -> list[rows.Row]:
     """Each row's deadline (reviews.scope), the page sorted by due date, overdue first."""
 
     calendar = office_calendar()
     limits = _review_limits({v["season_id"] for v in found})
-    labels = {value: str(label) for value, label in State.choices}
     out = []
     for v in found:
         received = timezone.localtime(v["received_at"]).date() if v["received_at"] else None

@@ -4,11 +4,16 @@ related rows, so a worklist page runs a constant number of queries whatever its 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, router
 from django.db.models import (
     Count,
     Exists,
@@ -32,6 +37,7 @@ from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
 from zhicheng.orgs.queries import in_office_cities
 from zhicheng.publicity.models import Publicity
+from zhicheng.seasons.models import Season
 
 from .models import CorrectionRequest, CorrectionStatus, DossierView, ReviewStep, SamplingDraw
 
@@ -171,9 +177,12 @@ def reviewable(user: Any, roles: Roles | None = None) -> QuerySet[Application]:
 
 
 def annotate_worklist(qs: QuerySet[Application], user: Any) -> QuerySet[Application]:
+    # Ordered by number alone: the model's ordering starts with the application's (its
+    # creation time), which inside one application's subquery only added a join of the
+    # applications table to every row's subquery (planning and execution of the page query).
     open_due = CorrectionRequest.objects.filter(
         application=OuterRef("pk"), status=CorrectionStatus.OPEN
-    ).values("due_date")[:1]
+    ).order_by("number").values("due_date")[:1]
     returns = (
         ReviewStep.objects.filter(application=OuterRef("pk"), is_return=True)
         .order_by().values("application").annotate(n=Count("pk")).values("n")[:1]
@@ -287,6 +296,170 @@ def worklist(
     return qs.order_by(F("due_on").asc(nulls_last=True),
                        F("received_at").asc(nulls_last=True), "pk").defer(
         "season__parameters", "season__initial_determination_months", "plan__provenance")
+
+
+# --- the worklist page, its queries compiled once ---------------------------------------------
+
+
+class _Compiled:
+    """One values() query of the worklist as the ORM compiles it: its SQL and parameters, the
+    names of its values and its columns' converters (what `QuerySet.values()` does on every
+    evaluation), kept to be run again without building and compiling the queryset."""
+
+    def __init__(self, qs: QuerySet[Any]) -> None:
+        query = qs.query
+        self.db = qs.db
+        compiler = query.get_compiler(self.db)
+        try:
+            self.sql, self.params = compiler.as_sql()
+        except EmptyResultSet:  # as the ORM: nothing to ask the database
+            self.sql, self.params = "", ()
+        self.names = list(query.selected) if query.selected else [
+            *query.extra_select, *query.values_select, *query.annotation_select]
+        columns = [s[0] for s in compiler.select[0:compiler.col_count]]
+        # Only the converters are kept, not the compiler and its query (~100 KiB each).
+        self.converters = list(compiler.get_converters(columns).items()) if self.sql else []
+
+    def rows(self) -> list[dict[str, Any]]:
+        if not self.sql:
+            return []
+        connection = connections[self.db]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            found = [list(row) for row in cursor.fetchall()]
+        # SQLCompiler.apply_converters, on lists.
+        for pos, (converters, expression) in self.converters:
+            for row in found:
+                value = row[pos]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[pos] = value
+        names = self.names
+        return [dict(zip(names, row, strict=True)) for row in found]
+
+
+# Compiled worklist queries by everything their SQL depends on (the roles with their
+# organisations and cities, the user, the filters, the business date, the page's bounds),
+# per thread (converters belong to their thread's connection). Building and compiling the
+# scoped, annotated queries cost ~6 ms of CPU a page at 100,000 applications; the SQL is the
+# same whenever these are (docs/performance.md, "Page budgets"). A search (`q`) is not kept.
+_COMPILED = threading.local()
+_COMPILED_SIZE = 64
+
+
+def _compiled(key: tuple[Any, ...] | None, build: Callable[[], QuerySet[Any]]) -> _Compiled:
+    cache: OrderedDict[tuple[Any, ...], _Compiled] | None = getattr(_COMPILED, "cache", None)
+    if cache is None:
+        cache = _COMPILED.cache = OrderedDict()
+    found = cache.get(key) if key is not None else None
+    if found is not None:
+        cache.move_to_end(key)  # type: ignore[arg-type]
+        return found
+    found = _Compiled(build())
+    if key is not None:
+        cache[key] = found
+        while len(cache) > _COMPILED_SIZE:
+            cache.popitem(last=False)
+    return found
+
+
+@dataclass(frozen=True)
+class PlanChoice:
+    """A plan of the worklist's filter form (CommitteePlan's pk, row and specialty)."""
+
+    pk: int
+    row: int
+    specialty: str
+
+    def __str__(self) -> str:
+        return f"{self.row}. {self.specialty}"  # as CommitteePlan.__str__
+
+
+class WorklistRows:
+    """The worklist of one request as its page reads it, for a `Paginator`: `count()`, a
+    slice of rows as values of `fields`, and the plans of its rows (`plans`, for the filter
+    form). Count and plans come from one query grouping the rows by plan; a page's rows from
+    one query that takes the page's ids from the ordered scoped query first (the index)
+    and joins only those to their applicant, employer and plan. Both are `worklist(...)`,
+    compiled once for the same inputs (`_compiled`)."""
+
+    ordered = True  # for Paginator: the order is worklist()'s
+
+    def __init__(self, user: Any, roles: Roles, fields: tuple[str, ...], *, state: str = "",
+                 plan: str = "", due: str = "", q: str = "") -> None:
+        self._user, self._roles, self._fields = user, roles, fields
+        self._filters = {"state": state, "plan": plan, "due": due, "q": q}
+        self._qs: QuerySet[Application] | None = None
+        self._key: tuple[Any, ...] | None = None
+        if not q.strip():
+            self._key = (
+                router.db_for_read(Application), tuple(sorted((r, tuple(sorted(ids)))
+                                             for r, ids in roles.orgs.items() if ids)),
+                tuple(sorted(roles.office_cities, key=lambda c: (c is None, c or 0))),
+                getattr(user, "pk", None), state, plan, due, clock.today(),
+            )
+        groups = _compiled(self._part("groups"), lambda: (
+            self._worklist().order_by().values("plan_id", "plan__row", "plan__specialty")
+            .annotate(n=Count("pk")).order_by("plan__row", "plan_id")
+        )).rows()
+        self.total = sum(g["n"] for g in groups)
+        self.plans = [PlanChoice(g["plan_id"], g["plan__row"], g["plan__specialty"])
+                      for g in groups]
+
+    def _part(self, *what: Any) -> tuple[Any, ...] | None:
+        return None if self._key is None else (*self._key, *what)
+
+    def _worklist(self) -> QuerySet[Application]:
+        if self._qs is None:
+            self._qs = worklist(self._user, roles=self._roles, **self._filters)
+        return self._qs
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, bounds: slice) -> list[dict[str, Any]]:
+        bottom, top = bounds.start or 0, bounds.stop
+        if top is not None and top <= bottom:
+            return []
+
+        def build() -> QuerySet[Any]:
+            qs = self._worklist()
+            return qs.filter(pk__in=qs.values("pk")[bottom:top]).values(*self._fields)
+
+        return _compiled(self._part("page", self._fields, bottom, top), build).rows()
+
+
+@dataclass(frozen=True)
+class SeasonParameters:
+    """A season's parameters for `core.parameters` (what it reads of a season)."""
+
+    pk: int
+    name: str
+    parameters: dict[str, Any]
+
+    def __str__(self) -> str:
+        return self.name  # as Season.__str__, for a missing parameter's message
+
+
+def season_parameters(season_ids: set[int]) -> list[SeasonParameters]:
+    """The parameters of the worklist page's seasons in plain SQL: the ORM's query and its
+    model instances cost ~0.3 ms of CPU a page for one JSON column. Seasons are not scoped
+    (their parameters are published with the notice)."""
+    db = connections[router.db_for_read(Season)]
+    qn = db.ops.quote_name
+    ids = sorted(season_ids)
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {qn('id')}, {qn('name')}, {qn('parameters')} FROM "
+            f"{qn(Season._meta.db_table)} WHERE {qn('id')} IN ({', '.join(['%s'] * len(ids))})",
+            ids)
+        found = cursor.fetchall()
+    # JSON comes as text from both backends (Django's JSONField decodes it the same way).
+    return [SeasonParameters(pk, name, json.loads(p) if isinstance(p, (str, bytes)) else p)
+            for pk, name, p in found]
 
 
 def dossier_for(user: Any, pk: int) -> Application:

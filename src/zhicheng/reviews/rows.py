@@ -12,6 +12,7 @@ template keeps everything else of the page.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -65,14 +66,27 @@ class Row:
         return int(self.values["pk"])
 
 
+def _escape(text: object) -> str:
+    """Django's `escape` (html.escape of the text) without its check for lazy arguments and
+    its SafeString: ~250 values a page, and the row is marked safe as a whole."""
+    return html.escape(str(text))
+
+
+def state_labels() -> dict[str, str]:
+    """Each state's label in the request's language: read once a page by the deadlines, the
+    rows and the state filter (19 translations each time)."""
+    return {value: str(label) for value, label in State.choices}
+
+
 class _Words:
     """What every row of one page shares, in the language of the request."""
 
-    def __init__(self) -> None:
+    def __init__(self, states: dict[str, str]) -> None:
         self.url = reverse("reviews:dossier", args=[_PK])
         self.notice = reverse("portal:notice_current")
-        self.levels = {value: escape(label) for value, label in Level.choices}
-        self.states = {value: str(label) for value, label in State.choices}
+        # str() first: escape() of a lazy label stays lazy, translated again on every row.
+        self.levels = {value: _escape(label) for value, label in Level.choices}
+        self.states = states
         # `{% translate "…" %}` of a literal: the template does not escape the catalogue's word.
         self.select = gettext("选择")
         self.freelancer = gettext("自由职业")
@@ -108,7 +122,7 @@ def _due(words: _Words, d: Deadline) -> str:
         return "–"
     text = f"{words.translate(d.what)} {d.due.isoformat()}"
     if d.clause:
-        return f'{text}（<a href="{words.clause_url(d.clause)}">{escape(d.clause)}</a>）'
+        return f'{text}（<a href="{words.clause_url(d.clause)}">{_escape(d.clause)}</a>）'
     return f'{text}<span class="small text-muted">（{words.system}）</span>'
 
 
@@ -124,12 +138,31 @@ def _left(words: _Words, d: Deadline) -> str:
     return "–"
 
 
-def render(rows: Iterable[Row], *, can_bulk_start: bool) -> None:
+def joined(rows: Iterable[Row]) -> SafeString:
+    """The rows' HTML as the template's `{% for %}` loop wrote it (its line breaks)."""
+    return mark_safe("".join(f"\n    {row.html}\n  " for row in rows))
+
+
+def state_options(chosen: str, states: dict[str, str]) -> SafeString:
+    """The filter form's state options (the template's loop over `State`, as it was)."""
+    return mark_safe("".join(
+        f'<option value="{_escape(value)}"{" selected" if chosen == value else ""}>'
+        f"{_escape(label)}</option>" for value, label in states.items()))
+
+
+def plan_options(plans: Iterable[Any], chosen: str) -> SafeString:
+    """The filter form's plan options (`{{ p.pk }}`, `{{ p }}` of each, as the template had)."""
+    return mark_safe("".join(
+        f'<option value="{p.pk}"{" selected" if chosen == str(p.pk) else ""}>'
+        f"{_escape(p)}</option>" for p in plans))
+
+
+def render(rows: Iterable[Row], *, can_bulk_start: bool, states: dict[str, str]) -> None:
     """Fill each row's `html` (the markup of reviews/worklist.html's rows, as it was)."""
-    words = _Words()
+    words = _Words(states)
     for row in rows:
         v, d = row.values, row.deadline
-        name = escape(v["applicant__full_name"] or v["applicant__username"])
+        name = _escape(v["applicant__full_name"] or v["applicant__username"])
         select = ""
         if can_bulk_start:
             box = ""
@@ -138,7 +171,7 @@ def render(rows: Iterable[Row], *, can_bulk_start: bool) -> None:
                        f'value="{v["pk"]}" aria-label="{words.select} {name}">')
             select = f"<td>{box}</td>"
         if v["employer_id"] is not None:
-            employer: str = escape(v["employer__name"])
+            employer: str = _escape(v["employer__name"])
         else:
             employer = words.freelancer if v["freelancer"] else ""
         state_label = words.states.get(v["state"], v["state"])
@@ -149,8 +182,8 @@ def render(rows: Iterable[Row], *, can_bulk_start: bool) -> None:
             url=words.url.replace(str(_PK), str(v["pk"])),
             name=name,
             employer=employer,
-            plan=escape(f"{v['plan__row']}. {v['plan__specialty']}"),
-            level=words.levels.get(v["level"], escape(v["level"])),
+            plan=_escape(f"{v['plan__row']}. {v['plan__specialty']}"),
+            level=words.levels.get(v["level"]) or _escape(v["level"]),
             badge="text-bg-warning" if d.stage_label != state_label else "text-bg-light",
             stage=words.translate(d.stage_label),
             received=row.received.isoformat() if row.received else "–",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import (
     FileResponse,
     Http404,
@@ -46,7 +46,7 @@ from zhicheng.orgs.queries import in_office_cities
 from zhicheng.policy.workdays import CalendarDataMissing
 from zhicheng.publicity.models import Kind, Status
 from zhicheng.publicity.queries import application_publicities
-from zhicheng.seasons.models import CommitteePlan, Season
+from zhicheng.seasons.models import CommitteePlan
 from zhicheng.supervision.params import supervision
 
 from . import operations as ops
@@ -57,6 +57,8 @@ from .forms import CorrectionForm, CorrectionMaterialForm, DrawForm, FindingForm
 from .guards import committee_setting, exempt_from_originals, open_correction
 from .models import ProvincialForward, ReviewStep, SamplingDraw, UnitCheck
 from .queries import (
+    PlanChoice,
+    WorklistRows,
     dossier_for,
     public_samplings,
     remember_worklist_count,
@@ -65,6 +67,7 @@ from .queries import (
     roles_of,
     sampling_draws,
     sampling_record,
+    season_parameters,
 )
 from .queries import my_corrections as my_corrections_query
 from .queries import worklist as worklist_query
@@ -100,24 +103,29 @@ def worklist(request: HttpRequest) -> HttpResponse:
     if not roles.any:
         raise Http404("您没有审核职责。")
     filters = _filters(request)
-    waiting = worklist_query(request.user, roles=roles, **filters)
-    page = Paginator(waiting, WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    waiting = WorklistRows(request.user, roles, rows.ROW_FIELDS, **filters)
+    # WorklistRows gives Paginator what it reads (count(), slices) but not the stubs' protocol.
+    pager: Paginator[dict[str, Any]] = Paginator(cast(Any, waiting), WORKLIST_PAGE_SIZE)
+    page = pager.get_page(request.GET.get("page"))
     if not any(filters.values()):
         remember_worklist_count(request, page.paginator.count)  # the work bar's number
-    # The page's rows as values (the count above stays without the values' joins).
-    shown: Any = page.object_list  # a slice of `waiting`: still a queryset
-    apps = _with_deadlines(list(shown.values(*rows.ROW_FIELDS)), clock.today())
-    rows.render(apps, can_bulk_start=roles.has("unit_hr"))
-    chosen = Q(pk=int(filters["plan"])) if filters["plan"].isdigit() else Q(pk__in=[])
-    plans = CommitteePlan.objects.filter(
-        Q(pk__in=waiting.order_by().values("plan_id")) | chosen
-    ).order_by("row").only("pk", "row", "specialty")
+    states = rows.state_labels()
+    apps = _with_deadlines(list(page.object_list), clock.today(), states)
+    can_bulk_start = roles.has("unit_hr")
+    rows.render(apps, can_bulk_start=can_bulk_start, states=states)
+    plans = waiting.plans
+    if filters["plan"].isdigit() and int(filters["plan"]) not in {p.pk for p in plans}:
+        # The chosen plan stays chosen in the form even when none of its rows waits.
+        plans = sorted([*plans, *(PlanChoice(*found) for found in CommitteePlan.objects.filter(
+            pk=int(filters["plan"])).values_list("pk", "row", "specialty"))],
+            key=lambda p: (p.row, p.pk))
     return render(request, "reviews/worklist.html", {
-        "apps": apps, "page": page, "filters": filters, "plans": plans,
+        "apps": apps, "rows_html": rows.joined(apps), "page": page, "filters": filters,
+        "state_options": rows.state_options(filters["state"], states),
+        "plan_options": rows.plan_options(plans, filters["plan"]),
         "today": clock.today(),
-        "states": [(s.value, s.label) for s in State],
         "query": urlencode({k: v for k, v in filters.items() if v}),
-        "can_bulk_start": roles.has("unit_hr"),
+        "can_bulk_start": can_bulk_start,
         "is_city_office": roles.is_city_office,
     })
 
@@ -128,7 +136,7 @@ def _review_limits(season_ids: set[int]) -> dict[int, int | None]:
     limits: dict[int, int | None] = {}
     if not season_ids:
         return limits
-    for season in Season.objects.filter(pk__in=season_ids).only("name", "parameters"):
+    for season in season_parameters(season_ids):
         try:
             limits[season.pk] = int(supervision(season, "review_overdue_workdays"))
         except ParameterMissing:
@@ -136,12 +144,12 @@ def _review_limits(season_ids: set[int]) -> dict[int, int | None]:
     return limits
 
 
-def _with_deadlines(found: list[dict[str, Any]], today: dt.date) -> list[rows.Row]:
+def _with_deadlines(found: list[dict[str, Any]], today: dt.date,
+                    labels: dict[str, str]) -> list[rows.Row]:
     """Each row's deadline (reviews.scope), the page sorted by due date, overdue first."""
 
     calendar = office_calendar()
     limits = _review_limits({v["season_id"] for v in found})
-    labels = {value: str(label) for value, label in State.choices}
     out = []
     for v in found:
         received = timezone.localtime(v["received_at"]).date() if v["received_at"] else None

@@ -1,7 +1,7 @@
 """Markdown report of a bench/load/run.sh run: `python bench/load/report.py OUT`.
 
 Per endpoint of the mix: requests, failures, requests/s, p50/p95/p99 (locust's CSV), the
-p95 target (< 300 ms, issue 22 item 3); locust's saturation runs (the worklist's share of the
+p95 target (< 300 ms, docs/performance.md); locust's saturation runs (the worklist's share of the
 bare view under wrk, target ≥ 40 %, is judged in saturation.md); the load average before and
 during each phase; the surge figures against their target (≥ 100 submissions/s, none lost or
 duplicated, p95 < 5 s). A target is never reported as met when the 1-minute load before its

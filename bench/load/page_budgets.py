@@ -79,12 +79,19 @@ def pages(fixtures: dict[str, Any]) -> list[tuple[str, Callable[[int], Any]]]:
     ).values_list("pk", flat=True))
     drafts = [e for e in fixtures["surge"] if e["application"] in ready]
 
+    submitter = client_for(None)
+
     def submit(run: int) -> Any:
         entry = drafts[run % len(drafts)] if drafts else None
         if entry is None:
             raise SystemExit("no surge drafts in the fixtures: cannot time a submission")
-        c = client_for(entry["session"])
-        return c.post(f"/apply/{entry['application']}/submit/",
+        # One client for every draft, its cookies replaced by the draft's session (as a new
+        # browser's): a new test client loads the middleware again on its first request
+        # (WhiteNoise scans the static files), which a server process does once, not per
+        # request.
+        submitter.cookies.clear()
+        submitter.cookies["sessionid"] = entry["session"]
+        return submitter.post(f"/apply/{entry['application']}/submit/",
                       {"token": f"budget-{entry['application']}-{run}"})
 
     return [

@@ -349,10 +349,11 @@ def _decision_context(
 
 
 def _form_decision(request: HttpRequest, application: Application | None) -> dict[str, Any]:
-    season = application.season if application else queries.current_season()
+    season = application.season_id if application else queries.current_season()
     form = ApplicationForm(request.POST, season=season)
     form.is_valid()
-    ctx = _decision_context(_profile(request), form, application)
+    profile = queries.profile_to_decide(request.user) or _profile(request)
+    ctx = _decision_context(profile, form, application)
     ctx["plan_error"] = form.errors.get("plan")
     return ctx
 

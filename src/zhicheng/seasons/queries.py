@@ -65,8 +65,13 @@ def policy_season_for(application: Application) -> PolicySeason:
 
 
 def engine_season(season: Season) -> PolicySeason:
-    """The engine's Season of a stored season: its published version (a new application)."""
+    """The engine's Season of a stored season: its published version (a new application).
+    No query when the season was read with its published version (its hash: the data may
+    be deferred) and that version's Season is built already."""
     if season.published_version_id is not None:
+        version = Season.published_version.field.get_cached_value(season, default=None)
+        if version is not None and version.sha256 in _ENGINE_SEASONS:
+            return _ENGINE_SEASONS[version.sha256]
         return _policy_season_by_id(season.published_version_id)
     # A season stored before versions existed: the installed package of the same code.
     try:

@@ -146,6 +146,17 @@ DECIDED_MATERIAL_FIELDS = ("id", "application_id", "kind", "title", "document_da
                            "is_representative", "proves", "uploaded_at")
 
 
+def own_application_to_submit(user: Any, pk: int) -> Application:
+    """One's own application, its row's key only: the submission reads the rest with the
+    row's lock (operations.submit_application); else 404 (as `own_application`)."""
+    if _anonymous(user):
+        raise Http404("没有找到该申报。")
+    try:
+        return Application.objects.filter(applicant=user).only("id", "applicant_id").get(pk=pk)
+    except Application.DoesNotExist:
+        raise Http404("没有找到该申报。") from None
+
+
 def own_application_to_decide(user: Any, pk: int) -> Application:
     """One's own application with what the live pre-check reads (its materials in upload
     order, the fields the decision reads of them), without the dashboard's other rows; else

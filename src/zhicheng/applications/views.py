@@ -539,7 +539,7 @@ def commitment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    app = queries.own_application(request.user, pk)
+    app = queries.own_application_to_submit(request.user, pk)
     form = SubmitForm(request.POST)
     if not form.is_valid():
         messages.error(request, "提交令牌缺失，请刷新页面后重新提交。")

@@ -20,7 +20,11 @@ from zhicheng.core.operations import OperationError, StateConflict, operation
 from zhicheng.documents.uploads import check_application_quota, inspect_upload, store
 from zhicheng.orgs.models import Membership, Organisation, OrgKind
 from zhicheng.orgs.queries import preliminary_reviewer_for
-from zhicheng.sanctions.checks import ensure_plan_accepting
+from zhicheng.sanctions.checks import (
+    WITHDRAWAL_FLAG,
+    ensure_plan_accepting,
+    plan_withdrawal_in_force,
+)
 from zhicheng.seasons.models import CommitteePlan, Season
 from zhicheng.seasons.queries import engine_version
 
@@ -472,6 +476,7 @@ def _submission_reads(rows: QuerySet[Any]) -> QuerySet[Any]:
             "season", "season__published_version", "plan", "series",
         )
         .defer("season__published_version__data")
+        .annotate(plan_withdrawal_in_force=plan_withdrawal_in_force("plan_id"))
         .prefetch_related(
             Prefetch("materials", queryset=Material.objects.order_by("uploaded_at", "pk")))
     )
@@ -488,6 +493,7 @@ def _submit(
         app: Application = op.obj
         if app.plan.season_id == app.season_id:
             app.plan.season = app.season  # the same row (an application's plan is its season's)
+        setattr(app.plan, WITHDRAWAL_FLAG, app.plan_withdrawal_in_force)  # check_plan_open
         if explanation is not None:
             app.explanation = explanation.strip()
         employer, freelancer, reviewer = route_for(app)

@@ -60,10 +60,16 @@ def ensure_may_evaluate(committee: Any) -> None:
 WITHDRAWAL_FLAG = "withdrawal_in_force"
 
 
+def plan_withdrawal_in_force(plan_ref: str = "pk") -> Exists:
+    """Whether a withdrawal in force covers a committee of the plan `plan_ref` names (an
+    annotation; set it on the plan as `WITHDRAWAL_FLAG`)."""
+    return Exists(Sanction.objects.filter(
+        kind=Kind.WITHDRAWAL, status=Status.IN_FORCE, committee__plans=OuterRef(plan_ref)))
+
+
 def with_withdrawal_flag(plans: QuerySet[Any]) -> QuerySet[Any]:
     """`plans` with `WITHDRAWAL_FLAG` annotated, read by `ensure_plan_accepting`."""
-    return plans.annotate(**{WITHDRAWAL_FLAG: Exists(Sanction.objects.filter(
-        kind=Kind.WITHDRAWAL, status=Status.IN_FORCE, committee__plans=OuterRef("pk")))})
+    return plans.annotate(**{WITHDRAWAL_FLAG: plan_withdrawal_in_force()})
 
 
 def ensure_plan_accepting(plan: Any) -> None:

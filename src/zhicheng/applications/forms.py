@@ -338,9 +338,11 @@ class PlanChoiceField(forms.ModelChoiceField):
         self.validate_no_null_characters(value)
         if isinstance(value, CommitteePlan):
             value = value.pk
+        plans = self.queryset
+        assert plans is not None  # set in ApplicationForm.__init__
         try:
             return with_withdrawal_flag(
-                self.queryset.select_related(None)
+                plans.select_related(None)
                 .select_related("season", "season__published_version")
                 .defer("season__published_version__data")
                 .prefetch_related(None)

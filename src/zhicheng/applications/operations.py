@@ -493,7 +493,8 @@ def _submit(
         app: Application = op.obj
         if app.plan.season_id == app.season_id:
             app.plan.season = app.season  # the same row (an application's plan is its season's)
-        setattr(app.plan, WITHDRAWAL_FLAG, app.plan_withdrawal_in_force)  # check_plan_open
+        # check_plan_open reads it on the plan (annotated by _submission_reads)
+        setattr(app.plan, WITHDRAWAL_FLAG, getattr(app, "plan_withdrawal_in_force", None))
         if explanation is not None:
             app.explanation = explanation.strip()
         employer, freelancer, reviewer = route_for(app)

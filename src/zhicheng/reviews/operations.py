@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -885,7 +885,8 @@ _ID_MARKER = -7_010_203  # no application has it: it marks the id's place in the
 def _worklist_update(alias: str) -> tuple[str, list[Any], int]:
     cached = _WORKLIST_UPDATE.get(alias)
     if cached is None:
-        query = Application.objects.filter(pk=_ID_MARKER).query.chain(UpdateQuery)
+        query = cast("UpdateQuery", Application.objects.filter(pk=_ID_MARKER).query.chain(
+            UpdateQuery))
         query.add_update_values(worklist_keys())
         sql, params = query.get_compiler(alias).as_sql()
         if list(params).count(_ID_MARKER) != 1:  # never expected: no cache, the ORM runs it

@@ -166,7 +166,9 @@ def own_application_to_decide(user: Any, pk: int) -> Application:
         raise Http404("没有找到该申报。")
     try:
         return (
-            Application.objects
+            # What the pre-check reads of the row: the season's id (the plans), the version
+            # a submitted application was decided under.
+            Application.objects.only("id", "applicant_id", "season_id", "season_version_id")
             .filter(applicant=user)
             .prefetch_related(
                 Prefetch("materials", queryset=Material.objects.order_by("uploaded_at", "pk")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import rules
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 
 from zhicheng.core.actors import Actor, person
@@ -117,7 +118,15 @@ def operation(
             rows = type(target)._default_manager.all()
             lock = (read(rows).select_for_update(no_key=True, of=("self",)) if read is not None
                     else rows.select_for_update(no_key=True))
-            obj = lock.get(pk=target.pk)
+            try:
+                obj = lock.get(pk=target.pk)
+            except ObjectDoesNotExist:
+                if read is None:
+                    raise
+                # PostgreSQL rechecks a row updated while we waited for its lock against the
+                # joined rows as the statement first read them: a foreign key changed by that
+                # writer (the plan of a draft) drops the row. Read again, after that commit.
+                obj = lock.get(pk=target.pk)
         elif target is not None:
             obj = target
         if permission is not None:

@@ -271,6 +271,53 @@ def test_concurrent_submits_make_one_submission(make_applicant: Any, ready_draft
     assert sum(isinstance(r, int) for r in results) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_submit_that_waited_for_a_change_of_plan_submits_the_changed_draft(
+    make_applicant: Any, ready_draft: Any
+) -> None:
+    """The submission reads the draft's plan with the row's lock: when another window changed
+    the plan while the submission waited for that lock, it submits the draft as changed."""
+    if connection.vendor == "sqlite":
+        pytest.skip("row locks need PostgreSQL")
+    from zhicheng.core import clock
+    from zhicheng.seasons.models import CommitteePlan
+
+    app = ready_draft(make_applicant())
+    today = clock.today()
+    other = next((
+        p for p in CommitteePlan.objects.filter(season=app.season).exclude(pk=app.plan_id)
+        .prefetch_related("series")
+        if p.is_open_on(today) and app.series_id in {s.pk for s in p.series.all()}
+    ), None)
+    if other is None:
+        pytest.skip("the demo season has no second open plan of this series")
+    locked, release = threading.Event(), threading.Event()
+
+    def other_window() -> None:
+        try:
+            with transaction.atomic():
+                Application.objects.select_for_update().get(pk=app.pk)
+                Application.objects.filter(pk=app.pk).update(plan=other)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    editor = threading.Thread(target=other_window)
+    editor.start()
+    assert locked.wait(10)
+    threading.Timer(0.5, release.set).start()
+    try:
+        outcome: Any = ops.submit_application(app, app.applicant, token="t-changed")
+    except OperationError as exc:  # the changed draft's own refusal, if the plan refuses it
+        outcome = exc
+    editor.join()
+    if isinstance(outcome, Submission):
+        assert outcome.snapshot["application"]["plan"]["id"] == other.pk
+    app.refresh_from_db()
+    assert app.plan_id == other.pk
+
+
 def test_dates_of_the_business_clock_are_used(make_applicant: Any, ready_draft: Any) -> None:
     app = ready_draft(make_applicant())
     sub = ops.submit_application(app, app.applicant, token="t-date")

@@ -148,6 +148,34 @@ def test_live_precheck(applicant: Any, draft: Any, django_assert_max_num_queries
     assert "符合申报条件" in post().content.decode()
 
 
+def test_submission(applicant: Any, draft: Any, django_assert_max_num_queries: Any) -> None:
+    """A submission's queries do not grow with the draft's materials: the operation reads
+    them once with the application's lock and freezes them into one snapshot."""
+    from zhicheng.applications import operations as ops
+    from zhicheng.applications.models import Submission
+
+    warm = draft(applicant())  # fills the per-process caches (the rules, compiled UPDATEs)
+    assert client_for(warm.applicant).post(
+        f"/apply/{warm.pk}/submit/", {"token": f"t-{warm.pk}"}).status_code == 302
+    counts = []
+    for extra in (0, LARGE - SMALL):
+        user = applicant()
+        app = draft(user)
+        for i in range(extra):  # dated achievement materials feed the decision (二（二）)
+            ops.add_material(app, user, pdf_upload(f"paper {i}"), kind="achievement",
+                             title=f"论文{i}", document_date=dt.date(2023, 5, 20))
+        c = client_for(user)
+        # 30 on SQLite: the session, the user, the application's key, the token, the read
+        # under the lock, the routing, the rules' checks, the writes, the event, its chaining.
+        with django_assert_max_num_queries(32) as ctx:
+            r = c.post(f"/apply/{app.pk}/submit/", {"token": f"t-{app.pk}"})
+        assert r.status_code == 302
+        counts.append(len(ctx.captured_queries))
+        sub = Submission.objects.get(application=app)
+        assert len(sub.snapshot["materials"]) == SMALL + extra
+    assert counts[0] == counts[1], counts
+
+
 def test_material_upload(applicant: Any, draft: Any, django_assert_max_num_queries: Any) -> None:
     from zhicheng.applications.models import Material
 

@@ -20,6 +20,7 @@ from zhicheng.core import clock
 from zhicheng.documents.uploads import format_size, max_upload_bytes
 from zhicheng.orgs.models import Organisation, OrgKind
 from zhicheng.policy import Profile
+from zhicheng.sanctions.checks import with_withdrawal_flag
 from zhicheng.seasons.models import CommitteePlan
 
 from .models import MaterialKind, Route
@@ -326,6 +327,31 @@ def plan_label(plan: CommitteePlan, today: dt.date) -> str:
 class PlanChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return plan_label(obj, clock.today())
+
+    def to_python(self, value: Any) -> Any:
+        """The chosen plan with what validating it and deciding under it read: its season
+        (the window, 附件) and the hash of the season's published version (the rules), and
+        whether a withdrawal in force closed it (五（三）); not the office and the series the
+        choices show (`plan.series` still reads them on use). One query instead of four."""
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        if isinstance(value, CommitteePlan):
+            value = value.pk
+        plans = self.queryset
+        assert plans is not None  # set in ApplicationForm.__init__
+        try:
+            return with_withdrawal_flag(
+                plans.select_related(None)
+                .select_related("season", "season__published_version")
+                .defer("season__published_version__data")
+                .prefetch_related(None)
+            ).get(pk=value)
+        except (ValueError, TypeError, CommitteePlan.DoesNotExist, forms.ValidationError):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice",
+                params={"value": value},
+            ) from None
 
 
 class ApplicationForm(forms.Form):

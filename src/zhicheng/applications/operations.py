@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from zhicheng.accounts.identity import is_mobile
@@ -20,7 +20,11 @@ from zhicheng.core.operations import OperationError, StateConflict, operation
 from zhicheng.documents.uploads import check_application_quota, inspect_upload, store
 from zhicheng.orgs.models import Membership, Organisation, OrgKind
 from zhicheng.orgs.queries import preliminary_reviewer_for
-from zhicheng.sanctions.checks import ensure_plan_accepting
+from zhicheng.sanctions.checks import (
+    WITHDRAWAL_FLAG,
+    ensure_plan_accepting,
+    plan_withdrawal_in_force,
+)
 from zhicheng.seasons.models import CommitteePlan, Season
 from zhicheng.seasons.queries import engine_version
 
@@ -459,14 +463,38 @@ def submit_application(
         raise
 
 
+def _submission_reads(rows: QuerySet[Any]) -> QuerySet[Any]:
+    """What a submission reads of the application, read once with its lock: the applicant
+    with the profile and the employer (routing, the decision, the snapshot), the season with
+    its published version's hash (the rules; not its data), the plan, the series and the
+    materials in upload order (the decision, the guards, the snapshot)."""
+    return (
+        rows.select_related(
+            "applicant", "applicant__applicant_profile",
+            "applicant__applicant_profile__employer",
+            "applicant__applicant_profile__employer__supervisor",
+            "season", "season__published_version", "plan", "series",
+        )
+        .defer("season__published_version__data")
+        .annotate(plan_withdrawal_in_force=plan_withdrawal_in_force("plan_id"))
+        .prefetch_related(
+            Prefetch("materials", queryset=Material.objects.order_by("uploaded_at", "pk")))
+    )
+
+
 def _submit(
     application: Application, actor: Actor, *, token: str, explanation: str | None
 ) -> Submission:
     with operation(
         actor, "application.submit", target=application,
         permission="applications.submit_application", allowed_states=[State.DRAFT],
+        read=_submission_reads,
     ) as op:
         app: Application = op.obj
+        if app.plan.season_id == app.season_id:
+            app.plan.season = app.season  # the same row (an application's plan is its season's)
+        # check_plan_open reads it on the plan (annotated by _submission_reads)
+        setattr(app.plan, WITHDRAWAL_FLAG, getattr(app, "plan_withdrawal_in_force", None))
         if explanation is not None:
             app.explanation = explanation.strip()
         employer, freelancer, reviewer = route_for(app)
@@ -493,7 +521,7 @@ def _submit(
         app.version += 1
         app.save()
         number = app.submissions.count() + 1
-        materials = list(app.materials.order_by("uploaded_at", "pk"))
+        materials = list(app.materials.all())  # in upload order (_submission_reads)
         snapshot = build_snapshot(
             app, number=number, payload=payload, decision=decision, materials=materials,
             commitment_text=COMMITMENT_TEXT,

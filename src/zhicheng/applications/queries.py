@@ -159,17 +159,38 @@ def own_application(user: Any, pk: int) -> Application:
         raise Http404("没有找到该申报。") from None
 
 
+# What the decision reads of a material (profiles.extra_achievements).
+DECIDED_MATERIAL_FIELDS = ("id", "application_id", "kind", "title", "document_date",
+                           "is_representative", "proves", "uploaded_at")
+
+
+def own_application_to_submit(user: Any, pk: int) -> Application:
+    """One's own application, its row's key only: the submission reads the rest with the
+    row's lock (operations.submit_application); else 404 (as `own_application`)."""
+    if _anonymous(user):
+        raise Http404("没有找到该申报。")
+    try:
+        return Application.objects.filter(applicant=user).only("id", "applicant_id").get(pk=pk)
+    except Application.DoesNotExist:
+        raise Http404("没有找到该申报。") from None
+
+
 def own_application_to_decide(user: Any, pk: int) -> Application:
-    """One's own application with what the live pre-check reads (its season, its materials
-    in upload order), without the dashboard's other rows; else 404 (as `own_application`)."""
+    """One's own application with what the live pre-check reads (its materials in upload
+    order, the fields the decision reads of them), without the dashboard's other rows; else
+    404 (as `own_application`). Not its season: the form filters the plans by `season_id` and
+    a draft is decided under the chosen plan's season."""
     if _anonymous(user):
         raise Http404("没有找到该申报。")
     try:
         return (
-            Application.objects.select_related("season")
+            # What the pre-check reads of the row: the season's id (the plans), the version
+            # a submitted application was decided under.
+            Application.objects.only("id", "applicant_id", "season_id", "season_version_id")
             .filter(applicant=user)
             .prefetch_related(
-                Prefetch("materials", queryset=Material.objects.order_by("uploaded_at", "pk")))
+                Prefetch("materials", queryset=Material.objects.order_by("uploaded_at", "pk")
+                         .only(*DECIDED_MATERIAL_FIELDS)))
             .get(pk=pk)
         )
     except Application.DoesNotExist:
@@ -182,6 +203,17 @@ def material_for(user: Any, application_pk: int, pk: int) -> Material:
         if m.pk == pk:
             return m
     raise Http404("没有找到该材料。")
+
+
+def profile_to_decide(user: Any) -> ApplicantProfile | None:
+    """The user's profile with what a decision reads (the employer: employment facts), its
+    `user` the one given (not read again)."""
+    if _anonymous(user):
+        return None
+    profile = ApplicantProfile.objects.select_related("employer").filter(user=user).first()
+    if profile is not None:
+        profile.user = user
+    return profile
 
 
 def profile_of(user: Any) -> ApplicantProfile | None:
@@ -215,7 +247,7 @@ def request_unread_count(request: Any) -> int:
     return int(count)
 
 
-def plans_for(season: Season) -> QuerySet[CommitteePlan]:
+def plans_for(season: Season | int) -> QuerySet[CommitteePlan]:
     return (
         CommitteePlan.objects.filter(season=season)
         .select_related("season", "office")

@@ -351,10 +351,11 @@ def _decision_context(
 
 
 def _form_decision(request: HttpRequest, application: Application | None) -> dict[str, Any]:
-    season = application.season if application else queries.current_season()
+    season = application.season_id if application else queries.current_season()
     form = ApplicationForm(request.POST, season=season)
     form.is_valid()
-    ctx = _decision_context(_profile(request), form, application)
+    profile = queries.profile_to_decide(request.user) or _profile(request)
+    ctx = _decision_context(profile, form, application)
     ctx["plan_error"] = form.errors.get("plan")
     return ctx
 
@@ -540,7 +541,7 @@ def commitment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    app = queries.own_application(request.user, pk)
+    app = queries.own_application_to_submit(request.user, pk)
     form = SubmitForm(request.POST)
     if not form.is_valid():
         messages.error(request, "提交令牌缺失，请刷新页面后重新提交。")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import rules
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 
 from zhicheng.core.actors import Actor, person
@@ -98,7 +99,11 @@ def operation(
     refusal: Refusal = None,
     allowed_states: Collection[str] | None = None,
     state_field: str = "state",
+    read: Callable[[models.QuerySet[Any]], models.QuerySet[Any]] | None = None,
 ) -> Iterator[Op]:
+    """`read`: shapes the query that locks the target, so that the operation reads what it
+    needs of the target's related rows with it (select_related, prefetch_related, defer);
+    only the target's own row is locked, and the prefetched rows are read once it is."""
     # Row locks are FOR NO KEY UPDATE: they serialise writers of the row like FOR UPDATE but
     # do not block other transactions' foreign-key checks against it (PostgreSQL takes KEY
     # SHARE on the referenced row at commit). With FOR UPDATE, a transaction holding the audit
@@ -109,12 +114,21 @@ def operation(
         if isinstance(target, tuple):
             model, pk = target
             obj = model._default_manager.select_for_update(no_key=True).get(pk=pk)
+        elif target is not None and target.pk is not None:
+            rows = type(target)._default_manager.all()
+            lock = (read(rows).select_for_update(no_key=True, of=("self",)) if read is not None
+                    else rows.select_for_update(no_key=True))
+            try:
+                obj = lock.get(pk=target.pk)
+            except ObjectDoesNotExist:
+                if read is None:
+                    raise
+                # PostgreSQL rechecks a row updated while we waited for its lock against the
+                # joined rows as the statement first read them: a foreign key changed by that
+                # writer (the plan of a draft) drops the row. Read again, after that commit.
+                obj = lock.get(pk=target.pk)
         elif target is not None:
-            obj = (
-                type(target)._default_manager.select_for_update(no_key=True).get(pk=target.pk)
-                if target.pk is not None
-                else target
-            )
+            obj = target
         if permission is not None:
             require_permission(actor, permission, obj, refusal)
         if allowed_states is not None and getattr(obj, state_field) not in allowed_states:

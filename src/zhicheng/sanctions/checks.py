@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from zhicheng.core.operations import OperationError
 from zhicheng.policy.dates import cn_date
@@ -55,8 +55,28 @@ def ensure_may_evaluate(committee: Any) -> None:
         raise SanctionInForce(refusal_message(sanction, committee))
 
 
+# Set on a plan read `with_withdrawal_flag`: whether a withdrawal in force covers one of its
+# committees (read with the plan, so the common case, nothing withdrawn, costs no query).
+WITHDRAWAL_FLAG = "withdrawal_in_force"
+
+
+def plan_withdrawal_in_force(plan_ref: str = "pk") -> Exists:
+    """Whether a withdrawal in force covers a committee of the plan `plan_ref` names (an
+    annotation; set it on the plan as `WITHDRAWAL_FLAG`)."""
+    return Exists(Sanction.objects.filter(
+        kind=Kind.WITHDRAWAL, status=Status.IN_FORCE, committee__plans=OuterRef(plan_ref)))
+
+
+def with_withdrawal_flag(plans: QuerySet[Any]) -> QuerySet[Any]:
+    """`plans` with `WITHDRAWAL_FLAG` annotated, read by `ensure_plan_accepting`."""
+    return plans.annotate(**{WITHDRAWAL_FLAG: plan_withdrawal_in_force()})
+
+
 def ensure_plan_accepting(plan: Any) -> None:
-    """One query when nothing was withdrawn (the common case)."""
+    """One query when nothing was withdrawn (the common case); none when the plan was read
+    `with_withdrawal_flag` and nothing was."""
+    if getattr(plan, WITHDRAWAL_FLAG, None) is False:
+        return
     sanction = (
         Sanction.objects.filter(
             kind=Kind.WITHDRAWAL, status=Status.IN_FORCE, committee__plans=plan

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.cache import cache
 from django.db import transaction
@@ -65,8 +65,14 @@ def policy_season_for(application: Application) -> PolicySeason:
 
 
 def engine_season(season: Season) -> PolicySeason:
-    """The engine's Season of a stored season: its published version (a new application)."""
+    """The engine's Season of a stored season: its published version (a new application).
+    No query when the season was read with its published version (its hash: the data may
+    be deferred) and that version's Season is built already."""
     if season.published_version_id is not None:
+        version = cast("SeasonVersion | None", Season.published_version.field.get_cached_value(
+            season, default=None))
+        if version is not None and version.sha256 in _ENGINE_SEASONS:
+            return _ENGINE_SEASONS[version.sha256]
         return _policy_season_by_id(season.published_version_id)
     # A season stored before versions existed: the installed package of the same code.
     try:

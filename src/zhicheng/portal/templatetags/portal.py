@@ -5,17 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from zhicheng.portal.clauses import clause_anchor
 
 register = template.Library()
 
 
+# The notice's address per (URLconf, script prefix): a decision links every finding and
+# required material to its clause (20 and more reverse() calls on the live pre-check).
+_NOTICE_URLS: dict[tuple[Any, str], str] = {}
+
+
+def _notice_url() -> str:
+    key = (get_urlconf(), get_script_prefix())
+    url = _NOTICE_URLS.get(key)
+    if url is None:
+        url = _NOTICE_URLS[key] = reverse("portal:notice_current")
+    return url
+
+
 @register.filter
 def clause_url(citation: str) -> str:
     """``{{ "二（二）"|clause_url }}`` -> ``/notice/#clause-2-2`` (the notice's top if unknown)."""
-    url = reverse("portal:notice_current")
+    url = _notice_url()
     try:
         return f"{url}#{clause_anchor(str(citation))}"
     except ValueError:

@@ -31,7 +31,13 @@ def run_periodic_tasks() -> dict[str, Any]:
     for entry in getattr(settings, "CELERY_BEAT_SCHEDULE", {}).values():
         name = entry["task"]
         try:
-            results[name] = current_app.tasks[name].apply().get()
+            # The eager result's value, not .get(): Celery's "no join inside a task" flag is
+            # one global that concurrent eager runs in a threaded server can leave set, after
+            # which every .get() raised and the ticker ran nothing more in that process.
+            outcome = current_app.tasks[name].apply()
+            if not outcome.successful():
+                raise RuntimeError(f"{name}: {outcome.result!r}")
+            results[name] = outcome.result
         except Exception:  # one broken task must not stop the others or a page
             logger.exception("periodic task %s failed", name)
             results[name] = "failed"

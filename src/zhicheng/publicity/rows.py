@@ -14,7 +14,6 @@ included; the template keeps the tables and their headings.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from zhicheng.applications.models import Application
+from zhicheng.core.markup import escape_text as _e
 
 from .models import Kind, Status, status_of
 
@@ -53,12 +53,6 @@ _OBJECTION = (
     "            </details>"
 )
 _PK = 987654321  # stands for an entry's id in the detail URL, reversed once per page
-
-
-def _e(value: Any) -> str:
-    """Django's escape of a plain value (no `__html__`: text and numbers from the database,
-    catalogue words), without its lazy-string wrapper."""
-    return html.escape(str(value))
 
 
 def groups(entries: Iterable[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:

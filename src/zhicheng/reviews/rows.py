@@ -12,7 +12,6 @@ template keeps everything else of the page.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +23,7 @@ from django.utils.translation import gettext
 
 from zhicheng.applications.states import State
 from zhicheng.catalogue.models import Level
+from zhicheng.core.markup import escape_text
 from zhicheng.portal.clauses import clause_anchor
 
 from .scope import Deadline
@@ -66,12 +66,6 @@ class Row:
         return int(self.values["pk"])
 
 
-def _escape(text: object) -> str:
-    """Django's `escape` (html.escape of the text) without its check for lazy arguments and
-    its SafeString: ~250 values a page, and the row is marked safe as a whole."""
-    return html.escape(str(text))
-
-
 def state_labels() -> dict[str, str]:
     """Each state's label in the request's language: read once a page by the deadlines, the
     rows and the state filter (19 translations each time)."""
@@ -85,7 +79,7 @@ class _Words:
         self.url = reverse("reviews:dossier", args=[_PK])
         self.notice = reverse("portal:notice_current")
         # str() first: escape() of a lazy label stays lazy, translated again on every row.
-        self.levels = {value: _escape(label) for value, label in Level.choices}
+        self.levels = {value: escape_text(label) for value, label in Level.choices}
         self.states = states
         # `{% translate "…" %}` of a literal: the template does not escape the catalogue's word.
         self.select = gettext("选择")
@@ -122,7 +116,7 @@ def _due(words: _Words, d: Deadline) -> str:
         return "–"
     text = f"{words.translate(d.what)} {d.due.isoformat()}"
     if d.clause:
-        return f'{text}（<a href="{words.clause_url(d.clause)}">{_escape(d.clause)}</a>）'
+        return f'{text}（<a href="{words.clause_url(d.clause)}">{escape_text(d.clause)}</a>）'
     return f'{text}<span class="small text-muted">（{words.system}）</span>'
 
 
@@ -146,15 +140,15 @@ def joined(rows: Iterable[Row]) -> SafeString:
 def state_options(chosen: str, states: dict[str, str]) -> SafeString:
     """The filter form's state options (the template's loop over `State`, as it was)."""
     return mark_safe("".join(
-        f'<option value="{_escape(value)}"{" selected" if chosen == value else ""}>'
-        f"{_escape(label)}</option>" for value, label in states.items()))
+        f'<option value="{escape_text(value)}"{" selected" if chosen == value else ""}>'
+        f"{escape_text(label)}</option>" for value, label in states.items()))
 
 
 def plan_options(plans: Iterable[Any], chosen: str) -> SafeString:
     """The filter form's plan options (`{{ p.pk }}`, `{{ p }}` of each, as the template had)."""
     return mark_safe("".join(
         f'<option value="{p.pk}"{" selected" if chosen == str(p.pk) else ""}>'
-        f"{_escape(p)}</option>" for p in plans))
+        f"{escape_text(p)}</option>" for p in plans))
 
 
 def render(rows: Iterable[Row], *, can_bulk_start: bool, states: dict[str, str]) -> None:
@@ -162,7 +156,7 @@ def render(rows: Iterable[Row], *, can_bulk_start: bool, states: dict[str, str])
     words = _Words(states)
     for row in rows:
         v, d = row.values, row.deadline
-        name = _escape(v["applicant__full_name"] or v["applicant__username"])
+        name = escape_text(v["applicant__full_name"] or v["applicant__username"])
         select = ""
         if can_bulk_start:
             box = ""
@@ -171,7 +165,7 @@ def render(rows: Iterable[Row], *, can_bulk_start: bool, states: dict[str, str])
                        f'value="{v["pk"]}" aria-label="{words.select} {name}">')
             select = f"<td>{box}</td>"
         if v["employer_id"] is not None:
-            employer: str = _escape(v["employer__name"])
+            employer: str = escape_text(v["employer__name"])
         else:
             employer = words.freelancer if v["freelancer"] else ""
         state_label = words.states.get(v["state"], v["state"])
@@ -182,8 +176,8 @@ def render(rows: Iterable[Row], *, can_bulk_start: bool, states: dict[str, str])
             url=words.url.replace(str(_PK), str(v["pk"])),
             name=name,
             employer=employer,
-            plan=_escape(f"{v['plan__row']}. {v['plan__specialty']}"),
-            level=words.levels.get(v["level"]) or _escape(v["level"]),
+            plan=escape_text(f"{v['plan__row']}. {v['plan__specialty']}"),
+            level=words.levels.get(v["level"]) or escape_text(v["level"]),
             badge="text-bg-warning" if d.stage_label != state_label else "text-bg-light",
             stage=words.translate(d.stage_label),
             received=row.received.isoformat() if row.received else "–",

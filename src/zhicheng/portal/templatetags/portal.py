@@ -6,10 +6,23 @@ from typing import Any
 
 from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from zhicheng.portal.clauses import clause_anchor
+from zhicheng.portal.header import footer_html, header_html
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context: Any) -> SafeString:
+    """base.html's bars (portal.header: built in Python, each value escaped there)."""
+    return mark_safe(header_html(context))  # every value escaped by header_html
+
+
+@register.simple_tag
+def site_footer() -> SafeString:
+    return mark_safe(footer_html())  # every value escaped by footer_html
 
 
 # The notice's address per (URLconf, script prefix): a decision links every finding and

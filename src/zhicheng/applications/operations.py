@@ -9,8 +9,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from zhicheng.accounts.identity import is_mobile
@@ -362,8 +362,26 @@ def accept_commitment(application: Application, actor: Actor, *, ip: str | None)
 # --- materials ------------------------------------------------------------------------------
 
 
+def _upload_reads(rows: QuerySet[Any]) -> QuerySet[Any]:
+    """What an upload reads of the application it locks: the owner and the state (the
+    permission, the guard) and its season's city, which the audit event records
+    (orgs.permissions.city_id_of), in one query; no other column (the whole row and its
+    season's were most of the lock's CPU)."""
+    return rows.select_related("season").only(
+        "id", "applicant_id", "state", "season_id",
+        "season__id", "season__owner_id", "season__published_version_id")
+
+
 def _materials_total(application: Application) -> int:
-    return int(application.materials.aggregate(total=Sum("size"))["total"] or 0)
+    """The bytes of the application's materials (the quota), in plain SQL: the ORM's
+    aggregate cost ~0.7 ms of CPU to build for a one-row answer, twice an upload."""
+    db = connections[router.db_for_read(Material)]
+    qn = db.ops.quote_name
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COALESCE(SUM({qn('size')}), 0) FROM {qn(Material._meta.db_table)} "
+            f"WHERE {qn('application_id')} = %s", [application.pk])
+        return int(cursor.fetchone()[0])
 
 
 def add_material(
@@ -390,6 +408,7 @@ def add_material(
         with operation(
             actor, "application.material.add", target=application,
             permission="applications.change_application", allowed_states=[State.DRAFT],
+            read=_upload_reads,
         ) as op:
             app: Application = op.obj
             check_application_quota(_materials_total(app), checked.size)

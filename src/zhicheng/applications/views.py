@@ -457,8 +457,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def material_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    app = queries.own_application(request.user, pk)
-    profile = _profile(request)
+    app = queries.own_application_to_upload(request.user, pk)
+    profile = queries.profile_facts_of(request.user)
     form = MaterialForm(request.POST, request.FILES, fact_choices=fact_choices(profile))
     if form.is_valid():
         d = form.cleaned_data

@@ -11,7 +11,6 @@ LOAD_WAIT="min,max" sets the think time per user in seconds (default 0.5,1.5; "0
 
 from __future__ import annotations
 
-import io
 import itertools
 import json
 import os
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from locust import HttpUser, between, constant, tag, task
+from pdfs import pdf_of_size  # bench/load/pdfs.py: locust puts the locustfile's folder on the path
 
 FIXTURES: dict[str, Any] = json.loads(
     Path(os.environ.get("LOAD_FIXTURES", "var/load/fixtures.json")).read_text(encoding="utf-8")
@@ -31,32 +31,6 @@ _applicants = itertools.cycle(FIXTURES["applicants"])
 _publicities = itertools.cycle(FIXTURES["publicities"] or [0])
 _certificates = itertools.cycle(FIXTURES["certificates"])
 CSRF = secrets.token_hex(16)  # a 32-character secret, accepted as cookie and as token
-
-
-def pdf_of_size(size: int) -> bytes:
-    """A valid one-page PDF padded to `size` bytes with an uncompressed stream (a scan's
-    weight without the CPU of drawing one); the upload check reads it whole."""
-    head = b"%PDF-1.4\n"
-    pad = size - 600
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n" % pad + b"%" * pad + b"\nendstream",
-    ]
-    out = io.BytesIO()
-    out.write(head)
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-              % (len(objs) + 1, xref))
-    return out.getvalue()
 
 
 PDF_2MB = pdf_of_size(2 * 1024 * 1024)

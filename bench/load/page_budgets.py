@@ -1,7 +1,8 @@
-"""Page budgets in-process: for every page of the load mix, the live pre-check and a
-submission, the CPU of the Django process and the time spent in SQL, separately, as the
-median of `--runs` requests (after one warm-up), against the seeded load database (the same
-environment as bench/load/run.sh). Writes a Markdown table (bench/README.md, "Page budgets").
+"""Page budgets in-process: for every page of the load mix (the 2 MB upload included), the
+live pre-check and a submission, the CPU of the Django process and the time spent in SQL,
+separately, as the median of `--runs` requests (after one warm-up), against the seeded load
+database (the same environment as bench/load/run.sh). Writes a Markdown table
+(bench/README.md, "Page budgets").
 
     DATABASE_URL=… ZHICHENG_TODAY=2024-07-15 .venv/bin/python bench/load/page_budgets.py \
         [--runs 7] [--out var/load/page-budgets.md]
@@ -31,8 +32,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhicheng.settings")
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.client import encode_multipart  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pdfs import pdf_of_size  # noqa: E402  (the mix's 2 MB upload)
 
 
 class SqlClock:
@@ -59,7 +65,10 @@ def client_for(session: str | None) -> Client:
     return client
 
 
-def pages(fixtures: dict[str, Any]) -> list[tuple[str, Callable[[int], Any]]]:
+Hit = Callable[[int], Any] | tuple[Callable[[int], Any], Callable[[], None]]
+
+
+def pages(fixtures: dict[str, Any]) -> list[tuple[str, Hit]]:
     applicant = fixtures["applicants"][0]
     app = applicant["application"]
     reviewer = client_for(fixtures["reviewer"]["session"])
@@ -81,6 +90,33 @@ def pages(fixtures: dict[str, Any]) -> list[tuple[str, Callable[[int], Any]]]:
 
     submitter = client_for(None)
 
+    # The mix's upload (locustfile.Applicant.upload) by the second load applicant, its body
+    # encoded once: building a 2 MB multipart body is the browser's work, not the server's.
+    # Each run's material is deleted again after it is timed (through its operation), so
+    # every run uploads into the same draft under the same quota.
+    uploader_entry = fixtures["applicants"][1 if len(fixtures["applicants"]) > 1 else 0]
+    uploader = client_for(uploader_entry["session"])
+    boundary = "ZhichengBenchBoundary"
+    upload_title = "负载测试扫描件（页面预算）"
+    upload_body = encode_multipart(boundary, {
+        "kind": "achievement", "title": upload_title, "document_date": "2023-05-20",
+        "proves": "", "file": SimpleUploadedFile("scan.pdf", pdf_of_size(2 * 1024 * 1024),
+                                                 content_type="application/pdf"),
+    })
+
+    def upload(_run: int) -> Any:
+        return uploader.post(f"/apply/{uploader_entry['application']}/materials/",
+                             upload_body, content_type=f"multipart/form-data; boundary={boundary}")
+
+    def remove_uploads() -> None:
+        from zhicheng.applications.models import Material
+        from zhicheng.applications.operations import delete_material
+
+        for material in Material.objects.filter(application_id=uploader_entry["application"],
+                                                title=upload_title).select_related(
+                                                    "application__applicant"):
+            delete_material(material, material.application.applicant)
+
     def submit(run: int) -> Any:
         entry = drafts[run % len(drafts)] if drafts else None
         if entry is None:
@@ -99,6 +135,7 @@ def pages(fixtures: dict[str, Any]) -> list[tuple[str, Callable[[int], Any]]]:
         ("applicant dashboard `/apply/`", lambda _r: me.get("/apply/")),
         ("live pre-check `POST /apply/<id>/precheck/`",
          lambda _r: me.post(f"/apply/{app}/precheck/", form, HTTP_HX_REQUEST="true")),
+        ("material upload `POST /apply/<id>/materials/` (2 MB PDF)", (upload, remove_uploads)),
         ("reviewer worklist `/review/` (500 waiting)", lambda _r: reviewer.get("/review/")),
         ("public plan table `/plans/`", lambda _r: anonymous.get("/plans/")),
         ("publicity list `/publicity/`", lambda _r: anonymous.get("/publicity/")),
@@ -110,8 +147,11 @@ def pages(fixtures: dict[str, Any]) -> list[tuple[str, Callable[[int], Any]]]:
     ]
 
 
-def measure(hit: Callable[[int], Any], runs: int) -> dict[str, Any]:
+def measure(page: Hit, runs: int) -> dict[str, Any]:
+    """`page` is a request, or (a request, what undoes it after each run, untimed)."""
+    hit, undo = page if isinstance(page, tuple) else (page, lambda: None)
     status = hit(-1).status_code  # warm-up (caches, templates, the first connection)
+    undo()
     cpu, sql, wall, queries = [], [], [], []
     for run in range(runs):
         clock = SqlClock()
@@ -120,6 +160,7 @@ def measure(hit: Callable[[int], Any], runs: int) -> dict[str, Any]:
             status = hit(run).status_code
             cpu.append(time.process_time() - c)
             wall.append(time.perf_counter() - t)
+        undo()
         sql.append(clock.seconds)
         queries.append(clock.count)
     return {"status": status, "cpu_ms": statistics.median(cpu) * 1000,

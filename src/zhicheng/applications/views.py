@@ -458,7 +458,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def material_upload(request: HttpRequest, pk: int) -> HttpResponse:
     app = queries.own_application_to_upload(request.user, pk)
-    profile = queries.profile_facts_of(request.user)
+    # Its facts only (the choices of "proves"); without one, as every POST: created now.
+    profile = queries.profile_facts_of(request.user) or _profile(request)
     form = MaterialForm(request.POST, request.FILES, fact_choices=fact_choices(profile))
     if form.is_valid():
         d = form.cleaned_data

@@ -151,6 +151,25 @@ def test_an_entry_is_read_in_two_queries_while_its_season_lists_it(
     assert "钱公示" not in Client().get(LIST).content.decode()
 
 
+def test_a_changed_display_window_shows_on_the_next_list(posted: Any, today: Any) -> None:
+    """The list keeps the seasons' display windows between requests; a season saved with
+    another window is listed by it on the very next request."""
+    from zhicheng.publicity.queries import ended_visible_days
+
+    season = posted.application.season
+    last = posted.last_day + dt.timedelta(days=ended_visible_days(season))
+    today(last.isoformat())
+    assert "钱公示" in Client().get(LIST).content.decode()  # the windows are now kept
+    periods = dict(season.parameters["periods"])
+    entry = periods["publicity_ended_visible_days"]
+    shorter = (dict(entry, value=int(entry["value"]) - 1) if isinstance(entry, dict)
+               else int(entry) - 1)
+    season.parameters = {**season.parameters,
+                         "periods": {**periods, "publicity_ended_visible_days": shorter}}
+    season.save(update_fields=["parameters"])
+    assert "钱公示" not in Client().get(LIST).content.decode()
+
+
 def test_an_objection_is_filed_from_the_page(posted: Any) -> None:
     url = reverse("publicity:detail", args=[posted.pk])
     response = Client(REMOTE_ADDR="203.0.113.5").post(

@@ -7,4 +7,15 @@ class PublicityConfig(AppConfig):
     verbose_name = "公示"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from zhicheng.seasons.models import Season
+
         from . import guards  # noqa: F401  (registers the state guards)
+        from .queries import forget_display_windows
+
+        # The public list's display windows come from the seasons' parameters (queries).
+        post_save.connect(forget_display_windows, sender=Season,
+                          dispatch_uid="publicity-display-windows-save")
+        post_delete.connect(forget_display_windows, sender=Season,
+                            dispatch_uid="publicity-display-windows-delete")

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from zhicheng.applications.models import Application
@@ -94,12 +97,56 @@ def _window_start(season: Any, today: dt.date) -> dt.date | None:
     return today - dt.timedelta(days=days)
 
 
+# How long each season keeps an ended publicity listed, read by every request of the public
+# list (every season's parameters decoded for one number each). Kept in the cache and dropped
+# when a season is saved or deleted (`forget_display_windows`, connected in apps.py; at once
+# and again on commit, so a reader between the two cannot keep the old windows); expiry bounds
+# any other path. (season id, code, name, {the parameter's entry} or None.)
+WINDOWS_CACHE_KEY = "publicity:display-windows:v1"
+WINDOWS_CACHE_SECONDS = 300
+_WINDOW_PARAMETER = "periods.publicity_ended_visible_days"
+
+
+@dataclass(frozen=True)
+class _SeasonWindow:
+    """What `ended_visible_days` reads of a season (`core.parameters`), and its name for
+    the warning."""
+
+    pk: int
+    code: str
+    name: str
+    parameters: dict[str, Any]
+
+    def __str__(self) -> str:
+        return self.name  # as Season.__str__, for a missing parameter's message
+
+
+def _season_windows() -> list[_SeasonWindow]:
+    found: list[_SeasonWindow] | None = cache.get(WINDOWS_CACHE_KEY)
+    if found is None:
+        section, _dot, key = _WINDOW_PARAMETER.partition(".")
+        found = []
+        for pk, code, name, parameters in Season.objects.values_list(
+                "pk", "code", "name", "parameters"):
+            entry = (parameters or {}).get(section, {})
+            kept = {section: {key: entry[key]}} if isinstance(entry, dict) and key in entry \
+                else {}
+            found.append(_SeasonWindow(pk, code, name, kept))
+        cache.set(WINDOWS_CACHE_KEY, found, WINDOWS_CACHE_SECONDS)
+    return found
+
+
+def forget_display_windows(**_kwargs: Any) -> None:
+    cache.delete(WINDOWS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(WINDOWS_CACHE_KEY))
+
+
 def _still_listed(today: dt.date) -> Q:
     """Running and upcoming publicities, and those ended within their season's display
-    window. One query for the seasons."""
+    window (the seasons' windows from the cache, else one query)."""
 
     listed = Q(last_day__gte=today)
-    for season in Season.objects.only("pk", "code", "name", "parameters"):
+    for season in _season_windows():
         start = _window_start(season, today)
         if start is None:
             continue

@@ -10,8 +10,11 @@ database (the same environment as bench/load/run.sh). Writes a Markdown table
 CPU is `time.process_time()` around the request minus nothing: it includes the time the
 process spends in the database driver, not PostgreSQL's own CPU. SQL is the wall time of
 the queries (a connection execute wrapper), which includes PostgreSQL's work and the round
-trips. A submission consumes a ready draft per run (the surge's drafts: run it before the
-surge or on a fresh seed).
+trips. The PostgreSQL backend's own CPU (from /proc, the server on this machine) is the mean
+over a page's runs: the kernel counts it in 10 ms ticks. Not counted: the Celery worker's
+tasks a request queues (a submission's deliveries) and the sequencer process. A submission
+consumes a ready draft per run (the surge's drafts: run it before the surge or on a fresh
+seed).
 """
 
 from __future__ import annotations
@@ -56,6 +59,22 @@ class SqlClock:
         finally:
             self.seconds += time.perf_counter() - t
             self.count += 1
+
+
+def server_seconds() -> float | None:
+    """The CPU seconds used so far by this connection's PostgreSQL backend (from /proc: the
+    server runs on this machine), or None (another database, another machine). Clock ticks
+    (10 ms): read over all of a page's runs, not per request."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def client_for(session: str | None) -> Client:
@@ -153,6 +172,7 @@ def measure(page: Hit, runs: int) -> dict[str, Any]:
     status = hit(-1).status_code  # warm-up (caches, templates, the first connection)
     undo()
     cpu, sql, wall, queries = [], [], [], []
+    server_before = server_seconds()
     for run in range(runs):
         clock = SqlClock()
         with connection.execute_wrapper(clock):
@@ -163,7 +183,10 @@ def measure(page: Hit, runs: int) -> dict[str, Any]:
         undo()
         sql.append(clock.seconds)
         queries.append(clock.count)
-    return {"status": status, "cpu_ms": statistics.median(cpu) * 1000,
+    server_after = server_seconds()
+    server_ms = (None if server_before is None or server_after is None
+                 else (server_after - server_before) / runs * 1000)
+    return {"status": status, "server_ms": server_ms, "cpu_ms": statistics.median(cpu) * 1000,
             "sql_ms": statistics.median(sql) * 1000, "wall_ms": statistics.median(wall) * 1000,
             "queries": int(statistics.median(queries))}
 
@@ -189,16 +212,17 @@ def main(argv: list[str] | None = None) -> int:
         "comparable).",
         "",
         "| page | HTTP | CPU ms (Django process) | SQL ms (queries' wall time) | queries "
-        "| wall ms |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| wall ms | PostgreSQL CPU ms (mean) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, hit in pages(fixtures):
         if (args.only and args.only not in name) or (
                 args.skip_submission and name.startswith("submission")):
             continue
         m = measure(hit, args.runs)
+        server = "—" if m["server_ms"] is None else f"{m['server_ms']:.1f}"
         lines.append(f"| {name} | {m['status']} | {m['cpu_ms']:.1f} | {m['sql_ms']:.1f} | "
-                     f"{m['queries']} | {m['wall_ms']:.1f} |")
+                     f"{m['queries']} | {m['wall_ms']:.1f} | {server} |")
         print(lines[-1], flush=True)
     lines.append("")
     lines.append(f"Load average after: {os.getloadavg()[0]:.2f}.")

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import router
 from django.db.models import QuerySet
+
+from zhicheng.core.prepared import prepared
 
 from .models import POLICY_KIND, IntegrityRecord
 
@@ -27,13 +30,22 @@ def integrity_for_policy() -> QuerySet[IntegrityRecord]:
     return IntegrityRecord.objects.exclude(subject_kind="unit").order_by("start", "pk")
 
 
+def _records_of(person_id: int) -> list[IntegrityRecord]:
+    """`person_records(person).order_by("start", "pk")`, compiled once (core.prepared): every
+    decision of an application reads it."""
+    return prepared(
+        ("integrity.person_records",),
+        lambda pk: person_records(pk).order_by("start", "pk"),
+        router.db_for_read(IntegrityRecord),
+    ).instances(person_id)
+
+
 def policy_records(person: Any) -> list[dict[str, Any]]:
     """The person's records as the policy engine's `IntegrityRecord` dicts. A record bars
     applying until it ends (`barred_until`), so the integrity rule refuses while it runs.
     No query when they were prefetched (`PREFETCHED_RECORDS`)."""
     prefetched: list[IntegrityRecord] | None = getattr(person, PREFETCHED_RECORDS, None)
-    records = (prefetched if prefetched is not None
-               else list(person_records(person).order_by("start", "pk")))
+    records = prefetched if prefetched is not None else _records_of(person.pk)
     return [
         {
             "kind": POLICY_KIND.get(r.reason, "other"),  # type: ignore[call-overload]

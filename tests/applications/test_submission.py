@@ -345,11 +345,11 @@ def test_a_submission_runs_the_same_queries_every_time(
     # The state and the routing in one statement, then the worklist keys.
     assert len(updates) == 2 and '"state"' in updates[0] and '"preliminary_reviewer_id"' in \
         updates[0] and '"due_on"' in updates[1]
-    # The token, the locking read and its materials, the reviewer, the employer's lock, the
-    # colleagues, the integrity records, the two UPDATEs, the submissions' count, the
-    # submission, two notices with their deliveries and the office's members, the audit event
-    # and its chaining (4).
-    assert len(runs[2]) == 21, "\n".join(runs[2])
+    # The token, the locking read (which tells that there are no integrity records) and its
+    # materials, the reviewer, the employer's lock, the colleagues, the two UPDATEs, the
+    # submissions' count, the submission, two notices with their deliveries and the office's
+    # members, the audit event and its chaining (4).
+    assert len(runs[2]) == 20, "\n".join(runs[2])
 
 
 def test_a_submission_writes_the_routing_and_the_decided_version(
@@ -391,3 +391,31 @@ def test_a_refused_submission_changes_nothing(make_applicant: Any, ready_draft: 
     assert after.state == State.DRAFT and after.preliminary_reviewer_id is None
     assert after.submitted_at is None and after.version == app.version
     assert not Submission.objects.filter(application=app).exists()
+
+
+def test_an_integrity_record_still_refuses_the_submission_and_shows_in_the_precheck(
+    make_applicant: Any, ready_draft: Any, demo_users: dict[str, Any]
+) -> None:
+    """The submission's locking read and the pre-check's profile tell whether the person has
+    records (integrity.queries.HAS_RECORDS) so that most decisions skip that query; a person
+    with one is still refused, by both paths."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from zhicheng.integrity.operations import write_record
+
+    user = make_applicant()
+    app = ready_draft(user)
+    write_record(demo_users["city_office"], subject_kind="person", person=user, reason="fraud",
+                 description="伪造业绩证明", decision_number="连职称办〔2024〕40号")
+    c = Client()
+    c.force_login(user)
+    r = c.post(reverse("applications:precheck_application", args=[app.pk]), {
+        "plan": app.plan_id, "series": app.series.code, "specialty": app.specialty,
+        "level": app.level, "route": app.route, "explanation": "", "version": app.version,
+    }, HTTP_HX_REQUEST="true")
+    html = r.content.decode()
+    assert 'data-rule="integrity.record"' in html and 'data-verdict="ineligible"' in html
+    with pytest.raises(StateConflict, match="诚信档案"):
+        ops.submit_application(app, user, token="t-record")
+    assert Application.objects.get(pk=app.pk).state == State.DRAFT

@@ -19,6 +19,7 @@ from zhicheng.core.actors import Actor, person
 from zhicheng.core.operations import OperationError, StateConflict, operation
 from zhicheng.core.prepared import first_of, prepared
 from zhicheng.documents.uploads import check_application_quota, inspect_upload, store
+from zhicheng.integrity.queries import HAS_RECORDS, has_records
 from zhicheng.orgs.models import Membership, Organisation, OrgKind
 from zhicheng.orgs.queries import preliminary_reviewer_for, talent_centre
 from zhicheng.sanctions.checks import (
@@ -450,7 +451,7 @@ def submit_application(
     retried request) returns the first submission instead of submitting twice."""
     if not token:
         raise OperationError("提交令牌缺失，请刷新页面后重新提交。")
-    existing = Submission.objects.filter(token=token).first()
+    existing = _submission_of_token(token)
     if existing is not None:
         if existing.application_id != application.pk:
             raise OperationError("提交令牌无效，请刷新页面后重新提交。")
@@ -468,7 +469,8 @@ def _submission_reads(rows: QuerySet[Any]) -> QuerySet[Any]:
     """What a submission reads of the application, read once with its lock: the applicant
     with the profile and the employer (routing, the decision, the snapshot), the season with
     its published version's hash (the rules; not its data), the plan, the series and the
-    materials in upload order (the decision, the guards, the snapshot)."""
+    materials in upload order (the decision, the guards, the snapshot), whether the plan was
+    withdrawn and whether the applicant has integrity records (most have none: no query)."""
     return (
         rows.select_related(
             "applicant", "applicant__applicant_profile",
@@ -477,7 +479,8 @@ def _submission_reads(rows: QuerySet[Any]) -> QuerySet[Any]:
             "season", "season__published_version", "plan", "series",
         )
         .defer("season__published_version__data")
-        .annotate(plan_withdrawal_in_force=plan_withdrawal_in_force("plan_id"))
+        .annotate(plan_withdrawal_in_force=plan_withdrawal_in_force("plan_id"),
+                  **{HAS_RECORDS: has_records("applicant_id")})
         .prefetch_related(
             Prefetch("materials", queryset=Material.objects.order_by("uploaded_at", "pk")))
     )
@@ -485,6 +488,16 @@ def _submission_reads(rows: QuerySet[Any]) -> QuerySet[Any]:
 
 # The submission's small reads, compiled once (core.prepared): building and compiling them
 # cost more CPU than running them, on every submission.
+
+
+def _submission_of_token(token: str) -> Submission | None:
+    """`Submission.objects.filter(token=token).first()`: a repeated click's submission."""
+    found = prepared(
+        ("applications.submit.token",),
+        lambda marker: first_of(Submission.objects.filter(token=marker)),
+        router.db_for_read(Submission), markers=("\x00submission-token",),
+    ).instances(token)
+    return found[0] if found else None
 
 
 def _lock_employer(employer_id: int) -> None:
@@ -527,8 +540,10 @@ def _submit(
         app: Application = op.obj
         if app.plan.season_id == app.season_id:
             app.plan.season = app.season  # the same row (an application's plan is its season's)
-        # check_plan_open reads it on the plan (annotated by _submission_reads)
+        # check_plan_open reads it on the plan, the decision the records (annotated by
+        # _submission_reads)
         setattr(app.plan, WITHDRAWAL_FLAG, getattr(app, "plan_withdrawal_in_force", None))
+        setattr(app.applicant.applicant_profile, HAS_RECORDS, getattr(app, HAS_RECORDS, None))
         if explanation is not None:
             app.explanation = explanation.strip()
         employer, freelancer, reviewer = route_for(app)

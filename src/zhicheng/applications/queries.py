@@ -20,6 +20,7 @@ from django.db.models.query import MAX_GET_RESULTS
 from django.http import Http404
 
 from zhicheng.core.prepared import INT_MARKERS, first_of, key_value, prepared
+from zhicheng.integrity.queries import HAS_RECORDS, has_records
 from zhicheng.orgs.models import Membership, Role
 from zhicheng.publicity.models import Publicity
 from zhicheng.reviews.models import CorrectionRequest, CorrectionStatus
@@ -172,10 +173,16 @@ def own_application_to_submit(user: Any, pk: int) -> Application:
     row's lock (operations.submit_application); else 404 (as `own_application`)."""
     if _anonymous(user):
         raise Http404("没有找到该申报。")
-    try:
-        return Application.objects.filter(applicant=user).only("id", "applicant_id").get(pk=pk)
-    except Application.DoesNotExist:
-        raise Http404("没有找到该申报。") from None
+    key = key_value(Application, pk)
+    found = prepared(
+        ("applications.own_application_to_submit",),
+        lambda user_id, app_id: Application.objects.filter(applicant_id=user_id)
+        .only("id", "applicant_id").filter(pk=app_id).order_by()[:MAX_GET_RESULTS],
+        router.db_for_read(Application), markers=INT_MARKERS[:2],
+    ).instances(user.pk, key) if key is not None else []  # compiled once (core.prepared)
+    if not found:
+        raise Http404("没有找到该申报。")
+    return found[0]
 
 
 def own_application_to_decide(user: Any, pk: int) -> Application:
@@ -221,7 +228,8 @@ def profile_to_decide(user: Any) -> ApplicantProfile | None:
     found = prepared(
         ("applications.profile_to_decide",),
         lambda user_id: first_of(
-            ApplicantProfile.objects.select_related("employer").filter(user_id=user_id)),
+            ApplicantProfile.objects.select_related("employer").filter(user_id=user_id)
+            .annotate(**{HAS_RECORDS: has_records("user_id")})),  # profile_payload reads it
         router.db_for_read(ApplicantProfile),
     ).instances(user.pk)  # compiled once (core.prepared): every live pre-check reads it
     profile = found[0] if found else None

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import router
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from zhicheng.core.prepared import prepared
 
@@ -24,6 +24,17 @@ def running_for_person(person: Any, day: dt.date) -> QuerySet[IntegrityRecord]:
 # A person's records read ahead for many people at once: prefetch
 # `integrity_records` with `integrity_for_policy()` into this attribute.
 PREFETCHED_RECORDS = "policy_integrity_records"
+
+
+# An annotation naming whether the person has records at all, read with another row (the
+# profile a decision reads, with a submission's locking read or a pre-check's profile): a
+# profile read with it false spares the decision the records' query (most people have none).
+HAS_RECORDS = "person_has_integrity_records"
+
+
+def has_records(person_ref: str) -> Exists:
+    """Whether the person `person_ref` (an OuterRef path to a user id) has records."""
+    return Exists(person_records(OuterRef(person_ref)))
 
 
 def integrity_for_policy() -> QuerySet[IntegrityRecord]:

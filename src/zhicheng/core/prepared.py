@@ -4,8 +4,8 @@ Building and compiling a queryset costs more CPU than running it for the small r
 write (a locking read with its related rows: ~2.5 ms; a three-filter lookup: ~0.5 ms), and
 their SQL is the same on every run but for a few values. `prepared(key, build, alias)` calls
 `build(*markers)` once per thread and database, with marker values in place of the inputs,
-compiles it and remembers where each marker lands in the parameters; `run(*values)` puts the
-values there and executes the same SQL:
+compiles it and remembers where each marker lands in the parameters; `rows(*values)` and
+`instances(*values)` put the values there and execute the same SQL:
 
     read = prepared(("colleague",), lambda season, level: Application.objects.filter(
         season_id=season, level=level).values_list("pk"), alias, markers=(M1, "\\x00m2"))
@@ -16,7 +16,9 @@ Only for a query whose SQL does not depend on the values themselves (a None comp
 IS NULL, an empty list to nothing: the key must then tell those cases apart) nor on anything
 else that changes (today's date, settings): the key names everything the SQL depends on
 beyond the markers. Kept per thread: the converters and the compiler belong to the thread's
-connection (reviews.queries keeps its compiled worklist queries the same way).
+connection (reviews.queries keeps its compiled worklist queries the same way). A compiler
+with its query weighs up to ~100 KiB; the keys are a fixed dozen (the reads of a submission
+and a pre-check), not one per input, so a thread keeps about a megabyte.
 """
 
 from __future__ import annotations
@@ -227,8 +229,3 @@ def prepared(key: Hashable, build: Callable[..., QuerySet[Any]], alias: str,
     if found is None:
         found = cache[(alias, key)] = Prepared(build(*markers).using(alias), markers)
     return found
-
-
-def forget() -> None:
-    """Drop this thread's prepared queries (tests that change the schema's shape)."""
-    _PREPARED.cache = {}

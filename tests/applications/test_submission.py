@@ -320,3 +320,102 @@ def test_dates_of_the_business_clock_are_used(make_applicant: Any, ready_draft: 
     sub = ops.submit_application(app, app.applicant, token="t-date")
     request = sub.snapshot["profile"]["request"]
     assert request["application_date"] == dt.date(2024, 7, 15).isoformat()
+
+
+# --- what a submission costs ------------------------------------------------------------------
+
+
+def test_a_submission_runs_the_same_queries_every_time(
+    make_applicant: Any, ready_draft: Any
+) -> None:
+    """Its reads are compiled once (core.prepared): a second submission runs the same
+    statements, and the row is written by one UPDATE (the state with the routing)."""
+    from django.test.utils import CaptureQueriesContext
+
+    runs = []
+    for n in range(3):  # the first fills the caches (season data, compiled reads)
+        user = make_applicant()
+        app = ready_draft(user)
+        with CaptureQueriesContext(connection) as ctx:
+            ops.submit_application(app, user, token=f"t-count-{n}")
+        runs.append([q["sql"] for q in ctx.captured_queries
+                     if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))])
+    assert len(runs[1]) == len(runs[2])
+    updates = [q for q in runs[2] if q.startswith('UPDATE "applications_application" SET')]
+    # The state and the routing in one statement, then the worklist keys.
+    assert len(updates) == 2 and '"state"' in updates[0] and '"preliminary_reviewer_id"' in \
+        updates[0] and '"due_on"' in updates[1]
+    # The token, the locking read (which tells that there are no integrity records) and its
+    # materials, the reviewer, the employer's lock, the colleagues, the two UPDATEs, the
+    # submissions' count, the submission, two notices with their deliveries and the office's
+    # members, the audit event and its chaining (4).
+    assert len(runs[2]) == 20, "\n".join(runs[2])
+
+
+def test_a_submission_writes_the_routing_and_the_decided_version(
+    make_applicant: Any, ready_draft: Any
+) -> None:
+    """The one UPDATE saves every column the submission changed."""
+    user = make_applicant()
+    app = ready_draft(user)
+    before = Application.objects.get(pk=app.pk)
+    sub = ops.submit_application(app, user, token="t-columns", explanation="  说明。 ")
+    after = Application.objects.get(pk=app.pk)
+    assert after.state == State.SUBMITTED and after.version == before.version + 1
+    assert after.explanation == "说明。" and after.submitted_at is not None
+    assert after.employer_id == user.applicant_profile.employer_id is not None
+    assert after.preliminary_reviewer_id == sub.snapshot["routing"]["preliminary_reviewer"]["id"]
+    assert after.season_version_id == after.season.published_version_id is not None
+    assert after.received_at == after.submitted_at  # the worklist keys were refreshed
+    assert after.updated_at >= before.updated_at and after.created_at == before.created_at
+    assert sub.snapshot["submitted_at"] == after.submitted_at.isoformat()
+    assert [m["id"] for m in sub.snapshot["materials"]] == list(
+        after.materials.order_by("uploaded_at", "pk").values_list("pk", flat=True))
+    event = AuditEvent.objects.get(action="application.submit", target_id=str(app.pk))
+    assert event.data["submission"] == sub.pk and event.data["number"] == 1
+    assert event.data["season_version"] == after.season_version.number
+    assert event.data["preliminary_reviewer"] == after.preliminary_reviewer_id
+
+
+def test_a_refused_submission_changes_nothing(make_applicant: Any, ready_draft: Any) -> None:
+    """The routing is set before fire() so that one UPDATE writes it; a refusal after the
+    guards (no reviewer) rolls it back."""
+    from zhicheng.orgs.models import Organisation
+
+    user = make_applicant("连云港海澜智能装备有限公司")  # a district bureau reviews it
+    app = ready_draft(user)
+    Organisation.objects.filter(kind="district_bureau").update(kind="city_department")
+    with pytest.raises(OperationError, match="无法确定初审单位"):
+        ops.submit_application(app, user, token="t-noreviewer")
+    after = Application.objects.get(pk=app.pk)
+    assert after.state == State.DRAFT and after.preliminary_reviewer_id is None
+    assert after.submitted_at is None and after.version == app.version
+    assert not Submission.objects.filter(application=app).exists()
+
+
+def test_an_integrity_record_still_refuses_the_submission_and_shows_in_the_precheck(
+    make_applicant: Any, ready_draft: Any, demo_users: dict[str, Any]
+) -> None:
+    """The submission's locking read and the pre-check's profile tell whether the person has
+    records (integrity.queries.HAS_RECORDS) so that most decisions skip that query; a person
+    with one is still refused, by both paths."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from zhicheng.integrity.operations import write_record
+
+    user = make_applicant()
+    app = ready_draft(user)
+    write_record(demo_users["city_office"], subject_kind="person", person=user, reason="fraud",
+                 description="伪造业绩证明", decision_number="连职称办〔2024〕40号")
+    c = Client()
+    c.force_login(user)
+    r = c.post(reverse("applications:precheck_application", args=[app.pk]), {
+        "plan": app.plan_id, "series": app.series.code, "specialty": app.specialty,
+        "level": app.level, "route": app.route, "explanation": "", "version": app.version,
+    }, HTTP_HX_REQUEST="true")
+    html = r.content.decode()
+    assert 'data-rule="integrity.record"' in html and 'data-verdict="ineligible"' in html
+    with pytest.raises(StateConflict, match="诚信档案"):
+        ops.submit_application(app, user, token="t-record")
+    assert Application.objects.get(pk=app.pk).state == State.DRAFT

@@ -56,6 +56,46 @@ def test_precheck_returns_findings_with_clause_links(
     assert 'data-verdict="ineligible"' in html and "finding-fail" in html
 
 
+@pytest.mark.parametrize("plan_value", ["abc", "7.5", str(10**30), "999999"])
+def test_precheck_refuses_a_plan_that_is_not_one_of_the_season(
+    make_applicant: Any, make_draft: Any, plan_value: str
+) -> None:
+    """The plan and the series are read by compiled queries (core.prepared): what the ORM
+    would not find is the same invalid choice, never a database error."""
+    user = make_applicant()
+    app = make_draft(user)
+    c = client_for(user)
+    url = reverse("applications:precheck_application", args=[app.pk])
+    r = c.post(url, app_form(app, plan=plan_value), HTTP_HX_REQUEST="true")
+    assert r.status_code == 200 and "请选择评审计划表中的评委会" in r.content.decode()
+    r = c.post(url, app_form(app, series="no-such-series"), HTTP_HX_REQUEST="true")
+    assert r.status_code == 200 and "请选择评委会、系列、专业和层级" in r.content.decode()
+    r = c.post(reverse("applications:precheck_application", args=[10**30]), app_form(app),
+               HTTP_HX_REQUEST="true")
+    assert r.status_code == 404
+    other = make_draft(make_applicant())
+    r = c.post(reverse("applications:precheck_application", args=[other.pk]), app_form(app),
+               HTTP_HX_REQUEST="true")
+    assert r.status_code == 404  # someone else's
+
+
+def test_precheck_runs_the_same_queries_every_time(make_applicant: Any, make_draft: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = make_applicant()
+    app = make_draft(user)
+    c = client_for(user)
+    url = reverse("applications:precheck_application", args=[app.pk])
+    pages, counts = [], []
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as ctx:
+            r = c.post(url, app_form(app), HTTP_HX_REQUEST="true")
+        pages.append(r.content)
+        counts.append(len(ctx.captured_queries))
+    assert pages[0] == pages[1] == pages[2] and counts[1] == counts[2]
+
+
 def test_precheck_says_when_a_closed_plan_opens(make_applicant: Any, plan: Any) -> None:
     user = make_applicant()
     r = client_for(user).post(reverse("applications:precheck"), {

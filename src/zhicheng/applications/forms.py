@@ -11,17 +11,20 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db import router
+from django.db.models.query import MAX_GET_RESULTS
 from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 
 from zhicheng.catalogue.models import Level, Series
 from zhicheng.core import clock
+from zhicheng.core.prepared import INT_MARKERS, Prepared, key_value, prepared
 from zhicheng.documents.uploads import format_size, max_upload_bytes
 from zhicheng.orgs.models import Organisation, OrgKind
 from zhicheng.policy import Profile
 from zhicheng.sanctions.checks import with_withdrawal_flag
-from zhicheng.seasons.models import CommitteePlan
+from zhicheng.seasons.models import CommitteePlan, Season
 
 from .models import MaterialKind, Route
 from .operations import OperationError, check_plan_open
@@ -324,7 +327,24 @@ def plan_label(plan: CommitteePlan, today: dt.date) -> str:
     return f"{plan.row}. {plan.specialty}（{office}，{window}，{state}）"
 
 
+def _plan_to_decide() -> Prepared:
+    """What `PlanChoiceField.to_python` reads of a season's plan (`plans_for(season)` as it
+    narrows it), compiled once (core.prepared): every live pre-check validates a plan."""
+    return prepared(
+        ("applications.forms.plan_to_decide",),
+        lambda season_id, pk: with_withdrawal_flag(
+            CommitteePlan.objects.filter(season_id=season_id)
+            .select_related("season", "season__published_version")
+            .defer("season__published_version__data")
+        ).filter(pk=pk).order_by()[:MAX_GET_RESULTS],
+        router.db_for_read(CommitteePlan), markers=INT_MARKERS[:2],
+    )
+
+
 class PlanChoiceField(forms.ModelChoiceField):
+    # The season whose plans are the choices (ApplicationForm), or None: the queryset's.
+    season_id: int | None = None
+
     def label_from_instance(self, obj: Any) -> str:
         return plan_label(obj, clock.today())
 
@@ -338,6 +358,16 @@ class PlanChoiceField(forms.ModelChoiceField):
         self.validate_no_null_characters(value)
         if isinstance(value, CommitteePlan):
             value = value.pk
+        season_id = getattr(self, "season_id", None)
+        if season_id is not None:  # the season's plans (ApplicationForm): compiled once
+            pk = key_value(CommitteePlan, value)
+            found = _plan_to_decide().instances(season_id, pk) if pk is not None else []
+            if found:
+                return found[0]
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice",
+                params={"value": value},
+            )
         plans = self.queryset
         assert plans is not None  # set in ApplicationForm.__init__
         try:
@@ -354,13 +384,36 @@ class PlanChoiceField(forms.ModelChoiceField):
             ) from None
 
 
+class SeriesChoiceField(forms.ModelChoiceField):
+    """A series by its code, among all series (ApplicationForm's choices)."""
+
+    def to_python(self, value: Any) -> Any:
+        """The ModelChoiceField's lookup, compiled once (core.prepared): every live pre-check
+        validates the series."""
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        if isinstance(value, Series):
+            value = value.code
+        found = prepared(
+            ("applications.forms.series",),
+            lambda code: Series.objects.filter(code=code).order_by()[:MAX_GET_RESULTS],
+            router.db_for_read(Series), markers=("\x00series-code",),
+        ).instances(str(value))
+        if len(found) == 1:
+            return found[0]
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value},
+        )
+
+
 class ApplicationForm(forms.Form):
     plan = PlanChoiceField(
         label=_("评委会（评审计划表）"), queryset=CommitteePlan.objects.none(),
         widget=forms.Select(attrs=SELECT), empty_label=_("（请选择受理中的评委会）"),
         error_messages={**ERRORS, "invalid_choice": _("请选择评审计划表中的评委会。")},
     )
-    series = forms.ModelChoiceField(
+    series = SeriesChoiceField(
         label=_("系列"), queryset=Series.objects.none(), to_field_name="code",
         widget=forms.Select(attrs=SELECT), empty_label=_("（请选择）"), error_messages=ERRORS,
     )
@@ -379,7 +432,10 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
 
         plans = plans_for(season) if season is not None else CommitteePlan.objects.none()
-        typing.cast(forms.ModelChoiceField, self.fields["plan"]).queryset = plans
+        plan_field = typing.cast(PlanChoiceField, self.fields["plan"])
+        plan_field.queryset = plans
+        if season is not None:
+            plan_field.season_id = season.pk if isinstance(season, Season) else int(season)
         typing.cast(forms.ModelChoiceField, self.fields["series"]).queryset = (
             Series.objects.order_by("position", "code")
         )

@@ -17,9 +17,11 @@ from zhicheng.accounts.identity import is_mobile
 from zhicheng.core import clock
 from zhicheng.core.actors import Actor, person
 from zhicheng.core.operations import OperationError, StateConflict, operation
+from zhicheng.core.prepared import first_of, prepared
 from zhicheng.documents.uploads import check_application_quota, inspect_upload, store
+from zhicheng.integrity.queries import HAS_RECORDS, has_records
 from zhicheng.orgs.models import Membership, Organisation, OrgKind
-from zhicheng.orgs.queries import preliminary_reviewer_for
+from zhicheng.orgs.queries import preliminary_reviewer_for, talent_centre
 from zhicheng.sanctions.checks import (
     WITHDRAWAL_FLAG,
     ensure_plan_accepting,
@@ -451,7 +453,7 @@ def route_for(application: Application) -> tuple[Organisation | None, bool, Orga
     """(employer, freelancer, preliminary reviewer) for a submission (四, 四（三）)."""
     profile = application.applicant.applicant_profile
     if profile.freelancer:
-        return None, True, Organisation.objects.filter(kind=OrgKind.TALENT_CENTRE).first()
+        return None, True, talent_centre()
     employer = profile.employer
     reviewer = preliminary_reviewer_for(employer) if employer is not None else None
     return employer, False, reviewer
@@ -468,7 +470,7 @@ def submit_application(
     retried request) returns the first submission instead of submitting twice."""
     if not token:
         raise OperationError("提交令牌缺失，请刷新页面后重新提交。")
-    existing = Submission.objects.filter(token=token).first()
+    existing = _submission_of_token(token)
     if existing is not None:
         if existing.application_id != application.pk:
             raise OperationError("提交令牌无效，请刷新页面后重新提交。")
@@ -486,7 +488,8 @@ def _submission_reads(rows: QuerySet[Any]) -> QuerySet[Any]:
     """What a submission reads of the application, read once with its lock: the applicant
     with the profile and the employer (routing, the decision, the snapshot), the season with
     its published version's hash (the rules; not its data), the plan, the series and the
-    materials in upload order (the decision, the guards, the snapshot)."""
+    materials in upload order (the decision, the guards, the snapshot), whether the plan was
+    withdrawn and whether the applicant has integrity records (most have none: no query)."""
     return (
         rows.select_related(
             "applicant", "applicant__applicant_profile",
@@ -495,10 +498,54 @@ def _submission_reads(rows: QuerySet[Any]) -> QuerySet[Any]:
             "season", "season__published_version", "plan", "series",
         )
         .defer("season__published_version__data")
-        .annotate(plan_withdrawal_in_force=plan_withdrawal_in_force("plan_id"))
+        .annotate(plan_withdrawal_in_force=plan_withdrawal_in_force("plan_id"),
+                  **{HAS_RECORDS: has_records("applicant_id")})
         .prefetch_related(
             Prefetch("materials", queryset=Material.objects.order_by("uploaded_at", "pk")))
     )
+
+
+# The submission's small reads, compiled once (core.prepared): building and compiling them
+# cost more CPU than running them, on every submission.
+
+
+def _submission_of_token(token: str) -> Submission | None:
+    """`Submission.objects.filter(token=token).first()`: a repeated click's submission."""
+    found = prepared(
+        ("applications.submit.token",),
+        lambda marker: first_of(Submission.objects.filter(token=marker)),
+        router.db_for_read(Submission), markers=("\x00submission-token",),
+    ).instances(token)
+    return found[0] if found else None
+
+
+def _lock_employer(employer_id: int) -> None:
+    """The employer's row locked FOR NO KEY UPDATE (its key read, as `.first()` orders)."""
+    prepared(
+        ("applications.submit.lock_employer",),
+        lambda pk: first_of(Organisation.objects.select_for_update(no_key=True).filter(pk=pk))
+        .values_list("pk"),
+        router.db_for_write(Organisation),
+    ).rows(employer_id)
+
+
+def _submission_count(application_id: int) -> int:
+    """How many submissions the application has (read under its row's lock)."""
+    return len(prepared(
+        ("applications.submit.submissions",),
+        lambda pk: Submission.objects.filter(application_id=pk).order_by().values_list("pk"),
+        router.db_for_read(Submission),
+    ).rows(application_id))
+
+
+def _office_members(organisation_id: int, role: str) -> list[Membership]:
+    """The active members of this role of the office, with their users (to notify)."""
+    return prepared(
+        ("applications.submit.office_members", role),
+        lambda pk: Membership.objects.filter(
+            organisation_id=pk, role=role, active=True).select_related("user"),
+        router.db_for_read(Membership),
+    ).instances(organisation_id)
 
 
 def _submit(
@@ -512,14 +559,16 @@ def _submit(
         app: Application = op.obj
         if app.plan.season_id == app.season_id:
             app.plan.season = app.season  # the same row (an application's plan is its season's)
-        # check_plan_open reads it on the plan (annotated by _submission_reads)
+        # check_plan_open reads it on the plan, the decision the records (annotated by
+        # _submission_reads)
         setattr(app.plan, WITHDRAWAL_FLAG, getattr(app, "plan_withdrawal_in_force", None))
+        setattr(app.applicant.applicant_profile, HAS_RECORDS, getattr(app, HAS_RECORDS, None))
         if explanation is not None:
             app.explanation = explanation.strip()
         employer, freelancer, reviewer = route_for(app)
         if employer is not None:
             # Serialise submissions of one employer so the same-committee rule (四) holds.
-            Organisation.objects.select_for_update(no_key=True).filter(pk=employer.pk).first()
+            _lock_employer(employer.pk)
             colleague = colleague_plan(employer.pk, app.season, app.series_id, app.level, app.pk)
             if colleague is not None and colleague.plan_id != app.plan_id:
                 raise OperationError(
@@ -529,17 +578,23 @@ def _submit(
                 )
         check_plan_open(app.plan)
         payload, decision = decide_application(app)
-        fire(app, "submit", actor, GuardContext(decision=decision))
+        # What the submission changes on the row besides its state, saved with the state by
+        # fire() in one UPDATE of these columns (the row is locked: the others are as read).
+        changed = ["employer", "freelancer", "preliminary_reviewer", "submitted_at", "version"]
+        if explanation is not None:
+            changed.append("explanation")
         if app.season_version_id is None:
             # The decision's data from now on, until an audited re-decision (seasons.operations).
             app.season_version = engine_version(app)
-        if (employer is None and not freelancer) or reviewer is None:
-            raise OperationError("无法确定初审单位（四（三）），请核对工作单位或联系市职称办。")
+            changed.append("season_version")
         app.employer, app.freelancer, app.preliminary_reviewer = employer, freelancer, reviewer
         app.submitted_at = clock.now()
         app.version += 1
-        app.save()
-        number = app.submissions.count() + 1
+        fire(app, "submit", actor, GuardContext(decision=decision), fields=changed)
+        if (employer is None and not freelancer) or reviewer is None:
+            # After the guards, whose refusals come first; the UPDATE is rolled back.
+            raise OperationError("无法确定初审单位（四（三）），请核对工作单位或联系市职称办。")
+        number = _submission_count(app.pk) + 1
         materials = list(app.materials.all())  # in upload order (_submission_reads)
         snapshot = build_snapshot(
             app, number=number, payload=payload, decision=decision, materials=materials,
@@ -560,9 +615,7 @@ def _submit(
         next_office, next_role = (
             (employer, "unit_hr") if employer else (reviewer, "preliminary_reviewer")
         )
-        for member in Membership.objects.filter(
-            organisation=next_office, role=next_role, active=True
-        ).select_related("user"):
+        for member in _office_members(next_office.pk, next_role):
             notify(
                 member.user, "application.submitted_to_office", "收到新的职称申报",
                 f"{app.applicant}申报{app.specialty}（{app.get_level_display()}），请审核。",

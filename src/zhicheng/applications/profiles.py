@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, create_model
 from pydantic import ValidationError as PydanticError
 
 from zhicheng.core import clock, labels
-from zhicheng.integrity.queries import policy_records
+from zhicheng.integrity.queries import HAS_RECORDS, policy_records
 from zhicheng.policy import SCHEMA_VERSION, Decision, Profile, evaluate, load_season
 from zhicheng.policy import Season as PolicySeason
 from zhicheng.seasons.queries import current_season, engine_season, policy_season_for
@@ -323,10 +323,10 @@ def profile_payload(
     facts["applicant_id"] = str(profile.user_id)
     name = getattr(profile.user, "full_name", "") or profile.user.get_username()
     facts["name"] = name
-    # The integrity archive (五（四）): records written by the city title office.
-    facts["integrity_records"] = [
-        *facts.get("integrity_records", []), *policy_records(profile.user)
-    ]
+    # The integrity archive (五（四）): records written by the city title office; none to read
+    # when the profile was read knowing the person has none (integrity.queries.HAS_RECORDS).
+    records = [] if getattr(profile, HAS_RECORDS, None) is False else policy_records(profile.user)
+    facts["integrity_records"] = [*facts.get("integrity_records", []), *records]
     achievements = list(facts.get("achievements", []))
     metas = section_meta(profile, "achievements")
     achievements = [

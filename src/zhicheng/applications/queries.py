@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import router
 from django.db.models import (
     Count,
     Exists,
@@ -15,8 +16,11 @@ from django.db.models import (
     QuerySet,
     prefetch_related_objects,
 )
+from django.db.models.query import MAX_GET_RESULTS
 from django.http import Http404
 
+from zhicheng.core.prepared import INT_MARKERS, first_of, key_value, prepared
+from zhicheng.integrity.queries import HAS_RECORDS, has_records
 from zhicheng.orgs.models import Membership, Role
 from zhicheng.publicity.models import Publicity
 from zhicheng.reviews.models import CorrectionRequest, CorrectionStatus
@@ -195,10 +199,16 @@ def own_application_to_submit(user: Any, pk: int) -> Application:
     row's lock (operations.submit_application); else 404 (as `own_application`)."""
     if _anonymous(user):
         raise Http404("没有找到该申报。")
-    try:
-        return Application.objects.filter(applicant=user).only("id", "applicant_id").get(pk=pk)
-    except Application.DoesNotExist:
-        raise Http404("没有找到该申报。") from None
+    key = key_value(Application, pk)
+    found = prepared(
+        ("applications.own_application_to_submit",),
+        lambda user_id, app_id: Application.objects.filter(applicant_id=user_id)
+        .only("id", "applicant_id").filter(pk=app_id).order_by()[:MAX_GET_RESULTS],
+        router.db_for_read(Application), markers=INT_MARKERS[:2],
+    ).instances(user.pk, key) if key is not None else []  # compiled once (core.prepared)
+    if not found:
+        raise Http404("没有找到该申报。")
+    return found[0]
 
 
 def own_application_to_decide(user: Any, pk: int) -> Application:
@@ -208,19 +218,24 @@ def own_application_to_decide(user: Any, pk: int) -> Application:
     a draft is decided under the chosen plan's season."""
     if _anonymous(user):
         raise Http404("没有找到该申报。")
-    try:
-        return (
+    key = key_value(Application, pk)
+    found = prepared(
+        ("applications.own_application_to_decide",),
+        lambda user_id, app_id: (
             # What the pre-check reads of the row: the season's id (the plans), the version
             # a submitted application was decided under.
             Application.objects.only("id", "applicant_id", "season_id", "season_version_id")
-            .filter(applicant=user)
+            .filter(applicant_id=user_id)
             .prefetch_related(
                 Prefetch("materials", queryset=Material.objects.order_by("uploaded_at", "pk")
                          .only(*DECIDED_MATERIAL_FIELDS)))
-            .get(pk=pk)
-        )
-    except Application.DoesNotExist:
-        raise Http404("没有找到该申报。") from None
+            .filter(pk=app_id).order_by()[:MAX_GET_RESULTS]
+        ),
+        router.db_for_read(Application), markers=INT_MARKERS[:2],
+    ).instances(user.pk, key) if key is not None else []
+    if not found:
+        raise Http404("没有找到该申报。")
+    return found[0]
 
 
 def material_for(user: Any, application_pk: int, pk: int) -> Material:
@@ -236,7 +251,14 @@ def profile_to_decide(user: Any) -> ApplicantProfile | None:
     `user` the one given (not read again)."""
     if _anonymous(user):
         return None
-    profile = ApplicantProfile.objects.select_related("employer").filter(user=user).first()
+    found = prepared(
+        ("applications.profile_to_decide",),
+        lambda user_id: first_of(
+            ApplicantProfile.objects.select_related("employer").filter(user_id=user_id)
+            .annotate(**{HAS_RECORDS: has_records("user_id")})),  # profile_payload reads it
+        router.db_for_read(ApplicantProfile),
+    ).instances(user.pk)  # compiled once (core.prepared): every live pre-check reads it
+    profile = found[0] if found else None
     if profile is not None:
         profile.user = user
     return profile
@@ -289,22 +311,41 @@ def current_season(city: Any = None) -> Season | None:
     return current(city)
 
 
-def colleague_plan(
-    employer_id: int | None, season: Season, series_id: int, level: str, exclude_pk: int | None
-) -> Application | None:
-    """Another application of the same unit, series and level this season (四)."""
-    if not employer_id:
-        return None
+def _colleague_plans(season_id: int, series_id: int, level: str, employer_id: int,
+                     exclude_pk: int | None) -> QuerySet[Application]:
     qs = (
         Application.objects.filter(
-            season=season, series_id=series_id, level=level, employer_id=employer_id
+            season_id=season_id, series_id=series_id, level=level, employer_id=employer_id
         )
         .exclude(state=State.WITHDRAWN)
         .select_related("plan")
     )
-    if exclude_pk:
+    if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
-    return qs.order_by("created_at").first()
+    return qs.order_by("created_at")[:1]
+
+
+_LEVEL_MARKER = "\x00colleague-plan-level"  # marks the level's place (core.prepared)
+
+
+def colleague_plan(
+    employer_id: int | None, season: Season, series_id: int, level: str, exclude_pk: int | None
+) -> Application | None:
+    """Another application of the same unit, series and level this season (四). Compiled
+    once (core.prepared): it runs on every submission, within the employer's lock."""
+    if not employer_id:
+        return None
+    excluding = bool(exclude_pk)
+    markers = (*INT_MARKERS[:3], _LEVEL_MARKER, *INT_MARKERS[3:4 if excluding else 3])
+    read = prepared(
+        ("applications.colleague_plan", excluding),
+        lambda s, se, e, lv, x=None: _colleague_plans(s, se, lv, e, x),
+        router.db_for_read(Application), markers=markers,
+    )
+    values = (season.pk if isinstance(season, Season) else season, series_id, employer_id, level,
+              *((exclude_pk,) if excluding else ()))
+    found = read.instances(*values)
+    return found[0] if found else None
 
 
 def delivery_scope(user: Any) -> QuerySet[Delivery]:

@@ -5,21 +5,41 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import router
 from django.db.models import Exists, Q, QuerySet
 
+from zhicheng.core.prepared import INT_MARKERS, first_of, prepared
+
 from .models import Membership, Organisation, OrgKind, Role
+
+
+def _first_office(kind: str, district_id: int | None = None) -> Organisation | None:
+    """The first organisation of this kind (in this district), as `.first()` reads it;
+    compiled once (core.prepared): every submission routes through here."""
+    read = prepared(
+        ("orgs.first_office", kind, district_id is not None),
+        lambda *district: first_of(Organisation.objects.filter(
+            kind=kind, **({"district_id": district[0]} if district else {}))),
+        router.db_for_read(Organisation),
+        markers=INT_MARKERS[:1] if district_id is not None else (),
+    )
+    found = read.instances(*(() if district_id is None else (district_id,)))
+    return found[0] if found else None
+
+
+def talent_centre() -> Organisation | None:
+    """The city's talent centre: a freelancer's and an agency-managed unit's reviewer."""
+    return _first_office(OrgKind.TALENT_CENTRE)
 
 
 def preliminary_reviewer_for(employer: Organisation) -> Organisation | None:
     """Agency-managed → talent centre; supervised → the department; else the district bureau."""
     if employer.agency_managed:
-        return Organisation.objects.filter(kind=OrgKind.TALENT_CENTRE).first()
+        return talent_centre()
     if employer.supervisor_id:
         return employer.supervisor
     if employer.district_id:
-        return Organisation.objects.filter(
-            kind=OrgKind.DISTRICT_BUREAU, district_id=employer.district_id
-        ).first()
+        return _first_office(OrgKind.DISTRICT_BUREAU, employer.district_id)
     return None
 
 

@@ -7,12 +7,14 @@ class PublicityConfig(AppConfig):
     verbose_name = "公示"
 
     def ready(self) -> None:
+        # In ready(): models and queries import only once the app registry is ready.
         from django.db.models.signals import post_delete, post_save
 
+        # (the app registry, as above)
         from zhicheng.seasons.models import Season
 
         from . import guards  # noqa: F401  (registers the state guards)
-        from .queries import forget_display_windows
+        from .queries import forget_display_windows  # (the app registry, as above)
 
         # The public list's display windows come from the seasons' parameters (queries).
         post_save.connect(forget_display_windows, sender=Season,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, router
+from django.db import DatabaseError, connections, router
 from django.db.models import (
     Count,
     Exists,
@@ -31,7 +31,7 @@ from django.http import Http404
 
 from zhicheng.applications.models import Application, Submission
 from zhicheng.applications.states import State
-from zhicheng.core import clock
+from zhicheng.core import clock, prepared
 from zhicheng.core.inputs import bounded_int
 from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
@@ -306,7 +306,7 @@ class _Compiled:
     names of its values and its columns' converters (what `QuerySet.values()` does on every
     evaluation), kept to be run again without building and compiling the queryset."""
 
-    def __init__(self, qs: QuerySet[Any]) -> None:
+    def __init__(self, qs: QuerySet[Any], *, kept: bool = False) -> None:
         query = qs.query
         self.db = qs.db
         compiler = query.get_compiler(self.db)
@@ -314,6 +314,11 @@ class _Compiled:
             self.sql, self.params = compiler.as_sql()
         except EmptyResultSet:  # as the ORM: nothing to ask the database
             self.sql, self.params = "", ()
+        # A query kept to be run again is planned once per connection (core.prepared: its
+        # planning cost as much as its execution); a one-off one (a search) is not prepared.
+        self.prepared_sql: str | None = None
+        if kept and self.sql and prepared.enabled(connections[self.db]):
+            self.prepared_sql = prepared.bind(connections[self.db], self.sql, self.params)
         self.names = list(query.selected) if query.selected else [
             *query.extra_select, *query.values_select, *query.annotation_select]
         columns = [s[0] for s in compiler.select[0:compiler.col_count]]
@@ -324,9 +329,18 @@ class _Compiled:
         if not self.sql:
             return []
         connection = connections[self.db]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params)
-            found = [list(row) for row in cursor.fetchall()]
+        if self.prepared_sql is not None:
+            try:
+                found = [list(row) for row in prepared.fetchall(connection, self.prepared_sql)]
+            except DatabaseError:
+                # E.g. a plan whose result type a migration changed under this process:
+                # this query runs unprepared from now on.
+                self.prepared_sql = None
+                raise
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(self.sql, self.params)
+                found = [list(row) for row in cursor.fetchall()]
         # SQLCompiler.apply_converters, on lists.
         for pos, (converters, expression) in self.converters:
             for row in found:
@@ -355,7 +369,7 @@ def _compiled(key: tuple[Any, ...] | None, build: Callable[[], QuerySet[Any]]) -
     if found is not None:
         cache.move_to_end(key)  # type: ignore[arg-type]
         return found
-    found = _Compiled(build())
+    found = _Compiled(build(), kept=key is not None)
     if key is not None:
         cache[key] = found
         while len(cache) > _COMPILED_SIZE:

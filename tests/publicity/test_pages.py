@@ -151,6 +151,34 @@ def test_an_entry_is_read_in_two_queries_while_its_season_lists_it(
     assert "钱公示" not in Client().get(LIST).content.decode()
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_entrys_empty_objection_form_is_the_template_s_for_that_entry(
+    posted: Any, language: str,
+) -> None:
+    """The unbound form's fields are rendered once per language and given the entry's element
+    ids (publicity.views._objection_fields): the same HTML as the template renders for it."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from zhicheng.publicity import views
+    from zhicheng.publicity.forms import ObjectionForm
+
+    views._FORM_FIELDS.clear()
+    with translation.override(language):
+        expected = render_to_string("publicity/_objection_fields.html",
+                                    {"form": ObjectionForm(prefix_id=posted.pk)})
+        for _ in range(2):  # rendered, then kept
+            assert views._objection_fields(ObjectionForm(prefix_id=posted.pk),
+                                           posted.pk) == expected
+        assert views._objection_fields(ObjectionForm({}, prefix_id=posted.pk),
+                                       posted.pk) is None  # a bound form: the template's
+    assert f'id="id_p{posted.pk}_contact"' in expected and str(views._FORM_PK) not in expected
+    client = Client()
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get(reverse("publicity:detail", args=[posted.pk])).content.decode()
+    assert expected in html
+
+
 def test_an_objection_is_filed_from_the_page(posted: Any) -> None:
     url = reverse("publicity:detail", args=[posted.pk])
     response = Client(REMOTE_ADDR="203.0.113.5").post(

@@ -12,8 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
-from django.db import DatabaseError, connections, router
+from django.db import connections, router
 from django.db.models import (
     Count,
     Exists,
@@ -31,7 +30,8 @@ from django.http import Http404
 
 from zhicheng.applications.models import Application, Submission
 from zhicheng.applications.states import State
-from zhicheng.core import clock, prepared
+from zhicheng.core import clock
+from zhicheng.core.compiled import Compiled as _Compiled
 from zhicheng.core.inputs import bounded_int
 from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
@@ -299,57 +299,6 @@ def worklist(
 
 
 # --- the worklist page, its queries compiled once ---------------------------------------------
-
-
-class _Compiled:
-    """One values() query of the worklist as the ORM compiles it: its SQL and parameters, the
-    names of its values and its columns' converters (what `QuerySet.values()` does on every
-    evaluation), kept to be run again without building and compiling the queryset."""
-
-    def __init__(self, qs: QuerySet[Any], *, kept: bool = False) -> None:
-        query = qs.query
-        self.db = qs.db
-        compiler = query.get_compiler(self.db)
-        try:
-            self.sql, self.params = compiler.as_sql()
-        except EmptyResultSet:  # as the ORM: nothing to ask the database
-            self.sql, self.params = "", ()
-        # A query kept to be run again is planned once per connection (core.prepared: its
-        # planning cost as much as its execution); a one-off one (a search) is not prepared.
-        self.prepared_sql: str | None = None
-        if kept and self.sql and prepared.enabled(connections[self.db]):
-            self.prepared_sql = prepared.bind(connections[self.db], self.sql, self.params)
-        self.names = list(query.selected) if query.selected else [
-            *query.extra_select, *query.values_select, *query.annotation_select]
-        columns = [s[0] for s in compiler.select[0:compiler.col_count]]
-        # Only the converters are kept, not the compiler and its query (~100 KiB each).
-        self.converters = list(compiler.get_converters(columns).items()) if self.sql else []
-
-    def rows(self) -> list[dict[str, Any]]:
-        if not self.sql:
-            return []
-        connection = connections[self.db]
-        if self.prepared_sql is not None:
-            try:
-                found = [list(row) for row in prepared.fetchall(connection, self.prepared_sql)]
-            except DatabaseError:
-                # E.g. a plan whose result type a migration changed under this process:
-                # this query runs unprepared from now on.
-                self.prepared_sql = None
-                raise
-        else:
-            with connection.cursor() as cursor:
-                cursor.execute(self.sql, self.params)
-                found = [list(row) for row in cursor.fetchall()]
-        # SQLCompiler.apply_converters, on lists.
-        for pos, (converters, expression) in self.converters:
-            for row in found:
-                value = row[pos]
-                for converter in converters:
-                    value = converter(value, expression, connection)
-                row[pos] = value
-        names = self.names
-        return [dict(zip(names, row, strict=True)) for row in found]
 
 
 # Compiled worklist queries by everything their SQL depends on (the roles with their

@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from zhicheng.catalogue.models import Series
-from zhicheng.core.compiled import Compiled
+from zhicheng.core.compiled import Compiled, Related, instances, values_of
 from zhicheng.orgs.models import Membership, Role
 from zhicheng.publicity.models import Publicity
 from zhicheng.reviews.models import CorrectionRequest, CorrectionStatus
@@ -96,15 +96,14 @@ _DASHBOARD = threading.local()
 
 # What the dashboard shows of an application and of its plan, series and season, and what its
 # next step reads (`views.next_step`, `views._window_end`): the rest of each row is deferred.
-DASHBOARD_FIELDS: dict[Any, tuple[str, ...]] = {
-    Application: ("id", "applicant_id", "season_id", "plan_id", "series_id", "specialty",
-                  "level", "state", "commitment_accepted_at"),
-    CommitteePlan: ("id", "season_id", "row", "specialty", "office_name", "acceptance_text",
-                    "acceptance_mask"),
-    Series: ("id", "name"),
-    Season: ("id", "year"),
-}
-_RELATED = {CommitteePlan: "plan", Series: "series", Season: "season"}
+DASHBOARD_FIELDS = ("id", "applicant_id", "season_id", "plan_id", "series_id", "specialty",
+                    "level", "state", "commitment_accepted_at")
+DASHBOARD_RELATED: list[Related] = [
+    ("plan", CommitteePlan, ("id", "season_id", "row", "specialty", "office_name",
+                             "acceptance_text", "acceptance_mask")),
+    ("series", Series, ("id", "name")),
+    ("season", Season, ("id", "year")),
+]
 # What the dashboard shows of a notification (the template's inbox).
 DASHBOARD_NOTIFICATION_FIELDS = ("created_at", "url", "title", "body", "read_at")
 
@@ -121,11 +120,9 @@ def _dashboard_query(name: str, build: Any) -> Compiled:
 
 
 def _applications_query() -> QuerySet[Any]:
-    columns = [*DASHBOARD_FIELDS[Application]]
-    for model, via in _RELATED.items():
-        columns += [f"{via}__{f}" for f in DASHBOARD_FIELDS[model]]
     # The model's order (the newest first), as the ORM's queryset had it.
-    return Application.objects.filter(applicant_id=_STAND_IN).values(*columns)
+    return Application.objects.filter(applicant_id=_STAND_IN).values(
+        *values_of(DASHBOARD_FIELDS, DASHBOARD_RELATED))
 
 
 def dashboard_applications(user: Any) -> list[Application]:
@@ -138,17 +135,9 @@ def dashboard_applications(user: Any) -> list[Application]:
     DASHBOARD_FIELDS loaded, built from one compiled query (`Model.from_db`, as the ORM)."""
     if _anonymous(user):
         return []
-    compiled = _dashboard_query("applications", _applications_query)
-    apps = []
-    own = DASHBOARD_FIELDS[Application]
-    related = [(model, _RELATED[model], DASHBOARD_FIELDS[model]) for model in _RELATED]
-    for row in compiled.lists(user.pk):
-        app = Application.from_db(compiled.db, own, row[:len(own)])
-        at = len(own)
-        for model, via, fields in related:
-            setattr(app, via, model.from_db(compiled.db, fields, row[at:at + len(fields)]))
-            at += len(fields)
-        apps.append(app)
+    apps: list[Application] = instances(
+        _dashboard_query("applications", _applications_query), user.pk, Application,
+        DASHBOARD_FIELDS, DASHBOARD_RELATED)
     corrections, publicities = _open_items()
     prefetch_related_objects(
         [a for a in apps if a.state == State.CORRECTION_REQUESTED], corrections)

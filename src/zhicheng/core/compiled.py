@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from . import prepared
 
@@ -82,3 +82,30 @@ class Compiled:
         """The rows as `QuerySet.values()` gives them."""
         names = self.names
         return [dict(zip(names, row, strict=True)) for row in self.lists(value)]
+
+
+Related = tuple[str, type[Model], tuple[str, ...]]
+
+
+def values_of(fields: tuple[str, ...], related: list[Related]) -> list[str]:
+    """The values() names of `fields` and of each related model's fields (`instances`)."""
+    return [*fields, *(f"{via}__{f}" for via, _model, names in related for f in names)]
+
+
+def instances(compiled: Compiled, value: int | None, model: type[Model],
+              fields: tuple[str, ...], related: list[Related]) -> list[Any]:
+    """The rows of a query of `values_of(fields, related)` as instances of `model` with only
+    `fields` loaded, each related row (its primary key first) an instance set on its foreign
+    key (None for an empty one, as select_related sets it): `Model.from_db`, as the ORM
+    builds the instances of `.only(...)` with `select_related(...)`."""
+    found = []
+    n = len(fields)
+    for row in compiled.lists(value):
+        obj = model.from_db(compiled.db, fields, row[:n])
+        at = n
+        for via, other, names in related:
+            part = row[at:at + len(names)]
+            at += len(names)
+            setattr(obj, via, None if part[0] is None else other.from_db(compiled.db, names, part))
+        found.append(obj)
+    return found

@@ -138,11 +138,12 @@ def dashboard_applications(user: Any) -> list[Application]:
     apps: list[Application] = instances(
         _dashboard_query("applications", _applications_query), user.pk, Application,
         DASHBOARD_FIELDS, DASHBOARD_RELATED)
-    corrections, publicities = _open_items()
-    prefetch_related_objects(
-        [a for a in apps if a.state == State.CORRECTION_REQUESTED], corrections)
-    prefetch_related_objects(
-        [a for a in apps if a.state not in STEPS_WITHOUT_PUBLICITY], publicities)
+    correcting = [a for a in apps if a.state == State.CORRECTION_REQUESTED]
+    publicized = [a for a in apps if a.state not in STEPS_WITHOUT_PUBLICITY]
+    if correcting or publicized:  # the prefetches' querysets are built only when read
+        corrections, publicities = _open_items()
+        prefetch_related_objects(correcting, corrections)
+        prefetch_related_objects(publicized, publicities)
     return apps
 
 

@@ -34,6 +34,7 @@ def enabled(connection: BaseDatabaseWrapper) -> bool:
     if connection.vendor != "postgresql" or not getattr(
             settings, "ZHICHENG_PREPARED_STATEMENTS", True):
         return False
+    # imported here: the PostgreSQL backend's modules need psycopg, absent on SQLite installs
     from django.db.backends.postgresql.psycopg_any import is_psycopg3
 
     return bool(is_psycopg3)
@@ -52,6 +53,7 @@ def _cursor_class() -> Any:
     """A server-binding cursor (Django's, with its `callproc`) that prepares what it runs."""
     global _CURSOR
     if _CURSOR is None:
+        # imported here: only on PostgreSQL (the backend's module needs psycopg)
         from django.db.backends.postgresql.base import ServerBindingCursor
 
         base: Any = ServerBindingCursor

@@ -5,6 +5,7 @@ docs/performance.md, "Page budgets")."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -24,7 +25,8 @@ class Compiled:
     query serves everyone; such a query is not prepared (one statement per value)."""
 
     def __init__(self, qs: QuerySet[Any], *, kept: bool = False,
-                 stand_in: int | None = None) -> None:
+                 stand_in: int | None = None,
+                 wrap: Callable[[Any], tuple[str, list[str]]] | None = None) -> None:
         query = qs.query
         self.db = qs.db
         compiler = query.get_compiler(self.db)
@@ -32,6 +34,20 @@ class Compiled:
             self.sql, self.params = compiler.as_sql()
         except EmptyResultSet:  # as the ORM: nothing to ask the database
             self.sql, self.params = "", ()
+        self.names = list(query.selected) if query.selected else [
+            *query.extra_select, *query.values_select, *query.annotation_select]
+        columns = [s[0] for s in compiler.select[0:compiler.col_count]]
+        # Only the converters are kept, not the compiler and its query (~100 KiB each).
+        self.converters = list(compiler.get_converters(columns).items()) if self.sql else []
+        if wrap is not None and self.sql:
+            # The query as a subquery of SQL the ORM cannot write: `wrap(connection)` gives
+            # that SQL, "{inner}" standing for the query, and the names of its columns, the
+            # query's own first and in their order (so its converters apply as they are).
+            outer, names = wrap(connections[self.db])
+            if names[:len(self.names)] != self.names:
+                raise ValueError("a wrapping query selects the wrapped query's columns first")
+            self.names = names
+            self.sql = outer.replace("{inner}", self.sql)
         self.slots = [] if stand_in is None else [
             i for i, p in enumerate(self.params) if type(p) is int and p == stand_in]
         if stand_in is not None and self.sql and not self.slots:
@@ -41,11 +57,6 @@ class Compiled:
         self.prepared_sql: str | None = None
         if kept and not self.slots and self.sql and prepared.enabled(connections[self.db]):
             self.prepared_sql = prepared.bind(connections[self.db], self.sql, self.params)
-        self.names = list(query.selected) if query.selected else [
-            *query.extra_select, *query.values_select, *query.annotation_select]
-        columns = [s[0] for s in compiler.select[0:compiler.col_count]]
-        # Only the converters are kept, not the compiler and its query (~100 KiB each).
-        self.converters = list(compiler.get_converters(columns).items()) if self.sql else []
 
     def lists(self, value: int | None = None) -> list[list[Any]]:
         """The rows as lists of the values' Python values (in the order of `names`)."""

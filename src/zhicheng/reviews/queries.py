@@ -37,7 +37,7 @@ from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
 from zhicheng.orgs.queries import in_office_cities
 from zhicheng.publicity.models import Publicity
-from zhicheng.seasons.models import Season
+from zhicheng.seasons.models import CommitteePlan, Season
 
 from .models import CorrectionRequest, CorrectionStatus, DossierView, ReviewStep, SamplingDraw
 
@@ -310,7 +310,8 @@ _COMPILED = threading.local()
 _COMPILED_SIZE = 64
 
 
-def _compiled(key: tuple[Any, ...] | None, build: Callable[[], QuerySet[Any]]) -> _Compiled:
+def _compiled(key: tuple[Any, ...] | None, build: Callable[[], QuerySet[Any]],
+              wrap: Callable[[Any], tuple[str, list[str]]] | None = None) -> _Compiled:
     cache: OrderedDict[tuple[Any, ...], _Compiled] | None = getattr(_COMPILED, "cache", None)
     if cache is None:
         cache = _COMPILED.cache = OrderedDict()
@@ -318,12 +319,25 @@ def _compiled(key: tuple[Any, ...] | None, build: Callable[[], QuerySet[Any]]) -
     if found is not None:
         cache.move_to_end(key)  # type: ignore[arg-type]
         return found
-    found = _Compiled(build(), kept=key is not None)
+    found = _Compiled(build(), kept=key is not None, wrap=wrap)
     if key is not None:
         cache[key] = found
         while len(cache) > _COMPILED_SIZE:
             cache.popitem(last=False)
     return found
+
+
+def _with_plans(connection: Any) -> tuple[str, list[str]]:
+    """The worklist's count by plan ("{inner}": plan_id, n) with each plan's row and specialty,
+    in the filter form's order. Counted before joining the plans: grouping the joined rows by
+    plan, row and specialty sorted every waiting row by the three (~0.3 ms of a 0.6 ms query
+    at 500 waiting, EXPLAIN ANALYZE), which the ORM's values().annotate() cannot avoid."""
+    qn = connection.ops.quote_name
+    g, p = qn("g"), qn("p")
+    return (f"SELECT {g}.{qn('plan_id')}, {g}.{qn('n')}, {p}.{qn('row')}, "
+            f"{p}.{qn('specialty')} FROM ({{inner}}) {g} INNER JOIN "
+            f"{qn(CommitteePlan._meta.db_table)} {p} ON {p}.{qn('id')} = {g}.{qn('plan_id')} "
+            f"ORDER BY 3, 1", ["plan_id", "n", "plan__row", "plan__specialty"])
 
 
 @dataclass(frozen=True)
@@ -362,9 +376,8 @@ class WorklistRows:
                 getattr(user, "pk", None), state, plan, due, clock.today(),
             )
         groups = _compiled(self._part("groups"), lambda: (
-            self._worklist().order_by().values("plan_id", "plan__row", "plan__specialty")
-            .annotate(n=Count("pk")).order_by("plan__row", "plan_id")
-        )).rows()
+            self._worklist().order_by().values("plan_id").annotate(n=Count("pk"))
+        ), wrap=_with_plans).rows()
         self.total = sum(g["n"] for g in groups)
         self.plans = [PlanChoice(g["plan_id"], g["plan__row"], g["plan__specialty"])
                       for g in groups]

@@ -171,3 +171,23 @@ def test_kept_worklist_queries_run_as_prepared_statements_on_postgresql(
     connection.connection._prepared.clear()  # psycopg deallocates them on its next query
     assert _compiled(haizhou, plain, 0, 50) == expected
     assert not [s for s in _prepared_statements() if "applications_application" in s]
+
+
+def test_the_rows_shared_words_are_those_of_the_request_s_language():
+    """State labels and the rows' words are made once per language (reviews.rows._shared):
+    each language gets its own, and a caller changing its copy changes nobody else's."""
+    from django.utils import translation
+
+    from zhicheng.applications.states import State
+    from zhicheng.reviews import rows
+
+    found = {}
+    for language in ("en", "zh-hans", "en"):
+        with translation.override(language):
+            labels = rows.state_labels()
+            assert labels == {value: str(label) for value, label in State.choices}
+            assert rows._shared()[1].freelancer == translation.gettext("自由职业")
+            found.setdefault(language, labels)
+            labels[State.DRAFT] = "changed"
+            assert rows.state_labels()[State.DRAFT] != "changed"
+    assert found["en"] != found["zh-hans"]

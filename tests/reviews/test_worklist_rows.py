@@ -181,13 +181,13 @@ def test_the_rows_shared_words_are_those_of_the_request_s_language():
     from zhicheng.applications.states import State
     from zhicheng.reviews import rows
 
-    found = {}
+    words = {}
     for language in ("en", "zh-hans", "en"):
         with translation.override(language):
             labels = rows.state_labels()
             assert labels == {value: str(label) for value, label in State.choices}
             assert rows._shared()[1].freelancer == translation.gettext("自由职业")
-            found.setdefault(language, labels)
+            assert words.setdefault(language, rows._shared()[1]) is rows._shared()[1]
             labels[State.DRAFT] = "changed"
             assert rows.state_labels()[State.DRAFT] != "changed"
-    assert found["en"] != found["zh-hans"]
+    assert words["en"] is not words["zh-hans"]

@@ -12,7 +12,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connections
 from django.db.models import Model, QuerySet
 
-from . import prepared
+from . import pgstatements
 
 
 class Compiled:
@@ -20,7 +20,7 @@ class Compiled:
     evaluation), kept to be run again.
 
     `kept`: run again with the same parameters, so planned once per connection on PostgreSQL
-    (core.prepared). `stand_in`: an integer the queryset was built with in place of a value
+    (core.pgstatements). `stand_in`: an integer the queryset was built with in place of a value
     given to each run (`lists(value)`, `rows(value)`: e.g. the user's id), so that one compiled
     query serves everyone; such a query is not prepared (one statement per value)."""
 
@@ -52,11 +52,11 @@ class Compiled:
             i for i, p in enumerate(self.params) if type(p) is int and p == stand_in]
         if stand_in is not None and self.sql and not self.slots:
             raise ValueError("the stand-in value is not among the query's parameters")
-        # A query kept to be run again is planned once per connection (core.prepared: its
+        # A query kept to be run again is planned once per connection (core.pgstatements: its
         # planning cost as much as its execution); a one-off one (a search) is not prepared.
         self.prepared_sql: str | None = None
-        if kept and not self.slots and self.sql and prepared.enabled(connections[self.db]):
-            self.prepared_sql = prepared.bind(connections[self.db], self.sql, self.params)
+        if kept and not self.slots and self.sql and pgstatements.enabled(connections[self.db]):
+            self.prepared_sql = pgstatements.bind(connections[self.db], self.sql, self.params)
 
     def lists(self, value: int | None = None) -> list[list[Any]]:
         """The rows as lists of the values' Python values (in the order of `names`)."""
@@ -65,7 +65,7 @@ class Compiled:
         connection = connections[self.db]
         if self.prepared_sql is not None:
             try:
-                found = [list(row) for row in prepared.fetchall(connection, self.prepared_sql)]
+                found = [list(row) for row in pgstatements.fetchall(connection, self.prepared_sql)]
             except DatabaseError:
                 # E.g. a plan whose result type a migration changed under this process:
                 # this query runs unprepared from now on.

@@ -468,6 +468,54 @@ def test_dashboard_runs_a_constant_number_of_queries(
     assert r.status_code == 200 and states == count
 
 
+def test_dashboard_rows_and_inbox_are_what_the_orm_reads(
+    make_applicant: Any, season: Any, plan: Any, engineering: Any,
+    django_assert_num_queries: Any,
+) -> None:
+    """The dashboard's applications (compiled once, instances with only what it shows) and its
+    inbox (with the unread count in the same query) are what the ORM's querysets give, for
+    every user, a user without notifications included."""
+    from django.utils import timezone
+
+    from zhicheng.applications import queries
+    from zhicheng.applications.models import Notification
+
+    people = [make_applicant(), make_applicant(), make_applicant()]
+    _many(people[0], 3, season, plan, engineering)
+    _many(people[1], 1, season, plan, engineering)
+    now = timezone.now()
+    for i in range(12):
+        Notification.objects.create(user=people[0], kind="k", title=f"t{i}", body=f"b{i}",
+                                    url="/x/" if i % 2 else "", read_at=now if i % 3 else None)
+    Notification.objects.create(user=people[1], kind="k", title="read", read_at=now)
+    for user in people:
+        for _ in range(2):  # compiled, then reused
+            request = type("Request", (), {"user": user})()
+            with django_assert_num_queries(1):
+                found = queries.dashboard_applications(user)
+                # What the page reads of them runs no query (nothing deferred is read).
+                shown = [(a.pk, a.state, a.state_label, a.specialty, a.get_level_display(),
+                          a.commitment_accepted_at, a.plan.row, a.plan.specialty,
+                          a.plan.office_name, a.plan.acceptance_text, a.plan.acceptance_months,
+                          a.series.name, a.season.year, a.plan_id, a.series_id, a.season_id)
+                         for a in found]
+            orm = [(a.pk, a.state, a.state_label, a.specialty, a.get_level_display(),
+                    a.commitment_accepted_at, a.plan.row, a.plan.specialty, a.plan.office_name,
+                    a.plan.acceptance_text, a.plan.acceptance_months, a.series.name,
+                    a.season.year, a.plan_id, a.series_id, a.season_id)
+                   for a in queries.my_applications(user)]
+            assert shown == orm
+            with django_assert_num_queries(1):
+                inbox = queries.dashboard_inbox(request)
+                unread = queries.request_unread_count(request)  # kept: no count
+            assert unread == queries.unread_count(user)
+            assert inbox == [{f: getattr(n, f) for f in queries.DASHBOARD_NOTIFICATION_FIELDS}
+                             | {"unread": queries.unread_count(user)}
+                             for n in queries.inbox(user, limit=10)]
+    assert queries.unread_count(people[0]) == 4 and queries.unread_count(people[1]) == 0
+    assert len(queries.dashboard_inbox(type("R", (), {"user": people[0]})())) == 10
+
+
 def test_submission_notifies_the_inbox(make_applicant: Any, ready_draft: Any) -> None:
     user = make_applicant()
     app = ready_draft(user)

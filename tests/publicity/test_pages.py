@@ -170,6 +170,73 @@ def test_a_changed_display_window_shows_on_the_next_list(posted: Any, today: Any
     assert "钱公示" not in Client().get(LIST).content.decode()
 
 
+def test_an_entry_is_what_the_orm_reads_of_it(
+    posted: Any, make_application: Any, unit_hr: Any, django_assert_num_queries: Any,
+) -> None:
+    """`public_publicity` (two queries compiled once, instances with the public columns only)
+    gives what the `.only()` querysets gave, a freelancer's entry (no employer) included."""
+    from zhicheng.applications.models import Application
+    from zhicheng.publicity import queries
+    from zhicheng.publicity.models import Publicity
+
+    freelancer = open_publicity(make_application(name="自由人"), "unit", unit_hr)
+    # As a freelancer's entry reads (its committee posts it): no employer.
+    Application.objects.filter(pk=freelancer.application_id).update(employer=None,
+                                                                    freelancer=True)
+
+    def shown(p: Any) -> tuple[Any, ...]:
+        a = p.application
+        return (p.pk, p.application_id, p.kind, p.get_kind_display(), p.round, p.first_day,
+                p.last_day, p.required_workdays, p.clause, p.closed_at, p.organisation.name,
+                a.pk, a.specialty, a.level, a.get_level_display(), a.freelancer,
+                a.applicant.full_name, a.applicant.username,
+                a.employer.name if a.employer else None, a.series.name, a.plan.specialty,
+                a.plan.office_name, a.plan.phone, a.season.year, a.season.name, a.season.code,
+                a.season.parameters)
+
+    for entry in (posted, freelancer, posted):  # compiled, then reused
+        with django_assert_num_queries(2):
+            found = queries.public_publicity(entry.pk, dt.date(2024, 9, 27))
+            ours = shown(found)  # nothing deferred is read
+        orm = Publicity.objects.select_related("organisation").only(
+            *queries._PUBLICITY_COLUMNS).get(pk=entry.pk)
+        orm.application = queries._public_applications("season__code", "season__parameters") \
+            .get(pk=orm.application_id)
+        assert ours == shown(orm)
+    assert found.application.employer is not None
+    assert queries.public_publicity(freelancer.pk, dt.date(2024, 9, 27)).application.employer \
+        is None
+    assert queries.public_publicity(987654321, dt.date(2024, 9, 27)) is None
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_entrys_empty_objection_form_is_the_template_s_for_that_entry(
+    posted: Any, language: str,
+) -> None:
+    """The unbound form's fields are rendered once per language and given the entry's element
+    ids (publicity.views._objection_fields): the same HTML as the template renders for it."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from zhicheng.publicity import views
+    from zhicheng.publicity.forms import ObjectionForm
+
+    views._FORM_FIELDS.clear()
+    with translation.override(language):
+        expected = render_to_string("publicity/_objection_fields.html",
+                                    {"form": ObjectionForm(prefix_id=posted.pk)})
+        for _ in range(2):  # rendered, then kept
+            assert views._objection_fields(ObjectionForm(prefix_id=posted.pk),
+                                           posted.pk) == expected
+        assert views._objection_fields(ObjectionForm({}, prefix_id=posted.pk),
+                                       posted.pk) is None  # a bound form: the template's
+    assert f'id="id_p{posted.pk}_contact"' in expected and str(views._FORM_PK) not in expected
+    client = Client()
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get(reverse("publicity:detail", args=[posted.pk])).content.decode()
+    assert expected in html
+
+
 def test_an_objection_is_filed_from_the_page(posted: Any) -> None:
     url = reverse("publicity:detail", args=[posted.pk])
     response = Client(REMOTE_ADDR="203.0.113.5").post(

@@ -4,7 +4,10 @@ role and filter, and a compiled query kept for one person's inputs never answers
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+from django.db import connection
 
 from tests.factories.reviews import OTHER_EMPLOYER
 from zhicheng.demo.applications import DEMO_EMPLOYER
@@ -137,3 +140,54 @@ def test_the_seasons_parameters_are_read_as_the_orm_reads_them(season):
     Season.objects.filter(pk=season.pk).update(parameters={"periods": {}})
     assert season_parameters({season.pk})[0].parameters == {"periods": {}}
     assert _review_limits({season.pk}) == {season.pk: None}
+
+
+def _prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [s for (s,) in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_kept_worklist_queries_run_as_prepared_statements_on_postgresql(
+        waiting, demo_users, settings, monkeypatch):
+    haizhou = demo_users["haizhou_reviewer"]
+    monkeypatch.setattr(queries, "_COMPILED", threading.local())
+    plain = {"state": "", "plan": "", "due": "", "q": ""}
+    expected = _orm(haizhou, plain, 0, 50)
+    assert _compiled(haizhou, plain, 0, 50) == expected
+    kept = [s for s in _prepared_statements() if "applications_application" in s]
+    assert len(kept) == 2  # the count by plan and the page: planned once per connection
+    assert _compiled(haizhou, plain, 0, 50) == expected  # run again: the same statements
+    assert [s for s in _prepared_statements() if "applications_application" in s] == kept
+    # The queries Django sends are still not prepared (prepared statements stay off for
+    # them), and a search (a one-off query) is not kept.
+    assert connection.connection.prepare_threshold is None
+    _compiled(haizhou, plain | {"q": waiting[3].applicant.full_name}, 0, 50)
+    assert len([s for s in _prepared_statements() if "applications_application" in s]) == 2
+    # Off by the setting: the same rows, nothing prepared.
+    settings.ZHICHENG_PREPARED_STATEMENTS = False
+    monkeypatch.setattr(queries, "_COMPILED", threading.local())
+    connection.connection._prepared.clear()  # psycopg deallocates them on its next query
+    assert _compiled(haizhou, plain, 0, 50) == expected
+    assert not [s for s in _prepared_statements() if "applications_application" in s]
+
+
+def test_the_rows_shared_words_are_those_of_the_request_s_language():
+    """State labels and the rows' words are made once per language (reviews.rows._shared):
+    each language gets its own, and a caller changing its copy changes nobody else's."""
+    from django.utils import translation
+
+    from zhicheng.applications.states import State
+    from zhicheng.reviews import rows
+
+    words = {}
+    for language in ("en", "zh-hans", "en"):
+        with translation.override(language):
+            labels = rows.state_labels()
+            assert labels == {value: str(label) for value, label in State.choices}
+            assert rows._shared()[1].freelancer == translation.gettext("自由职业")
+            assert words.setdefault(language, rows._shared()[1]) is rows._shared()[1]
+            labels[State.DRAFT] = "changed"
+            assert rows.state_labels()[State.DRAFT] != "changed"
+    assert words["en"] is not words["zh-hans"]

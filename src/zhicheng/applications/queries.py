@@ -3,6 +3,7 @@ a page runs a constant number of queries whatever the number of applications."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,15 +11,21 @@ from django.db import router
 from django.db.models import (
     Count,
     Exists,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
+    Value,
     prefetch_related_objects,
 )
+from django.db.models.functions import Coalesce
 from django.db.models.query import MAX_GET_RESULTS
 from django.http import Http404
 
+from zhicheng.catalogue.models import Series
+from zhicheng.core.compiled import Compiled, Related, instances, values_of
 from zhicheng.core.prepared import INT_MARKERS, first_of, key_value, prepared
 from zhicheng.integrity.queries import HAS_RECORDS, has_records
 from zhicheng.orgs.models import Membership, Role
@@ -83,26 +90,63 @@ def _open_items() -> list[Prefetch[Any]]:
     ]
 
 
+# The dashboard's queries, compiled once per thread (core.compiled: their converters belong to
+# the thread's connection) with _STAND_IN for the user's id, by database (the router's choice).
+# Building and compiling the joined queryset was a third of the page's view CPU at 100,000
+# applications (bench/load/page_budgets.py) for a person's one or two applications.
+_STAND_IN = -987654321
+_DASHBOARD = threading.local()
+
+# What the dashboard shows of an application and of its plan, series and season, and what its
+# next step reads (`views.next_step`, `views._window_end`): the rest of each row is deferred.
+DASHBOARD_FIELDS = ("id", "applicant_id", "season_id", "plan_id", "series_id", "specialty",
+                    "level", "state", "commitment_accepted_at")
+DASHBOARD_RELATED: list[Related] = [
+    ("plan", CommitteePlan, ("id", "season_id", "row", "specialty", "office_name",
+                             "acceptance_text", "acceptance_mask")),
+    ("series", Series, ("id", "name")),
+    ("season", Season, ("id", "year")),
+]
+# What the dashboard shows of a notification (the template's inbox).
+DASHBOARD_NOTIFICATION_FIELDS = ("created_at", "url", "title", "body", "read_at")
+
+
+def _dashboard_query(name: str, build: Any) -> Compiled:
+    cache: dict[tuple[str, str], Compiled] | None = getattr(_DASHBOARD, "cache", None)
+    if cache is None:
+        cache = _DASHBOARD.cache = {}
+    key = (name, router.db_for_read(Application))
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = Compiled(build(), stand_in=_STAND_IN)
+    return found
+
+
+def _applications_query() -> QuerySet[Any]:
+    # The model's order (the newest first), as the ORM's queryset had it.
+    return Application.objects.filter(applicant_id=_STAND_IN).values(
+        *values_of(DASHBOARD_FIELDS, DASHBOARD_RELATED))
+
+
 def dashboard_applications(user: Any) -> list[Application]:
     """The applicant's own applications with what the dashboard shows of each (plan, series,
     the season's year; `open_corrections` while a correction is requested, `open_publicities`
     once past the unit's check, as `my_applications` has them): neither the materials and
     submissions nor the other related rows, which the dashboard does not show. The open items
     are read only for the applications whose next step shows them (`views.next_step`), so an
-    applicant with drafts pays one query, not three."""
+    applicant with drafts pays one query, not three. The rows are model instances with only
+    DASHBOARD_FIELDS loaded, built from one compiled query (`Model.from_db`, as the ORM)."""
     if _anonymous(user):
         return []
-    apps = list(
-        Application.objects.select_related("plan", "series", "season")
-        .defer("season__parameters", "season__initial_determination_months",
-               "plan__provenance")
-        .filter(applicant=user)
-    )
-    corrections, publicities = _open_items()
-    prefetch_related_objects(
-        [a for a in apps if a.state == State.CORRECTION_REQUESTED], corrections)
-    prefetch_related_objects(
-        [a for a in apps if a.state not in STEPS_WITHOUT_PUBLICITY], publicities)
+    apps: list[Application] = instances(
+        _dashboard_query("applications", _applications_query), user.pk, Application,
+        DASHBOARD_FIELDS, DASHBOARD_RELATED)
+    correcting = [a for a in apps if a.state == State.CORRECTION_REQUESTED]
+    publicized = [a for a in apps if a.state not in STEPS_WITHOUT_PUBLICITY]
+    if correcting or publicized:  # the prefetches' querysets are built only when read
+        corrections, publicities = _open_items()
+        prefetch_related_objects(correcting, corrections)
+        prefetch_related_objects(publicized, publicities)
     return apps
 
 
@@ -272,6 +316,28 @@ def profile_of(user: Any) -> ApplicantProfile | None:
         .filter(user=user)
         .first()
     )
+
+
+def _dashboard_inbox_query(limit: int) -> QuerySet[Any]:
+    unread = (Notification.objects.filter(user_id=_STAND_IN, read_at__isnull=True).order_by()
+              .values("user_id").annotate(n=Count("pk")).values("n"))
+    return (Notification.objects.filter(user_id=_STAND_IN)
+            .annotate(unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)))
+            .values(*DASHBOARD_NOTIFICATION_FIELDS, "unread")[:limit])
+
+
+def dashboard_inbox(request: Any, limit: int = 10) -> list[dict[str, Any]]:
+    """The user's latest notifications as `inbox(user, limit)` has them, as values of
+    DASHBOARD_NOTIFICATION_FIELDS, in one query with the number of their unread ones, which is
+    kept as the request's `request_unread_count` (the page's badge and its work bar): no
+    notification, none unread."""
+    user: Any = getattr(request, "user", None)
+    if _anonymous(user):
+        return []
+    compiled = _dashboard_query(f"inbox-{limit}", lambda: _dashboard_inbox_query(limit))
+    found = compiled.rows(user.pk)
+    request._zc_unread_count = found[0]["unread"] if found else 0
+    return found
 
 
 def inbox(user: Any, limit: int = 50) -> QuerySet[Notification]:

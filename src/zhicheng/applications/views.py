@@ -144,7 +144,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "nearest": nearest,
             "nearest_days": (nearest[1].due - today).days if nearest and nearest[1].due else None,
             "unit_apps": unit_apps,
-            "notifications": list(queries.inbox(request.user, limit=10)),
+            "notifications": queries.dashboard_inbox(request, limit=10),
             "unread": queries.request_unread_count(request),
             "today": today,
         },

@@ -11,7 +11,7 @@ from zhicheng.policy.workdays import WorkdayCalendar
 from .models import CalendarDay, CalendarYear
 
 # The last calendar built, with the table it was built from. The table is read on every call
-# (two small queries), so an office's edit applies at once in every process; only while it is
+# (one small query), so an office's edit applies at once in every process; only while it is
 # unchanged is the same calendar reused, with the running counts of working days it has
 # memoised (building a year's takes ~1 ms: a worklist page spanning three years paid it on
 # every request).
@@ -22,22 +22,26 @@ _LAST = None
 def _table() -> tuple[tuple[int, ...], tuple[tuple[dt.date, bool], ...]]:
     """The published years and the adjusted days, in plain SQL: building and compiling the two
     one-table ORM queries cost ~0.8 ms of CPU on every page that counts working days (the
-    worklist: docs/performance.md, "Page budgets"). Both backends give dates and booleans
-    (SQLite through Django's converters of the declared column types)."""
+    worklist: docs/performance.md, "Page budgets"). One query for both tables (one round trip
+    instead of two): a day's row has its date, a year's row its year. Both backends give dates
+    and booleans (SQLite through Django's converters of the declared column types, which a
+    compound query takes from its first SELECT: the days')."""
     db = connections[router.db_for_read(CalendarDay)]
     qn = db.ops.quote_name
     with db.cursor() as cursor:
-        cursor.execute(f"SELECT {qn('year')} FROM {qn(CalendarYear._meta.db_table)} "
-                       f"WHERE {qn('published')} ORDER BY 1")
-        years = tuple(int(y) for (y,) in cursor.fetchall())
-        cursor.execute(f"SELECT {qn('date')}, {qn('is_workday')} "
-                       f"FROM {qn(CalendarDay._meta.db_table)} ORDER BY 1")
-        days = tuple((d, bool(w)) for d, w in cursor.fetchall())
+        cursor.execute(
+            f"SELECT {qn('date')}, {qn('is_workday')}, NULL "
+            f"FROM {qn(CalendarDay._meta.db_table)} UNION ALL "
+            f"SELECT NULL, NULL, {qn('year')} FROM {qn(CalendarYear._meta.db_table)} "
+            f"WHERE {qn('published')}")
+        found = cursor.fetchall()
+    years = tuple(sorted(int(y) for d, _w, y in found if d is None))
+    days = tuple(sorted((d, bool(w)) for d, w, _y in found if d is not None))
     return years, days
 
 
 def office_calendar() -> WorkdayCalendar:
-    """Two small queries; callers doing many date sums should keep the returned object."""
+    """One small query; callers doing many date sums should keep the returned object."""
     global _LAST
     key = years, days = _table()
     last = _LAST

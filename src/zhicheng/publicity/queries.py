@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from zhicheng.accounts.models import User
 from zhicheng.applications.models import Application
+from zhicheng.catalogue.models import Series
+from zhicheng.core.compiled import Compiled, Related, instances, values_of
 from zhicheng.core.parameters import ParameterMissing, parameter
-from zhicheng.orgs.models import Membership
-from zhicheng.seasons.models import Season
+from zhicheng.orgs.models import Membership, Organisation
+from zhicheng.seasons.models import CommitteePlan, Season
 
 from .models import KIND_FOR_STATE, POSTING_ROLE, Objection, ObjectionState, Publicity
 
@@ -234,16 +238,58 @@ def published_season(code: str) -> Season | None:
     return Season.objects.filter(code=code[:50], published_version__isnull=False).first()
 
 
+# One entry's page reads its publicity and its application with PUBLIC_FIELDS (and the ids
+# they join by) through two queries compiled once per thread with _STAND_IN for the ids
+# (core.compiled): building and compiling the two querysets was a third of the page's view
+# CPU (bench/load/page_budgets.py). The instances are those of the `.only()` querysets.
+_STAND_IN = -987654321
+_ENTRY = threading.local()
+ENTRY_FIELDS = ("id", "application_id", "kind", "round", "organisation_id", "first_day",
+                "last_day", "required_workdays", "clause", "closed_at")
+ENTRY_RELATED: list[Related] = [("organisation", Organisation, ("id", "name"))]
+ENTRY_APPLICATION_FIELDS = ("id", "applicant_id", "season_id", "plan_id", "series_id",
+                            "specialty", "level", "employer_id", "freelancer")
+ENTRY_APPLICATION_RELATED: list[Related] = [
+    ("applicant", User, ("id", "username", "full_name")),
+    # the code and parameters: the season's display window (`_window_start`)
+    ("season", Season, ("id", "code", "name", "year", "parameters")),
+    ("plan", CommitteePlan, ("id", "specialty", "office_name", "phone")),
+    ("series", Series, ("id", "name")),
+    ("employer", Organisation, ("id", "name")),
+]
+
+
+def _entry_query(name: str) -> Compiled:
+    cache: dict[tuple[str, str], Compiled] | None = getattr(_ENTRY, "cache", None)
+    if cache is None:
+        cache = _ENTRY.cache = {}
+    key = (name, router.db_for_read(Publicity))
+    found = cache.get(key)
+    if found is None:
+        if name == "publicity":
+            # The model's order and one row, as `.first()` took it.
+            qs = Publicity.objects.filter(pk=_STAND_IN).values(
+                *values_of(ENTRY_FIELDS, ENTRY_RELATED))[:1]
+        else:
+            qs = Application.objects.filter(pk=_STAND_IN).order_by().values(
+                *values_of(ENTRY_APPLICATION_FIELDS, ENTRY_APPLICATION_RELATED))
+        found = cache[key] = Compiled(qs, stand_in=_STAND_IN)
+    return found
+
+
 def public_publicity(pk: int, today: dt.date) -> Publicity | None:
     """One entry, while the public list would show it (not after the display window). Two
     queries: the entry, then its application with its rows and season, whose display window
     is checked here (`_still_listed`'s test for one entry, without reading every season)."""
-    publicity = (Publicity.objects.select_related("organisation").only(*_PUBLICITY_COLUMNS)
-                 .filter(pk=pk).first())
-    if publicity is None:
+    found = instances(_entry_query("publicity"), pk, Publicity, ENTRY_FIELDS, ENTRY_RELATED)
+    if not found:
         return None
-    application = _public_applications("season__code", "season__parameters").get(
-        pk=publicity.application_id)
+    publicity: Publicity = found[0]
+    applications = instances(_entry_query("application"), publicity.application_id,
+                             Application, ENTRY_APPLICATION_FIELDS, ENTRY_APPLICATION_RELATED)
+    if not applications:  # as `.get()` (the foreign key protects it)
+        raise Application.DoesNotExist
+    application: Application = applications[0]
     if publicity.last_day < today:
         start = _window_start(application.season, today)
         if start is None or publicity.last_day < start:

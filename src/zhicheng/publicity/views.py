@@ -10,7 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -94,6 +97,27 @@ def _filed_meeting(publicity: Publicity) -> int | None:
             .order_by("-meeting__date").values_list("meeting_id", flat=True).first())
 
 
+# The unbound objection form's fields as HTML, by language, for an entry whose id is _FORM_PK
+# (its fields' element ids: ObjectionForm's prefix_id). Rendering the three widgets through the
+# form renderer was a third of the entry page's CPU (bench/load/page_budgets.py); the HTML is
+# the same for every entry but for those ids.
+_FORM_PK = 987654321
+_FORM_FIELDS: dict[str, str] = {}
+
+
+def _objection_fields(form: ObjectionForm, pk: int) -> str | None:
+    """The fields of `form` as its template renders them, when the form is unbound (a bound
+    one shows what was typed and its errors: rendered by the template)."""
+    if form.is_bound:
+        return None
+    language = get_language() or ""
+    shape = _FORM_FIELDS.get(language)
+    if shape is None:
+        shape = _FORM_FIELDS[language] = render_to_string(
+            "publicity/_objection_fields.html", {"form": ObjectionForm(prefix_id=_FORM_PK)})
+    return mark_safe(shape.replace(f"id_p{_FORM_PK}_", f"id_p{pk}_"))
+
+
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One publicity entry and its objection form; POST files an objection."""
@@ -138,7 +162,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
     context = {"p": publicity, "form": form, "refusal": refusal, "filed": filed,
                "reference": reference, "today": today,
-               "result_meeting": _filed_meeting(publicity)}
+               "result_meeting": _filed_meeting(publicity),
+               "objection_fields": _objection_fields(form, publicity.pk)}
     if request.htmx:  # type: ignore[attr-defined]
         # htmx swaps only the form (errors included: htmx does not swap non-2xx answers).
         return render(request, "publicity/_objection_form.html", context)

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import (
     Count,
@@ -32,12 +31,13 @@ from django.http import Http404
 from zhicheng.applications.models import Application, Submission
 from zhicheng.applications.states import State
 from zhicheng.core import clock
+from zhicheng.core.compiled import Compiled as _Compiled
 from zhicheng.core.inputs import bounded_int
 from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
 from zhicheng.orgs.queries import in_office_cities
 from zhicheng.publicity.models import Publicity
-from zhicheng.seasons.models import Season
+from zhicheng.seasons.models import CommitteePlan, Season
 
 from .models import CorrectionRequest, CorrectionStatus, DossierView, ReviewStep, SamplingDraw
 
@@ -301,43 +301,6 @@ def worklist(
 # --- the worklist page, its queries compiled once ---------------------------------------------
 
 
-class _Compiled:
-    """One values() query of the worklist as the ORM compiles it: its SQL and parameters, the
-    names of its values and its columns' converters (what `QuerySet.values()` does on every
-    evaluation), kept to be run again without building and compiling the queryset."""
-
-    def __init__(self, qs: QuerySet[Any]) -> None:
-        query = qs.query
-        self.db = qs.db
-        compiler = query.get_compiler(self.db)
-        try:
-            self.sql, self.params = compiler.as_sql()
-        except EmptyResultSet:  # as the ORM: nothing to ask the database
-            self.sql, self.params = "", ()
-        self.names = list(query.selected) if query.selected else [
-            *query.extra_select, *query.values_select, *query.annotation_select]
-        columns = [s[0] for s in compiler.select[0:compiler.col_count]]
-        # Only the converters are kept, not the compiler and its query (~100 KiB each).
-        self.converters = list(compiler.get_converters(columns).items()) if self.sql else []
-
-    def rows(self) -> list[dict[str, Any]]:
-        if not self.sql:
-            return []
-        connection = connections[self.db]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params)
-            found = [list(row) for row in cursor.fetchall()]
-        # SQLCompiler.apply_converters, on lists.
-        for pos, (converters, expression) in self.converters:
-            for row in found:
-                value = row[pos]
-                for converter in converters:
-                    value = converter(value, expression, connection)
-                row[pos] = value
-        names = self.names
-        return [dict(zip(names, row, strict=True)) for row in found]
-
-
 # Compiled worklist queries by everything their SQL depends on (the roles with their
 # organisations and cities, the user, the filters, the business date, the page's bounds),
 # per thread (converters belong to their thread's connection). Building and compiling the
@@ -347,7 +310,8 @@ _COMPILED = threading.local()
 _COMPILED_SIZE = 64
 
 
-def _compiled(key: tuple[Any, ...] | None, build: Callable[[], QuerySet[Any]]) -> _Compiled:
+def _compiled(key: tuple[Any, ...] | None, build: Callable[[], QuerySet[Any]],
+              wrap: Callable[[Any], tuple[str, list[str]]] | None = None) -> _Compiled:
     cache: OrderedDict[tuple[Any, ...], _Compiled] | None = getattr(_COMPILED, "cache", None)
     if cache is None:
         cache = _COMPILED.cache = OrderedDict()
@@ -355,12 +319,25 @@ def _compiled(key: tuple[Any, ...] | None, build: Callable[[], QuerySet[Any]]) -
     if found is not None:
         cache.move_to_end(key)  # type: ignore[arg-type]
         return found
-    found = _Compiled(build())
+    found = _Compiled(build(), kept=key is not None, wrap=wrap)
     if key is not None:
         cache[key] = found
         while len(cache) > _COMPILED_SIZE:
             cache.popitem(last=False)
     return found
+
+
+def _with_plans(connection: Any) -> tuple[str, list[str]]:
+    """The worklist's count by plan ("{inner}": plan_id, n) with each plan's row and specialty,
+    in the filter form's order. Counted before joining the plans: grouping the joined rows by
+    plan, row and specialty sorted every waiting row by the three (~0.3 ms of a 0.6 ms query
+    at 500 waiting, EXPLAIN ANALYZE), which the ORM's values().annotate() cannot avoid."""
+    qn = connection.ops.quote_name
+    g, p = qn("g"), qn("p")
+    return (f"SELECT {g}.{qn('plan_id')}, {g}.{qn('n')}, {p}.{qn('row')}, "
+            f"{p}.{qn('specialty')} FROM ({{inner}}) {g} INNER JOIN "
+            f"{qn(CommitteePlan._meta.db_table)} {p} ON {p}.{qn('id')} = {g}.{qn('plan_id')} "
+            f"ORDER BY 3, 1", ["plan_id", "n", "plan__row", "plan__specialty"])
 
 
 @dataclass(frozen=True)
@@ -399,9 +376,8 @@ class WorklistRows:
                 getattr(user, "pk", None), state, plan, due, clock.today(),
             )
         groups = _compiled(self._part("groups"), lambda: (
-            self._worklist().order_by().values("plan_id", "plan__row", "plan__specialty")
-            .annotate(n=Count("pk")).order_by("plan__row", "plan_id")
-        )).rows()
+            self._worklist().order_by().values("plan_id").annotate(n=Count("pk"))
+        ), wrap=_with_plans).rows()
         self.total = sum(g["n"] for g in groups)
         self.plans = [PlanChoice(g["plan_id"], g["plan__row"], g["plan__specialty"])
                       for g in groups]

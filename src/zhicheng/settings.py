@@ -357,6 +357,10 @@ ZHICHENG_AUDIT_VERIFY_SECONDS = int(os.environ.get("ZHICHENG_AUDIT_VERIFY_SECOND
 # chain head: the old, serialising way).
 ZHICHENG_AUDIT_CHAINING = os.environ.get("ZHICHENG_AUDIT_CHAINING", "after_commit")
 ZHICHENG_AUDIT_SEQUENCE_SECONDS = int(os.environ.get("ZHICHENG_AUDIT_SEQUENCE_SECONDS", "5"))
+# The worklist's repeated queries as server-side prepared statements on PostgreSQL
+# (core.pgstatements: planned once per connection). Off behind a connection pooler in
+# transaction mode that cannot keep them (PgBouncer before 1.21).
+ZHICHENG_PREPARED_STATEMENTS = env_bool("ZHICHENG_PREPARED_STATEMENTS", default=True)
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "sanctions.flag_overdue_corrections": {

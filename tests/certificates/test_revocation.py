@@ -45,6 +45,26 @@ def test_public_page_valid_unknown_and_masked(issued) -> None:
     assert VerificationLog.objects.filter(certificate=cert, result="valid").count() == 2
 
 
+def test_each_lookup_finds_its_own_certificate_in_the_same_queries(issued) -> None:
+    """The lookup by number and name is compiled once and run again with each visitor's
+    input: every certificate is found with its own details, a mismatch with none."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first, second = issued(), issued(name="王有效")
+    _verify(Client(), number="", name="")  # the site's city list is cached after a first page
+    counts = []
+    for cert, name in ((first, "张证书"), (second, "王有效"), (first, "张证书")):
+        with CaptureQueriesContext(connection) as queries:
+            page = _verify(Client(), number=cert.number.lower(), name=f" {name} ")
+        counts.append(len(queries))
+        assert 'id="result-label">有效<' in page and f"<td>{name}</td>" in page
+        assert f"<td>{cert.number}</td>" in page and cert.id_masked in page
+        assert f'id="certificate-season">{cert.application.season.name}<' in page
+    assert counts[0] == counts[1] == counts[2]
+    assert "查无此证" in _verify(Client(), number=first.number, name="王有效")
+
+
 def test_verification_is_throttled(issued, settings) -> None:
     settings.ZHICHENG_VERIFY_THROTTLE = (2, 600)
     cert = issued()

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
+from django.db import router
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from zhicheng.applications.models import Application
 from zhicheng.applications.states import State
 from zhicheng.core.audit import pending_count
 from zhicheng.core.models import AuditHead
+from zhicheng.core.prepared import first_of, prepared
 from zhicheng.evaluation.models import Case
 from zhicheng.orgs.permissions import is_city_office
 from zhicheng.orgs.queries import in_office_cities
@@ -57,13 +59,36 @@ def office_certificates(user: Any) -> QuerySet[Certificate]:
     )
 
 
+# What the verification page shows of a certificate (certificates/verify.html) and what the
+# answer reads (its status); not the signed payload, the signature or the evidence, nor the
+# application's other columns.
+VERIFY_COLUMNS = (
+    "id", "number", "holder_name", "id_masked", "series_name", "specialty", "title_name",
+    "level", "route", "round_label", "committee", "approval_number", "passed_on",
+    "qualification_date", "issuing_authority", "issue_date", "status", "revoked_on",
+    "revocation_category", "revocation_decision_number",
+    "application__id", "application__season__id", "application__season__name",
+)
+_NUMBER_MARKER, _NAME_MARKER = "\x00verify-number", "\x00verify-name"  # (core.prepared)
+
+
+def verifiable(qs: QuerySet[Certificate]) -> QuerySet[Certificate]:
+    """Certificates as the verification page reads them (its season shown)."""
+    return qs.select_related("application__season").only(*VERIFY_COLUMNS)
+
+
 def lookup(number: str, name: str) -> Certificate | None:
-    """Public lookup: both the number and the holder's name must match."""
+    """Public lookup: both the number and the holder's name must match. Compiled once
+    (core.prepared): every verification by number asks it."""
     number, name = number.strip().upper(), name.strip()
     if not number or not name:
         return None
-    return (Certificate.objects.select_related("application__season")  # its season shown
-            .filter(number=number, holder_name=name).first())
+    found = prepared(
+        ("certificates.lookup",),
+        lambda n, h: first_of(verifiable(Certificate.objects.filter(number=n, holder_name=h))),
+        router.db_for_read(Certificate), markers=(_NUMBER_MARKER, _NAME_MARKER),
+    ).instances(number, name)
+    return found[0] if found else None
 
 
 def revocation_entries() -> list[dict[str, Any]]:

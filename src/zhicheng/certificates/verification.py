@@ -67,8 +67,8 @@ def verify(ip: str | None, *, number: str = "", name: str = "", code: str = "") 
         else:
             found.signed = check.data
             found.number = str(check.data.get("no", ""))[:60]
-            found.certificate = (Certificate.objects.select_related("application__season")
-                                 .filter(number=found.number).first())
+            found.certificate = queries.verifiable(
+                Certificate.objects.filter(number=found.number)).first()
     else:
         found.certificate = queries.lookup(number, name)
     if found.certificate is not None:

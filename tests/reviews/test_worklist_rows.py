@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 
 from tests.factories.reviews import OTHER_EMPLOYER
+from zhicheng.core import compiled
 from zhicheng.demo.applications import DEMO_EMPLOYER
 from zhicheng.orgs.models import Membership
 from zhicheng.reviews import operations as rops
@@ -152,7 +153,7 @@ def _prepared_statements():
 def test_kept_worklist_queries_run_as_prepared_statements_on_postgresql(
         waiting, demo_users, settings, monkeypatch):
     haizhou = demo_users["haizhou_reviewer"]
-    monkeypatch.setattr(queries, "_COMPILED", threading.local())
+    monkeypatch.setattr(compiled, "_KEPT", threading.local())
     plain = {"state": "", "plan": "", "due": "", "q": ""}
     expected = _orm(haizhou, plain, 0, 50)
     assert _compiled(haizhou, plain, 0, 50) == expected
@@ -167,7 +168,7 @@ def test_kept_worklist_queries_run_as_prepared_statements_on_postgresql(
     assert len([s for s in _prepared_statements() if "applications_application" in s]) == 2
     # Off by the setting: the same rows, nothing prepared.
     settings.ZHICHENG_PREPARED_STATEMENTS = False
-    monkeypatch.setattr(queries, "_COMPILED", threading.local())
+    monkeypatch.setattr(compiled, "_KEPT", threading.local())
     connection.connection._prepared.clear()  # psycopg deallocates them on its next query
     assert _compiled(haizhou, plain, 0, 50) == expected
     assert not [s for s in _prepared_statements() if "applications_application" in s]

@@ -5,7 +5,9 @@ docs/performance.md, "Page budgets")."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -93,6 +95,32 @@ class Compiled:
         """The rows as `QuerySet.values()` gives them."""
         names = self.names
         return [dict(zip(names, row, strict=True)) for row in self.lists(value)]
+
+
+# Compiled queries by everything their SQL depends on (the caller's key), per thread (the
+# converters belong to the thread's connection), the least recently used dropped past
+# KEPT_PER_THREAD.
+_KEPT = threading.local()
+KEPT_PER_THREAD = 64
+
+
+def kept(key: Hashable, build: Callable[[], QuerySet[Any]], *, prepare: bool = True,
+         wrap: Callable[[Any], tuple[str, list[str]]] | None = None) -> Compiled:
+    """`build()` compiled once per thread for `key`, which must name everything the SQL and
+    its parameters depend on (the inputs, the business date, the page's bounds). `prepare`:
+    also a server-side prepared statement on PostgreSQL (a query run again and again, not
+    one per page of a list)."""
+    cache: OrderedDict[Hashable, Compiled] | None = getattr(_KEPT, "cache", None)
+    if cache is None:
+        cache = _KEPT.cache = OrderedDict()
+    found = cache.get(key)
+    if found is not None:
+        cache.move_to_end(key)
+        return found
+    found = cache[key] = Compiled(build(), kept=prepare, wrap=wrap)
+    while len(cache) > KEPT_PER_THREAD:
+        cache.popitem(last=False)
+    return found
 
 
 Related = tuple[str, type[Model], tuple[str, ...]]

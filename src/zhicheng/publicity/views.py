@@ -53,7 +53,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     # No exact count of the list (~57,000 rows at 100,000 applications): one row more than
     # a page says whether there is a next one (core.pager).
     page = next_page(
-        queries.public_rows(today, kind=kind or None, q=q, city=city, season=season),
+        queries.PublicRows(today, kind=kind or None, q=q, city=city, season=season),
         PAGE_SIZE, request.GET.get("page"),
     )
     # No objection form per entry here: rendering 50 forms was more than half of this page's

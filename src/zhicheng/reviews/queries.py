@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +31,7 @@ from zhicheng.applications.models import Application, Submission
 from zhicheng.applications.states import State
 from zhicheng.core import clock
 from zhicheng.core.compiled import Compiled as _Compiled
+from zhicheng.core.compiled import kept
 from zhicheng.core.inputs import bounded_int
 from zhicheng.orgs.models import Membership
 from zhicheng.orgs.models import Role as OrgRole
@@ -302,29 +302,15 @@ def worklist(
 
 
 # Compiled worklist queries by everything their SQL depends on (the roles with their
-# organisations and cities, the user, the filters, the business date, the page's bounds),
-# per thread (converters belong to their thread's connection). Building and compiling the
-# scoped, annotated queries cost ~6 ms of CPU a page at 100,000 applications; the SQL is the
-# same whenever these are (docs/performance.md, "Page budgets"). A search (`q`) is not kept.
-_COMPILED = threading.local()
-_COMPILED_SIZE = 64
-
-
+# organisations and cities, the user, the filters, the business date, the page's bounds;
+# core.compiled.kept). Building and compiling the scoped, annotated queries cost ~6 ms of CPU
+# a page at 100,000 applications; the SQL is the same whenever these are
+# (docs/performance.md, "Page budgets"). A search (`q`, no key) is compiled every time.
 def _compiled(key: tuple[Any, ...] | None, build: Callable[[], QuerySet[Any]],
               wrap: Callable[[Any], tuple[str, list[str]]] | None = None) -> _Compiled:
-    cache: OrderedDict[tuple[Any, ...], _Compiled] | None = getattr(_COMPILED, "cache", None)
-    if cache is None:
-        cache = _COMPILED.cache = OrderedDict()
-    found = cache.get(key) if key is not None else None
-    if found is not None:
-        cache.move_to_end(key)  # type: ignore[arg-type]
-        return found
-    found = _Compiled(build(), kept=key is not None, wrap=wrap)
-    if key is not None:
-        cache[key] = found
-        while len(cache) > _COMPILED_SIZE:
-            cache.popitem(last=False)
-    return found
+    if key is None:
+        return _Compiled(build(), wrap=wrap)
+    return kept(("reviews.worklist", *key), build, wrap=wrap)
 
 
 def _with_plans(connection: Any) -> tuple[str, list[str]]:

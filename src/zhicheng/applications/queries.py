@@ -3,7 +3,6 @@ a page runs a constant number of queries whatever the number of applications."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,7 +24,7 @@ from django.db.models.query import MAX_GET_RESULTS
 from django.http import Http404
 
 from zhicheng.catalogue.models import Series
-from zhicheng.core.compiled import Compiled, Related, instances, values_of
+from zhicheng.core.compiled import Compiled, Related, instances, kept, values_of
 from zhicheng.core.prepared import INT_MARKERS, first_of, key_value, prepared
 from zhicheng.integrity.queries import HAS_RECORDS, has_records
 from zhicheng.orgs.models import Membership, Role
@@ -95,7 +94,6 @@ def _open_items() -> list[Prefetch[Any]]:
 # Building and compiling the joined queryset was a third of the page's view CPU at 100,000
 # applications (bench/load/page_budgets.py) for a person's one or two applications.
 _STAND_IN = -987654321
-_DASHBOARD = threading.local()
 
 # What the dashboard shows of an application and of its plan, series and season, and what its
 # next step reads (`views.next_step`, `views._window_end`): the rest of each row is deferred.
@@ -112,14 +110,8 @@ DASHBOARD_NOTIFICATION_FIELDS = ("created_at", "url", "title", "body", "read_at"
 
 
 def _dashboard_query(name: str, build: Any) -> Compiled:
-    cache: dict[tuple[str, str], Compiled] | None = getattr(_DASHBOARD, "cache", None)
-    if cache is None:
-        cache = _DASHBOARD.cache = {}
-    key = (name, router.db_for_read(Application))
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = Compiled(build(), stand_in=_STAND_IN)
-    return found
+    return kept(("applications.dashboard", name, router.db_for_read(Application)), build,
+                stand_in=_STAND_IN)
 
 
 def _applications_query() -> QuerySet[Any]:

@@ -105,11 +105,13 @@ KEPT_PER_THREAD = 64
 
 
 def kept(key: Hashable, build: Callable[[], QuerySet[Any]], *, prepare: bool = True,
-         wrap: Callable[[Any], tuple[str, list[str]]] | None = None) -> Compiled:
+         wrap: Callable[[Any], tuple[str, list[str]]] | None = None,
+         stand_in: int | None = None) -> Compiled:
     """`build()` compiled once per thread for `key`, which must name everything the SQL and
-    its parameters depend on (the inputs, the business date, the page's bounds). `prepare`:
-    also a server-side prepared statement on PostgreSQL (a query run again and again, not
-    one per page of a list)."""
+    its parameters depend on (the inputs, the business date, the page's bounds) but the
+    `stand_in` value, given to each run instead. `prepare`: also a server-side prepared
+    statement on PostgreSQL (a query run again and again with the same parameters, not one
+    per page of a list; never with a stand-in)."""
     cache: OrderedDict[Hashable, Compiled] | None = getattr(_KEPT, "cache", None)
     if cache is None:
         cache = _KEPT.cache = OrderedDict()
@@ -117,7 +119,8 @@ def kept(key: Hashable, build: Callable[[], QuerySet[Any]], *, prepare: bool = T
     if found is not None:
         cache.move_to_end(key)
         return found
-    found = cache[key] = Compiled(build(), kept=prepare, wrap=wrap)
+    found = cache[key] = Compiled(build(), kept=prepare and stand_in is None, wrap=wrap,
+                                  stand_in=stand_in)
     while len(cache) > KEPT_PER_THREAD:
         cache.popitem(last=False)
     return found

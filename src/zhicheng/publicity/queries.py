@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -280,7 +279,6 @@ def published_season(code: str) -> Season | None:
 # (core.compiled): building and compiling the two querysets was a third of the page's view
 # CPU (bench/load/page_budgets.py). The instances are those of the `.only()` querysets.
 _STAND_IN = -987654321
-_ENTRY = threading.local()
 ENTRY_FIELDS = ("id", "application_id", "kind", "round", "organisation_id", "first_day",
                 "last_day", "required_workdays", "clause", "closed_at")
 ENTRY_RELATED: list[Related] = [("organisation", Organisation, ("id", "name"))]
@@ -297,21 +295,16 @@ ENTRY_APPLICATION_RELATED: list[Related] = [
 
 
 def _entry_query(name: str) -> Compiled:
-    cache: dict[tuple[str, str], Compiled] | None = getattr(_ENTRY, "cache", None)
-    if cache is None:
-        cache = _ENTRY.cache = {}
-    key = (name, router.db_for_read(Publicity))
-    found = cache.get(key)
-    if found is None:
+    def build() -> QuerySet[Any]:
         if name == "publicity":
             # The model's order and one row, as `.first()` took it.
-            qs = Publicity.objects.filter(pk=_STAND_IN).values(
+            return Publicity.objects.filter(pk=_STAND_IN).values(
                 *values_of(ENTRY_FIELDS, ENTRY_RELATED))[:1]
-        else:
-            qs = Application.objects.filter(pk=_STAND_IN).order_by().values(
-                *values_of(ENTRY_APPLICATION_FIELDS, ENTRY_APPLICATION_RELATED))
-        found = cache[key] = Compiled(qs, stand_in=_STAND_IN)
-    return found
+        return Application.objects.filter(pk=_STAND_IN).order_by().values(
+            *values_of(ENTRY_APPLICATION_FIELDS, ENTRY_APPLICATION_RELATED))
+
+    return kept(("publicity.entry", name, router.db_for_read(Publicity)), build,
+                stand_in=_STAND_IN)
 
 
 def public_publicity(pk: int, today: dt.date) -> Publicity | None:

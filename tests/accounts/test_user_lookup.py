@@ -1,6 +1,6 @@
 """The signed-in person is read by primary key on every request (Django's ModelBackend asks
-`User.objects.get(pk=…)`); accounts.models.UserManager answers that with one compiled
-statement. The person must come back exactly as the ORM reads them, on SQLite and on
+`User.objects.get(pk=…)`); accounts.models.UserManager answers that with a statement compiled
+once (core.prepared). The person must come back exactly as the ORM reads them, on SQLite and on
 PostgreSQL: a wrong date, flag or name here would show on every page and decide who may act."""
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ def test_a_missing_person_is_does_not_exist_and_other_lookups_still_work(person)
     User = get_user_model()
     with pytest.raises(User.DoesNotExist):
         User.objects.get(pk=person.pk + 1000)
+    with pytest.raises(User.DoesNotExist):  # beyond the column's range: no row, no error
+        User.objects.get(pk=2**70)
     assert User.objects.get(username="lookup-person") == person
     assert User.objects.get(id=person.pk) == person
 

@@ -149,7 +149,9 @@ def _prepared_statements():
         return [s for (s,) in cursor.fetchall()]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="server-side prepared statements exist on PostgreSQL only "
+                           "(run by the PostgreSQL suite)")
 def test_kept_worklist_queries_run_as_prepared_statements_on_postgresql(
         waiting, demo_users, settings, monkeypatch):
     haizhou = demo_users["haizhou_reviewer"]

@@ -132,9 +132,9 @@ def _season_windows() -> list[_SeasonWindow]:
         for pk, code, name, parameters in Season.objects.values_list(
                 "pk", "code", "name", "parameters"):
             entry = (parameters or {}).get(section, {})
-            kept = {section: {key: entry[key]}} if isinstance(entry, dict) and key in entry \
-                else {}
-            found.append(_SeasonWindow(pk, code, name, kept))
+            window = ({section: {key: entry[key]}} if isinstance(entry, dict) and key in entry
+                      else {})
+            found.append(_SeasonWindow(pk, code, name, window))
         cache.set(WINDOWS_CACHE_KEY, found, WINDOWS_CACHE_SECONDS)
     return found
 

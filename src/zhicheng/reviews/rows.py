@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
@@ -66,15 +66,15 @@ class Row:
         return int(self.values["pk"])
 
 
-# What the pages share in one language under one script prefix (the URLs): each state's label,
-# and the rows' words (`_Words`), made once; translations and URLs do not change while the
-# process runs (19 state translations, the level labels, seven words and two URLs were
+# What the pages share in one language under one URLconf and script prefix (the URLs): each
+# state's label and the rows' words (`_Words`), made once; translations and URLs do not change
+# while the process runs (19 state translations, the level labels, seven words and two URLs were
 # ~0.3 ms of CPU a page).
-_SHARED: dict[tuple[str, str], tuple[dict[str, str], _Words]] = {}
+_SHARED: dict[tuple[str, Any, str], tuple[dict[str, str], _Words]] = {}
 
 
 def _shared() -> tuple[dict[str, str], _Words]:
-    key = (get_language() or "", get_script_prefix())
+    key = (get_language() or "", get_urlconf(), get_script_prefix())
     found = _SHARED.get(key)
     if found is None:
         states = {value: str(label) for value, label in State.choices}

@@ -87,25 +87,22 @@ def decision_findings(findings: Any) -> SafeString:
     return mark_safe("".join(out))  # every value above is escaped
 
 
+def _material_items(materials: Any, item: Any) -> SafeString:
+    """Each material of a decision's list as `item(material, its clause)` writes it."""
+    return mark_safe("".join(item(m, _get(m, "clause")) for m in _items(materials)))  # escaped
+
+
 @register.simple_tag
 def decision_required_materials(materials: Any) -> SafeString:
     """`{% for m in decision.required_materials %}` … `{% endfor %}` of _decision.html."""
-    out = []
-    for m in _items(materials):
-        clause = _get(m, "clause")
-        out.append(
-            f'<li>{_text(_get(m, "name"))}（<a href="{_clause_link(clause)}" target="_blank" '
-            f'rel="noopener">{_text(clause)}</a>）</li>')
-    return mark_safe("".join(out))  # every value above is escaped
+    return _material_items(materials, lambda m, clause: (
+        f'<li>{_text(_get(m, "name"))}（<a href="{_clause_link(clause)}" target="_blank" '
+        f'rel="noopener">{_text(clause)}</a>）</li>'))
 
 
 @register.simple_tag
 def decision_excluded_materials(materials: Any) -> SafeString:
     """`{% for m in decision.excluded_materials %}` … `{% endfor %}` of _decision.html."""
-    out = []
-    for m in _items(materials):
-        clause = _get(m, "clause")
-        out.append(
-            f'<li>{_text(_get(m, "title"))}：{_text(_get(m, "reason"))}（<a '
-            f'href="{_clause_link(clause)}">{_text(clause)}</a>）</li>')
-    return mark_safe("".join(out))  # every value above is escaped
+    return _material_items(materials, lambda m, clause: (
+        f'<li>{_text(_get(m, "title"))}：{_text(_get(m, "reason"))}（<a '
+        f'href="{_clause_link(clause)}">{_text(clause)}</a>）</li>'))

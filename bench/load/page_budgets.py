@@ -43,6 +43,8 @@ from django.test.client import encode_multipart  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pdfs import pdf_of_size  # noqa: E402  (the mix's 2 MB upload)
 
+MB = 1024 * 1024
+
 
 class SqlClock:
     """Counts the queries of a request and their wall time."""
@@ -110,22 +112,28 @@ def pages(fixtures: dict[str, Any]) -> list[tuple[str, Hit]]:
     submitter = client_for(None)
 
     # The mix's upload (locustfile.Applicant.upload) by the second load applicant, its body
-    # encoded once: building a 2 MB multipart body is the browser's work, not the server's.
+    # encoded once: building a multipart body is the browser's work, not the server's.
     # Each run's material is deleted again after it is timed (through its operation), so
-    # every run uploads into the same draft under the same quota.
+    # every run uploads into the same draft under the same quota. Two sizes: the mix's 2 MB
+    # scan, and a 100 KB one (a typical certificate photo), whose difference is what the
+    # upload's bytes cost (parse, hash, content checks, the file write) per megabyte.
     uploader_entry = fixtures["applicants"][1 if len(fixtures["applicants"]) > 1 else 0]
     uploader = client_for(uploader_entry["session"])
     boundary = "ZhichengBenchBoundary"
     upload_title = "负载测试扫描件（页面预算）"
-    upload_body = encode_multipart(boundary, {
-        "kind": "achievement", "title": upload_title, "document_date": "2023-05-20",
-        "proves": "", "file": SimpleUploadedFile("scan.pdf", pdf_of_size(2 * 1024 * 1024),
-                                                 content_type="application/pdf"),
-    })
 
-    def upload(_run: int) -> Any:
-        return uploader.post(f"/apply/{uploader_entry['application']}/materials/",
-                             upload_body, content_type=f"multipart/form-data; boundary={boundary}")
+    def upload_of(size: int) -> tuple[Callable[[int], Any], Callable[[], None]]:
+        body = encode_multipart(boundary, {
+            "kind": "achievement", "title": upload_title, "document_date": "2023-05-20",
+            "proves": "", "file": SimpleUploadedFile("scan.pdf", pdf_of_size(size),
+                                                     content_type="application/pdf"),
+        })
+
+        def upload(_run: int) -> Any:
+            return uploader.post(f"/apply/{uploader_entry['application']}/materials/", body,
+                                 content_type=f"multipart/form-data; boundary={boundary}")
+
+        return upload, remove_uploads
 
     def remove_uploads() -> None:
         from zhicheng.applications.models import Material
@@ -154,7 +162,8 @@ def pages(fixtures: dict[str, Any]) -> list[tuple[str, Hit]]:
         ("applicant dashboard `/apply/`", lambda _r: me.get("/apply/")),
         ("live pre-check `POST /apply/<id>/precheck/`",
          lambda _r: me.post(f"/apply/{app}/precheck/", form, HTTP_HX_REQUEST="true")),
-        ("material upload `POST /apply/<id>/materials/` (2 MB PDF)", (upload, remove_uploads)),
+        ("material upload `POST /apply/<id>/materials/` (2 MB PDF)", upload_of(2 * MB)),
+        ("material upload `POST /apply/<id>/materials/` (100 KB PDF)", upload_of(100 * 1024)),
         ("reviewer worklist `/review/` (500 waiting)", lambda _r: reviewer.get("/review/")),
         ("public plan table `/plans/`", lambda _r: anonymous.get("/plans/")),
         ("publicity list `/publicity/`", lambda _r: anonymous.get("/publicity/")),

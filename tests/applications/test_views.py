@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -274,8 +275,6 @@ def test_a_renamed_non_pdf_is_refused_and_leaves_the_application_as_it_was(
 def test_a_failing_database_write_removes_the_stored_file(
     make_applicant: Any, make_draft: Any, monkeypatch: Any, settings: Any
 ) -> None:
-    from pathlib import Path
-
     user = make_applicant()
     app = make_draft(user)
 
@@ -304,6 +303,9 @@ def test_quota_per_application(make_applicant: Any, make_draft: Any, settings: A
         ops.add_material(app, user, pdf_upload(), kind="title", title="2",
                          document_date=dt.date(2019, 6, 30))
     assert app.materials.count() == 1
+    # The refused file was stored before the quota's check under the lock: it is gone again.
+    stored = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert [p.name for p in stored] == [Path(app.materials.get().file.name).name]
 
 
 def test_late_achievement_material_is_excluded_by_the_cutoff(

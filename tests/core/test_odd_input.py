@@ -51,6 +51,10 @@ def test_an_id_beyond_any_column_is_a_404(demo_users):
     office = _client(demo_users["city_office"])
     assert office.get(f"/review/{HUGE}/").status_code == 404
     assert office.get(f"/api/applications/{HUGE}").status_code in (401, 404)
+    applicant = _client(demo_users["applicant"])
+    for path in (f"/apply/{HUGE}/materials/", f"/apply/{HUGE}/submit/",
+                 f"/apply/{HUGE}/precheck/"):
+        assert applicant.post(path, {"token": "x"}).status_code == 404, path
 
 
 def test_a_nul_byte_in_a_form_is_refused_with_a_clear_message(demo_users):

@@ -90,8 +90,36 @@ def test_a_pdf_qpdf_cannot_write_is_refused(monkeypatch):
     def broken(*args, **kwargs):
         raise pikepdf.PdfError("damaged beyond repair")
 
+    original = crafted(with_javascript)
+    monkeypatch.setattr(pikepdf.Pdf, "save", broken)  # reached only with content to remove
+    with pytest.raises(UploadRefused) as refused:
+        inspect_upload(io.BytesIO(original))
+    assert refused.value.code == "pdf_uncleanable"
+    assert "重新导出" in refused.value.message_zh
+
+
+def test_a_pdf_qpdf_cannot_open_is_refused_as_damaged(monkeypatch):
+    def broken(*args, **kwargs):
+        raise pikepdf.PdfError("no objects")
+
     monkeypatch.setattr(pikepdf, "open", broken)
     with pytest.raises(UploadRefused) as refused:
         inspect_upload(io.BytesIO(make_pdf(1)))
-    assert refused.value.code == "pdf_uncleanable"
-    assert "重新导出" in refused.value.message_zh
+    assert refused.value.code == "pdf_damaged"
+    assert "损坏" in refused.value.message_zh
+
+
+def test_a_pdf_locked_by_an_owner_password_only_is_refused():
+    # It opens without a password (the user password is empty), but may forbid printing.
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(make_pdf(2))) as pdf:
+        pdf.save(out, encryption=pikepdf.Encryption(owner="secret", user=""))
+    with pytest.raises(UploadRefused) as refused:
+        inspect_upload(io.BytesIO(out.getvalue()))
+    assert refused.value.code == "pdf_encrypted"
+
+
+def test_the_page_count_comes_from_the_one_parse():
+    assert inspect_upload(io.BytesIO(make_pdf(7))).pages == 7
+    assert inspect_upload(io.BytesIO(crafted(with_launch))).pages == len(
+        PdfReader(io.BytesIO(crafted(with_launch))).pages)

@@ -376,7 +376,7 @@ def _upload_reads(rows: QuerySet[Any]) -> QuerySet[Any]:
 
 def _materials_total(application: Application) -> int:
     """The bytes of the application's materials (the quota), in plain SQL: the ORM's
-    aggregate cost ~0.7 ms of CPU to build for a one-row answer, twice an upload."""
+    aggregate cost ~0.7 ms of CPU to build for a one-row answer."""
     db = connections[router.db_for_read(Material)]
     qn = db.ops.quote_name
     with db.cursor() as cursor:
@@ -404,7 +404,8 @@ def add_material(
     if application.applicant_id != getattr(actor, "pk", None):
         raise OperationError("只能为本人的申报上传材料。")
     checked = inspect_upload(upload)  # raises UploadRefused (a ValidationError)
-    check_application_quota(_materials_total(application), checked.size)
+    # The quota is checked once, under the application's lock below (a concurrent upload
+    # cannot slip past it); a refused file is removed again like any failed upload's.
     name = store(upload, checked)
     try:
         with operation(

@@ -202,24 +202,37 @@ def own_application(user: Any, pk: int) -> Application:
 def own_application_to_upload(user: Any, pk: int) -> Application:
     """One's own application, as much of its row as an upload checks before its operation
     locks and reads the row again (operations.add_material: the state, the owner); else 404
-    (as `own_application`). The whole dashboard read (seven related rows, four prefetches)
-    was half of an upload's CPU (docs/performance.md, "Page budgets")."""
+    (as `own_application`). Compiled once (core.prepared), as the submission's: the whole
+    dashboard read (seven related rows, four prefetches) was half of an upload's CPU, the
+    ORM's build of this small one most of the rest of the view's own (docs/performance.md,
+    "Page budgets")."""
     if _anonymous(user):
         raise Http404("没有找到该申报。")
-    try:
-        return (Application.objects.filter(applicant=user)
-                .only("id", "applicant_id", "state").get(pk=pk))
-    except Application.DoesNotExist:
-        raise Http404("没有找到该申报。") from None
+    key = key_value(Application, pk)
+    found = prepared(
+        ("applications.own_application_to_upload",),
+        lambda user_id, app_id: Application.objects.filter(applicant_id=user_id)
+        .only("id", "applicant_id", "state").filter(pk=app_id).order_by()[:MAX_GET_RESULTS],
+        router.db_for_read(Application), markers=INT_MARKERS[:2],
+    ).instances(user.pk, key) if key is not None else []
+    if not found:
+        raise Http404("没有找到该申报。")
+    return found[0]
 
 
 def profile_facts_of(user: Any) -> ApplicantProfile | None:
     """The user's profile with its facts and their meta only (what `fact_choices` reads: the
-    rows a material may prove), its `user` the one given."""
+    rows a material may prove), its `user` the one given. Compiled once (core.prepared):
+    every upload reads it."""
     if _anonymous(user):
         return None
-    profile = (ApplicantProfile.objects.only("id", "user_id", "facts", "meta")
-               .filter(user=user).first())
+    found = prepared(
+        ("applications.profile_facts_of",),
+        lambda user_id: first_of(ApplicantProfile.objects.only("id", "user_id", "facts", "meta")
+                                 .filter(user_id=user_id)),
+        router.db_for_read(ApplicantProfile),
+    ).instances(user.pk)
+    profile = found[0] if found else None
     if profile is not None:
         profile.user = user
     return profile

@@ -24,7 +24,7 @@ from typing import Any
 import pikepdf
 from django.utils.translation import gettext_lazy as _
 
-from .uploads import UploadRefused
+from .uploads import UploadRefused, pdf_damaged, pdf_encrypted
 
 # What was found, as people read it (registered as labels of kind "pdf_active_content").
 LABELS = {
@@ -64,10 +64,11 @@ _MARKUP = re.compile(rb"<\s*(script|html|iframe|svg|body|object|embed)\b", re.IG
 @dataclass
 class Cleaned:
     """What `neutralise` found: the codes of `LABELS` (sorted) and the new bytes, or
-    `data is None` when nothing was found and the original stays as it is."""
+    `data is None` when nothing was found and the original stays as it is; the page count."""
 
     removed: list[str] = field(default_factory=list)
     data: bytes | None = None
+    pages: int = 0
 
 
 def _refused(text: str) -> Exception:
@@ -86,9 +87,17 @@ def _is_action_bad(value: Any) -> str | None:
     return None
 
 
+# The keys `_clean_dictionary` looks at: a dictionary with none of them (almost every object
+# of a scan: pages, images, fonts) is passed over with one call into qpdf, not a dozen.
+_ACTIVE_KEYS = frozenset({"/OpenAction", "/AA", "/JS", "/XFA", "/EF", "/AF",
+                          "/RichMediaContent", "/Names", "/A", "/Next"})
+
+
 def _clean_dictionary(obj: Any, found: set[str]) -> None:
     """Remove the active keys of one dictionary (any object of the file)."""
 
+    if _ACTIVE_KEYS.isdisjoint(obj.keys()):
+        return
     if "/OpenAction" in obj:  # opening at a page (an array, a GoTo) is harmless
         code = _is_action_bad(obj["/OpenAction"])
         if code is not None:
@@ -165,29 +174,41 @@ def scan(data: bytes) -> list[str]:
 
 
 def neutralise(data: bytes) -> Cleaned:
-    """Remove the active content of a PDF; refuse what cannot be cleaned."""
+    """Check that a PDF opens and has pages, remove its active content; refuse what cannot
+    be opened (`pdf_damaged`), is locked (`pdf_encrypted`) or cannot be cleaned
+    (`pdf_uncleanable`). One parser for all of it: qpdf reads the file once (pypdf, pure
+    Python, cost as much again on a fifty-page scan, docs/performance.md "Page budgets")."""
 
     found: set[str] = set()
     if _MARKUP.search(data):
         found.add("outside_pdf")
     try:
-        with pikepdf.open(io.BytesIO(data)) as pdf:
-            if pdf.is_encrypted:
-                raise _refused("PDF文件设置了加密保护，无法检查其中的内容。请去除密码后重新上传。")
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError as exc:
+        raise pdf_encrypted() from exc
+    except (pikepdf.PdfError, ValueError) as exc:  # qpdf could not make a PDF of it
+        raise pdf_damaged() from exc
+    with pdf:
+        if pdf.is_encrypted:  # an owner password only: it opens, but may forbid printing
+            raise pdf_encrypted()
+        try:
+            pages = len(pdf.pages)
+            if not pages:
+                raise pdf_damaged()
             _walk(pdf, found)
             if not found:
-                return Cleaned()
+                return Cleaned(pages=pages)
             out = io.BytesIO()
             pdf.save(out, static_id=False)
-    except pikepdf.PdfError as exc:
-        raise _refused(
-            "PDF文件的结构无法安全处理（可能已损坏或经过特殊处理）。请用常用软件重新导出或"
-            "“打印为PDF”后上传。"
-        ) from exc
+        except pikepdf.PdfError as exc:
+            raise _refused(
+                "PDF文件的结构无法安全处理（可能已损坏或经过特殊处理）。请用常用软件重新导出或"
+                "“打印为PDF”后上传。"
+            ) from exc
     cleaned = out.getvalue()
     leftover = scan(cleaned)
     if leftover:
         raise _refused(
             "PDF文件含有无法清除的活动内容（如脚本或嵌入文件）。请用常用软件“打印为PDF”后重新上传。"
         )
-    return Cleaned(removed=sorted(found), data=cleaned)
+    return Cleaned(removed=sorted(found), data=cleaned, pages=pages)

@@ -2,9 +2,10 @@
 
 The file name and the content type sent by the browser are never trusted: `sniff` looks at the
 first bytes, `inspect_upload` streams the file once (SHA-256 and size, in chunks) and checks
-that a PDF opens without a password and an image decodes. `store` saves through Django's
-storage API under a generated name (the applicant's file name never reaches the storage), so
-S3-compatible storage works by configuration. Every refusal is an `UploadRefused` carrying a
+that a PDF opens without a password (documents.pdfclean, which also takes out its active
+content) and an image decodes. `store` saves through Django's storage API under a generated
+name (the applicant's file name never reaches the storage), so S3-compatible storage works
+by configuration. Every refusal is an `UploadRefused` carrying a
 Chinese message and a stable code; it is a Django `ValidationError`, so a form's
 ``clean_<field>`` can let it propagate and the form shows the message.
 """
@@ -231,10 +232,13 @@ def inspect_upload(file: Any, *, max_bytes: int | None = None) -> CheckedUpload:
     cleaned = None
     try:
         if kind is Kind.PDF:
-            pages = _check_pdf(file, size)
+            data = b"".join(_chunks(file))  # at most the upload limit
+            if b"%%EOF" not in data[-PDF_EOF_WINDOW:]:
+                raise pdf_damaged()
             from .pdfclean import neutralise  # pdfclean imports UploadRefused from here
 
-            cleaned = neutralise(b"".join(_chunks(file)))  # at most the upload limit
+            cleaned = neutralise(data)  # opens it, counts its pages, refuses a locked one
+            pages = cleaned.pages
         else:
             _check_image(file, kind)
     finally:
@@ -264,31 +268,18 @@ def _too_large(size: int, limit: int) -> UploadRefused:
     )
 
 
-def _check_pdf(file: Any, size: int) -> int:
-    damaged = UploadRefused(
+def pdf_damaged() -> UploadRefused:
+    return UploadRefused(
         "PDF文件不完整或已损坏，无法打开（可能上传中断或导出出错）。请重新导出PDF后上传。",
         "pdf_damaged",
     )
-    file.seek(max(0, size - PDF_EOF_WINDOW))
-    if b"%%EOF" not in file.read(PDF_EOF_WINDOW):
-        raise damaged
-    file.seek(0)
-    from pypdf import PdfReader  # start-up time: loaded on the first upload
 
-    try:
-        reader = PdfReader(file, strict=False)
-        encrypted = reader.is_encrypted
-        pages = None if encrypted else len(reader.pages)
-    except Exception as exc:  # pypdf raises many kinds on broken input
-        raise damaged from exc
-    if encrypted:
-        raise UploadRefused(
-            "PDF文件设置了密码或加密保护，审核人员无法查看和打印。请去除密码（取消加密）后重新上传。",
-            "pdf_encrypted",
-        )
-    if not pages:
-        raise damaged
-    return pages
+
+def pdf_encrypted() -> UploadRefused:
+    return UploadRefused(
+        "PDF文件设置了密码或加密保护，审核人员无法查看和打印。请去除密码（取消加密）后重新上传。",
+        "pdf_encrypted",
+    )
 
 
 def _check_image(file: Any, kind: Kind) -> None:

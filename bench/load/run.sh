@@ -2,9 +2,10 @@
 # The load benchmark: `make bench-load`. Never part of `make test`.
 #
 # Creates its own PostgreSQL database (zhicheng_load, dropped first), migrates, loads the
-# season, seeds N applications (bench/load/seed.py), starts gunicorn (production settings,
-# several sync workers), a Celery worker on Redis and a load-average sampler, then runs
-# locust headless as its own process:
+# season, seeds N applications (bench/load/seed.py), puts the seeded sessions into the
+# session cache as logins would (bench/load/warm_sessions.py), starts gunicorn (production
+# settings, several sync workers), a Celery worker on Redis and a load-average sampler,
+# then runs locust headless as its own process:
 #   1. the mix: 50 users, 60 s, every listed endpoint and the bare view /healthz;
 #   2. two saturation runs (no think time): the bare view alone, the worklist alone;
 #   3. the deadline surge (bench/load/surge.py): the server restarted on the last day of
@@ -91,6 +92,8 @@ if [[ "${LOAD_SEED_ONLY:-0}" == 1 ]]; then log "seeded; LOAD_SEED_ONLY=1: stoppi
 redis-cli -n "${LOAD_REDIS_DB:-8}" flushdb >/dev/null
 # Production serves static files through a manifest (hashed names): pages need it built.
 "${PROD[@]}" "$BIN/zhicheng" collectstatic --noinput -v0
+# The seeded people's sessions into the cache, where their logins would have put them.
+"${PROD[@]}" "$BIN/python" bench/load/warm_sessions.py "$OUT/fixtures.json"
 
 start_server() {  # $1 = business date
   "${PROD[@]}" ZHICHENG_TODAY="$1" "$BIN/gunicorn" zhicheng.wsgi:application --bind "127.0.0.1:$PORT" \

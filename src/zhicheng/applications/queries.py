@@ -3,7 +3,7 @@ a page runs a constant number of queries whatever the number of applications."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import router
@@ -199,25 +199,33 @@ def own_application(user: Any, pk: int) -> Application:
         raise Http404("没有找到该申报。") from None
 
 
-def own_application_to_upload(user: Any, pk: int) -> Application:
-    """One's own application, as much of its row as an upload checks before its operation
-    locks and reads the row again (operations.add_material: the state, the owner); else 404
-    (as `own_application`). Compiled once (core.prepared), as the submission's: the whole
-    dashboard read (seven related rows, four prefetches) was half of an upload's CPU, the
-    ORM's build of this small one most of the rest of the view's own (docs/performance.md,
-    "Page budgets")."""
+def _own_compiled(user: Any, pk: Any, name: str,
+                  build: Callable[[Any], QuerySet[Application]]) -> Application:
+    """One's own application by `pk` through a query compiled once (core.prepared) and
+    named `name`: `build(applications)` narrows the person's applications to what the caller
+    reads; else 404 (as `own_application`), an id out of the column's range included."""
     if _anonymous(user):
         raise Http404("没有找到该申报。")
     key = key_value(Application, pk)
     found = prepared(
-        ("applications.own_application_to_upload",),
-        lambda user_id, app_id: Application.objects.filter(applicant_id=user_id)
-        .only("id", "applicant_id", "state").filter(pk=app_id).order_by()[:MAX_GET_RESULTS],
+        (name,),
+        lambda user_id, app_id: build(Application.objects.filter(applicant_id=user_id))
+        .filter(pk=app_id).order_by()[:MAX_GET_RESULTS],
         router.db_for_read(Application), markers=INT_MARKERS[:2],
     ).instances(user.pk, key) if key is not None else []
     if not found:
         raise Http404("没有找到该申报。")
     return found[0]
+
+
+def own_application_to_upload(user: Any, pk: int) -> Application:
+    """One's own application, as much of its row as an upload checks before its operation
+    locks and reads the row again (operations.add_material: the state, the owner); else 404.
+    The whole dashboard read (seven related rows, four prefetches) was half of an upload's
+    CPU, the ORM's build of this small one most of the rest of the view's own
+    (docs/performance.md, "Page budgets")."""
+    return _own_compiled(user, pk, "applications.own_application_to_upload",
+                         lambda apps: apps.only("id", "applicant_id", "state"))
 
 
 def profile_facts_of(user: Any) -> ApplicantProfile | None:
@@ -246,18 +254,8 @@ DECIDED_MATERIAL_FIELDS = ("id", "application_id", "kind", "title", "document_da
 def own_application_to_submit(user: Any, pk: int) -> Application:
     """One's own application, its row's key only: the submission reads the rest with the
     row's lock (operations.submit_application); else 404 (as `own_application`)."""
-    if _anonymous(user):
-        raise Http404("没有找到该申报。")
-    key = key_value(Application, pk)
-    found = prepared(
-        ("applications.own_application_to_submit",),
-        lambda user_id, app_id: Application.objects.filter(applicant_id=user_id)
-        .only("id", "applicant_id").filter(pk=app_id).order_by()[:MAX_GET_RESULTS],
-        router.db_for_read(Application), markers=INT_MARKERS[:2],
-    ).instances(user.pk, key) if key is not None else []  # compiled once (core.prepared)
-    if not found:
-        raise Http404("没有找到该申报。")
-    return found[0]
+    return _own_compiled(user, pk, "applications.own_application_to_submit",
+                         lambda apps: apps.only("id", "applicant_id"))
 
 
 def own_application_to_decide(user: Any, pk: int) -> Application:
@@ -265,26 +263,13 @@ def own_application_to_decide(user: Any, pk: int) -> Application:
     order, the fields the decision reads of them), without the dashboard's other rows; else
     404 (as `own_application`). Not its season: the form filters the plans by `season_id` and
     a draft is decided under the chosen plan's season."""
-    if _anonymous(user):
-        raise Http404("没有找到该申报。")
-    key = key_value(Application, pk)
-    found = prepared(
-        ("applications.own_application_to_decide",),
-        lambda user_id, app_id: (
-            # What the pre-check reads of the row: the season's id (the plans), the version
-            # a submitted application was decided under.
-            Application.objects.only("id", "applicant_id", "season_id", "season_version_id")
-            .filter(applicant_id=user_id)
-            .prefetch_related(
-                Prefetch("materials", queryset=Material.objects.order_by("uploaded_at", "pk")
-                         .only(*DECIDED_MATERIAL_FIELDS)))
-            .filter(pk=app_id).order_by()[:MAX_GET_RESULTS]
-        ),
-        router.db_for_read(Application), markers=INT_MARKERS[:2],
-    ).instances(user.pk, key) if key is not None else []
-    if not found:
-        raise Http404("没有找到该申报。")
-    return found[0]
+    return _own_compiled(
+        user, pk, "applications.own_application_to_decide",
+        # What the pre-check reads of the row: the season's id (the plans), the version a
+        # submitted application was decided under.
+        lambda apps: apps.only("id", "applicant_id", "season_id", "season_version_id")
+        .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by(
+            "uploaded_at", "pk").only(*DECIDED_MATERIAL_FIELDS))))
 
 
 def material_for(user: Any, application_pk: int, pk: int) -> Material:

@@ -5,9 +5,9 @@ first bytes, `inspect_upload` streams the file once (SHA-256 and size, in chunks
 that a PDF opens without a password (documents.pdfclean, which also takes out its active
 content) and an image decodes. `store` saves through Django's storage API under a generated
 name (the applicant's file name never reaches the storage), so S3-compatible storage works
-by configuration. Every refusal is an `UploadRefused` carrying a
-Chinese message and a stable code; it is a Django `ValidationError`, so a form's
-``clean_<field>`` can let it propagate and the form shows the message.
+by configuration. Every refusal is an `UploadRefused` carrying a Chinese message and a stable
+code; it is a Django `ValidationError`, so a form's ``clean_<field>`` can let it propagate and
+the form shows the message.
 """
 
 from __future__ import annotations
@@ -197,8 +197,9 @@ def inspect_upload(file: Any, *, max_bytes: int | None = None) -> CheckedUpload:
     """Check an upload by its content and hash it; raise `UploadRefused` if unacceptable.
 
     `file` is a Django ``UploadedFile`` or any seekable binary file-like object. It is read
-    in chunks of 64 KB (never whole into memory) and left positioned at 0. `max_bytes`
-    defaults to the ``ZHICHENG_MAX_UPLOAD_BYTES`` setting (20 MB).
+    in chunks of 64 KB and left positioned at 0; an image is never held whole in memory, a
+    PDF is (at most the upload limit: qpdf parses it from memory). `max_bytes` defaults to
+    the ``ZHICHENG_MAX_UPLOAD_BYTES`` setting (20 MB).
     """
     limit = max_upload_bytes() if max_bytes is None else max_bytes
     if not (hasattr(file, "read") and hasattr(file, "seek")):
